@@ -1,0 +1,63 @@
+// A profile is data: how one framework (at one version) fills in the axes, what it calls each
+// hyperparameter, its defaults, and the source file each claim was read from.
+
+import type { Dtype } from './arithmetic.js';
+import type { Axes, Hyperparameters } from './variant.js';
+
+export interface SourceCitation {
+  repo: string;
+  path: string;
+  /** What was read there. */
+  note?: string;
+}
+
+/** Axis values that apply only in some configurations (Keras legacy switches ops on momentum, tfjs on centered). */
+export interface ConditionalAxes {
+  when: { momentum?: 'zero' | 'nonzero'; centered?: boolean };
+  set: Partial<Axes>;
+  because: string;
+}
+
+/** A native boolean option that selects axis values rather than a hyperparameter (optax eps_in_sqrt). */
+export interface NativeFlag {
+  describe: string;
+  default: boolean;
+  whenTrue: Partial<Axes>;
+  whenFalse: Partial<Axes>;
+}
+
+/** A configuration the framework refuses or silently changes. */
+export interface ProfileConstraint {
+  /** 'reject': the framework raises; 'force': the framework ignores the value (we apply what it does). */
+  kind: 'reject' | 'force';
+  when: { momentum?: 'nonzero'; centered?: boolean };
+  force?: Partial<Hyperparameters>;
+  message: string;
+}
+
+export interface Profile {
+  /** Profile name without version, e.g. 'torch'. */
+  name: string;
+  /** Version label; the newest is the default for the name. */
+  version: string;
+  isDefaultVersion: boolean;
+  framework: string;
+  sources: SourceCitation[];
+  /** Native hyperparameter name -> canonical name. */
+  nativeNames: Record<string, keyof Hyperparameters>;
+  nativeFlags?: Record<string, NativeFlag>;
+  /** Defaults in canonical names (the framework's own defaults; where it has none, a stated harness default). */
+  defaults: Partial<Hyperparameters>;
+  /** Epsilon that depends on the dtype (tfjs: backend.epsilon()). Overrides defaults.eps when eps is not set. */
+  epsByDtype?: Partial<Record<Dtype, number>>;
+  /** Epsilon 0 is replaced by this (tf.keras: `epsilon or backend_config.epsilon()`). */
+  epsZeroBecomes?: number;
+  axes: Partial<Axes>;
+  conditional?: ConditionalAxes[];
+  constraints?: ProfileConstraint[];
+  notes: string[];
+}
+
+export function profileKey(p: Pick<Profile, 'name' | 'version'>): string {
+  return `${p.name}@${p.version}`;
+}

@@ -1,0 +1,62 @@
+import type { Profile } from '../profile.js';
+
+const nativeNames = {
+  lr: 'lr',
+  alpha: 'decay',
+  eps: 'eps',
+  weight_decay: 'weightDecay',
+  momentum: 'momentum',
+  centered: 'centered',
+  maximize: 'maximize',
+} as const;
+
+const sources2 = [
+  { repo: 'pytorch/pytorch', path: 'torch/optim/rmsprop.py', note: '_single_tensor_rmsprop: square_avg.mul_(alpha).addcmul_(grad, grad, value=1-alpha); grad_avg.lerp_(grad, 1-alpha); avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_() / square_avg.sqrt(); avg.add_(eps); buf.mul_(momentum).addcdiv_(grad, avg); param.add_(buf, alpha=-lr) / param.addcdiv_(grad, avg, value=-lr)' },
+  { repo: 'pytorch/pytorch', path: 'aten/src/ATen/native/cpu/PointwiseOpsKernel.cpp', note: 'addcmul: self + value*t1*t2 (contracted to fma on AVX2 builds); addcdiv: self + value*t1/t2 (not contracted)' },
+  { repo: 'pytorch/pytorch', path: 'aten/src/ATen/native/cpu/LerpKernel.cpp', note: 'lerp_vec: fmadd(|w|<0.5 ? w : w-1, end-start, |w|<0.5 ? start : end)' },
+  { repo: 'pytorch/pytorch', path: 'aten/src/ATen/native/cpu/BinaryOpsKernel.cpp', note: 'add with alpha: vec::fmadd(b, alpha, a)' },
+];
+
+const notes = [
+  'Scalars (lr, alpha, eps, momentum, weight_decay) are Python floats cast to the tensor dtype by each kernel; 1-alpha is computed in float64 first.',
+  'fma lists the ops that x86 AVX2/AVX-512 builds contract (measured on CPU); set fma=off for ATEN_CPU_CAPABILITY=default or non-x86 builds.',
+  'float64 on torch 2.x: sqrt may go through MKL (1 ulp off on ~1% of inputs): expect rare 1-ulp float64 differences.',
+  'All state starts at 0.',
+];
+
+export const torch2: Profile = {
+  name: 'torch',
+  version: '2',
+  isDefaultVersion: true,
+  framework: 'PyTorch 2.x torch.optim.RMSprop',
+  sources: sources2,
+  nativeNames,
+  defaults: { lr: 1e-2, decay: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false },
+  axes: {
+    epsPlacement: 'outside',
+    emaForm: 'blend',
+    squareGrouping: '((1-b)*g)*g',
+    meanForm: 'lerp',
+    scaleForm: 'divide',
+    updateOrder: 'lr-first',
+    momentumKind: 'lr-outside',
+    momentumAlways: false,
+    weightDecayKind: 'coupled',
+    oneMinusDecay: 'host',
+    fma: ['ema', 'mean', 'centered', 'param', 'weight-decay'],
+  },
+  notes,
+};
+
+export const torch113: Profile = {
+  ...torch2,
+  version: '1.13',
+  isDefaultVersion: false,
+  framework: 'PyTorch 1.13 torch.optim.RMSprop',
+  sources: [
+    { repo: 'pytorch/pytorch', path: 'torch/optim/rmsprop.py', note: 'v1.13 _single_tensor_rmsprop: grad_avg.mul_(alpha).add_(grad, alpha=1-alpha) (no lerp)' },
+    ...sources2.slice(1),
+  ],
+  axes: { ...torch2.axes, meanForm: 'blend' },
+  notes: [...notes, 'Centered mean is mul_ then add_(alpha=1-alpha): fma(1-alpha, g, alpha*m) when contracted.'],
+};
