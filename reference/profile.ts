@@ -40,6 +40,8 @@ export interface Profile {
   name: string;
   /** Version label; the newest is the default for the name. */
   version: string;
+  /** Framework versions this profile describes, [from, until): 'torch@2.0.1' finds the profile whose range holds 2.0.1. */
+  versionRange?: { from?: string; until?: string };
   isDefaultVersion: boolean;
   framework: string;
   sources: SourceCitation[];

@@ -1,4 +1,5 @@
 // Profile + user settings (native names, canonical names, axis names) -> a fully specified Variant.
+import { InputError } from './errors.js';
 
 import type { Dtype } from './arithmetic.js';
 import type { Profile } from './profile.js';
@@ -17,7 +18,7 @@ import {
   type Variant,
 } from './variant.js';
 
-export class SettingError extends Error {}
+export class SettingError extends InputError {}
 
 export type SettingValue = string | number | boolean | null | readonly string[];
 export type Settings = Readonly<Record<string, SettingValue>>;
@@ -146,7 +147,11 @@ function meaningsElsewhere(name: string, except: Profile): string {
   }
   if (byMeaning.size === 0) return '';
   const parts = [...byMeaning].map(([meaning, profiles]) => `${meaning} in ${[...profiles].join(', ')}`);
-  return `; note: '${name}' means ${parts.join('; ')}`;
+  // Name this profile's own word for the canonical meaning of the same name, if it has one.
+  const canonical = HP_BY_NORMAL.get(normalise(name));
+  const own = canonical && Object.entries(except.nativeNames).find(([, c]) => c === canonical.name)?.[0];
+  const hint = own ? `; ${except.name} calls ${canonical.name} '${own}'` : '';
+  return `; note: '${name}' means ${parts.join('; ')}${hint}`;
 }
 
 function conditionHolds(when: { momentum?: 'zero' | 'nonzero'; centered?: boolean }, hp: Hyperparameters): boolean {
@@ -191,7 +196,7 @@ export function resolveVariant(profileSpec: string | Profile, dtype: Dtype, sett
       ];
       const all = [...accepted, ...HYPERPARAMETERS.map((h) => h.name), ...AXES.map((a) => a.name)];
       throw new SettingError(
-        `unknown setting '${key}' for profile ${profile.name}${suggest(key, all)}; accepted: ${accepted.join(', ')} ` +
+        `unknown setting '${key}' for profile ${profile.name}${suggest(key, all.filter((n) => n !== key))}; accepted: ${accepted.join(', ')} ` +
           `(or canonical: ${HYPERPARAMETERS.map((h) => h.name).join(', ')}; axes: ${AXES.map((a) => a.name).join(', ')})` +
           meaningsElsewhere(key, profile),
       );

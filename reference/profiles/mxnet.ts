@@ -24,7 +24,7 @@ export const mxnet1: Profile = {
     epsPlacement: 'inside',
     centeredGrouping: '(v-m2)+eps',
     emaForm: 'blend',
-    squareGrouping: '((1-b)*g)*g',
+    squareGrouping: '(1-b)*(g*g)',
     meanForm: 'blend',
     scaleForm: 'divide',
     updateOrder: 'lr-last',
@@ -36,6 +36,9 @@ export const mxnet1: Profile = {
     float32Hyperparameters: ['lr', 'decay', 'momentum', 'eps', 'weightDecay', 'rescale'],
     fma: [],
   },
+  conditional: [
+    { when: { centered: true }, set: { squareGrouping: '((1-b)*g)*g' }, because: 'RMSPropAlexUpdateKernel writes (1.f - gamma1) * grad * grad, the uncentered kernel (1 - gamma1) * (grad * grad)' },
+  ],
   constraints: [
     { kind: 'force', when: { centered: false }, force: { momentum: 0 }, message: 'MXNet 1.x ignores gamma2 unless centered=True (rmsprop_update has no momentum)' },
   ],
@@ -56,9 +59,13 @@ export const mxnet2: Profile = {
     { repo: 'apache/mxnet', path: 'src/operator/optimizer_op-inl.h', note: 'fused kernels used by use_fused_step=True' },
   ],
   nativeNames: { ...mxnet1.nativeNames, rho: 'decay', momentum: 'momentum', gamma1: 'decay', gamma2: 'momentum' },
-  axes: { ...mxnet1.axes, epsPlacement: 'outside' },
+  axes: { ...mxnet1.axes, epsPlacement: 'outside', weightDecayBeforeClip: false },
   conditional: [
+    ...mxnet1.conditional!,
     { when: { centered: true }, set: { epsPlacement: 'inside' }, because: 'MXNet 2 moved epsilon outside the sqrt only in the uncentered update' },
   ],
-  notes: [...mxnet1.notes, 'MXNet 2 renamed gamma1/gamma2 to rho/momentum (both accepted here) and moved the uncentered epsilon outside the sqrt.'],
+  notes: [
+    ...mxnet1.notes,
+    'MXNet 2 renamed gamma1/gamma2 to rho/momentum (both accepted here). This profile is the Python step (use_fused_step=False): uncentered epsilon outside the sqrt, clipping before weight decay. The default fused step calls the C++ rmsprop_update kernel, whose 2.0 form was not confirmed from source.',
+  ],
 };

@@ -20,15 +20,16 @@ const sources2 = [
 const notes = [
   'Scalars (lr, alpha, eps, momentum, weight_decay) are Python floats cast to the tensor dtype by each kernel; 1-alpha is computed in float64 first.',
   'fma lists the ops that x86 AVX2/AVX-512 builds contract (measured on CPU); set fma=off for ATEN_CPU_CAPABILITY=default or non-x86 builds.',
-  'float64 on torch 2.x: sqrt may go through MKL (1 ulp off on ~1% of inputs): expect rare 1-ulp float64 differences.',
+  'Builds whose sqrt goes through MKL VML (aten/src/ATen/cpu/vml.h) are not correctly rounded: measured 1 ulp off on ~15% of float32 and ~1.3% of float64 inputs on an AMD EPYC; such builds are not bit-exact, by a few ulps.',
   'All state starts at 0.',
 ];
 
 export const torch2: Profile = {
   name: 'torch',
-  version: '2',
+  version: '2.1',
+  versionRange: { from: '2.1' },
   isDefaultVersion: true,
-  framework: 'PyTorch 2.x torch.optim.RMSprop',
+  framework: 'PyTorch >= 2.1 torch.optim.RMSprop',
   sources: sources2,
   nativeNames,
   defaults: { lr: 1e-2, decay: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false },
@@ -51,12 +52,13 @@ export const torch2: Profile = {
 export const torch113: Profile = {
   ...torch2,
   version: '1.13',
+  versionRange: { from: '1.0', until: '2.1' },
   isDefaultVersion: false,
-  framework: 'PyTorch 1.13 torch.optim.RMSprop',
+  framework: 'PyTorch 1.x and 2.0 torch.optim.RMSprop',
   sources: [
     { repo: 'pytorch/pytorch', path: 'torch/optim/rmsprop.py', note: 'v1.13 _single_tensor_rmsprop: grad_avg.mul_(alpha).add_(grad, alpha=1-alpha) (no lerp)' },
     ...sources2.slice(1),
   ],
   axes: { ...torch2.axes, meanForm: 'blend' },
-  notes: [...notes, 'Centered mean is mul_ then add_(alpha=1-alpha): fma(1-alpha, g, alpha*m) when contracted.'],
+  notes: [...notes, 'Centered mean is mul_ then add_(alpha=1-alpha): fma(1-alpha, g, alpha*m) when contracted; lerp_ arrived in 2.1 (pytorch/pytorch#104796), so 2.0 is this form too.'],
 };

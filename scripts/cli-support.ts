@@ -1,0 +1,54 @@
+// What every command shares: one-line errors with exit code 2 for bad input, parsing helpers.
+import { InputError } from '../reference/errors.js';
+import type { Settings } from '../reference/resolve.js';
+
+export const EXIT_OK = 0;
+export const EXIT_DIVERGED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
+
+/** Runs a command body; bad input becomes one line on stderr and exit 2, a bug one line and exit 3. */
+export async function runCommand(body: () => Promise<number> | number): Promise<void> {
+  let code: number;
+  try {
+    code = await body();
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`rmsprop-harness: error: ${e.message}\n`);
+      code = EXIT_USAGE;
+    } else {
+      const message = e instanceof Error ? e.message : String(e);
+      process.stderr.write(`rmsprop-harness: internal error: ${message}${process.env.RMSPROP_HARNESS_DEBUG ? `\n${(e as Error).stack}` : ' (set RMSPROP_HARNESS_DEBUG=1 for the stack)'}\n`);
+      code = EXIT_INTERNAL;
+    }
+  }
+  process.exitCode = code;
+}
+
+/** "--set a=1 --set b=x" -> { a: '1', b: 'x' } */
+export function parseSetOptions(values: readonly string[] | undefined): Settings {
+  const out: Record<string, string> = {};
+  for (const item of values ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new InputError(`--set ${item}: expected name=value`);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** "3,5" -> [3, 5]; every item a finite number. */
+export function parseNumberList(option: string, text: string | undefined): number[] | undefined {
+  if (text === undefined) return undefined;
+  const items = String(text).split(',').map((s) => s.trim());
+  return items.map((s) => {
+    const n = s === '' ? NaN : Number(s);
+    if (!Number.isFinite(n)) throw new InputError(`${option}: '${s}' is not a finite number (expected a comma list such as 3,5)`);
+    return n;
+  });
+}
+
+export function writeJsonToStdout(doc: unknown): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(`${JSON.stringify(doc)}\n`, (err) => (err ? reject(err) : resolve()));
+  });
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// rmsprop-harness: the command line. Each command is a thin wrapper over the programmatic API.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { EXIT_USAGE } from './cli-support.js';
+import { profilesCommand } from './commands/profiles.js';
+import { trajectoryCommand } from './commands/trajectory.js';
+
+const commands = [profilesCommand, trajectoryCommand];
+
+let cli = yargs(hideBin(process.argv)).scriptName('rmsprop-harness');
+for (const add of commands) cli = add(cli);
+
+await cli
+  .demandCommand(1, 'name a command (see --help)')
+  .strict()
+  .help()
+  .alias('h', 'help')
+  .version(false)
+  .wrap(Math.min(120, process.stdout.columns ?? 100))
+  .fail((message, error) => {
+    // yargs validation failures: one line, exit 2 (errors thrown by handlers are handled in runCommand).
+    process.stderr.write(`rmsprop-harness: error: ${message ?? error?.message}\n`);
+    process.exit(EXIT_USAGE);
+  })
+  .parseAsync();

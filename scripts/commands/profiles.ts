@@ -1,0 +1,35 @@
+import type { Argv } from 'yargs';
+import { listProfiles } from '../../reference/registry.js';
+import { resolveVariant } from '../../reference/resolve.js';
+import { AXES, HYPERPARAMETERS } from '../../reference/variant.js';
+import { runCommand, writeJsonToStdout } from '../cli-support.js';
+
+export function profilesCommand(yargs: Argv): Argv {
+  return yargs.command(
+    'profiles',
+    'List the framework profiles with their axes, defaults and cited sources',
+    (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON instead of text' }),
+    (argv) =>
+      runCommand(async () => {
+        const rows = listProfiles().map((p) => {
+          const { variant, native } = resolveVariant(p, 'float64');
+          return { profile: `${p.name}@${p.version}`, default: p.isDefaultVersion, framework: p.framework, native, variant, sources: p.sources, conditional: p.conditional ?? [], notes: p.notes };
+        });
+        if (argv.json) {
+          await writeJsonToStdout({ axes: AXES, hyperparameters: HYPERPARAMETERS, profiles: rows });
+          return 0;
+        }
+        const axisNames = AXES.map((a) => a.name);
+        for (const r of rows) {
+          const lines = [`${r.profile}${r.default ? '' : ' (older version)'}: ${r.framework}`];
+          lines.push(`  defaults: ${Object.entries(r.native).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+          lines.push(`  axes: ${axisNames.map((a) => `${a}=${String((r.variant as unknown as Record<string, unknown>)[a])}`).join(', ')}`);
+          for (const c of r.conditional) lines.push(`  when ${JSON.stringify(c.when)}: ${JSON.stringify(c.set)} (${c.because})`);
+          for (const s of r.sources) lines.push(`  source: ${s.repo}: ${s.path}`);
+          for (const n of r.notes) lines.push(`  note: ${n}`);
+          process.stdout.write(`${lines.join('\n')}\n\n`);
+        }
+        return 0;
+      }),
+  );
+}

@@ -1,0 +1,44 @@
+import type { Argv } from 'yargs';
+import type { Dtype } from '../../reference/arithmetic.js';
+import { InputError } from '../../reference/errors.js';
+import { computeTrajectory } from '../../suites/compute-trajectory.js';
+import { readGradientFile } from '../../suites/gradient-file.js';
+import type { AutodiffOrder } from '../../suites/problem.js';
+import { parseNumberList, parseSetOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
+
+export function trajectoryCommand(yargs: Argv): Argv {
+  return yargs.command(
+    'trajectory',
+    'Print the reference trajectory of a profile on a problem or a recorded gradient stream (JSON on stdout)',
+    (y) =>
+      y
+        .option('profile', { type: 'string', demandOption: true, describe: 'profile name, optionally name@version (see `profiles`)' })
+        .option('dtype', { choices: ['float32', 'float64'] as const, default: 'float64' as const, describe: 'arithmetic to evaluate in' })
+        .option('problem', { type: 'string', describe: 'objective function (xlogx, quad2d, rotated2d, linreg, linreg-mse, linreg-minibatch, rosenbrock, quadN)' })
+        .option('grads', { type: 'string', describe: 'JSON file with one gradient vector per step (replay)' })
+        .option('x0', { type: 'string', describe: 'initial parameters, comma separated (required with --grads)' })
+        .option('dim', { type: 'number', describe: 'dimension for problems of any dimension (quadN)' })
+        .option('steps', { type: 'number', describe: 'number of steps (default 100 for problems, the stream length for --grads)' })
+        .option('set', { type: 'string', array: true, describe: 'name=value: native hyperparameter names, canonical names or axes (fma=on|off)' })
+        .option('autodiff', { choices: ['torch', 'tf'] as const, describe: 'chain-rule evaluation order for float32 problem gradients (default by profile)' })
+        .example('$0 trajectory --profile numpy-tutorial --problem linreg --x0 3,5 --steps 5000 --set lr=0.001', '')
+        .example('$0 trajectory --profile torch --dtype float32 --grads g.json --x0 1,2 --set alpha=0.9 --set fma=off', ''),
+    (argv) =>
+      runCommand(async () => {
+        if (argv.dim !== undefined && (!Number.isInteger(argv.dim) || argv.dim < 1)) throw new InputError(`--dim: expected a positive integer, got ${argv.dim}`);
+        const doc = computeTrajectory({
+          profile: argv.profile,
+          dtype: argv.dtype as Dtype,
+          problem: argv.problem,
+          grads: argv.grads === undefined ? undefined : { path: argv.grads, stream: readGradientFile(argv.grads) },
+          x0: parseNumberList('--x0', argv.x0),
+          dim: argv.dim,
+          steps: argv.steps,
+          settings: parseSetOptions(argv.set),
+          autodiff: argv.autodiff as AutodiffOrder | undefined,
+        });
+        await writeJsonToStdout(doc);
+        return 0;
+      }),
+  );
+}
