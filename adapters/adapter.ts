@@ -1,0 +1,117 @@
+// The contract every RMSprop implementation meets to be run by the harness. Adapters translate a
+// case into their implementation's API and back; they never import the runner or the reports.
+
+import type { Dtype } from '../reference/arithmetic.js';
+import type { Profile } from '../reference/profile.js';
+import { BASE_HYPERPARAMETERS, HYPERPARAMETERS, type Axes, type Hyperparameters, type Variant } from '../reference/variant.js';
+
+/** What an adapter can be asked to do, as data the runner reads to build the coverage matrix. */
+export interface AdapterCapabilities {
+  dtypes: readonly Dtype[];
+  devices: readonly string[];
+  /** Canonical hyperparameters the implementation accepts; any other must keep its neutral value (momentum 0, centered false, ...). */
+  hyperparameters: readonly (keyof Hyperparameters)[];
+  /** Axes the implementation can be configured on; every other axis is fixed to its claimed profile's value. */
+  configurableAxes: readonly (keyof Axes)[] | 'all';
+  /** Whether params and optimizer state can be loaded before a step (needed for re-anchored metrics). */
+  loadState: boolean;
+  /** Whether the optimizer state (v, m, b) can be read back. */
+  readState: boolean;
+}
+
+export interface AdapterInfo {
+  id: string;
+  /** The implementation's version (package version, or the harness version for built-in kernels). */
+  version: string;
+  describe: string;
+  /** Profile spec the implementation claims to follow ('torch', 'tfjs@4'), or 'unknown'. */
+  claims: string;
+  /**
+   * Axis values the implementation always has whatever it claims (an ONNX graph has no FMA): applied on
+   * top of the claimed profile when the runner computes the expected trajectory, so float32 is compared
+   * against the reference in the implementation's own operation order.
+   */
+  fixedAxes?: Partial<Axes>;
+  capabilities: AdapterCapabilities;
+}
+
+/** Facts about the environment an available adapter runs in: backend, float precision, the epsilon actually used... */
+export type EnvironmentFacts = Record<string, string | number | boolean>;
+
+export type Availability = { available: true; facts: EnvironmentFacts } | { available: false; reason: string };
+
+/** One case, as the adapter receives it. */
+export interface AdapterCase {
+  /** Case key (suite/id), for messages. */
+  key: string;
+  dtype: Dtype;
+  /** The variant to run: the claimed profile's axes plus the case's hyperparameters. */
+  variant: Variant;
+  /** The profile the variant was resolved from, with the framework's native hyperparameter values. */
+  profile: Profile;
+  native: Record<string, number | boolean | null>;
+  x0: Float64Array;
+}
+
+export interface OptimizerStateView {
+  v?: Float64Array;
+  m?: Float64Array;
+  b?: Float64Array;
+}
+
+/** A case prepared on an implementation: the optimizer and parameters live on its side. */
+export interface PreparedCase {
+  /** Apply one optimizer step with this gradient (already in the case dtype). */
+  step(grad: Float64Array): Promise<void>;
+  /** Read the current parameters (and state where readState) back. */
+  read(): Promise<{ params: Float64Array; state?: OptimizerStateView }>;
+  /** Overwrite parameters and state (loadState adapters only): the runner re-anchors each step on the reference. */
+  load?(params: Float64Array, state: { v: Float64Array; m: Float64Array; b: Float64Array; step: number }): Promise<void>;
+  /** Free resources; also reports leaks it can detect (tfjs tensors, GPU buffers) as a message. */
+  dispose(): Promise<{ leak?: string }>;
+}
+
+/** Thrown by prepare() when the implementation cannot express the case: the cell is skipped with this reason. */
+export class UnsupportedCaseError extends Error {
+  override name = 'UnsupportedCaseError';
+}
+
+export interface Adapter {
+  info: AdapterInfo;
+  /** Whether the implementation can load on this machine, and facts about it. Never throws. */
+  probe(): Promise<Availability>;
+  prepare(c: AdapterCase): Promise<PreparedCase>;
+  /** Release global resources (devices, sessions, child processes). */
+  close?(): Promise<void>;
+}
+
+/** Options from an adapter spec 'id:key=value,...' */
+export type AdapterOptions = Readonly<Record<string, string>>;
+
+export interface AdapterFactory {
+  id: string;
+  describe: string;
+  /** Adapters in the default run (`rmsprop-harness run`). */
+  inDefaultRun: boolean;
+  create(options: AdapterOptions): Adapter;
+}
+
+/** Values that switch a feature off: an adapter without the feature can still run a case that keeps them. */
+const NEUTRAL: Hyperparameters = { ...BASE_HYPERPARAMETERS };
+
+/** Checks the variant only uses what the adapter declares; returns the reason it cannot, or null. */
+export function unsupportedReason(info: AdapterInfo, c: AdapterCase, fixedAxes: Partial<Axes> = {}): string | null {
+  const caps = info.capabilities;
+  if (!caps.dtypes.includes(c.dtype)) return `${info.id} does not support ${c.dtype}`;
+  const v = c.variant;
+  for (const { name } of HYPERPARAMETERS) {
+    if (caps.hyperparameters.includes(name) || ['lr', 'decay', 'eps'].includes(name)) continue;
+    if (v[name] !== NEUTRAL[name]) return `${info.id} has no ${name} (the case sets ${name}=${String(v[name])})`;
+  }
+  for (const [name, value] of Object.entries(fixedAxes) as [keyof Axes, unknown][]) {
+    const wanted = v[name];
+    const same = Array.isArray(value) ? JSON.stringify([...value].sort()) === JSON.stringify([...(wanted as readonly string[])].sort()) : wanted === value;
+    if (!same) return `${info.id} fixes ${name}=${JSON.stringify(value)}, the case needs ${JSON.stringify(wanted)}`;
+  }
+  return null;
+}

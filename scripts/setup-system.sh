@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Debian packages the harness and its tests need on a fresh machine:
+#   python3-torch, python3-numpy  the external-protocol clients (real torch.optim.RMSprop, NumPy tutorial form)
+#   libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri  Mesa llvmpipe for Dawn's OpenGL ES backend (WebGPU on CPU)
+#   chromium  the browser test of the HTML report
+# Idempotent: does nothing when everything is present.
+set -euo pipefail
+packages=(python3-torch python3-numpy libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri chromium)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-system: all Debian packages present"
+  exit 0
+fi
+echo "setup-system: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup-system: done"
