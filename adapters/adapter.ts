@@ -3,6 +3,7 @@
 
 import type { Dtype } from '../reference/arithmetic.js';
 import type { Profile } from '../reference/profile.js';
+import type { Settings } from '../reference/resolve.js';
 import { BASE_HYPERPARAMETERS, HYPERPARAMETERS, type Axes, type Hyperparameters, type Variant } from '../reference/variant.js';
 
 /** What an adapter can be asked to do, as data the runner reads to build the coverage matrix. */
@@ -32,6 +33,8 @@ export interface AdapterInfo {
    * against the reference in the implementation's own operation order.
    */
   fixedAxes?: Partial<Axes>;
+  /** Tolerances this implementation needs beyond the dtype defaults, each with its written reason. */
+  toleranceOverrides?: readonly { case?: string; dtype?: Dtype; ulps?: number; absFloor?: number; signedZero?: 'strict' | 'ignore'; reason: string }[];
   capabilities: AdapterCapabilities;
 }
 
@@ -50,6 +53,8 @@ export interface AdapterCase {
   /** The profile the variant was resolved from, with the framework's native hyperparameter values. */
   profile: Profile;
   native: Record<string, number | boolean | null>;
+  /** The case's canonical settings, for adapters that re-resolve the variant with options of their own. */
+  settings: Settings;
   x0: Float64Array;
 }
 

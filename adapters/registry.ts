@@ -2,8 +2,11 @@
 import { InputError } from '../reference/errors.js';
 import { suggest } from '../reference/suggest.js';
 import type { Adapter, AdapterFactory, AdapterOptions } from './adapter.js';
+import { tsF32, tsF64 } from './native/typed-array-adapter.js';
 
 export const ADAPTER_FACTORIES: readonly AdapterFactory[] = [
+  tsF64,
+  tsF32,
 ];
 
 export interface AdapterSpec {

@@ -34,7 +34,7 @@ export interface ResolvedVariant {
 /** lower-case, no separators: 'weight_decay', 'weightDecay' and 'weight-decay' are one name. */
 const normalise = (name: string) => name.toLowerCase().replace(/[-_]/g, '');
 
-const HP_BY_NORMAL = new Map(HYPERPARAMETERS.map((h) => [normalise(h.name), h]));
+const HP_BY_NORMAL = new Map(HYPERPARAMETERS.flatMap((h) => [h.name, ...(h.aliases ?? [])].map((n) => [normalise(n), h] as const)));
 const AXIS_BY_NORMAL = new Map(AXES.map((a) => [normalise(a.name), a]));
 
 /** Native names that some framework uses for a different hyperparameter than the canonical one of the same name (Keras 2's decay). */
@@ -166,13 +166,24 @@ function conditionHolds(when: { momentum?: 'zero' | 'nonzero'; centered?: boolea
  * Settings may use the profile's native names, its native flags, canonical hyperparameter names and
  * canonical axis names (including fma=on|off). Unknown names are refused with the accepted list.
  */
-export function resolveVariant(profileSpec: string | Profile, dtype: Dtype, settings: Settings = {}): ResolvedVariant {
+export function resolveVariant(profileSpec: string | Profile, dtype: Dtype, settings: Settings = {}, canonical: Settings = {}): ResolvedVariant {
   const profile = typeof profileSpec === 'string' ? findProfile(profileSpec) : profileSpec;
   const hp: Hyperparameters = { ...BASE_HYPERPARAMETERS, ...profile.defaults };
   const axes: Axes = { ...BASE_AXES, ...profile.axes };
   const explicitAxes: [keyof Axes, string, SettingValue][] = [];
   const flags = new Map(Object.entries(profile.nativeFlags ?? {}).map(([k, f]) => [k, f.default]));
   let epsSet = false;
+
+  // Canonical settings (cases, programmatic callers) name hyperparameters and axes directly.
+  for (const [key, value] of Object.entries(canonical)) {
+    const info = HP_BY_NORMAL.get(normalise(key));
+    const axis = AXIS_BY_NORMAL.get(normalise(key));
+    if (info) {
+      setHyperparameter(hp, info.name, key, value);
+      if (info.name === 'eps') epsSet = true;
+    } else if (axis) explicitAxes.push([axis.name, key, value]);
+    else throw new SettingError(`unknown canonical setting '${key}'${suggest(key, [...HYPERPARAMETERS.map((h) => h.name), ...AXES.map((a) => a.name)])}`);
+  }
 
   for (const [key, value] of Object.entries(settings)) {
     const native = profile.nativeNames[key];

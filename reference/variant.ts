@@ -135,13 +135,15 @@ export const AXES: readonly AxisInfo[] = [
 
 export interface HyperparameterInfo {
   name: keyof Hyperparameters;
+  /** Other canonical spellings that mean the same everywhere ('rho' for decay: no framework uses rho for anything else). */
+  aliases?: readonly string[];
   kind: 'number' | 'boolean' | 'nullable-number';
   describe: string;
 }
 
 export const HYPERPARAMETERS: readonly HyperparameterInfo[] = [
   { name: 'lr', kind: 'number', describe: 'learning rate' },
-  { name: 'decay', kind: 'number', describe: 'second-moment decay (rho / alpha / gamma / decay / beta)' },
+  { name: 'decay', aliases: ['rho'], kind: 'number', describe: 'second-moment decay (rho / alpha / gamma / decay / beta)' },
   { name: 'eps', kind: 'number', describe: 'epsilon' },
   { name: 'momentum', kind: 'number', describe: 'momentum coefficient' },
   { name: 'centered', kind: 'boolean', describe: 'normalise by the variance estimate v - m^2' },

@@ -47,9 +47,9 @@ export function caseGradientSource(c: CaseSpec, dtype: Dtype, order: AutodiffOrd
  */
 export function caseAppliesTo(c: CaseSpec, profile: Profile): { applies: true } | { applies: false; reason: string } {
   const native = new Set(Object.values(profile.nativeNames));
-  const universal = new Set(['lr', 'decay']);
+  const universal = new Set(['lr', 'decay', 'rho']);
   for (const [name, value] of Object.entries(c.settings)) {
-    const hp = HYPERPARAMETERS.find((h) => h.name === name);
+    const hp = HYPERPARAMETERS.find((h) => h.name === name || h.aliases?.includes(name));
     if (!hp || universal.has(name)) continue;
     const isDefault = profile.defaults[hp.name] === value;
     if (!native.has(hp.name) && !isDefault) {

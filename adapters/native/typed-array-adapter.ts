@@ -1,0 +1,92 @@
+// ts-f64 and ts-f32: RMSprop as one fused loop per step over Float64Array / Float32Array,
+// configurable on every axis. ts-f32 follows the claimed profile's float32 operation order, so it
+// can match the reference's emulation bit for bit; both are the speed baseline for other adapters.
+
+import { arithmeticFor, type Dtype } from '../../reference/arithmetic.js';
+import { resolveVariant } from '../../reference/resolve.js';
+import { stepScalars } from '../../reference/step.js';
+import { HYPERPARAMETERS } from '../../reference/variant.js';
+import type { Adapter, AdapterCase, AdapterFactory, AdapterOptions, PreparedCase } from '../adapter.js';
+import { UnsupportedCaseError, unsupportedReason } from '../adapter.js';
+import { compileFusedStep, type Vector } from './kernel-codegen.js';
+
+const HARNESS_VERSION = '0.1.0';
+
+function makeTypedArrayAdapter(id: string, dtype: Dtype, options: AdapterOptions): Adapter {
+  const { profile = 'torch', ...implementationOverrides } = options;
+  const overridden = Object.keys(implementationOverrides).length > 0;
+  const info: Adapter['info'] = {
+    id,
+    version: HARNESS_VERSION,
+    describe: `${dtype === 'float32' ? 'Float32Array' : 'Float64Array'} fused loop${overridden ? ` with ${JSON.stringify(implementationOverrides)} on top of ${profile}` : ''}`,
+    claims: profile,
+    capabilities: {
+      dtypes: [dtype],
+      devices: ['cpu'],
+      hyperparameters: HYPERPARAMETERS.map((h) => h.name),
+      configurableAxes: 'all',
+      loadState: true,
+      readState: true,
+    },
+  };
+  // Validate the options now: a typo in an adapter spec is a usage error, not a failed cell.
+  resolveVariant(profile, dtype, implementationOverrides);
+
+  return {
+    info,
+    async probe() {
+      return { available: true, facts: { runtime: `node ${process.version}`, arithmetic: dtype } };
+    },
+    async prepare(c: AdapterCase): Promise<PreparedCase> {
+      const reason = unsupportedReason(info, c);
+      if (reason) throw new UnsupportedCaseError(reason);
+      // Options other than profile change what the implementation does, not what it claims.
+      const variant = overridden ? resolveVariant(c.profile, c.dtype, { ...c.settings, ...implementationOverrides }).variant : c.variant;
+      const A = arithmeticFor(dtype);
+      const make = (n: number): Vector => (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
+      const n = c.x0.length;
+      const p = make(n);
+      p.set(c.x0);
+      const v = make(n).fill(A.round(variant.initialAccumulator));
+      const m = make(n);
+      const b = make(n);
+      const g = make(n);
+      const fused = compileFusedStep(variant, dtype);
+      let t = 0;
+      return {
+        async step(grad) {
+          g.set(grad);
+          fused(p, g, v, m, b, stepScalars(variant, A, t, grad));
+          t++;
+        },
+        async read() {
+          return { params: Float64Array.from(p), state: { v: Float64Array.from(v), m: Float64Array.from(m), b: Float64Array.from(b) } };
+        },
+        async load(params, state) {
+          p.set(params);
+          v.set(state.v);
+          m.set(state.m);
+          b.set(state.b);
+          t = state.step;
+        },
+        async dispose() {
+          return {};
+        },
+      };
+    },
+  };
+}
+
+export const tsF64: AdapterFactory = {
+  id: 'ts-f64',
+  describe: 'TypeScript Float64Array fused loop (options: profile=NAME, and any axis or hyperparameter to deviate from it)',
+  inDefaultRun: true,
+  create: (options) => makeTypedArrayAdapter('ts-f64', 'float64', options),
+};
+
+export const tsF32: AdapterFactory = {
+  id: 'ts-f32',
+  describe: 'TypeScript Float32Array fused loop in the profile\'s float32 operation order (options as ts-f64)',
+  inDefaultRun: true,
+  create: (options) => makeTypedArrayAdapter('ts-f32', 'float32', options),
+};

@@ -1,0 +1,130 @@
+// One cell of the matrix: one adapter on one case in one dtype and mode. Measures free-running
+// drift (the adapter runs the whole trajectory on its own) and, where the adapter can load state,
+// re-anchored error (each step starts from the reference state: is one step right?).
+
+import type { Adapter, AdapterCase, PreparedCase } from '../adapters/adapter.js';
+import type { Dtype } from '../reference/arithmetic.js';
+import type { CaseSpec } from '../suites/case.js';
+import { findProblem } from '../suites/case-source.js';
+import { caseKey } from '../suites/suites.js';
+import type { Expected } from './expected.js';
+import { emptySeries, recordStep, type Series } from './metrics.js';
+import type { ResolvedTolerance } from './tolerance.js';
+
+export type Mode = 'replay' | 'closed-loop';
+
+export interface CellMeasurement {
+  freeRunning: Series;
+  /** Optimizer state (v, m, b) along the free-running trajectory, where the adapter reads it. */
+  state: Series | null;
+  /** null with a reason when the adapter cannot load state. */
+  reanchored: Series | null;
+  reanchoredUnavailable?: string;
+  finalLoss?: { expected: number; actual: number; gap: number };
+  leak?: string;
+  /** The adapter's params after each step (free-running), for comparisons with other profiles. */
+  actual: Float64Array[];
+}
+
+export function adapterCase(c: CaseSpec, dtype: Dtype, expected: Expected): AdapterCase {
+  return {
+    key: caseKey(c),
+    dtype,
+    variant: expected.resolved.variant,
+    profile: expected.resolved.profile,
+    native: expected.resolved.native,
+    settings: c.settings,
+    x0: expected.x0,
+  };
+}
+
+/** Which state quantities a variant actually uses (others stay zero and are not compared). */
+function stateQuantities(e: Expected): ('v' | 'm' | 'b')[] {
+  const v = e.resolved.variant;
+  const out: ('v' | 'm' | 'b')[] = ['v'];
+  if (v.centered) out.push('m');
+  if (v.momentum !== 0 || v.momentumAlways) out.push('b');
+  return out;
+}
+
+async function withPrepared<T>(adapter: Adapter, ac: AdapterCase, body: (p: PreparedCase) => Promise<T>): Promise<{ value: T; leak?: string }> {
+  const prepared = await adapter.prepare(ac);
+  let disposed: { leak?: string } = {};
+  let value: T;
+  try {
+    value = await body(prepared);
+  } finally {
+    disposed = await prepared.dispose();
+  }
+  return { value, ...(disposed.leak ? { leak: disposed.leak } : {}) };
+}
+
+export async function measureCell(adapter: Adapter, c: CaseSpec, dtype: Dtype, mode: Mode, expected: Expected, tol: ResolvedTolerance): Promise<CellMeasurement> {
+  const ac = adapterCase(c, dtype, expected);
+  const points = expected.trajectory.points;
+  const quantities = stateQuantities(expected);
+  const canReadState = adapter.info.capabilities.readState;
+  const problem = mode === 'closed-loop' && c.source.kind === 'problem' ? findProblem(c.source.problem) : undefined;
+
+  const free = await withPrepared(adapter, ac, async (prepared) => {
+    const series = emptySeries();
+    const state = canReadState ? emptySeries() : null;
+    let last: Float64Array = expected.x0;
+    const trace: Float64Array[] = [];
+    for (let t = 0; t < points.length; t++) {
+      const grad = problem ? toGrad(problem.gradient(last, dtype, t, expected.order), dtype) : points[t]!.grad;
+      await prepared.step(grad);
+      const out = await prepared.read();
+      last = out.params;
+      trace.push(out.params);
+      recordStep(series, 'params', t + 1, points[t]!.params, out.params, dtype, tol);
+      if (state && out.state) {
+        for (const q of quantities) {
+          const actual = out.state[q];
+          if (actual) recordStep(state, q, t + 1, points[t]!.state[q], actual, dtype, tol);
+        }
+      }
+    }
+    return { series, state, last, trace };
+  });
+
+  let reanchored: Series | null = null;
+  let reanchoredUnavailable: string | undefined;
+  if (!adapter.info.capabilities.loadState) {
+    reanchoredUnavailable = `${adapter.info.id} cannot load optimizer state`;
+  } else {
+    reanchored = (
+      await withPrepared(adapter, ac, async (prepared) => {
+        const series = emptySeries();
+        for (let t = 0; t < points.length; t++) {
+          const before = t === 0 ? { params: expected.x0, state: expected.initial } : { params: points[t - 1]!.params, state: points[t - 1]!.state };
+          await prepared.load!(before.params, before.state);
+          await prepared.step(points[t]!.grad);
+          const out = await prepared.read();
+          recordStep(series, 'params', t + 1, points[t]!.params, out.params, dtype, tol);
+          if (out.state) for (const q of quantities) if (out.state[q]) recordStep(series, q, t + 1, points[t]!.state[q], out.state[q]!, dtype, tol);
+        }
+        return series;
+      })
+    ).value;
+  }
+
+  const measurement: CellMeasurement = {
+    freeRunning: free.value.series,
+    state: free.value.state,
+    reanchored,
+    actual: free.value.trace,
+    ...(reanchoredUnavailable ? { reanchoredUnavailable } : {}),
+    ...(free.leak ? { leak: free.leak } : {}),
+  };
+  if (expected.loss && points.length > 0) {
+    const e = expected.loss(points[points.length - 1]!.params);
+    const a = expected.loss(free.value.last);
+    measurement.finalLoss = { expected: e, actual: a, gap: Math.abs(a - e) };
+  }
+  return measurement;
+}
+
+function toGrad(g: Float64Array, dtype: Dtype): Float64Array {
+  return dtype === 'float32' ? Float64Array.from(g, Math.fround) : g;
+}
