@@ -35,8 +35,6 @@ export interface Cell {
   /** The profile the expected trajectory was computed with (claimed profile plus fixed axes). */
   expectedProfile?: string;
   tolerance?: { ulps: number; absFloor: number; signedZero: string; reasons: string[] };
-  /** Which series decided the status. */
-  gatedOn?: 'reanchored' | 'free-running';
   freeRunning?: Series;
   reanchored?: Series | null;
   reanchoredUnavailable?: string;

@@ -1,0 +1,134 @@
+// The Markdown summary: readable in a CI log, a pull request or $GITHUB_STEP_SUMMARY.
+import type { Cell, CellStatus, ConformanceReport } from '../runner/result.js';
+import { findProfile } from '../reference/registry.js';
+import { resolveVariant } from '../reference/resolve.js';
+import { AXES } from '../reference/variant.js';
+import { describeDivergence, formatUlps } from './text.js';
+
+const SYMBOL: Record<CellStatus, string> = { pass: '✅', fail: '❌', xfail: '🟡', xpass: '❗', error: '💥', skip: '➖', unavailable: '⛔' };
+
+/** Markdown table cells must not break the table or inject markup. */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/[\\|`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+/** Axis values (with default hyperparameters) on which two profiles differ. */
+export function profileDifferences(a: string, b: string): string[] {
+  const va = resolveVariant(findProfile(a), 'float32').variant as unknown as Record<string, unknown>;
+  const vb = resolveVariant(findProfile(b), 'float32').variant as unknown as Record<string, unknown>;
+  const names = [...AXES.map((x) => x.name as string), 'eps', 'initialAccumulator'];
+  return names.filter((n) => JSON.stringify(va[n]) !== JSON.stringify(vb[n])).map((n) => `${n} ${JSON.stringify(va[n])}→${JSON.stringify(vb[n])}`);
+}
+
+function counts(cells: Cell[]): string {
+  const order: CellStatus[] = ['pass', 'fail', 'xfail', 'xpass', 'error', 'skip', 'unavailable'];
+  return order.map((s) => [s, cells.filter((c) => c.status === s).length] as const).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
+}
+
+function matrix(report: ConformanceReport): string[] {
+  const labels = report.adapters.map((a) => a.label);
+  const lines = [
+    `| case | ${labels.map((l) => escapeMarkdown(l)).join(' | ')} |`,
+    `|---|${labels.map(() => '---').join('|')}|`,
+  ];
+  for (const k of report.cases) {
+    const row = labels.map((label) => {
+      const cells = report.cells.filter((c) => c.adapter === label && c.case === k.key);
+      return report.selection.dtypes
+        .map((d) => {
+          const marks = cells.filter((c) => c.dtype === d).map((c) => SYMBOL[c.status]).join('');
+          return marks ? `${d === 'float32' ? 'f32' : 'f64'} ${marks}` : '';
+        })
+        .filter((s) => s !== '')
+        .join(' · ');
+    });
+    lines.push(`| ${escapeMarkdown(k.key)} | ${row.join(' | ')} |`);
+  }
+  return lines;
+}
+
+function reasons(report: ConformanceReport): string[] {
+  const grouped = new Map<string, number>();
+  for (const c of report.cells) {
+    if (c.status !== 'skip' && c.status !== 'unavailable') continue;
+    const key = `${c.adapter}: ${c.status} — ${c.reason ?? ''}`;
+    grouped.set(key, (grouped.get(key) ?? 0) + 1);
+  }
+  return [...grouped].map(([k, n]) => `- ${escapeMarkdown(k)} (${n} cell${n === 1 ? '' : 's'})`);
+}
+
+function profileMatches(report: ConformanceReport): string[] {
+  const lines: string[] = [];
+  for (const a of report.adapters) {
+    const cells = report.cells.filter((c) => c.adapter === a.label && c.profiles && c.profiles.length > 0);
+    if (cells.length === 0) continue;
+    const tally = new Map<string, { within: number; total: number; worst: number }>();
+    for (const c of cells) {
+      for (const p of c.profiles!) {
+        const t = tally.get(p.profile) ?? { within: 0, total: 0, worst: 0 };
+        t.total++;
+        if (p.firstDivergentStep === null) t.within++;
+        t.worst = Math.max(t.worst, p.maxUlp);
+        tally.set(p.profile, t);
+      }
+    }
+    const ranked = [...tally].sort((x, y) => y[1].within / y[1].total - x[1].within / x[1].total || x[1].worst - y[1].worst);
+    const claimed = a.claims === 'unknown' ? null : findProfile(a.claims);
+    lines.push(`**${escapeMarkdown(a.label)}** (claims ${escapeMarkdown(a.claims)}):`);
+    for (const [profile, t] of ranked.slice(0, 4)) {
+      const diff = claimed && `${claimed.name}@${claimed.version}` !== profile ? profileDifferences(`${claimed.name}@${claimed.version}`, profile) : [];
+      lines.push(`- ${profile}: within tolerance on ${t.within}/${t.total} cells, worst ${formatUlps(t.worst)} ulps${diff.length > 0 ? `; differs from ${claimed!.name} in ${escapeMarkdown(diff.slice(0, 4).join(', '))}` : ''}`);
+    }
+  }
+  return lines;
+}
+
+export function renderMarkdown(report: ConformanceReport): string {
+  const s = report.summary;
+  const verdict = s.exitCode === 0 ? '✅ all cells within tolerance' : `❌ ${s.fail + s.xpass} beyond tolerance, ${s.error} errors`;
+  const env = report.environment;
+  const out: string[] = [
+    '# RMSprop conformance',
+    '',
+    `${verdict}${report.complete ? '' : ' — **incomplete run (interrupted)**'}`,
+    '',
+    `${counts(report.cells)} · ${report.cases.length} cases · node ${env.node} · ${escapeMarkdown(env.cpu)} (${env.cores} cores) · harness ${env.harness}`,
+    '',
+    '## Adapters',
+    '',
+    '| adapter | version | claims | status | facts | cells |',
+    '|---|---|---|---|---|---|',
+    ...report.adapters.map((a) => {
+      const facts = Object.entries(a.facts).map(([k, v]) => `${k}: ${String(v)}`).join('; ');
+      const status = a.available ? 'available' : `unavailable: ${a.reason ?? ''}`;
+      return `| ${escapeMarkdown(a.label)} | ${escapeMarkdown(a.version)} | ${escapeMarkdown(a.claims)} | ${escapeMarkdown(status)} | ${escapeMarkdown(facts)} | ${counts(report.cells.filter((c) => c.adapter === a.label))} |`;
+    }),
+    '',
+    '## Coverage matrix',
+    '',
+    `Per dtype, one mark per mode (replay, then closed loop for problems). ${Object.entries(SYMBOL).map(([k, v]) => `${v} ${k}`).join(' · ')}`,
+    '',
+    ...matrix(report),
+    '',
+  ];
+  const failures = report.cells.filter((c) => c.status === 'fail' || c.status === 'xpass' || c.status === 'error');
+  if (failures.length > 0) {
+    out.push('## Failures', '');
+    for (const c of failures.slice(0, 100)) {
+      out.push(`- **${escapeMarkdown(c.adapter)}** ${escapeMarkdown(c.case)} [${c.dtype}, ${c.mode}]: ${escapeMarkdown(c.status === 'error' ? `error: ${c.reason ?? ''}` : describeDivergence(c))}`);
+    }
+    if (failures.length > 100) out.push(`- … and ${failures.length - 100} more (see the JSON report)`);
+    out.push('');
+  }
+  const matches = profileMatches(report);
+  if (matches.length > 0) out.push('## Which profile each adapter follows', '', 'Free-running params against every canonical profile fed the same gradients, in the adapter\'s dtype.', '', ...matches, '');
+  const loose = report.cells.filter((c) => c.slack?.loose);
+  if (loose.length > 0) {
+    out.push('## Slack', '', `${loose.length} cells passed with a tolerance at least 4× looser than the largest error observed, e.g.:`, '');
+    for (const c of loose.slice(0, 10)) out.push(`- ${escapeMarkdown(c.adapter)} ${escapeMarkdown(c.case)} [${c.dtype}]: tolerance ${c.slack!.toleranceUlps} ulps, observed ${formatUlps(c.slack!.observedUlps)}`);
+    out.push('');
+  }
+  const why = reasons(report);
+  if (why.length > 0) out.push('## Skipped and unavailable cells', '', ...why, '');
+  return `${out.join('\n')}\n`;
+}
