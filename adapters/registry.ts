@@ -3,10 +3,22 @@ import { InputError } from '../reference/errors.js';
 import { suggest } from '../reference/suggest.js';
 import type { Adapter, AdapterFactory, AdapterOptions } from './adapter.js';
 import { tsF32, tsF64 } from './native/typed-array-adapter.js';
+import { onnxruntimeAdapter } from './onnxruntime.js';
+import { tfjsCpuAdapterFactory } from './tfjs/cpu.js';
+import { tfjsNodeAdapterFactory } from './tfjs/node.js';
+import { tfjsWasmAdapterFactory } from './tfjs/wasm.js';
+import { tfjsWebgpuAdapterFactory } from './tfjs/webgpu.js';
+import { webgpu } from './webgpu.js';
 
 export const ADAPTER_FACTORIES: readonly AdapterFactory[] = [
   tsF64,
   tsF32,
+  onnxruntimeAdapter,
+  tfjsCpuAdapterFactory,
+  tfjsWasmAdapterFactory,
+  tfjsWebgpuAdapterFactory,
+  tfjsNodeAdapterFactory,
+  webgpu,
 ];
 
 export interface AdapterSpec {

@@ -74,7 +74,9 @@ function inSafeRange(x: number): boolean {
 
 /** fma(a, b, c) = a*b + c with a single rounding to float64. */
 export function fma64(a: number, b: number, c: number): number {
-  if (!Number.isFinite(a) || !Number.isFinite(b) || !Number.isFinite(c)) return a * b + c;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return a * b + c;
+  if (!Number.isFinite(c)) return c; // the exact product is finite, however large
+
   if (a === 0 || b === 0) return a * b + c; // product is an exact (signed) zero
   if (!(inSafeRange(a) && inSafeRange(b) && inSafeRange(c) && inSafeRange(a * b))) {
     return exactFma64(a, b, c);
