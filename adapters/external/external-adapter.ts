@@ -1,0 +1,318 @@
+// The `external` adapter: any program, in any language, that speaks protocol v1 (docs/protocol.md)
+// on stdin/stdout. Faults are contained: a crash, a hang, garbage or an answer out of order fails the
+// case with the reason and the program's stderr tail, and the next case starts the program again.
+
+import { UnsupportedCaseError, unsupportedReason, type Adapter, type AdapterCase, type AdapterCapabilities, type AdapterFactory, type AdapterInfo, type AdapterOptions, type Availability, type EnvironmentFacts, type OptimizerStateView } from '../adapter.js';
+import type { Dtype } from '../../reference/arithmetic.js';
+import { InputError } from '../../reference/errors.js';
+import { isFloat32 } from '../../reference/float-bits.js';
+import { decodeVector, encodeVector } from '../../reference/number-encoding.js';
+import { profileKey } from '../../reference/profile.js';
+import { toDtype } from '../../reference/trajectory.js';
+import { AXES, HYPERPARAMETERS, type Axes, type Hyperparameters } from '../../reference/variant.js';
+import { firstSchemaError } from '../../suites/schema.js';
+import type { BulkPreparedCase, BulkTrajectory } from './bulk.js';
+import { ExternalProgram, ProgramFault } from './program.js';
+import {
+  ErrorMessageSchema,
+  PROTOCOL_VERSION,
+  ProgramHelloSchema,
+  ResultSchema,
+  type CaseMessage,
+  type ErrorMessage,
+  type Implementation,
+  type ProgramHello,
+  type ResultMessage,
+} from './protocol.js';
+
+export const DEFAULT_TIMEOUT_S = 30;
+
+export interface ExternalAdapterOptions {
+  /** Shell command line that starts the program (run by /bin/sh -c). */
+  command: string;
+  /** Profile spec to use instead of what the program claims. */
+  claims?: string;
+  /** Seconds allowed per case (and for the hello handshake). */
+  timeoutS?: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+const CANONICAL_HPS = new Set<string>(HYPERPARAMETERS.map((h) => h.name));
+const AXIS_NAMES = new Set<string>(AXES.map((a) => a.name));
+
+/** Hint appended when a Python client cannot import its framework. */
+const SETUP_HINT = 'run bash scripts/setup-system.sh (Debian python3-torch, python3-numpy) and use /usr/bin/python3';
+
+function withSetupHint(text: string): string {
+  if (/No module named|ModuleNotFoundError|ImportError/.test(text) && !text.includes('setup-system.sh')) return `${text}\n(${SETUP_HINT})`;
+  return text;
+}
+
+export function parseExternalOptions(options: AdapterOptions): ExternalAdapterOptions {
+  const known = ['command', 'claims', 'timeout'];
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new InputError(`adapter external: unknown option '${key}'; accepted: ${known.join(', ')}`);
+  }
+  const command = options.command?.trim();
+  if (!command) throw new InputError("adapter external: option 'command' is required, e.g. external:command=/usr/bin/python3 clients/python/torch_rmsprop.py");
+  let timeoutS = DEFAULT_TIMEOUT_S;
+  if (options.timeout !== undefined) {
+    timeoutS = Number(options.timeout);
+    if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new InputError(`adapter external: timeout must be a positive number of seconds, got '${options.timeout}'`);
+  }
+  return { command, timeoutS, ...(options.claims ? { claims: options.claims.trim() } : {}) };
+}
+
+function capabilitiesOf(impl: Implementation | null): AdapterCapabilities {
+  if (!impl) return { dtypes: [], devices: ['external'], hyperparameters: [], configurableAxes: [], loadState: false, readState: false };
+  return {
+    dtypes: impl.dtypes,
+    devices: ['external'],
+    hyperparameters: impl.hyperparameters.filter((h) => CANONICAL_HPS.has(h)) as (keyof Hyperparameters)[],
+    configurableAxes: impl.axes === 'all' ? 'all' : ((impl.axes ?? []).filter((a) => AXIS_NAMES.has(a)) as (keyof Axes)[]),
+    loadState: false,
+    readState: impl.state === true,
+  };
+}
+
+export class ExternalAdapter implements Adapter {
+  readonly info: AdapterInfo;
+  private readonly options: ExternalAdapterOptions;
+  private program: ExternalProgram | null = null;
+  private implementation: Implementation | null = null;
+  /** Conversations are one at a time: each waits for the previous. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private counter = 0;
+
+  constructor(options: ExternalAdapterOptions) {
+    this.options = options;
+    this.info = {
+      id: 'external',
+      version: 'unknown',
+      describe: `external program (protocol v${PROTOCOL_VERSION}): ${options.command}`,
+      claims: options.claims ?? 'unknown',
+      capabilities: capabilitiesOf(null),
+    };
+  }
+
+  get timeoutMs(): number {
+    return (this.options.timeoutS ?? DEFAULT_TIMEOUT_S) * 1000;
+  }
+
+  /** What the program said about itself in its last hello, or null before one. */
+  get implementationInfo(): Implementation | null {
+    return this.implementation;
+  }
+
+  /** Process id of the running program (tests), or undefined. */
+  get pid(): number | undefined {
+    return this.program?.alive ? this.program.pid : undefined;
+  }
+
+  async probe(): Promise<Availability> {
+    try {
+      const impl = await this.serial(() => this.ensureStarted());
+      const facts: EnvironmentFacts = {
+        command: this.options.command,
+        implementation: impl.name,
+        version: impl.version,
+        claims: impl.claims,
+        dtypes: impl.dtypes.join(','),
+        hyperparameters: impl.hyperparameters.join(','),
+      };
+      if (this.options.claims) facts.claimsOverride = this.options.claims;
+      if (impl.problems?.length) facts.problems = impl.problems.join(',');
+      for (const [k, v] of Object.entries(impl.facts ?? {})) facts[k] = v;
+      return { available: true, facts };
+    } catch (e) {
+      return { available: false, reason: withSetupHint(e instanceof Error ? e.message : String(e)) };
+    }
+  }
+
+  async prepare(c: AdapterCase): Promise<BulkPreparedCase> {
+    await this.serial(() => this.ensureStarted());
+    const reason = unsupportedReason(this.info, c);
+    if (reason) throw new UnsupportedCaseError(reason);
+    return new ExternalCase(this, c);
+  }
+
+  async close(): Promise<void> {
+    await this.serial(async () => {
+      const p = this.program;
+      this.program = null;
+      if (p) await p.stop();
+    });
+  }
+
+  /** Send one case and wait for its result: the exchange behind runReplay and runProblem. */
+  async exchange(c: AdapterCase, body: { grads: readonly Float64Array[] } | { problem: string; steps: number }): Promise<BulkTrajectory> {
+    return this.serial(async () => {
+      const impl = await this.ensureStarted();
+      const program = this.program!;
+      const id = `${c.key}#${++this.counter}`;
+      const steps = 'grads' in body ? body.grads.length : body.steps;
+      const message: CaseMessage = {
+        type: 'case',
+        id,
+        dtype: c.dtype,
+        profile: profileKey(c.profile),
+        hyperparameters: c.native,
+        canonical: c.variant as unknown as CaseMessage['canonical'],
+        x0: encodeVector(toDtype(c.dtype, c.x0)),
+        ...('grads' in body ? { grads: body.grads.map((g) => encodeVector(toDtype(c.dtype, g))) } : { problem: body.problem, steps: body.steps }),
+      };
+      program.send(message);
+      const answer = await this.receive(program, `the answer to case '${id}'`);
+      if (answer.type === 'hello') throw this.abort(program, `answered case '${id}' with a second hello`);
+      if (answer.id !== id) throw this.abort(program, `answered out of order: got ${answer.type} for case '${answer.id}' while case '${id}' was pending`);
+      if (answer.type === 'error') {
+        const text = `reported an error on case '${id}': ${answer.message}`;
+        await program.settle();
+        if (answer.unsupported) throw new UnsupportedCaseError(`${this.options.command}: ${answer.message}`);
+        throw program.fault(text);
+      }
+      return this.checkResult(program, impl, answer, c.dtype, c.x0.length, steps, id);
+    });
+  }
+
+  private checkResult(program: ExternalProgram, impl: Implementation, r: ResultMessage, dtype: Dtype, dim: number, steps: number, id: string): BulkTrajectory {
+    if (r.trajectory.length !== steps) throw this.abort(program, `answered case '${id}' with ${r.trajectory.length} steps, expected ${steps}`);
+    const vector = (raw: unknown[], where: string): Float64Array => {
+      if (raw.length !== dim) throw this.abort(program, `answered case '${id}': ${where} has ${raw.length} values, expected ${dim}`);
+      const v = decodeVector(raw, where);
+      if (dtype === 'float32') {
+        const i = v.findIndex((x) => !isFloat32(x));
+        if (i >= 0) throw this.abort(program, `answered float32 case '${id}': ${where}[${i}] = ${v[i]} is not a float32 value (send the exact double of the float32)`);
+      }
+      return v;
+    };
+    const out: BulkTrajectory = { trajectory: r.trajectory.map((p, t) => vector(p, `trajectory[${t}]`)) };
+    if (r.state && impl.state !== false) {
+      const state: OptimizerStateView = {};
+      for (const k of ['v', 'm', 'b'] as const) if (r.state[k]) state[k] = vector(r.state[k]!, `state.${k}`);
+      out.state = state;
+    }
+    if (r.grads) {
+      if (r.grads.length !== steps) throw this.abort(program, `answered case '${id}' with ${r.grads.length} gradients, expected ${steps}`);
+      out.grads = r.grads.map((g, t) => vector(g, `grads[${t}]`));
+    }
+    return out;
+  }
+
+  /** Start the program if it is not running and do the hello handshake. */
+  private async ensureStarted(): Promise<Implementation> {
+    if (this.program?.alive && this.implementation) return this.implementation;
+    this.program?.kill();
+    const program = new ExternalProgram({ command: this.options.command, cwd: this.options.cwd, env: this.options.env });
+    this.program = program;
+    program.send({ type: 'hello', protocol: PROTOCOL_VERSION });
+    const raw = await program.next(this.timeoutMs, 'its hello').catch((e: unknown) => {
+      this.program = null;
+      throw e;
+    });
+    const error = firstSchemaError(ProgramHelloSchema, raw);
+    if (error) {
+      const protocol = (raw as { protocol?: unknown } | null)?.protocol;
+      const why =
+        (raw as { type?: unknown } | null)?.type === 'hello' && protocol !== PROTOCOL_VERSION
+          ? `speaks protocol ${JSON.stringify(protocol)}, the harness speaks ${PROTOCOL_VERSION}`
+          : `answered hello with a message that is not a valid hello (${error}): ${clip(JSON.stringify(raw))}`;
+      throw this.abort(program, why);
+    }
+    const impl = (raw as ProgramHello).implementation;
+    this.implementation = impl;
+    this.info.version = impl.version;
+    this.info.claims = this.options.claims ?? impl.claims;
+    this.info.describe = `${impl.name} ${impl.version} via external program (protocol v${PROTOCOL_VERSION}): ${this.options.command}`;
+    this.info.capabilities = capabilitiesOf(impl);
+    return impl;
+  }
+
+  private async receive(program: ExternalProgram, what: string): Promise<ResultMessage | ErrorMessage | ProgramHello> {
+    const raw = await program.next(this.timeoutMs, what).catch((e: unknown) => {
+      this.program = null;
+      throw e;
+    });
+    const type = (raw as { type?: unknown } | null)?.type;
+    const schema = type === 'result' ? ResultSchema : type === 'error' ? ErrorMessageSchema : type === 'hello' ? ProgramHelloSchema : null;
+    if (!schema) throw this.abort(program, `wrote a message of unknown type ${JSON.stringify(type)} while waiting for ${what}: ${clip(JSON.stringify(raw))}`);
+    const error = firstSchemaError(schema, raw);
+    if (error) throw this.abort(program, `wrote an invalid ${String(type)} message (${error}) while waiting for ${what}: ${clip(JSON.stringify(raw))}`);
+    return raw as ResultMessage | ErrorMessage | ProgramHello;
+  }
+
+  /** A protocol fault: kill the program (the next case restarts it) and describe the fault. */
+  private abort(program: ExternalProgram, text: string): ProgramFault {
+    program.kill(text);
+    if (this.program === program) this.program = null;
+    return program.fault(text);
+  }
+
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(f, f);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function clip(s: string | undefined, n = 300): string {
+  if (s === undefined) return 'undefined';
+  return s.length > n ? `${s.slice(0, n)}...` : s;
+}
+
+/**
+ * A case on an external program. runReplay sends the whole case at once; step()/read() are the
+ * per-step fallback: step() buffers the gradient, read() replays the buffered prefix from x0 (correct,
+ * quadratic in the number of steps).
+ */
+class ExternalCase implements BulkPreparedCase {
+  private readonly buffered: Float64Array[] = [];
+  private cached: { steps: number; result: BulkTrajectory } | null = null;
+  readonly problems: readonly string[];
+
+  constructor(
+    private readonly adapter: ExternalAdapter,
+    private readonly c: AdapterCase,
+  ) {
+    this.problems = adapter.implementationInfo?.problems ?? [];
+  }
+
+  async step(grad: Float64Array): Promise<void> {
+    if (grad.length !== this.c.x0.length) throw new RangeError(`${this.c.key}: gradient has ${grad.length} elements, params have ${this.c.x0.length}`);
+    this.buffered.push(Float64Array.from(grad));
+  }
+
+  async read(): Promise<{ params: Float64Array; state?: OptimizerStateView }> {
+    const n = this.buffered.length;
+    if (n === 0) return { params: toDtype(this.c.dtype, this.c.x0) };
+    if (this.cached?.steps !== n) this.cached = { steps: n, result: await this.runReplay(this.buffered.slice()) };
+    const r = this.cached.result;
+    return { params: r.trajectory[n - 1]!, ...(r.state ? { state: r.state } : {}) };
+  }
+
+  runReplay(grads: readonly Float64Array[]): Promise<BulkTrajectory> {
+    if (grads.length === 0) return Promise.resolve({ trajectory: [] });
+    return this.adapter.exchange(this.c, { grads });
+  }
+
+  async runProblem(problem: string, steps: number): Promise<BulkTrajectory> {
+    if (!this.problems.includes(problem)) {
+      throw new UnsupportedCaseError(`${this.adapter.info.describe} cannot run problem '${problem}' closed loop (it lists: ${this.problems.join(', ') || 'none'})`);
+    }
+    return this.adapter.exchange(this.c, { problem, steps });
+  }
+
+  async dispose(): Promise<{ leak?: string }> {
+    this.buffered.length = 0;
+    this.cached = null;
+    return {};
+  }
+}
+
+export const externalAdapterFactory: AdapterFactory = {
+  id: 'external',
+  describe: 'any program speaking the newline-delimited JSON protocol v1 on stdin/stdout (docs/protocol.md); options: command=..., claims=..., timeout=seconds',
+  inDefaultRun: false,
+  create: (options) => new ExternalAdapter(parseExternalOptions(options)),
+};

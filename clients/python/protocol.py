@@ -1,0 +1,81 @@
+"""Protocol v1 plumbing shared by the Python clients (docs/protocol.md): number encoding, the message
+loop, and error answers. Standard library only."""
+
+import json
+import math
+import sys
+import traceback
+
+PROTOCOL = 1
+
+
+def encode_number(x):
+    """float -> JSON value: shortest round-trip repr; non-finite and -0 as strings."""
+    x = float(x)
+    if math.isnan(x):
+        return "NaN"
+    if math.isinf(x):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x == 0 and math.copysign(1.0, x) < 0:
+        return "-0"
+    return x
+
+
+def decode_number(v):
+    if isinstance(v, str):
+        if v == "NaN":
+            return math.nan
+        if v == "Infinity":
+            return math.inf
+        if v == "-Infinity":
+            return -math.inf
+        if v == "-0":
+            return -0.0
+        raise ValueError("not an encoded number: %r" % v)
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise ValueError("not an encoded number: %r" % (v,))
+    return float(v)
+
+
+def encode_vector(values):
+    return [encode_number(x) for x in values]
+
+
+def decode_vector(values):
+    return [decode_number(x) for x in values]
+
+
+class Unsupported(Exception):
+    """The implementation cannot express the case: answered as an error with unsupported=true."""
+
+
+def send(message):
+    # json.dumps writes floats with repr(): the shortest string that round-trips the double.
+    sys.stdout.write(json.dumps(message, allow_nan=False, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+
+
+def serve(implementation, run_case):
+    """Answer hello with `implementation`, then each case with run_case(case) -> result fields; stop at bye or EOF."""
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        message = json.loads(line)
+        kind = message.get("type")
+        if kind == "hello":
+            send({"type": "hello", "protocol": PROTOCOL, "implementation": implementation})
+        elif kind == "case":
+            case_id = message["id"]
+            try:
+                result = run_case(message)
+                result.update({"type": "result", "id": case_id})
+                send(result)
+            except Unsupported as e:
+                send({"type": "error", "id": case_id, "message": str(e), "unsupported": True})
+            except Exception as e:  # an error in one case must not end the conversation
+                traceback.print_exc(file=sys.stderr)
+                send({"type": "error", "id": case_id, "message": "%s: %s" % (type(e).__name__, e)})
+        elif kind == "bye":
+            return
+        else:
+            sys.stderr.write("unknown message type %r\n" % (kind,))

@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+"""Protocol v1 client running the real torch.optim.RMSprop (docs/protocol.md).
+
+    /usr/bin/python3 clients/python/torch_rmsprop.py
+
+Claims torch@<major>.<minor> of the torch it imports. float32 and float64 on CPU. Replay cases set
+param.grad to the harness's gradient before each optimizer.step(); closed-loop cases (quad2d,
+rotated2d, xlogx) compute the gradient with torch autograd. The final optimizer state is reported
+from optimizer.state (square_avg, grad_avg, momentum_buffer).
+"""
+
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from protocol import Unsupported, decode_vector, encode_vector, serve  # noqa: E402
+
+try:
+    import torch
+except ImportError as e:  # the harness shows the stderr tail as the reason the adapter is unavailable
+    sys.stderr.write(
+        "torch_rmsprop.py: %s (python %s at %s) -- run bash scripts/setup-system.sh "
+        "(Debian python3-torch) and start this client with /usr/bin/python3\n" % (e, sys.version.split()[0], sys.executable)
+    )
+    sys.exit(3)
+
+torch.set_num_threads(1)
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+# torch native name -> canonical name (reference/profiles/torch.ts)
+NATIVE = {
+    "lr": "lr",
+    "alpha": "decay",
+    "eps": "eps",
+    "weight_decay": "weightDecay",
+    "momentum": "momentum",
+    "centered": "centered",
+    "maximize": "maximize",
+}
+
+# Canonical hyperparameters torch.optim.RMSprop has no equivalent for, with their neutral values.
+NEUTRAL = {"rescale": 1, "clip": None, "clipNorm": None, "lrDecay": 0, "initialAccumulator": 0, "biasCorrection": False}
+
+
+def short_version():
+    m = re.match(r"(\d+)\.(\d+)", torch.__version__)
+    return "%s.%s" % (m.group(1), m.group(2)) if m else torch.__version__
+
+
+def cpu_capability():
+    get = getattr(getattr(torch.backends, "cpu", None), "get_cpu_capability", None)
+    if get is not None:
+        return get()
+    m = re.search(r"CPU capability usage: ([^\n]+)", torch.__config__.show())
+    return m.group(1) if m else "unknown"
+
+
+def torch_hyperparameters(case):
+    """The RMSprop keyword arguments: the native torch names when the case was resolved from a torch profile, else mapped from canonical."""
+    canonical = case["canonical"]
+    for name, neutral in NEUTRAL.items():
+        if name in canonical and canonical[name] != neutral:
+            raise Unsupported("torch.optim.RMSprop has no %s (the case sets %s=%r)" % (name, name, canonical[name]))
+    profile = case.get("profile", "")
+    if profile.split("@")[0] == "torch":
+        native = case["hyperparameters"]
+        unknown = sorted(set(native) - set(NATIVE))
+        if unknown:
+            raise Unsupported("torch.optim.RMSprop has no argument %s" % ", ".join(unknown))
+        kwargs = dict(native)
+    else:
+        kwargs = {n: canonical[c] for n, c in NATIVE.items() if c in canonical}
+    for flag in ("centered", "maximize"):
+        if flag in kwargs:
+            kwargs[flag] = bool(kwargs[flag])
+    for name in ("lr", "alpha", "eps", "weight_decay", "momentum"):
+        if name in kwargs:
+            kwargs[name] = float(kwargs[name])
+    return kwargs
+
+
+def problem_loss(problem, x):
+    """Objectives of suites/problems.ts, written so that autograd evaluates the gradient in torch's order."""
+    if problem == "quad2d":
+        return 0.1 * (x[0] * x[0]) + 2 * (x[1] * x[1])
+    if problem == "rotated2d":
+        s = x[0] + x[1]
+        d = x[0] - x[1]
+        return 0.1 * (s * s) + 2 * (d * d)
+    if problem == "xlogx":
+        return x[0] / torch.log(x[0])
+    raise Unsupported("problem %r is not implemented by this client" % problem)
+
+
+PROBLEMS = ["quad2d", "rotated2d", "xlogx"]
+
+
+def run_case(case):
+    dtype = case["dtype"]
+    if dtype not in DTYPES:
+        raise Unsupported("dtype %s" % dtype)
+    tdtype = DTYPES[dtype]
+    kwargs = torch_hyperparameters(case)
+    param = torch.tensor(decode_vector(case["x0"]), dtype=tdtype, requires_grad="problem" in case)
+    optimizer = torch.optim.RMSprop([param], **kwargs)
+    trajectory = []
+    used_grads = []
+    if "problem" in case:
+        for _ in range(case["steps"]):
+            optimizer.zero_grad(set_to_none=True)
+            loss = problem_loss(case["problem"], param)
+            loss.backward()
+            used_grads.append(encode_vector(param.grad.tolist()))
+            optimizer.step()
+            trajectory.append(encode_vector(param.detach().tolist()))
+    else:
+        for g in case["grads"]:
+            param.grad = torch.tensor(decode_vector(g), dtype=tdtype)
+            optimizer.step()
+            trajectory.append(encode_vector(param.detach().tolist()))
+    st = optimizer.state[param]
+    state = {}
+    for key, name in (("v", "square_avg"), ("m", "grad_avg"), ("b", "momentum_buffer")):
+        if st.get(name) is not None:
+            state[key] = encode_vector(st[name].tolist())
+    result = {"trajectory": trajectory, "state": state}
+    if used_grads:
+        result["grads"] = used_grads
+    return result
+
+
+IMPLEMENTATION = {
+    "name": "torch.optim.RMSprop",
+    "version": torch.__version__,
+    "claims": "torch@" + short_version(),
+    "dtypes": ["float32", "float64"],
+    "hyperparameters": ["momentum", "centered", "weightDecay", "maximize"],
+    "state": True,
+    "problems": PROBLEMS,
+    "facts": {
+        "python": sys.version.split()[0],
+        "torch": torch.__version__,
+        "cpuCapability": cpu_capability(),
+        "atenCpuCapabilityEnv": os.environ.get("ATEN_CPU_CAPABILITY", ""),
+        "threads": torch.get_num_threads(),
+    },
+}
+
+if __name__ == "__main__":
+    serve(IMPLEMENTATION, run_case)

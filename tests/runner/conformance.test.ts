@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { runConformance } from '../../runner/run-conformance.js';
+import { renderJunit } from '../../reports/junit.js';
+import { renderMarkdown } from '../../reports/markdown.js';
+import { renderJson } from '../../reports/json-report.js';
+
+describe('conformance of the native TypeScript adapters', () => {
+  it('ts-f64 equals the reference exactly and ts-f32 is bit-exact on every case in every mode, for several profiles', async () => {
+    const adapters = ['torch', 'torch@1.13', 'keras', 'tfjs', 'tf-raw', 'tf1', 'mxnet', 'optax', 'd2l'].flatMap((p) => [`ts-f64:profile=${p}`, `ts-f32:profile=${p}`]);
+    const report = await runConformance({ adapters, compareProfiles: false });
+    const ran = report.cells.filter((c) => c.status !== 'skip');
+    expect(ran.length).toBeGreaterThan(500);
+    for (const c of ran) {
+      expect(c.status, `${c.adapter} ${c.case} ${c.dtype} ${c.mode}`).toBe('pass');
+      expect(c.freeRunning!.maxUlp).toBe(0);
+      expect(c.reanchored!.maxUlp).toBe(0);
+      expect(c.state?.maxUlp ?? 0).toBe(0);
+    }
+    // Every skipped cell says why.
+    for (const c of report.cells.filter((x) => x.status === 'skip')) expect(c.reason).toBeTruthy();
+    expect(report.summary.exitCode).toBe(0);
+  });
+
+  it('catches deliberately wrong implementations and names the first divergent step', async () => {
+    const report = await runConformance({
+      adapters: ['ts-f64:profile=torch,epsPlacement=inside', 'ts-f32:profile=keras,initialAccumulator=1'],
+      suites: ['problems', 'edge'],
+    });
+    expect(report.summary.exitCode).toBe(1);
+    const epsInside = report.cells.find((c) => c.adapter.includes('epsPlacement') && c.case === 'problems/quad2d' && c.mode === 'replay' && c.dtype === 'float64')!;
+    expect(epsInside.status).toBe('fail');
+    expect(epsInside.reanchored!.firstDivergentStep).toBe(1);
+    const init = report.cells.find((c) => c.adapter.includes('initialAccumulator') && c.case === 'edge/random')!;
+    expect(init.status).toBe('fail');
+    expect(init.freeRunning!.firstDivergentStep).toBe(1);
+    const md = renderMarkdown(report);
+    expect(md).toContain('first divergent step 1');
+    const junit = renderJunit(report);
+    expect(junit).toContain('<failure message="first divergent step 1');
+    expect(() => JSON.parse(renderJson(report))).not.toThrow();
+  });
+
+  it('xfail, exclude and unavailable cells carry their reasons', async () => {
+    const report = await runConformance({
+      adapters: ['ts-f32:profile=torch,eps=0.5', 'ts-f32', 'tfjs-node'],
+      suites: ['problems'],
+      dtypes: ['float32'],
+      xfail: [{ adapter: 'ts-f32:profile=torch,eps=0.5', case: '*', dtype: '*', reason: 'demonstration' }],
+      exclude: [{ adapter: 'ts-f32', case: 'problems/rosenbrock', dtype: '*' }],
+    });
+    // The exclude rule names the adapter id, so it covers every configuration of ts-f32.
+    const wrong = report.cells.filter((c) => c.adapter.includes('eps=0.5'));
+    expect(wrong.filter((c) => c.case !== 'problems/rosenbrock').every((c) => c.status === 'xfail')).toBe(true);
+    expect(wrong.filter((c) => c.case === 'problems/rosenbrock').every((c) => c.status === 'skip')).toBe(true);
+    expect(report.cells.find((c) => c.adapter === 'ts-f32' && c.case === 'problems/rosenbrock')!.reason).toMatch(/excluded by rule/);
+    const node = report.cells.filter((c) => c.adapter === 'tfjs-node');
+    expect(node.every((c) => c.status === 'unavailable' && /tfjs-node/.test(c.reason!))).toBe(true);
+    expect(report.summary.exitCode).toBe(0);
+  });
+});
