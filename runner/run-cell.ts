@@ -5,6 +5,7 @@
 import type { Adapter, AdapterCase, PreparedCase } from '../adapters/adapter.js';
 import type { Dtype } from '../reference/arithmetic.js';
 import type { CaseSpec } from '../suites/case.js';
+import { hasBulkReplay } from '../adapters/external/bulk.js';
 import { findProblem } from '../suites/case-source.js';
 import { caseKey } from '../suites/suites.js';
 import type { Expected } from './expected.js';
@@ -71,6 +72,22 @@ export async function measureCell(adapter: Adapter, c: CaseSpec, dtype: Dtype, m
     const state = canReadState ? emptySeries() : null;
     let last: Float64Array = expected.x0;
     const trace: Float64Array[] = [];
+    if (!problem && hasBulkReplay(prepared)) {
+      // Programs that answer a whole trajectory per message get every gradient at once.
+      const bulk = await prepared.runReplay(points.map((p) => p.grad));
+      bulk.trajectory.forEach((params, t) => {
+        trace.push(params);
+        if (points[t]) recordStep(series, 'params', t + 1, points[t]!.params, params, dtype, tol);
+      });
+      if (bulk.trajectory.length !== points.length) {
+        recordStep(series, 'params', points.length, [points.length], [bulk.trajectory.length], dtype, tol);
+      }
+      const lastPoint = points[points.length - 1];
+      if (state && bulk.state && lastPoint) {
+        for (const q of quantities) if (bulk.state[q]) recordStep(state, q, points.length, lastPoint.state[q], bulk.state[q]!, dtype, tol);
+      }
+      return { series, state, last: trace[trace.length - 1] ?? last, trace };
+    }
     for (let t = 0; t < points.length; t++) {
       const grad = problem ? toGrad(problem.gradient(last, dtype, t, expected.order), dtype) : points[t]!.grad;
       await prepared.step(grad);

@@ -8,6 +8,7 @@ import { createAdapter, parseAdapterSpec } from '../adapters/registry.js';
 import { DTYPES, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { CANONICAL_PROFILES } from '../reference/profiles/index.js';
+import type { Profile } from '../reference/profile.js';
 import { findProfile } from '../reference/registry.js';
 import { resolveVariant } from '../reference/resolve.js';
 import { replaySource, runTrajectory } from '../reference/trajectory.js';
@@ -86,9 +87,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /** Distance of the adapter's free-running params from each canonical profile fed the same gradients. */
-function profileDistances(c: CaseSpec, dtype: Dtype, grads: Float64Array[], x0: Float64Array, actual: Float64Array[], tol: ResolvedTolerance): ProfileDistance[] {
+function profileDistances(c: CaseSpec, dtype: Dtype, grads: Float64Array[], x0: Float64Array, actual: Float64Array[], tol: ResolvedTolerance, claimed: Profile): ProfileDistance[] {
   const out: ProfileDistance[] = [];
-  for (const profile of CANONICAL_PROFILES) {
+  const candidates = CANONICAL_PROFILES.includes(claimed) ? CANONICAL_PROFILES : [claimed, ...CANONICAL_PROFILES];
+  for (const profile of candidates) {
     if (!caseAppliesTo(c, profile).applies) continue;
     let variant;
     try {
@@ -188,7 +190,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         const xfail = firstMatch(options.xfail ?? [], a.entry.label, key, dtype);
         const status: CellStatus = xfail ? (withinTolerance ? 'xpass' : 'xfail') : withinTolerance ? 'pass' : 'fail';
         const observed = Math.max(m.freeRunning.maxUlp, m.reanchored?.maxUlp ?? 0);
-        const distances = options.compareProfiles === false || mode !== 'replay' ? undefined : profileDistances(c, dtype, expected.trajectory.points.map((p) => p.grad), expected.x0, m.actual, tol);
+        const distances = options.compareProfiles === false || mode !== 'replay' ? undefined : profileDistances(c, dtype, expected.trajectory.points.map((p) => p.grad), expected.x0, m.actual, tol, claimed);
         return {
           ...base,
           status,

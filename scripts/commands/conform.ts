@@ -108,7 +108,13 @@ export async function conform(argv: ConformArgs, defaults: { adapters: string[] 
   return report.summary.exitCode === 0 ? EXIT_OK : EXIT_DIVERGED;
 }
 
-const defaultAdapters = () => ADAPTER_FACTORIES.filter((f) => f.inDefaultRun).map((f) => f.id);
+/** Real implementations over the external protocol that the default run includes (Debian's python3-torch and NumPy). */
+export const DEFAULT_EXTERNAL_SPECS = [
+  'external:command=/usr/bin/python3 clients/python/torch_rmsprop.py',
+  'external:command=/usr/bin/python3 clients/python/numpy_rmsprop.py',
+];
+
+const defaultAdapters = () => [...ADAPTER_FACTORIES.filter((f) => f.inDefaultRun).map((f) => f.id), ...DEFAULT_EXTERNAL_SPECS];
 
 export function conformCommand(yargs: Argv): Argv {
   return yargs
