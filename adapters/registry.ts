@@ -9,6 +9,7 @@ import { tfjsCpuAdapterFactory } from './tfjs/cpu.js';
 import { tfjsNodeAdapterFactory } from './tfjs/node.js';
 import { tfjsWasmAdapterFactory } from './tfjs/wasm.js';
 import { tfjsWebgpuAdapterFactory } from './tfjs/webgpu.js';
+import { wasmSimd } from './wasm-simd.js';
 import { webgpu } from './webgpu.js';
 
 export const ADAPTER_FACTORIES: readonly AdapterFactory[] = [
@@ -20,6 +21,7 @@ export const ADAPTER_FACTORIES: readonly AdapterFactory[] = [
   tfjsWebgpuAdapterFactory,
   tfjsNodeAdapterFactory,
   webgpu,
+  wasmSimd,
   externalAdapterFactory,
 ];
 

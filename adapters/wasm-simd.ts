@@ -1,0 +1,135 @@
+// wasm-simd: RMSprop as a hand-written AssemblyScript kernel (adapters/wasm/assembly/rmsprop.as),
+// f32x4 / f64x2 SIMD with a scalar tail, params and state resident in WASM linear memory across
+// steps. Only the incoming gradient is copied in per step. WASM has no deterministic FMA, so the
+// adapter fixes fma = [] and otherwise follows the claimed profile's operation order on every axis:
+// float32 results are bit-exact against the reference's float32 emulation.
+
+import { arithmeticFor, type Dtype } from '../reference/arithmetic.js';
+import { InputError } from '../reference/errors.js';
+import { resolveVariant } from '../reference/resolve.js';
+import { stepScalars } from '../reference/step.js';
+import { HYPERPARAMETERS, type Axes } from '../reference/variant.js';
+import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, PreparedCase } from './adapter.js';
+import { UnsupportedCaseError, unsupportedReason } from './adapter.js';
+import { stepFlags, fastKernelFor } from './wasm/flags.js';
+import { KernelInstance, layoutArrays } from './wasm/kernels.js';
+import { loadKernelModule } from './wasm/loader.js';
+import { simdSupported, threadsSupported } from './wasm/webassembly.js';
+
+const HARNESS_VERSION = '0.1.0';
+const FIXED_AXES: Partial<Axes> = { fma: [] };
+const DTYPES: readonly Dtype[] = ['float32', 'float64'];
+
+export function createWasmSimdAdapter(options: AdapterOptions = {}): Adapter {
+  const { profile = 'torch', ...rest } = options;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) throw new InputError(`adapter wasm-simd: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; accepted: profile=NAME`);
+  // Validate the profile now: a typo in an adapter spec is a usage error, not a failed cell.
+  resolveVariant(profile, 'float32');
+
+  const info: AdapterInfo = {
+    id: 'wasm-simd',
+    version: HARNESS_VERSION,
+    describe: 'AssemblyScript WASM SIMD fused step (f32x4 / f64x2), state in linear memory',
+    claims: profile,
+    fixedAxes: FIXED_AXES,
+    capabilities: {
+      dtypes: DTYPES,
+      devices: ['cpu'],
+      hyperparameters: HYPERPARAMETERS.map((h) => h.name),
+      configurableAxes: 'all',
+      loadState: true,
+      readState: true,
+    },
+  };
+
+  return {
+    info,
+    async probe() {
+      try {
+        if (!simdSupported()) return { available: false, reason: 'this WebAssembly engine does not support SIMD (v128)' };
+        const loaded = await loadKernelModule('plain');
+        const k = await KernelInstance.create();
+        return {
+          available: true,
+          facts: {
+            runtime: `node ${process.version}`,
+            simd: true,
+            threads: threadsSupported(),
+            fma: false,
+            module: loaded.origin,
+            build: loaded.hash,
+            memoryPages: k.pages,
+            maxMemoryPages: 65536,
+            heapBase: k.heapBase,
+          },
+        };
+      } catch (e) {
+        return { available: false, reason: `wasm-simd: ${(e as Error).message}` };
+      }
+    },
+    async prepare(c: AdapterCase): Promise<PreparedCase> {
+      const reason = unsupportedReason(info, c);
+      if (reason) throw new UnsupportedCaseError(reason);
+      return prepareWasmCase(c.dtype, { ...c.variant, ...FIXED_AXES }, c.x0);
+    },
+  };
+}
+
+/** A case on its own kernel instance: p, g, v, m, b laid out in that instance's memory. */
+export async function prepareWasmCase(dtype: Dtype, variant: AdapterCase['variant'], x0: Float64Array): Promise<PreparedCase & { kernelFor(grad: Float64Array): string }> {
+  const A = arithmeticFor(dtype);
+  const n = x0.length;
+  let k: KernelInstance | null = await KernelInstance.create();
+  const { offsets, end } = layoutArrays(k.heapBase, n, dtype, 5);
+  k.ensure(end);
+  const [pP, pG, pV, pM, pB] = offsets as [number, number, number, number, number];
+  const view = (at: number) => live().view(dtype, at, n);
+  const live = () => {
+    if (!k) throw new Error('wasm-simd: case used after dispose()');
+    return k;
+  };
+  view(pP).set(x0);
+  view(pV).fill(A.round(variant.initialAccumulator));
+  view(pM).fill(0);
+  view(pB).fill(0);
+  let t = 0;
+  return {
+    kernelFor(grad) {
+      const word = stepFlags(variant, stepScalars(variant, A, t, grad));
+      return fastKernelFor(word) ?? 'general';
+    },
+    async step(grad) {
+      const kernel = live();
+      if (grad.length !== n) throw new RangeError(`wasm-simd: gradient has ${grad.length} elements, params ${n}`);
+      view(pG).set(grad);
+      const S = stepScalars(variant, A, t, grad);
+      kernel.step(dtype, offsets, 0, n, stepFlags(variant, S), S);
+      t++;
+    },
+    async read() {
+      return {
+        params: Float64Array.from(view(pP)),
+        state: { v: Float64Array.from(view(pV)), m: Float64Array.from(view(pM)), b: Float64Array.from(view(pB)) },
+      };
+    },
+    async load(params, state) {
+      view(pP).set(params);
+      view(pV).set(state.v);
+      view(pM).set(state.m);
+      view(pB).set(state.b);
+      t = state.step;
+    },
+    async dispose() {
+      k = null;
+      return {};
+    },
+  };
+}
+
+export const wasmSimd: AdapterFactory = {
+  id: 'wasm-simd',
+  describe: 'AssemblyScript WASM SIMD fused step, float32 and float64 (options: profile=NAME, default torch)',
+  inDefaultRun: true,
+  create: (options) => createWasmSimdAdapter(options),
+};
