@@ -3,11 +3,12 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_USAGE } from './cli-support.js';
+import { benchCommand } from './commands/bench.js';
 import { conformCommand } from './commands/conform.js';
 import { profilesCommand } from './commands/profiles.js';
 import { trajectoryCommand } from './commands/trajectory.js';
 
-const commands = [conformCommand, profilesCommand, trajectoryCommand];
+const commands = [conformCommand, benchCommand, profilesCommand, trajectoryCommand];
 
 let cli = yargs(hideBin(process.argv)).scriptName('rmsprop-harness');
 for (const add of commands) cli = add(cli);

@@ -1,0 +1,100 @@
+// The bench target registry: one entry per benchmarkable implementation. A new target is a factory
+// here; the runner reads nothing else.
+
+import { createAdapterTarget } from './adapter-target.js';
+import { createTsTarget, createWasmTarget, createWasmThreadedTarget } from './cpu-targets.js';
+import { createWebgpuTarget } from './gpu-target.js';
+import type { BenchTargetFactory } from './types.js';
+
+export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
+  {
+    id: 'ts-f32',
+    adapter: 'ts-f32',
+    describe: 'TypeScript fused loop over Float32Array (compileFusedStep)',
+    dtypes: ['float32'],
+    inDefault: true,
+    create: async (ctx) => createTsTarget('ts-f32', ctx),
+  },
+  {
+    id: 'ts-f32-nofma',
+    adapter: 'ts-f32:fma=off',
+    describe: 'the same fused loop with every FMA site unfused (fma=off), the operation order wasm-simd runs',
+    dtypes: ['float32'],
+    inDefault: true,
+    create: async (ctx) => createTsTarget('ts-f32-nofma', ctx, 'off', 'ts-f32:fma=off'),
+  },
+  {
+    id: 'ts-f64',
+    adapter: 'ts-f64',
+    describe: 'TypeScript fused loop over Float64Array (compileFusedStep)',
+    dtypes: ['float64'],
+    inDefault: true,
+    create: async (ctx) => createTsTarget('ts-f64', ctx),
+  },
+  {
+    id: 'wasm-simd',
+    adapter: 'wasm-simd',
+    describe: 'WASM SIMD kernel, one thread, arrays in linear memory',
+    dtypes: ['float32', 'float64'],
+    inDefault: true,
+    create: (ctx) => createWasmTarget(ctx),
+  },
+  {
+    id: 'wasm-simd-mt',
+    adapter: 'wasm-simd',
+    describe: 'WASM SIMD kernel over worker threads on one shared memory',
+    dtypes: ['float32', 'float64'],
+    inDefault: true,
+    create: (ctx) => createWasmThreadedTarget(ctx),
+  },
+  {
+    id: 'webgpu',
+    adapter: 'webgpu',
+    describe: 'WGSL fused step on Dawn WebGPU, device-side timing, copy-kernel roofline',
+    dtypes: ['float32'],
+    inDefault: true,
+    create: (ctx) => createWebgpuTarget(ctx),
+  },
+  {
+    id: 'onnxruntime',
+    adapter: 'onnxruntime',
+    describe: 'onnxruntime-node session per step, through the adapter',
+    dtypes: ['float32', 'float64'],
+    inDefault: true,
+    create: (ctx) => createAdapterTarget({ id: 'onnxruntime', maxElements: 1e7, limitReason: 'onnxruntime through the adapter: sizes above 1e7 skipped to bound run time' }, ctx),
+  },
+  {
+    id: 'tfjs-wasm',
+    adapter: 'tfjs-wasm',
+    describe: 'tfjs WASM backend, through the adapter',
+    dtypes: ['float32'],
+    inDefault: true,
+    create: (ctx) => createAdapterTarget({ id: 'tfjs-wasm', maxElements: 1e7, limitReason: 'tfjs-wasm (~5 ms per 1M step): sizes above 1e7 skipped to bound run time' }, ctx),
+  },
+  {
+    id: 'tfjs-cpu',
+    adapter: 'tfjs-cpu',
+    describe: 'tfjs CPU backend (plain JS, a tensor per op), through the adapter',
+    dtypes: ['float32'],
+    inDefault: true,
+    create: (ctx) => createAdapterTarget({ id: 'tfjs-cpu', maxElements: 1e6, limitReason: 'tfjs-cpu allocates a tensor per op (~155 ms per 1M step): sizes above 1e6 skipped to bound run time' }, ctx),
+  },
+  {
+    id: 'tfjs-webgpu',
+    adapter: 'tfjs-webgpu',
+    describe: 'tfjs WebGPU backend on Dawn, through the adapter (readback-free steps)',
+    dtypes: ['float32'],
+    inDefault: false,
+    create: (ctx) => createAdapterTarget({ id: 'tfjs-webgpu', maxElements: 1e6, limitReason: 'tfjs-webgpu on llvmpipe: sizes above 1e6 skipped to bound run time' }, ctx),
+  },
+  {
+    id: 'tfjs-node',
+    adapter: 'tfjs-node',
+    describe: 'tfjs-node (libtensorflow), through the adapter',
+    dtypes: ['float32'],
+    inDefault: true,
+    create: (ctx) => createAdapterTarget({ id: 'tfjs-node', maxElements: 1e7, limitReason: 'tfjs-node: sizes above 1e7 skipped to bound run time' }, ctx),
+  },
+];
+
+export const MODEL_TARGETS = ['ts-f32', 'ts-f32-nofma', 'ts-f64', 'wasm-simd'];

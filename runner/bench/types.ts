@@ -1,0 +1,88 @@
+// The benchmark's data model: bench targets (one per benchmarkable implementation, created from a
+// factory in the registry, targets.ts) and the results they produce.
+
+import type { Dtype } from '../../reference/arithmetic.js';
+import type { Variant } from '../../reference/variant.js';
+import type { MeasureOptions, Stats } from './measure.js';
+import type { Traffic } from './traffic.js';
+
+export interface BenchContext {
+  dtype: Dtype;
+  profile: string;
+  /** The profile's variant in dtype (plain RMSprop with the profile's defaults). */
+  variant: Variant;
+  measure: MeasureOptions;
+  log: (line: string) => void;
+}
+
+/** GPU targets split a step's cost: what a training loop pays around the kernel. */
+export interface GpuPhases {
+  /** Params + state host -> device (once per run), ms. */
+  uploadMs: number;
+  /** One gradient host -> device (per step when gradients come from the host), ms. */
+  gradientUploadMs: number;
+  /** One step on the device (median of the compute stats), ms. */
+  computeMs: number;
+  /** Params + state device -> host, ms. */
+  readbackMs: number;
+  /** 'timestamp' (GPU timestamps) or 'wall' (submit to onSubmittedWorkDone). */
+  timing: string;
+  /** The device copy kernel at this size: the GPU target's roofline. */
+  copy: { stats: Stats; gbPerSecond: number; bytesPerElement: number };
+  device: string;
+}
+
+export interface SizeRun {
+  stats: Stats;
+  /** What the kernel actually loads and stores per element (may exceed the variant's minimum). */
+  touched: Traffic;
+  kernel?: string;
+  notes?: string[];
+  gpu?: GpuPhases;
+}
+
+/** Elements of each tensor of a model, laid out in one flat array (each tensor's start aligned). */
+export interface ModelLayout {
+  model: string;
+  sizes: number[];
+  offsets: number[];
+  /** Elements of the flat arrays, alignment padding included. */
+  total: number;
+  /** Scale factor applied to every tensor (1 = the real model). */
+  scale: number;
+}
+
+export interface ModelRun {
+  /** One call per tensor, in order (a for-each training loop). */
+  perTensor: Stats;
+  /** One call over the flat concatenation (a multi-tensor / flattened optimizer). */
+  fused: Stats;
+  notes?: string[];
+}
+
+export interface BenchTarget {
+  id: string;
+  /** The adapter whose implementation this benchmarks (accuracy is joined on it). */
+  adapter: string;
+  device: 'cpu' | 'gpu';
+  threads: number;
+  describe: string;
+  /** Bytes of memory a size needs (for the memory check), and a reason to skip a size, or null. */
+  skipReason(n: number): string | null;
+  run(n: number): Promise<SizeRun>;
+  /** Model-shaped stepping, where the target has it. */
+  runModel?(layout: ModelLayout): Promise<ModelRun>;
+  close?(): Promise<void>;
+}
+
+export type TargetCreation = { target: BenchTarget } | { unavailable: string };
+
+export interface BenchTargetFactory {
+  id: string;
+  adapter: string;
+  describe: string;
+  dtypes: readonly Dtype[];
+  /** In the default `bench` run. */
+  inDefault: boolean;
+  create(ctx: BenchContext): Promise<TargetCreation>;
+}

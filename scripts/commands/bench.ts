@@ -1,0 +1,126 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
+import { InputError } from '../../reference/errors.js';
+import { renderBenchMarkdown } from '../../reports/bench-markdown.js';
+import { writeFileAtomic } from '../../reports/atomic-write.js';
+import { numberReplacer } from '../../reports/json-report.js';
+import { compareReports, formatComparison, loadBaseline } from '../../runner/bench/baseline.js';
+import type { BenchReport } from '../../runner/bench/report.js';
+import { runBench } from '../../runner/bench/run-bench.js';
+import { MODELS } from '../../suites/models/index.js';
+import { EXIT_DIVERGED, EXIT_OK, parseNumberList, runCommand, writeJsonToStdout } from '../cli-support.js';
+
+export interface BenchArgs {
+  adapters?: string[];
+  sizes: string;
+  dtype: string;
+  profile: string;
+  time: number;
+  json: boolean;
+  out: string;
+  baseline?: string;
+  saveBaseline?: string;
+  conformance?: string;
+  models: string;
+  modelScale?: number;
+  quiet: boolean;
+}
+
+const list = (values: readonly (string | number)[] | undefined) => (values ?? []).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter((s) => s !== '');
+
+export function renderBenchJson(report: BenchReport): string {
+  return `${JSON.stringify(report, numberReplacer, 2)}\n`;
+}
+
+/** The command body: returns the exit code (0 ok, 1 a slowdown beyond the margins, 2 via InputError). */
+export async function bench(argv: BenchArgs): Promise<number> {
+  const dtype = argv.dtype as Dtype;
+  if (!DTYPES.includes(dtype)) throw new InputError(`--dtype: expected ${DTYPES.join(' or ')}, got '${argv.dtype}'`);
+  if (!Number.isFinite(argv.time) || argv.time <= 0) throw new InputError(`--time: expected a positive number of milliseconds, got '${argv.time}'`);
+  const sizes = parseNumberList('--sizes', argv.sizes) ?? [];
+  if (sizes.length === 0) throw new InputError('--sizes: give at least one size');
+  const models = argv.models === 'none' ? [] : argv.models === 'all' ? MODELS.map((m) => m.id) : list([argv.models]);
+  if (argv.modelScale !== undefined && !(argv.modelScale > 0 && argv.modelScale <= 1)) throw new InputError(`--model-scale: expected a factor in (0, 1], got '${argv.modelScale}'`);
+  // A malformed baseline is a usage error before anything is measured.
+  const baseline = argv.baseline ? loadBaseline(argv.baseline) : null;
+  const conformance = argv.conformance ?? (existsSync(join(argv.out, 'conformance.json')) ? join(argv.out, 'conformance.json') : existsSync('reports/latest/conformance.json') ? 'reports/latest/conformance.json' : null);
+  if (argv.conformance && !existsSync(argv.conformance)) throw new InputError(`--conformance ${argv.conformance}: no such file`);
+  const say = (line: string) => {
+    if (!argv.quiet) process.stderr.write(`${line}\n`);
+  };
+
+  const report = await runBench({
+    ...(argv.adapters ? { targets: list(argv.adapters) } : {}),
+    sizes,
+    dtype,
+    profile: argv.profile,
+    timeMs: argv.time,
+    models,
+    ...(argv.modelScale !== undefined ? { modelScale: argv.modelScale } : {}),
+    accuracyFile: conformance,
+    log: say,
+  });
+
+  const json = renderBenchJson(report);
+  const jsonPath = join(argv.out, 'bench.json');
+  const mdPath = join(argv.out, 'bench.md');
+  writeFileAtomic(jsonPath, json);
+  writeFileAtomic(mdPath, `${renderBenchMarkdown(report)}\n`);
+  if (argv.saveBaseline) writeFileAtomic(argv.saveBaseline, json);
+
+  const print = (line: string) => (argv.json ? process.stderr.write(`${line}\n`) : process.stdout.write(`${line}\n`));
+  if (argv.json) await writeJsonToStdout(report);
+  else if (!argv.quiet) {
+    for (const r of report.roofline) print(`roofline n=${r.n}: ${r.gbPerSecond.toFixed(1)} GB/s (${r.best})`);
+    for (const r of report.results) {
+      print(
+        r.status === 'ok'
+          ? `${r.target} n=${r.n}: ${(r.elementsPerSecond! / 1e9).toFixed(3)} G elem/s, ${r.gbPerSecond!.toFixed(1)} GB/s at ${r.traffic!.variantBytesPerElement} B/elem (touched ${r.traffic!.touchedBytesPerElement} B), median ${r.stats!.medianMs.toPrecision(4)} ms p99 ${r.stats!.p99Ms.toPrecision(4)} ms ±${r.stats!.rme.toFixed(1)}%${r.ratio !== undefined ? `, ${(r.ratio * 100).toFixed(0)}% of ${r.roofline!.probe}` : ''}`
+          : `${r.target} n=${r.n}: ${r.status}: ${r.reason}`,
+      );
+    }
+    for (const m of report.models) {
+      print(
+        m.status === 'ok'
+          ? `model ${m.model}${m.scale !== 1 ? ` (scale ${m.scale})` : ''} ${m.target}: per tensor ${m.perTensor!.medianMs.toFixed(3)} ms, fused ${m.fused!.medianMs.toFixed(3)} ms (${m.speedup!.toFixed(2)}x)`
+          : `model ${m.model} ${m.target}: ${m.status}: ${m.reason}`,
+      );
+    }
+    print(`wrote ${jsonPath}`);
+    print(`wrote ${mdPath}`);
+    if (argv.saveBaseline) print(`wrote baseline ${argv.saveBaseline}`);
+  }
+
+  if (!baseline) return EXIT_OK;
+  const { comparisons, slower } = compareReports(baseline, report);
+  for (const c of comparisons) print(formatComparison(c));
+  print(slower > 0 ? `REGRESSION: ${slower} slower beyond both margins of error` : 'no slowdown beyond the margins of error');
+  return slower > 0 ? EXIT_DIVERGED : EXIT_OK;
+}
+
+export function benchCommand(yargs: Argv): Argv {
+  return yargs.command(
+    'bench',
+    'Benchmark RMSprop steps per adapter and size against a same-size triad roofline; model-shaped steps; regression gate (exit 1 on a slowdown beyond the margins, 2 on bad input)',
+    (y) =>
+      y
+        .option('adapters', { type: 'string', array: true, describe: 'bench targets (ts-f32, wasm-simd, wasm-simd-mt, webgpu, onnxruntime, tfjs-*); default: all in the default run for the dtype' })
+        .option('sizes', { type: 'string', default: '1e3,1e4,1e5,1e6,1e7', describe: 'elements per step, comma list' })
+        .option('dtype', { type: 'string', default: 'float32', describe: 'float32 or float64' })
+        .option('profile', { type: 'string', default: 'torch', describe: 'profile whose plain variant is stepped' })
+        .option('time', { type: 'number', default: 500, describe: 'time budget per measurement, ms' })
+        .option('models', { type: 'string', default: 'mlp,resnet50,gpt2', describe: `model-shaped steps (${MODELS.map((m) => m.id).join(', ')}), 'all' or 'none'` })
+        .option('model-scale', { type: 'number', describe: 'scale every model tensor by this factor (default: 1 where it fits in memory)' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the JSON report on stdout' })
+        .option('out', { type: 'string', default: 'reports/latest', describe: 'directory for bench.json and bench.md' })
+        .option('conformance', { type: 'string', describe: 'conformance JSON for the accuracy table (default: reports/latest/conformance.json if present)' })
+        .option('baseline', { type: 'string', describe: 'compare with a saved run; exit 1 on a slowdown beyond both margins of error' })
+        .option('save-baseline', { type: 'string', describe: 'also write this run to FILE as a baseline' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors (and the comparison)' })
+        .example('$0 bench --sizes 1e7 --models none', '')
+        .example('$0 bench --adapters ts-f32,wasm-simd --baseline reports/baseline-bench.json', ''),
+    (argv) => runCommand(() => bench(argv as unknown as BenchArgs)),
+  );
+}

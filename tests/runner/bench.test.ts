@@ -1,0 +1,258 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../reference/errors.js';
+import { resolveVariant } from '../../reference/resolve.js';
+import { renderBenchMarkdown } from '../../reports/bench-markdown.js';
+import { accuracyFromConformance } from '../../runner/bench/accuracy.js';
+import { baselineProblem, compareReports, compareStats, loadBaseline } from '../../runner/bench/baseline.js';
+import type { Stats } from '../../runner/bench/measure.js';
+import { modelLayout, modelScale, TENSOR_ALIGN } from '../../runner/bench/models.js';
+import { BENCH_FORMAT, type BenchReport, type ThroughputEntry } from '../../runner/bench/report.js';
+import type { Roofline } from '../../runner/bench/roofline.js';
+import { runBench, throughputEntry } from '../../runner/bench/run-bench.js';
+import { BENCH_TARGETS } from '../../runner/bench/targets.js';
+import { allArraysTraffic, triadBytesPerElement, variantTraffic } from '../../runner/bench/traffic.js';
+import type { ConformanceReport } from '../../runner/result.js';
+import { bench, type BenchArgs } from '../../scripts/commands/bench.js';
+import { runCommand } from '../../scripts/cli-support.js';
+import { gpt2Small, MODELS, parameterCount, resnet50, smallMlp } from '../../suites/models/index.js';
+
+const stats = (medianMs: number, rme: number): Stats => ({ medianMs, p99Ms: medianMs * 1.2, meanMs: medianMs, minMs: medianMs * 0.9, rme, samples: 20, batch: 1 });
+
+function syntheticReport(entries: { target: string; n: number; medianMs: number; rme: number }[]): BenchReport {
+  return {
+    format: BENCH_FORMAT,
+    formatVersion: 1,
+    generatedAt: '2025-01-01T00:00:00.000Z',
+    complete: true,
+    environment: { harness: '0.1.0', node: 'v20', platform: 'linux', arch: 'x64', cpu: 'test', cores: 2, memoryGiB: 1, freeMemoryGiB: 1, loadAverage: [0, 0, 0] },
+    settings: { targets: [...new Set(entries.map((e) => e.target))], sizes: [...new Set(entries.map((e) => e.n))], dtype: 'float32', profile: 'torch', timeMs: 10, models: [] },
+    variantTraffic: variantTraffic(resolveVariant('torch', 'float32').variant, 'float32'),
+    roofline: [],
+    results: entries.map((e) => ({ target: e.target, adapter: e.target, device: 'cpu', threads: 1, n: e.n, dtype: 'float32', status: 'ok', stats: stats(e.medianMs, e.rme) })),
+    models: [],
+    accuracy: null,
+  };
+}
+
+describe('suites/models: parameter shapes from the architectures', () => {
+  it('ResNet-50 totals the published 25,557,032', () => {
+    expect(parameterCount(resnet50)).toBe(25_557_032);
+    expect(resnet50.tensors.length).toBe(161); // 53 convs, 53 BN x 2, fc weight + bias
+  });
+  it('GPT-2 small totals the published 124,439,808 (tied embeddings)', () => {
+    expect(parameterCount(gpt2Small)).toBe(124_439_808);
+    expect(gpt2Small.tensors.some((t) => t.name.startsWith('lm_head'))).toBe(false);
+    expect(gpt2Small.tensors.length).toBe(2 + 12 * 12 + 2);
+  });
+  it('every model matches its stated count', () => {
+    for (const m of MODELS) expect(parameterCount(m), m.id).toBe(m.publishedParameters);
+    expect(parameterCount(smallMlp)).toBe(535_818);
+  });
+  it('lays tensors out aligned, and scales only when memory is short', () => {
+    const L = modelLayout(resnet50);
+    expect(L.sizes.reduce((a, b) => a + b, 0)).toBe(25_557_032);
+    for (const o of L.offsets) expect(o % TENSOR_ALIGN).toBe(0);
+    expect(L.total).toBeGreaterThanOrEqual(25_557_032);
+    expect(L.total - 25_557_032).toBeLessThan(TENSOR_ALIGN * L.sizes.length);
+    expect(modelScale(gpt2Small, 'float32', 5, 24 * 2 ** 30)).toBe(1); // ~2.5 GB fits in 24 GiB
+    expect(modelScale(gpt2Small, 'float32', 5, 2 * 2 ** 30)).toBe(1 / 4);
+  });
+});
+
+describe('bytes per element', () => {
+  it('counts reads of p, g, v and writes of p, v, plus m and b where the variant keeps them', () => {
+    const plain = resolveVariant('torch', 'float32').variant;
+    expect(variantTraffic(plain, 'float32')).toMatchObject({ reads: ['p', 'g', 'v'], writes: ['p', 'v'], bytesPerElement: 20 });
+    expect(variantTraffic(plain, 'float64').bytesPerElement).toBe(40);
+    const centered = resolveVariant('torch', 'float32', { centered: true }).variant;
+    expect(variantTraffic(centered, 'float32')).toMatchObject({ reads: ['p', 'g', 'v', 'm'], writes: ['p', 'v', 'm'], bytesPerElement: 28 });
+    const both = resolveVariant('torch', 'float32', { centered: true, momentum: 0.9 }).variant;
+    expect(variantTraffic(both, 'float32').bytesPerElement).toBe(36);
+    const momentum = resolveVariant('torch', 'float32', { momentum: 0.9 }).variant;
+    expect(variantTraffic(momentum, 'float32').writes).toEqual(['p', 'v', 'b']);
+    expect(allArraysTraffic('float32').bytesPerElement).toBe(36);
+    expect(triadBytesPerElement('float32')).toBe(12);
+    expect(triadBytesPerElement('float64')).toBe(24);
+  });
+});
+
+describe('roofline ratio', () => {
+  it('divides effective GB/s by the triad at the same size', () => {
+    const roof: Roofline = { n: 1000, dtype: 'float32', probes: [], best: 'wasm-simd-triad', gbPerSecond: 80 };
+    // 1000 elements in 1 us = 1e9 elements/s; x 20 B = 20 GB/s; / 80 = 0.25
+    const e = throughputEntry({ target: 'x', adapter: 'x', device: 'cpu', threads: 1, n: 1000, dtype: 'float32' }, { stats: stats(1e-3, 1), touched: allArraysTraffic('float32') }, 20, roof);
+    expect(e.elementsPerSecond).toBeCloseTo(1e9, 3);
+    expect(e.gbPerSecond).toBeCloseTo(20, 6);
+    expect(e.ratio).toBeCloseTo(0.25, 9);
+    expect(e.touchedGbPerSecond).toBeCloseTo(36, 6);
+    expect(e.touchedRatio).toBeCloseTo(0.45, 9);
+    expect(e.roofline).toEqual({ probe: 'wasm-simd-triad', gbPerSecond: 80 });
+  });
+
+  it('runs the bench at a tiny size: structure, accounting, ratio against the same-size triad', async () => {
+    const report = await runBench({ targets: ['ts-f32', 'wasm-simd'], sizes: [1000, 4096], dtype: 'float32', profile: 'torch', timeMs: 15, models: ['mlp'], modelScale: 1 / 64, minSamples: 3, sampleMs: 0.2 });
+    expect(report.format).toBe(BENCH_FORMAT);
+    expect(report.environment.cores).toBeGreaterThan(0);
+    expect(report.environment.node).toBe(process.version);
+    expect(typeof report.environment.cpu).toBe('string');
+    expect(report.variantTraffic.bytesPerElement).toBe(20);
+    expect(report.roofline.map((r) => r.n)).toEqual([1000, 4096]);
+    for (const r of report.roofline) {
+      expect(r.probes.find((p) => p.probe === 'ts-triad')?.bytesPerElement).toBe(12);
+      const best = r.probes.filter((p) => p.gbPerSecond !== undefined).reduce((a, b) => (b.gbPerSecond! > a.gbPerSecond! ? b : a));
+      expect(r.best).toBe(best.probe);
+      expect(r.gbPerSecond).toBe(best.gbPerSecond);
+    }
+    expect(report.results).toHaveLength(4);
+    for (const e of report.results) {
+      expect(e.status, e.reason).toBe('ok');
+      const s = e.stats!;
+      for (const k of ['medianMs', 'p99Ms', 'rme'] as const) expect(Number.isFinite(s[k])).toBe(true);
+      expect(s.medianMs).toBeGreaterThan(0);
+      expect(e.traffic!.variantBytesPerElement).toBe(20);
+      expect(e.traffic!.touchedBytesPerElement).toBe(e.target === 'ts-f32' ? 36 : 20);
+      const roof = report.roofline.find((r) => r.n === e.n)!;
+      expect(e.roofline!.gbPerSecond).toBe(roof.gbPerSecond);
+      expect(e.ratio).toBeCloseTo(((e.n / (s.medianMs / 1e3)) * 20) / 1e9 / roof.gbPerSecond, 9);
+    }
+    expect(report.models.map((m) => [m.model, m.target, m.status])).toEqual([
+      ['mlp', 'ts-f32', 'ok'],
+      ['mlp', 'wasm-simd', 'ok'],
+    ]);
+    expect(report.models[0]!.scale).toBe(1 / 64);
+    const md = renderBenchMarkdown(report);
+    expect(md).toContain('## Roofline');
+    expect(md).toContain('| ts-f32 | 1e3 |');
+    expect(md).toContain('## Model-shaped step');
+    expect(JSON.parse(JSON.stringify(report))).toBeTruthy();
+  }, 30_000);
+
+  it('reports targets that do not run the dtype as unavailable, and rejects unknown ones', async () => {
+    const report = await runBench({ targets: ['webgpu'], sizes: [64], dtype: 'float64', profile: 'torch', timeMs: 5, models: [], minSamples: 2 });
+    expect(report.results[0]).toMatchObject({ target: 'webgpu', status: 'unavailable' });
+    await expect(runBench({ targets: ['ts-f33'], sizes: [64], dtype: 'float32', profile: 'torch', timeMs: 5, models: [] })).rejects.toThrow(/unknown bench target 'ts-f33'.*ts-f32/);
+    expect(new Set(BENCH_TARGETS.map((t) => t.id)).size).toBe(BENCH_TARGETS.length);
+  }, 30_000);
+});
+
+describe('baseline gate', () => {
+  it('flags a slowdown only beyond both margins of error', () => {
+    expect(compareStats({ medianMs: 10, rme: 2 }, { medianMs: 10.1, rme: 2 })).toBe('same');
+    expect(compareStats({ medianMs: 10, rme: 2 }, { medianMs: 10.3, rme: 2 })).toBe('same'); // 10.094 < 10.2
+    expect(compareStats({ medianMs: 10, rme: 2 }, { medianMs: 12, rme: 2 })).toBe('slower'); // 11.76 > 10.2
+    expect(compareStats({ medianMs: 10, rme: 2 }, { medianMs: 8, rme: 2 })).toBe('faster');
+    expect(compareStats({ medianMs: 10, rme: 30 }, { medianMs: 14, rme: 10 })).toBe('same'); // wide baseline interval absorbs it
+  });
+
+  it('compares reports entry by entry', () => {
+    const base = syntheticReport([
+      { target: 'ts-f32', n: 1000, medianMs: 1, rme: 1 },
+      { target: 'wasm-simd', n: 1000, medianMs: 0.1, rme: 1 },
+      { target: 'gone', n: 1000, medianMs: 1, rme: 1 },
+    ]);
+    const noisy = syntheticReport([
+      { target: 'ts-f32', n: 1000, medianMs: 1.01, rme: 1.5 },
+      { target: 'wasm-simd', n: 1000, medianMs: 0.099, rme: 2 },
+      { target: 'fresh', n: 1000, medianMs: 1, rme: 1 },
+    ]);
+    const r1 = compareReports(base, noisy);
+    expect(r1.slower).toBe(0);
+    expect(Object.fromEntries(r1.comparisons.map((c) => [c.key, c.verdict]))).toEqual({
+      'ts-f32 float32 n=1000': 'same',
+      'wasm-simd float32 n=1000': 'same',
+      'fresh float32 n=1000': 'new',
+      'gone float32 n=1000': 'missing',
+    });
+    const slow = syntheticReport([
+      { target: 'ts-f32', n: 1000, medianMs: 2, rme: 1 },
+      { target: 'wasm-simd', n: 1000, medianMs: 0.1, rme: 1 },
+    ]);
+    const r2 = compareReports(base, slow);
+    expect(r2.slower).toBe(1);
+    expect(r2.comparisons.find((c) => c.verdict === 'slower')!.ratio).toBeCloseTo(2, 9);
+  });
+
+  it('validates baseline files', () => {
+    expect(baselineProblem(syntheticReport([{ target: 'a', n: 1, medianMs: 1, rme: 1 }]))).toBeNull();
+    expect(baselineProblem([])).toMatch(/not a JSON object/);
+    expect(baselineProblem({ format: 'other', results: [], models: [] })).toMatch(/format/);
+    const broken = syntheticReport([{ target: 'a', n: 1, medianMs: 1, rme: 1 }]);
+    (broken.results[0] as ThroughputEntry).stats = { medianMs: 'x' } as unknown as Stats;
+    expect(baselineProblem(broken)).toMatch(/results\[0\]/);
+  });
+
+  it('exits 2 with one line on a malformed baseline, 1 on a slowdown, 0 within the margins', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-test-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"format": "rmsprop-harness/bench", "results": 3}');
+    expect(() => loadBaseline(bad)).toThrow(InputError);
+    expect(() => loadBaseline(join(dir, 'absent.json'))).toThrow(/cannot read/);
+    writeFileSync(join(dir, 'notjson.json'), '{oops');
+    expect(() => loadBaseline(join(dir, 'notjson.json'))).toThrow(/not valid JSON/);
+
+    const args = (extra: Partial<BenchArgs>): BenchArgs => ({ adapters: ['ts-f32'], sizes: '256', dtype: 'float32', profile: 'torch', time: 5, json: false, out: join(dir, 'out'), models: 'none', quiet: true, ...extra });
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    const saved = process.exitCode;
+    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      await runCommand(() => bench(args({ baseline: bad })));
+      expect(process.exitCode).toBe(2);
+    } finally {
+      process.stderr.write = write;
+      process.exitCode = saved;
+    }
+    expect(stderr.join('')).toMatch(/^rmsprop-harness: error: --baseline .*bad\.json: malformed bench baseline: no results array\n$/);
+    expect(existsSync(join(dir, 'out', 'bench.json'))).toBe(false); // nothing measured
+
+    // A baseline 1000x faster than anything: the run is slower beyond the margins -> 1.
+    const fast = syntheticReport([{ target: 'ts-f32', n: 256, medianMs: 1e-9, rme: 0.1 }]);
+    fast.results[0]!.dtype = 'float32';
+    writeFileSync(join(dir, 'fast.json'), JSON.stringify(fast));
+    const out: string[] = [];
+    const writeOut = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+    let code: number;
+    let code2: number;
+    try {
+      code = await bench(args({ baseline: join(dir, 'fast.json'), saveBaseline: join(dir, 'saved.json') }));
+      // A baseline 1000x slower, with its margins: no regression -> 0.
+      const slow = syntheticReport([{ target: 'ts-f32', n: 256, medianMs: 1e6, rme: 0.1 }]);
+      writeFileSync(join(dir, 'slow.json'), JSON.stringify(slow));
+      code2 = await bench(args({ baseline: join(dir, 'slow.json') }));
+    } finally {
+      process.stdout.write = writeOut;
+    }
+    expect(code).toBe(1);
+    expect(code2).toBe(0);
+    expect(out.join('')).toMatch(/SLOWER +ts-f32 float32 n=256/);
+    expect(out.join('')).toMatch(/FASTER +ts-f32 float32 n=256/);
+    const savedReport = loadBaseline(join(dir, 'saved.json'));
+    expect(savedReport.results[0]!.target).toBe('ts-f32');
+    expect(readFileSync(join(dir, 'out', 'bench.md'), 'utf8')).toContain('# RMSprop benchmark');
+  }, 30_000);
+});
+
+describe('accuracy from a conformance report', () => {
+  it('takes max ULP and pass/fail per adapter', () => {
+    const series = (maxUlp: number) => ({ steps: [], maxAbs: 0, maxRel: 0, maxUlp, firstDivergentStep: null, firstDivergence: null });
+    const doc = {
+      format: 'rmsprop-harness/conformance',
+      adapters: [{ label: 'ts-f32' }, { label: 'webgpu' }, { label: 'tfjs-node' }],
+      cells: [
+        { adapter: 'ts-f32', dtype: 'float32', status: 'pass', freeRunning: series(0) },
+        { adapter: 'ts-f32', dtype: 'float32', status: 'pass', freeRunning: series(2) },
+        { adapter: 'webgpu', dtype: 'float32', status: 'fail', freeRunning: series(40) },
+        { adapter: 'webgpu', dtype: 'float64', status: 'skip' },
+        { adapter: 'tfjs-node', dtype: 'float32', status: 'unavailable' },
+      ],
+    } as unknown as ConformanceReport;
+    const a = accuracyFromConformance(doc);
+    expect(a.find((x) => x.adapter === 'ts-f32')).toMatchObject({ pass: 2, fail: 0, maxUlp: 2, verdict: 'pass' });
+    expect(a.find((x) => x.adapter === 'webgpu')).toMatchObject({ pass: 0, fail: 1, skip: 1, maxUlp: 40, verdict: 'fail' });
+    expect(a.find((x) => x.adapter === 'tfjs-node')).toMatchObject({ maxUlp: null, verdict: 'no cells' });
+  });
+});
