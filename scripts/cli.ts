@@ -5,10 +5,11 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT_USAGE } from './cli-support.js';
 import { benchCommand } from './commands/bench.js';
 import { conformCommand } from './commands/conform.js';
+import { identifyCommand } from './commands/identify.js';
 import { profilesCommand } from './commands/profiles.js';
 import { trajectoryCommand } from './commands/trajectory.js';
 
-const commands = [conformCommand, benchCommand, profilesCommand, trajectoryCommand];
+const commands = [conformCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand];
 
 let cli = yargs(hideBin(process.argv)).scriptName('rmsprop-harness');
 for (const add of commands) cli = add(cli);
