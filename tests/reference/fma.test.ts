@@ -3,19 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { decompose64, roundToFloat64 } from '../../reference/float-bits.js';
 import { fma32, fma64 } from '../../reference/fma.js';
 
-/** Exact a*b + c rounded to float32, from exact integer arithmetic (independent of the emulation). */
-function exactFma32(a: number, b: number, c: number): number {
+/** a*b + c exactly, as sum * 2^exp with an integer sum (independent of the emulation under test). */
+function exactProductSum(a: number, b: number, c: number): { sum: bigint; exp: number } {
   const da = decompose64(a);
   const db = decompose64(b);
   const dc = decompose64(c);
   let m = da.mant * db.mant;
-  let e = da.exp + db.exp;
+  let exp = da.exp + db.exp;
   let cm = dc.mant;
-  if (dc.exp < e) {
-    m <<= BigInt(e - dc.exp);
-    e = dc.exp;
-  } else cm <<= BigInt(dc.exp - e);
-  const sum = m + cm;
+  if (dc.exp < exp) {
+    m <<= BigInt(exp - dc.exp);
+    exp = dc.exp;
+  } else cm <<= BigInt(dc.exp - exp);
+  return { sum: m + cm, exp };
+}
+
+/** Exact a*b + c rounded to float32. */
+function exactFma32(a: number, b: number, c: number): number {
+  const { sum, exp: e } = exactProductSum(a, b, c);
   if (sum === 0n) {
     // An exact zero is -0 only for (-0) + (-0): a signed-zero product plus -0.
     const productNegative = (a < 0 || Object.is(a, -0)) !== (b < 0 || Object.is(b, -0));
@@ -94,17 +99,7 @@ describe('fma64', () => {
   it('equals exact BigInt arithmetic rounded once (property)', () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ noNaN: true, noDefaultInfinity: true }), (a, b, c) => {
-        const da = decompose64(a);
-        const db = decompose64(b);
-        const dc = decompose64(c);
-        let m = da.mant * db.mant;
-        let e = da.exp + db.exp;
-        let cm = dc.mant;
-        if (dc.exp < e) {
-          m <<= BigInt(e - dc.exp);
-          e = dc.exp;
-        } else cm <<= BigInt(dc.exp - e);
-        const sum = m + cm;
+        const { sum, exp: e } = exactProductSum(a, b, c);
         const got = fma64(a, b, c);
         if (sum === 0n) expect(got === 0).toBe(true);
         else expect(got).toBe(roundToFloat64(sum, e));
