@@ -117,14 +117,17 @@ function emitBody(variant: Variant, e: Emitter, wIsSmall: boolean): void {
 export function kernelSource(variant: Variant, dtype: Dtype, wIsSmall: boolean): string {
   const e = new Emitter(dtype === 'float32', variant.fma);
   emitBody(variant, e, wIsSmall);
+  const body = e.lines.map((l) => `  ${l.replace(/\b([pgvmb])\b/g, '$1_')}`);
+  // Touch m and b only when the variant uses them: memory traffic is what bounds a fused step.
+  const state = ['v', ...(body.some((l) => l.includes('m_')) ? ['m'] : []), ...(body.some((l) => l.includes('b_')) ? ['b'] : [])];
   return [
     'const { lr, decay, oneMinusDecay: w, eps, momentum: mu, weightDecay: wd, rescale, clip, normScale, biasCorrection: bc } = s;',
     `const ONE = 1;`,
     'const n = p.length;',
     'for (let i = 0; i < n; i++) {',
-    '  let p_ = p[i], g_ = g[i], v_ = v[i], m_ = m[i], b_ = b[i];',
-    ...e.lines.map((l) => `  ${l.replace(/\b([pgvmb])\b/g, '$1_')}`),
-    '  p[i] = p_; v[i] = v_; m[i] = m_; b[i] = b_;',
+    `  let p_ = p[i], g_ = g[i], ${state.map((q) => `${q}_ = ${q}[i]`).join(', ')};`,
+    ...body,
+    `  p[i] = p_; ${state.map((q) => `${q}[i] = ${q}_;`).join(' ')}`,
     '}',
   ].join('\n');
 }

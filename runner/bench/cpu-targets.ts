@@ -7,7 +7,7 @@ import { compileFusedStep, type Vector } from '../../adapters/native/kernel-code
 import { arithmeticFor, type Dtype } from '../../reference/arithmetic.js';
 import { stepScalars } from '../../reference/step.js';
 import { measureSelfTimed, measureSync } from './measure.js';
-import { allArraysTraffic, elementBytes, variantTraffic } from './traffic.js';
+import { elementBytes, variantTraffic } from './traffic.js';
 import type { BenchContext, BenchTarget, ModelLayout, ModelRun, SizeRun, TargetCreation } from './types.js';
 import { PLAIN_MEMORY_LIMIT, SHARED_MEMORY_LIMIT, simdSupported, threadsSupported, wasmArrays, wasmBytesFor, wasmStepCaller, wasmStepPlan, wasmStepPool } from './wasm-kernels.js';
 
@@ -69,7 +69,7 @@ export function createTsTarget(id: string, ctx: BenchContext, fma: 'profile' | '
       const s = scalarsFor(a.g);
       const stats = await measureSync(() => fused(a.p, a.g, a.v, a.m, a.b, s), ctx.measure);
       const fmaNote = variant.fma.length > 0 ? `FMA sites ${variant.fma.join(', ')} run a software-emulated correctly rounded fma per element (the bit-exact path)` : 'no FMA sites (every multiply-add unfused, as the wasm-simd kernel)';
-      return { stats, touched: allArraysTraffic(dtype), kernel: variant.fma.length > 0 ? 'compileFusedStep+fma' : 'compileFusedStep', notes: [note, fmaNote] };
+      return { stats, touched: variantTraffic(variant, dtype), kernel: variant.fma.length > 0 ? 'compileFusedStep+fma' : 'compileFusedStep', notes: [note, fmaNote] };
     },
     async runModel(layout: ModelLayout): Promise<ModelRun> {
       const a = tsArrays(layout.total, ctx);

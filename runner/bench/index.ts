@@ -4,7 +4,7 @@ export { compareReports, compareStats, formatComparison, loadBaseline, baselineP
 export { BENCH_TARGETS, MODEL_TARGETS } from './targets.js';
 export { measureRoofline, type Roofline, type TriadProbe } from './roofline.js';
 export { measureSync, measureAsync, measureSelfTimed, statsFromSamples, type Stats, type MeasureOptions } from './measure.js';
-export { variantTraffic, allArraysTraffic, triadBytesPerElement, traffic, type Traffic } from './traffic.js';
+export { variantTraffic, triadBytesPerElement, traffic, type Traffic } from './traffic.js';
 export { modelLayout, modelScale, TENSOR_ALIGN } from './models.js';
 export { accuracyFromConformance, loadAccuracy } from './accuracy.js';
 export { BENCH_FORMAT, BENCH_FORMAT_VERSION, type BenchReport, type ThroughputEntry, type ModelEntry, type AccuracyEntry } from './report.js';

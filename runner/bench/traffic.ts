@@ -33,11 +33,6 @@ export function variantTraffic(variant: Variant, dtype: Dtype): Traffic {
   return traffic(['p', 'g', ...state], ['p', ...state], dtype);
 }
 
-/** A kernel that always loads and stores all five arrays (adapters/native/kernel-codegen.ts does). */
-export function allArraysTraffic(dtype: Dtype): Traffic {
-  return traffic(['p', 'g', 'v', 'm', 'b'], ['p', 'v', 'm', 'b'], dtype);
-}
-
 /** STREAM triad a = b + s*c: read b, c, write a. */
 export function triadBytesPerElement(dtype: Dtype): number {
   return 3 * elementBytes(dtype);
