@@ -4,6 +4,7 @@
 // adapter fixes fma = [] and otherwise follows the claimed profile's operation order on every axis:
 // float32 results are bit-exact against the reference's float32 emulation.
 
+import { HARNESS_VERSION } from '../reference/version.js';
 import { arithmeticFor, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { resolveVariant } from '../reference/resolve.js';
@@ -16,7 +17,6 @@ import { KernelInstance, layoutArrays } from './wasm/kernels.js';
 import { loadKernelModule } from './wasm/loader.js';
 import { simdSupported, threadsSupported } from './wasm/webassembly.js';
 
-const HARNESS_VERSION = '0.1.0';
 const FIXED_AXES: Partial<Axes> = { fma: [] };
 const DTYPES: readonly Dtype[] = ['float32', 'float64'];
 

@@ -3,6 +3,7 @@
 // kernel is generated from the claimed profile's float32 axes (reference/step.ts order); per-step
 // scalars come from the reference's stepScalars on the host. Params and state stay on the device.
 
+import { HARNESS_VERSION } from '../reference/version.js';
 import { InputError } from '../reference/errors.js';
 import { resolveVariant } from '../reference/resolve.js';
 import { HYPERPARAMETERS } from '../reference/variant.js';
@@ -15,7 +16,6 @@ import { WORKGROUP_SIZE, wgslUnsupported } from './gpu/rmsprop-wgsl.js';
 export { benchmarkCopy, benchmarkRmspropSteps, GpuRmsprop, measureDeviceArithmetic, type DeviceArithmetic, type CopyBenchmarkResult, type StepBenchmarkOptions, type StepBenchmarkResult } from './gpu/rmsprop-gpu.js';
 export { describeGpu, getGpu, installNavigatorGpu, releaseGpu } from './gpu/dawn.js';
 
-const HARNESS_VERSION = '0.1.0';
 const KNOWN_OPTIONS = ['profile'];
 
 function makeWebgpuAdapter(options: AdapterOptions): Adapter {

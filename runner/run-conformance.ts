@@ -23,7 +23,8 @@ import { measureCell, type Mode } from './run-cell.js';
 import { firstMatch, matchesCase, type SelectionRule } from './selection.js';
 import { toleranceFor, validateOverride, type ResolvedTolerance, type ToleranceOverride } from './tolerance.js';
 
-export const HARNESS_VERSION = '0.1.0';
+export { HARNESS_VERSION } from '../reference/version.js';
+import { HARNESS_VERSION } from '../reference/version.js';
 
 export interface ProgressEvent {
   done: number;

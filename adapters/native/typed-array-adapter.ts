@@ -2,6 +2,7 @@
 // configurable on every axis. ts-f32 follows the claimed profile's float32 operation order, so it
 // can match the reference's emulation bit for bit; both are the speed baseline for other adapters.
 
+import { HARNESS_VERSION } from '../../reference/version.js';
 import { arithmeticFor, type Dtype } from '../../reference/arithmetic.js';
 import { resolveVariant } from '../../reference/resolve.js';
 import { stepScalars } from '../../reference/step.js';
@@ -10,7 +11,6 @@ import type { Adapter, AdapterCase, AdapterFactory, AdapterOptions, PreparedCase
 import { UnsupportedCaseError, unsupportedReason } from '../adapter.js';
 import { compileFusedStep, type Vector } from './kernel-codegen.js';
 
-const HARNESS_VERSION = '0.1.0';
 
 function makeTypedArrayAdapter(id: string, dtype: Dtype, options: AdapterOptions): Adapter {
   const { profile = 'torch', ...implementationOverrides } = options;

@@ -6,6 +6,7 @@
 //
 // The model is written with onnx-proto's protobuf message classes (protobufjs), never by hand.
 
+import { HARNESS_VERSION } from '../../reference/version.js';
 import onnxProto from 'onnx-proto';
 
 import { arithmeticFor, type Dtype } from '../../reference/arithmetic.js';
@@ -242,7 +243,7 @@ export function buildRmspropGraph(variant: Variant, dtype: Dtype, opset: number 
   const model = onnx.ModelProto.create({
     irVersion: RMSPROP_IR_VERSION,
     producerName: 'rmsprop-harness',
-    producerVersion: '0.1.0',
+    producerVersion: HARNESS_VERSION,
     opsetImport: [{ domain: '', version: opset }],
     // Axes only, no hyperparameter values: models of one shape encode to the same bytes (one session).
     docString: `One RMSprop step (${dtype}); axes ${JSON.stringify(axesOf(variant))}`,

@@ -111,3 +111,11 @@ describe('profiles, conform', () => {
     }
   });
 });
+
+describe('version', () => {
+  it('the harness version in code equals package.json', async () => {
+    const { HARNESS_VERSION } = await import('../../reference/version.js');
+    const pkg = JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8')) as { version: string };
+    expect(HARNESS_VERSION).toBe(pkg.version);
+  });
+});
