@@ -71,6 +71,7 @@ export const ConformanceReportSchema: TSchema = Type.Object(
         claims: Type.String(),
         available: Type.Boolean(),
         reason: Type.Optional(Type.String()),
+        probeFailed: Type.Optional(Type.Boolean()),
         facts: Type.Record(Type.String(), Fact),
         capabilities: Type.Object({}, { additionalProperties: true }),
       }),

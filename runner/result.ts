@@ -56,6 +56,8 @@ export interface AdapterEntry {
   claims: string;
   available: boolean;
   reason?: string;
+  /** The probe threw, hung or crashed its worker (an adapter fault: its cells are errors, not 'unavailable'). */
+  probeFailed?: boolean;
   facts: EnvironmentFacts;
   capabilities: AdapterCapabilities;
 }

@@ -6,6 +6,8 @@ export const EXIT_OK = 0;
 export const EXIT_DIVERGED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 3;
+/** Ctrl-C or SIGTERM: the reports written so far are marked incomplete. */
+export const EXIT_INTERRUPTED = 130;
 
 /** Runs a command body; bad input becomes one line on stderr and exit 2, a bug one line and exit 3. */
 export async function runCommand(body: () => Promise<number> | number): Promise<void> {

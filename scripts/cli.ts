@@ -7,9 +7,10 @@ import { benchCommand } from './commands/bench.js';
 import { conformCommand } from './commands/conform.js';
 import { identifyCommand } from './commands/identify.js';
 import { profilesCommand } from './commands/profiles.js';
+import { reportCommand } from './commands/report.js';
 import { trajectoryCommand } from './commands/trajectory.js';
 
-const commands = [conformCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand];
+const commands = [conformCommand, reportCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand];
 
 let cli = yargs(hideBin(process.argv)).scriptName('rmsprop-harness');
 for (const add of commands) cli = add(cli);

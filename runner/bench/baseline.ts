@@ -4,9 +4,12 @@
 // inside the two margins is noise.
 
 import { readFileSync } from 'node:fs';
+import { Type } from '@sinclair/typebox';
 import { InputError } from '../../reference/errors.js';
+import { describeJsonSyntaxError } from '../../suites/json-file.js';
+import { describeValue, firstSchemaIssue, formatIssue } from '../../suites/schema.js';
 import type { Stats } from './measure.js';
-import { BENCH_FORMAT, type BenchReport } from './report.js';
+import { BENCH_FORMAT, BENCH_FORMAT_VERSION, type BenchReport } from './report.js';
 
 export type Verdict = 'slower' | 'faster' | 'same' | 'missing' | 'new';
 
@@ -60,25 +63,58 @@ export function compareReports(baseline: Pick<BenchReport, 'results' | 'models'>
   return { comparisons, slower: comparisons.filter((x) => x.verdict === 'slower').length };
 }
 
-const isStats = (x: unknown): boolean => {
-  const s = x as Record<string, unknown> | null;
-  return !!s && typeof s === 'object' && typeof s.medianMs === 'number' && Number.isFinite(s.medianMs) && typeof s.rme === 'number' && Number.isFinite(s.rme);
-};
+const Status = Type.Union([Type.Literal('ok'), Type.Literal('skip'), Type.Literal('unavailable'), Type.Literal('error')]);
+const TimedSchema = Type.Object({ medianMs: Type.Number({ minimum: 0 }), rme: Type.Number({ minimum: 0 }) });
+const ResultEntrySchema = Type.Object({
+  target: Type.String({ minLength: 1 }),
+  n: Type.Integer({ minimum: 1 }),
+  dtype: Type.Union([Type.Literal('float32'), Type.Literal('float64')]),
+  status: Status,
+  stats: Type.Optional(TimedSchema),
+});
+const ModelEntrySchema = Type.Object({
+  model: Type.String({ minLength: 1 }),
+  target: Type.String({ minLength: 1 }),
+  scale: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  status: Status,
+  perTensor: Type.Optional(TimedSchema),
+  fused: Type.Optional(TimedSchema),
+});
+/** What the regression gate reads from a saved bench report (other fields are not checked). */
+export const BaselineSchema = Type.Object({
+  format: Type.Literal(BENCH_FORMAT),
+  formatVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+  results: Type.Array(ResultEntrySchema),
+  models: Type.Array(ModelEntrySchema),
+});
 
-/** Checks a parsed document is a bench report with usable timings; returns the first problem or null. */
+/** "results[2] (ts-f32 n=1000)": the entry a JSON pointer lies in, for people. */
+function entryLabel(doc: Partial<BenchReport>, pointer: string): string {
+  const m = /^\/(results|models)\/(\d+)/.exec(pointer);
+  if (!m) return '';
+  const i = Number(m[2]);
+  const e = (m[1] === 'results' ? doc.results?.[i] : doc.models?.[i]) as Record<string, unknown> | undefined;
+  const name = m[1] === 'results' ? `${String(e?.target)} n=${String(e?.n)}` : `${String(e?.model)} ${String(e?.target)}`;
+  return ` (entry ${m[1]}[${i}]: ${name})`;
+}
+
+/** Checks a parsed document is a bench report with usable timings; returns the first problem (with its JSON pointer) or null. */
 export function baselineProblem(doc: unknown): string | null {
   const d = doc as Partial<BenchReport> | null;
-  if (!d || typeof d !== 'object' || Array.isArray(d)) return 'not a JSON object';
-  if (d.format !== BENCH_FORMAT) return `format is ${JSON.stringify(d.format)}, expected "${BENCH_FORMAT}"`;
+  if (!d || typeof d !== 'object' || Array.isArray(d)) return `not a JSON object (got ${describeValue(doc)}; expected a report written by bench --save-baseline or bench --out)`;
+  if (d.format !== BENCH_FORMAT) return `/format: must be "${BENCH_FORMAT}", got ${describeValue(d.format)} (not a bench report)`;
   if (!Array.isArray(d.results)) return 'no results array';
   if (!Array.isArray(d.models)) return 'no models array';
+  const issue = firstSchemaIssue(BaselineSchema, doc);
+  if (issue) return `${formatIssue(issue)}${entryLabel(d, issue.pointer)}`;
+  if (d.formatVersion !== undefined && d.formatVersion > BENCH_FORMAT_VERSION) return `/formatVersion: ${d.formatVersion} is newer than this harness reads (${BENCH_FORMAT_VERSION})`;
   for (const [i, r] of d.results.entries()) {
-    if (!r || typeof r !== 'object' || typeof r.target !== 'string' || typeof r.n !== 'number' || typeof r.dtype !== 'string' || typeof r.status !== 'string') return `results[${i}] lacks target, n, dtype or status`;
-    if (r.status === 'ok' && !isStats(r.stats)) return `results[${i}] (${r.target} n=${r.n}) has no numeric stats.medianMs / stats.rme`;
+    if (r.status === 'ok' && !r.stats) return `/results/${i}: missing field 'stats' (status is "ok")${entryLabel(d, `/results/${i}`)}`;
   }
   for (const [i, m] of d.models.entries()) {
-    if (!m || typeof m !== 'object' || typeof m.model !== 'string' || typeof m.target !== 'string' || typeof m.status !== 'string') return `models[${i}] lacks model, target or status`;
-    if (m.status === 'ok' && (!isStats(m.perTensor) || !isStats(m.fused))) return `models[${i}] (${m.model} ${m.target}) has no numeric perTensor / fused stats`;
+    for (const key of ['perTensor', 'fused'] as const) {
+      if (m.status === 'ok' && !m[key]) return `/models/${i}: missing field '${key}' (status is "ok")${entryLabel(d, `/models/${i}`)}`;
+    }
   }
   return null;
 }
@@ -91,11 +127,12 @@ export function loadBaseline(file: string): BenchReport {
   } catch (e) {
     throw new InputError(`--baseline ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
+  if (text.trim() === '') throw new InputError(`--baseline ${file}: not valid JSON (file is empty)`);
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`--baseline ${file}: not valid JSON (${(e as Error).message.split('\n')[0]})`);
+    throw new InputError(`--baseline ${file}: not valid JSON (${describeJsonSyntaxError(text, e)})`);
   }
   const problem = baselineProblem(doc);
   if (problem) throw new InputError(`--baseline ${file}: malformed bench baseline: ${problem}`);

@@ -1,41 +1,63 @@
+import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { ADAPTER_FACTORIES } from '../../adapters/registry.js';
 import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
+import { publishToGitHub } from '../../reports/github.js';
+import { renderJson } from '../../reports/json-report.js';
+import { parseFormats, writeReports } from '../../reports/write-reports.js';
+import type { BenchReport } from '../../runner/bench/report.js';
+import { configToOptions, type HarnessConfig } from '../../runner/config.js';
+import { parseShard } from '../../runner/plan.js';
 import type { ConformanceReport } from '../../runner/result.js';
 import type { Mode } from '../../runner/run-cell.js';
-import { runConformance, type ProgressEvent } from '../../runner/run-conformance.js';
+import { runConformance, type ConformanceOptions } from '../../runner/run-conformance.js';
 import { parseRule } from '../../runner/selection.js';
-import { parseFormats, writeReports } from '../../reports/write-reports.js';
-import { EXIT_DIVERGED, EXIT_OK, runCommand } from '../cli-support.js';
+import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, runCommand, writeJsonToStdout } from '../cli-support.js';
+import { findConfig, loadConfig } from '../load-config.js';
+import { createProgressReporter, progressMode } from '../progress.js';
+import { quickBench } from './quick-bench.js';
 
 const list = (values: readonly (string | number)[] | undefined) => (values ?? []).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter((s) => s !== '');
 
 function conformOptions<T>(y: Argv<T>) {
   return y
+    .option('config', { type: 'string', describe: 'config file (default: rmsprop-harness.config.{ts,mts,js,mjs,json} in the working directory, if any)' })
     .option('adapters', { type: 'string', array: true, describe: 'adapter specs (id or id:key=value,...); default: every adapter of the default run' })
     .option('suites', { type: 'string', array: true, describe: 'suites to run (problems, variants, edge); default all' })
     .option('cases', { type: 'string', array: true, describe: 'case patterns (problems/*, edge/nan-at)' })
-    .option('dtype', { type: 'string', default: 'all', describe: 'float32, float64 or all' })
-    .option('modes', { type: 'string', default: 'replay,closed-loop', describe: 'replay and/or closed-loop' })
+    .option('dtype', { type: 'string', describe: 'float32, float64 or all (default all)' })
+    .option('modes', { type: 'string', describe: 'replay and/or closed-loop (default both)' })
     .option('exclude', { type: 'string', array: true, describe: 'skip cells: adapter[:case[:dtype]] with * wildcards' })
     .option('xfail', { type: 'string', array: true, describe: 'expected failures: adapter[:case[:dtype]]' })
-    .option('out', { type: 'string', default: 'reports/latest', describe: 'directory for the reports' })
-    .option('format', { type: 'string', default: 'json,md,junit', describe: 'report formats: json, md, junit' })
+    .option('jobs', { type: 'number', describe: 'worker processes running cells in parallel (default: number of cores)' })
+    .option('cell-timeout', { type: 'number', describe: 'seconds a cell may run before its worker is stopped and the cell fails (default 60)' })
+    .option('isolation', { type: 'string', choices: ['process', 'in-process'], describe: 'run cells in worker processes (default) or in this process' })
+    .option('shard', { type: 'string', describe: 'run shard i of n of the cell matrix (i/n); combine with `report merge`' })
+    .option('out', { type: 'string', describe: 'directory for the reports (default reports/latest)' })
+    .option('format', { type: 'string', describe: 'report formats: json, md, junit, html (default all four)' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the JSON report on stdout (progress and messages off)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' });
 }
 
-interface ConformArgs {
+export interface ConformArgs {
+  config?: string;
   adapters?: string[];
   suites?: string[];
   cases?: string[];
-  dtype: string;
-  modes: string;
+  dtype?: string;
+  modes?: string;
   exclude?: string[];
   xfail?: string[];
-  out: string;
-  format: string;
+  jobs?: number;
+  cellTimeout?: number;
+  isolation?: 'process' | 'in-process';
+  shard?: string;
+  out?: string;
+  format?: string;
+  json: boolean;
   quiet: boolean;
+  bench?: boolean;
 }
 
 /** 'ts-f64,ts-f32:profile=keras,fma=off' -> ['ts-f64', 'ts-f32:profile=keras,fma=off']: a key=value piece continues the spec before it. */
@@ -48,63 +70,95 @@ export function splitAdapterSpecs(values: readonly string[]): string[] {
   return specs;
 }
 
-function progressPrinter(quiet: boolean): (e: ProgressEvent) => void {
-  const tty = process.stderr.isTTY && !process.env.CI;
-  let current = '';
-  return (e) => {
-    if (quiet) return;
-    if (tty) {
-      process.stderr.write(`\r\x1b[K[${e.done}/${e.total}] ${e.adapter} ${e.case} ${e.dtype} ${e.mode}`);
-      if (e.done === e.total) process.stderr.write('\n');
-    } else if (e.adapter !== current) {
-      current = e.adapter;
-      process.stderr.write(`[${e.done}/${e.total}] ${e.adapter}\n`);
-    }
-  };
-}
-
-export async function conform(argv: ConformArgs, defaults: { adapters: string[] }): Promise<number> {
-  const dtypes: Dtype[] = argv.dtype === 'all' ? [...DTYPES] : list([argv.dtype]).map((d) => {
+function parseDtypes(text: string): Dtype[] {
+  if (text === 'all') return [...DTYPES];
+  return list([text]).map((d) => {
     if (d !== 'float32' && d !== 'float64') throw new InputError(`--dtype: expected float32, float64 or all, got '${d}'`);
     return d;
   });
-  const modes = list([argv.modes]).map((m) => {
+}
+
+function parseModes(text: string): Mode[] {
+  return list([text]).map((m) => {
     if (m !== 'replay' && m !== 'closed-loop') throw new InputError(`--modes: expected replay and/or closed-loop, got '${m}'`);
     return m as Mode;
   });
-  const formats = parseFormats(argv.format);
-  const adapters = argv.adapters ? splitAdapterSpecs(argv.adapters) : defaults.adapters;
+}
+
+function positive(option: string, value: number | undefined, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) throw new InputError(`${option}: expected a positive ${integer ? 'integer' : 'number'}, got '${value}'`);
+  return value;
+}
+
+/** Flags win over the config file, which wins over the defaults. */
+export async function resolveRun(argv: ConformArgs, defaults: { adapters: string[] }): Promise<{ options: ConformanceOptions; out: string; formats: ReturnType<typeof parseFormats>; config: HarnessConfig | null }> {
+  const configPath = argv.config ?? findConfig(process.cwd());
+  const config = configPath ? await loadConfig(configPath) : null;
+  const fromConfig = config ? configToOptions(config) : {};
+  const jobs = positive('--jobs', argv.jobs, true);
+  const cellTimeout = positive('--cell-timeout', argv.cellTimeout, false);
+  const options: ConformanceOptions = {
+    ...fromConfig,
+    adapters: argv.adapters ? splitAdapterSpecs(argv.adapters) : (fromConfig.adapters ?? defaults.adapters),
+    ...(argv.suites ? { suites: list(argv.suites) } : {}),
+    ...(argv.cases ? { cases: list(argv.cases) } : {}),
+    ...(argv.dtype !== undefined ? { dtypes: parseDtypes(argv.dtype) } : {}),
+    ...(argv.modes !== undefined ? { modes: parseModes(argv.modes) } : {}),
+    ...(argv.exclude ? { exclude: [...(fromConfig.exclude ?? []), ...argv.exclude.map((r) => parseRule(r))] } : {}),
+    ...(argv.xfail ? { xfail: [...(fromConfig.xfail ?? []), ...argv.xfail.map((r) => parseRule(r))] } : {}),
+    ...(jobs !== undefined ? { jobs } : {}),
+    ...(cellTimeout !== undefined ? { cellTimeoutMs: cellTimeout * 1000 } : {}),
+    ...(argv.isolation ? { isolation: argv.isolation } : {}),
+    ...(argv.shard !== undefined ? { shard: parseShard(argv.shard) } : {}),
+  };
+  const formats = parseFormats(argv.format ?? config?.formats?.join(',') ?? 'json,md,junit,html');
+  return { options, out: argv.out ?? config?.out ?? 'reports/latest', formats, config };
+}
+
+export async function conform(argv: ConformArgs, defaults: { adapters: string[] }): Promise<number> {
+  const { options, out, formats } = await resolveRun(argv, defaults);
+  const quiet = argv.quiet || argv.json;
+  const progress = createProgressReporter({ stream: process.stderr, mode: progressMode({ quiet: argv.quiet, json: argv.json, isTTY: process.stderr.isTTY, env: process.env }) });
   const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // First Ctrl-C: stop and write what was measured, marked incomplete. Second: leave now.
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write('\nrmsprop-harness: interrupted; writing the report so far (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   let report: ConformanceReport;
+  let bench: BenchReport | null = null;
+  const written: string[] = [];
   try {
-    report = await runConformance({
-      adapters,
-      ...(argv.suites ? { suites: list(argv.suites) } : {}),
-      ...(argv.cases ? { cases: list(argv.cases) } : {}),
-      dtypes,
-      modes,
-      exclude: (argv.exclude ?? []).map((r) => parseRule(r)),
-      xfail: (argv.xfail ?? []).map((r) => parseRule(r)),
-      onProgress: progressPrinter(argv.quiet),
-      signal: controller.signal,
-    });
+    report = await runConformance({ ...options, onProgress: (e) => progress.onProgress(e), signal: controller.signal });
+    progress.finish();
+    // The report is on disk before the benchmark starts: an interrupted benchmark cannot lose it.
+    written.push(...(await writeReports(report, out, formats.filter((f) => f !== 'html'))));
+    if (argv.bench && report.complete && !options.shard) {
+      bench = await quickBench({ out, conformanceFile: formats.includes('json') ? join(out, 'conformance.json') : null, log: quiet ? () => {} : (line) => process.stderr.write(`${line}\n`), signal: controller.signal });
+      if (bench) written.push(join(out, 'bench.json'), join(out, 'bench.md'));
+    }
+    if (formats.includes('html')) written.push(...(await writeReports(report, out, ['html'], { bench })));
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-  const written = writeReports(report, argv.out, formats);
-  if (!argv.quiet) {
+  // A shard's failures are published once, by `report merge`.
+  const github = options.shard ? { summaryWritten: false } : publishToGitHub(report, process.env);
+  if (argv.json) await writeJsonToStdout(JSON.parse(renderJson(report)));
+  else if (!argv.quiet) {
     const s = report.summary;
     process.stdout.write(
-      `${s.exitCode === 0 ? 'PASS' : 'FAIL'}: ${s.pass} passed, ${s.fail + s.xpass} failed, ${s.error} errors, ${s.xfail} expected failures, ${s.skip} skipped, ${s.unavailable} unavailable${report.complete ? '' : ' (interrupted: report incomplete)'}\n`,
+      `${s.exitCode === 0 ? 'PASS' : 'FAIL'}: ${s.pass} passed, ${s.fail + s.xpass} failed, ${s.error} errors, ${s.xfail} expected failures, ${s.skip} skipped, ${s.unavailable} unavailable${report.complete ? '' : ' (interrupted: report incomplete)'}${options.shard ? ` (shard ${argv.shard})` : ''}\n`,
     );
-    for (const a of report.adapters.filter((x) => !x.available)) process.stdout.write(`  unavailable: ${a.label}: ${a.reason}\n`);
+    for (const a of report.adapters.filter((x) => !x.available)) process.stdout.write(`  ${a.probeFailed ? 'probe failed' : 'unavailable'}: ${a.label}: ${a.reason}\n`);
     for (const p of written) process.stdout.write(`  wrote ${p}\n`);
+    if (github.summaryWritten) process.stdout.write('  appended the summary to $GITHUB_STEP_SUMMARY\n');
   }
-  if (!report.complete) return 130;
+  if (!report.complete) return EXIT_INTERRUPTED;
   return report.summary.exitCode === 0 ? EXIT_OK : EXIT_DIVERGED;
 }
 
@@ -114,20 +168,24 @@ export const DEFAULT_EXTERNAL_SPECS = [
   'external:command=/usr/bin/python3 clients/python/numpy_rmsprop.py',
 ];
 
-const defaultAdapters = () => [...ADAPTER_FACTORIES.filter((f) => f.inDefaultRun).map((f) => f.id), ...DEFAULT_EXTERNAL_SPECS];
+export const defaultAdapters = () => [...ADAPTER_FACTORIES.filter((f) => f.inDefaultRun).map((f) => f.id), ...DEFAULT_EXTERNAL_SPECS];
 
 export function conformCommand(yargs: Argv): Argv {
   return yargs
     .command(
       'conform',
-      'Run the conformance suites on adapters and write reports (exit 0 within tolerance, 1 divergence, 2 usage error)',
-      (y) => conformOptions(y).example('$0 conform --adapters ts-f32:profile=keras --suites edge --format md', ''),
+      'Run the conformance suites on adapters and write reports (exit 0 within tolerance, 1 divergence, 2 usage error, 130 interrupted)',
+      (y) =>
+        conformOptions(y)
+          .option('bench', { type: 'boolean', default: false, describe: 'also run a quick benchmark for the HTML report' })
+          .example('$0 conform --adapters ts-f32:profile=keras --suites edge --format md', '')
+          .example('$0 conform --shard 2/3 --out reports/shard-2', 'one machine of a CI matrix; then `report merge`'),
       (argv) => runCommand(() => conform(argv as unknown as ConformArgs, { adapters: defaultAdapters() })),
     )
     .command(
       'run',
-      'The main job: conformance of every adapter available on this machine, reports under reports/latest',
-      (y) => conformOptions(y),
+      'The main job: conformance of every adapter available on this machine plus a quick benchmark; reports (json, md, junit, html) under reports/latest',
+      (y) => conformOptions(y).option('bench', { type: 'boolean', default: true, describe: 'run the quick benchmark (--no-bench to skip)' }),
       (argv) => runCommand(() => conform(argv as unknown as ConformArgs, { adapters: defaultAdapters() })),
     );
 }

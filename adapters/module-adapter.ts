@@ -1,0 +1,97 @@
+// An implementation written as a JS/TS module, loaded at run time: `module:path=./my-rmsprop.js`.
+// The module's default export is an Adapter, or a function (options, harness) returning one; the
+// harness argument lets a module wrap a built-in adapter (fault injection, instrumentation).
+// Loading happens in probe(), inside the worker process that will run the cells.
+
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Type } from '@sinclair/typebox';
+import { InputError } from '../reference/errors.js';
+import { HARNESS_VERSION } from '../reference/version.js';
+import { firstSchemaError } from '../suites/schema.js';
+import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, Availability } from './adapter.js';
+
+export interface ModuleAdapterHarness {
+  /** Creates a built-in adapter from a spec ('ts-f64:profile=keras'), e.g. to wrap it. */
+  createAdapter(spec: string): Adapter;
+}
+
+export type ModuleAdapterExport = Adapter | ((options: AdapterOptions, harness: ModuleAdapterHarness) => Adapter | Promise<Adapter>);
+
+const DTYPE = Type.Union([Type.Literal('float32'), Type.Literal('float64')]);
+const INFO_SCHEMA = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  version: Type.String(),
+  describe: Type.String(),
+  claims: Type.String({ minLength: 1 }),
+  fixedAxes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  toleranceOverrides: Type.Optional(
+    Type.Array(Type.Object({ case: Type.Optional(Type.String()), dtype: Type.Optional(DTYPE), ulps: Type.Optional(Type.Number({ minimum: 0 })), absFloor: Type.Optional(Type.Number({ minimum: 0 })), signedZero: Type.Optional(Type.Union([Type.Literal('strict'), Type.Literal('ignore')])), reason: Type.String({ minLength: 10 }) })),
+  ),
+  capabilities: Type.Object({
+    dtypes: Type.Array(DTYPE, { minItems: 1 }),
+    devices: Type.Array(Type.String()),
+    hyperparameters: Type.Array(Type.String()),
+    configurableAxes: Type.Union([Type.Literal('all'), Type.Array(Type.String())]),
+    loadState: Type.Boolean(),
+    readState: Type.Boolean(),
+  }),
+});
+
+const PLACEHOLDER_INFO: AdapterInfo = {
+  id: 'module',
+  version: HARNESS_VERSION,
+  describe: 'an adapter loaded from a module (not loaded yet)',
+  claims: 'unknown',
+  capabilities: { dtypes: ['float32', 'float64'], devices: ['cpu'], hyperparameters: [], configurableAxes: [], loadState: false, readState: false },
+};
+
+async function importModule(path: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(path).href;
+  if (/\.[cm]?ts$/.test(path)) {
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  }
+  return (await import(url)) as Record<string, unknown>;
+}
+
+function moduleAdapter(options: AdapterOptions): Adapter {
+  const { path, ...rest } = options;
+  if (!path) throw new InputError("adapter 'module': give the module's path, e.g. module:path=./my-rmsprop.js");
+  const file = resolve(path);
+  if (!existsSync(file)) throw new InputError(`adapter 'module': ${path}: no such file`);
+  let loaded: Adapter | null = null;
+  return {
+    get info() {
+      return loaded?.info ?? PLACEHOLDER_INFO;
+    },
+    async probe(): Promise<Availability> {
+      const mod = await importModule(file);
+      const exported = (mod.default ?? mod.adapter) as ModuleAdapterExport | undefined;
+      if (!exported) return { available: false, reason: `${path} has no default export (an Adapter or a function returning one)` };
+      const registry = await import('./registry.js'); // dynamic: the registry lists this file
+      const harness: ModuleAdapterHarness = { createAdapter: (spec) => registry.createAdapter(registry.parseAdapterSpec(spec)) };
+      const adapter = typeof exported === 'function' ? await exported(rest, harness) : exported;
+      const problem = firstSchemaError(INFO_SCHEMA, adapter?.info);
+      if (problem) return { available: false, reason: `${path}: adapter info ${problem}` };
+      if (typeof adapter.probe !== 'function' || typeof adapter.prepare !== 'function') return { available: false, reason: `${path}: the adapter needs probe() and prepare() functions` };
+      loaded = adapter;
+      return adapter.probe();
+    },
+    prepare(c: AdapterCase) {
+      if (!loaded) throw new Error('module adapter used before probe()');
+      return loaded.prepare(c);
+    },
+    async close() {
+      await loaded?.close?.();
+    },
+  };
+}
+
+export const moduleAdapterFactory: AdapterFactory = {
+  id: 'module',
+  describe: 'an implementation in a JS/TS module of your own: module:path=./my-rmsprop.js[,key=value...]',
+  inDefaultRun: false,
+  create: moduleAdapter,
+};

@@ -1,0 +1,18 @@
+// Where cells run: in this process (fast to start, cannot stop a synchronous hang) or in a pool of
+// worker processes (a hung or crashed adapter is killed and its cell fails; cells run in parallel).
+
+import type { CellJob } from './cell-job.js';
+import type { ProbeResult } from './adapter-host.js';
+import type { Cell } from './result.js';
+
+export type Isolation = 'process' | 'in-process';
+
+export interface CellExecutor {
+  /** Creates and probes the adapter; a probe that hangs or crashes comes back as a reason. */
+  probe(spec: string, timeoutMs: number): Promise<ProbeResult | { failed: string }>;
+  run(job: CellJob, timeoutMs: number): Promise<Cell>;
+  /** Closes adapters and workers after the last cell. */
+  close(): Promise<void>;
+  /** Stops at once (Ctrl-C): cells in flight are dropped. */
+  abort(): void;
+}

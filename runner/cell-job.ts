@@ -1,0 +1,126 @@
+// One cell as a self-contained job: everything needed to run it is plain data (adapter spec, case
+// key, dtype, mode, rules), so it can run in this process or in a worker process alike.
+
+import type { Adapter } from '../adapters/adapter.js';
+import { UnsupportedCaseError } from '../adapters/adapter.js';
+import type { Dtype } from '../reference/arithmetic.js';
+import { InputError } from '../reference/errors.js';
+import { CANONICAL_PROFILES } from '../reference/profiles/index.js';
+import type { Profile } from '../reference/profile.js';
+import { findProfile } from '../reference/registry.js';
+import { resolveVariant } from '../reference/resolve.js';
+import { replaySource, runTrajectory } from '../reference/trajectory.js';
+import type { CaseSpec } from '../suites/case.js';
+import { caseAppliesTo } from '../suites/case-source.js';
+import { ALL_CASES, caseKey } from '../suites/suites.js';
+import { expectedFor } from './expected.js';
+import { emptySeries, recordStep } from './metrics.js';
+import type { Cell, CellStatus, ProfileDistance } from './result.js';
+import { measureCell, type Mode } from './run-cell.js';
+import type { SelectionRule } from './selection.js';
+import { toleranceFor, type ResolvedTolerance, type ToleranceOverride } from './tolerance.js';
+
+export interface CellJob {
+  /** The adapter spec as written ('ts-f32:profile=keras'); also the cell's adapter label. */
+  adapter: string;
+  case: string;
+  dtype: Dtype;
+  mode: Mode;
+  /** Run-level tolerance overrides (the adapter's own are added where it runs). */
+  overrides: readonly ToleranceOverride[];
+  /** The xfail rule matching this cell, if any. */
+  xfail: SelectionRule | null;
+  compareProfiles: boolean;
+}
+
+export function findCase(key: string): CaseSpec {
+  const c = ALL_CASES.find((x) => caseKey(x) === key);
+  if (!c) throw new InputError(`unknown case '${key}'`);
+  return c;
+}
+
+export function skippedCell(job: Pick<CellJob, 'adapter' | 'case' | 'dtype' | 'mode'>, status: CellStatus, reason: string, durationMs = 0): Cell {
+  return { adapter: job.adapter, case: job.case, suite: job.case.split('/')[0]!, dtype: job.dtype, mode: job.mode, status, reason, durationMs };
+}
+
+/** Distance of the adapter's free-running params from each canonical profile fed the same gradients. */
+function profileDistances(c: CaseSpec, dtype: Dtype, grads: Float64Array[], x0: Float64Array, actual: Float64Array[], tol: ResolvedTolerance, claimed: Profile): ProfileDistance[] {
+  const out: ProfileDistance[] = [];
+  const candidates = CANONICAL_PROFILES.includes(claimed) ? CANONICAL_PROFILES : [claimed, ...CANONICAL_PROFILES];
+  for (const profile of candidates) {
+    if (!caseAppliesTo(c, profile).applies) continue;
+    let variant;
+    try {
+      variant = resolveVariant(profile, dtype, c.settings).variant;
+    } catch {
+      continue; // the framework refuses these settings (Caffe with momentum)
+    }
+    const t = runTrajectory(variant, dtype, x0, actual.length, replaySource(grads));
+    const series = emptySeries();
+    t.points.forEach((p, i) => recordStep(series, 'params', i + 1, p.params, actual[i]!, dtype, tol));
+    out.push({ profile: `${profile.name}@${profile.version}`, maxUlp: series.maxUlp, maxRel: series.maxRel, firstDivergentStep: series.firstDivergentStep });
+  }
+  return out.sort((a, b) => a.maxUlp - b.maxUlp || a.maxRel - b.maxRel);
+}
+
+/** Runs one cell on an available adapter. Adapter faults become an 'error' cell; only harness bugs throw. */
+export async function runCellJob(adapter: Adapter, job: CellJob): Promise<Cell> {
+  const started = performance.now();
+  const c = findCase(job.case);
+  const { dtype, mode } = job;
+  const base = { adapter: job.adapter, case: job.case, suite: c.suite, dtype, mode };
+  const skip = (reason: string): Cell => ({ ...base, status: 'skip', reason, durationMs: 0 });
+  const info = adapter.info;
+  if (!info.capabilities.dtypes.includes(dtype)) return skip(`${info.id} does not support ${dtype}`);
+  if (info.claims === 'unknown') return skip(`${info.id} claims no profile: see \`identify\``);
+  const claimed = findProfile(info.claims);
+  const applies = caseAppliesTo(c, claimed);
+  if (!applies.applies) return skip(applies.reason);
+  let expected;
+  try {
+    expected = expectedFor(info.claims, info.fixedAxes, c, dtype);
+  } catch (e) {
+    if (e instanceof InputError) return skip(`${claimed.name}: ${e.message}`);
+    throw e;
+  }
+  const own = (info.toleranceOverrides ?? []).map((o) => ({ ...o, adapter: job.adapter }));
+  const tol = toleranceFor(dtype, job.adapter, job.case, [...own, ...job.overrides]);
+  const expectedProfile = `${claimed.name}@${claimed.version}${info.fixedAxes ? ` with ${JSON.stringify(info.fixedAxes)}` : ''}`;
+  try {
+    const m = await measureCell(adapter, c, dtype, mode, expected, tol);
+    // Re-anchored catches a wrong step; free-running catches what loading the reference state hides (initial accumulators).
+    const withinTolerance = [m.reanchored, m.freeRunning, m.state].every((series) => (series?.firstDivergentStep ?? null) === null);
+    // A leak (tensors, GPU buffers left behind) fails the cell even when the numbers are right: it breaks long runs.
+    const ok = withinTolerance && !m.leak;
+    const xfail = job.xfail;
+    const status: CellStatus = xfail ? (ok ? 'xpass' : 'xfail') : ok ? 'pass' : 'fail';
+    const reason = xfail ? `expected to fail${xfail.reason ? `: ${xfail.reason}` : ''}` : m.leak ? `leaked resources: ${m.leak}` : undefined;
+    const observed = Math.max(m.freeRunning.maxUlp, m.reanchored?.maxUlp ?? 0);
+    const distances = !job.compareProfiles || mode !== 'replay' ? undefined : profileDistances(c, dtype, expected.trajectory.points.map((p) => p.grad), expected.x0, m.actual, tol, claimed);
+    return {
+      ...base,
+      status,
+      ...(reason ? { reason } : {}),
+      expectedProfile,
+      tolerance: { ulps: tol.ulps, absFloor: tol.absFloor, signedZero: tol.signedZero, reasons: tol.reasons },
+      freeRunning: m.freeRunning,
+      reanchored: m.reanchored,
+      ...(m.reanchoredUnavailable ? { reanchoredUnavailable: m.reanchoredUnavailable } : {}),
+      state: m.state,
+      ...(m.finalLoss ? { finalLoss: m.finalLoss } : {}),
+      slack: { toleranceUlps: tol.ulps, observedUlps: observed, loose: Number.isFinite(observed) && tol.ulps >= 4 && observed * 4 <= tol.ulps },
+      ...(distances ? { profiles: distances } : {}),
+      ...(m.leak ? { leak: m.leak } : {}),
+      durationMs: performance.now() - started,
+    };
+  } catch (e) {
+    if (e instanceof UnsupportedCaseError) return skip(e.message);
+    return { ...base, status: 'error', reason: faultMessage(e), expectedProfile, durationMs: performance.now() - started };
+  }
+}
+
+/** What an adapter threw, as one line (adapters may throw anything, not only Errors). */
+export function faultMessage(e: unknown): string {
+  const text = e instanceof Error ? `${e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}` : `threw ${typeof e === 'string' ? e : JSON.stringify(e) ?? String(e)}`;
+  return text.replace(/\s*\n\s*/g, ' ').slice(0, 2000);
+}

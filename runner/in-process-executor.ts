@@ -1,0 +1,44 @@
+// Cells run one at a time in this process: no start-up cost, but a timeout only stops an adapter
+// that awaits; one that blocks the event loop needs the process pool.
+
+import { AdapterHost } from './adapter-host.js';
+import type { CellExecutor } from './cell-executor.js';
+import { faultMessage, skippedCell } from './cell-job.js';
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function inProcessExecutor(): CellExecutor {
+  const host = new AdapterHost();
+  // One cell at a time, as the runner submits them all at once.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    async probe(spec, timeoutMs) {
+      try {
+        return await serial(() => withTimeout(host.probe(spec), timeoutMs, `${spec} probe`));
+      } catch (e) {
+        return { failed: faultMessage(e) };
+      }
+    },
+    async run(job, timeoutMs) {
+      const started = performance.now();
+      try {
+        return await serial(() => withTimeout(host.run(job), timeoutMs, `${job.adapter} on ${job.case}`));
+      } catch (e) {
+        return { ...skippedCell(job, 'error', faultMessage(e), performance.now() - started) };
+      }
+    },
+    close: () => host.close(),
+    abort() {},
+  };
+}
