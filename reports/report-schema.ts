@@ -1,5 +1,5 @@
 // The published JSON Schema of the conformance report (schemas/conformance-report.schema.json is
-// generated from this by scripts/write-report-schema.ts; a test checks the two agree and that real
+// generated from this by scripts/write-schemas.ts; a test checks the two agree and that real
 // reports validate).
 import { Type, type TSchema } from '@sinclair/typebox';
 import { REPORT_FORMAT_VERSION } from '../runner/result.js';

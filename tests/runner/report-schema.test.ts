@@ -4,11 +4,11 @@ import { renderJson } from '../../reports/json-report.js';
 import { runConformance } from '../../runner/run-conformance.js';
 import { firstSchemaError } from '../../suites/schema.js';
 import { ConformanceReportSchema } from '../../reports/report-schema.js';
-import { REPORT_SCHEMA_PATH, reportSchemaText } from '../../scripts/write-report-schema.js';
+import { PUBLISHED_SCHEMAS, schemaText } from '../../scripts/write-schemas.js';
 
 describe('JSON report schema', () => {
-  it('the published schema file is up to date', () => {
-    expect(readFileSync(REPORT_SCHEMA_PATH, 'utf8')).toBe(reportSchemaText());
+  it('the published schema files (report, config) are up to date', () => {
+    for (const { path, schema } of PUBLISHED_SCHEMAS) expect(readFileSync(path, 'utf8'), path).toBe(schemaText(schema));
   });
   it('a real report (with failures, NaN and Infinity in it) validates', async () => {
     const report = await runConformance({ adapters: ['ts-f32', 'ts-f64:profile=torch,epsPlacement=inside', 'tfjs-node'], suites: ['edge'] });
