@@ -74,15 +74,15 @@ export function validateConfig(value: unknown, source: string): HarnessConfig {
     try {
       parseAdapterSpec(spec);
     } catch (e) {
-      throw at(`adapters.${i}`, e);
+      throw at(`/adapters/${i}`, e);
     }
   });
   config.suites?.forEach((s, i) => {
-    if (!SUITES[s]) throw new InputError(`config ${source}: suites.${i}: unknown suite '${s}'; known: ${Object.keys(SUITES).join(', ')}`);
+    if (!SUITES[s]) throw new InputError(`config ${source}: /suites/${i}: unknown suite '${s}'; known: ${Object.keys(SUITES).join(', ')}`);
   });
   config.tolerances?.forEach((o, i) => {
     try {
-      validateOverride(o, `tolerances.${i}`);
+      validateOverride(o, `/tolerances/${i}`);
     } catch (e) {
       throw new InputError(`config ${source}: ${(e as Error).message}`);
     }
