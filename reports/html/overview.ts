@@ -1,0 +1,89 @@
+// The top of the page: verdict and completeness banners, counts, environment, and one row per
+// adapter with its availability, claims, facts and cell counts.
+
+import type { AdapterEntry, Cell, CellStatus, ConformanceReport } from '../../runner/result.js';
+import { describeDivergence } from '../text.js';
+import { html, type RawHtml } from './escape.js';
+import { formatUlp, numeric } from './numbers.js';
+import { STATUS_MEANING, STATUS_ORDER } from './style.js';
+
+function countBy(cells: readonly Cell[]): Record<CellStatus, number> {
+  const out = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<CellStatus, number>;
+  for (const c of cells) out[c.status]++;
+  return out;
+}
+
+export function renderBanners(report: ConformanceReport): RawHtml {
+  const s = report.summary;
+  const beyond = s.fail + s.xpass;
+  const verdict =
+    s.exitCode === 0
+      ? html`<div class="banner ok" id="verdict">All compared cells within tolerance (exit code 0).</div>`
+      : html`<div class="banner bad" id="verdict">${beyond} cell${beyond === 1 ? '' : 's'} beyond tolerance or unexpectedly passing, ${s.error} error${s.error === 1 ? '' : 's'} (exit code ${s.exitCode}).</div>`;
+  const incomplete = report.complete
+    ? ''
+    : html`<div class="banner warn" id="incomplete" role="alert">⚠ This report is incomplete (interrupted): the run stopped before every planned cell ran, so cells are missing from the matrix and the counts.</div>`;
+  return html`${incomplete}${verdict}`;
+}
+
+export function renderSummary(report: ConformanceReport): RawHtml {
+  const counts = countBy(report.cells);
+  return html`<div class="chips" id="summary">${STATUS_ORDER.map((st) => html`<span class="chip" title="${STATUS_MEANING[st]}"><span class="sw st-${st}"></span><b>${counts[st]}</b> ${st}</span>`)}<span class="chip">${report.cases.length} cases</span><span class="chip">${report.adapters.length} adapters</span><span class="chip">${report.cells.length} cells</span></div>`;
+}
+
+export function renderEnvironment(report: ConformanceReport): RawHtml {
+  const e = report.environment;
+  const sel = report.selection;
+  const rows: [string, string][] = [
+    ['harness', e.harness],
+    ['generated', report.generatedAt],
+    ['node', e.node],
+    ['platform', `${e.platform}-${e.arch}`],
+    ['cpu', `${e.cpu} (${e.cores} cores, ${e.memoryGiB} GiB)`],
+    ['suites', sel.suites.join(', ')],
+    ['dtypes × modes', `${sel.dtypes.join(', ')} × ${sel.modes.join(', ')}`],
+    ...(sel.shard ? [['shard', sel.shard] as [string, string]] : []),
+  ];
+  return html`<table id="environment"><tbody>${rows.map(([k, v]) => html`<tr><th>${k}</th><td class="label">${v}</td></tr>`)}</tbody></table>`;
+}
+
+function maxUlp(cells: readonly Cell[]): number | null {
+  const values = cells.filter((c) => c.freeRunning && (c.status === 'pass' || c.status === 'fail' || c.status === 'xfail' || c.status === 'xpass')).map((c) => numeric(c.freeRunning!.maxUlp));
+  return values.length === 0 ? null : Math.max(...values);
+}
+
+function adapterRow(a: AdapterEntry, cells: readonly Cell[]): RawHtml {
+  const counts = countBy(cells);
+  const compared = counts.pass + counts.fail + counts.xfail + counts.xpass;
+  const verdict: CellStatus = !a.available ? 'unavailable' : counts.fail + counts.xpass > 0 ? 'fail' : counts.error > 0 ? 'error' : compared > 0 ? 'pass' : 'skip';
+  const facts = Object.entries(a.facts ?? {});
+  const ulp = maxUlp(cells);
+  return html`<tr data-adapter="${a.label}">
+<td class="label"><b>${a.label}</b><div class="small muted">${a.describe}</div></td>
+<td class="label">${a.version}</td>
+<td class="label">${a.claims}</td>
+<td><span class="sw st-${verdict}"></span> ${a.available ? (verdict === 'skip' ? 'no compared cell' : verdict) : html`unavailable: <span class="label">${a.reason ?? ''}</span>`}</td>
+${STATUS_ORDER.map((s) => html`<td class="num">${counts[s] || ''}</td>`)}
+<td class="num">${ulp === null ? '-' : formatUlp(ulp)}</td>
+<td class="label small">${facts.length === 0 ? '' : html`<details><summary>${facts.length} facts</summary><table>${facts.map(([k, v]) => html`<tr><th>${k}</th><td class="label">${typeof v === 'string' ? v : JSON.stringify(v)}</td></tr>`)}</table></details>`}</td>
+</tr>`;
+}
+
+export function renderAdapterTable(report: ConformanceReport): RawHtml {
+  return html`<div class="wrap"><table id="adapters">
+<thead><tr><th>adapter</th><th>version</th><th>claims</th><th>verdict</th>${STATUS_ORDER.map((s) => html`<th class="num" title="${STATUS_MEANING[s]}">${s}</th>`)}<th class="num" title="largest free-running ULP distance over compared cells">max ULP</th><th>facts</th></tr></thead>
+<tbody>${report.adapters.map((a) => adapterRow(a, report.cells.filter((c) => c.adapter === a.label)))}</tbody>
+</table></div>`;
+}
+
+/** Cells beyond tolerance or in error, in words, each linking to its case's divergence plot. */
+export function renderFailures(report: ConformanceReport, caseAnchor: (key: string) => string | null): RawHtml {
+  const failures = report.cells.filter((c) => c.status === 'fail' || c.status === 'xpass' || c.status === 'error');
+  if (failures.length === 0) return html``;
+  const shown = failures.slice(0, 200);
+  return html`<h3>Failures (${failures.length})</h3><ul class="divergences" id="failures">${shown.map((c) => {
+    const anchor = caseAnchor(c.case);
+    const where = anchor ? html`<a href="#${anchor}">${c.case}</a>` : html`${c.case}`;
+    return html`<li><b class="label">${c.adapter}</b> ${where} [${c.dtype}, ${c.mode}] <span class="sw st-${c.status}"></span> ${c.status}: <span class="label">${c.status === 'error' ? (c.reason ?? '') : describeDivergence(c)}</span></li>`;
+  })}${failures.length > shown.length ? html`<li>… and ${failures.length - shown.length} more (see the JSON report)</li>` : ''}</ul>`;
+}

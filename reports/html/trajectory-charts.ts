@@ -1,0 +1,141 @@
+// Parameter paths of the canonical profiles over the loss contours of the 2-D problems, the way
+// optimisation textbooks draw them: where each framework's RMSprop actually goes.
+
+import type { TopLevelSpec } from 'vega-lite';
+import type { Encoding } from 'vega-lite/types_unstable/encoding.js';
+import type { ConformanceReport } from '../../runner/result.js';
+import type { CaseSpec } from '../../suites/case.js';
+import { findProblem } from '../../suites/case-source.js';
+import { ALL_CASES, caseKey } from '../../suites/suites.js';
+import { renderChart } from './charts.js';
+import { logLevels, lossContours, sampledLosses, type Box } from './contours.js';
+import { html, raw, type RawHtml } from './escape.js';
+import { Palette } from './palette.js';
+import { profilePaths, type ProfilePath } from './profile-paths.js';
+import { wrapText } from './wrap-text.js';
+
+/** The 2-D problems drawn with contours (linreg is 2-D too, but its loss is a narrow ridge at any zoom). */
+export const CONTOUR_PROBLEMS: readonly string[] = ['quad2d', 'rotated2d', 'rosenbrock'];
+const CONTOUR_LEVELS = 14;
+
+/** Cases of the report that run one of the contour problems, in the report's order. */
+export function trajectoryCases(report: ConformanceReport): CaseSpec[] {
+  const specs = new Map(ALL_CASES.map((c) => [caseKey(c), c]));
+  return report.cases
+    .map((k) => specs.get(k.key))
+    .filter((c): c is CaseSpec => c !== undefined && c.source.kind === 'problem' && CONTOUR_PROBLEMS.includes(c.source.problem));
+}
+
+/**
+ * The box drawn: x0 and the minimum, widened to the paths but by at most the x0-minimum span on each
+ * side, so one diverging profile cannot shrink the others to a dot (its path is clipped instead).
+ */
+function plotBox(anchors: [number, number][], paths: readonly ProfilePath[]): Box {
+  const span = (values: number[]) => [Math.min(...values), Math.max(...values)] as [number, number];
+  const base = [span(anchors.map((p) => p[0])), span(anchors.map((p) => p[1]))];
+  const axis = (k: 0 | 1): [number, number] => {
+    const [lo, hi] = base[k]!;
+    const width = Math.max(hi - lo, 1e-3);
+    const values = paths.flatMap((p) => p.points.map((q) => q[k])).filter(Number.isFinite);
+    const wantLo = Math.min(lo, ...values);
+    const wantHi = Math.max(hi, ...values);
+    const a = Math.max(wantLo, lo - width);
+    const b = Math.min(wantHi, hi + width);
+    const pad = (b - a) * 0.08;
+    return [a - pad, b + pad];
+  };
+  return { x: axis(0), y: axis(1) };
+}
+
+/** Paths that no one could tell apart on the chart (the float64 differences of eps placement are last-bit) are drawn once. */
+export function groupIndistinguishable(paths: readonly ProfilePath[], box: Box, fraction = 0.002): ProfilePath[] {
+  const tx = (box.x[1] - box.x[0]) * fraction;
+  const ty = (box.y[1] - box.y[0]) * fraction;
+  const close = (a: ProfilePath, b: ProfilePath) =>
+    a.points.length === b.points.length && a.points.every((p, i) => Math.abs(p[0] - b.points[i]![0]) <= tx && Math.abs(p[1] - b.points[i]![1]) <= ty);
+  const groups: ProfilePath[] = [];
+  for (const p of paths) {
+    const g = groups.find((q) => close(q, p));
+    if (g) g.profiles.push(...p.profiles);
+    else groups.push({ profiles: [...p.profiles], points: p.points });
+  }
+  return groups;
+}
+
+export function groupLabel(p: ProfilePath): string {
+  return p.profiles.length === 1 ? p.profiles[0]! : `${p.profiles[0]} +${p.profiles.length - 1}`;
+}
+
+export function trajectorySpec(c: CaseSpec, paths: readonly ProfilePath[], box: Box): TopLevelSpec {
+  if (c.source.kind !== 'problem') throw new Error(`${caseKey(c)} is not a problem case`);
+  const problem = findProblem(c.source.problem);
+  const loss = (x: number, y: number) => problem.loss(Float64Array.of(x, y), 'float64');
+  const samples = sampledLosses(loss, box);
+  const lo = Math.max(samples.find((v) => v > 0) ?? 1e-6, samples[Math.floor(samples.length * 0.005)] ?? 0);
+  const hi = samples[Math.floor(samples.length * 0.97)] ?? lo * 10;
+  const lines = lossContours(loss, box, logLevels(lo, hi, CONTOUR_LEVELS));
+  const contourRows = lines.flatMap((l, i) => l.points.map(([x, y], order) => ({ kind: 'contour', line: i, order, x, y, level: l.level })));
+  const labels = paths.map(groupLabel);
+  const pathRows = paths.flatMap((p, i) => p.points.map(([x, y], step) => ({ kind: 'path', profile: labels[i]!, step, x, y })));
+  const minimum = problem.minimum?.(2);
+  const markRows = [
+    { kind: 'mark', what: 'x0', x: paths[0]?.points[0]?.[0] ?? c.x0?.[0] ?? 0, y: paths[0]?.points[0]?.[1] ?? c.x0?.[1] ?? 0 },
+    ...(minimum ? [{ kind: 'mark', what: 'minimum', x: minimum[0]!, y: minimum[1]! }] : []),
+  ];
+  const x: Encoding<string>['x'] = { field: 'x', type: 'quantitative', title: 'x₁', scale: { domain: box.x, nice: false, zero: false } };
+  const y: Encoding<string>['y'] = { field: 'y', type: 'quantitative', title: 'x₂', scale: { domain: box.y, nice: false, zero: false } };
+  const palette = new Palette(labels);
+  const spec: TopLevelSpec = {
+    title: { text: caseKey(c), subtitle: [...wrapText(c.describe, 90), ...wrapText(`float64 reference path of each canonical profile, ${c.steps} steps from x0 (circle) towards the minimum (cross), over ${lines.length > 0 ? 'log-spaced loss contours' : 'the loss'}.`, 90)] },
+    width: 460,
+    height: 340,
+    config: { axis: { grid: false } },
+    data: { values: [...contourRows, ...pathRows, ...markRows] },
+    layer: [
+      {
+        transform: [{ filter: { field: 'kind', equal: 'contour' } }],
+        mark: { type: 'line', strokeWidth: 0.8, clip: true },
+        encoding: {
+          x,
+          y,
+          detail: { field: 'line', type: 'nominal' },
+          order: { field: 'order', type: 'quantitative' },
+          color: { field: 'level', type: 'quantitative', scale: { type: 'log', range: ['#c6dbef', '#6b7280'] }, legend: null },
+        },
+      },
+      {
+        transform: [{ filter: { field: 'kind', equal: 'path' } }],
+        mark: { type: 'line', strokeWidth: 1.6, clip: true, point: { size: 10, filled: true } },
+        encoding: { x, y, order: { field: 'step', type: 'quantitative' }, color: { field: 'profile', type: 'nominal', title: 'profile', scale: palette.scaleFor(labels), legend: { orient: 'right', symbolType: 'stroke' } } },
+      },
+      {
+        transform: [{ filter: { field: 'kind', equal: 'mark' } }],
+        mark: { type: 'point', size: 110, strokeWidth: 2, color: '#111', clip: true },
+        encoding: { x, y, shape: { field: 'what', type: 'nominal', title: null, scale: { domain: ['x0', 'minimum'], range: ['circle', 'cross'] }, legend: { orient: 'right' } } },
+      },
+    ],
+    resolve: { scale: { color: 'independent' } },
+  };
+  return spec;
+}
+
+export async function renderTrajectorySection(report: ConformanceReport): Promise<RawHtml> {
+  const figures: RawHtml[] = [];
+  let index = 0;
+  for (const c of trajectoryCases(report)) {
+    const { paths, excluded } = profilePaths(c);
+    if (paths.length === 0) continue;
+    const problem = findProblem((c.source as { problem: string }).problem);
+    const box = plotBox([paths[0]!.points[0]!, ...(problem.minimum ? [problem.minimum(2) as [number, number]] : [])], paths);
+    const groups = groupIndistinguishable(paths, box);
+    const svg = await renderChart(trajectorySpec(c, groups, box), `traj-${index++}`);
+    figures.push(html`<figure class="trajectory">
+${raw(svg)}
+<figcaption>Profiles whose paths coincide on this scale are drawn as one line:
+<ul class="divergences">${groups.map((g) => html`<li><b>${groupLabel(g)}</b>${g.profiles.length > 1 ? html`: ${g.profiles.join(', ')}` : ''}</li>`)}</ul>
+${excluded.length > 0 ? html`Not drawn (the profile cannot express this case): ${excluded.map((e) => `${e.profile} (${e.reason})`).join('; ')}.` : ''}</figcaption>
+</figure>`);
+  }
+  if (figures.length === 0) return html`<p class="muted">No case of this report runs a 2-D problem with contours (${CONTOUR_PROBLEMS.join(', ')}).</p>`;
+  return html`${figures}`;
+}
