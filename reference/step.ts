@@ -212,11 +212,13 @@ export function step(variant: Variant, dtype: Dtype, state: OptimizerState, para
     throw new RangeError(`gradient has ${grad.length} elements, params ${n}, state ${state.v.length}`);
   }
   const A = arithmeticFor(dtype);
-  const S = stepScalars(variant, A, state.step, grad);
+  // The gradient as the dtype holds it, once: the global norm (clipNorm) and the update see the same values.
+  const g = Float64Array.from(grad, (x) => A.round(x));
+  const S = stepScalars(variant, A, state.step, g);
   const out = new Float64Array(n);
   const next: OptimizerState = { step: state.step + 1, v: new Float64Array(n), m: new Float64Array(n), b: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
-    const e = stepElement(variant, A, S, params[i]!, A.round(grad[i]!), state.v[i]!, state.m[i]!, state.b[i]!);
+    const e = stepElement(variant, A, S, params[i]!, g[i]!, state.v[i]!, state.m[i]!, state.b[i]!);
     out[i] = e.p;
     next.v[i] = e.v;
     next.m[i] = e.m;
