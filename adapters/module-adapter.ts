@@ -5,11 +5,11 @@
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Type } from '@sinclair/typebox';
 import { InputError } from '../reference/errors.js';
 import { HARNESS_VERSION } from '../reference/version.js';
 import { firstSchemaError } from '../suites/schema.js';
+import { importDefault } from './import-module.js';
 import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, Availability } from './adapter.js';
 
 export interface ModuleAdapterHarness {
@@ -47,15 +47,6 @@ const PLACEHOLDER_INFO: AdapterInfo = {
   capabilities: { dtypes: ['float32', 'float64'], devices: ['cpu'], hyperparameters: [], configurableAxes: [], loadState: false, readState: false },
 };
 
-async function importModule(path: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(path).href;
-  if (/\.[cm]?ts$/.test(path)) {
-    const { tsImport } = await import('tsx/esm/api');
-    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
-  }
-  return (await import(url)) as Record<string, unknown>;
-}
-
 function moduleAdapter(options: AdapterOptions): Adapter {
   const { path, ...rest } = options;
   if (!path) throw new InputError("adapter 'module': give the module's path, e.g. module:path=./my-rmsprop.js");
@@ -67,8 +58,7 @@ function moduleAdapter(options: AdapterOptions): Adapter {
       return loaded?.info ?? PLACEHOLDER_INFO;
     },
     async probe(): Promise<Availability> {
-      const mod = await importModule(file);
-      const exported = (mod.default ?? mod.adapter) as ModuleAdapterExport | undefined;
+      const exported = (await importDefault(file)) as ModuleAdapterExport | undefined;
       if (!exported) return { available: false, reason: `${path} has no default export (an Adapter or a function returning one)` };
       const registry = await import('./registry.js'); // dynamic: the registry lists this file
       const harness: ModuleAdapterHarness = { createAdapter: (spec) => registry.createAdapter(registry.parseAdapterSpec(spec)) };

@@ -8,7 +8,7 @@ import { InputError } from '../reference/errors.js';
 import { firstSchemaError } from '../suites/schema.js';
 import { SUITES } from '../suites/suites.js';
 import type { ConformanceOptions } from './run-conformance.js';
-import { parseRule } from './selection.js';
+import type { SelectionRule } from './selection.js';
 import { validateOverride } from './tolerance.js';
 
 const Dtype = Type.Union([Type.Literal('float32'), Type.Literal('float64')]);
@@ -92,7 +92,8 @@ export function validateConfig(value: unknown, source: string): HarnessConfig {
 
 /** The run options a config describes (the CLI lays its flags over these). */
 export function configToOptions(config: HarnessConfig): Partial<ConformanceOptions> {
-  const rules = (list: HarnessConfig['exclude']) => (list ?? []).map((r) => parseRule(`${r.adapter}:${r.case ?? '*'}:${r.dtype ?? '*'}`, r.reason));
+  // Built field by field: adapter labels may contain ':' ('ts-f32:profile=keras'), the rule syntax cannot.
+  const rules = (list: HarnessConfig['exclude']): SelectionRule[] => (list ?? []).map((r) => ({ adapter: r.adapter, case: r.case ?? '*', dtype: r.dtype ?? '*', ...(r.reason ? { reason: r.reason } : {}) }));
   return {
     ...(config.adapters ? { adapters: config.adapters } : {}),
     ...(config.suites ? { suites: config.suites } : {}),

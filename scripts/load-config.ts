@@ -3,7 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { importDefault } from '../adapters/import-module.js';
 import { InputError } from '../reference/errors.js';
 import { validateConfig, type HarnessConfig } from '../runner/config.js';
 import { parseJsonText, readTextFile } from '../suites/json-file.js';
@@ -17,14 +17,14 @@ export function findConfig(cwd: string): string | null {
 }
 
 async function importConfig(path: string): Promise<unknown> {
-  const url = pathToFileURL(path).href;
+  let value: unknown;
   try {
-    const mod = (/\.[cm]?ts$/.test(path) ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url) : await import(url)) as { default?: unknown };
-    if (mod.default === undefined) throw new Error('no default export (export default defineConfig({ ... }))');
-    return mod.default;
+    value = await importDefault(path);
   } catch (e) {
     throw new InputError(`config ${path}: cannot load: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
   }
+  if (value === undefined) throw new InputError(`config ${path}: cannot load: no default export (export default defineConfig({ ... }))`);
+  return value;
 }
 
 export async function loadConfig(path: string): Promise<HarnessConfig> {
