@@ -4,7 +4,6 @@ import { InputError } from '../reference/errors.js';
 import type { BenchReport } from '../runner/bench/report.js';
 import type { ConformanceReport } from '../runner/result.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { renderHtml } from './html/html-report.js';
 import { renderJson } from './json-report.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
@@ -21,7 +20,8 @@ const RENDERERS: Record<ReportFormat, { file: string; render: (r: ConformanceRep
   json: { file: 'conformance.json', render: renderJson },
   md: { file: 'conformance.md', render: renderMarkdown },
   junit: { file: 'conformance.junit.xml', render: renderJunit },
-  html: { file: 'conformance.html', render: (r, context) => renderHtml(r, context.bench ?? null) },
+  // Loaded on demand: Vega is a large import every other command would pay for at start-up.
+  html: { file: 'conformance.html', render: async (r, context) => (await import('./html/html-report.js')).renderHtml(r, context.bench ?? null) },
 };
 
 export function parseFormats(text: string): ReportFormat[] {

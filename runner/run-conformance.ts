@@ -7,6 +7,7 @@ import { createAdapter, parseAdapterSpec, type AdapterSpec } from '../adapters/r
 import { DTYPES, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { findProfile } from '../reference/registry.js';
+import { suggest } from '../reference/suggest.js';
 import type { CaseSpec } from '../suites/case.js';
 import { caseKey, SUITES } from '../suites/suites.js';
 import type { CellExecutor, Isolation } from './cell-executor.js';
@@ -77,7 +78,7 @@ export function environment(): ConformanceReport['environment'] {
 
 function selectCases(options: ConformanceOptions): CaseSpec[] {
   const suites = options.suites ?? Object.keys(SUITES);
-  for (const s of suites) if (!SUITES[s]) throw new InputError(`unknown suite '${s}'; known: ${Object.keys(SUITES).join(', ')}`);
+  for (const s of suites) if (!SUITES[s]) throw new InputError(`unknown suite '${s}'${suggest(s, Object.keys(SUITES))}; known: ${Object.keys(SUITES).join(', ')}`);
   const cases = suites.flatMap((s) => SUITES[s]!);
   if (!options.cases || options.cases.length === 0) return cases;
   const chosen = cases.filter((c) => options.cases!.some((p) => matchesCase(p, caseKey(c))));

@@ -54,3 +54,14 @@ export function writeJsonToStdout(doc: unknown): Promise<void> {
     process.stdout.write(`${JSON.stringify(doc)}\n`, (err) => (err ? reject(err) : resolve()));
   });
 }
+
+/**
+ * yargs turns an option given twice into an array ("--out a --out b" -> ['a', 'b']), which reaches
+ * the command as a value of the wrong type. Options that take one value are refused when repeated.
+ */
+export function refuseRepeatedOptions(argv: Readonly<Record<string, unknown>>, names: readonly string[]): void {
+  for (const name of names) {
+    const value = argv[name];
+    if (Array.isArray(value) && value.length > 1) throw new InputError(`--${name}: given ${value.length} times (${value.map(String).join(', ')}); give it once`);
+  }
+}

@@ -1,13 +1,16 @@
-// Reading golden trajectories back, checking each file against the manifest's sha256.
-import { readFileSync } from 'node:fs';
+// Reading golden trajectories back: the manifest and every file are checked against their schemas,
+// each file's sha256 against the manifest, and the vectors of each trajectory against its dimension.
+// Every problem is one InputError line naming the file and the JSON pointer.
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { decodeVector } from '../reference/number-encoding.js';
 import { findProfile } from '../reference/registry.js';
-import { goldenFileName, sha256, type GoldenManifest } from './goldens.js';
-import { readJsonFile } from './json-file.js';
+import { GoldenFileSchema, GoldenManifestSchema, goldenFileName, sha256, type GoldenManifest } from './goldens.js';
+import { parseJsonText, readJsonFile, readTextFile } from './json-file.js';
+import { firstSchemaError, pointerSegment } from './schema.js';
 
 /** goldens/ of the installed package (works from sources and from dist/). */
 export function defaultGoldensDir(): string {
@@ -31,27 +34,102 @@ export interface GoldenTrajectory {
   grads: Float64Array[];
 }
 
-export function loadGolden(profile: string, caseKey: string, dtype: Dtype, dir = defaultGoldensDir()): GoldenTrajectory {
-  const manifest = readJsonFile(join(dir, 'manifest.json'), 'golden manifest') as GoldenManifest;
-  const name = goldenFileName(findProfile(profile));
-  const entry = manifest.files?.[name];
-  if (!entry) throw new InputError(`golden manifest ${join(dir, 'manifest.json')}: no entry for ${name}`);
-  const path = join(dir, name);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(`golden file ${path}: cannot be read`);
+interface StoredStep {
+  grad: unknown[];
+  params: unknown[];
+  v: unknown[];
+  m?: unknown[];
+  b?: unknown[];
+}
+interface StoredTrajectory {
+  case: string;
+  dtype: Dtype;
+  x0: unknown[];
+  steps: StoredStep[];
+}
+export interface StoredGoldenFile {
+  format: 'rmsprop-harness/goldens';
+  generator: string;
+  profile: string;
+  trajectories: StoredTrajectory[];
+}
+
+const UPDATE_HINT = 'run npm run golden:update and review the diff';
+
+/** goldens/manifest.json, checked against its schema. */
+export function readGoldenManifest(dir: string): GoldenManifest {
+  return readJsonFile(join(dir, 'manifest.json'), 'golden manifest', GoldenManifestSchema) as GoldenManifest;
+}
+
+/** Every vector of every trajectory has the dimension of its x0; the profile matches the file name. */
+function checkGoldenDimensions(doc: StoredGoldenFile, name: string): string | null {
+  if (`${doc.profile}.json` !== name) return `/profile: is ${JSON.stringify(doc.profile)}, expected ${JSON.stringify(name.replace(/\.json$/, ''))} (the file name)`;
+  for (const [i, t] of doc.trajectories.entries()) {
+    const dim = t.x0.length;
+    for (const [s, step] of t.steps.entries()) {
+      for (const key of ['grad', 'params', 'v', 'm', 'b'] as const) {
+        const v = step[key];
+        if (v !== undefined && v.length !== dim) return `/trajectories/${i}/steps/${s}/${key}: has ${v.length} values, expected ${dim} like /trajectories/${i}/x0`;
+      }
+    }
   }
-  if (sha256(text) !== entry.sha256) throw new InputError(`golden file ${path}: sha256 does not match the manifest (file changed or truncated; run npm run golden:update)`);
-  const doc = JSON.parse(text) as { trajectories: { case: string; dtype: Dtype; x0: unknown; steps: { params: unknown; grad: unknown }[] }[] };
-  const t = doc.trajectories.find((x) => x.case === caseKey && x.dtype === dtype);
-  if (!t) throw new InputError(`golden file ${path}: no trajectory for case ${caseKey} in ${dtype}`);
+  return null;
+}
+
+/**
+ * One golden file, checked: listed in the manifest, its sha256 equal to the manifest's, valid JSON of
+ * the golden schema, as many trajectories as the manifest says, consistent dimensions.
+ */
+export function readGoldenFile(dir: string, name: string, manifest: GoldenManifest): StoredGoldenFile {
+  const manifestPath = join(dir, 'manifest.json');
+  const entry = Object.hasOwn(manifest.files, name) ? manifest.files[name] : undefined;
+  const at = `/files/${pointerSegment(name)}`;
+  if (!entry) throw new InputError(`golden manifest ${manifestPath}: ${at}: no entry for ${name} (${UPDATE_HINT})`);
+  const path = join(dir, name);
+  const text = readTextFile(path, 'golden file');
+  const actual = sha256(text);
+  if (actual !== entry.sha256) {
+    throw new InputError(
+      `golden file ${path}: sha256 does not match the manifest's ${at}/sha256 (file ${actual.slice(0, 12)}..., manifest ${entry.sha256.slice(0, 12)}...): the file changed or was truncated; ${UPDATE_HINT}`,
+    );
+  }
+  const doc = parseJsonText(text, `golden file ${path}`);
+  const error = firstSchemaError(GoldenFileSchema, doc) ?? checkGoldenDimensions(doc as StoredGoldenFile, name);
+  if (error) throw new InputError(`golden file ${path}: ${error}`);
+  const golden = doc as StoredGoldenFile;
+  if (golden.trajectories.length !== entry.trajectories) {
+    throw new InputError(`golden file ${path}: /trajectories: has ${golden.trajectories.length} trajectories, the manifest's ${at}/trajectories says ${entry.trajectories}`);
+  }
+  return golden;
+}
+
+/**
+ * Checks the whole store: the manifest and every file it lists (see readGoldenFile). Returns the
+ * names checked. Files on disk that the manifest does not list are not errors here (the generator
+ * reports them as stale).
+ */
+export function verifyGoldenStore(dir: string): string[] {
+  if (!existsSync(join(dir, 'manifest.json'))) throw new InputError(`golden manifest ${join(dir, 'manifest.json')}: no such file (${UPDATE_HINT})`);
+  const manifest = readGoldenManifest(dir);
+  const names = Object.keys(manifest.files);
+  for (const name of names) readGoldenFile(dir, name, manifest);
+  return names;
+}
+
+export function loadGolden(profile: string, caseKey: string, dtype: Dtype, dir = defaultGoldensDir()): GoldenTrajectory {
+  const manifest = readGoldenManifest(dir);
+  const name = goldenFileName(findProfile(profile));
+  const doc = readGoldenFile(dir, name, manifest);
+  const path = join(dir, name);
+  const index = doc.trajectories.findIndex((x) => x.case === caseKey && x.dtype === dtype);
+  if (index < 0) throw new InputError(`golden file ${path}: no trajectory for case ${caseKey} in ${dtype}`);
+  const t = doc.trajectories[index]!;
+  const at = `golden file ${path}: /trajectories/${index}`;
   return {
     case: t.case,
     dtype: t.dtype,
-    x0: decodeVector(t.x0, `${name}: x0`),
-    params: t.steps.map((s, i) => decodeVector(s.params, `${name}: step ${i + 1} params`)),
-    grads: t.steps.map((s, i) => decodeVector(s.grad, `${name}: step ${i + 1} grad`)),
+    x0: decodeVector(t.x0, `${at}/x0`),
+    params: t.steps.map((s, i) => decodeVector(s.params, `${at}/steps/${i}/params`)),
+    grads: t.steps.map((s, i) => decodeVector(s.grad, `${at}/steps/${i}/grad`)),
   };
 }

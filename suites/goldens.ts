@@ -2,6 +2,7 @@
 // deterministically by the reference and stored as JSON with a sha256 manifest.
 
 import { createHash } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
 import { DTYPES } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { encodeVector } from '../reference/number-encoding.js';
@@ -29,6 +30,50 @@ export interface GoldenManifest {
   grid: string;
   files: Record<string, { sha256: string; trajectories: number }>;
 }
+
+const Encoded = Type.Union([Type.Number(), Type.Literal('NaN'), Type.Literal('Infinity'), Type.Literal('-Infinity'), Type.Literal('-0')]);
+const Vector = Type.Array(Encoded);
+
+/** goldens/manifest.json: every golden file with its sha256 and trajectory count. */
+export const GoldenManifestSchema = Type.Object({
+  format: Type.Literal('rmsprop-harness/golden-manifest'),
+  generator: Type.String({ minLength: 1 }),
+  grid: Type.String(),
+  files: Type.Record(
+    Type.String({ pattern: '^[^/\\\\]+\\.json$' }),
+    Type.Object(
+      {
+        sha256: Type.String({ pattern: '^[0-9a-f]{64}$', 'x-expected': '64 lowercase hex digits' }),
+        trajectories: Type.Integer({ minimum: 0 }),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+});
+
+/** One golden file: every trajectory of one profile. */
+export const GoldenFileSchema = Type.Object({
+  format: Type.Literal('rmsprop-harness/goldens'),
+  generator: Type.String({ minLength: 1 }),
+  profile: Type.String({ minLength: 1 }),
+  trajectories: Type.Array(
+    Type.Object({
+      case: Type.String({ minLength: 1 }),
+      dtype: Type.Union([Type.Literal('float32'), Type.Literal('float64')]),
+      hyperparameters: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean(), Type.Null()])),
+      x0: Type.Array(Encoded, { minItems: 1 }),
+      steps: Type.Array(
+        Type.Object({
+          grad: Vector,
+          params: Vector,
+          v: Vector,
+          m: Type.Optional(Vector),
+          b: Type.Optional(Vector),
+        }),
+      ),
+    }),
+  ),
+});
 
 export const GRID_DESCRIPTION =
   'every case of every suite x every profile (all versions) it applies to x float32 and float64; ' +

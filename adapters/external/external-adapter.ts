@@ -3,22 +3,24 @@
 // case with the reason and the program's stderr tail, and the next case starts the program again.
 
 import { UnsupportedCaseError, unsupportedReason, type Adapter, type AdapterCase, type AdapterCapabilities, type AdapterFactory, type AdapterInfo, type AdapterOptions, type Availability, type EnvironmentFacts, type OptimizerStateView } from '../adapter.js';
-import type { Dtype } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
 import { isFloat32 } from '../../reference/float-bits.js';
-import { decodeVector, encodeVector } from '../../reference/number-encoding.js';
+import { encodeVector } from '../../reference/number-encoding.js';
 import { profileKey } from '../../reference/profile.js';
 import { toDtype } from '../../reference/trajectory.js';
 import { AXES, HYPERPARAMETERS, type Axes, type Hyperparameters } from '../../reference/variant.js';
-import { firstSchemaError } from '../../suites/schema.js';
+import { findProfile } from '../../reference/registry.js';
+import { suggest } from '../../reference/suggest.js';
 import type { BulkPreparedCase, BulkTrajectory } from './bulk.js';
 import { ExternalProgram, ProgramFault } from './program.js';
 import {
-  ErrorMessageSchema,
   PROTOCOL_VERSION,
-  ProgramHelloSchema,
-  ResultSchema,
+  ProtocolViolation,
+  checkProgramHello,
+  checkProgramMessage,
+  decodeResult,
   type CaseMessage,
+  type DecodedResult,
   type ErrorMessage,
   type Implementation,
   type ProgramHello,
@@ -49,10 +51,27 @@ function withSetupHint(text: string): string {
   return text;
 }
 
+/** Why a claimed profile spec names no known profile ("unknown profile 'torchh' (did you mean 'torch'?); ..."), or null. */
+export function profileProblem(claims: string): string | null {
+  try {
+    findProfile(claims);
+    return null;
+  } catch (e) {
+    if (e instanceof InputError) return e.message;
+    throw e;
+  }
+}
+
 export function parseExternalOptions(options: AdapterOptions): ExternalAdapterOptions {
   const known = ['command', 'claims', 'timeout'];
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new InputError(`adapter external: unknown option '${key}'; accepted: ${known.join(', ')}`);
+    if (!known.includes(key)) throw new InputError(`adapter external: unknown option '${key}'${suggest(key, known)}; accepted: ${known.join(', ')}`);
+  }
+  const claims = options.claims?.trim();
+  if (options.claims !== undefined && !claims) throw new InputError('adapter external: option claims: expected a profile name such as torch or torch@1.13, got an empty value');
+  if (claims && claims !== 'unknown') {
+    const problem = profileProblem(claims);
+    if (problem) throw new InputError(`adapter external: option claims: ${problem}`);
   }
   const command = options.command?.trim();
   if (!command) throw new InputError("adapter external: option 'command' is required, e.g. external:command=/usr/bin/python3 clients/python/torch_rmsprop.py");
@@ -60,8 +79,10 @@ export function parseExternalOptions(options: AdapterOptions): ExternalAdapterOp
   if (options.timeout !== undefined) {
     timeoutS = Number(options.timeout);
     if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new InputError(`adapter external: timeout must be a positive number of seconds, got '${options.timeout}'`);
+    // setTimeout takes at most 2^31 - 1 ms; beyond that Node fires after 1 ms.
+    if (timeoutS * 1000 > 2 ** 31 - 1) throw new InputError(`adapter external: timeout must be at most ${Math.floor((2 ** 31 - 1) / 1000)} seconds, got '${options.timeout}'`);
   }
-  return { command, timeoutS, ...(options.claims ? { claims: options.claims.trim() } : {}) };
+  return { command, timeoutS, ...(claims ? { claims } : {}) };
 }
 
 function capabilitiesOf(impl: Implementation | null): AdapterCapabilities {
@@ -172,32 +193,18 @@ export class ExternalAdapter implements Adapter {
         if (answer.unsupported) throw new UnsupportedCaseError(`${this.options.command}: ${answer.message}`);
         throw program.fault(text);
       }
-      return this.checkResult(program, impl, answer, c.dtype, c.x0.length, steps, id);
-    });
-  }
-
-  private checkResult(program: ExternalProgram, impl: Implementation, r: ResultMessage, dtype: Dtype, dim: number, steps: number, id: string): BulkTrajectory {
-    if (r.trajectory.length !== steps) throw this.abort(program, `answered case '${id}' with ${r.trajectory.length} steps, expected ${steps}`);
-    const vector = (raw: unknown[], where: string): Float64Array => {
-      if (raw.length !== dim) throw this.abort(program, `answered case '${id}': ${where} has ${raw.length} values, expected ${dim}`);
-      const v = decodeVector(raw, where);
-      if (dtype === 'float32') {
-        const i = v.findIndex((x) => !isFloat32(x));
-        if (i >= 0) throw this.abort(program, `answered float32 case '${id}': ${where}[${i}] = ${v[i]} is not a float32 value (send the exact double of the float32)`);
+      let decoded: DecodedResult;
+      try {
+        decoded = decodeResult(answer, { id, dtype: c.dtype, dim: c.x0.length, steps }, isFloat32);
+      } catch (e) {
+        if (e instanceof ProtocolViolation) throw this.abort(program, e.message);
+        throw e;
       }
-      return v;
-    };
-    const out: BulkTrajectory = { trajectory: r.trajectory.map((p, t) => vector(p, `trajectory[${t}]`)) };
-    if (r.state && impl.state !== false) {
-      const state: OptimizerStateView = {};
-      for (const k of ['v', 'm', 'b'] as const) if (r.state[k]) state[k] = vector(r.state[k]!, `state.${k}`);
-      out.state = state;
-    }
-    if (r.grads) {
-      if (r.grads.length !== steps) throw this.abort(program, `answered case '${id}' with ${r.grads.length} gradients, expected ${steps}`);
-      out.grads = r.grads.map((g, t) => vector(g, `grads[${t}]`));
-    }
-    return out;
+      const out: BulkTrajectory = { trajectory: decoded.trajectory };
+      if (decoded.state && impl.state !== false) out.state = decoded.state as OptimizerStateView;
+      if (decoded.grads) out.grads = decoded.grads;
+      return out;
+    });
   }
 
   /** Start the program if it is not running and do the hello handshake. */
@@ -211,16 +218,14 @@ export class ExternalAdapter implements Adapter {
       this.program = null;
       throw e;
     });
-    const error = firstSchemaError(ProgramHelloSchema, raw);
-    if (error) {
-      const protocol = (raw as { protocol?: unknown } | null)?.protocol;
-      const why =
-        (raw as { type?: unknown } | null)?.type === 'hello' && protocol !== PROTOCOL_VERSION
-          ? `speaks protocol ${JSON.stringify(protocol)}, the harness speaks ${PROTOCOL_VERSION}`
-          : `answered hello with a message that is not a valid hello (${error}): ${clip(JSON.stringify(raw))}`;
-      throw this.abort(program, why);
+    let hello: ProgramHello;
+    try {
+      hello = checkProgramHello(raw, this.options.claims ? () => null : profileProblem);
+    } catch (e) {
+      if (e instanceof ProtocolViolation) throw this.abort(program, e.message);
+      throw e;
     }
-    const impl = (raw as ProgramHello).implementation;
+    const impl = hello.implementation;
     this.implementation = impl;
     this.info.version = impl.version;
     this.info.claims = this.options.claims ?? impl.claims;
@@ -234,12 +239,12 @@ export class ExternalAdapter implements Adapter {
       this.program = null;
       throw e;
     });
-    const type = (raw as { type?: unknown } | null)?.type;
-    const schema = type === 'result' ? ResultSchema : type === 'error' ? ErrorMessageSchema : type === 'hello' ? ProgramHelloSchema : null;
-    if (!schema) throw this.abort(program, `wrote a message of unknown type ${JSON.stringify(type)} while waiting for ${what}: ${clip(JSON.stringify(raw))}`);
-    const error = firstSchemaError(schema, raw);
-    if (error) throw this.abort(program, `wrote an invalid ${String(type)} message (${error}) while waiting for ${what}: ${clip(JSON.stringify(raw))}`);
-    return raw as ResultMessage | ErrorMessage | ProgramHello;
+    try {
+      return checkProgramMessage(raw, what);
+    } catch (e) {
+      if (e instanceof ProtocolViolation) throw this.abort(program, e.message);
+      throw e;
+    }
   }
 
   /** A protocol fault: kill the program (the next case restarts it) and describe the fault. */
@@ -254,11 +259,6 @@ export class ExternalAdapter implements Adapter {
     this.queue = run.catch(() => undefined);
     return run;
   }
-}
-
-function clip(s: string | undefined, n = 300): string {
-  if (s === undefined) return 'undefined';
-  return s.length > n ? `${s.slice(0, n)}...` : s;
 }
 
 /**

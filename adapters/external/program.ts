@@ -2,6 +2,7 @@
 // timeouts that kill the whole process group, and faults that say what went wrong.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { describeJsonSyntaxError } from '../../suites/json-file.js';
 
 /** The program broke the protocol or died: the conversation is over and the program is killed. */
 export class ProgramFault extends Error {
@@ -177,9 +178,13 @@ export class ExternalProgram {
   private parse(line: string): Taken {
     try {
       return { value: JSON.parse(line) as unknown };
-    } catch {
+    } catch (e) {
       const shown = line.length > 200 ? `${line.slice(0, 200)}...` : line;
-      const error = this.fault(`wrote a line that is not JSON: ${JSON.stringify(shown)}`);
+      // Why, and where: a message cut short ("truncated") is the common case of a crashing client.
+      const why = describeJsonSyntaxError(line, e)
+        .replace(/^at line 1 column /, 'at column ')
+        .replace('the text ends in the middle of the document', 'the line ends in the middle of a message');
+      const error = this.fault(`wrote a line that is not JSON: ${JSON.stringify(shown)} (${why})`);
       this.kill('wrote non-JSON');
       return { error };
     }

@@ -4,6 +4,8 @@
 // the prose version for client authors.
 
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { decodeVector } from '../../reference/number-encoding.js';
+import { describeValue, firstSchemaIssue } from '../../suites/schema.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -164,3 +166,120 @@ export const PROTOCOL_SCHEMAS: Readonly<Record<string, TSchema>> = {
   'error.schema.json': ErrorMessageSchema,
   'program-message.schema.json': ProgramMessageSchema,
 };
+
+// ---------------------------------------------------------------- checking what a program sends
+
+/**
+ * A program broke the protocol: the reason names the message field ("trajectory[2][1]",
+ * "implementation.dtypes[0]") and what was expected. The adapter turns it into a fault of the case
+ * (the program is killed and restarted), never into a usage error of the harness.
+ */
+export class ProtocolViolation extends Error {
+  override name = 'ProtocolViolation';
+}
+
+/** A JSON pointer as a message field path: "/trajectory/2/1" -> "trajectory[2][1]", "" -> "message". */
+export function fieldPath(pointer: string): string {
+  if (pointer === '') return 'message';
+  let out = '';
+  for (const raw of pointer.slice(1).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    out += /^\d+$/.test(segment) ? `[${segment}]` : out === '' ? segment : `.${segment}`;
+  }
+  return out;
+}
+
+function clipJson(value: unknown, n = 300): string {
+  const s = JSON.stringify(value);
+  if (s === undefined) return 'undefined';
+  return s.length > n ? `${s.slice(0, n)}...` : s;
+}
+
+const SCHEMA_BY_TYPE: Readonly<Record<string, TSchema>> = { hello: ProgramHelloSchema, result: ResultSchema, error: ErrorMessageSchema };
+
+/**
+ * Checks one parsed message from a program against the protocol: a JSON object whose `type` is one
+ * the program may send and whose fields match that type's schema. `waitingFor` names what the
+ * harness awaited ("its hello", "the answer to case 'x'"). Throws ProtocolViolation.
+ */
+export function checkProgramMessage(raw: unknown, waitingFor: string): ProgramMessage {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ProtocolViolation(`wrote ${describeValue(raw)} while waiting for ${waitingFor}; every message is a JSON object with a "type" ("hello", "result" or "error"): ${clipJson(raw)}`);
+  }
+  const type = (raw as { type?: unknown }).type;
+  const schema = typeof type === 'string' && Object.hasOwn(SCHEMA_BY_TYPE, type) ? SCHEMA_BY_TYPE[type]! : null;
+  if (!schema) {
+    const what = type === undefined ? 'a message without a "type" field' : `a message of unknown type ${JSON.stringify(type)}`;
+    throw new ProtocolViolation(`wrote ${what} while waiting for ${waitingFor} (type: expected "hello", "result" or "error"): ${clipJson(raw)}`);
+  }
+  const issue = firstSchemaIssue(schema, raw);
+  if (issue) {
+    throw new ProtocolViolation(`wrote an invalid ${String(type)} message (${fieldPath(issue.pointer)}: ${issue.message}) while waiting for ${waitingFor}: ${clipJson(raw)}`);
+  }
+  return raw as ProgramMessage;
+}
+
+/**
+ * Checks a program's hello: an object of type "hello", the protocol version first (the most useful
+ * thing to tell an old client), then the schema, then the claimed profile (`profileProblem` returns
+ * why a claim names no known profile, or null). Throws ProtocolViolation.
+ */
+export function checkProgramHello(raw: unknown, profileProblem: (claims: string) => string | null): ProgramHello {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ProtocolViolation(`answered hello with ${describeValue(raw)}, not a hello message object: ${clipJson(raw)}`);
+  const r = raw as { type?: unknown; protocol?: unknown };
+  if (r.type !== 'hello') throw new ProtocolViolation(`answered hello with ${r.type === undefined ? 'a message without a "type" field' : `a message of type ${JSON.stringify(r.type)}`} (type: expected "hello"): ${clipJson(raw)}`);
+  if (r.protocol !== PROTOCOL_VERSION) throw new ProtocolViolation(`speaks protocol ${JSON.stringify(r.protocol)}, the harness speaks ${PROTOCOL_VERSION}`);
+  const issue = firstSchemaIssue(ProgramHelloSchema, raw);
+  if (issue) throw new ProtocolViolation(`answered hello with a message that is not a valid hello (${fieldPath(issue.pointer)}: ${issue.message}): ${clipJson(raw)}`);
+  const hello = raw as ProgramHello;
+  const problem = hello.implementation.claims === 'unknown' ? null : profileProblem(hello.implementation.claims);
+  if (problem) throw new ProtocolViolation(`answered hello claiming a profile the harness does not know (implementation.claims: ${problem}); claim "unknown" or pass claims=NAME to the adapter`);
+  return hello;
+}
+
+/** What the answer to one case must match. */
+export interface ExpectedAnswer {
+  id: string;
+  dtype: 'float32' | 'float64';
+  /** Length of every vector (x0's). */
+  dim: number;
+  steps: number;
+}
+
+/** A result, decoded: every vector as a Float64Array. */
+export interface DecodedResult {
+  trajectory: Float64Array[];
+  state?: { v?: Float64Array; m?: Float64Array; b?: Float64Array };
+  grads?: Float64Array[];
+}
+
+/**
+ * Checks a schema-valid result against the case it answers: as many trajectory entries (and
+ * gradients) as steps, every vector of the case's dimension, float32 cases in float32 values.
+ * Throws ProtocolViolation naming the field ("trajectory[2]", "state.v", "grads[0][1]").
+ */
+export function decodeResult(r: ResultMessage, expected: ExpectedAnswer, isFloat32: (x: number) => boolean): DecodedResult {
+  const { id, dtype, dim, steps } = expected;
+  if (r.id !== id) throw new ProtocolViolation(`answered out of order: got result for case '${r.id}' while case '${id}' was pending`);
+  if (r.trajectory.length !== steps) throw new ProtocolViolation(`answered case '${id}' with ${r.trajectory.length} steps, expected ${steps} (trajectory has one entry per step)`);
+  const vector = (raw: readonly unknown[], where: string): Float64Array => {
+    if (raw.length !== dim) throw new ProtocolViolation(`answered case '${id}': ${where} has ${raw.length} values, expected ${dim} (the length of x0)`);
+    const v = decodeVector(raw, where);
+    if (dtype === 'float32') {
+      const i = v.findIndex((x) => !isFloat32(x));
+      if (i >= 0) throw new ProtocolViolation(`answered float32 case '${id}': ${where}[${i}] = ${v[i]} is not a float32 value (send the exact double of the float32)`);
+    }
+    return v;
+  };
+  const out: DecodedResult = { trajectory: r.trajectory.map((p, t) => vector(p, `trajectory[${t}]`)) };
+  if (r.state) {
+    const state: NonNullable<DecodedResult['state']> = {};
+    for (const k of ['v', 'm', 'b'] as const) if (r.state[k]) state[k] = vector(r.state[k]!, `state.${k}`);
+    out.state = state;
+  }
+  if (r.grads) {
+    if (r.grads.length !== steps) throw new ProtocolViolation(`answered case '${id}' with ${r.grads.length} gradients, expected ${steps} (grads has one entry per step)`);
+    out.grads = r.grads.map((g, t) => vector(g, `grads[${t}]`));
+  }
+  return out;
+}

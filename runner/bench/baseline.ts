@@ -94,8 +94,9 @@ function entryLabel(doc: Partial<BenchReport>, pointer: string): string {
   if (!m) return '';
   const i = Number(m[2]);
   const e = (m[1] === 'results' ? doc.results?.[i] : doc.models?.[i]) as Record<string, unknown> | undefined;
-  const name = m[1] === 'results' ? `${String(e?.target)} n=${String(e?.n)}` : `${String(e?.model)} ${String(e?.target)}`;
-  return ` (entry ${m[1]}[${i}]: ${name})`;
+  const parts = m[1] === 'results' ? [e?.target, e?.n !== undefined ? `n=${String(e.n)}` : undefined] : [e?.model, e?.target];
+  const name = parts.filter((x) => typeof x === 'string' || typeof x === 'number').join(' ');
+  return ` (entry ${m[1]}[${i}]${name ? `: ${name}` : ''})`;
 }
 
 /** Checks a parsed document is a bench report with usable timings; returns the first problem (with its JSON pointer) or null. */

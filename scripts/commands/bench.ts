@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
 import type { Argv } from 'yargs';
 import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
@@ -9,8 +10,9 @@ import { numberReplacer } from '../../reports/json-report.js';
 import { compareReports, formatComparison, loadBaseline } from '../../runner/bench/baseline.js';
 import type { BenchReport } from '../../runner/bench/report.js';
 import { runBench } from '../../runner/bench/run-bench.js';
+import { checkOutputDirectory, checkOutputFile, readJsonFile } from '../../suites/json-file.js';
 import { MODELS } from '../../suites/models/index.js';
-import { EXIT_DIVERGED, EXIT_OK, parseNumberList, runCommand, writeJsonToStdout } from '../cli-support.js';
+import { EXIT_DIVERGED, EXIT_OK, parseNumberList, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 
 export interface BenchArgs {
   adapters?: string[];
@@ -30,12 +32,20 @@ export interface BenchArgs {
 
 const list = (values: readonly (string | number)[] | undefined) => (values ?? []).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter((s) => s !== '');
 
+/** What the accuracy table reads from a conformance report (other fields are not checked). */
+const ConformanceInputSchema = Type.Object({
+  format: Type.Literal('rmsprop-harness/conformance'),
+  adapters: Type.Array(Type.Object({ label: Type.String() })),
+  cells: Type.Array(Type.Object({ adapter: Type.String(), dtype: Type.Union([Type.Literal('float32'), Type.Literal('float64')]), status: Type.String() })),
+});
+
 export function renderBenchJson(report: BenchReport): string {
   return `${JSON.stringify(report, numberReplacer, 2)}\n`;
 }
 
 /** The command body: returns the exit code (0 ok, 1 a slowdown beyond the margins, 2 via InputError). */
 export async function bench(argv: BenchArgs): Promise<number> {
+  refuseRepeatedOptions(argv as unknown as Record<string, unknown>, ['sizes', 'dtype', 'profile', 'time', 'models', 'model-scale', 'out', 'conformance', 'baseline', 'save-baseline']);
   const dtype = argv.dtype as Dtype;
   if (!DTYPES.includes(dtype)) throw new InputError(`--dtype: expected ${DTYPES.join(' or ')}, got '${argv.dtype}'`);
   if (!Number.isFinite(argv.time) || argv.time <= 0) throw new InputError(`--time: expected a positive number of milliseconds, got '${argv.time}'`);
@@ -43,10 +53,13 @@ export async function bench(argv: BenchArgs): Promise<number> {
   if (sizes.length === 0) throw new InputError('--sizes: give at least one size');
   const models = argv.models === 'none' ? [] : argv.models === 'all' ? MODELS.map((m) => m.id) : list([argv.models]);
   if (argv.modelScale !== undefined && !(argv.modelScale > 0 && argv.modelScale <= 1)) throw new InputError(`--model-scale: expected a factor in (0, 1], got '${argv.modelScale}'`);
-  // A malformed baseline is a usage error before anything is measured.
+  // Every input file and output path is checked before anything is measured or written: bad input
+  // is one line and exit 2, and leaves no file behind.
   const baseline = argv.baseline ? loadBaseline(argv.baseline) : null;
+  if (argv.conformance !== undefined) readJsonFile(argv.conformance, '--conformance', ConformanceInputSchema, 'a conformance report written by rmsprop-harness conform');
   const conformance = argv.conformance ?? (existsSync(join(argv.out, 'conformance.json')) ? join(argv.out, 'conformance.json') : existsSync('reports/latest/conformance.json') ? 'reports/latest/conformance.json' : null);
-  if (argv.conformance && !existsSync(argv.conformance)) throw new InputError(`--conformance ${argv.conformance}: no such file`);
+  checkOutputDirectory('--out', argv.out);
+  if (argv.saveBaseline !== undefined) checkOutputFile('--save-baseline', argv.saveBaseline);
   const say = (line: string) => {
     if (!argv.quiet) process.stderr.write(`${line}\n`);
   };

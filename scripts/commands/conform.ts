@@ -13,7 +13,8 @@ import type { ConformanceReport } from '../../runner/result.js';
 import type { Mode } from '../../runner/run-cell.js';
 import { runConformance, type ConformanceOptions } from '../../runner/run-conformance.js';
 import { parseRule } from '../../runner/selection.js';
-import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, runCommand, writeJsonToStdout } from '../cli-support.js';
+import { checkOutputDirectory } from '../../suites/json-file.js';
+import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 import { findConfig, loadConfig } from '../load-config.js';
 import { createProgressReporter, progressMode } from '../progress.js';
 import { quickBench } from './quick-bench.js';
@@ -93,6 +94,7 @@ function positive(option: string, value: number | undefined, integer: boolean): 
 
 /** Flags win over the config file, which wins over the defaults. */
 export async function resolveRun(argv: ConformArgs, defaults: { adapters: string[] }): Promise<{ options: ConformanceOptions; out: string; formats: ReturnType<typeof parseFormats>; config: HarnessConfig | null }> {
+  refuseRepeatedOptions(argv as unknown as Record<string, unknown>, ['config', 'dtype', 'modes', 'jobs', 'cell-timeout', 'isolation', 'shard', 'out', 'format', 'json', 'quiet', 'bench']);
   const configPath = argv.config ?? findConfig(process.cwd());
   const config = configPath ? await loadConfig(configPath) : null;
   const fromConfig = config ? configToOptions(config) : {};
@@ -113,7 +115,9 @@ export async function resolveRun(argv: ConformArgs, defaults: { adapters: string
     ...(argv.shard !== undefined ? { shard: parseShard(argv.shard) } : {}),
   };
   const formats = parseFormats(argv.format ?? config?.formats?.join(',') ?? 'json,md,junit,html');
-  return { options, out: argv.out ?? config?.out ?? 'reports/latest', formats, config };
+  const out = argv.out ?? config?.out ?? 'reports/latest';
+  checkOutputDirectory(argv.out !== undefined ? '--out' : 'out', out); // before the run, not after it
+  return { options, out, formats, config };
 }
 
 export async function conform(argv: ConformArgs, defaults: { adapters: string[] }): Promise<number> {

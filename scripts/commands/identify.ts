@@ -3,7 +3,7 @@ import { InputError } from '../../reference/errors.js';
 import type { Dtype } from '../../reference/arithmetic.js';
 import { identify } from '../../runner/identify/identify.js';
 import { renderIdentifyText } from '../../runner/identify/format.js';
-import { runCommand, writeJsonToStdout } from '../cli-support.js';
+import { refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 import { splitAdapterSpecs } from './conform.js';
 
 interface IdentifyArgs {
@@ -15,6 +15,7 @@ interface IdentifyArgs {
 
 /** Exit 0 when a profile matches, 1 when none does, 2 for usage errors. */
 export async function identifyMain(argv: IdentifyArgs): Promise<number> {
+  refuseRepeatedOptions(argv as unknown as Record<string, unknown>, ['dtype', 'tolerance']);
   const specs = splitAdapterSpecs(argv.adapter);
   if (specs.length !== 1) throw new InputError(`--adapter: expected one adapter spec, got ${specs.length === 0 ? 'none' : specs.join(' ')}`);
   let dtypes: Dtype[] | undefined;

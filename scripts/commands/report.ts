@@ -10,7 +10,8 @@ import { readConformanceReport } from '../../reports/read-report.js';
 import { parseFormats, writeReports } from '../../reports/write-reports.js';
 import { loadBaseline } from '../../runner/bench/baseline.js';
 import { mergeReports } from '../../runner/merge-reports.js';
-import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, runCommand } from '../cli-support.js';
+import { checkOutputDirectory } from '../../suites/json-file.js';
+import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, refuseRepeatedOptions, runCommand } from '../cli-support.js';
 
 interface RenderArgs {
   from: string;
@@ -29,6 +30,8 @@ interface MergeArgs {
 }
 
 async function render(argv: RenderArgs): Promise<number> {
+  refuseRepeatedOptions(argv as unknown as Record<string, unknown>, ['from', 'bench', 'format', 'out']);
+  if (argv.out !== undefined) checkOutputDirectory('--out', argv.out);
   const formats = parseFormats(argv.format ?? (argv.html ? 'html' : 'html,md,junit'));
   if (argv.html && argv.format && !formats.includes('html')) throw new InputError('--html and --format without html: pick one');
   const report = readConformanceReport(argv.from);
@@ -41,6 +44,8 @@ async function render(argv: RenderArgs): Promise<number> {
 }
 
 async function merge(argv: MergeArgs): Promise<number> {
+  refuseRepeatedOptions(argv as unknown as Record<string, unknown>, ['out', 'format']);
+  checkOutputDirectory('--out', argv.out);
   const formats = parseFormats(argv.format);
   if (argv.shards.length === 0) throw new InputError('report merge: give the shard reports (reports/shard-*/conformance.json)');
   const report = mergeReports(argv.shards.map((source) => ({ source, report: readConformanceReport(source) })));

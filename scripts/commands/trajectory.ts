@@ -2,14 +2,16 @@ import type { Argv } from 'yargs';
 import type { Dtype } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
 import { computeTrajectory } from '../../suites/compute-trajectory.js';
+import { writeFileAtomic } from '../../reports/atomic-write.js';
 import { readGradientFile } from '../../suites/gradient-file.js';
+import { checkOutputFile } from '../../suites/json-file.js';
 import type { AutodiffOrder } from '../../suites/problem.js';
-import { parseNumberList, parseSetOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
+import { parseNumberList, parseSetOptions, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 
 export function trajectoryCommand(yargs: Argv): Argv {
   return yargs.command(
     'trajectory',
-    'Print the reference trajectory of a profile on a problem or a recorded gradient stream (JSON on stdout)',
+    'Print the reference trajectory of a profile on a problem or a recorded gradient stream (JSON on stdout, or --out FILE)',
     (y) =>
       y
         .option('profile', { type: 'string', demandOption: true, describe: 'profile name, optionally name@version (see `profiles`)' })
@@ -21,11 +23,15 @@ export function trajectoryCommand(yargs: Argv): Argv {
         .option('steps', { type: 'number', describe: 'number of steps (default 100 for problems, the stream length for --grads)' })
         .option('set', { type: 'string', array: true, describe: 'name=value: native hyperparameter names, canonical names or axes (fma=on|off)' })
         .option('autodiff', { choices: ['torch', 'tf'] as const, describe: 'chain-rule evaluation order for float32 problem gradients (default by profile)' })
+        .option('out', { type: 'string', describe: 'write the JSON document to FILE (atomically) instead of stdout' })
         .example('$0 trajectory --profile numpy-tutorial --problem linreg --x0 3,5 --steps 5000 --set lr=0.001', '')
         .example('$0 trajectory --profile torch --dtype float32 --grads g.json --x0 1,2 --set alpha=0.9 --set fma=off', ''),
     (argv) =>
       runCommand(async () => {
+        // Everything is read and checked, and the whole trajectory computed, before anything is written.
+        refuseRepeatedOptions(argv, ['profile', 'dtype', 'problem', 'grads', 'x0', 'dim', 'steps', 'autodiff', 'out']);
         if (argv.dim !== undefined && (!Number.isInteger(argv.dim) || argv.dim < 1)) throw new InputError(`--dim: expected a positive integer, got ${argv.dim}`);
+        if (argv.out !== undefined) checkOutputFile('--out', argv.out);
         const doc = computeTrajectory({
           profile: argv.profile,
           dtype: argv.dtype as Dtype,
@@ -37,7 +43,8 @@ export function trajectoryCommand(yargs: Argv): Argv {
           settings: parseSetOptions(argv.set),
           autodiff: argv.autodiff as AutodiffOrder | undefined,
         });
-        await writeJsonToStdout(doc);
+        if (argv.out !== undefined) writeFileAtomic(argv.out, `${JSON.stringify(doc)}\n`);
+        else await writeJsonToStdout(doc);
         return 0;
       }),
   );

@@ -41,48 +41,7 @@ describe('trajectory', () => {
     expect(doc.hyperparameters.alpha).toBe(0.9);
   });
 
-  const bad: [string[], RegExp][] = [
-    [['trajectory', '--profile', 'nope', '--problem', 'linreg'], /unknown profile 'nope'/],
-    [['trajectory', '--profile', 'torch', '--problem', 'linreg', '--set', 'decay=0.9'], /unknown setting 'decay' for profile torch.*lrDecay.*keras2-legacy.*torch calls decay 'alpha'/],
-    [['trajectory', '--profile', 'keras', '--problem', 'linreg', '--set', 'alpha=0.9'], /accepted: learning_rate, rho/],
-    [['trajectory', '--profile', 'torch', '--problem', 'linreg', '--set', 'lr=-1'], /lr: must be >= 0/],
-    [['trajectory', '--profile', 'torch', '--problem', 'linreg', '--set', 'alpha=1.5'], /alpha: must be in \[0, 1\]/],
-    [['trajectory', '--profile', 'torch', '--problem', 'linreg', '--set', 'eps=NaN'], /eps: expected a finite number/],
-    [['trajectory', '--profile', 'torch', '--problem', 'linreg', '--set', 'fma=maybe'], /fma: expected on, off/],
-    [['trajectory', '--profile', 'torch', '--problem', 'linreg', '--x0', '1,2,3'], /--x0 has 3 values but problem linreg has dimension 2/],
-    [['trajectory', '--profile', 'torch', '--grads', '/does/not/exist', '--x0', '1'], /gradient file \/does\/not\/exist: no such file/],
-    [['trajectory', '--profile', 'torch@0.1', '--problem', 'linreg'], /unknown version '0.1'/],
-    [['trajectory', '--profile', 'torch', '--problem', 'linreg', '--dtype', 'float16'], /Invalid values/],
-    [['trajectory', '--profile', 'torch'], /exactly one of --problem or --grads/],
-    [['trajectory', '--profile', 'torch', '--problem', 'linreg', '--steps', '0'], /--steps: expected a positive integer/],
-    [['conform', '--adapters', 'ts-f33'], /unknown adapter 'ts-f33' \(did you mean 'ts-f32'\?\)/],
-    [['conform', '--format', 'pdf'], /unknown format 'pdf'/],
-    [['nonsense'], /Unknown argument|name a command/],
-  ];
-  it.each(bad)('bad input %j gives one line and exit 2', (args, message) => {
-    const r = cli(args);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
-  });
-
-  it('a malformed gradient file names the file and the problem', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'grads-'));
-    const cases: [string, RegExp][] = [
-      ['{"grads": [[1, 2], [3]]}', /grads\[1\] has 1 elements, grads\[0\] has 2/],
-      ['{"grads": [[1, "x"]]}', /grads.0.1|must be/],
-      ['{"grads": [', /malformed JSON/],
-      ['', /file is empty/],
-    ];
-    for (const [i, [content, message]] of cases.entries()) {
-      const file = join(dir, `g${i}.json`);
-      writeFileSync(file, content);
-      const r = cli(['trajectory', '--profile', 'torch', '--grads', file, '--x0', '1,2']);
-      expect(r.code, content).toBe(2);
-      expect(r.stderr).toMatch(message);
-    }
-  });
+  // Bad input (one line, exit 2, nothing written) is the table in tests/cli/bad-input.test.ts.
 });
 
 describe('profiles, conform', () => {
@@ -100,11 +59,11 @@ describe('profiles, conform', () => {
     const out = mkdtempSync(join(tmpdir(), 'reports-'));
     const r = cli(['conform', '--adapters', 'ts-f64:profile=torch,epsPlacement=inside', '--suites', 'edge', '--out', out, '--quiet']);
     expect(r.code).toBe(1);
-    expect(readdirSync(out).sort()).toEqual(['conformance.json', 'conformance.junit.xml', 'conformance.md']);
+    expect(readdirSync(out).sort()).toEqual(['conformance.html', 'conformance.json', 'conformance.junit.xml', 'conformance.md']);
   });
 
   it('help on every command', () => {
-    for (const command of ['trajectory', 'profiles', 'conform', 'run']) {
+    for (const command of ['trajectory', 'profiles', 'conform', 'run', 'report', 'bench', 'identify']) {
       const r = cli([command, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(command);
