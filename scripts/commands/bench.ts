@@ -5,6 +5,7 @@ import type { Argv } from 'yargs';
 import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
 import { renderBenchMarkdown } from '../../reports/bench-markdown.js';
+import { createGitHubOutput, defaultGitHubOutput, publishBenchToGitHub } from '../../reports/github.js';
 import { writeFileAtomic } from '../../reports/atomic-write.js';
 import { numberReplacer } from '../../reports/json-report.js';
 import { compareReports, formatComparison, loadBaseline } from '../../runner/bench/baseline.js';
@@ -109,6 +110,8 @@ export async function bench(argv: BenchArgs): Promise<number> {
   if (!baseline) return EXIT_OK;
   const { comparisons, slower } = compareReports(baseline, report);
   for (const c of comparisons) print(formatComparison(c));
+  // Under GitHub Actions: step summary and ::error per slowdown (on stderr when stdout carries --json).
+  publishBenchToGitHub(comparisons, process.env, argv.json ? createGitHubOutput(process.stderr) : defaultGitHubOutput, { baseline: argv.baseline! });
   print(slower > 0 ? `REGRESSION: ${slower} slower beyond both margins of error` : 'no slowdown beyond the margins of error');
   return slower > 0 ? EXIT_DIVERGED : EXIT_OK;
 }
