@@ -83,7 +83,11 @@ export class UnsupportedCaseError extends Error {
 
 export interface Adapter {
   info: AdapterInfo;
-  /** Whether the implementation can load on this machine, and facts about it. Never throws. */
+  /**
+   * Whether the implementation can load on this machine, and facts about it. Resolves unavailable
+   * (with the reason) when something it needs is missing here: a library, a device. Throwing (or
+   * hanging) means the implementation is broken: the runner fails its cells.
+   */
   probe(): Promise<Availability>;
   prepare(c: AdapterCase): Promise<PreparedCase>;
   /** Release global resources (devices, sessions, child processes). */

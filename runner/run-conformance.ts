@@ -82,7 +82,7 @@ function selectCases(options: ConformanceOptions): CaseSpec[] {
   const cases = suites.flatMap((s) => SUITES[s]!);
   if (!options.cases || options.cases.length === 0) return cases;
   const chosen = cases.filter((c) => options.cases!.some((p) => matchesCase(p, caseKey(c))));
-  if (chosen.length === 0) throw new InputError(`no case matches ${options.cases.join(', ')}`);
+  if (chosen.length === 0) throw new InputError(`no case matches ${options.cases.join(', ')} in suites ${suites.join(', ')} (case keys look like ${cases.slice(0, 2).map(caseKey).join(', ')})`);
   return chosen;
 }
 
@@ -121,8 +121,14 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const duplicate = labels.find((l, i) => labels.indexOf(l) !== i);
   if (duplicate) throw new InputError(`adapter '${duplicate}' is listed twice`);
   for (const spec of specs) {
-    const claims = createAdapter(spec).info.claims; // unknown profile names are input errors, before any work
-    if (claims !== 'unknown') findProfile(claims);
+    // Bad adapter options and unknown profile names are input errors, found before any work.
+    try {
+      const claims = createAdapter(spec).info.claims;
+      if (claims !== 'unknown') findProfile(claims);
+    } catch (e) {
+      if (e instanceof InputError && !e.message.startsWith('adapter ')) throw new InputError(`adapter '${spec.label}': ${e.message}`);
+      throw e;
+    }
   }
 
   const executor: CellExecutor = (options.isolation ?? 'process') === 'process' ? new ProcessPool(jobs) : inProcessExecutor();

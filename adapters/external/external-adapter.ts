@@ -46,6 +46,8 @@ const AXIS_NAMES = new Set<string>(AXES.map((a) => a.name));
 /** Hint appended when a Python client cannot import its framework. */
 const SETUP_HINT = 'run bash scripts/setup-system.sh (Debian python3-torch, python3-numpy) and use /usr/bin/python3';
 
+const MISSING_HERE = /No module named|ModuleNotFoundError|ImportError|\(command not found\)/;
+
 function withSetupHint(text: string): string {
   if (/No module named|ModuleNotFoundError|ImportError/.test(text) && !text.includes('setup-system.sh')) return `${text}\n(${SETUP_HINT})`;
   return text;
@@ -147,7 +149,11 @@ export class ExternalAdapter implements Adapter {
       for (const [k, v] of Object.entries(impl.facts ?? {})) facts[k] = v;
       return { available: true, facts };
     } catch (e) {
-      return { available: false, reason: withSetupHint(e instanceof Error ? e.message : String(e)) };
+      const message = withSetupHint(e instanceof Error ? e.message : String(e));
+      // Its framework or interpreter is not installed here: unavailable, like any adapter whose library is missing.
+      if (MISSING_HERE.test(message)) return { available: false, reason: message };
+      // A crash, a hang or a bad hello is the program's fault: the runner fails its cells with this reason.
+      throw new Error(message);
     }
   }
 

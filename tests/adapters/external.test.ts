@@ -437,18 +437,24 @@ describe('external adapter fault containment (fake programs)', () => {
     expect(missing).toMatchObject({ available: false, reason: expect.stringMatching(/exited with code 127 \(command not found\)[\s\S]*not found/) });
   });
 
-  it('probe reports a wrong protocol version, an invalid hello and a silent program', async () => {
+  it('probe fails (an adapter fault, not "unavailable") on a wrong protocol version, an invalid hello and a silent program', async () => {
     const script = (body: string) => {
       const file = join(dir, `p${Math.random().toString(36).slice(2)}.cjs`);
       writeFileSync(file, `require('node:readline').createInterface({ input: process.stdin }).on('line', () => { ${body} });`);
       return `'${process.execPath}' '${file}'`;
     };
-    const v2 = await new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 2, implementation: {} }))`), timeoutS: 5 }).probe();
-    expect(v2).toMatchObject({ available: false, reason: expect.stringContaining('speaks protocol 2, the harness speaks 1') });
-    const bad = await new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 1, implementation: { name: 'x' } }))`), timeoutS: 5 }).probe();
-    expect(bad).toMatchObject({ available: false, reason: expect.stringMatching(/not a valid hello \(implementation: missing field 'version'\)/) });
-    const silent = await new ExternalAdapter({ command: script(''), timeoutS: 1 }).probe();
-    expect(silent).toMatchObject({ available: false, reason: expect.stringContaining('timed out after 1 s waiting for its hello (killed)') });
+    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 2, implementation: {} }))`), timeoutS: 5 }).probe()).rejects.toThrow('speaks protocol 2, the harness speaks 1');
+    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 1, implementation: { name: 'x' } }))`), timeoutS: 5 }).probe()).rejects.toThrow(/not a valid hello \(implementation: missing field 'version'\)/);
+    await expect(new ExternalAdapter({ command: script(''), timeoutS: 1 }).probe()).rejects.toThrow('timed out after 1 s waiting for its hello (killed)');
+  });
+
+  it('probe reports unavailable only when the program cannot run here (framework or command missing)', async () => {
+    const noModule = join(dir, 'no-module.py');
+    writeFileSync(noModule, 'import no_such_framework_here\n');
+    const missing = await new ExternalAdapter({ command: `/usr/bin/python3 ${noModule}`, timeoutS: 10 }).probe();
+    expect(missing).toMatchObject({ available: false, reason: expect.stringMatching(/No module named 'no_such_framework_here'[\s\S]*setup-system\.sh/) });
+    const absent = await new ExternalAdapter({ command: 'no-such-command-here --flag', timeoutS: 5 }).probe();
+    expect(absent).toMatchObject({ available: false, reason: expect.stringContaining('command not found') });
   });
 });
 
