@@ -10,6 +10,12 @@ import { profilesCommand } from './commands/profiles.js';
 import { reportCommand } from './commands/report.js';
 import { trajectoryCommand } from './commands/trajectory.js';
 
+// A reader that stops early (`... --json | head`) is not an error of ours: stop quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 const commands = [conformCommand, reportCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand];
 
 let cli = yargs(hideBin(process.argv)).scriptName('rmsprop-harness');
