@@ -181,7 +181,7 @@ export class ExternalProgram {
     } catch (e) {
       const shown = line.length > 200 ? `${line.slice(0, 200)}...` : line;
       // Why, and where: a message cut short ("truncated") is the common case of a crashing client.
-      const why = describeJsonSyntaxError(line, e)
+      const why = (describeJsonSyntaxError(line) ?? (e as Error).message)
         .replace(/^at line 1 column /, 'at column ')
         .replace('the text ends in the middle of the document', 'the line ends in the middle of a message');
       const error = this.fault(`wrote a line that is not JSON: ${JSON.stringify(shown)} (${why})`);

@@ -133,7 +133,7 @@ export function loadBaseline(file: string): BenchReport {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new InputError(`--baseline ${file}: not valid JSON (${describeJsonSyntaxError(text, e)})`);
+    throw new InputError(`--baseline ${file}: not valid JSON (${describeJsonSyntaxError(text) ?? (e as Error).message})`);
   }
   const problem = baselineProblem(doc);
   if (problem) throw new InputError(`--baseline ${file}: malformed bench baseline: ${problem}`);

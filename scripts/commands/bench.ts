@@ -11,7 +11,8 @@ import { numberReplacer } from '../../reports/json-report.js';
 import { compareReports, formatComparison, loadBaseline } from '../../runner/bench/baseline.js';
 import type { BenchReport } from '../../runner/bench/report.js';
 import { runBench } from '../../runner/bench/run-bench.js';
-import { checkOutputDirectory, checkOutputFile, readJsonFile } from '../../suites/json-file.js';
+import { readJsonFile } from '../../suites/json-file.js';
+import { checkOutputDirectory, checkOutputFile } from '../output-paths.js';
 import { MODELS } from '../../suites/models/index.js';
 import { EXIT_DIVERGED, EXIT_OK, parseNumberList, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 

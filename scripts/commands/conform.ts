@@ -13,7 +13,7 @@ import type { ConformanceReport } from '../../runner/result.js';
 import type { Mode } from '../../runner/run-cell.js';
 import { runConformance, type ConformanceOptions } from '../../runner/run-conformance.js';
 import { parseRule } from '../../runner/selection.js';
-import { checkOutputDirectory } from '../../suites/json-file.js';
+import { checkOutputDirectory } from '../output-paths.js';
 import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 import { findConfig, loadConfig } from '../load-config.js';
 import { createProgressReporter, progressMode } from '../progress.js';

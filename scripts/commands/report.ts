@@ -10,7 +10,7 @@ import { readConformanceReport } from '../../reports/read-report.js';
 import { parseFormats, writeReports } from '../../reports/write-reports.js';
 import { loadBaseline } from '../../runner/bench/baseline.js';
 import { mergeReports } from '../../runner/merge-reports.js';
-import { checkOutputDirectory } from '../../suites/json-file.js';
+import { checkOutputDirectory } from '../output-paths.js';
 import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, refuseRepeatedOptions, runCommand } from '../cli-support.js';
 
 interface RenderArgs {

@@ -4,7 +4,7 @@ import { InputError } from '../../reference/errors.js';
 import { computeTrajectory } from '../../suites/compute-trajectory.js';
 import { writeFileAtomic } from '../../reports/atomic-write.js';
 import { readGradientFile } from '../../suites/gradient-file.js';
-import { checkOutputFile } from '../../suites/json-file.js';
+import { checkOutputFile } from '../output-paths.js';
 import type { AutodiffOrder } from '../../suites/problem.js';
 import { parseNumberList, parseSetOptions, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 

@@ -89,8 +89,8 @@ const ROWS: Row[] = [
   // --- gradient-stream files (trajectory --grads)
   { name: 'gradient file truncated in the middle', ...GRADS('{"grads": [[1, 2], [3, 4'), message: /^gradient file \S+g\.json: malformed JSON at line 1 column 24: truncated, the text ends in the middle of the document$/ },
   { name: 'gradient file truncated right after [', ...GRADS('{"grads": ['), message: /gradient file \S+g\.json: malformed JSON at line 1 column 11: truncated/ },
-  { name: 'gradient file with a syntax error on line 2', ...GRADS('{"grads": [[1, 2],\n [3 4]]}'), message: /gradient file \S+g\.json: malformed JSON at line 2 column 5: Expected ',' or ']' after array element$/ },
-  { name: 'gradient file with text after the document', ...GRADS('{"grads": [[1, 2]]} extra'), message: /malformed JSON at line 1 column 21: Unexpected non-whitespace character after JSON/ },
+  { name: 'gradient file with a syntax error on line 2', ...GRADS('{"grads": [[1, 2],\n [3 4]]}'), message: /gradient file \S+g\.json: malformed JSON at line 2 column 5: expected ','$/ },
+  { name: 'gradient file with text after the document', ...GRADS('{"grads": [[1, 2]]} extra'), message: /malformed JSON at line 1 column 21: unexpected text after the document/ },
   { name: 'gradient file that is empty', ...GRADS(''), message: /gradient file \S+g\.json: file is empty/ },
   { name: 'gradient value of the wrong type (bare array)', ...GRADS('[[1, 2], [3, "inf"]]'), message: /gradient file \S+g\.json: \/1\/1: must be number or one of "NaN", "Infinity", "-Infinity", "-0", got "inf"/ },
   { name: 'gradient value of the wrong type (object)', ...GRADS('{"grads": [[1, "x"]]}'), message: /\/grads\/0\/1: must be number or one of "NaN", "Infinity", "-Infinity", "-0", got "x"/ },
