@@ -147,6 +147,7 @@ export async function conform(argv: ConformArgs, defaults: { adapters: string[] 
     }
     if (formats.includes('html')) written.push(...(await writeReports(report, out, ['html'], { bench })));
   } finally {
+    progress.finish(); // idempotent: also when the run stopped on an error
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
