@@ -130,6 +130,9 @@ describe('sharded runs on the command line', () => {
       return { ...r, generatedAt: '', cells: r.cells.map(({ durationMs: _, ...c }) => c) };
     };
     expect(timeless(join(dir, 'merged', 'conformance.json'))).toEqual(timeless(join(dir, 'whole', 'conformance.json')));
+    const html = cli(['report', '--html', '--from', join(dir, 'merged', 'conformance.json')]);
+    expect(html.code, html.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'merged', 'conformance.html'), 'utf8')).toMatch(/Divergence per case[\s\S]*<svg/);
     const missing = cli(['report', 'merge', join(dir, 'shard-1', 'conformance.json'), join(dir, 'shard-3', 'conformance.json'), '--out', join(dir, 'm2')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/shard 2\/3 missing/);
