@@ -1,8 +1,8 @@
 // Property: the emulated float32 arithmetic (reference/arithmetic.ts) rounds every operation once,
-// to nearest even, as an IEEE-754 binary32 machine does. The oracle is written here, independently
-// of the code under test: operands are decomposed into exact BigInt significands and exponents, the
-// exact result is formed as a rational number, and that is rounded to the target format (with
-// gradual underflow and overflow) by integer division.
+// to nearest even, as an IEEE-754 binary32 machine does. The oracle is written here and in
+// tests/helpers/exact-arithmetic.ts, independently of the code under test: operands are decomposed
+// into exact BigInt significands and exponents, the exact result is formed as a rational number, and
+// that is rounded to the target format (with gradual underflow and overflow) by integer division.
 //
 // Why `Math.fround(a op b)` computed in float64 is right for + - * / sqrt of float32 operands: the
 // float64 result is itself correctly rounded, and rounding to 53 bits then to 24 bits equals rounding
@@ -16,8 +16,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { float32Arithmetic as F } from '../../reference/arithmetic.js';
-import { bitsOf64, decompose64 } from '../../reference/float-bits.js';
+import { bitsOf64 } from '../../reference/float-bits.js';
 import { fma32, fma64 } from '../../reference/fma.js';
+import { exact, exactProductSum, exactZeroProductSum, isNegative } from '../helpers/exact-arithmetic.js';
 
 const NUM_RUNS = 1000;
 
@@ -57,14 +58,6 @@ function roundExact(fmt: Format, neg: boolean, num: bigint, den: bigint, exp: nu
   // exactly when q * 2^ulpExp = 2^(emax+1), the overflow threshold.
   const magnitude = Number(q) * 2 ** ulpExp;
   return sign * (magnitude >= 2 ** (fmt.emax + 1) ? Infinity : magnitude);
-}
-
-const isNegative = (x: number) => x < 0 || Object.is(x, -0);
-
-/** x as m * 2^e with an integer m (exact; x finite). */
-function exact(x: number): { m: bigint; e: number } {
-  const d = decompose64(x);
-  return { m: d.mant, e: d.exp };
 }
 
 /** Exact a + b (finite) rounded to the format. An exact zero is +0, except (-0) + (-0) = -0. */
@@ -139,22 +132,9 @@ function exactRsqrt(fmt: Format, a: number): number {
 
 /** Exact a*b + c rounded once. An exact zero is +0, except when the product and c are both -0. */
 function exactFma(fmt: Format, a: number, b: number, c: number): number {
-  const x = exact(a);
-  const y = exact(b);
-  const z = exact(c);
-  let p = x.m * y.m;
-  let pe = x.e + y.e;
-  let cm = z.m;
-  if (z.e < pe) {
-    p <<= BigInt(pe - z.e);
-    pe = z.e;
-  } else cm <<= BigInt(z.e - pe);
-  const sum = p + cm;
-  if (sum === 0n) {
-    const productIsNegativeZero = (a === 0 || b === 0) && isNegative(a) !== isNegative(b);
-    return productIsNegativeZero && Object.is(c, -0) ? -0 : 0;
-  }
-  return roundExact(fmt, sum < 0n, sum < 0n ? -sum : sum, 1n, pe);
+  const { sum, exp } = exactProductSum(a, b, c);
+  if (sum === 0n) return exactZeroProductSum(a, b, c);
+  return roundExact(fmt, sum < 0n, sum < 0n ? -sum : sum, 1n, exp);
 }
 
 // Results involving NaN, an infinity or a division by zero are not rounded at all: IEEE fixes them

@@ -8,126 +8,29 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
-import { bitsOf64 } from '../../reference/float-bits.js';
-import { profileKey } from '../../reference/profile.js';
-import { PROFILES } from '../../reference/profiles/index.js';
-import { resolveVariant, SettingError, type Settings } from '../../reference/resolve.js';
 import { step } from '../../reference/step.js';
 import { replaySource, runTrajectory, toDtype, type Trajectory } from '../../reference/trajectory.js';
-import { AXES, FMA_SITES, type EpsPlacement, type Variant } from '../../reference/variant.js';
+import type { EpsPlacement, Variant } from '../../reference/variant.js';
 import type { AutodiffOrder } from '../../suites/problem.js';
 import { PROBLEMS } from '../../suites/problems.js';
-
-const NUM_RUNS = 1000;
+import { firstDifference, generatedVariantFor, gradientValue, nonNegative, NUM_RUNS, ordinaryGradient, paramValue, streamOf } from './arbitraries.js';
 
 // ---- arbitraries -------------------------------------------------------------------------------
 
-const nonNegative = (max: number) => fc.double({ min: 0, max, noNaN: true });
-
-/** Canonical hyperparameters; a missing key keeps the profile's default. */
-const hyperparameters = fc.record(
-  {
-    lr: fc.oneof(fc.constantFrom(0, 1e-3, 0.01, 0.1, 1), nonNegative(10)),
-    decay: fc.oneof(fc.constantFrom(0, 0.5, 0.9, 0.99, 0.999, 1), nonNegative(1)),
-    eps: fc.oneof(fc.constantFrom(0, 1e-10, 1e-8, 1e-7, 1e-4), nonNegative(1)),
-    momentum: fc.oneof(fc.constant(0), fc.constantFrom(0.5, 0.9), nonNegative(1)),
-    centered: fc.boolean(),
-    weightDecay: fc.oneof(fc.constant(0), nonNegative(1)),
-    maximize: fc.boolean(),
-    rescale: fc.oneof(fc.constantFrom(1, 0.5, 1 / 3), fc.double({ min: -4, max: 4, noNaN: true })),
-    clip: fc.option(fc.double({ min: 1e-3, max: 10, noNaN: true }), { nil: null }),
-    clipNorm: fc.option(fc.double({ min: 1e-3, max: 10, noNaN: true }), { nil: null }),
-    lrDecay: fc.oneof(fc.constant(0), nonNegative(1)),
-    initialAccumulator: fc.oneof(fc.constantFrom(0, 1e-3, 1), nonNegative(2)),
-    biasCorrection: fc.boolean(),
-  },
-  { requiredKeys: [] },
-);
-
-const NUMERIC_HYPERPARAMETERS = ['lr', 'decay', 'eps', 'momentum', 'weightDecay', 'rescale', 'lrDecay'];
-
-/** Overrides of any axis (a missing key keeps the profile's value), generated from the axis table. */
-const axes = fc.record(
-  Object.fromEntries(
-    AXES.map((a) => [
-      a.name,
-      a.values === 'boolean'
-        ? fc.boolean()
-        : a.values === 'list'
-          ? fc.subarray(a.name === 'fma' ? [...FMA_SITES] : NUMERIC_HYPERPARAMETERS)
-          : fc.constantFrom(...a.values),
-    ]),
-  ) as Record<string, fc.Arbitrary<string | boolean | string[]>>,
-  { requiredKeys: [] },
-);
-
-/** A variant as a profile resolves it from random canonical settings (configurations a profile refuses are dropped). */
+/**
+ * A variant as a profile resolves it from random canonical settings (configurations a profile refuses
+ * are dropped). Counterexamples print the profile, dtype and settings, then the variant's axes and
+ * hyperparameters.
+ */
 function variantFor(dtype: Dtype): fc.Arbitrary<Variant> {
-  return fc
-    .tuple(fc.constantFrom(...PROFILES), hyperparameters, fc.option(axes, { nil: undefined, freq: 2 }))
-    .map(([profile, hp, ax]) => {
-      const settings: Settings = { ...hp, ...(ax ?? {}) };
-      try {
-        const variant = resolveVariant(profile, dtype, {}, settings).variant;
-        return labelled(variant, `${profileKey(profile)} ${dtype} ${fc.stringify(settings)}`);
-      } catch (e) {
-        if (e instanceof SettingError) return null;
-        throw e;
-      }
-    })
-    .filter((v): v is Variant => v !== null);
+  return generatedVariantFor(dtype).map((g) => labelled(g.resolved.variant, fc.stringify(g)));
 }
 
-/** Counterexamples print the variant's axes and hyperparameters under a short label. */
 function labelled(variant: Variant, label: string): Variant {
   return Object.assign(variant, { [fc.toStringMethod]: () => `${label} -> ${JSON.stringify(variant)}` });
 }
 
-const MIN_NORMAL32 = 2 ** -126;
-const MIN_NORMAL64 = 2 ** -1022;
-
-/** Gradient elements: ordinary values, signed zeros, subnormals (float64 and float32), huge values, anything. */
-const gradientValue = fc.oneof(
-  { weight: 8, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
-  { weight: 2, arbitrary: fc.constantFrom(0, -0) },
-  { weight: 1, arbitrary: fc.double({ min: -MIN_NORMAL64, max: MIN_NORMAL64, noNaN: true }) },
-  { weight: 1, arbitrary: fc.double({ min: -MIN_NORMAL32, max: MIN_NORMAL32, noNaN: true }) },
-  { weight: 1, arbitrary: fc.constantFrom(1e20, -1e20, 1e160, -1e160, 3.4e38, -Number.MAX_VALUE) },
-  { weight: 1, arbitrary: fc.double() }, // anything, NaN and +-Infinity included
-);
-
-const paramValue = fc.oneof(
-  { weight: 8, arbitrary: fc.double({ min: -100, max: 100, noNaN: true }) },
-  { weight: 1, arbitrary: fc.constantFrom(0, -0) },
-  { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
-);
-
-/** Ordinary gradients only: runs where every element stays finite and the comparison has bits to compare. */
-const ordinaryGradient = fc.oneof({ weight: 9, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) }, { weight: 1, arbitrary: fc.constantFrom(0, -0) });
-
-/** x0 and a gradient stream (1..8 elements, 1..20 steps) from the given element arbitraries. */
-function streamOf(param: fc.Arbitrary<number>, grad: fc.Arbitrary<number>) {
-  return fc
-    .tuple(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 20 }))
-    .chain(([n, steps]) =>
-      fc.record({
-        x0: fc.array(param, { minLength: n, maxLength: n }),
-        grads: fc.array(fc.array(grad, { minLength: n, maxLength: n }), { minLength: steps, maxLength: steps }),
-      }),
-    );
-}
-
 // ---- comparison --------------------------------------------------------------------------------
-
-function firstDifference(what: string, actual: ArrayLike<number>, expected: ArrayLike<number>): string | null {
-  if (actual.length !== expected.length) return `${what}: length ${actual.length}, expected ${expected.length}`;
-  for (let i = 0; i < expected.length; i++) {
-    if (!Object.is(actual[i], expected[i])) {
-      return `${what}[${i}]: ${actual[i]} (0x${bitsOf64(actual[i]!).toString(16)}), expected ${expected[i]} (0x${bitsOf64(expected[i]!).toString(16)})`;
-    }
-  }
-  return null;
-}
 
 /** Params and the whole state after every step, bit for bit (Object.is: -0 is not 0, any NaN is NaN). */
 function expectSameTrajectory(actual: Trajectory, expected: Trajectory, fields: readonly ('params' | 'v' | 'm' | 'b' | 'grad')[]): void {
@@ -162,7 +65,7 @@ describe.each(DTYPES)('eps = 0: inside and outside the sqrt coincide, %s (proper
   //    only, so float32 compares the reciprocal form instead.
   it(`params and state, every profile and axis (${NUM_RUNS} runs)`, () => {
     fc.assert(
-      fc.property(variantFor(dtype), fc.oneof(streamOf(paramValue, ordinaryGradient), streamOf(paramValue, gradientValue)), (resolved, { x0, grads }) => {
+      fc.property(variantFor(dtype), fc.oneof(streamOf(ordinaryGradient), streamOf(gradientValue)), (resolved, { x0, grads }) => {
         let variant: Variant = { ...resolved, eps: 0 };
         if (dtype === 'float32' && variant.scaleForm === 'rsqrt') variant = { ...variant, scaleForm: 'reciprocal' };
         const outside = run({ ...variant, epsPlacement: 'outside' }, dtype, x0, grads);
@@ -223,7 +126,7 @@ describe.each(DTYPES)('eps = 0: gradients scaled by a power of two give the same
 
   it(`params and momentum buffer unchanged, v scaled by c^2 and m by c (${NUM_RUNS} runs)`, () => {
     fc.assert(
-      fc.property(variant, streamOf(paramValue, gradient), scale, (v, { x0, grads }, c) => {
+      fc.property(variant, streamOf(gradient), scale, (v, { x0, grads }, c) => {
         const plain = run(v, dtype, x0, grads);
         const scaled = run(v, dtype, x0, grads.map((g) => g.map((x) => c * x)));
         fc.pre(inRange(plain) && inRange(scaled));

@@ -1,31 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decompose64, roundToFloat64 } from '../../reference/float-bits.js';
+import { roundToFloat64 } from '../../reference/float-bits.js';
 import { fma32, fma64 } from '../../reference/fma.js';
-
-/** a*b + c exactly, as sum * 2^exp with an integer sum (independent of the emulation under test). */
-function exactProductSum(a: number, b: number, c: number): { sum: bigint; exp: number } {
-  const da = decompose64(a);
-  const db = decompose64(b);
-  const dc = decompose64(c);
-  let m = da.mant * db.mant;
-  let exp = da.exp + db.exp;
-  let cm = dc.mant;
-  if (dc.exp < exp) {
-    m <<= BigInt(exp - dc.exp);
-    exp = dc.exp;
-  } else cm <<= BigInt(dc.exp - exp);
-  return { sum: m + cm, exp };
-}
+import { exactProductSum, exactZeroProductSum } from '../helpers/exact-arithmetic.js';
 
 /** Exact a*b + c rounded to float32. */
 function exactFma32(a: number, b: number, c: number): number {
   const { sum, exp: e } = exactProductSum(a, b, c);
-  if (sum === 0n) {
-    // An exact zero is -0 only for (-0) + (-0): a signed-zero product plus -0.
-    const productNegative = (a < 0 || Object.is(a, -0)) !== (b < 0 || Object.is(b, -0));
-    return productNegative && Object.is(c, -0) ? -0 : 0;
-  }
+  if (sum === 0n) return exactZeroProductSum(a, b, c);
   // Round to 24 significant bits (normal float32 range in these tests), ties to even.
   const neg = sum < 0n;
   let mag = neg ? -sum : sum;
