@@ -2,7 +2,7 @@
 // reverse-mode engine evaluates them, so that float32 gradients match a framework's, not a float64
 // value rounded at the end.
 
-import { arithmeticFor, type Arithmetic, type Dtype } from '../reference/arithmetic.js';
+import { arithmeticFor, type Arithmetic } from '../reference/arithmetic.js';
 import type { AutodiffOrder, Problem } from './problem.js';
 import { seededPermutation, seededRandom } from './random.js';
 

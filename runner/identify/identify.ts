@@ -33,7 +33,6 @@ import {
   baseVariant,
   candidatesFor,
   compare,
-  formatAxes,
   Predictor,
   sameValue,
   type AxisChange,
