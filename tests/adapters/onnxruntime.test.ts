@@ -146,11 +146,11 @@ describe('onnxruntime adapter', () => {
     expect(Number(decoded.irVersion)).toBe(8);
     expect(decoded.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', RMSPROP_OPSET]]);
     const g = decoded.graph!;
-    expect(g.input.map((i) => i.name)).toEqual([...STATE_INPUTS, ...graph.scalars]);
-    expect(g.output.map((o) => o.name)).toEqual([...STATE_OUTPUTS]);
-    expect(g.input[0]!.type!.tensorType!.shape!.dim![0]!.dimParam).toBe('n');
-    expect(g.input[STATE_INPUTS.length]!.type!.tensorType!.shape!.dim).toEqual([]);
-    expect(g.node.map((n) => n.opType)).toEqual(graph.ops);
+    expect(g.input!.map((i) => i.name)).toEqual([...STATE_INPUTS, ...graph.scalars]);
+    expect(g.output!.map((o) => o.name)).toEqual([...STATE_OUTPUTS]);
+    expect(g.input![0]!.type!.tensorType!.shape!.dim![0]!.dimParam).toBe('n');
+    expect(g.input![STATE_INPUTS.length]!.type!.tensorType!.shape!.dim).toEqual([]);
+    expect(g.node!.map((n) => n.opType)).toEqual(graph.ops);
     expect(graph.ops).toContain('Cast'); // float32 rsqrt goes through float64
     expect(graph.ops).toContain('Reciprocal');
     const elementwise = new Set(['Mul', 'Add', 'Sub', 'Div', 'Sqrt', 'Reciprocal', 'Neg', 'Less', 'Greater', 'Where', 'Cast', 'Identity']);

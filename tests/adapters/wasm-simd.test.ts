@@ -94,7 +94,7 @@ describe('wasm-simd adapter', () => {
           const variant: Variant = { ...resolved.variant, fma: [] };
           const order = profile === 'torch' ? 'torch' : 'tf';
           const ref = runTrajectory(variant, dtype, caseX0(c), c.steps, caseGradientSource(c, dtype, order));
-          const ac: AdapterCase = { key: caseKey(c), dtype, variant: resolved.variant, profile: resolved.profile, native: resolved.native, x0: ref.x0 };
+          const ac: AdapterCase = { key: caseKey(c), dtype, variant: resolved.variant, profile: resolved.profile, native: resolved.native, settings: c.settings, x0: ref.x0 };
           const prepared = (await adapter.prepare(ac)) as PreparedCase & { kernelFor?(g: Float64Array): string };
           const diff = await replay(prepared, ref);
           if (diff) failures.push(`${caseKey(c)}: ${diff}`);

@@ -10,7 +10,7 @@ const f = Math.fround;
 
 function run(profile: string, dtype: Dtype, settings: Settings, x0: number[], grads: number[][]): { p: number[]; v: number[]; m: number[]; b: number[] } {
   const variant: Variant = resolveVariant(profile, dtype, {}, settings).variant;
-  let params = Float64Array.from(x0);
+  let params: Float64Array = Float64Array.from(x0);
   let state = initialState(variant, dtype, x0.length);
   for (const g of grads) ({ params, state } = step(variant, dtype, state, params, Float64Array.from(g)));
   return { p: [...params], v: [...state.v], m: [...state.m], b: [...state.b] };

@@ -2,7 +2,7 @@
 // length or a leak fails that adapter's cell with the reason; every other cell is as in a clean run.
 import { describe, expect, it } from 'vitest';
 import { runConformance, type ConformanceOptions } from '../../runner/run-conformance.js';
-import { mergeReports } from '../../runner/merge-reports.js';
+import { mergeReports, type NamedReport } from '../../runner/merge-reports.js';
 import { parseShard } from '../../runner/plan.js';
 import type { Cell, ConformanceReport } from '../../runner/result.js';
 
@@ -75,7 +75,7 @@ describe('parallel and sharded runs', () => {
     const whole = await runConformance({ ...options, jobs: 2 });
     const serial = await runConformance({ ...options, jobs: 1 });
     expect(timeless(serial)).toEqual({ ...timeless(whole), environment: serial.environment });
-    const shards = [];
+    const shards: NamedReport[] = [];
     for (const i of [3, 1, 2]) shards.push({ source: `shard ${i}`, report: await runConformance({ ...options, shard: parseShard(`${i}/3`) }) });
     for (const s of shards) expect(s.report.cells.length).toBeLessThan(whole.cells.length);
     const merged = mergeReports(shards);

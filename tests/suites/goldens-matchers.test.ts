@@ -2,12 +2,18 @@ import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rmspropMatchers } from '../../reports/vitest-matchers.js';
+import { rmspropMatchers, type RmspropMatchers } from '../../reports/vitest-matchers.js';
 import { loadGolden } from '../../suites/golden-store.js';
 import { renderAllGoldens } from '../../suites/goldens.js';
 import { generateStream } from '../../suites/gradient-streams.js';
 
 expect.extend(rmspropMatchers);
+
+// What the README tells users to write for typed matchers.
+declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Assertion<T> extends RmspropMatchers<T> {}
+}
 
 describe('goldens', () => {
   it('regenerating changes nothing (run npm run golden:update and review the diff if this fails)', () => {
