@@ -106,6 +106,7 @@ async function probeEntry(executor: CellExecutor, spec: AdapterSpec, timeoutMs: 
 }
 
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
+  if (options.adapters.length === 0) throw new InputError('adapters: give at least one adapter (see `rmsprop-harness conform --help`)');
   const specs = options.adapters.map(parseAdapterSpec);
   const cases = selectCases(options);
   const dtypes = options.dtypes ?? DTYPES;

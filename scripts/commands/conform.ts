@@ -86,6 +86,11 @@ function parseModes(text: string): Mode[] {
   });
 }
 
+function nonEmpty(specs: string[]): string[] {
+  if (specs.length === 0) throw new InputError('--adapters: give at least one adapter spec, e.g. --adapters ts-f32,wasm-simd');
+  return specs;
+}
+
 function positive(option: string, value: number | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) throw new InputError(`${option}: expected a positive ${integer ? 'integer' : 'number'}, got '${value}'`);
@@ -102,7 +107,7 @@ export async function resolveRun(argv: ConformArgs, defaults: { adapters: string
   const cellTimeout = positive('--cell-timeout', argv.cellTimeout, false);
   const options: ConformanceOptions = {
     ...fromConfig,
-    adapters: argv.adapters ? splitAdapterSpecs(argv.adapters) : (fromConfig.adapters ?? defaults.adapters),
+    adapters: argv.adapters ? nonEmpty(splitAdapterSpecs(argv.adapters)) : (fromConfig.adapters ?? defaults.adapters),
     ...(argv.suites ? { suites: list(argv.suites) } : {}),
     ...(argv.cases ? { cases: list(argv.cases) } : {}),
     ...(argv.dtype !== undefined ? { dtypes: parseDtypes(argv.dtype) } : {}),

@@ -177,6 +177,7 @@ const ROWS: Row[] = [
   { name: 'conform external adapter timeout not a number', args: CONFORM({ adapters: 'external:command=x,timeout=soon' }), message: /adapter external: timeout must be a positive number of seconds, got 'soon'/ },
   { name: 'conform external adapter timeout beyond setTimeout', args: CONFORM({ adapters: 'external:command=x,timeout=1e9' }), message: /adapter external: timeout must be at most 2147483 seconds, got '1e9'/ },
   { name: 'conform external adapter claiming an unknown profile', args: CONFORM({ adapters: 'external:command=x,claims=torc' }), message: /adapter external: option claims: unknown profile 'torc' \(did you mean 'torch'\?\)/ },
+  { name: 'conform with an empty adapter list', args: CONFORM({ adapters: '' }), message: /--adapters: give at least one adapter spec/ },
   { name: 'conform unknown suite', args: CONFORM({ suites: 'edgy' }), message: /unknown suite 'edgy' \(did you mean 'edge'\?\); known: problems, variants, edge/ },
   { name: 'conform case pattern that matches nothing', args: CONFORM({ cases: 'edge/nope*' }), message: /no case matches edge\/nope\*/ },
   { name: 'conform --dtype', args: CONFORM({ dtype: 'float16' }), message: /--dtype: expected float32, float64 or all, got 'float16'/ },
