@@ -11,7 +11,8 @@ import type { Comparison } from '../runner/bench/baseline.js';
 import { fmtMs } from '../runner/bench/baseline.js';
 import type { Cell, CellStatus, ConformanceReport } from '../runner/result.js';
 import { escapeMarkdown } from './markdown.js';
-import { describeDivergence, formatUlps } from './text.js';
+import { formatUlps } from '../runner/ulp.js';
+import { describeDivergence } from './text.js';
 
 /** Failing cells listed in the step summary before "and N more". */
 export const SUMMARY_FAILURE_LIMIT = 50;

@@ -3,7 +3,8 @@ import type { Cell, CellStatus, ConformanceReport } from '../runner/result.js';
 import { findProfile } from '../reference/registry.js';
 import { resolveVariant } from '../reference/resolve.js';
 import { AXES } from '../reference/variant.js';
-import { describeDivergence, formatUlps } from './text.js';
+import { formatUlps } from '../runner/ulp.js';
+import { describeDivergence } from './text.js';
 
 const SYMBOL: Record<CellStatus, string> = { pass: '✅', fail: '❌', xfail: '🟡', xpass: '❗', error: '💥', skip: '➖', unavailable: '⛔' };
 

@@ -1,5 +1,6 @@
 // Short human sentences about a cell, shared by the Markdown, JUnit and console renderers.
 import type { Cell } from '../runner/result.js';
+import { formatUlps } from '../runner/ulp.js';
 
 export function formatValue(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
@@ -8,9 +9,6 @@ export function formatValue(x: number): string {
   return String(x);
 }
 
-export function formatUlps(x: number): string {
-  return Number.isFinite(x) ? String(x) : 'inf';
-}
 
 /** "first divergent step 3 (re-anchored): params[0] expected 0.5 got 0.6 (12 ulps)" */
 export function describeDivergence(c: Cell): string {

@@ -6,7 +6,8 @@ import type { Dtype } from '../reference/arithmetic.js';
 import { emptySeries, recordStep } from '../runner/metrics.js';
 import { DEFAULT_TOLERANCES, type Tolerance } from '../runner/tolerance.js';
 import { loadGolden } from '../suites/golden-store.js';
-import { formatUlps, formatValue } from './text.js';
+import { formatUlps } from '../runner/ulp.js';
+import { formatValue } from './text.js';
 
 interface MatcherResult {
   pass: boolean;

@@ -2,14 +2,10 @@
 
 import type { Dtype } from '../../reference/arithmetic.js';
 import type { AxisInference, IdentifyResult } from './identify.js';
+import { formatUlps } from '../ulp.js';
 import { show } from './identify.js';
 import type { Comparison } from './predict.js';
 
-export function formatUlps(x: number): string {
-  if (!Number.isFinite(x)) return 'non-finite';
-  if (x < 1e4) return String(x);
-  return x.toExponential(1);
-}
 
 /** Enough digits to tell neighbouring values of the dtype apart. */
 function num(x: number, dtype: Dtype): string {
