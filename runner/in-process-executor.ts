@@ -17,8 +17,11 @@ export function inProcessExecutor(): CellExecutor {
   const host = new AdapterHost();
   // One cell at a time, as the runner submits them all at once.
   let queue: Promise<unknown> = Promise.resolve();
+  let aborted = false;
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const next = queue.then(work, work);
+    // After an abort, queued work ends at once instead of running one cell after another.
+    const guarded = () => (aborted ? Promise.reject(new Error('run interrupted')) : work());
+    const next = queue.then(guarded, guarded);
     queue = next.catch(() => undefined);
     return next;
   };
@@ -39,6 +42,8 @@ export function inProcessExecutor(): CellExecutor {
       }
     },
     close: () => host.close(),
-    abort() {},
+    abort() {
+      aborted = true;
+    },
   };
 }

@@ -178,6 +178,7 @@ export class ProcessPool implements CellExecutor {
       this.finish(w, { ok: false, error: 'run interrupted' });
       killGroup(w.child);
     }
+    process.off('exit', this.onExit);
   }
 
   async close(): Promise<void> {

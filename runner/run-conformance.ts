@@ -166,7 +166,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         options.onProgress?.({ done, total: plan.length, adapter: entry.label, case: p.caseKey, dtype: p.dtype, mode: p.mode, status: cell.status });
       }),
     );
-    if (!options.signal?.aborted) await executor.close();
+    await executor.close(); // after an abort too: in-process adapters release their devices; killed workers are only reaped
 
     const finished = cells.filter((c): c is Cell => c !== undefined);
     return {

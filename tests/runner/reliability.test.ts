@@ -66,6 +66,13 @@ describe('adapter faults', () => {
     expect(r.cells.length).toBeGreaterThanOrEqual(2);
     expect(r.cells.every((c) => c.status !== 'error')).toBe(true); // the interrupted cell is left out, not failed
   }, 60_000);
+
+  it('in-process runs stop at the abort too: queued cells are not run one after another', async () => {
+    const controller = new AbortController();
+    const r = await runConformance({ ...base, adapters: ['ts-f64', 'ts-f32'], suites: ['problems', 'edge'], cases: ['problems/*', 'edge/*'], dtypes: ['float32', 'float64'], isolation: 'in-process', signal: controller.signal, onProgress: (e) => (e.done === 3 ? controller.abort() : undefined) });
+    expect(r.complete).toBe(false);
+    expect(r.cells.length).toBe(3);
+  }, 60_000);
 });
 
 describe('parallel and sharded runs', () => {
