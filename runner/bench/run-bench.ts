@@ -34,6 +34,8 @@ export interface BenchOptions {
   minSamples?: number;
   sampleMs?: number;
   log?: (line: string) => void;
+  /** Aborting stops after the measurement in progress; the report is marked incomplete. */
+  signal?: AbortSignal;
 }
 
 export function benchEnvironment(): BenchReport['environment'] {
@@ -118,6 +120,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
 
   try {
     for (const n of sizes) {
+      if (options.signal?.aborted) break;
       log(`n=${n}: triad roofline`);
       let roof: Roofline | null = null;
       try {
@@ -128,6 +131,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         log(`  roofline failed: ${(e as Error).message}`);
       }
       for (const { factory, target, unavailable } of created) {
+        if (options.signal?.aborted) break;
         const base = { target: factory.id, adapter: factory.adapter, device: target?.device ?? ('cpu' as const), threads: target?.threads ?? 1, n, dtype };
         if (!target) {
           results.push({ ...base, status: 'unavailable', reason: unavailable ?? 'unavailable' });
@@ -154,6 +158,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     for (const id of modelIds) {
       const model = MODELS.find((m) => m.id === id)!;
       for (const { factory, target, unavailable } of created) {
+        if (options.signal?.aborted) break;
         if (!MODEL_TARGETS.includes(factory.id)) continue;
         const scale = options.modelScale ?? modelScale(model, dtype, 5);
         const layout = modelLayout(model, scale);
@@ -202,7 +207,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     format: BENCH_FORMAT,
     formatVersion: BENCH_FORMAT_VERSION,
     generatedAt,
-    complete: true,
+    complete: !options.signal?.aborted,
     environment: benchEnvironment(),
     settings: { targets: created.map((c) => c.factory.id), sizes, dtype, profile, timeMs: options.timeMs, models: modelIds },
     variantTraffic: vt,

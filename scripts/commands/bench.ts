@@ -14,7 +14,7 @@ import { runBench } from '../../runner/bench/run-bench.js';
 import { readJsonFile } from '../../suites/json-file.js';
 import { checkOutputDirectory, checkOutputFile } from '../output-paths.js';
 import { MODELS } from '../../suites/models/index.js';
-import { EXIT_DIVERGED, EXIT_OK, parseNumberList, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
+import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, parseNumberList, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 
 export interface BenchArgs {
   adapters?: string[];
@@ -66,7 +66,17 @@ export async function bench(argv: BenchArgs): Promise<number> {
     if (!argv.quiet) process.stderr.write(`${line}\n`);
   };
 
+  // Ctrl-C: stop after the measurement in progress and write what was measured, marked incomplete.
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write('\nrmsprop-harness: interrupted; writing the measurements so far (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const report = await runBench({
+    signal: controller.signal,
     ...(argv.adapters ? { targets: list(argv.adapters) } : {}),
     sizes,
     dtype,
@@ -76,6 +86,9 @@ export async function bench(argv: BenchArgs): Promise<number> {
     ...(argv.modelScale !== undefined ? { modelScale: argv.modelScale } : {}),
     accuracyFile: conformance,
     log: say,
+  }).finally(() => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
   });
 
   const json = renderBenchJson(report);
@@ -83,7 +96,8 @@ export async function bench(argv: BenchArgs): Promise<number> {
   const mdPath = join(argv.out, 'bench.md');
   writeFileAtomic(jsonPath, json);
   writeFileAtomic(mdPath, `${renderBenchMarkdown(report)}\n`);
-  if (argv.saveBaseline) writeFileAtomic(argv.saveBaseline, json);
+  // An interrupted run is no baseline, and gating on it would compare half a run.
+  if (argv.saveBaseline && report.complete) writeFileAtomic(argv.saveBaseline, json);
 
   const print = (line: string) => (argv.json ? process.stderr.write(`${line}\n`) : process.stdout.write(`${line}\n`));
   if (argv.json) await writeJsonToStdout(report);
@@ -105,9 +119,13 @@ export async function bench(argv: BenchArgs): Promise<number> {
     }
     print(`wrote ${jsonPath}`);
     print(`wrote ${mdPath}`);
-    if (argv.saveBaseline) print(`wrote baseline ${argv.saveBaseline}`);
+    if (argv.saveBaseline && report.complete) print(`wrote baseline ${argv.saveBaseline}`);
   }
 
+  if (!report.complete) {
+    if (!argv.quiet) print('interrupted: bench report incomplete; no baseline saved or compared');
+    return EXIT_INTERRUPTED;
+  }
   if (!baseline) return EXIT_OK;
   const { comparisons, slower } = compareReports(baseline, report);
   for (const c of comparisons) print(formatComparison(c));
