@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { InputError } from '../reference/errors.js';
+import { findProfile } from '../reference/registry.js';
 import { HARNESS_VERSION } from '../reference/version.js';
 import { firstSchemaError } from '../suites/schema.js';
 import { importDefault } from './import-module.js';
@@ -66,6 +67,8 @@ function moduleAdapter(options: AdapterOptions): Adapter {
       const problem = firstSchemaError(INFO_SCHEMA, adapter?.info);
       if (problem) return { available: false, reason: `${path}: adapter info ${problem}` };
       if (typeof adapter.probe !== 'function' || typeof adapter.prepare !== 'function') return { available: false, reason: `${path}: the adapter needs probe() and prepare() functions` };
+      // A claim the harness cannot resolve is the module's bug: thrown, so its cells fail with the reason.
+      if (adapter.info.claims !== 'unknown') findProfile(adapter.info.claims);
       loaded = adapter;
       return adapter.probe();
     },

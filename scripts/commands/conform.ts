@@ -7,7 +7,7 @@ import { publishToGitHub } from '../../reports/github.js';
 import { renderJson } from '../../reports/json-report.js';
 import { parseFormats, writeReports } from '../../reports/write-reports.js';
 import type { BenchReport } from '../../runner/bench/report.js';
-import { configToOptions, type HarnessConfig } from '../../runner/config.js';
+import { configToOptions } from '../../runner/config.js';
 import { parseShard } from '../../runner/plan.js';
 import type { ConformanceReport } from '../../runner/result.js';
 import type { Mode } from '../../runner/run-cell.js';
@@ -98,7 +98,7 @@ function positive(option: string, value: number | undefined, integer: boolean): 
 }
 
 /** Flags win over the config file, which wins over the defaults. */
-export async function resolveRun(argv: ConformArgs, defaults: { adapters: string[] }): Promise<{ options: ConformanceOptions; out: string; formats: ReturnType<typeof parseFormats>; config: HarnessConfig | null }> {
+export async function resolveRun(argv: ConformArgs, defaults: { adapters: string[] }): Promise<{ options: ConformanceOptions; out: string; formats: ReturnType<typeof parseFormats> }> {
   refuseRepeatedOptions(argv as unknown as Record<string, unknown>, ['config', 'dtype', 'modes', 'jobs', 'cell-timeout', 'isolation', 'shard', 'out', 'format', 'json', 'quiet', 'bench']);
   const configPath = argv.config ?? findConfig(process.cwd());
   const config = configPath ? await loadConfig(configPath) : null;
@@ -122,7 +122,7 @@ export async function resolveRun(argv: ConformArgs, defaults: { adapters: string
   const formats = parseFormats(argv.format ?? config?.formats?.join(',') ?? 'json,md,junit,html');
   const out = argv.out ?? config?.out ?? 'reports/latest';
   checkOutputDirectory(argv.out !== undefined ? '--out' : 'out', out); // before the run, not after it
-  return { options, out, formats, config };
+  return { options, out, formats };
 }
 
 export async function conform(argv: ConformArgs, defaults: { adapters: string[] }): Promise<number> {
@@ -164,7 +164,7 @@ export async function conform(argv: ConformArgs, defaults: { adapters: string[] 
     process.stdout.write(
       `${s.exitCode === 0 ? 'PASS' : 'FAIL'}: ${s.pass} passed, ${s.fail + s.xpass} failed, ${s.error} errors, ${s.xfail} expected failures, ${s.skip} skipped, ${s.unavailable} unavailable${report.complete ? '' : ' (interrupted: report incomplete)'}${options.shard ? ` (shard ${argv.shard})` : ''}\n`,
     );
-    for (const a of report.adapters.filter((x) => !x.available)) process.stdout.write(`  ${a.probeFailed ? 'probe failed' : 'unavailable'}: ${a.label}: ${a.reason}\n`);
+    for (const a of report.adapters.filter((x) => !x.available)) process.stdout.write(`  ${a.probeFailed ? 'broken' : 'unavailable'}: ${a.label}: ${a.reason}\n`);
     for (const p of written) process.stdout.write(`  wrote ${p}\n`);
     if (github.summaryWritten) process.stdout.write('  appended the summary to $GITHUB_STEP_SUMMARY\n');
   }
