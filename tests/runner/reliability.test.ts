@@ -47,11 +47,12 @@ describe('adapter faults', () => {
   }, 90_000);
 
   it('a probe that hangs or throws is an adapter fault: its cells are errors, not unavailable', async () => {
-    const r = await runConformance({ ...base, adapters: ['ts-f64', faulty('probe-hang'), faulty('probe-throw')], probeTimeoutMs: 4000 });
+    const r = await runConformance({ ...base, adapters: ['ts-f64', faulty('probe-hang'), faulty('probe-throw'), faulty('bad-claim')], probeTimeoutMs: 4000 });
     const hung = r.adapters.find((a) => a.label === faulty('probe-hang'))!;
     expect(hung).toMatchObject({ available: false, probeFailed: true });
     expect(hung.reason).toMatch(/probe timed out after 4 s/);
     expect(r.adapters.find((a) => a.label === faulty('probe-throw'))!.reason).toMatch(/probe failed: probe exploded/);
+    expect(r.adapters.find((a) => a.label === faulty('bad-claim'))).toMatchObject({ probeFailed: true, reason: expect.stringMatching(/unknown profile 'torchh' \(did you mean 'torch'\?\)/) });
     for (const c of r.cells.filter((x) => x.adapter !== 'ts-f64')) expect(c.status).toBe('error');
     expect(r.cells.filter((c) => c.adapter === 'ts-f64').every((c) => c.status === 'pass')).toBe(true);
   }, 60_000);
