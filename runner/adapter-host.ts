@@ -4,7 +4,7 @@
 import type { Adapter, AdapterInfo, Availability } from '../adapters/adapter.js';
 import { createAdapter, parseAdapterSpec } from '../adapters/registry.js';
 import type { Cell } from './result.js';
-import { faultMessage, runCellJob, skippedCell, type CellJob } from './cell-job.js';
+import { faultMessage, runCellJob, unmeasuredCell, type CellJob } from './cell-job.js';
 
 export interface ProbeResult {
   info: AdapterInfo;
@@ -49,7 +49,7 @@ export class AdapterHost {
   async run(job: CellJob): Promise<Cell> {
     const { adapter, availability } = await this.load(job.adapter);
     // Another process found it available; this one may not (a device lost in between): say so.
-    if (!availability.available) return skippedCell(job, 'unavailable', availability.reason);
+    if (!availability.available) return unmeasuredCell(job, 'unavailable', availability.reason);
     return runCellJob(adapter, job);
   }
 

@@ -39,7 +39,8 @@ export function findCase(key: string): CaseSpec {
   return c;
 }
 
-export function skippedCell(job: Pick<CellJob, 'adapter' | 'case' | 'dtype' | 'mode'>, status: CellStatus, reason: string, durationMs = 0): Cell {
+/** A cell that ends without a measurement: skipped, unavailable, or an error (timeout, crash, interrupt). */
+export function unmeasuredCell(job: Pick<CellJob, 'adapter' | 'case' | 'dtype' | 'mode'>, status: CellStatus, reason: string, durationMs = 0): Cell {
   return { adapter: job.adapter, case: job.case, suite: job.case.split('/')[0]!, dtype: job.dtype, mode: job.mode, status, reason, durationMs };
 }
 
@@ -69,7 +70,7 @@ export async function runCellJob(adapter: Adapter, job: CellJob): Promise<Cell> 
   const c = findCase(job.case);
   const { dtype, mode } = job;
   const base = { adapter: job.adapter, case: job.case, suite: c.suite, dtype, mode };
-  const skip = (reason: string): Cell => ({ ...base, status: 'skip', reason, durationMs: 0 });
+  const skip = (reason: string): Cell => unmeasuredCell(job, 'skip', reason);
   const info = adapter.info;
   if (!info.capabilities.dtypes.includes(dtype)) return skip(`${info.id} does not support ${dtype}`);
   if (info.claims === 'unknown') return skip(`${info.id} claims no profile: see \`identify\``);

@@ -3,7 +3,7 @@
 
 import { AdapterHost } from './adapter-host.js';
 import type { CellExecutor } from './cell-executor.js';
-import { faultMessage, skippedCell } from './cell-job.js';
+import { faultMessage, unmeasuredCell } from './cell-job.js';
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -38,7 +38,7 @@ export function inProcessExecutor(): CellExecutor {
       try {
         return await serial(() => withTimeout(host.run(job), timeoutMs, `${job.adapter} on ${job.case}`));
       } catch (e) {
-        return { ...skippedCell(job, 'error', faultMessage(e), performance.now() - started) };
+        return unmeasuredCell(job, 'error', faultMessage(e), performance.now() - started);
       }
     },
     close: () => host.close(),

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ProbeResult } from './adapter-host.js';
 import type { CellExecutor } from './cell-executor.js';
-import { skippedCell, type CellJob } from './cell-job.js';
+import { unmeasuredCell, type CellJob } from './cell-job.js';
 import type { Cell } from './result.js';
 import type { WorkerReply, WorkerRequest } from './worker-messages.js';
 
@@ -74,7 +74,7 @@ export class ProcessPool implements CellExecutor {
   run(job: CellJob, timeoutMs: number): Promise<Cell> {
     const started = performance.now();
     return this.submit({ kind: 'run', id: this.nextId++, job }, job.adapter, timeoutMs).then((o) =>
-      o.ok ? (o.value as Cell) : skippedCell(job, 'error', o.error, performance.now() - started),
+      o.ok ? (o.value as Cell) : unmeasuredCell(job, 'error', o.error, performance.now() - started),
     );
   }
 

@@ -11,7 +11,7 @@ import { suggest } from '../reference/suggest.js';
 import type { CaseSpec } from '../suites/case.js';
 import { caseKey, SUITES } from '../suites/suites.js';
 import type { CellExecutor, Isolation } from './cell-executor.js';
-import { skippedCell, type CellJob } from './cell-job.js';
+import { unmeasuredCell, type CellJob } from './cell-job.js';
 import { inProcessExecutor } from './in-process-executor.js';
 import { formatShard, inShard, planCells, type Shard } from './plan.js';
 import { ProcessPool } from './process-pool.js';
@@ -156,9 +156,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         };
         const excluded = firstMatch(options.exclude ?? [], entry.label, p.caseKey, p.dtype);
         const cell = !entry.available
-          ? skippedCell(job, entry.probeFailed ? 'error' : 'unavailable', entry.reason ?? 'unavailable')
+          ? unmeasuredCell(job, entry.probeFailed ? 'error' : 'unavailable', entry.reason ?? 'unavailable')
           : excluded
-            ? skippedCell(job, 'skip', `excluded by rule ${excluded.adapter}:${excluded.case}:${excluded.dtype}${excluded.reason ? ` (${excluded.reason})` : ''}`)
+            ? unmeasuredCell(job, 'skip', `excluded by rule ${excluded.adapter}:${excluded.case}:${excluded.dtype}${excluded.reason ? ` (${excluded.reason})` : ''}`)
             : await executor.run(job, cellTimeout);
         if (options.signal?.aborted) return; // cells ending after Ctrl-C are dropped: the report says it is incomplete
         cells[i] = cell;

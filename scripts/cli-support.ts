@@ -65,3 +65,29 @@ export function refuseRepeatedOptions(argv: Readonly<Record<string, unknown>>, n
     if (Array.isArray(value) && value.length > 1) throw new InputError(`--${name}: given ${value.length} times (${value.map(String).join(', ')}); give it once`);
   }
 }
+
+/** "a,b" "c" -> ['a', 'b', 'c']: repeated or comma-separated list options, blanks dropped. */
+export const list = (values: readonly (string | number)[] | undefined): string[] =>
+  (values ?? []).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter((s) => s !== '');
+
+/**
+ * Ctrl-C / SIGTERM for a long command: the first aborts the returned signal (the command writes what
+ * it has, marked incomplete); a second exits at once. dispose() removes the handlers.
+ */
+export function interruptible(what: string): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write(`\nrmsprop-harness: interrupted; writing ${what} so far (Ctrl-C again to quit at once)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}

@@ -14,7 +14,7 @@ import { runBench } from '../../runner/bench/run-bench.js';
 import { readJsonFile } from '../../suites/json-file.js';
 import { checkOutputDirectory, checkOutputFile } from '../output-paths.js';
 import { MODELS } from '../../suites/models/index.js';
-import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, parseNumberList, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
+import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, interruptible, list, parseNumberList, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 
 export interface BenchArgs {
   adapters?: string[];
@@ -31,8 +31,6 @@ export interface BenchArgs {
   modelScale?: number;
   quiet: boolean;
 }
-
-const list = (values: readonly (string | number)[] | undefined) => (values ?? []).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter((s) => s !== '');
 
 /** What the accuracy table reads from a conformance report (other fields are not checked). */
 const ConformanceInputSchema = Type.Object({
@@ -67,16 +65,9 @@ export async function bench(argv: BenchArgs): Promise<number> {
   };
 
   // Ctrl-C: stop after the measurement in progress and write what was measured, marked incomplete.
-  const controller = new AbortController();
-  const stop = () => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    process.stderr.write('\nrmsprop-harness: interrupted; writing the measurements so far (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const interrupt = interruptible('the measurements');
   const report = await runBench({
-    signal: controller.signal,
+    signal: interrupt.signal,
     ...(argv.adapters ? { targets: list(argv.adapters) } : {}),
     sizes,
     dtype,
@@ -86,10 +77,7 @@ export async function bench(argv: BenchArgs): Promise<number> {
     ...(argv.modelScale !== undefined ? { modelScale: argv.modelScale } : {}),
     accuracyFile: conformance,
     log: say,
-  }).finally(() => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  });
+  }).finally(() => interrupt.dispose());
 
   const json = renderBenchJson(report);
   const jsonPath = join(argv.out, 'bench.json');

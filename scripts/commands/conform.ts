@@ -14,12 +14,10 @@ import type { Mode } from '../../runner/run-cell.js';
 import { runConformance, type ConformanceOptions } from '../../runner/run-conformance.js';
 import { parseRule } from '../../runner/selection.js';
 import { checkOutputDirectory } from '../output-paths.js';
-import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
+import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, interruptible, list, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 import { findConfig, loadConfig } from '../load-config.js';
 import { createProgressReporter, progressMode } from '../progress.js';
 import { quickBench } from './quick-bench.js';
-
-const list = (values: readonly (string | number)[] | undefined) => (values ?? []).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter((s) => s !== '');
 
 function conformOptions<T>(y: Argv<T>) {
   return y
@@ -129,32 +127,23 @@ export async function conform(argv: ConformArgs, defaults: { adapters: string[] 
   const { options, out, formats } = await resolveRun(argv, defaults);
   const quiet = argv.quiet || argv.json;
   const progress = createProgressReporter({ stream: process.stderr, mode: progressMode({ quiet: argv.quiet, json: argv.json, isTTY: process.stderr.isTTY, env: process.env }) });
-  const controller = new AbortController();
-  // First Ctrl-C: stop and write what was measured, marked incomplete. Second: leave now.
-  const stop = () => {
-    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
-    process.stderr.write('\nrmsprop-harness: interrupted; writing the report so far (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const interrupt = interruptible('the report');
   let report: ConformanceReport;
   let bench: BenchReport | null = null;
   const written: string[] = [];
   try {
-    report = await runConformance({ ...options, onProgress: (e) => progress.onProgress(e), signal: controller.signal });
+    report = await runConformance({ ...options, onProgress: (e) => progress.onProgress(e), signal: interrupt.signal });
     progress.finish();
     // The report is on disk before the benchmark starts: an interrupted benchmark cannot lose it.
     written.push(...(await writeReports(report, out, formats.filter((f) => f !== 'html'))));
     if (argv.bench && report.complete && !options.shard) {
-      bench = await quickBench({ out, conformanceFile: formats.includes('json') ? join(out, 'conformance.json') : null, log: quiet ? () => {} : (line) => process.stderr.write(`${line}\n`), signal: controller.signal });
+      bench = await quickBench({ out, conformanceFile: formats.includes('json') ? join(out, 'conformance.json') : null, log: quiet ? () => {} : (line) => process.stderr.write(`${line}\n`), signal: interrupt.signal });
       if (bench) written.push(join(out, 'bench.json'), join(out, 'bench.md'));
     }
     if (formats.includes('html')) written.push(...(await writeReports(report, out, ['html'], { bench })));
   } finally {
     progress.finish(); // idempotent: also when the run stopped on an error
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    interrupt.dispose();
   }
   // A shard's failures are published once, by `report merge`.
   const github = options.shard ? { summaryWritten: false } : publishToGitHub(report, process.env);
