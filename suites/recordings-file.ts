@@ -89,7 +89,7 @@ export interface Recording {
   lrPerStep?: number[];
   floatx?: string;
   learningRateDtype?: string;
-  /** Open-loop stream name (edge6-nan_at7, stream12), absent for closed-loop objectives. */
+  /** Open-loop stream name (nan_at7, stream12), absent for closed-loop objectives. */
   stream?: string;
 }
 

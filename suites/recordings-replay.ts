@@ -120,7 +120,7 @@ export function calibrateRecording(recording: Recording): CalibrationResult {
     if (e instanceof InputError) return { ...base, verdict: 'refused', reason: e.message };
     throw e;
   }
-  const metric = recording.stream?.startsWith('edge') ? 'elementwise' : 'normwise';
+  const metric = recording.case.startsWith('edge') ? 'elementwise' : 'normwise';
   const tolerance = CALIBRATION_TOLERANCE[dtype];
   let maxError = 0;
   let firstDifferentStep: number | undefined;

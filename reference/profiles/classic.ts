@@ -8,7 +8,9 @@ export const caffe: Profile = {
   framework: 'Caffe RMSPropSolver',
   sources: [
     { repo: 'BVLC/caffe', path: 'src/caffe/solvers/rmsprop_solver.cpp', note: 'history = (1-rms_decay)*g^2 + rms_decay*history (caffe_cpu_axpby); update = g / (history^0.5 + delta); diff = local_rate * update' },
-    { repo: 'BVLC/caffe', path: 'src/caffe/solvers/sgd_solver.cpp', note: 'Regularize adds weight_decay*w to the gradient (L2); ClipGradients scales by clip_gradients/l2norm' },
+    { repo: 'BVLC/caffe', path: 'src/caffe/solvers/sgd_solver.cpp', note: 'ApplyUpdate: ClipGradients() first (scale_factor = clip_gradients / l2norm_diff over all params), then per param Normalize, Regularize (L2: caffe_axpy(local_decay, data, diff)), ComputeUpdateValue' },
+    { repo: 'BVLC/caffe', path: 'include/caffe/util/mkl_alternate.hpp', note: 'without MKL, cblas_saxpby(N, alpha, X, beta, Y) is cblas_sscal(N, beta, Y) then cblas_saxpy(N, alpha, X, Y): history = axpy(1-rms_decay, g^2, rms_decay*history)' },
+    { repo: 'OpenMathLib/OpenBLAS', path: 'kernel/x86_64/saxpy_microk_haswell-2.c', note: 'Haswell and later saxpy kernels contract y + alpha*x into vfmadd (saxpy.c, saxpy_microk_skylakex-2.c: y + alpha*x on FMA-enabled builds): the history update and the L2 term are fused multiply-adds' },
     { repo: 'BVLC/caffe', path: 'src/caffe/proto/caffe.proto', note: 'rms_decay default 0.99, delta default 1e-8; solver fields are float' },
   ],
   nativeNames: { base_lr: 'lr', rms_decay: 'decay', delta: 'eps', weight_decay: 'weightDecay', clip_gradients: 'clipNorm', momentum: 'momentum' },
@@ -20,12 +22,18 @@ export const caffe: Profile = {
     scaleForm: 'divide',
     updateOrder: 'lr-last',
     weightDecayKind: 'coupled',
+    weightDecayBeforeClip: false,
     oneMinusDecay: 'compute',
     float32Hyperparameters: ['lr', 'decay', 'eps', 'weightDecay'],
-    fma: [],
+    fma: ['ema', 'weight-decay'],
   },
   constraints: [{ kind: 'reject', when: { momentum: 'nonzero' }, message: 'Caffe: "Momentum cannot be used with RMSProp."' }],
-  notes: ['base_lr has no default; the harness uses 0.01.', 'lr is applied after the division: lr*(g/d).'],
+  notes: [
+    'base_lr has no default; the harness uses 0.01.',
+    'lr is applied after the division: lr*(g/d).',
+    'Gradients are clipped (global norm) before the L2 term is added.',
+    'fma: OpenBLAS on Haswell and later (the usual CPU build) fuses the saxpy in the history update and in Regularize; set fma=off for a reference BLAS or MKL (cblas_saxpby) build.',
+  ],
 };
 
 export const chainer: Profile = {
@@ -100,6 +108,7 @@ export const paddle: Profile = {
   sources: [
     { repo: 'PaddlePaddle/Paddle', path: 'paddle/phi/kernels/impl/rmsprop_kernel_impl.h', note: 'ms_out = rho*ms + (1-rho)*g*g; mom_out = momentum*mom + lr*g/sqrt(ms_out + epsilon); param_out = param - mom_out; centered: mg_out = rho*mg + (1-rho)*g, sqrt(ms_out - mg_out*mg_out + epsilon)' },
     { repo: 'PaddlePaddle/Paddle', path: 'python/paddle/optimizer/rmsprop.py', note: 'RMSProp(learning_rate, rho=0.95, epsilon=1e-06, momentum=0.0, centered=False); attributes are float' },
+    { repo: 'PaddlePaddle/Paddle', path: 'python/paddle/optimizer/optimizer.py', note: 'apply_gradients: params_grads = self._grad_clip(params_grads) (or append_gradient_clip_ops), then append_regularization_ops(params_grads, self.regularization): grad_clip runs before L2' },
   ],
   nativeNames: { learning_rate: 'lr', rho: 'decay', epsilon: 'eps', momentum: 'momentum', centered: 'centered', weight_decay: 'weightDecay' },
   defaults: { lr: 0.001, decay: 0.95, eps: 1e-6, momentum: 0, centered: false, weightDecay: 0 },
@@ -114,9 +123,14 @@ export const paddle: Profile = {
     momentumKind: 'lr-inside',
     momentumAlways: true,
     weightDecayKind: 'coupled',
+    weightDecayBeforeClip: false,
     oneMinusDecay: 'compute',
     float32Hyperparameters: ['decay', 'eps', 'momentum'],
     fma: [],
   },
-  notes: ['learning_rate has no default; the harness uses 0.001.', 'rho, epsilon and momentum are float attributes of the op.'],
+  notes: [
+    'learning_rate has no default; the harness uses 0.001.',
+    'rho, epsilon and momentum are float attributes of the op.',
+    'grad_clip (ClipGradByValue / ClipGradByNorm / ClipGradByGlobalNorm objects) runs before the L2 regularization is added.',
+  ],
 };

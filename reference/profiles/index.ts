@@ -2,7 +2,10 @@
 import type { Profile } from '../profile.js';
 import { caffe, chainer, chainerGraves, flux, lasagne, paddle } from './classic.js';
 import { keras2Legacy, keras3 } from './keras.js';
-import { mxnet1, mxnet2 } from './mxnet.js';
+import { burn } from './burn.js';
+import { mindspore } from './mindspore.js';
+import { mlx } from './mlx.js';
+import { mxnet1, mxnet15, mxnet2 } from './mxnet.js';
 import { optax } from './optax.js';
 import { d2l, hinton, numpyTutorial } from './teaching.js';
 import { tf1, tfRaw } from './tensorflow.js';
@@ -20,6 +23,7 @@ export const PROFILES: readonly Profile[] = [
   tfjs,
   optax,
   mxnet1,
+  mxnet15,
   mxnet2,
   caffe,
   chainer,
@@ -31,6 +35,9 @@ export const PROFILES: readonly Profile[] = [
   d2l,
   hinton,
   numpyTutorial,
+  mlx,
+  mindspore,
+  burn,
 ];
 
 /** The default version of each profile name, in registry order: the canonical profiles. */

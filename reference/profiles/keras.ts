@@ -7,7 +7,7 @@ export const keras3: Profile = {
   framework: 'Keras 3 keras.optimizers.RMSprop',
   sources: [
     { repo: 'keras-team/keras', path: 'keras/src/optimizers/rmsprop.py', note: 'velocity = rho*velocity + (1-rho)*square(g); average_grad = rho*average_grad + (1-rho)*g; denominator = velocity - square(average_grad); increment = lr*g / sqrt(denominator + epsilon); momentum: mom = momentum*mom + increment; var -= mom' },
-    { repo: 'keras-team/keras', path: 'keras/src/optimizers/base_optimizer.py', note: '_apply_weight_decay: variable - variable * wd * lr (decoupled, before the step)' },
+    { repo: 'keras-team/keras', path: 'keras/src/optimizers/base_optimizer.py', note: '_apply_weight_decay: variable - variable * wd * lr (decoupled, before the step); wd = ops.cast(self.weight_decay, variable.dtype): a Python float becomes a float32 tensor first' },
   ],
   nativeNames: {
     learning_rate: 'lr',
@@ -17,6 +17,7 @@ export const keras3: Profile = {
     centered: 'centered',
     weight_decay: 'weightDecay',
     clipvalue: 'clip',
+    clipnorm: 'clipNorm',
     global_clipnorm: 'clipNorm',
   },
   defaults: { lr: 0.001, decay: 0.9, momentum: 0, eps: 1e-7, centered: false, weightDecay: 0 },
@@ -33,14 +34,16 @@ export const keras3: Profile = {
     weightDecayKind: 'decoupled',
     decoupledScaledByLr: true,
     oneMinusDecay: 'host',
-    float32Hyperparameters: ['lr'],
+    float32Hyperparameters: ['lr', 'weightDecay'],
     fma: [],
   },
   notes: [
     'epsilon is inside the sqrt (unlike Keras <= 2.3 and tf.keras without momentum).',
-    'Measured: the learning-rate variable is float32 (floatx) unless floatx is float64, so float64 runs use a float32-rounded lr.',
+    'Measured: the learning-rate variable is float32 (floatx) unless floatx is float64, so float64 runs use a float32-rounded lr; with floatx float64 set float32Hyperparameters=weightDecay.',
+    'Measured (calibration recordings, Keras 3.15.1): weight_decay is float32-rounded in every run, also with floatx float64 (tf.cast of a Python float makes a float32 tensor first).',
     'The torch backend groups (velocity + epsilon) - square(average_grad): set centeredGrouping=(v+eps)-m2.',
     "Keras 3 has no 'decay' argument: Keras 2's decay= was a learning-rate decay (see keras2-legacy).",
+    'clipnorm is per-tensor tf.clip_by_norm, (g*c)/max(norm, c); global_clipnorm is g*(c*min(1/norm, 1/c)). For the single parameter tensor of the harness both bound the same norm; the reference scales by g*(c/norm), equal up to rounding (the exact forms need a clip-form axis).',
   ],
 };
 
@@ -51,7 +54,7 @@ export const keras2Legacy: Profile = {
   framework: 'tf.keras (Keras 2.x) OptimizerV2 / tf.keras.optimizers.legacy.RMSprop',
   sources: [
     { repo: 'keras-team/keras', path: 'keras/optimizers/legacy/rmsprop.py', note: 'momentum=0: rms_t = rho*rms + one_minus_rho*square(grad); var - lr_t*grad/(sqrt(denom_t)+epsilon). momentum>0: training_ops.resource_apply_rms_prop (eps inside). epsilon = epsilon or backend_config.epsilon()' },
-    { repo: 'keras-team/keras', path: 'keras/optimizers/legacy/optimizer_v2.py', note: '_decayed_lr: lr_t / (1. + decay_t * local_step); hyperparameters are float32 variables cast to the variable dtype; one_minus_rho = 1. - rho in the variable dtype' },
+    { repo: 'keras-team/keras', path: 'keras/optimizers/legacy/optimizer_v2.py', note: '_decayed_lr: decay_t = math_ops.cast(self._initial_decay, var_dtype); lr_t / (1. + decay_t * local_step); hyperparameters are float32 variables cast to the variable dtype; one_minus_rho = 1. - rho in the variable dtype. _transform_gradients: clipvalue, then clipnorm, then global_clipnorm' },
     { repo: 'tensorflow/tensorflow', path: 'tensorflow/core/kernels/training_ops.cc', note: 'the raw op used when momentum > 0' },
   ],
   nativeNames: {
@@ -93,5 +96,7 @@ export const keras2Legacy: Profile = {
     "'decay' is an inverse-time LEARNING-RATE decay lr/(1+decay*t), not rho.",
     'epsilon=0 silently becomes 1e-7.',
     'eps is outside the sqrt without momentum and inside with momentum: two different optimizers behind one class.',
+    "lrDecay: math_ops.cast(python float, var_dtype) converts the Python float to a float32 tensor before the cast (measured on TF 2.21: tf.cast(0.02, tf.float64) = 0.019999999552965164), so it stays float32-rounded in float64 runs.",
+    'clipvalue is applied before the global-norm clip, whose norm is taken of the clipped gradient; the reference takes the norm of the unclipped gradient (needs a clip-order axis), so combining both is not exact.',
   ],
 };
