@@ -1,0 +1,64 @@
+import type { Argv } from 'yargs';
+import { compareVerdicts, readExpectedVerdicts } from '../../suites/recordings-expected.js';
+import { CALIBRATION_VERDICTS, calibrate, type CalibrationReport } from '../../suites/recordings-replay.js';
+import { EXIT_DIVERGED, EXIT_OK, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
+
+function percent(n: number, total: number): string {
+  return total === 0 ? '-' : `${((100 * n) / total).toFixed(1)}%`;
+}
+
+function renderText(report: CalibrationReport, verbose: boolean): string {
+  const lines: string[] = [];
+  const header = ['framework', ...CALIBRATION_VERDICTS, 'files'];
+  const rows = Object.entries(report.summary.byFramework).map(([framework, c]) => [framework, ...CALIBRATION_VERDICTS.map((v) => String(c[v])), String(CALIBRATION_VERDICTS.reduce((s, v) => s + c[v], 0))]);
+  const c = report.summary.counts;
+  rows.push(['all', ...CALIBRATION_VERDICTS.map((v) => String(c[v])), String(report.summary.total)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
+  lines.push(fmt(header), ...rows.map(fmt));
+  const total = report.summary.total;
+  lines.push('');
+  lines.push(
+    `bit-exact ${percent(c['bit-exact'], total)}, within tolerance (bit-exact included) ${percent(c['bit-exact'] + c.within, total)}, outside ${c.outside}, refused ${c.refused}` +
+      ` (tolerance: normwise relative per step, float64 ${report.tolerance.float64}, float32 ${report.tolerance.float32}; element by element for the edge streams)`,
+  );
+  if (verbose) {
+    lines.push('');
+    for (const r of report.results) {
+      if (r.verdict === 'bit-exact') continue;
+      const detail = r.verdict === 'refused' ? r.reason : `max error ${r.maxError?.toExponential(2)}, first differing step ${r.firstDifferentStep}${r.firstStepOutside ? `, outside from step ${r.firstStepOutside}` : ''}`;
+      lines.push(`${r.verdict.padEnd(8)} ${r.file}: ${detail}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function calibrateCommand(yargs: Argv): Argv {
+  return yargs.command(
+    'calibrate',
+    'Replay the recorded framework runs (torch, Keras, TF, optax, tfjs) through the reference and classify each one',
+    (y) =>
+      y
+        .option('framework', { type: 'string', describe: 'only this recorded framework (torch-forloop, keras-tf, tf-rawops, optax-eps_in_sqrt, tfjs-cpu, ...)' })
+        .option('json', { type: 'boolean', default: false, describe: 'print the full report as JSON' })
+        .option('verbose', { type: 'boolean', default: false, describe: 'list every file that is not bit-exact, with its error or refusal' })
+        .option('check', { type: 'boolean', default: false, describe: 'compare with suites/recordings/expected-verdicts.json; exit 1 when a verdict moved' })
+        .example('$0 calibrate', 'counts per framework')
+        .example('$0 calibrate --framework torch-forloop --verbose', 'why each torch file is not bit-exact'),
+    (argv) =>
+      runCommand(async () => {
+        refuseRepeatedOptions(argv, ['framework']);
+        const report = calibrate({ framework: argv.framework });
+        const changes = argv.check ? compareVerdicts(report, readExpectedVerdicts(), argv.framework) : [];
+        if (argv.json) await writeJsonToStdout(argv.check ? { ...report, changes } : report);
+        else {
+          process.stdout.write(renderText(report, argv.verbose));
+          if (argv.check) {
+            process.stdout.write(changes.length === 0 ? 'every verdict is as stated in expected-verdicts.json\n' : `${changes.length} verdicts moved:\n`);
+            for (const ch of changes) process.stdout.write(`  ${ch.file}: stated ${ch.expected}, now ${ch.actual}\n`);
+          }
+        }
+        return changes.length > 0 ? EXIT_DIVERGED : EXIT_OK;
+      }),
+  );
+}
