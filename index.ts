@@ -52,3 +52,9 @@ export type { Dtype } from './reference/arithmetic.js';
 export { InputError } from './reference/errors.js';
 export { SUITES, ALL_CASES, caseKey } from './suites/suites.js';
 export type { CaseSpec } from './suites/case.js';
+
+// Calibration: real framework runs replayed through the reference
+export { calibrate, calibrateRecording, CALIBRATION_TOLERANCE, type CalibrationReport, type CalibrationResult, type CalibrationVerdict } from './suites/recordings-replay.js';
+export { loadRecordings, type Recording } from './suites/recordings-file.js';
+export { replayPlan, FRAMEWORK_MAPPINGS, type ReplayPlan } from './suites/recordings-mapping.js';
+export { readExpectedVerdicts, compareVerdicts, type ExpectedVerdicts, type VerdictChange } from './suites/recordings-expected.js';
