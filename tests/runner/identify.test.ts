@@ -12,11 +12,15 @@ import { identifyMain } from '../../scripts/commands/identify.js';
 
 const key = (name: string) => profileKey(findProfile(name));
 
+// Profiles whose arithmetic is the same by source, so that no probe can tell them apart:
+// MindSpore's CPU ApplyRMSProp is the TF1 kernel with float32 attributes and the accumulator at 1.
+const SAME_ARITHMETIC: Record<string, string[]> = { tf1: ['mindspore@2'] };
+
 function expectMatch(r: IdentifyResult, profile: string): void {
   const why = renderIdentifyText(r);
   expect(r.verdict.matched, why).toBe(true);
   expect(r.verdict.best, why).toBe(key(profile));
-  expect(r.verdict.indistinguishable, why).toEqual([]);
+  expect(r.verdict.indistinguishable, why).toEqual(SAME_ARITHMETIC[profile] ?? []);
   expect(r.exitCode).toBe(0);
   expect(r.probes.every((p) => p.status === 'ran'), why).toBe(true);
   // Evidence: every probe agrees with the best profile, and the runner-up is named with where it differs.
