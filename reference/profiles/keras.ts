@@ -66,6 +66,7 @@ export const keras2Legacy: Profile = {
     centered: 'centered',
     decay: 'lrDecay',
     clipvalue: 'clip',
+    clipnorm: 'clipNorm',
     global_clipnorm: 'clipNorm',
   },
   defaults: { lr: 0.001, decay: 0.9, momentum: 0, eps: 1e-7, centered: false, lrDecay: 0 },

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { compareVerdicts, readExpectedVerdicts } from '../../suites/recordings-expected.js';
+import { compareVerdicts, readExpectedVerdicts, type ExpectedVerdicts } from '../../suites/recordings-expected.js';
 import { CALIBRATION_VERDICTS, calibrate, type CalibrationReport } from '../../suites/recordings-replay.js';
 import { EXIT_DIVERGED, EXIT_OK, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 
@@ -7,10 +7,10 @@ function percent(n: number, total: number): string {
   return total === 0 ? '-' : `${((100 * n) / total).toFixed(1)}%`;
 }
 
-function renderText(report: CalibrationReport, verbose: boolean): string {
+function renderText(report: CalibrationReport, verbose: boolean, stated: ExpectedVerdicts | null): string {
   const lines: string[] = [];
   const header = ['framework', ...CALIBRATION_VERDICTS, 'files'];
-  const rows = Object.entries(report.summary.byFramework).map(([framework, c]) => [framework, ...CALIBRATION_VERDICTS.map((v) => String(c[v])), String(CALIBRATION_VERDICTS.reduce((s, v) => s + c[v], 0))]);
+  const rows = Object.entries(report.summary.byFramework).sort(([a], [b]) => a.localeCompare(b)).map(([framework, c]) => [framework, ...CALIBRATION_VERDICTS.map((v) => String(c[v])), String(CALIBRATION_VERDICTS.reduce((s, v) => s + c[v], 0))]);
   const c = report.summary.counts;
   rows.push(['all', ...CALIBRATION_VERDICTS.map((v) => String(c[v])), String(report.summary.total)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -20,7 +20,7 @@ function renderText(report: CalibrationReport, verbose: boolean): string {
   lines.push('');
   lines.push(
     `bit-exact ${percent(c['bit-exact'], total)}, within tolerance (bit-exact included) ${percent(c['bit-exact'] + c.within, total)}, outside ${c.outside}, refused ${c.refused}` +
-      ` (tolerance: normwise relative per step, float64 ${report.tolerance.float64}, float32 ${report.tolerance.float32}; element by element for the edge streams)`,
+      ` (tolerance: normwise relative per step, float64 ${report.tolerance.float64.toExponential(0)}, float32 ${report.tolerance.float32.toExponential(0)}; element by element for the edge streams)`,
   );
   if (verbose) {
     lines.push('');
@@ -28,6 +28,8 @@ function renderText(report: CalibrationReport, verbose: boolean): string {
       if (r.verdict === 'bit-exact') continue;
       const detail = r.verdict === 'refused' ? r.reason : `max error ${r.maxError?.toExponential(2)}, first differing step ${r.firstDifferentStep}${r.firstStepOutside ? `, outside from step ${r.firstStepOutside}` : ''}`;
       lines.push(`${r.verdict.padEnd(8)} ${r.file}: ${detail}`);
+      const why = stated?.verdicts[r.file];
+      if (r.verdict !== 'refused' && why?.reason && why.verdict === r.verdict) lines.push(`         because: ${why.reason}`);
     }
   }
   return `${lines.join('\n')}\n`;
@@ -49,10 +51,11 @@ export function calibrateCommand(yargs: Argv): Argv {
       runCommand(async () => {
         refuseRepeatedOptions(argv, ['framework']);
         const report = calibrate({ framework: argv.framework });
-        const changes = argv.check ? compareVerdicts(report, readExpectedVerdicts(), argv.framework) : [];
+        const stated = argv.check || argv.verbose ? readExpectedVerdicts() : null;
+        const changes = argv.check ? compareVerdicts(report, stated!, argv.framework) : [];
         if (argv.json) await writeJsonToStdout(argv.check ? { ...report, changes } : report);
         else {
-          process.stdout.write(renderText(report, argv.verbose));
+          process.stdout.write(renderText(report, argv.verbose, stated));
           if (argv.check) {
             process.stdout.write(changes.length === 0 ? 'every verdict is as stated in expected-verdicts.json\n' : `${changes.length} verdicts moved:\n`);
             for (const ch of changes) process.stdout.write(`  ${ch.file}: stated ${ch.expected}, now ${ch.actual}\n`);
