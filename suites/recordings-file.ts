@@ -4,7 +4,7 @@
 // every step's gradient and parameters. Reading one checks its sha256 against the manifest and its
 // shape against the schema; every problem is one InputError line naming the file.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type, type Static } from '@sinclair/typebox';
@@ -114,8 +114,8 @@ export function recordingEntries(manifest: RecordingManifest, framework?: string
   return manifest.files.filter((f) => f.framework !== undefined && (framework === undefined || f.framework === framework));
 }
 
-function sha256(bytes: Buffer | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** Every vector has the dimension of x0 and there is one gradient and one point per step. */
@@ -134,20 +134,14 @@ function checkDimensions(doc: RecordingFile): string | null {
 /** One recording, checked against the manifest's sha256 and the schema, decoded. */
 export function readRecording(dir: string, entry: RecordingManifest['files'][number]): Recording {
   const path = join(dir, entry.file);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch {
-    readTextFile(path, 'recording'); // the one-line reason (no such file, permission denied)
-    throw new InputError(`recording ${path}: unreadable`);
-  }
-  const actual = sha256(bytes);
+  const text = readTextFile(path, 'recording');
+  const actual = sha256(text);
   if (actual !== entry.sha256) {
     throw new InputError(
       `recording ${path}: sha256 does not match the manifest's entry for ${entry.file} (file ${actual.slice(0, 12)}..., manifest ${entry.sha256.slice(0, 12)}...): the file changed or was truncated`,
     );
   }
-  const doc = parseJsonText(bytes.toString('utf8'), `recording ${path}`);
+  const doc = parseJsonText(text, `recording ${path}`);
   const error = firstSchemaError(RecordingFileSchema, doc) ?? checkDimensions(doc as RecordingFile);
   if (error) throw new InputError(`recording ${path}: ${error}`);
   const r = doc as RecordingFile;

@@ -120,10 +120,6 @@ export interface ReplayPlan {
   refused?: string;
 }
 
-function sameValue(a: Value, b: Value): boolean {
-  return a === b || (typeof a === 'number' && typeof b === 'number' && a === b);
-}
-
 /** How the CLI user writes a value: Python None is not given at all. */
 function settingText(value: Value): string {
   if (Array.isArray(value)) return value.join(',');
@@ -142,12 +138,12 @@ export function replayPlan(recording: Recording): ReplayPlan {
     if (owner !== undefined) continue; // judged with its owner
     const inert = mapping.inert?.[key];
     if (inert) {
-      if (!inert.values.some((v) => sameValue(v, value))) refusals.push(`${key}=${settingText(value)}: ${inert.because.split(':')[0]} is the only recorded form; other values are not modelled`);
+      if (!inert.values.includes(value)) refusals.push(`${key}=${settingText(value)}: only ${inert.values.map(settingText).join(' or ')} is modelled (${inert.because})`);
       continue;
     }
     const missing = mapping.missing?.[key];
     if (missing) {
-      if (!missing.neutral.some((v) => sameValue(v, value))) refusals.push(`${key}=${settingText(value)}: needs ${missing.needs}`);
+      if (!missing.neutral.includes(value)) refusals.push(`${key}=${settingText(value)}: needs ${missing.needs}`);
       continue;
     }
     const implied = mapping.implied?.[key];

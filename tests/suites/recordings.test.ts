@@ -90,6 +90,14 @@ describe('the mapping from a recorded API call to a replay', () => {
     );
   });
 
+  it('refuses an inert argument at a value that is not modelled, and an argument the profile does not know', () => {
+    const r = recording('torch/torch-forloop_bowl3_plain_float64.json');
+    expect(replayPlan({ ...r, hyperparams: { ...r.hyperparams, capturable: true } }).refused).toBe(
+      'capturable=true: only false is modelled (capturable=False: the step counter stays on the host)',
+    );
+    expect(calibrateRecording({ ...r, hyperparams: { ...r.hyperparams, fused: true } })).toMatchObject({ verdict: 'refused', reason: expect.stringMatching(/^unknown setting 'fused' for profile torch/) });
+  });
+
   it('refuses a learning-rate schedule and a dtype the reference lacks, saying what is missing', () => {
     expect(calibrateRecording(recording('torch/torch-forloop_bowl3_explr_float64.json'))).toMatchObject({ verdict: 'refused', reason: expect.stringMatching(/^scheduler=ExponentialLR: needs learning-rate schedule axis/) });
     expect(calibrateRecording(recording('keras/keras-tf_bowl3_piecewise_float32.json'))).toMatchObject({ verdict: 'refused', reason: expect.stringMatching(/^learning_rate_schedule=PiecewiseConstantDecay: needs learning-rate schedule axis/) });
