@@ -62,7 +62,13 @@ const KERAS: FrameworkMapping = {
     loss_scale_factor: { neutral: [null], needs: 'loss-scaling stage' },
     gradient_accumulation_steps: { neutral: [null], needs: 'gradient-accumulation stage' },
   },
-  partOf: { ema_momentum: 'use_ema', ema_overwrite_frequency: 'use_ema' },
+  partOf: {
+    ema_momentum: 'use_ema',
+    ema_overwrite_frequency: 'use_ema',
+    ...Object.fromEntries(
+      ['initial_learning_rate', 'decay_steps', 'alpha', 'warmup_target', 'warmup_steps', 'boundaries', 'values'].map((arg) => [`schedule.${arg}`, 'learning_rate_schedule']),
+    ),
+  },
   // The learning-rate variable has dtype floatx: with floatx float64 it holds the exact lr; weight_decay
   // is always tf.cast(python float), a float32 tensor first (recorded: the float64 weight-decay files).
   implied: { floatx: { float64: { float32Hyperparameters: 'weightDecay' } } },
