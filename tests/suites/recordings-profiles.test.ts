@@ -64,6 +64,17 @@ describe('Caffe', () => {
   });
 });
 
+describe('Paddle', () => {
+  it('clips the gradient before the L2 term is added (apply_gradients: _grad_clip, then append_regularization_ops)', () => {
+    const [x, g] = [2, 0.5];
+    const [rho, eps] = [f(0.95), f(1e-6)];
+    const gc = Math.min(g, 0.1) + 0.5 * x; // ClipGradByValue(0.1), then L2Decay(0.5)
+    const ms = rho * 0 + (1 - rho) * gc * gc;
+    const mom = 0 * 0 + (0.001 * gc) / Math.sqrt(ms + eps);
+    expect(replay('paddle', 'float64', [x], [[g]], { learning_rate: 0.001, weight_decay: 0.5, clip: 0.1 })[0]).toEqual([x - mom]);
+  });
+});
+
 describe('timm RMSpropTF', () => {
   it('contracts the centered addcmul(value=-1) and p.add_(buf, alpha=-lr) like torch (float32)', () => {
     const [x, g] = [f(1), f(0.3)];
