@@ -1,8 +1,8 @@
-// The flag word and scalar arguments of the WASM step kernels, from a Variant and the reference's
-// StepScalars. The bit layout must match the constants at the top of assembly/rmsprop.as; the
-// loader checks the specialised words against the module's fast_<name>() exports.
+// The flag word and scalar arguments of the WASM step kernels, from a Variant and the step
+// program's prepared StepScalars. The generated AssemblyScript (kernel-source.ts) takes its bit
+// constants, condition tests and specialised words from here, so there is one copy of the layout.
 
-import type { StepScalars } from '../../reference/step.js';
+import type { StepScalars } from '../../reference/program/index.js';
 import type { Variant } from '../../reference/variant.js';
 
 export const F_DECOUPLED = 1 << 0;
@@ -89,3 +89,37 @@ export function fastKernelFor(word: number): FastKernel | null {
 export function stepArguments(S: StepScalars): [number, number, number, number, number, number, number, number, number, number] {
   return [S.lr, S.decay, S.oneMinusDecay, S.eps, S.momentum, S.weightDecay, S.rescale, S.clip ?? 0, S.normScale, S.biasCorrection];
 }
+
+/** The bit constants by name, for the generated AssemblyScript (adapters/wasm/kernel-source.ts). */
+export const FLAG_CONSTANTS: Readonly<Record<string, number>> = {
+  F_DECOUPLED, F_DECOUPLED_LR, F_MAXIMIZE, F_RESCALE, F_COUPLED, F_WD_BEFORE_CLIP, F_CLIP, F_NORM, EMA_SHIFT,
+  F_SQUARE_WEIGHT_FIRST, F_CENTERED, MEAN_SHIFT, F_BIAS, EPS_SHIFT, F_EPS_FIRST, SCALE_SHIFT, ORDER_SHIFT, F_MOMENTUM, KIND_SHIFT,
+};
+
+/**
+ * How the general kernel tests a condition of the step program on the flag word: a bit (for a
+ * two-valued axis, set when it has value `set`), or a 2-bit field holding an axis value's code.
+ * Each test reads what stepFlags writes.
+ */
+export type FlagTest = { bit: string; set?: string } | { shift: string; values: Readonly<Record<string, number>> };
+export const CONDITION_FLAGS: Readonly<Record<string, FlagTest>> = {
+  decoupled: { bit: 'F_DECOUPLED' },
+  decoupledScaledByLr: { bit: 'F_DECOUPLED_LR' },
+  maximize: { bit: 'F_MAXIMIZE' },
+  rescaled: { bit: 'F_RESCALE' },
+  coupled: { bit: 'F_COUPLED' },
+  weightDecayBeforeClip: { bit: 'F_WD_BEFORE_CLIP' },
+  clipped: { bit: 'F_CLIP' },
+  normClipped: { bit: 'F_NORM' },
+  emaForm: { shift: 'EMA_SHIFT', values: EMA },
+  squareGrouping: { bit: 'F_SQUARE_WEIGHT_FIRST', set: '((1-b)*g)*g' },
+  centered: { bit: 'F_CENTERED' },
+  meanForm: { shift: 'MEAN_SHIFT', values: EMA },
+  biasCorrection: { bit: 'F_BIAS' },
+  epsPlacement: { shift: 'EPS_SHIFT', values: EPS },
+  centeredGrouping: { bit: 'F_EPS_FIRST', set: '(v+eps)-m2' },
+  scaleForm: { shift: 'SCALE_SHIFT', values: SCALE },
+  updateOrder: { shift: 'ORDER_SHIFT', values: ORDER },
+  momentum: { bit: 'F_MOMENTUM' },
+  momentumKind: { shift: 'KIND_SHIFT', values: KIND },
+};
