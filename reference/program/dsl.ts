@@ -48,3 +48,10 @@ export function host(kind: ScalarKind, out: string, ...args: (string | number)[]
 export function compute(kind: ScalarKind, out: string, ...args: (string | number)[]): ScalarOp {
   return { kind, out, args, at: 'compute' };
 }
+
+/** One block per value of an axis: tested in order, the last value is what remains (an if / else-if chain). */
+export function match(axis: string, blocks: Readonly<Record<string, ElementBlock>>): ElementBlock {
+  const entries = Object.entries(blocks);
+  const [last] = entries.pop()!;
+  return entries.reduceRight<ElementBlock>((otherwise, [value, block]) => when(`${axis}=${value}`, block, otherwise), blocks[last]!);
+}

@@ -5,7 +5,7 @@
 // interprets it (interpret.ts); every kernel is generated from it (adapters/*).
 
 import type { Variant } from '../variant.js';
-import { compute, host, madd, op, stage, when } from './dsl.js';
+import { compute, host, madd, match, op, stage, when } from './dsl.js';
 import type { ElementBlock, ScalarBlock } from './ops.js';
 import type { StepDefinition } from './definition.js';
 
@@ -107,11 +107,7 @@ const VARIANCE: ElementBlock = when(
 );
 
 /** d = sqrt(inner) and, for the multiplying scale forms, s. */
-const INSIDE_SCALE: ElementBlock = [
-  op('sqrt', 'd', 'inner'),
-  when('scaleForm=rsqrt', op('rsqrt', 's', 'inner')),
-  when('scaleForm=reciprocal', op('div', 's', '$one', 'd')),
-];
+const INSIDE_SCALE: ElementBlock = [op('sqrt', 'd', 'inner'), match('scaleForm', { rsqrt: op('rsqrt', 's', 'inner'), reciprocal: op('div', 's', '$one', 'd'), divide: [] })];
 
 /** out = x / d, or x * s for the multiplying scale forms. */
 const byDenominator = (out: string, x: string): ElementBlock => when('scaleForm=divide', op('div', out, x, 'd'), op('mul', out, x, 's'));
@@ -130,42 +126,43 @@ const ELEMENT: ElementBlock = [
     when(['coupled', '!weightDecayBeforeClip'], madd('weight-decay', 'g', '$weightDecay', 'p', 'g', 'decayTerm')),
   ]),
   stage('second moment', [
-    when('emaForm=increment', [op('mul', 'gg', 'g', 'g'), op('sub', 'vDelta', 'gg', 'v'), madd('ema', 'v', 'vDelta', '$oneMinusDecay', 'v', 'vStep')]),
-    when('emaForm=lerp', [op('mul', 'gg', 'g', 'g'), lerp('ema', 'v', 'v', 'gg')]),
-    when('emaForm=blend', [
-      op('mul', 'vKept', '$decay', 'v'),
-      when(
-        'squareGrouping=((1-b)*g)*g',
-        [op('mul', 'wg', '$oneMinusDecay', 'g'), madd('ema', 'v', 'wg', 'g', 'vKept', 'vNew')],
-        [op('mul', 'gg', 'g', 'g'), madd('ema', 'v', '$oneMinusDecay', 'gg', 'vKept', 'vNew')],
-      ),
-    ]),
+    match('emaForm', {
+      increment: [op('mul', 'gg', 'g', 'g'), op('sub', 'vDelta', 'gg', 'v'), madd('ema', 'v', 'vDelta', '$oneMinusDecay', 'v', 'vStep')],
+      lerp: [op('mul', 'gg', 'g', 'g'), lerp('ema', 'v', 'v', 'gg')],
+      blend: [
+        op('mul', 'vKept', '$decay', 'v'),
+        when(
+          'squareGrouping=((1-b)*g)*g',
+          [op('mul', 'wg', '$oneMinusDecay', 'g'), madd('ema', 'v', 'wg', 'g', 'vKept', 'vNew')],
+          [op('mul', 'gg', 'g', 'g'), madd('ema', 'v', '$oneMinusDecay', 'gg', 'vKept', 'vNew')],
+        ),
+      ],
+    }),
   ]),
   stage('centered mean', [
-    when('meanForm=increment', [op('sub', 'mDelta', 'g', 'm'), madd('mean', 'm', 'mDelta', '$oneMinusDecay', 'm', 'mStep')]),
-    when('meanForm=lerp', lerp('mean', 'm', 'm', 'g')),
-    when('meanForm=blend', [op('mul', 'mKept', '$decay', 'm'), madd('mean', 'm', '$oneMinusDecay', 'g', 'mKept', 'mNew')]),
+    match('meanForm', {
+      increment: [op('sub', 'mDelta', 'g', 'm'), madd('mean', 'm', 'mDelta', '$oneMinusDecay', 'm', 'mStep')],
+      lerp: lerp('mean', 'm', 'm', 'g'),
+      blend: [op('mul', 'mKept', '$decay', 'm'), madd('mean', 'm', '$oneMinusDecay', 'g', 'mKept', 'mNew')],
+    }),
   ], ['centered']),
   stage('denominator (eps placement, centered grouping, scale form)', [
     when('biasCorrection', op('div', 'vHat', 'v', '$biasCorrection'), op('copy', 'vHat', 'v')),
-    when('epsPlacement=outside', [
-      VARIANCE,
-      op('sqrt', 'rms', 'variance'),
-      op('add', 'd', 'rms', '$eps'),
-      when('!scaleForm=divide', op('div', 's', '$one', 'd')),
-    ]),
-    when('epsPlacement=inside', [
-      when(
-        'centered',
-        when('centeredGrouping=(v+eps)-m2', [op('add', 'vEps', 'vHat', '$eps'), op('mul', 'meanSquare', 'm', 'm'), op('sub', 'inner', 'vEps', 'meanSquare')], [VARIANCE, op('add', 'inner', 'variance', '$eps')]),
-        op('add', 'inner', 'vHat', '$eps'),
-      ),
-      INSIDE_SCALE,
-    ]),
-    when('epsPlacement=inside-subtracted', [
-      when('centered', [op('mul', 'meanSquare', 'm', 'm'), op('add', 'meanSquareEps', 'meanSquare', '$eps'), op('sub', 'inner', 'vHat', 'meanSquareEps')], op('add', 'inner', 'vHat', '$eps')),
-      INSIDE_SCALE,
-    ]),
+    match('epsPlacement', {
+      outside: [VARIANCE, op('sqrt', 'rms', 'variance'), op('add', 'd', 'rms', '$eps'), when('!scaleForm=divide', op('div', 's', '$one', 'd'))],
+      inside: [
+        when(
+          'centered',
+          when('centeredGrouping=(v+eps)-m2', [op('add', 'vEps', 'vHat', '$eps'), op('mul', 'meanSquare', 'm', 'm'), op('sub', 'inner', 'vEps', 'meanSquare')], [VARIANCE, op('add', 'inner', 'variance', '$eps')]),
+          op('add', 'inner', 'vHat', '$eps'),
+        ),
+        INSIDE_SCALE,
+      ],
+      'inside-subtracted': [
+        when('centered', [op('mul', 'meanSquare', 'm', 'm'), op('add', 'meanSquareEps', 'meanSquare', '$eps'), op('sub', 'inner', 'vHat', 'meanSquareEps')], op('add', 'inner', 'vHat', '$eps')),
+        INSIDE_SCALE,
+      ],
+    }),
   ]),
   stage('update and momentum', [
     when(
@@ -176,18 +173,21 @@ const ELEMENT: ElementBlock = [
         when('fma:param', [op('neg', 'negLr', '$lr'), { ...op('fma', 'p', 'negLr', 'b', 'p'), site: 'param' }], [op('mul', 'lrB', '$lr', 'b'), op('sub', 'p', 'p', 'lrB')]),
       ],
       [
-        when('updateOrder=lr-first', [op('mul', 'lrG', '$lr', 'g'), byDenominator('u', 'lrG')]),
-        when('updateOrder=lr-last', [byDenominator('gd', 'g'), op('mul', 'u', '$lr', 'gd')]),
-        when('updateOrder=lr-over-d', [byDenominator('lrD', '$lr'), op('mul', 'u', 'g', 'lrD')]),
-        when('momentum', [
-          when('momentumKind=graves', [op('mul', 'bKept', '$momentum', 'b'), op('sub', 'b', 'bKept', 'u'), op('add', 'p', 'p', 'b')]),
-          when('momentumKind=nesterov', [
-            madd('momentum', 'b', '$momentum', 'b', 'u', 'bKept'),
-            madd('momentum', 'lookahead', '$momentum', 'b', 'u', 'bAhead'),
-            op('sub', 'p', 'p', 'lookahead'),
-          ]),
-          when('momentumKind=lr-inside', [madd('momentum', 'b', '$momentum', 'b', 'u', 'bKept'), op('sub', 'p', 'p', 'b')]),
-        ], op('sub', 'p', 'p', 'u')),
+        match('updateOrder', {
+          'lr-first': [op('mul', 'lrG', '$lr', 'g'), byDenominator('u', 'lrG')],
+          'lr-last': [byDenominator('gd', 'g'), op('mul', 'u', '$lr', 'gd')],
+          'lr-over-d': [byDenominator('lrD', '$lr'), op('mul', 'u', 'g', 'lrD')],
+        }),
+        when(
+          'momentum',
+          match('momentumKind', {
+            graves: [op('mul', 'bKept', '$momentum', 'b'), op('sub', 'b', 'bKept', 'u'), op('add', 'p', 'p', 'b')],
+            nesterov: [madd('momentum', 'b', '$momentum', 'b', 'u', 'bKept'), madd('momentum', 'lookahead', '$momentum', 'b', 'u', 'bAhead'), op('sub', 'p', 'p', 'lookahead')],
+            // lr-inside (lr-outside took the other branch)
+            'lr-inside': [madd('momentum', 'b', '$momentum', 'b', 'u', 'bKept'), op('sub', 'p', 'p', 'b')],
+          }),
+          op('sub', 'p', 'p', 'u'),
+        ),
       ],
     ),
   ]),
