@@ -10,7 +10,7 @@
 //   @binding(2) state   (read_write, slots*n f32: v, then m if centered, then b if momentum runs)
 //   @binding(3) scalars (uniform, dynamic offset: one 256-byte slot per step in a batch)
 
-import { stepProgram } from '../../reference/program/index.js';
+import { stepProgram, type StepProgram } from '../../reference/program/index.js';
 import type { ScalarName } from '../../reference/program/ops.js';
 import type { Variant } from '../../reference/variant.js';
 import { cLikeExpression, lowerToText, type TextDialect } from '../codegen/lower.js';
@@ -94,8 +94,14 @@ const WGSL_DIALECT: TextDialect = {
 export function rmspropWgsl(variant: Variant): string {
   const reason = wgslUnsupported(variant);
   if (reason) throw new RangeError(reason);
+  return programWgsl(stepProgram(variant, 'float32'));
+}
+
+/** The WGSL module of any float32 step program over the RMSprop state layout. */
+export function programWgsl(program: StepProgram<Variant>): string {
+  const variant = program.variant;
   const layout = stateLayout(variant);
-  const body = lowerToText(stepProgram(variant, 'float32').ops, WGSL_DIALECT);
+  const body = lowerToText(program.ops, WGSL_DIALECT);
   const load = [
     'var p = params[i];',
     'var g = grad[i];',

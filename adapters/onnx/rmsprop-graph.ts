@@ -69,7 +69,13 @@ const ONNX_BINARY: Partial<Record<ElementKind, string>> = { add: 'Add', sub: 'Su
 export function buildRmspropGraph(variant: Variant, dtype: Dtype, opset: number = RMSPROP_OPSET): RmspropGraph {
   const reason = graphUnsupportedReason(variant);
   if (reason) throw new GraphUnsupportedError(reason);
-  const program = stepProgram(variant, dtype);
+  return buildProgramGraph(stepProgram(variant, dtype), opset);
+}
+
+/** The ModelProto of any step program (the graph knows ops, not RMSprop). */
+export function buildProgramGraph(program: StepProgram<Variant>, opset: number = RMSPROP_OPSET): RmspropGraph {
+  const dtype = program.rule.storageDtype;
+  const variant = program.variant;
   const elemType = dtype === 'float32' ? onnx.TensorProto.DataType.FLOAT : onnx.TensorProto.DataType.DOUBLE;
 
   const nodes: onnxProto.onnx.INodeProto[] = [];

@@ -1,7 +1,7 @@
 // Generates the AssemblyScript of the WASM kernels: the template (assembly/rmsprop.as) with the
 // flag constants, the per-element body and the step exports filled in. The body is the step
 // definition (reference/program) walked with every condition left to run time — each becomes a
-// test of the flag word (flags.ts CONDITION_FLAGS) — except the FMA sites: WASM has no
+// test of the flag word (flags.ts flagLayout) — except the FMA sites: WASM has no
 // deterministic FMA, so every a*b + c is the unfused pair. The specialised exports pass a constant
 // word, and Binaryen folds the branches away.
 
@@ -10,7 +10,7 @@ import type { Condition, ElementOp, Operand, ScalarName, VectorName } from '../.
 import { RMSPROP } from '../../reference/program/rmsprop.js';
 import { walkBlock, type Decision } from '../../reference/program/walk.js';
 import type { Variant } from '../../reference/variant.js';
-import { CONDITION_FLAGS, FAST_KERNELS, FLAG_CONSTANTS } from './flags.js';
+import { FAST_KERNELS, flagConstants, flagLayout, flagTest, type FlagField } from './flags.js';
 
 /** Parameter names of the body for the program's scalars (the exports pass them in this order). */
 const AS_SCALARS: Record<ScalarName, string> = {
@@ -29,25 +29,6 @@ const AS_SCALARS: Record<ScalarName, string> = {
 
 /** Vectors stored only when a condition holds (memory traffic bounds the step). */
 const VECTOR_GUARDS: Partial<Record<VectorName, Condition>> = { m: 'centered', b: 'momentum' };
-
-function flagTest(definition: StepDefinition<Variant>, condition: Condition): string {
-  const c = parseCondition(condition, definition.conditions);
-  let test: string;
-  if (c.name === 'smallWeight') test = 'wSmall';
-  else {
-    const f = CONDITION_FLAGS[c.name];
-    if (!f) throw new Error(`wasm kernel: no flag bit for condition '${condition}' (add one in adapters/wasm/flags.ts)`);
-    if ('shift' in f) {
-      const code = f.values[c.value ?? ''];
-      if (code === undefined) throw new Error(`wasm kernel: no code for '${condition}'`);
-      test = `((flags >> ${f.shift}) & 3) == ${code}`;
-    } else {
-      test = `(flags & ${f.bit}) != 0`;
-      if (c.kind === 'equals' && c.value !== f.set) test = `(flags & ${f.bit}) == 0`;
-    }
-  }
-  return c.negated ? `!(${test})` : `(${test})`;
-}
 
 function expression(op: ElementOp, args: readonly string[]): string {
   const [a, b] = args;
@@ -75,6 +56,8 @@ const local = (o: Operand) => ('vector' in o ? o.vector : 'temp' in o ? `t_${o.t
 
 /** The generic body<T, X>: loads, the definition's element stage under run-time flag tests, stores. */
 export function bodySource(definition: StepDefinition<Variant> = RMSPROP): string {
+  const layout: readonly FlagField[] = flagLayout(definition);
+  const test = (c: Condition) => (parseCondition(c, definition.conditions).name === 'smallWeight' ? (c.startsWith('!') ? '!wSmall' : 'wSmall') : flagTest(layout, definition, c)!);
   const lines: string[] = [];
   const temps = new Set<string>();
   let depth = 1;
@@ -90,7 +73,7 @@ export function bodySource(definition: StepDefinition<Variant> = RMSPROP): strin
       push(`${local(op.out)} = ${expression(op, op.args.map(local))};`);
     },
     runtime: (when, then, otherwise) => {
-      push(`if (${when.map((c) => flagTest(definition, c)).join(' && ')}) {`);
+      push(`if (${when.map(test).join(' && ')}) {`);
       depth++;
       then();
       depth--;
@@ -103,7 +86,7 @@ export function bodySource(definition: StepDefinition<Variant> = RMSPROP): strin
       push('}');
     },
   });
-  const guard = (x: VectorName) => (VECTOR_GUARDS[x] ? flagTest(definition, VECTOR_GUARDS[x]) : null);
+  const guard = (x: VectorName) => (VECTOR_GUARDS[x] ? test(VECTOR_GUARDS[x]) : null);
   const load = (x: VectorName, at: string) => (guard(x) ? `let ${x} = ${guard(x)} ? ld<T, X>(${at} + o) : zero;` : `let ${x} = ld<T, X>(${at} + o);`);
   const store = (x: VectorName, at: string) => (guard(x) ? `if ${guard(x)} st<T, X>(${at} + o, ${x});` : `st<T, X>(${at} + o, ${x});`);
   return [
@@ -149,8 +132,8 @@ export function exportsSource(): string {
   return parts.join('\n\n');
 }
 
-export function flagsSource(): string {
-  return ['// Flag bits (adapters/wasm/flags.ts).', ...Object.entries(FLAG_CONSTANTS).map(([name, value]) => `const ${name}: i32 = ${value};`)].join('\n');
+export function flagsSource(definition: StepDefinition<Variant> = RMSPROP): string {
+  return ['// Flag bits (adapters/wasm/flags.ts).', ...Object.entries(flagConstants(flagLayout(definition))).map(([name, value]) => `const ${name}: i32 = ${value};`)].join('\n');
 }
 
 /** The complete kernel source from the template. */
@@ -159,5 +142,5 @@ export function generateKernelSource(template: string, definition: StepDefinitio
     if (!text.includes(marker)) throw new Error(`wasm kernel template: marker ${marker} is missing`);
     return text.replace(marker, () => generated);
   };
-  return fill(fill(fill(template, '/* @generated:flags */', flagsSource()), '/* @generated:body */', bodySource(definition)), '/* @generated:exports */', exportsSource());
+  return fill(fill(fill(template, '/* @generated:flags */', flagsSource(definition)), '/* @generated:body */', bodySource(definition)), '/* @generated:exports */', exportsSource());
 }
