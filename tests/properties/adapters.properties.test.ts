@@ -12,7 +12,7 @@ import type { Dtype } from '../../reference/arithmetic.js';
 import { profileKey, type Profile } from '../../reference/profile.js';
 import { step, type OptimizerState } from '../../reference/step.js';
 import { replaySource, runTrajectory, toDtype } from '../../reference/trajectory.js';
-import { firstDifference, generatedVariantFor, MIN_NORMAL32, nonNegative, NUM_RUNS, ordinaryGradient, paramValue, streamOf, wideGradientValue, type GeneratedVariant } from './arbitraries.js';
+import { firstDifference, generatedVariantFor, loadedState, NUM_RUNS, ordinaryGradient, streamOf, wideGradientValue, type GeneratedVariant } from './arbitraries.js';
 
 /** x0 and a gradient stream: half the runs with edge values anywhere (huge values over their whole range), half ordinary values only. */
 const problem = fc.oneof(streamOf(ordinaryGradient), streamOf(wideGradientValue));
@@ -74,17 +74,7 @@ describe.each([
   it(`one step after load(): the runner's re-anchored mode (${NUM_RUNS} runs)`, async () => {
     // Any state, any step count (lr decay and bias correction depend on it), loaded into the adapter;
     // one step must equal the reference step from that state.
-    const state = fc.integer({ min: 1, max: 8 }).chain((n) => {
-      const vec = (value: fc.Arbitrary<number>) => fc.array(value, { minLength: n, maxLength: n });
-      return fc.record({
-        params: vec(paramValue),
-        grad: vec(wideGradientValue),
-        v: vec(fc.oneof(nonNegative(100), fc.constant(0), fc.double({ min: 0, max: MIN_NORMAL32, noNaN: true }))),
-        m: vec(fc.double({ min: -10, max: 10, noNaN: true })),
-        b: vec(fc.double({ min: -10, max: 10, noNaN: true })),
-        step: fc.integer({ min: 0, max: 1000 }),
-      });
-    });
+    const state = loadedState(8);
     await fc.assert(
       fc.asyncProperty(generatedVariantFor(dtype), state, async (g, s) => {
         const { variant } = g.resolved;

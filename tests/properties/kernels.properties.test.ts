@@ -15,7 +15,7 @@ import { stepProgram } from '../../reference/program/index.js';
 import { step, type OptimizerState } from '../../reference/step.js';
 import { toDtype } from '../../reference/trajectory.js';
 import type { Variant } from '../../reference/variant.js';
-import { firstDifference, generatedVariantFor, MIN_NORMAL32, nonNegative, paramValue, wideGradientValue, type GeneratedVariant } from './arbitraries.js';
+import { firstDifference, generatedVariantFor, loadedState, type GeneratedVariant } from './arbitraries.js';
 
 interface Kernel {
   id: string;
@@ -60,17 +60,7 @@ afterAll(async () => {
   adapters.clear();
 });
 
-const state = fc.integer({ min: 1, max: 9 }).chain((n) => {
-  const vec = (value: fc.Arbitrary<number>) => fc.array(value, { minLength: n, maxLength: n });
-  return fc.record({
-    params: vec(paramValue),
-    grad: vec(wideGradientValue),
-    v: vec(fc.oneof(nonNegative(100), fc.constant(0), fc.double({ min: 0, max: MIN_NORMAL32, noNaN: true }))),
-    m: vec(fc.double({ min: -10, max: 10, noNaN: true })),
-    b: vec(fc.double({ min: -10, max: 10, noNaN: true })),
-    step: fc.integer({ min: 0, max: 1000 }),
-  });
-});
+const state = loadedState(9);
 
 describe.each(KERNELS.flatMap((k) => k.dtypes.map((dtype) => [k.id, dtype, k] as const)))('the %s kernel generated from the step program (%s)', (id, dtype, kernel) => {
   it(`equals the program's interpreter bit for bit after one step from any state (${kernel.runs} runs)`, async () => {
