@@ -1,5 +1,5 @@
-// Property: the TypeScript typed-array adapters (a fused loop generated from the variant by
-// adapters/native/kernel-codegen.ts, written independently of reference/step.ts) equal the reference
+// Property: the TypeScript typed-array adapters (a fused loop generated from the variant's step
+// program by adapters/native/kernel-codegen.ts, a lowering separate from the interpreter) equal the reference
 // bit for bit: ts-f64 against the float64 reference, ts-f32 against the float32 emulation. Random
 // profile, random hyperparameters on every canonical name, random axis overrides, random gradient
 // streams with zeros, signed zeros, subnormals of both dtypes, huge values and non-finite values.
