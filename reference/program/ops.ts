@@ -19,7 +19,6 @@ export type Operand =
 
 /** Elementwise operations. fma rounds once; neg and clip are exact (no rounding). */
 export type ElementKind = 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'rsqrt' | 'neg' | 'fma' | 'clip' | 'copy';
-export const ELEMENT_ARITY: Record<ElementKind, number> = { add: 2, sub: 2, mul: 2, div: 2, sqrt: 1, rsqrt: 1, neg: 1, fma: 3, clip: 2, copy: 1 };
 
 /**
  * Where an op's result is rounded: 'compute' (a temporary, in the compute dtype), 'storage' (written
@@ -64,7 +63,6 @@ export interface ScalarOp {
  */
 export type Condition = string;
 
-export type Block = ElementBlock | ScalarBlock;
 export type ElementBlock = ElementOp | Branch<ElementBlock> | readonly ElementBlock[];
 export type ScalarBlock = ScalarOp | Branch<ScalarBlock> | readonly ScalarBlock[];
 
@@ -82,8 +80,4 @@ export function isBranch<B>(b: unknown): b is Branch<B> {
 
 export function operandName(o: Operand): string {
   return 'vector' in o ? o.vector : 'temp' in o ? o.temp : o.scalar;
-}
-
-export function sameOperand(a: Operand, b: Operand): boolean {
-  return operandName(a) === operandName(b) && ('vector' in a) === ('vector' in b) && ('temp' in a) === ('temp' in b);
 }

@@ -22,7 +22,3 @@ export function ruleFor(dtype: Dtype): RoundingRule {
   return dtype === 'float32' ? FLOAT32_RULE : FLOAT64_RULE;
 }
 
-/** Applies the op's stated rounding to a result the compute arithmetic produced. */
-export function roundResult(rule: RoundingRule, rounding: 'compute' | 'storage' | 'exact', x: number): number {
-  return rounding === 'storage' ? rule.storage(x) : x;
-}
