@@ -42,6 +42,8 @@ export type { ModuleAdapterExport, ModuleAdapterHarness } from './adapters/modul
 
 // The reference
 export { step, initialState, type OptimizerState, type StepResult } from './reference/step.js';
+export { stepProgram, prepareScalars, RMSPROP, FLOAT32_RULE, FLOAT64_RULE, ruleFor, type StepProgram, type StepScalars, type RoundingRule } from './reference/program/index.js';
+export { formatProgram } from './reference/program/format.js';
 export { runTrajectory, replaySource, type Trajectory, type TrajectoryPoint, type GradientSource } from './reference/trajectory.js';
 export { resolveVariant, type ResolvedVariant, type Settings } from './reference/resolve.js';
 export { findProfile, listProfiles } from './reference/registry.js';

@@ -4,8 +4,8 @@
 //
 // ONNX has no FMA: fixedAxes { fma: [] } makes the runner compare against the reference in the
 // graph's own order. The per-step scalars (lr with its schedule, 1-decay, bias correction...) are
-// computed on the host by the reference's stepScalars, as a framework computes them before calling
-// its kernel, and fed as 0-d tensors.
+// prepared on the host by the step program's scalar stage, as a framework computes them before
+// calling its kernel, and fed as 0-d tensors.
 
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { arithmeticFor, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { profileKey } from '../reference/profile.js';
 import { findProfile } from '../reference/registry.js';
-import { stepScalars } from '../reference/step.js';
+import { prepareScalars } from '../reference/program/index.js';
 import type { Axes, Variant } from '../reference/variant.js';
 import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, Availability, PreparedCase } from './adapter.js';
 import { UnsupportedCaseError, unsupportedReason } from './adapter.js';
@@ -220,7 +220,7 @@ async function prepareCase(
   return {
     async step(grad) {
       if (grad.length !== n) throw new RangeError(`gradient has ${grad.length} elements, params ${n}`);
-      const S = stepScalars(variant, A, t, grad);
+      const S = prepareScalars(graph.program, t, grad);
       const feeds: Record<string, OrtTensor> = { params: state.params, grad: vector(grad), v: state.v, m: state.m, b: state.b };
       for (const name of graph.scalars) {
         const value = S[name as GraphScalar & keyof typeof S];

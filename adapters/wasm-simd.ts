@@ -1,4 +1,4 @@
-// wasm-simd: RMSprop as a hand-written AssemblyScript kernel (adapters/wasm/assembly/rmsprop.as),
+// wasm-simd: RMSprop as an AssemblyScript kernel generated from the step program (adapters/wasm/kernel-source.ts),
 // f32x4 / f64x2 SIMD with a scalar tail, params and state resident in WASM linear memory across
 // steps. Only the incoming gradient is copied in per step. WASM has no deterministic FMA, so the
 // adapter fixes fma = [] and otherwise follows the claimed profile's operation order on every axis:
@@ -8,7 +8,7 @@ import { HARNESS_VERSION } from '../reference/version.js';
 import { arithmeticFor, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { resolveVariant } from '../reference/resolve.js';
-import { stepScalars } from '../reference/step.js';
+import { prepareScalars, stepProgram } from '../reference/program/index.js';
 import { HYPERPARAMETERS, type Axes } from '../reference/variant.js';
 import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, PreparedCase } from './adapter.js';
 import { UnsupportedCaseError, unsupportedReason } from './adapter.js';
@@ -79,6 +79,7 @@ export function createWasmSimdAdapter(options: AdapterOptions = {}): Adapter {
 /** A case on its own kernel instance: p, g, v, m, b laid out in that instance's memory. */
 export async function prepareWasmCase(dtype: Dtype, variant: AdapterCase['variant'], x0: Float64Array): Promise<PreparedCase & { kernelFor(grad: Float64Array): string }> {
   const A = arithmeticFor(dtype);
+  const program = stepProgram(variant, dtype);
   const n = x0.length;
   let k: KernelInstance | null = await KernelInstance.create();
   const { offsets, end } = layoutArrays(k.heapBase, n, dtype, 5);
@@ -96,14 +97,14 @@ export async function prepareWasmCase(dtype: Dtype, variant: AdapterCase['varian
   let t = 0;
   return {
     kernelFor(grad) {
-      const word = stepFlags(variant, stepScalars(variant, A, t, grad));
+      const word = stepFlags(variant, prepareScalars(program, t, grad));
       return fastKernelFor(word) ?? 'general';
     },
     async step(grad) {
       const kernel = live();
       if (grad.length !== n) throw new RangeError(`wasm-simd: gradient has ${grad.length} elements, params ${n}`);
       view(pG).set(grad);
-      const S = stepScalars(variant, A, t, grad);
+      const S = prepareScalars(program, t, grad);
       kernel.step(dtype, offsets, 0, n, stepFlags(variant, S), S);
       t++;
     },

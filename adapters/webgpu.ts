@@ -1,7 +1,7 @@
 // webgpu: RMSprop as one fused WGSL compute dispatch per step, run through Dawn (the `webgpu`
 // package): Vulkan on a machine with a discrete GPU, OpenGL ES over Mesa llvmpipe elsewhere. The
-// kernel is generated from the claimed profile's float32 axes (reference/step.ts order); per-step
-// scalars come from the reference's stepScalars on the host. Params and state stay on the device.
+// kernel is generated from the claimed profile's float32 step program (reference/program); per-step
+// scalars come from the program's scalar stage on the host. Params and state stay on the device.
 
 import { HARNESS_VERSION } from '../reference/version.js';
 import { InputError } from '../reference/errors.js';

@@ -5,8 +5,8 @@
 // queue.onSubmittedWorkDone()).
 
 import { arithmeticFor } from '../../reference/arithmetic.js';
+import { prepareScalars, stepProgram, type StepScalars } from '../../reference/program/index.js';
 import { resolveVariant, type Settings } from '../../reference/resolve.js';
-import { stepScalars, type StepScalars } from '../../reference/step.js';
 import type { Variant } from '../../reference/variant.js';
 import { getGpu, type GpuHandle } from './dawn.js';
 import { COPY_WGSL, SCALAR_LAYOUT, SCALAR_STRIDE, WORKGROUP_SIZE, rmspropWgsl, stateLayout, type StateLayout } from './rmsprop-wgsl.js';
@@ -189,7 +189,7 @@ export class GpuRmsprop {
   /** One step with this gradient: uploads the gradient and the host-computed scalars, dispatches once. */
   step(grad: ArrayLike<number>, gradForScalars: Float64Array): void {
     this.uploadGradient(grad);
-    this.setScalars(0, stepScalars(this.variant, F32, this.t, gradForScalars));
+    this.setScalars(0, prepareScalars(stepProgram(this.variant, 'float32'), this.t, gradForScalars));
     this.flushScalars(1);
     const encoder = this.gpu.device.createCommandEncoder();
     this.encodeSteps(encoder, 1);
@@ -315,7 +315,7 @@ export interface StepBenchmarkResult extends GpuTiming {
 
 /**
  * Runs `steps` RMSprop steps on an n-element float32 array, on the device only (no readback), timing
- * each batch. Gradients are one fixed random vector; per-step scalars are the reference's for steps
+ * each batch. Gradients are one fixed random vector; per-step scalars are the program's scalar stage for steps
  * 0..255 (cycled after that: with lrDecay or bias correction, later steps reuse early scalars).
  */
 export async function benchmarkRmspropSteps(opts: StepBenchmarkOptions): Promise<StepBenchmarkResult> {
@@ -337,7 +337,8 @@ export async function benchmarkRmspropSteps(opts: StepBenchmarkOptions): Promise
     run.uploadGradient(g);
     const empty = new Float64Array(0);
     const gradForScalars = variant.clipNorm === null ? empty : Float64Array.from(g);
-    for (let k = 0; k < slots; k++) run.setScalars(k, stepScalars(variant, F32, k, gradForScalars));
+    const program = stepProgram(variant, 'float32');
+    for (let k = 0; k < slots; k++) run.setScalars(k, prepareScalars(program, k, gradForScalars));
     run.flushScalars();
     // Warm-up (pipeline first use, page-in).
     const warm = gpu.device.createCommandEncoder();

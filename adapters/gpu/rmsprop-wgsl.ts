@@ -1,8 +1,6 @@
-// WGSL for one fused RMSprop step, generated from a Variant's axes. The expressions are emitted in
-// the order reference/step.ts `stepElement` evaluates them (one f32 rounding per operation; `fma()`
-// at the variant's FMA sites). Decisions that depend on per-step scalars the reference tests at run
-// time (bias correction == 1, rescale != 1, |1-decay| < 0.5 for lerp) are uniform branches here, so
-// the kernel follows the reference whatever the host computes. WGSL does not require correctly
+// WGSL for one fused RMSprop step, generated from the variant's step program (reference/program):
+// one statement per op, in the program's order (one f32 rounding per operation; `fma()` where the
+// program contracts). Every branch is decided in the program. WGSL does not require correctly
 // rounded division, sqrt, inverseSqrt or fma (and allows assuming no NaN/Inf); tests measure what a
 // given device does.
 //
@@ -12,7 +10,10 @@
 //   @binding(2) state   (read_write, slots*n f32: v, then m if centered, then b if momentum runs)
 //   @binding(3) scalars (uniform, dynamic offset: one 256-byte slot per step in a batch)
 
-import type { FmaSite, Variant } from '../../reference/variant.js';
+import { stepProgram, type StepProgram } from '../../reference/program/index.js';
+import type { ScalarName } from '../../reference/program/ops.js';
+import type { Variant } from '../../reference/variant.js';
+import { cLikeExpression, lowerToText, type TextDialect } from '../codegen/lower.js';
 
 export const WORKGROUP_SIZE = 128;
 /** Bytes between two per-step scalar blocks in the uniform buffer (minUniformBufferOffsetAlignment). */
@@ -59,127 +60,48 @@ export function wgslUnsupported(variant: Variant): string | null {
   return null;
 }
 
-class Emitter {
-  readonly lines: string[] = [];
-  private count = 0;
-  constructor(private readonly sites: readonly FmaSite[]) {}
-  add = (a: string, b: string) => `(${a} + ${b})`;
-  sub = (a: string, b: string) => `(${a} - ${b})`;
-  mul = (a: string, b: string) => `(${a} * ${b})`;
-  div = (a: string, b: string) => `(${a} / ${b})`;
-  sqrt = (a: string) => `sqrt(${a})`;
-  rsqrt = (a: string) => `inverseSqrt(${a})`;
-  fma = (a: string, b: string, c: string) => `fma(${a}, ${b}, ${c})`;
-  fused = (site: FmaSite) => this.sites.includes(site);
-  madd = (site: FmaSite, a: string, b: string, c: string) => (this.fused(site) ? this.fma(a, b, c) : this.add(this.mul(a, b), c));
-  /** Binds an expression to a fresh `let` (each op is one f32 value either way; names keep the text readable). */
-  bind(expr: string): string {
-    const name = `t${this.count++}`;
-    this.lines.push(`let ${name} = ${expr};`);
-    return name;
-  }
-  assign(name: string, expr: string): void {
-    this.lines.push(`${name} = ${expr};`);
-  }
-  raw(line: string): void {
-    this.lines.push(line);
-  }
-}
+const WGSL_SCALARS: Record<ScalarName, string> = {
+  lr: 's.lr',
+  decay: 's.decay',
+  oneMinusDecay: 's.w',
+  eps: 's.eps',
+  momentum: 's.momentum',
+  weightDecay: 's.wd',
+  rescale: 's.rescale',
+  clip: 's.clip',
+  biasCorrection: 's.bc',
+  normScale: 's.normScale',
+  one: '1.0f',
+};
 
-/** ATen lerp, with the |w| < 0.5 choice as a uniform branch on the host-computed weight. */
-function emitLerp(e: Emitter, fused: boolean, target: string, start: string, end: string, w: string): void {
-  const diff = e.bind(e.sub(end, start));
-  const small = fused ? e.fma(w, diff, start) : e.add(start, e.mul(w, diff));
-  const large = fused ? e.fma(e.sub(w, '1.0f'), diff, end) : e.sub(end, e.mul(diff, e.sub('1.0f', w)));
-  e.raw(`if (abs(${w}) < 0.5f) { ${target} = ${small}; } else { ${target} = ${large}; }`);
-}
-
-/** The body of one element's step: reads p, g, v, m, b (vars) and the scalar block `s`. */
-function emitBody(variant: Variant, e: Emitter): void {
-  const layout = stateLayout(variant);
-  const useMomentum = layout.b >= 0;
-  if (variant.weightDecayKind === 'decoupled' && variant.weightDecay !== 0) {
-    e.assign('p', e.sub('p', variant.decoupledScaledByLr ? e.mul(e.mul('p', 's.wd'), 's.lr') : e.mul('p', 's.wd')));
-  }
-  if (variant.maximize) e.assign('g', '-g');
-  e.raw(`if (s.rescale != 1.0f) { g = ${e.mul('s.rescale', 'g')}; }`);
-  const coupled = variant.weightDecayKind === 'coupled' && variant.weightDecay !== 0;
-  if (coupled && variant.weightDecayBeforeClip) e.assign('g', e.madd('weight-decay', 's.wd', 'p', 'g'));
-  // g > clip ? clip : g < -clip ? -clip : g, and NaN passes through: the NaN test is on the bits,
-  // because shader compilers may turn the selects into min/max, which drop NaN (Mesa does).
-  if (variant.clip !== null) {
-    e.assign('g', 'select(select(select(g, -s.clip, g < -s.clip), s.clip, g > s.clip), g, (bitcast<u32>(g) & 0x7fffffffu) > 0x7f800000u)');
-  }
-  if (coupled && !variant.weightDecayBeforeClip) e.assign('g', e.madd('weight-decay', 's.wd', 'p', 'g'));
-
-  // Second moment.
-  if (variant.emaForm === 'increment') e.assign('v', e.madd('ema', e.sub(e.mul('g', 'g'), 'v'), 's.w', 'v'));
-  else if (variant.emaForm === 'lerp') emitLerp(e, e.fused('ema'), 'v', 'v', e.bind(e.mul('g', 'g')), 's.w');
-  else {
-    const kept = e.bind(e.mul('s.decay', 'v'));
-    e.assign('v', variant.squareGrouping === '((1-b)*g)*g' ? e.madd('ema', e.mul('s.w', 'g'), 'g', kept) : e.madd('ema', 's.w', e.mul('g', 'g'), kept));
-  }
-
-  // Centered mean.
-  if (variant.centered) {
-    if (variant.meanForm === 'increment') e.assign('m', e.madd('mean', e.sub('g', 'm'), 's.w', 'm'));
-    else if (variant.meanForm === 'lerp') emitLerp(e, e.fused('mean'), 'm', 'm', 'g', 's.w');
-    else e.assign('m', e.madd('mean', 's.w', 'g', e.mul('s.decay', 'm')));
-  }
-
-  // Denominator.
-  e.raw('var vHat = v;');
-  e.raw(`if (s.bc != 1.0f) { vHat = ${e.div('v', 's.bc')}; }`);
-  const meanSquare = () => e.mul('m', 'm');
-  const variance = () => (variant.centered ? (e.fused('centered') ? e.fma('-m', 'm', 'vHat') : e.sub('vHat', meanSquare())) : 'vHat');
-  let d: string;
-  let scale = '';
-  if (variant.epsPlacement === 'outside') {
-    d = e.bind(e.add(e.sqrt(variance()), 's.eps'));
-    if (variant.scaleForm !== 'divide') scale = e.bind(e.div('1.0f', d));
-  } else {
-    let inner: string;
-    if (!variant.centered) inner = e.add('vHat', 's.eps');
-    else if (variant.epsPlacement === 'inside-subtracted') inner = e.sub('vHat', e.add(meanSquare(), 's.eps'));
-    else if (variant.centeredGrouping === '(v+eps)-m2') inner = e.sub(e.add('vHat', 's.eps'), meanSquare());
-    else inner = e.add(variance(), 's.eps');
-    const innerName = e.bind(inner);
-    d = e.bind(e.sqrt(innerName));
-    if (variant.scaleForm === 'rsqrt') scale = e.bind(e.rsqrt(innerName));
-    else if (variant.scaleForm === 'reciprocal') scale = e.bind(e.div('1.0f', d));
-  }
-  const byD = (x: string) => (variant.scaleForm === 'divide' ? e.div(x, d) : e.mul(x, scale));
-
-  if (useMomentum && variant.momentumKind === 'lr-outside') {
-    e.assign('b', e.madd('momentum', 's.momentum', 'b', byD('g')));
-    e.assign('p', e.fused('param') ? e.fma('-s.lr', 'b', 'p') : e.sub('p', e.mul('s.lr', 'b')));
-    return;
-  }
-  let u: string;
-  if (variant.updateOrder === 'lr-first') u = e.bind(byD(e.mul('s.lr', 'g')));
-  else if (variant.updateOrder === 'lr-last') u = e.bind(e.mul('s.lr', byD('g')));
-  else u = e.bind(e.mul('g', variant.scaleForm === 'divide' ? e.div('s.lr', d) : e.mul('s.lr', scale)));
-
-  if (!useMomentum) e.assign('p', e.sub('p', u));
-  else if (variant.momentumKind === 'graves') {
-    e.assign('b', e.sub(e.mul('s.momentum', 'b'), u));
-    e.assign('p', e.add('p', 'b'));
-  } else if (variant.momentumKind === 'nesterov') {
-    e.assign('b', e.madd('momentum', 's.momentum', 'b', u));
-    e.assign('p', e.sub('p', e.madd('momentum', 's.momentum', 'b', u)));
-  } else {
-    e.assign('b', e.madd('momentum', 's.momentum', 'b', u));
-    e.assign('p', e.sub('p', 'b'));
-  }
-}
+const WGSL_DIALECT: TextDialect = {
+  expression: (op, args) =>
+    `(${cLikeExpression(op, args, {
+      sqrt: (a) => `sqrt(${a})`,
+      rsqrt: (a) => `inverseSqrt(${a})`,
+      fma: (a, b, c) => `fma(${a}, ${b}, ${c})`,
+      // g > c ? c : g < -c ? -c : g, and NaN passes through: the NaN test is on the bits, because
+      // shader compilers may turn the selects into min/max, which drop NaN (Mesa does).
+      clip: (g, c) => `select(select(select(${g}, -${c}, ${g} < -${c}), ${c}, ${g} > ${c}), ${g}, (bitcast<u32>(${g}) & 0x7fffffffu) > 0x7f800000u)`,
+    })})`,
+  scalar: (name) => WGSL_SCALARS[name],
+  vector: (name) => name,
+  bind: (local, e) => `let ${local} = ${e};`,
+  assign: (local, e) => `${local} = ${e};`,
+};
 
 /** The complete WGSL module for the variant: entry point `main`, workgroup size WORKGROUP_SIZE. */
 export function rmspropWgsl(variant: Variant): string {
   const reason = wgslUnsupported(variant);
   if (reason) throw new RangeError(reason);
+  return programWgsl(stepProgram(variant, 'float32'));
+}
+
+/** The WGSL module of any float32 step program over the RMSprop state layout. */
+export function programWgsl(program: StepProgram<Variant>): string {
+  const variant = program.variant;
   const layout = stateLayout(variant);
-  const e = new Emitter(variant.fma);
-  emitBody(variant, e);
+  const body = lowerToText(program.ops, WGSL_DIALECT);
   const load = [
     'var p = params[i];',
     'var g = grad[i];',
@@ -205,7 +127,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x + gid.y * s.rowStride;
   if (i >= s.n) { return; }
   ${load.join('\n  ')}
-  ${e.lines.join('\n  ')}
+  ${body.join('\n  ')}
   ${store.join('\n  ')}
 }
 `;

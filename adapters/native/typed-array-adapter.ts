@@ -5,11 +5,11 @@
 import { HARNESS_VERSION } from '../../reference/version.js';
 import { arithmeticFor, type Dtype } from '../../reference/arithmetic.js';
 import { resolveVariant } from '../../reference/resolve.js';
-import { stepScalars } from '../../reference/step.js';
+import { prepareScalars, stepProgram } from '../../reference/program/index.js';
 import { HYPERPARAMETERS } from '../../reference/variant.js';
 import type { Adapter, AdapterCase, AdapterFactory, AdapterOptions, PreparedCase } from '../adapter.js';
 import { UnsupportedCaseError, unsupportedReason } from '../adapter.js';
-import { compileFusedStep, type Vector } from './kernel-codegen.js';
+import { compileProgramStep, type Vector } from './kernel-codegen.js';
 
 
 function makeTypedArrayAdapter(id: string, dtype: Dtype, options: AdapterOptions): Adapter {
@@ -51,12 +51,13 @@ function makeTypedArrayAdapter(id: string, dtype: Dtype, options: AdapterOptions
       const m = make(n);
       const b = make(n);
       const g = make(n);
-      const fused = compileFusedStep(variant, dtype);
+      const program = stepProgram(variant, dtype);
+      const fused = compileProgramStep(program);
       let t = 0;
       return {
         async step(grad) {
           g.set(grad);
-          fused(p, g, v, m, b, stepScalars(variant, A, t, grad));
+          fused(p, g, v, m, b, prepareScalars(program, t, grad));
           t++;
         },
         async read() {

@@ -1,4 +1,5 @@
-// Compiling the AssemblyScript kernels (adapters/wasm/assembly/rmsprop.as) to WebAssembly, and
+// Compiling the AssemblyScript kernels (adapters/wasm/assembly/rmsprop.as, a template the step
+// program is generated into by kernel-source.ts) to WebAssembly, and
 // finding the prebuilt binaries. Two builds of one source:
 //   rmsprop.wasm         SIMD, own exported memory that grows as needed (the adapter)
 //   rmsprop-shared.wasm  SIMD + threads, imported shared memory 'env.memory' (the worker benchmarks)
@@ -10,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateKernelSource } from './kernel-source.js';
 
 export type WasmBuildKind = 'plain' | 'shared';
 
@@ -52,8 +54,9 @@ export function wasmOutputDir(root = packageRoot()): string {
   return join(root, 'dist', 'wasm');
 }
 
+/** The kernel source: the template with the step program's body generated into it. */
 export function readKernelSource(root = packageRoot()): string {
-  return readFileSync(kernelSourcePath(root), 'utf8');
+  return generateKernelSource(readFileSync(kernelSourcePath(root), 'utf8'));
 }
 
 export function ascVersion(root = packageRoot()): string {

@@ -1,8 +1,12 @@
-// The flag word and scalar arguments of the WASM step kernels, from a Variant and the reference's
-// StepScalars. The bit layout must match the constants at the top of assembly/rmsprop.as; the
-// loader checks the specialised words against the module's fast_<name>() exports.
+// The flag word and scalar arguments of the WASM step kernels, from a Variant and the step
+// program's prepared StepScalars. The generated AssemblyScript (kernel-source.ts) takes its bit
+// constants, condition tests and specialised words from here, so there is one copy of the layout.
 
-import type { StepScalars } from '../../reference/step.js';
+import { conditionHolds, parseCondition, type ParsedCondition, type StepDefinition } from '../../reference/program/definition.js';
+import type { StepScalars } from '../../reference/program/index.js';
+import type { ElementOp } from '../../reference/program/ops.js';
+import { RMSPROP } from '../../reference/program/rmsprop.js';
+import { walkBlock } from '../../reference/program/walk.js';
 import type { Variant } from '../../reference/variant.js';
 
 export const F_DECOUPLED = 1 << 0;
@@ -43,40 +47,114 @@ export const FAST_KERNELS = {
 export type FastKernel = keyof typeof FAST_KERNELS;
 
 /**
- * The flag word of one step. Conditions are exactly the reference's (stepElement): the weight-decay
- * branches test the variant's weightDecay, the others the step's scalars.
+ * One field of the flag word: the condition of the step program it answers (a bit, or a 2-bit
+ * field holding an axis value's code), set only where it matters so that the word of a common
+ * variant equals a FAST_KERNELS word. `scalar` takes the bit from the step's prepared scalars where
+ * the kernel may skip an op that would be the identity this step (rescale, norm factor, bias
+ * correction equal to 1).
  */
-export function stepFlags(variant: Variant, S: StepScalars): number {
-  let f = 0;
-  if (variant.weightDecayKind === 'decoupled' && variant.weightDecay !== 0) {
-    f |= F_DECOUPLED;
-    if (variant.decoupledScaledByLr) f |= F_DECOUPLED_LR;
-  }
-  if (variant.maximize) f |= F_MAXIMIZE;
-  if (S.rescale !== 1) f |= F_RESCALE;
-  if (variant.weightDecayKind === 'coupled' && variant.weightDecay !== 0) {
-    f |= F_COUPLED;
-    if (variant.weightDecayBeforeClip) f |= F_WD_BEFORE_CLIP;
-  }
-  if (S.clip !== null) f |= F_CLIP;
-  if (S.normScale !== 1) f |= F_NORM;
-  f |= EMA[variant.emaForm] << EMA_SHIFT;
-  if (variant.emaForm === 'blend' && variant.squareGrouping === '((1-b)*g)*g') f |= F_SQUARE_WEIGHT_FIRST;
-  if (variant.centered) {
-    f |= F_CENTERED;
-    f |= EMA[variant.meanForm] << MEAN_SHIFT;
-    if (variant.epsPlacement === 'inside' && variant.centeredGrouping === '(v+eps)-m2') f |= F_EPS_FIRST;
-  }
-  if (S.biasCorrection !== 1) f |= F_BIAS;
-  f |= EPS[variant.epsPlacement] << EPS_SHIFT;
-  f |= SCALE[variant.scaleForm] << SCALE_SHIFT;
-  if (S.useMomentum) {
-    f |= F_MOMENTUM;
-    f |= KIND[variant.momentumKind] << KIND_SHIFT;
-  }
+export interface FlagField {
+  name: string;
+  /** The condition ('axis=value' for a two-valued axis is the value that sets the bit), or the axis of a code field. */
+  condition: string;
+  bit?: number;
+  shift?: number;
+  values?: Readonly<Record<string, number>>;
+  relevant?: (variant: Variant, S: StepScalars) => boolean;
+  scalar?: (S: StepScalars) => boolean;
+}
+
+const lrOutsideMomentum = (v: Variant, S: StepScalars) => S.useMomentum && v.momentumKind === 'lr-outside';
+
+export const FLAG_LAYOUT: readonly FlagField[] = [
+  { name: 'F_DECOUPLED', condition: 'decoupled', bit: F_DECOUPLED },
+  { name: 'F_DECOUPLED_LR', condition: 'decoupledScaledByLr', bit: F_DECOUPLED_LR, relevant: (v) => v.weightDecayKind === 'decoupled' && v.weightDecay !== 0 },
+  { name: 'F_MAXIMIZE', condition: 'maximize', bit: F_MAXIMIZE },
+  { name: 'F_RESCALE', condition: 'rescaled', bit: F_RESCALE, scalar: (S) => S.rescale !== 1 },
+  { name: 'F_COUPLED', condition: 'coupled', bit: F_COUPLED },
+  { name: 'F_WD_BEFORE_CLIP', condition: 'weightDecayBeforeClip', bit: F_WD_BEFORE_CLIP, relevant: (v) => v.weightDecayKind === 'coupled' && v.weightDecay !== 0 },
+  { name: 'F_CLIP', condition: 'clipped', bit: F_CLIP, scalar: (S) => S.clip !== null },
+  { name: 'F_NORM', condition: 'normClipped', bit: F_NORM, scalar: (S) => S.normScale !== 1 },
+  { name: 'EMA_SHIFT', condition: 'emaForm', shift: EMA_SHIFT, values: EMA },
+  { name: 'F_SQUARE_WEIGHT_FIRST', condition: 'squareGrouping=((1-b)*g)*g', bit: F_SQUARE_WEIGHT_FIRST, relevant: (v) => v.emaForm === 'blend' },
+  { name: 'F_CENTERED', condition: 'centered', bit: F_CENTERED },
+  { name: 'MEAN_SHIFT', condition: 'meanForm', shift: MEAN_SHIFT, values: EMA, relevant: (v) => v.centered },
+  { name: 'F_BIAS', condition: 'biasCorrection', bit: F_BIAS, scalar: (S) => S.biasCorrection !== 1 },
+  { name: 'EPS_SHIFT', condition: 'epsPlacement', shift: EPS_SHIFT, values: EPS },
+  { name: 'F_EPS_FIRST', condition: 'centeredGrouping=(v+eps)-m2', bit: F_EPS_FIRST, relevant: (v) => v.centered && v.epsPlacement === 'inside' },
+  { name: 'SCALE_SHIFT', condition: 'scaleForm', shift: SCALE_SHIFT, values: SCALE },
   // lr-outside momentum ignores the update order; keep the word canonical so it can hit a fast kernel.
-  if (!(S.useMomentum && variant.momentumKind === 'lr-outside')) f |= ORDER[variant.updateOrder] << ORDER_SHIFT;
-  return f;
+  { name: 'ORDER_SHIFT', condition: 'updateOrder', shift: ORDER_SHIFT, values: ORDER, relevant: (v, S) => !lrOutsideMomentum(v, S) },
+  { name: 'F_MOMENTUM', condition: 'momentum', bit: F_MOMENTUM, scalar: (S) => S.useMomentum },
+  { name: 'KIND_SHIFT', condition: 'momentumKind', shift: KIND_SHIFT, values: KIND, relevant: (_v, S) => S.useMomentum },
+];
+
+/** First bit free for conditions the layout does not name: a new axis gets one without an edit here. */
+const FIRST_FREE_BIT = 25;
+/** Conditions the kernel decides without the word: FMA sites (none in WASM) and lerp's branch (from w). */
+const NOT_IN_WORD = (c: ParsedCondition) => c.kind === 'fma' || c.name === 'smallWeight';
+
+/** The layout for a definition: the fixed fields, then one bit per condition they do not cover. */
+export function flagLayout(definition: StepDefinition<Variant> = RMSPROP): readonly FlagField[] {
+  let layout = layouts.get(definition);
+  if (!layout) layouts.set(definition, (layout = buildLayout(definition)));
+  return layout;
+}
+
+const layouts = new WeakMap<StepDefinition<Variant>, readonly FlagField[]>();
+
+function buildLayout(definition: StepDefinition<Variant>): readonly FlagField[] {
+  const covered = (c: ParsedCondition) => FLAG_LAYOUT.some((f) => f.condition === c.name || f.condition.startsWith(`${c.name}=`));
+  const extra = new Set<string>();
+  walkBlock<ElementOp>(definition.element, () => 'runtime', {
+    op: () => undefined,
+    runtime: (when, then, otherwise) => {
+      for (const text of when) {
+        const c = parseCondition(text, definition.conditions);
+        if (!NOT_IN_WORD(c) && !covered(c)) extra.add(text.replace(/^!/, ''));
+      }
+      then();
+      otherwise();
+    },
+  });
+  const added = [...extra].map((condition, k): FlagField => ({ name: `F_EXTRA_${k}`, condition, bit: 1 << (FIRST_FREE_BIT + k) }));
+  if (FIRST_FREE_BIT + added.length > 31) throw new Error(`wasm kernel: ${added.length} extra conditions do not fit in the flag word`);
+  return [...FLAG_LAYOUT, ...added];
+}
+
+/** How the generated kernel tests a condition on the word (null: not a word condition). */
+export function flagTest(layout: readonly FlagField[], definition: StepDefinition<Variant>, condition: string): string | null {
+  const c = parseCondition(condition, definition.conditions);
+  if (NOT_IN_WORD(c)) return null;
+  const field = layout.find((f) => f.condition === c.name || f.condition === `${c.name}=${c.value}` || f.condition.startsWith(`${c.name}=`));
+  if (!field) throw new Error(`wasm kernel: no flag for condition '${condition}'`);
+  let test: string;
+  if (field.shift !== undefined) {
+    const code = field.values?.[c.value ?? ''];
+    if (code === undefined) throw new Error(`wasm kernel: no code for '${condition}'`);
+    test = `((flags >> ${field.name}) & 3) == ${code}`;
+  } else {
+    const setsBit = field.condition === c.name || field.condition === `${c.name}=${c.value}`;
+    test = `(flags & ${field.name}) ${setsBit ? '!=' : '=='} 0`;
+  }
+  return c.negated ? `!(${test})` : `(${test})`;
+}
+
+/** The flag word of one step: every field of the layout, read off the variant and the step's scalars. */
+export function stepFlags(variant: Variant, S: StepScalars, definition: StepDefinition<Variant> = RMSPROP): number {
+  let word = 0;
+  const env = S as unknown as Readonly<Record<string, number | undefined>>;
+  for (const f of flagLayout(definition)) {
+    if (f.relevant && !f.relevant(variant, S)) continue;
+    if (f.shift !== undefined) word |= (f.values?.[String((variant as unknown as Record<string, unknown>)[f.condition])] ?? 0) << f.shift;
+    else if (f.scalar ? f.scalar(S) : conditionHolds(definition, f.condition, variant, env)) word |= f.bit!;
+  }
+  return word;
+}
+
+/** The constants of the generated AssemblyScript: bits and shifts by name. */
+export function flagConstants(layout: readonly FlagField[]): Record<string, number> {
+  return Object.fromEntries(layout.map((f) => [f.name, f.shift ?? f.bit!]));
 }
 
 /** The name of the branch-free kernel for a word, or null for the general one. */

@@ -6,8 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Dtype } from '../../reference/arithmetic.js';
 import { resolveVariant } from '../../reference/resolve.js';
-import { stepScalars, type StepScalars } from '../../reference/step.js';
-import { arithmeticFor } from '../../reference/arithmetic.js';
+import { prepareScalars, stepProgram, type StepScalars } from '../../reference/program/index.js';
 import type { Variant } from '../../reference/variant.js';
 import { SHARED_MAXIMUM_PAGES } from './compile.js';
 import { F_CENTERED, F_MOMENTUM, FAST_KERNELS, fastKernelFor, stepArguments, stepFlags, type FastKernel } from './flags.js';
@@ -168,7 +167,7 @@ function summarize(what: 'step' | 'triad', dtype: Dtype, n: number, threads: num
 export function benchStepPlan(dtype: Dtype, variant?: Variant): { word: number; scalars: StepScalars; kernel: FastKernel | 'general'; bytesPerElement: number } {
   const v = variant ?? resolveVariant('torch', dtype).variant;
   if (v.clipNorm !== null) throw new Error('wasm-simd bench: clipNorm needs the gradient on the host; not part of the in-memory bench');
-  const scalars = stepScalars(v, arithmeticFor(dtype), 0, new Float64Array(0));
+  const scalars = prepareScalars(stepProgram(v, dtype), 0, new Float64Array(0));
   const word = stepFlags(v, scalars);
   // read p, g, v; write p, v; plus read+write of m (centered) and b (momentum)
   const accesses = 5 + ((word & F_CENTERED) !== 0 ? 2 : 0) + ((word & F_MOMENTUM) !== 0 ? 2 : 0);

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UnsupportedCaseError, type AdapterCase } from '../../adapters/adapter.js';
 import { hasBulkReplay, type BulkPreparedCase, type BulkTrajectory } from '../../adapters/external/bulk.js';
 import { ExternalAdapter, externalAdapterFactory, parseExternalOptions } from '../../adapters/external/external-adapter.js';
@@ -386,13 +386,11 @@ describe('external adapter fault containment (fake programs)', () => {
 
   it('hang: times out, kills the program, and the next case restarts it', async () => {
     const before = adapter.pid;
-    const t0 = Date.now();
+    // The adapter's own timeout (1.5 s) is what the message states; the test's timeout bounds the wait.
     const err = await run('hang').then(() => null, (e: Error) => e);
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(err?.message).toMatch(/timed out after 1\.5 s waiting for the answer to case 'edge\/hang#\d+' \(killed\)/);
     expect(err?.message).toContain('flaky: hanging on edge/hang');
-    await new Promise((r) => setTimeout(r, 100));
-    expect(alive(before)).toBe(false);
+    await vi.waitFor(() => expect(alive(before)).toBe(false));
     expect((await run('fine-2')).trajectory).toHaveLength(3);
   });
 

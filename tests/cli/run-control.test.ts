@@ -38,10 +38,9 @@ describe('interrupting a run', () => {
           }
         }, 100);
       });
-      const started = Date.now();
+      // No wall-clock bound: the hung cell's own timeout is 600 s, so only a prompt exit finishes within the test's timeout.
       child.kill(signal);
       const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-      expect(Date.now() - started).toBeLessThan(20_000);
       expect(code, stderr).toBe(130);
       expect(stderr).toMatch(/interrupted; writing the report so far/);
       const report = readConformanceReport(join(out, 'conformance.json')); // schema-valid, complete JSON

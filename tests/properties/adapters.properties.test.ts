@@ -1,5 +1,5 @@
-// Property: the TypeScript typed-array adapters (a fused loop generated from the variant by
-// adapters/native/kernel-codegen.ts, written independently of reference/step.ts) equal the reference
+// Property: the TypeScript typed-array adapters (a fused loop generated from the variant's step
+// program by adapters/native/kernel-codegen.ts, a lowering separate from the interpreter) equal the reference
 // bit for bit: ts-f64 against the float64 reference, ts-f32 against the float32 emulation. Random
 // profile, random hyperparameters on every canonical name, random axis overrides, random gradient
 // streams with zeros, signed zeros, subnormals of both dtypes, huge values and non-finite values.
@@ -12,7 +12,7 @@ import type { Dtype } from '../../reference/arithmetic.js';
 import { profileKey, type Profile } from '../../reference/profile.js';
 import { step, type OptimizerState } from '../../reference/step.js';
 import { replaySource, runTrajectory, toDtype } from '../../reference/trajectory.js';
-import { firstDifference, generatedVariantFor, MIN_NORMAL32, nonNegative, NUM_RUNS, ordinaryGradient, paramValue, streamOf, wideGradientValue, type GeneratedVariant } from './arbitraries.js';
+import { firstDifference, generatedVariantFor, loadedState, NUM_RUNS, ordinaryGradient, streamOf, wideGradientValue, type GeneratedVariant } from './arbitraries.js';
 
 /** x0 and a gradient stream: half the runs with edge values anywhere (huge values over their whole range), half ordinary values only. */
 const problem = fc.oneof(streamOf(ordinaryGradient), streamOf(wideGradientValue));
@@ -74,17 +74,7 @@ describe.each([
   it(`one step after load(): the runner's re-anchored mode (${NUM_RUNS} runs)`, async () => {
     // Any state, any step count (lr decay and bias correction depend on it), loaded into the adapter;
     // one step must equal the reference step from that state.
-    const state = fc.integer({ min: 1, max: 8 }).chain((n) => {
-      const vec = (value: fc.Arbitrary<number>) => fc.array(value, { minLength: n, maxLength: n });
-      return fc.record({
-        params: vec(paramValue),
-        grad: vec(wideGradientValue),
-        v: vec(fc.oneof(nonNegative(100), fc.constant(0), fc.double({ min: 0, max: MIN_NORMAL32, noNaN: true }))),
-        m: vec(fc.double({ min: -10, max: 10, noNaN: true })),
-        b: vec(fc.double({ min: -10, max: 10, noNaN: true })),
-        step: fc.integer({ min: 0, max: 1000 }),
-      });
-    });
+    const state = loadedState(8);
     await fc.assert(
       fc.asyncProperty(generatedVariantFor(dtype), state, async (g, s) => {
         const { variant } = g.resolved;

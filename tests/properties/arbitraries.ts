@@ -140,3 +140,21 @@ export function firstDifference(what: string, actual: ArrayLike<number> | undefi
   }
   return null;
 }
+
+/**
+ * State to load into an adapter before one step (the runner's re-anchored mode): params, gradient,
+ * v, m, b of 1..maxLength elements and any step count (lr decay and bias correction depend on it).
+ */
+export function loadedState(maxLength: number) {
+  return fc.integer({ min: 1, max: maxLength }).chain((n) => {
+    const vec = (value: fc.Arbitrary<number>) => fc.array(value, { minLength: n, maxLength: n });
+    return fc.record({
+      params: vec(paramValue),
+      grad: vec(wideGradientValue),
+      v: vec(fc.oneof(nonNegative(100), fc.constant(0), fc.double({ min: 0, max: MIN_NORMAL32, noNaN: true }))),
+      m: vec(fc.double({ min: -10, max: 10, noNaN: true })),
+      b: vec(fc.double({ min: -10, max: 10, noNaN: true })),
+      step: fc.integer({ min: 0, max: 1000 }),
+    });
+  });
+}

@@ -58,11 +58,10 @@ describe('adapter faults', () => {
   }, 60_000);
 
   it('aborting stops at once, also inside a hung cell, and the report says it is incomplete', async () => {
+    // No wall-clock bound: the hung cell's own timeout is 600 s, so only a prompt abort finishes within the test's timeout.
     const controller = new AbortController();
-    const started = performance.now();
     const run = runConformance({ ...base, adapters: ['ts-f64', faulty('hang')], cellTimeoutMs: 600_000, signal: controller.signal, jobs: 1, onProgress: (e) => (e.done === 2 ? setTimeout(() => controller.abort(), 500) : undefined) });
     const r = await run;
-    expect(performance.now() - started).toBeLessThan(30_000);
     expect(r.complete).toBe(false);
     expect(r.cells.length).toBeGreaterThanOrEqual(2);
     expect(r.cells.every((c) => c.status !== 'error')).toBe(true); // the interrupted cell is left out, not failed
