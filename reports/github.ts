@@ -11,7 +11,8 @@ import type { Comparison } from '../runner/bench/baseline.js';
 import { fmtMs } from '../runner/bench/baseline.js';
 import type { Cell, CellStatus, ConformanceReport } from '../runner/result.js';
 import { escapeMarkdown } from './markdown.js';
-import { formatUlps } from '../runner/ulp.js';
+import { formatUlps } from '../runner/number-format.js';
+import { cellMaxUlp } from '../runner/summary.js';
 import { describeDivergence } from './text.js';
 
 /** Failing cells listed in the step summary before "and N more". */
@@ -79,11 +80,8 @@ export function firstDivergentStep(c: Cell): number | null {
   return steps.length > 0 ? Math.min(...steps) : null;
 }
 
-/** Largest ULP error over the free-running and re-anchored params, or null when nothing was compared. */
-export function maxUlp(c: Cell): number | null {
-  const values = [c.freeRunning?.maxUlp, c.reanchored?.maxUlp].filter((v): v is number => typeof v === 'number');
-  return values.length > 0 ? Math.max(...values) : null;
-}
+/** The cell's max ULP as the runner defines it (runner/summary.ts). */
+export const maxUlp = cellMaxUlp;
 
 function cellReason(c: Cell): string {
   if (c.status === 'error') return `error: ${c.reason ?? 'unknown error'}`;

@@ -21,7 +21,7 @@ export async function renderHtml(report: ConformanceReport, bench?: BenchReport 
   const plotted = new Set(comparedCells(report).map((c) => c.case));
   const anchors = new Map(report.cases.map((k, i) => [k.key, `case-${i}`]));
   const anchorOf = (key: string) => (plotted.has(key) ? (anchors.get(key) ?? null) : null);
-  const palette = new Palette(report.adapters.map((a) => a.label));
+  const palette = new Palette(report.adapters.map((a) => a.short ?? a.label));
 
   const divergence = await renderDivergenceSection(report, palette, (key) => anchors.get(key)!);
   const trajectories = await renderTrajectorySection(report);
