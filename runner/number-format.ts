@@ -64,3 +64,13 @@ export function formatMs(ms: number | undefined): string {
   if (ms >= 1e-3) return `${(ms * 1e3).toPrecision(4)} µs`;
   return `${(ms * 1e6).toPrecision(4)} ns`;
 }
+
+/** The shortest decimal that reads back as the same value of the dtype (363.05133 for a float32, not 363.05133056640625). */
+export function formatInDtype(x: number, dtype: 'float32' | 'float64'): string {
+  if (!Number.isFinite(x) || Object.is(x, -0) || dtype === 'float64') return formatValue(x);
+  for (let digits = 1; digits <= 9; digits++) {
+    const s = x.toPrecision(digits);
+    if (Math.fround(Number(s)) === x) return String(Number(s));
+  }
+  return String(x);
+}

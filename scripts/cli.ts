@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { EXIT_USAGE } from './cli-support.js';
 import { benchCommand } from './commands/bench.js';
+import { compareCommand } from './commands/compare.js';
 import { conformCommand } from './commands/conform.js';
 import { identifyCommand } from './commands/identify.js';
 import { profilesCommand } from './commands/profiles.js';
@@ -16,7 +17,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const commands = [conformCommand, reportCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand];
+const commands = [conformCommand, reportCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand, compareCommand];
 
 let cli = yargs(hideBin(process.argv)).scriptName('rmsprop-harness');
 for (const add of commands) cli = add(cli);

@@ -53,6 +53,29 @@ export async function renderChart(spec: TopLevelSpec, chartId: string): Promise<
   }
 }
 
+/**
+ * Renders one vega-lite spec many times with different data: the spec is compiled and parsed once,
+ * then each chart is a fresh View fed its named datasets (the comparison charts of the difference
+ * matrix: a hundred and more small charts of one design). Returns the SVGs in order.
+ */
+export async function renderChartsWithData(spec: TopLevelSpec, charts: readonly { id: string; data: Record<string, readonly object[]> }[]): Promise<string[]> {
+  for (const c of charts) if (!/^[a-z][a-z0-9-]*$/.test(c.id)) throw new ChartError(`chart id '${c.id}' is not a plain id`);
+  const config = mergeConfig(BASE_CONFIG, (spec as { config?: Record<string, unknown> }).config ?? {});
+  const runtime = vega.parse(compile({ ...spec, config } as TopLevelSpec, { logger: vega.logger(vega.Error) }).spec);
+  const out: string[] = [];
+  for (const c of charts) {
+    const view = new vega.View(runtime, { renderer: 'none', logLevel: vega.Error });
+    try {
+      for (const [name, values] of Object.entries(c.data)) view.data(name, values as object[]);
+      const svg = await view.toSVG();
+      out.push(renumberDefinitionIds(svg, c.id).replace(/^<svg /, `<svg role="img" id="${c.id}" `));
+    } finally {
+      view.finalize();
+    }
+  }
+  return out;
+}
+
 /** A chart's own config on top of the shared one, one level deep (its `axis` adds to the shared `axis`). */
 function mergeConfig(base: Record<string, unknown>, own: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };

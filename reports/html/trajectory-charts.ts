@@ -11,11 +11,10 @@ import { renderChart } from './charts.js';
 import { logLevels, lossContours, sampledLosses, type Box } from './contours.js';
 import { html, raw, type RawHtml } from './escape.js';
 import { Palette } from './palette.js';
-import { profilePaths, type ProfilePath } from './profile-paths.js';
+import { CONTOUR_PROBLEMS, type ProfilePath } from '../../runner/profile-paths.js';
 import { wrapText } from './wrap-text.js';
 
-/** The 2-D problems drawn with contours (linreg is 2-D too, but its loss is a narrow ridge at any zoom). */
-export const CONTOUR_PROBLEMS: readonly string[] = ['quad2d', 'rotated2d', 'rosenbrock'];
+export { CONTOUR_PROBLEMS };
 const CONTOUR_LEVELS = 14;
 
 /** Cases of the report that run one of the contour problems, in the report's order. */
@@ -122,9 +121,13 @@ export function trajectorySpec(c: CaseSpec, paths: readonly ProfilePath[], box: 
 export async function renderTrajectorySection(report: ConformanceReport): Promise<RawHtml> {
   const figures: RawHtml[] = [];
   let index = 0;
+  // The paths were computed by the runner (report.profilePaths); a report without them draws none.
+  const stored = new Map((report.profilePaths ?? []).map((p) => [p.case, p]));
   for (const c of trajectoryCases(report)) {
-    const { paths, excluded } = profilePaths(c);
-    if (paths.length === 0) continue;
+    const entry = stored.get(caseKey(c));
+    if (!entry || entry.paths.length === 0) continue;
+    const paths: ProfilePath[] = entry.paths.map((p) => ({ profiles: [...p.profiles], points: p.points.map((q) => [q[0]!, q[1]!] as [number, number]) }));
+    const excluded = entry.excluded;
     const problem = findProblem((c.source as { problem: string }).problem);
     const box = plotBox([paths[0]!.points[0]!, ...(problem.minimum ? [problem.minimum(2) as [number, number]] : [])], paths);
     const groups = groupIndistinguishable(paths, box);

@@ -7,7 +7,7 @@
 import type { Dtype } from '../../reference/arithmetic.js';
 import type { Profile } from '../../reference/profile.js';
 import { resolveVariant, type Settings } from '../../reference/resolve.js';
-import { replaySource, runTrajectory, type GradientSource } from '../../reference/trajectory.js';
+import { runTrajectory, type GradientSource } from '../../reference/trajectory.js';
 import { AXES, HYPERPARAMETERS, type Variant } from '../../reference/variant.js';
 import type { AutodiffOrder, Problem } from '../../suites/problem.js';
 import { autodiffOrderFor } from '../../suites/problems.js';
@@ -22,10 +22,13 @@ export interface CompareInputs {
   dtype: Dtype;
   x0: readonly number[];
   steps: number;
-  /** Closed loop: each side's gradient is taken at its own params (in its own autodiff order). */
+  /**
+   * The gradient of each step for a side evaluating the chain rule in `order`: closed loop for a
+   * problem (each side's gradient at its own params), the same recorded gradients for a stream.
+   */
+  source(order: AutodiffOrder): GradientSource;
+  /** The objective, for the final loss gap (problems only). */
   problem?: Problem;
-  /** Replay: the same recorded gradients for both. */
-  grads?: readonly Float64Array[];
   /** Settings given to both sides (native, canonical or axis names). */
   settings: Settings;
 }
@@ -54,15 +57,9 @@ export function resolveSide(side: ReferenceSide, inputs: CompareInputs): Resolve
   return { variant: resolveVariant(side.profile, inputs.dtype, settings).variant, order: autodiffOrderFor(side.profile.name) };
 }
 
-function gradientSource(inputs: CompareInputs, order: AutodiffOrder): GradientSource {
-  if (inputs.grads) return replaySource(inputs.grads as Float64Array[]);
-  const problem = inputs.problem!;
-  return (params, t) => problem.gradient(params, inputs.dtype, t, order);
-}
-
 /** The reference path of a variant on the inputs; a path that throws (a gradient of the wrong size) is empty. */
 export function referencePath(r: Resolved, inputs: CompareInputs): Path {
-  return runTrajectory(r.variant, inputs.dtype, inputs.x0, inputs.steps, gradientSource(inputs, r.order)).points.map((p) => p.params);
+  return runTrajectory(r.variant, inputs.dtype, inputs.x0, inputs.steps, inputs.source(r.order)).points.map((p) => p.params);
 }
 
 export interface Gap {
@@ -237,7 +234,7 @@ function namesOf(a: Profile | undefined, b: Profile | undefined): Comparison['na
   return HYPERPARAMETERS.map((h) => ({ hyperparameter: h.name, a: a ? nativeNamesOf(a, h.name) || null : null, b: b ? nativeNamesOf(b, h.name) || null : null })).filter((n) => n.a !== null || n.b !== null);
 }
 
-export async function compare(req: CompareRequest): Promise<Comparison & { axesNote?: string }> {
+export async function compare(req: CompareRequest): Promise<Comparison> {
   const { inputs } = req;
   const ra = req.a.reference ? resolveSide(req.a.reference, inputs) : null;
   const rb = req.b.reference ? resolveSide(req.b.reference, inputs) : null;
@@ -274,7 +271,6 @@ export async function compare(req: CompareRequest): Promise<Comparison & { axesN
     axes,
     responsible: axes.filter((x) => x.rank !== null).sort((x, y) => x.rank! - y.rank!).map((x) => x.axis),
     names: namesOf(req.a.reference?.profile, req.b.reference?.profile),
-    ...(ra && rb ? {} : { axesNote: 'axes are explained from the sides\' profiles; a side that claims no profile has none to flip' }),
   };
 }
 

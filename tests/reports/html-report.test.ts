@@ -8,7 +8,7 @@ import { downsampleMax } from '../../reports/html/downsample.js';
 import { escapeHtml, html } from '../../reports/html/escape.js';
 import { CONTENT_SECURITY_POLICY, renderHtml } from '../../reports/html/html-report.js';
 import { Palette } from '../../reports/html/palette.js';
-import { profilePaths } from '../../reports/html/profile-paths.js';
+import { profilePaths } from '../../runner/profile-paths.js';
 import { trajectoryCases } from '../../reports/html/trajectory-charts.js';
 import { resolveVariant } from '../../reference/resolve.js';
 import { variantTraffic } from '../../runner/bench/traffic.js';
