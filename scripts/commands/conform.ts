@@ -157,6 +157,7 @@ export async function conform(argv: ConformArgs, defaults: { adapters: string[] 
       `${s.exitCode === 0 ? 'PASS' : 'FAIL'}: ${s.pass} passed, ${s.fail + s.xpass} failed, ${s.error} errors, ${s.xfail} expected failures, ${s.skip} skipped, ${s.unavailable} unavailable${report.complete ? '' : ' (interrupted: report incomplete)'}${options.shard ? ` (shard ${argv.shard})` : ''}\n`,
     );
     for (const a of report.adapters.filter((x) => !x.available)) process.stdout.write(`  ${a.probeFailed ? 'broken' : 'unavailable'}: ${a.label}: ${a.reason}\n`);
+    for (const v of report.verdicts.filter((x) => x.verdict === 'fail' || (x.verdict === 'error' && report.adapters.find((a) => a.label === x.adapter)?.available !== false))) process.stdout.write(`  ${v.verdict}: ${v.adapter}: ${v.reason}\n`);
     for (const p of written) process.stdout.write(`  wrote ${p}\n`);
     if (github.summaryWritten) process.stdout.write('  appended the summary to $GITHUB_STEP_SUMMARY\n');
   }
