@@ -32,6 +32,14 @@ function renumberDefinitionIds(svg: string, prefix: string): string {
   return svg.replace(/(id="|url\(#)((?:p_)?(?:clip|gradient_)\d+)/g, (_m, lead: string, id: string) => `${lead}${local(id)}`);
 }
 
+/**
+ * Coordinates in attribute values rounded to 2 decimals (vega writes 27.272727272727273): a hundredth
+ * of a pixel is invisible, and the digits were a third of the page's bytes. Text content is untouched.
+ */
+export function roundCoordinates(svg: string): string {
+  return svg.replace(/="([^"]*)"/g, (_m, value: string) => `="${value.replace(/(\d+\.\d\d)\d+/g, '$1')}"`);
+}
+
 export class ChartError extends Error {}
 
 /**
@@ -47,7 +55,7 @@ export async function renderChart(spec: TopLevelSpec, chartId: string): Promise<
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     const svg = await view.toSVG();
-    return renumberDefinitionIds(svg, chartId).replace(/^<svg /, `<svg role="img" id="${chartId}" `);
+    return roundCoordinates(renumberDefinitionIds(svg, chartId)).replace(/^<svg /, `<svg role="img" id="${chartId}" `);
   } finally {
     view.finalize();
   }
@@ -68,7 +76,7 @@ export async function renderChartsWithData(spec: TopLevelSpec, charts: readonly 
     try {
       for (const [name, values] of Object.entries(c.data)) view.data(name, values as object[]);
       const svg = await view.toSVG();
-      out.push(renumberDefinitionIds(svg, c.id).replace(/^<svg /, `<svg role="img" id="${c.id}" `));
+      out.push(roundCoordinates(renumberDefinitionIds(svg, c.id)).replace(/^<svg /, `<svg role="img" id="${c.id}" `));
     } finally {
       view.finalize();
     }
