@@ -13,7 +13,7 @@ import type { Cell, CellStatus, ConformanceReport } from '../runner/result.js';
 import { escapeMarkdown } from './markdown.js';
 import { formatUlps } from '../runner/number-format.js';
 import { cellMaxUlp } from '../runner/summary.js';
-import { describeDivergence } from './text.js';
+import { describeDivergence, nothingCompared } from './text.js';
 
 /** Failing cells listed in the step summary before "and N more". */
 export const SUMMARY_FAILURE_LIMIT = 50;
@@ -131,6 +131,10 @@ export function renderStepSummary(report: ConformanceReport): string {
     out.push(`| ${name} | ${n('pass')} | ${fails > 0 ? `**${fails}**` : '0'} | ${n('xfail')} | ${errors > 0 ? `**${errors}**` : '0'} | ${n('skip')} | ${n('unavailable')} |`);
   }
   out.push('');
+  const unmeasured = nothingCompared(report);
+  if (unmeasured.length > 0) {
+    out.push(...unmeasured.map((v) => `- ❌ **${md(v.adapter)}**: ${md(v.reason)}`), '');
+  }
   const failures = prioritised(failing(report));
   if (failures.length > 0) {
     out.push(`### Failing cells (${failures.length})`, '', '| adapter | case | dtype | mode | status | first divergent step | max ULP | reason |', '|---|---|---|---|---|---:|---:|---|');
@@ -151,6 +155,7 @@ export function renderAnnotations(report: ConformanceReport, limit = ANNOTATION_
   if (!report.complete) {
     lines.push(workflowCommand('warning', { title: 'rmsprop-harness: incomplete report' }, `The conformance run was interrupted after ${plural(report.cells.length, 'cell')}; the verdict covers only those.`));
   }
+  for (const v of nothingCompared(report)) lines.push(workflowCommand('error', { title: clip(`no comparison: ${v.adapter}`, 200) }, clip(v.reason, ANNOTATION_MESSAGE_CHARS)));
   const failures = prioritised(failing(report));
   if (failures.length === 0) return lines;
   const s = report.summary;

@@ -1,5 +1,5 @@
 // Short human sentences about a cell, shared by the Markdown, JUnit and console renderers.
-import type { Cell, CellWorst } from '../runner/result.js';
+import type { AdapterVerdict, Cell, CellWorst, ConformanceReport } from '../runner/result.js';
 import { formatGap, formatUlps, formatValue } from '../runner/number-format.js';
 
 export { formatValue };
@@ -26,4 +26,9 @@ export function describeWorst(w: CellWorst | null | undefined): string {
   if (!w) return 'nothing compared';
   const where = w.index < 0 ? `${w.quantity} length at step ${w.step}: expected ${w.expected} got ${w.got}` : `${w.quantity}[${w.index}] at step ${w.step}: expected ${formatValue(w.expected)} got ${formatValue(w.got)}`;
   return `worst ${w.series} ${where} (abs ${formatGap(w.abs)}, rel ${formatGap(w.rel)}, ${formatUlps(w.ulps)} ulps, ${formatUlps(w.ulpsAtScale)} ulps at scale ${formatValue(w.scale)})`;
+}
+
+/** Adapters that fail for want of any comparison ("nothing compared: ..."): no failing cell says so, the verdict does. */
+export function nothingCompared(report: Pick<ConformanceReport, 'verdicts'>): AdapterVerdict[] {
+  return (report.verdicts ?? []).filter((v) => v.verdict === 'fail' && v.compared === 0);
 }

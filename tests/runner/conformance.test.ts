@@ -3,6 +3,7 @@ import { runConformance } from '../../runner/run-conformance.js';
 import { renderJunit } from '../../reports/junit.js';
 import { renderMarkdown } from '../../reports/markdown.js';
 import { renderJson } from '../../reports/json-report.js';
+import { renderAnnotations, renderStepSummary } from '../../reports/github.js';
 
 describe('conformance of the native TypeScript adapters', () => {
   it('ts-f64 equals the reference exactly and ts-f32 is bit-exact on every case in every mode, for several profiles', async () => {
@@ -82,6 +83,9 @@ describe('per-adapter verdicts', () => {
     expect(report.summary.fail).toBe(0);
     expect(report.summary.exitCode).toBe(1);
     expect(renderMarkdown(report)).toContain('nothing compared: ts-f32 does not support float64');
+    expect(renderJunit(report)).toMatch(/<testcase classname="rmsprop-harness.ts-f32" name="verdict" time="0">\n +<failure message="nothing compared: ts-f32 does not support float64/);
+    expect(renderStepSummary(report)).toContain('**ts-f32**: nothing compared: ts-f32 does not support float64');
+    expect(renderAnnotations(report)[0]).toMatch(/^::error title=no comparison%3A ts-f32::nothing compared/);
   });
 
   it('in a shard an adapter without compared cells is undecided, not failed', async () => {
