@@ -84,13 +84,11 @@ export async function renderComparisonFigures(comparisons: readonly Comparison[]
   return comparisons.map((c, i) => renderComparisonFigure(c, svgs[i]!, withNames));
 }
 
-/** Heat colour of a matrix cell from the final gap: white (identical) to dark red (far apart or NaN). */
-function heat(gap: number, diverging: number): string {
+/** Heat colour of a matrix cell from the share of cases on which the pair diverges: white none, dark red all. */
+function heat(diverging: number, cases: number): string {
   if (diverging === 0) return '#ffffff';
-  if (!Number.isFinite(gap)) return '#67000d';
-  const level = Math.min(1, Math.max(0, (Math.log10(Math.max(gap, 1e-12)) + 12) / 13)); // 1e-12 .. 10
-  const shades = ['#fff5f0', '#fee0d2', '#fcbba1', '#fc9272', '#fb6a4a', '#ef3b2c', '#cb181d', '#a50f15'];
-  return shades[Math.min(shades.length - 1, Math.floor(level * shades.length))]!;
+  const shades = ['#fee0d2', '#fcbba1', '#fc9272', '#fb6a4a', '#ef3b2c', '#cb181d', '#a50f15', '#67000d'];
+  return shades[Math.min(shades.length - 1, Math.floor((diverging / cases) * shades.length))]!;
 }
 
 export function renderDifferenceMatrix(d: Differences): RawHtml {
@@ -102,11 +100,11 @@ export function renderDifferenceMatrix(d: Differences): RawHtml {
     if (!m || m.cases === 0) return html`<td class="na" title="${`${a} vs ${b}: no case both can express`}">·</td>`;
     const title = `${a} vs ${b}: ${m.diverging}/${m.cases} cases diverge; first divergent step ${m.firstDivergentStep ?? '-'}; final gap ${formatGap(m.finalGap)}${m.worstCase ? ` (worst: ${m.worstCase})` : ''}; responsible: ${m.responsible.join(', ') || '-'}`;
     const text = m.diverging === 0 ? '=' : String(m.firstDivergentStep ?? '');
-    const style = `background:${heat(m.finalGap, m.diverging)}`;
-    const dark = m.diverging > 0 && (!Number.isFinite(m.finalGap) || m.finalGap >= 1e-2);
+    const style = `background:${heat(m.diverging, m.cases)}`;
+    const dark = m.diverging / m.cases >= 0.5;
     return html`<td style="${style}"${dark ? raw(' class="dark"') : ''} title="${title}">${m.comparison && ids.has(m.comparison) ? html`<a href="#${comparisonAnchor({ id: m.comparison })}">${text}</a>` : text}</td>`;
   };
-  return html`<p class="small muted">${d.rule} Numbers: the first divergent step (= bit-identical on every case); colour: the final parameter gap on the worst case (white identical, dark red far apart or NaN). Click a cell for its comparison chart; hover for the responsible axes.</p>
+  return html`<p class="small muted">${d.rule} Numbers: the first divergent step over the cases (= bit-identical on every case); colour: the share of cases on which the pair diverges (white none, dark red all). Click a cell for the comparison chart of its worst case; hover for the counts, the final gap and the responsible axes.</p>
 <div class="wrap"><table class="heatmap diffmatrix" id="difference-matrix">
 <thead><tr><th></th>${d.profiles.map((p) => html`<th class="adapter" title="${p}"><span>${p}</span></th>`)}</tr></thead>
 <tbody>${d.profiles.map((a) => html`<tr><th class="case">${a}</th>${d.profiles.map((b) => cell(a, b))}</tr>`)}</tbody>

@@ -61,7 +61,7 @@ function adapterRow(a: AdapterEntry, v: AdapterVerdict | undefined): RawHtml {
 ${STATUS_ORDER.map((s) => html`<td class="num">${counts?.[s] || ''}</td>`)}
 <td class="num">${formatUlp(v?.maxUlp)}</td>
 <td class="num" title="${worst ? describeWorst(worst) : ''}">${formatUlp(v?.maxUlpAtScale)}</td>
-<td class="label small">${worst ? html`${worst.case} [${worst.dtype}, ${worst.mode}] ${worst.series} ${worst.quantity}[${worst.index}] step ${worst.step}` : '-'}</td>
+<td class="label small">${!worst ? '-' : worst.abs === 0 && worst.ulps === 0 ? 'exact everywhere' : html`${worst.case} [${worst.dtype}, ${worst.mode}] ${worst.series} ${worst.quantity}[${worst.index}] step ${worst.step}`}</td>
 <td class="label small">${facts.length === 0 ? '' : html`<details><summary>${facts.length} facts</summary><table>${facts.map(([k, v]) => html`<tr><th>${k}</th><td class="label">${typeof v === 'string' ? v : JSON.stringify(v)}</td></tr>`)}</table></details>`}</td>
 </tr>`;
 }

@@ -104,7 +104,8 @@ export function trajectorySpec(c: CaseSpec, paths: readonly ProfilePath[], box: 
       },
       {
         transform: [{ filter: { field: 'kind', equal: 'path' } }],
-        mark: { type: 'line', strokeWidth: 1.6, clip: true, point: { size: 10, filled: true } },
+        // Step markers only where they can be told apart (and a hundred markers per profile would double the page).
+        mark: { type: 'line', strokeWidth: 1.6, clip: true, point: c.steps <= 30 ? { size: 10, filled: true } : false },
         encoding: { x, y, order: { field: 'step', type: 'quantitative' }, color: { field: 'profile', type: 'nominal', title: 'profile', scale: palette.scaleFor(labels), legend: { orient: 'right', symbolType: 'stroke' } } },
       },
       {
