@@ -18,6 +18,7 @@ import { downsampleSeries, emptySeries, recordStep, type Series } from './metric
 import type { Cell, CellStatus, CellWorst, ProfileDistance } from './result.js';
 import { measureCell, type Mode } from './run-cell.js';
 import type { SelectionRule } from './selection.js';
+import { maxUlpOfSeries } from './summary.js';
 import { toleranceFor, type ResolvedTolerance, type ToleranceOverride } from './tolerance.js';
 
 export interface CellJob {
@@ -110,7 +111,7 @@ export async function runCellJob(adapter: Adapter, job: CellJob): Promise<Cell> 
     const xfail = job.xfail;
     const status: CellStatus = xfail ? (ok ? 'xpass' : 'xfail') : ok ? 'pass' : 'fail';
     const reason = xfail ? `expected to fail${xfail.reason ? `: ${xfail.reason}` : ''}` : m.leak ? `leaked resources: ${m.leak}` : undefined;
-    const observed = Math.max(m.freeRunning.maxUlp, m.reanchored?.maxUlp ?? 0);
+    const observed = maxUlpOfSeries(m.freeRunning, m.reanchored, m.state) ?? 0;
     const worst = cellWorst(m.freeRunning, m.state, m.reanchored);
     const distances = !job.compareProfiles || mode !== 'replay' ? undefined : profileDistances(c, dtype, expected.trajectory.points.map((p) => p.grad), expected.x0, m.actual, tol, claimed);
     return {

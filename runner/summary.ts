@@ -15,7 +15,12 @@ export const isCompared = (c: Cell): boolean => COMPARED.has(c.status);
  */
 export function cellMaxUlp(c: Cell): number | null {
   if (!isCompared(c)) return null;
-  const values = [c.freeRunning?.maxUlp, c.reanchored?.maxUlp, c.state?.maxUlp].filter((v): v is number => typeof v === 'number');
+  return maxUlpOfSeries(c.freeRunning, c.reanchored, c.state);
+}
+
+/** The same over the series of a measurement (before it is a cell): null when there is none. */
+export function maxUlpOfSeries(...series: ({ maxUlp: number } | null | undefined)[]): number | null {
+  const values = series.map((s) => s?.maxUlp).filter((v): v is number => typeof v === 'number');
   return values.length > 0 ? Math.max(...values) : null;
 }
 
