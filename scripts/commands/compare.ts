@@ -67,7 +67,7 @@ export function compareCommand(yargs: Argv): Argv {
         .option('dtype', { type: 'string', default: 'float32', describe: 'float32 or float64' })
         .option('problem', { type: 'string', describe: "objective (xlogx, quad2d, ...): x0, steps and lr from the problems suite's case, every other hyperparameter each side's default" })
         .option('grads', { type: 'string', describe: 'JSON file with one gradient vector per step, replayed on both (needs --x0)' })
-        .option('suites', { type: 'string', array: true, describe: 'compare on every case of these suites (problems, variants, edge), with the cases\' settings' })
+        .option('suites', { alias: 'suite', type: 'string', array: true, describe: 'compare on every case of these suites (problems, variants, edge), with the cases\' settings' })
         .option('cases', { type: 'string', array: true, describe: 'case patterns (problems/*, edge/nan-at)' })
         .option('x0', { type: 'string', describe: 'initial parameters, comma separated' })
         .option('steps', { type: 'number', describe: 'number of steps' })
