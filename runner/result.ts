@@ -202,8 +202,11 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
       case: Type.String(),
       paths: Type.Array(Type.Object({ profiles: Type.Array(Type.String()), points: Type.Array(Type.Array(num())) }), { description: 'float64 params path (x0, then each step) of each group of canonical profiles that follow it exactly' }),
       excluded: Type.Array(Type.Object({ profile: Type.String(), reason: Type.String() })),
+      box: Type.Optional(Type.Object({ x: Type.Array(num()), y: Type.Array(num()) }, { description: 'the plotted region: x0 and the minimum, widened towards the paths' })),
+      minimum: Type.Optional(Type.Union([Type.Array(num()), Type.Null()])),
+      contours: Type.Optional(Type.Array(Type.Object({ level: num(), points: Type.Array(Type.Array(num())) }), { description: 'log-spaced float64 loss contours over the box (5 significant digits)' })),
     },
-    { description: 'chart data computed at run time: renderers never run trajectories' },
+    { description: 'chart data computed at run time: renderers never run trajectories or evaluate losses' },
   );
 
   const AdapterEntry = Type.Object({

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { numberReplacer } from '../../reports/json-report.js';
 import { decodeNumber } from '../../reference/number-encoding.js';
 import { renderChart } from '../../reports/html/charts.js';
-import { logLevels, lossContours } from '../../reports/html/contours.js';
+import { logLevels, lossContours } from '../../runner/contours.js';
 import { comparedCells, divergenceSpec, ULP_FLOOR } from '../../reports/html/divergence-charts.js';
 import { downsampleMax } from '../../reports/html/downsample.js';
 import { escapeHtml, html } from '../../reports/html/escape.js';
