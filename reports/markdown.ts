@@ -155,7 +155,7 @@ export function renderMarkdown(report: ConformanceReport): string {
   if (failures.length > 0) {
     out.push('## Failures', '');
     for (const c of failures.slice(0, 100)) {
-      out.push(`- **${escapeMarkdown(c.adapter)}** ${escapeMarkdown(c.case)} [${c.dtype}, ${c.mode}]: ${escapeMarkdown(c.status === 'error' ? `error: ${c.reason ?? ''}` : describeDivergence(c))}`);
+      out.push(`- **${escapeMarkdown(c.adapter)}** ${escapeMarkdown(c.case)} [${c.dtype}, ${c.mode}]: ${escapeMarkdown(c.status === 'error' ? `error: ${c.reason ?? ''}` : describeDivergence(c))}${c.worst && c.status !== 'error' ? `; ${escapeMarkdown(describeWorst(c.worst))}` : ''}`);
     }
     if (failures.length > 100) out.push(`- … and ${failures.length - 100} more (see the JSON report)`);
     out.push('');

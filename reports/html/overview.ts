@@ -82,6 +82,6 @@ export function renderFailures(report: ConformanceReport, caseAnchor: (key: stri
   return html`<h3>Failures (${failures.length})</h3><ul class="divergences" id="failures">${shown.map((c) => {
     const anchor = caseAnchor(c.case);
     const where = anchor ? html`<a href="#${anchor}">${c.case}</a>` : html`${c.case}`;
-    return html`<li><b class="label">${c.adapter}</b> ${where} [${c.dtype}, ${c.mode}] <span class="sw st-${c.status}"></span> ${c.status}: <span class="label">${c.status === 'error' ? (c.reason ?? '') : describeDivergence(c)}</span></li>`;
+    return html`<li><b class="label">${c.adapter}</b> ${where} [${c.dtype}, ${c.mode}] <span class="sw st-${c.status}"></span> ${c.status}: <span class="label">${c.status === 'error' ? (c.reason ?? '') : describeDivergence(c)}</span>${c.worst && c.status !== 'error' ? html`<div class="small muted">${describeWorst(c.worst)}</div>` : ''}</li>`;
   })}${failures.length > shown.length ? html`<li>… and ${failures.length - shown.length} more (see the JSON report)</li>` : ''}</ul>`;
 }
