@@ -80,7 +80,7 @@ function verdictLines(report: ConformanceReport): string[] {
   return [
     '| adapter | verdict | max ULP | ULPs at scale | worst element |',
     '|---|---|---|---|---|',
-    ...(report.verdicts ?? []).map((v) => `| ${escapeMarkdown(v.adapter)} | ${symbol[v.verdict]} ${escapeMarkdown(v.reason)} | ${formatUlps(v.maxUlp)} | ${formatUlps(v.maxUlpAtScale)} | ${v.worst ? escapeMarkdown(`${v.worst.case} [${v.worst.dtype}, ${v.worst.mode}]: ${describeWorst(v.worst)}`) : '-'} |`),
+    ...(report.verdicts ?? []).map((v) => `| ${escapeMarkdown(v.adapter)} | ${symbol[v.verdict]} ${escapeMarkdown(v.reason)} | ${formatUlps(v.maxUlp)} | ${formatUlps(v.maxUlpAtScale)} | ${!v.worst ? '-' : v.worst.abs === 0 && v.worst.ulps === 0 ? 'exact everywhere' : escapeMarkdown(`${v.worst.case} [${v.worst.dtype}, ${v.worst.mode}]: ${describeWorst(v.worst)}`)} |`),
   ];
 }
 
