@@ -2,6 +2,7 @@
 // identical inputs they run on (a problem, a recorded gradient file, or the cases of a suite), and
 // compares them case by case.
 
+import type { Adapter } from '../../adapters/adapter.js';
 import { createAdapter, parseAdapterSpec, type AdapterSpec } from '../../adapters/registry.js';
 import type { Dtype } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
@@ -13,6 +14,7 @@ import type { CaseSpec } from '../../suites/case.js';
 import { caseGradientSource, caseX0, findProblem } from '../../suites/case-source.js';
 import { autodiffOrderFor } from '../../suites/problems.js';
 import { caseKey, SUITES } from '../../suites/suites.js';
+import { faultMessage } from '../cell-job.js';
 import { matchesCase } from '../selection.js';
 import type { Comparison } from '../result.js';
 import { compare, RESPONSIBLE_RULE, type CompareInputs, type Path, type ReferenceSide } from './compare.js';
@@ -53,12 +55,14 @@ interface Side {
   profile: Profile;
   reference: ReferenceSide;
   adapter?: AdapterSpec;
+  /** The adapter, probed (its claims are known only after a program's hello); closed at the end. */
+  instance?: Adapter;
 }
 
 const profileLabel = (p: Profile) => `${p.name}@${p.version}`;
 
-/** A profile name ('torch', 'keras@3') or an adapter spec ('ts-f32:profile=keras', 'tfjs-cpu'). */
-function resolveSideSpec(spec: string, settings: Settings, which: 'A' | 'B'): Side {
+/** A profile name ('torch', 'keras@3') or an adapter spec ('ts-f32:profile=keras', 'tfjs-cpu'), probed. */
+async function resolveSideSpec(spec: string, settings: Settings, which: 'A' | 'B'): Promise<Side> {
   if (!spec.includes(':')) {
     try {
       const profile = findProfile(spec);
@@ -73,10 +77,22 @@ function resolveSideSpec(spec: string, settings: Settings, which: 'A' | 'B'): Si
     }
   }
   const adapter = parseAdapterSpec(spec);
-  const info = createAdapter(adapter).info;
-  if (info.claims === 'unknown') throw new InputError(`${which}: adapter '${spec}' claims no profile, so there is nothing to run it with; find its variant with \`rmsprop-harness identify\` first`);
-  const profile = findProfile(info.claims);
-  return { label: adapter.label, profile, reference: { label: profileLabel(profile), profile, settings }, adapter };
+  const instance = createAdapter(adapter);
+  let availability;
+  try {
+    availability = await instance.probe();
+  } catch (e) {
+    await instance.close?.();
+    throw new AdapterFault(`adapter '${spec}' failed its probe: ${faultMessage(e)}`);
+  }
+  const refuse = async (message: string) => {
+    await instance.close?.();
+    return new InputError(message);
+  };
+  if (!availability.available) throw await refuse(`${which}: adapter '${spec}' is unavailable here: ${availability.reason}`);
+  if (instance.info.claims === 'unknown') throw await refuse(`${which}: adapter '${spec}' claims no profile, so there is nothing to run it with; find its variant with \`rmsprop-harness identify\` first`);
+  const profile = findProfile(instance.info.claims);
+  return { label: adapter.label, profile, reference: { label: profileLabel(profile), profile, settings }, adapter, instance };
 }
 
 /** The inputs of `--problem`: the problem's case in the problems suite gives x0, steps and the learning rate, nothing else. */
@@ -140,12 +156,24 @@ function selectedCases(options: CompareOptions): CaseSpec[] {
   return cases;
 }
 
+/** An adapter that threw, crashed or hung while being compared: not bad input, not a harness bug. */
+export class AdapterFault extends Error {
+  override name = 'AdapterFault';
+}
+
 /** Runs an adapter on the inputs for real: its own params after each step. */
 async function adapterPath(side: Side, inputs: CompareInputs): Promise<Path> {
-  const adapter = createAdapter(side.adapter!);
   try {
-    const availability = await adapter.probe();
-    if (!availability.available) throw new InputError(`adapter '${side.label}' is unavailable here: ${availability.reason}`);
+    return await runAdapter(side, inputs);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new AdapterFault(`adapter '${side.label}' failed: ${faultMessage(e)}`);
+  }
+}
+
+async function runAdapter(side: Side, inputs: CompareInputs): Promise<Path> {
+  const adapter = side.instance!;
+  {
     if (!adapter.info.capabilities.dtypes.includes(inputs.dtype)) throw new InputError(`adapter '${side.label}' does not support ${inputs.dtype}`);
     const settings = { ...inputs.settings, ...side.reference.settings };
     const resolved = resolveVariant(side.profile, inputs.dtype, settings);
@@ -164,8 +192,6 @@ async function adapterPath(side: Side, inputs: CompareInputs): Promise<Path> {
       await prepared.dispose();
     }
     return path;
-  } finally {
-    await adapter.close?.();
   }
 }
 
@@ -173,9 +199,25 @@ export async function runCompare(options: CompareOptions): Promise<CompareResult
   const sources = [options.problem !== undefined, options.grads !== undefined, options.suites !== undefined || options.cases !== undefined].filter(Boolean).length;
   if (sources !== 1) throw new InputError('give exactly one of --problem, --grads, or --suite/--cases');
   if (options.steps !== undefined && (!Number.isInteger(options.steps) || options.steps < 1)) throw new InputError(`--steps: expected a positive integer, got ${options.steps}`);
-  const a = resolveSideSpec(options.a, options.setA ?? {}, 'A');
-  const b = resolveSideSpec(options.b, options.setB ?? {}, 'B');
+  // The inputs are checked before any adapter is started.
   const inputs: CompareInputs[] = options.problem !== undefined ? [problemInputs(options.problem, options)] : options.grads ? [gradsInputs(options.grads, options)] : selectedCases(options).map((c) => caseInputs(c, options.dtype, options.set));
+  const a = await resolveSideSpec(options.a, options.setA ?? {}, 'A');
+  let b: Side;
+  try {
+    b = await resolveSideSpec(options.b, options.setB ?? {}, 'B');
+  } catch (e) {
+    await a.instance?.close?.();
+    throw e;
+  }
+  try {
+    return await compareSides(a, b, options, inputs);
+  } finally {
+    await a.instance?.close?.();
+    await b.instance?.close?.();
+  }
+}
+
+async function compareSides(a: Side, b: Side, options: CompareOptions, inputs: readonly CompareInputs[]): Promise<CompareResult> {
   const cache = new Map<string, Path>();
   const comparisons: Comparison[] = [];
   const notes: string[] = [];

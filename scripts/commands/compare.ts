@@ -3,9 +3,9 @@ import { InputError } from '../../reference/errors.js';
 import { renderCompareText } from '../../reports/compare-text.js';
 import { numberReplacer } from '../../reports/json-report.js';
 import { writeFileAtomic } from '../../reports/atomic-write.js';
-import { runCompare, type CompareResult } from '../../runner/compare/run-compare.js';
+import { AdapterFault, runCompare, type CompareResult } from '../../runner/compare/run-compare.js';
 import { readGradientFile } from '../../suites/gradient-file.js';
-import { list, parseNumberList, parseSetOptions, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
+import { EXIT_DIVERGED, list, parseNumberList, parseSetOptions, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 import { checkOutputFile } from '../output-paths.js';
 
 interface CompareArgs {
@@ -26,13 +26,15 @@ interface CompareArgs {
   html?: string;
 }
 
-/** Exit 0 when A and B agree bit for bit on every compared input, 1 when they diverge, 2 for bad input (like diff). */
+/** Exit 0 when A and B agree bit for bit on every compared input, 1 when they diverge (or an adapter breaks), 2 for bad input (like diff). */
 export async function compareMain(argv: CompareArgs): Promise<number> {
   refuseRepeatedOptions(argv as unknown as Record<string, unknown>, ['dtype', 'problem', 'grads', 'x0', 'steps', 'dim', 'html']);
   if (argv.dtype !== 'float32' && argv.dtype !== 'float64') throw new InputError(`--dtype: expected float32 or float64, got '${argv.dtype}'`);
   if (argv.dim !== undefined && (!Number.isInteger(argv.dim) || argv.dim < 1)) throw new InputError(`--dim: expected a positive integer, got ${argv.dim}`);
   if (argv.html !== undefined) checkOutputFile('--html', argv.html);
-  const result: CompareResult = await runCompare({
+  let result: CompareResult;
+  try {
+    result = await runCompare({
     a: String(argv.a),
     b: String(argv.b),
     dtype: argv.dtype,
@@ -46,7 +48,13 @@ export async function compareMain(argv: CompareArgs): Promise<number> {
     ...(argv.x0 !== undefined ? { x0: parseNumberList('--x0', argv.x0)! } : {}),
     ...(argv.steps !== undefined ? { steps: argv.steps } : {}),
     ...(argv.dim !== undefined ? { dim: argv.dim } : {}),
-  });
+    });
+  } catch (e) {
+    // An implementation that breaks is a finding about it, not bad input: one line, exit 1.
+    if (!(e instanceof AdapterFault)) throw e;
+    process.stderr.write(`rmsprop-harness: error: ${e.message}\n`);
+    return EXIT_DIVERGED;
+  }
   if (argv.html !== undefined) {
     const { renderCompareHtml } = await import('../../reports/html/compare-charts.js');
     writeFileAtomic(argv.html, await renderCompareHtml(result));
