@@ -47,6 +47,14 @@ describe('compare A B', () => {
     expect(own.comparisons[0]!.responsible).toEqual(['eps (default)']);
   });
 
+  it('real PyTorch (python3-torch through the external protocol) takes the published first step 361.0000 and matches the torch profile bit for bit', async () => {
+    // Needs Debian's python3-torch: `bash scripts/setup-system.sh`.
+    const r = await runCompare({ a: 'torch', b: 'external:command=/usr/bin/python3 clients/python/torch_rmsprop.py', problem: 'xlogx', dtype: 'float32' });
+    const c = r.comparisons[0]!;
+    expect(c.firstStep.b[0]!.toFixed(4)).toBe('361.0000');
+    expect(c.firstDivergentStep).toBeNull();
+  }, 60_000);
+
   it('runs on every case of a suite, with the cases\' settings', async () => {
     const r = await runCompare({ a: 'keras', b: 'keras2-legacy', suites: ['variants'], dtype: 'float32' });
     expect(r.comparisons.length).toBe(SUITES.variants!.length);
