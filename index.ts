@@ -13,7 +13,7 @@ export { parseShard, formatShard, type Shard } from './runner/plan.js';
 export { parseRule, type SelectionRule } from './runner/selection.js';
 export { DEFAULT_TOLERANCES, type Tolerance, type ToleranceOverride } from './runner/tolerance.js';
 export type { Isolation } from './runner/cell-executor.js';
-export type { AdapterEntry, Cell, CellStatus, ConformanceReport, Environment, ProfileDistance } from './runner/result.js';
+export type { AdapterEntry, AdapterVerdict, Cell, CellStatus, CellWorst, ConformanceReport, Differences, Environment, ProfileDistance, WorstError } from './runner/result.js';
 export type { Series, StepError, ElementDivergence } from './runner/metrics.js';
 export type { Mode } from './runner/run-cell.js';
 
@@ -29,6 +29,12 @@ export { renderMarkdown } from './reports/markdown.js';
 export { renderJunit } from './reports/junit.js';
 export { renderHtml } from './reports/html/html-report.js';
 export { renderStepSummary, renderAnnotations, publishToGitHub } from './reports/github.js';
+
+// How two implementations differ
+export { runCompare, type CompareOptions, type CompareResult } from './runner/compare/run-compare.js';
+export { differenceMatrix } from './runner/compare/matrix.js';
+export type { Comparison } from './runner/result.js';
+export { renderCompareText } from './reports/compare-text.js';
 
 // Benchmarks and identification
 export { runBench, compareReports, loadBaseline, type BenchOptions, type BenchReport, type Comparison as BenchComparison } from './runner/bench/index.js';

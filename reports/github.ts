@@ -11,8 +11,9 @@ import type { Comparison } from '../runner/bench/baseline.js';
 import { fmtMs } from '../runner/bench/baseline.js';
 import type { Cell, CellStatus, ConformanceReport } from '../runner/result.js';
 import { escapeMarkdown } from './markdown.js';
-import { formatUlps } from '../runner/ulp.js';
-import { describeDivergence } from './text.js';
+import { formatUlps } from '../runner/number-format.js';
+import { cellMaxUlp } from '../runner/summary.js';
+import { describeDivergence, nothingCompared } from './text.js';
 
 /** Failing cells listed in the step summary before "and N more". */
 export const SUMMARY_FAILURE_LIMIT = 50;
@@ -79,11 +80,8 @@ export function firstDivergentStep(c: Cell): number | null {
   return steps.length > 0 ? Math.min(...steps) : null;
 }
 
-/** Largest ULP error over the free-running and re-anchored params, or null when nothing was compared. */
-export function maxUlp(c: Cell): number | null {
-  const values = [c.freeRunning?.maxUlp, c.reanchored?.maxUlp].filter((v): v is number => typeof v === 'number');
-  return values.length > 0 ? Math.max(...values) : null;
-}
+/** The cell's max ULP as the runner defines it (runner/summary.ts). */
+export const maxUlp = cellMaxUlp;
 
 function cellReason(c: Cell): string {
   if (c.status === 'error') return `error: ${c.reason ?? 'unknown error'}`;
@@ -133,6 +131,10 @@ export function renderStepSummary(report: ConformanceReport): string {
     out.push(`| ${name} | ${n('pass')} | ${fails > 0 ? `**${fails}**` : '0'} | ${n('xfail')} | ${errors > 0 ? `**${errors}**` : '0'} | ${n('skip')} | ${n('unavailable')} |`);
   }
   out.push('');
+  const unmeasured = nothingCompared(report);
+  if (unmeasured.length > 0) {
+    out.push(...unmeasured.map((v) => `- ❌ **${md(v.adapter)}**: ${md(v.reason)}`), '');
+  }
   const failures = prioritised(failing(report));
   if (failures.length > 0) {
     out.push(`### Failing cells (${failures.length})`, '', '| adapter | case | dtype | mode | status | first divergent step | max ULP | reason |', '|---|---|---|---|---|---:|---:|---|');
@@ -153,6 +155,7 @@ export function renderAnnotations(report: ConformanceReport, limit = ANNOTATION_
   if (!report.complete) {
     lines.push(workflowCommand('warning', { title: 'rmsprop-harness: incomplete report' }, `The conformance run was interrupted after ${plural(report.cells.length, 'cell')}; the verdict covers only those.`));
   }
+  for (const v of nothingCompared(report)) lines.push(workflowCommand('error', { title: clip(`no comparison: ${v.adapter}`, 200) }, clip(v.reason, ANNOTATION_MESSAGE_CHARS)));
   const failures = prioritised(failing(report));
   if (failures.length === 0) return lines;
   const s = report.summary;

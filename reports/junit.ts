@@ -1,7 +1,7 @@
 // JUnit XML: one test case per adapter x case x dtype x mode; failures carry the first divergent
 // step and the values, skips carry their reason. CI systems render this natively.
 import type { Cell, ConformanceReport } from '../runner/result.js';
-import { describeDivergence } from './text.js';
+import { describeDivergence, nothingCompared } from './text.js';
 
 export function escapeXml(s: string): string {
   return s
@@ -41,19 +41,23 @@ export function renderJunit(report: ConformanceReport): string {
     if (!byAdapter.has(c.adapter)) byAdapter.set(c.adapter, []);
     byAdapter.get(c.adapter)!.push(c);
   }
+  // An adapter for which nothing was compared fails: one failing test case carries its verdict.
+  const unmeasured = new Map(nothingCompared(report).map((v) => [v.adapter, v]));
   const suites = [...byAdapter].map(([adapter, cells]) => {
     const count = (s: Cell['status'][]) => cells.filter((c) => s.includes(c.status)).length;
     const time = (cells.reduce((t, c) => t + c.durationMs, 0) / 1000).toFixed(3);
+    const verdict = unmeasured.get(adapter);
     return [
-      `  <testsuite name="${escapeXml(adapter)}" tests="${cells.length}" failures="${count(['fail', 'xpass'])}" errors="${count(['error'])}" skipped="${count(['skip', 'unavailable'])}" time="${time}">`,
+      `  <testsuite name="${escapeXml(adapter)}" tests="${cells.length + (verdict ? 1 : 0)}" failures="${count(['fail', 'xpass']) + (verdict ? 1 : 0)}" errors="${count(['error'])}" skipped="${count(['skip', 'unavailable'])}" time="${time}">`,
       ...cells.map(testCase),
+      ...(verdict ? [`    <testcase classname="${escapeXml(`rmsprop-harness.${adapter}`)}" name="verdict" time="0">\n      <failure message="${escapeXml(verdict.reason)}">${escapeXml(verdict.reason)}</failure>\n    </testcase>`] : []),
       '  </testsuite>',
     ].join('\n');
   });
   const s = report.summary;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="rmsprop-harness conformance" tests="${report.cells.length}" failures="${s.fail + s.xpass}" errors="${s.error}" skipped="${s.skip + s.unavailable}">`,
+    `<testsuites name="rmsprop-harness conformance" tests="${report.cells.length + unmeasured.size}" failures="${s.fail + s.xpass + unmeasured.size}" errors="${s.error}" skipped="${s.skip + s.unavailable}">`,
     ...suites,
     '</testsuites>',
     '',

@@ -1,24 +1,13 @@
 // The Markdown summary: readable in a CI log, a pull request or $GITHUB_STEP_SUMMARY.
 import type { Cell, CellStatus, ConformanceReport } from '../runner/result.js';
-import { findProfile } from '../reference/registry.js';
-import { resolveVariant } from '../reference/resolve.js';
-import { AXES } from '../reference/variant.js';
-import { formatUlps } from '../runner/ulp.js';
-import { describeDivergence } from './text.js';
+import { formatGap, formatUlps } from '../runner/number-format.js';
+import { describeDivergence, describeWorst } from './text.js';
 
 const SYMBOL: Record<CellStatus, string> = { pass: '✅', fail: '❌', xfail: '🟡', xpass: '❗', error: '💥', skip: '➖', unavailable: '⛔' };
 
 /** Markdown table cells must not break the table or inject markup. */
 export function escapeMarkdown(s: string): string {
   return s.replace(/[\\|`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-}
-
-/** Axis values (with default hyperparameters) on which two profiles differ. */
-export function profileDifferences(a: string, b: string): string[] {
-  const va = resolveVariant(findProfile(a), 'float32').variant as unknown as Record<string, unknown>;
-  const vb = resolveVariant(findProfile(b), 'float32').variant as unknown as Record<string, unknown>;
-  const names = [...AXES.map((x) => x.name as string), 'eps', 'initialAccumulator'];
-  return names.filter((n) => JSON.stringify(va[n]) !== JSON.stringify(vb[n])).map((n) => `${n} ${JSON.stringify(va[n])}→${JSON.stringify(vb[n])}`);
 }
 
 function counts(cells: Cell[]): string {
@@ -74,14 +63,60 @@ function profileMatches(report: ConformanceReport): string[] {
       }
     }
     const ranked = [...tally].sort((x, y) => y[1].within / y[1].total - x[1].within / x[1].total || x[1].worst - y[1].worst);
-    const claimed = a.claims === 'unknown' ? null : findProfile(a.claims);
+    // The claimed profile is the one the expected trajectory used (written by the runner on each cell).
+    const claimed = cells.find((c) => c.expectedProfile)?.expectedProfile?.split(' ')[0];
     lines.push(`**${escapeMarkdown(a.label)}** (claims ${escapeMarkdown(a.claims)}):`);
     for (const [profile, t] of ranked.slice(0, 4)) {
-      const diff = claimed && `${claimed.name}@${claimed.version}` !== profile ? profileDifferences(`${claimed.name}@${claimed.version}`, profile) : [];
-      lines.push(`- ${profile}: within tolerance on ${t.within}/${t.total} cells, worst ${formatUlps(t.worst)} ulps${diff.length > 0 ? `; differs from ${claimed!.name} in ${escapeMarkdown(diff.slice(0, 4).join(', '))}` : ''}`);
+      const pair = claimed && claimed !== profile ? report.differences?.matrix.find((m) => (m.a === claimed && m.b === profile) || (m.a === profile && m.b === claimed)) : undefined;
+      const diff = pair && pair.responsible.length > 0 ? `; differs from ${claimed} by ${pair.responsible.join(', ')}` : '';
+      lines.push(`- ${profile}: within tolerance on ${t.within}/${t.total} cells, worst ${formatUlps(t.worst)} ulps${escapeMarkdown(diff)}`);
     }
   }
   return lines;
+}
+
+function verdictLines(report: ConformanceReport): string[] {
+  const symbol = { pass: '✅', fail: '❌', error: '💥', unavailable: '⛔', undecided: '➖' } as const;
+  return [
+    '| adapter | verdict | max ULP | ULPs at scale | worst element |',
+    '|---|---|---|---|---|',
+    ...(report.verdicts ?? []).map((v) => `| ${escapeMarkdown(v.adapter)} | ${symbol[v.verdict]} ${escapeMarkdown(v.reason)} | ${formatUlps(v.maxUlp)} | ${formatUlps(v.maxUlpAtScale)} | ${!v.worst ? '-' : v.worst.abs === 0 && v.worst.ulps === 0 ? 'exact everywhere' : escapeMarkdown(`${v.worst.case} [${v.worst.dtype}, ${v.worst.mode}]: ${describeWorst(v.worst)}`)} |`),
+  ];
+}
+
+/** A code span (names are identifiers; a backtick or bar is dropped rather than escaped: escapes show literally in code). */
+const code = (s: string) => `\`${s.replace(/[`|\r\n]/g, '')}\``;
+
+/** How the frameworks differ: the naming table with its traps, then every pair of profiles (folded). */
+function differenceLines(report: ConformanceReport): string[] {
+  const d = report.differences;
+  if (!d) return [];
+  const hps = d.naming.map((r) => r.hyperparameter);
+  const out = [
+    '## How the frameworks differ',
+    '',
+    escapeMarkdown(d.rule),
+    '',
+    '### What each framework calls each hyperparameter',
+    '',
+    `| profile | ${hps.map((h) => `${escapeMarkdown(h)}${d.naming.find((r) => r.hyperparameter === h)!.traps.length > 0 ? ' ⚠' : ''}`).join(' | ')} |`,
+    `|---|${hps.map(() => '---').join('|')}|`,
+    ...d.profiles.map((p) => `| ${escapeMarkdown(p)} | ${d.naming.map((r) => (r.names[p] ? code(r.names[p]!) : '')).join(' | ')} |`),
+    '',
+    ...d.naming.flatMap((r) => r.traps.map((t) => `- ⚠ ${escapeMarkdown(r.hyperparameter)}: ${escapeMarkdown(t)}`)),
+    '',
+    '### Profiles × profiles',
+    '',
+    `<details><summary>${d.matrix.filter((m) => m.diverging > 0).length} of ${d.matrix.length} pairs diverge on some case (${d.dtype})</summary>`,
+    '',
+    '| A | B | diverging cases | first divergent step | final gap (worst case) | responsible axes |',
+    '|---|---|---|---|---|---|',
+    ...d.matrix.map((m) => `| ${escapeMarkdown(m.a)} | ${escapeMarkdown(m.b)} | ${m.diverging}/${m.cases} | ${m.firstDivergentStep ?? '-'} | ${formatGap(m.finalGap)}${m.worstCase ? ` (${escapeMarkdown(m.worstCase)})` : ''} | ${escapeMarkdown(m.responsible.join(', ') || '-')} |`),
+    '',
+    '</details>',
+    '',
+  ];
+  return out;
 }
 
 export function renderMarkdown(report: ConformanceReport): string {
@@ -111,12 +146,16 @@ export function renderMarkdown(report: ConformanceReport): string {
     '',
     ...matrix(report),
     '',
+    '## Verdicts',
+    '',
+    ...verdictLines(report),
+    '',
   ];
   const failures = report.cells.filter((c) => c.status === 'fail' || c.status === 'xpass' || c.status === 'error');
   if (failures.length > 0) {
     out.push('## Failures', '');
     for (const c of failures.slice(0, 100)) {
-      out.push(`- **${escapeMarkdown(c.adapter)}** ${escapeMarkdown(c.case)} [${c.dtype}, ${c.mode}]: ${escapeMarkdown(c.status === 'error' ? `error: ${c.reason ?? ''}` : describeDivergence(c))}`);
+      out.push(`- **${escapeMarkdown(c.adapter)}** ${escapeMarkdown(c.case)} [${c.dtype}, ${c.mode}]: ${escapeMarkdown(c.status === 'error' ? `error: ${c.reason ?? ''}` : describeDivergence(c))}${c.worst && c.status !== 'error' ? `; ${escapeMarkdown(describeWorst(c.worst))}` : ''}`);
     }
     if (failures.length > 100) out.push(`- … and ${failures.length - 100} more (see the JSON report)`);
     out.push('');
@@ -129,6 +168,7 @@ export function renderMarkdown(report: ConformanceReport): string {
     for (const c of loose.slice(0, 10)) out.push(`- ${escapeMarkdown(c.adapter)} ${escapeMarkdown(c.case)} [${c.dtype}]: tolerance ${c.slack!.toleranceUlps} ulps, observed ${formatUlps(c.slack!.observedUlps)}`);
     out.push('');
   }
+  out.push(...differenceLines(report));
   const why = reasons(report);
   if (why.length > 0) out.push('## Skipped and unavailable cells', '', ...why, '');
   return `${out.join('\n')}\n`;

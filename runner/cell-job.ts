@@ -14,10 +14,11 @@ import type { CaseSpec } from '../suites/case.js';
 import { caseAppliesTo } from '../suites/case-source.js';
 import { ALL_CASES, caseKey } from '../suites/suites.js';
 import { expectedFor } from './expected.js';
-import { emptySeries, recordStep } from './metrics.js';
-import type { Cell, CellStatus, ProfileDistance } from './result.js';
+import { downsampleSeries, emptySeries, recordStep, type Series } from './metrics.js';
+import type { Cell, CellStatus, CellWorst, ProfileDistance } from './result.js';
 import { measureCell, type Mode } from './run-cell.js';
 import type { SelectionRule } from './selection.js';
+import { maxUlpOfSeries } from './summary.js';
 import { toleranceFor, type ResolvedTolerance, type ToleranceOverride } from './tolerance.js';
 
 export interface CellJob {
@@ -59,9 +60,23 @@ function profileDistances(c: CaseSpec, dtype: Dtype, grads: Float64Array[], x0: 
     const t = runTrajectory(variant, dtype, x0, actual.length, replaySource(grads));
     const series = emptySeries();
     t.points.forEach((p, i) => recordStep(series, 'params', i + 1, p.params, actual[i]!, dtype, tol));
-    out.push({ profile: `${profile.name}@${profile.version}`, maxUlp: series.maxUlp, maxRel: series.maxRel, firstDivergentStep: series.firstDivergentStep });
+    out.push({ profile: `${profile.name}@${profile.version}`, maxUlp: series.maxUlp, maxUlpAtScale: series.maxUlpAtScale, maxRel: series.maxRel, firstDivergentStep: series.firstDivergentStep });
   }
-  return out.sort((a, b) => a.maxUlp - b.maxUlp || a.maxRel - b.maxRel);
+  return out.sort((a, b) => a.maxUlpAtScale - b.maxUlpAtScale || a.maxUlp - b.maxUlp || a.maxRel - b.maxRel);
+}
+
+/** The worst element of a cell over its series: free-running params and state, re-anchored params and state. */
+export function cellWorst(free: Series, state: Series | null, reanchored: Series | null): CellWorst | undefined {
+  let best: CellWorst | undefined;
+  const consider = (series: CellWorst['series'], s: Series | null) => {
+    const w = s?.worst;
+    if (!w) return;
+    if (best === undefined || w.ulpsAtScale > best.ulpsAtScale || (w.ulpsAtScale === best.ulpsAtScale && w.ulps > best.ulps)) best = { series, ...w };
+  };
+  consider('free-running', free);
+  consider('free-running', state);
+  consider('re-anchored', reanchored);
+  return best;
 }
 
 /** Runs one cell on an available adapter. Adapter faults become an 'error' cell; only harness bugs throw. */
@@ -96,18 +111,20 @@ export async function runCellJob(adapter: Adapter, job: CellJob): Promise<Cell> 
     const xfail = job.xfail;
     const status: CellStatus = xfail ? (ok ? 'xpass' : 'xfail') : ok ? 'pass' : 'fail';
     const reason = xfail ? `expected to fail${xfail.reason ? `: ${xfail.reason}` : ''}` : m.leak ? `leaked resources: ${m.leak}` : undefined;
-    const observed = Math.max(m.freeRunning.maxUlp, m.reanchored?.maxUlp ?? 0);
+    const observed = maxUlpOfSeries(m.freeRunning, m.reanchored, m.state) ?? 0;
+    const worst = cellWorst(m.freeRunning, m.state, m.reanchored);
     const distances = !job.compareProfiles || mode !== 'replay' ? undefined : profileDistances(c, dtype, expected.trajectory.points.map((p) => p.grad), expected.x0, m.actual, tol, claimed);
     return {
       ...base,
       status,
       ...(reason ? { reason } : {}),
       expectedProfile,
-      tolerance: { ulps: tol.ulps, absFloor: tol.absFloor, signedZero: tol.signedZero, reasons: tol.reasons },
-      freeRunning: m.freeRunning,
-      reanchored: m.reanchored,
+      tolerance: { ulps: tol.ulps, absFloor: tol.absFloor, ...(tol.rtol !== undefined ? { rtol: tol.rtol } : {}), ...(tol.atol !== undefined ? { atol: tol.atol } : {}), signedZero: tol.signedZero, reasons: tol.reasons },
+      ...(worst ? { worst } : {}),
+      freeRunning: downsampleSeries(m.freeRunning),
+      reanchored: m.reanchored && downsampleSeries(m.reanchored),
       ...(m.reanchoredUnavailable ? { reanchoredUnavailable: m.reanchoredUnavailable } : {}),
-      state: m.state,
+      state: m.state && downsampleSeries(m.state),
       ...(m.finalLoss ? { finalLoss: m.finalLoss } : {}),
       slack: { toleranceUlps: tol.ulps, observedUlps: observed, loose: Number.isFinite(observed) && tol.ulps >= 4 && observed * 4 <= tol.ulps },
       ...(distances ? { profiles: distances } : {}),

@@ -40,6 +40,8 @@ export const ConfigSchema = Type.Object(
             ulps: Type.Optional(Type.Number({ minimum: 0 })),
             absFloor: Type.Optional(Type.Number({ minimum: 0 })),
             signedZero: Type.Optional(Type.Union([Type.Literal('strict'), Type.Literal('ignore')])),
+            rtol: Type.Optional(Type.Number({ minimum: 0, description: 'assert_close mode: also accept |got - expected| <= atol + rtol * |expected| (torch float32 default 1.3e-6)' })),
+            atol: Type.Optional(Type.Number({ minimum: 0, description: 'assert_close mode: absolute part (torch float32 default 1e-5)' })),
             reason: Reason,
           },
           { additionalProperties: false },

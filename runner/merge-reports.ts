@@ -4,7 +4,7 @@
 import { InputError } from '../reference/errors.js';
 import { compareKeys, planOrder } from './plan.js';
 import type { ConformanceReport } from './result.js';
-import { summarize } from './summary.js';
+import { adapterVerdicts, summarize } from './summary.js';
 
 export interface NamedReport {
   /** Where the report came from, for messages. */
@@ -44,12 +44,14 @@ export function mergeReports(shards: readonly NamedReport[]): ConformanceReport 
       throw new InputError(`report merge: cell ${c.adapter} ${c.case} ${c.dtype} ${c.mode} appears in two shards`);
     }
   }
+  const verdicts = adapterVerdicts(first.report.adapters, cells, false);
   return {
     ...first.report,
     generatedAt: shards.map((s) => s.report.generatedAt).sort().at(-1)!,
     complete: shards.every((s) => s.report.complete),
     selection,
     cells,
-    summary: summarize(cells),
+    verdicts,
+    summary: summarize(cells, verdicts),
   };
 }

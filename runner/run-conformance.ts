@@ -19,7 +19,11 @@ import type { AdapterEntry, Cell, CellStatus, ConformanceReport } from './result
 import { REPORT_FORMAT_VERSION } from './result.js';
 import type { Mode } from './run-cell.js';
 import { firstMatch, matchesCase, type SelectionRule } from './selection.js';
-import { summarize } from './summary.js';
+import { adapterVerdicts, summarize } from './summary.js';
+import { SERIES_MAX_POINTS, SERIES_SAMPLING_RULE } from './metrics.js';
+import { shortAdapterLabel } from './adapter-label.js';
+import { differenceMatrix } from './compare/matrix.js';
+import { profilePathsFor } from './profile-paths.js';
 import { validateOverride, type ToleranceOverride } from './tolerance.js';
 
 export { HARNESS_VERSION } from '../reference/version.js';
@@ -59,6 +63,11 @@ export interface ConformanceOptions {
   /** Run only this shard of the cell matrix ({ index: 2, count: 3 }); merge shard reports with mergeReports. */
   shard?: Shard;
   onProgress?: (e: ProgressEvent) => void;
+  /**
+   * Also compute "how the frameworks differ": every pair of canonical profiles on the selected cases,
+   * with the responsible axes (report.differences; a few seconds). The CLI's run and conform do.
+   */
+  differences?: boolean;
   /** Aborting stops the run at once (cells in flight are dropped); the report is marked incomplete. */
   signal?: AbortSignal;
 }
@@ -93,6 +102,7 @@ async function probeEntry(executor: CellExecutor, spec: AdapterSpec, timeoutMs: 
   const availability = 'failed' in probed ? { available: false as const, reason: `probe failed: ${probed.failed}` } : probed.availability;
   return {
     label: spec.label,
+    short: shortAdapterLabel(spec.label, info.id),
     id: info.id,
     version: info.version,
     describe: info.describe,
@@ -169,6 +179,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     await executor.close(); // after an abort too: in-process adapters release their devices; killed workers are only reaped
 
     const finished = cells.filter((c): c is Cell => c !== undefined);
+    const verdicts = adapterVerdicts(adapters, finished, options.shard !== undefined);
+    // Chart data is computed here, once: renderers never run trajectories.
+    const differences = options.differences && !options.signal?.aborted ? await differenceMatrix(cases, dtypes.includes('float32') ? 'float32' : 'float64') : undefined;
     return {
       format: 'rmsprop-harness/conformance',
       formatVersion: REPORT_FORMAT_VERSION,
@@ -182,10 +195,14 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         modes: [...modes],
         ...(options.shard ? { shard: formatShard(options.shard) } : {}),
       },
+      seriesSampling: { maxPoints: SERIES_MAX_POINTS, rule: SERIES_SAMPLING_RULE },
       adapters,
       cases: cases.map((c) => ({ key: caseKey(c), suite: c.suite, describe: c.describe, steps: c.steps, source: c.source.kind === 'problem' ? `problem ${c.source.problem}` : `stream ${c.source.stream.kind}` })),
       cells: finished,
-      summary: summarize(finished),
+      verdicts,
+      ...(differences ? { differences } : {}),
+      profilePaths: profilePathsFor(cases),
+      summary: summarize(finished, verdicts),
     };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -12,7 +12,19 @@ export interface Tolerance {
   absFloor: number;
   /** Whether +0 vs -0 counts as a divergence. */
   signedZero: 'strict' | 'ignore';
+  /**
+   * The torch.testing.assert_close mode, for approximate implementations (GPU, fast-math, third
+   * party): an element is also accepted when |got - expected| <= atol + rtol * |expected|.
+   */
+  rtol?: number;
+  atol?: number;
 }
+
+/** torch.testing.assert_close's defaults per dtype (torch/testing/_comparison.py), for overrides that want "what PyTorch users accept". */
+export const ASSERT_CLOSE_DEFAULTS: Readonly<Record<Dtype, { rtol: number; atol: number }>> = {
+  float32: { rtol: 1.3e-6, atol: 1e-5 },
+  float64: { rtol: 1e-7, atol: 1e-7 },
+};
 
 /**
  * The reference is evaluated in the adapter's dtype and operation order, so a conforming CPU
@@ -33,6 +45,10 @@ export interface ToleranceOverride {
   ulps?: number;
   absFloor?: number;
   signedZero?: 'strict' | 'ignore';
+  /** Relative tolerance of the assert_close mode (needs a reason like every override). */
+  rtol?: number;
+  /** Absolute tolerance of the assert_close mode. */
+  atol?: number;
   /** Why this adapter needs a different tolerance: required. */
   reason: string;
 }
@@ -49,6 +65,8 @@ export function validateOverride(o: ToleranceOverride, where: string): void {
   }
   if (o.ulps !== undefined && (!Number.isFinite(o.ulps) || o.ulps < 0)) throw new InputError(`${where}: ulps must be a number >= 0`);
   if (o.absFloor !== undefined && (!Number.isFinite(o.absFloor) || o.absFloor < 0)) throw new InputError(`${where}: absFloor must be a number >= 0`);
+  if (o.rtol !== undefined && (!Number.isFinite(o.rtol) || o.rtol < 0)) throw new InputError(`${where}: rtol must be a number >= 0`);
+  if (o.atol !== undefined && (!Number.isFinite(o.atol) || o.atol < 0)) throw new InputError(`${where}: atol must be a number >= 0`);
 }
 
 export interface ResolvedTolerance extends Tolerance {
@@ -65,6 +83,8 @@ export function toleranceFor(dtype: Dtype, adapter: string, caseKey: string, ove
     if (o.ulps !== undefined) t.ulps = o.ulps;
     if (o.absFloor !== undefined) t.absFloor = o.absFloor;
     if (o.signedZero !== undefined) t.signedZero = o.signedZero;
+    if (o.rtol !== undefined) t.rtol = o.rtol;
+    if (o.atol !== undefined) t.atol = o.atol;
     t.reasons.push(o.reason);
   }
   return t;

@@ -53,8 +53,5 @@ export function ulpOf(x: number, dtype: Dtype): number {
   return next - ax;
 }
 
-/** A ULP distance for people: exact up to 10^4, then 2 significant digits ("9.0e+18"); "inf" for NaN/Inf mismatches. */
-export function formatUlps(x: number): string {
-  if (!Number.isFinite(x)) return 'inf';
-  return x < 1e4 ? String(x) : x.toExponential(1);
-}
+/** Formatting lives with the other number formatters. */
+export { formatUlps } from './number-format.js';

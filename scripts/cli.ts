@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import { EXIT_USAGE } from './cli-support.js';
 import { benchCommand } from './commands/bench.js';
 import { calibrateCommand } from './commands/calibrate.js';
+import { compareCommand } from './commands/compare.js';
 import { conformCommand } from './commands/conform.js';
 import { identifyCommand } from './commands/identify.js';
 import { profilesCommand } from './commands/profiles.js';
@@ -17,7 +18,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const commands = [conformCommand, reportCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand, calibrateCommand];
+const commands = [conformCommand, reportCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand, calibrateCommand, compareCommand];
 
 let cli = yargs(hideBin(process.argv)).scriptName('rmsprop-harness');
 for (const add of commands) cli = add(cli);

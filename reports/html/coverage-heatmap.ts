@@ -4,6 +4,8 @@
 
 import type { Cell, CellStatus, ConformanceReport } from '../../runner/result.js';
 import { html, type RawHtml } from './escape.js';
+import { cellMaxUlp } from '../../runner/summary.js';
+import { describeWorst } from '../text.js';
 import { formatUlp } from './numbers.js';
 import { STATUS_MEANING, STATUS_ORDER } from './style.js';
 
@@ -37,7 +39,7 @@ export function distinctReasons(cells: readonly Cell[]): ReasonEntry[] {
 function hoverText(c: Cell, reasonNumber: number | undefined): string {
   const head = `${c.adapter} · ${c.case} · ${c.dtype} · ${c.mode}: ${c.status}`;
   if (c.reason !== undefined) return `${head}: ${c.reason}${reasonNumber ? ` [R${reasonNumber}]` : ''}`;
-  if (c.freeRunning) return `${head}; max ULP ${formatUlp(c.freeRunning.maxUlp)} free-running${c.reanchored ? `, ${formatUlp(c.reanchored.maxUlp)} re-anchored` : ''}${c.tolerance ? ` (tolerance ${c.tolerance.ulps})` : ''}`;
+  if (c.freeRunning) return `${head}; max ULP ${formatUlp(cellMaxUlp(c))}${c.tolerance ? ` (tolerance ${c.tolerance.ulps})` : ''}; ${describeWorst(c.worst)}`;
   return head;
 }
 
@@ -52,6 +54,7 @@ export function renderCoverageHeatmap(report: ConformanceReport): RawHtml {
   const index = new Map<string, Cell>();
   for (const c of report.cells) index.set(JSON.stringify([c.adapter, c.case, c.dtype, c.mode]), c);
   const labels = report.adapters.map((a) => a.label);
+  const shorts = new Map(report.adapters.map((a) => [a.label, a.short ?? a.label]));
   const squares = (adapter: string, key: string) =>
     combos.map(({ dtype, mode }) => {
       const c = index.get(JSON.stringify([adapter, key, dtype, mode]));
@@ -62,7 +65,7 @@ export function renderCoverageHeatmap(report: ConformanceReport): RawHtml {
   return html`<p class="small muted">Each cell holds one square per ${report.selection.dtypes.join(' / ')} (rows) × ${report.selection.modes.join(' / ')} (columns); a dotted square was not run (streams have no closed loop; an interrupted run stops early). Hover a square for its status and reason.</p>
 ${renderStatusLegend()}
 <div class="wrap"><table class="heatmap" id="coverage-heatmap">
-<thead><tr><th>case</th>${labels.map((l) => html`<th class="adapter" title="${l}"><span>${l}</span></th>`)}</tr></thead>
+<thead><tr><th>case</th>${labels.map((l) => html`<th class="adapter" title="${l}"><span>${shorts.get(l) ?? l}</span></th>`)}</tr></thead>
 <tbody>${report.cases.map((k) => html`<tr><th class="case" title="${k.describe}">${k.key}</th>${labels.map((l) => html`<td><span class="cellgrid" style="${grid}">${squares(l, k.key)}</span></td>`)}</tr>`)}</tbody>
 </table></div>
 ${

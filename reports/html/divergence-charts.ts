@@ -46,11 +46,11 @@ function plotted(ulp: unknown): number {
   return Math.min(NON_FINITE_ULP, Math.max(ULP_FLOOR, v));
 }
 
-function seriesRows(cell: Cell, kind: (typeof SERIES_KINDS)[number], series: Series): Row[] {
+function seriesRows(cell: Cell, kind: (typeof SERIES_KINDS)[number], series: Series, label: string): Row[] {
   const first = series.firstDivergentStep === null ? null : numeric(series.firstDivergentStep);
   const points: StepValue[] = series.steps.map((s) => ({ step: numeric(s.step), value: plotted(s.maxUlp) }));
   const kept = downsampleMax(points, MAX_POINTS_PER_SERIES, first === null ? [] : [first]);
-  const base = { adapter: cell.adapter, dtype: cell.dtype, mode: cell.mode, series: kind };
+  const base = { adapter: label, dtype: cell.dtype, mode: cell.mode, series: kind };
   const rows: Row[] = kept.map((p) => ({ kind: 'error', ...base, step: p.step, ulp: p.value }));
   if (first !== null) {
     const at = points.find((p) => p.step === first);
@@ -84,16 +84,17 @@ function ulpTicks(top: number): number[] {
   return ticks;
 }
 
-export function divergenceSpec(caseKey: string, describe: string, cells: readonly Cell[], palette: Palette): TopLevelSpec {
+/** shortOf: the display label of an adapter (id plus a short hash; the full spec is in the adapter table). */
+export function divergenceSpec(caseKey: string, describe: string, cells: readonly Cell[], palette: Palette, shortOf: (label: string) => string = (l) => l): TopLevelSpec {
   const rows: Row[] = [];
   for (const c of cells) {
-    rows.push(...seriesRows(c, 'free-running', c.freeRunning!));
-    if (c.reanchored) rows.push(...seriesRows(c, 're-anchored', c.reanchored));
+    rows.push(...seriesRows(c, 'free-running', c.freeRunning!, shortOf(c.adapter)));
+    if (c.reanchored) rows.push(...seriesRows(c, 're-anchored', c.reanchored, shortOf(c.adapter)));
   }
   const lastStep = Math.max(2, ...rows.map((r) => r.step));
   rows.push(...toleranceRows(cells, lastStep));
   const top = Math.max(10, ...rows.map((r) => Math.max(r.ulp, r.ulp2 ?? 0))) * 3;
-  const adapters = [...new Set(cells.map((c) => c.adapter))];
+  const adapters = [...new Set(cells.map((c) => shortOf(c.adapter)))];
   const x: Encoding<string>['x'] = { field: 'step', type: 'quantitative', title: 'step', scale: { domain: [1, lastStep], nice: false, padding: 8 } }; // padding: a divergence at step 1 stays off the axis
   const y: Encoding<string>['y'] = {
     field: 'ulp',
@@ -155,6 +156,8 @@ export function divergenceSpec(caseKey: string, describe: string, cells: readonl
 
 /** One figure per case with compared cells, in the report's case order, with the divergences in words under it. */
 export async function renderDivergenceSection(report: ConformanceReport, palette: Palette, caseAnchor: (key: string) => string): Promise<RawHtml> {
+  const shorts = new Map(report.adapters.map((a) => [a.label, a.short ?? a.label]));
+  const shortOf = (label: string) => shorts.get(label) ?? label;
   const byCase = new Map<string, Cell[]>();
   for (const c of comparedCells(report)) byCase.set(c.case, [...(byCase.get(c.case) ?? []), c]);
   const figures: RawHtml[] = [];
@@ -162,7 +165,7 @@ export async function renderDivergenceSection(report: ConformanceReport, palette
   for (const k of report.cases) {
     const cells = byCase.get(k.key);
     if (!cells) continue;
-    const svg = await renderChart(divergenceSpec(k.key, k.describe, cells, palette), `div-${index++}`);
+    const svg = await renderChart(divergenceSpec(k.key, k.describe, cells, palette, shortOf), `div-${index++}`);
     const beyond = cells.filter((c) => c.status === 'fail' || c.status === 'xfail' || c.status === 'xpass');
     // Values within the absolute floor of the expected value pass whatever their ULP distance (near zero).
     const aboveBandYetPassing = cells.some((c) => c.status === 'pass' && c.tolerance && numeric(c.freeRunning!.maxUlp) > numeric(c.tolerance.ulps));
@@ -170,7 +173,7 @@ export async function renderDivergenceSection(report: ConformanceReport, palette
 ${raw(svg)}
 <figcaption>${cells.length} compared cell${cells.length === 1 ? '' : 's'} (${[...new Set(cells.map((c) => c.adapter))].length} adapters)${beyond.length === 0 ? ', all within tolerance' : html`; beyond tolerance:`}</figcaption>
 ${aboveBandYetPassing ? html`<p class="small muted">A passing line above the band: those values are within the absolute floor of the expected value (near zero), where the ULP distance is not the criterion.</p>` : ''}
-${beyond.length > 0 ? html`<ul class="divergences">${beyond.map((c) => html`<li><b class="label">${c.adapter}</b> [${c.dtype}, ${c.mode}, ${c.status}]: ${describeDivergence(c)}</li>`)}</ul>` : ''}
+${beyond.length > 0 ? html`<ul class="divergences">${beyond.map((c) => html`<li><b class="label" title="${c.adapter}">${shortOf(c.adapter)}</b> [${c.dtype}, ${c.mode}, ${c.status}]: ${describeDivergence(c)}</li>`)}</ul>` : ''}
 </figure>`);
   }
   if (figures.length === 0) return html`<p class="muted">No cell was compared (every cell was skipped, unavailable or an error).</p>`;

@@ -4,7 +4,9 @@
 
 import type { BenchReport } from '../../runner/bench/report.js';
 import type { ConformanceReport } from '../../runner/result.js';
+import { renderDifferencesSection } from './compare-charts.js';
 import { renderCoverageHeatmap } from './coverage-heatmap.js';
+import { CONTENT_SECURITY_POLICY_TEXT } from './csp.js';
 import { comparedCells, renderDivergenceSection } from './divergence-charts.js';
 import { html, raw } from './escape.js';
 import { renderAdapterTable, renderBanners, renderEnvironment, renderFailures, renderSummary } from './overview.js';
@@ -14,18 +16,19 @@ import { renderThroughputSection } from './throughput-charts.js';
 import { renderTrajectorySection } from './trajectory-charts.js';
 
 /** Nothing may load or run: styles are inline, images only as data: URIs (there are none today). */
-export const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+export const CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY_TEXT;
 
 export async function renderHtml(report: ConformanceReport, bench?: BenchReport | null): Promise<string> {
   // Anchors are numbered, never derived from case names, so a case key cannot break out of an id.
   const plotted = new Set(comparedCells(report).map((c) => c.case));
   const anchors = new Map(report.cases.map((k, i) => [k.key, `case-${i}`]));
   const anchorOf = (key: string) => (plotted.has(key) ? (anchors.get(key) ?? null) : null);
-  const palette = new Palette(report.adapters.map((a) => a.label));
+  const palette = new Palette(report.adapters.map((a) => a.short ?? a.label));
 
   const divergence = await renderDivergenceSection(report, palette, (key) => anchors.get(key)!);
   const trajectories = await renderTrajectorySection(report);
   const throughput = await renderThroughputSection(bench);
+  const differences = await renderDifferencesSection(report.differences);
 
   const page = html`<!DOCTYPE html>
 <html lang="en">
@@ -42,7 +45,7 @@ export async function renderHtml(report: ConformanceReport, bench?: BenchReport 
 <p class="muted">rmsprop-harness ${report.environment.harness} · ${report.generatedAt} · report format ${report.formatVersion}</p>
 ${renderBanners(report)}
 ${renderSummary(report)}
-<nav><ul><li><a href="#overview">Overview</a></li><li><a href="#coverage">Coverage matrix</a></li><li><a href="#divergence">Divergence per case</a></li><li><a href="#trajectories">Trajectories</a></li><li><a href="#throughput">Throughput</a></li></ul></nav>
+<nav><ul><li><a href="#overview">Overview</a></li><li><a href="#coverage">Coverage matrix</a></li><li><a href="#divergence">Divergence per case</a></li><li><a href="#differences">How the frameworks differ</a></li><li><a href="#trajectories">Trajectories</a></li><li><a href="#throughput">Throughput</a></li></ul></nav>
 <section id="overview">
 <h2>Overview</h2>
 ${renderEnvironment(report)}
@@ -58,6 +61,10 @@ ${renderCoverageHeatmap(report)}
 <h2>Divergence per case</h2>
 <p class="small muted">Every case with at least one compared cell (pass, fail, xfail, xpass). Series longer than the plot can show are reduced to the largest error in each bucket of steps; the first divergent step is always kept exactly.</p>
 ${divergence}
+</section>
+<section id="differences">
+<h2>How the frameworks differ</h2>
+${differences}
 </section>
 <section id="trajectories">
 <h2>Trajectories on the 2-D problems</h2>

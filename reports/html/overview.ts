@@ -1,10 +1,10 @@
 // The top of the page: verdict and completeness banners, counts, environment, and one row per
 // adapter with its availability, claims, facts and cell counts.
 
-import type { AdapterEntry, Cell, CellStatus, ConformanceReport } from '../../runner/result.js';
-import { describeDivergence } from '../text.js';
+import type { AdapterEntry, AdapterVerdict, Cell, CellStatus, ConformanceReport } from '../../runner/result.js';
+import { describeDivergence, describeWorst } from '../text.js';
 import { html, type RawHtml } from './escape.js';
-import { formatUlp, numeric } from './numbers.js';
+import { formatUlp } from './numbers.js';
 import { STATUS_MEANING, STATUS_ORDER } from './style.js';
 
 function countBy(cells: readonly Cell[]): Record<CellStatus, number> {
@@ -47,32 +47,30 @@ export function renderEnvironment(report: ConformanceReport): RawHtml {
   return html`<table id="environment"><tbody>${rows.map(([k, v]) => html`<tr><th>${k}</th><td class="label">${v}</td></tr>`)}</tbody></table>`;
 }
 
-function maxUlp(cells: readonly Cell[]): number | null {
-  const values = cells.filter((c) => c.freeRunning && (c.status === 'pass' || c.status === 'fail' || c.status === 'xfail' || c.status === 'xpass')).map((c) => numeric(c.freeRunning!.maxUlp));
-  return values.length === 0 ? null : Math.max(...values);
-}
+const VERDICT_STATUS: Record<AdapterVerdict['verdict'], CellStatus> = { pass: 'pass', fail: 'fail', error: 'error', unavailable: 'unavailable', undecided: 'skip' };
 
-function adapterRow(a: AdapterEntry, cells: readonly Cell[]): RawHtml {
-  const counts = countBy(cells);
-  const compared = counts.pass + counts.fail + counts.xfail + counts.xpass;
-  const verdict: CellStatus = !a.available ? 'unavailable' : counts.fail + counts.xpass > 0 ? 'fail' : counts.error > 0 ? 'error' : compared > 0 ? 'pass' : 'skip';
+function adapterRow(a: AdapterEntry, v: AdapterVerdict | undefined): RawHtml {
   const facts = Object.entries(a.facts ?? {});
-  const ulp = maxUlp(cells);
+  const counts = v?.counts;
+  const worst = v?.worst;
   return html`<tr data-adapter="${a.label}">
-<td class="label"><b>${a.label}</b><div class="small muted">${a.describe}</div></td>
+<td class="label" title="${a.label}"><b>${a.short ?? a.label}</b>${a.short && a.short !== a.label ? html`<div class="small"><code>${a.label}</code></div>` : ''}<div class="small muted">${a.describe}</div></td>
 <td class="label">${a.version}</td>
 <td class="label">${a.claims}</td>
-<td><span class="sw st-${verdict}"></span> ${a.available ? (verdict === 'skip' ? 'no compared cell' : verdict) : html`unavailable: <span class="label">${a.reason ?? ''}</span>`}</td>
-${STATUS_ORDER.map((s) => html`<td class="num">${counts[s] || ''}</td>`)}
-<td class="num">${ulp === null ? '-' : formatUlp(ulp)}</td>
+<td data-verdict="${v?.verdict ?? ''}"><span class="sw st-${v ? VERDICT_STATUS[v.verdict] : 'skip'}"></span> ${v?.verdict ?? '-'}<div class="small label">${v?.reason ?? ''}</div></td>
+${STATUS_ORDER.map((s) => html`<td class="num">${counts?.[s] || ''}</td>`)}
+<td class="num">${formatUlp(v?.maxUlp)}</td>
+<td class="num" title="${worst ? describeWorst(worst) : ''}">${formatUlp(v?.maxUlpAtScale)}</td>
+<td class="label small">${!worst ? '-' : worst.abs === 0 && worst.ulps === 0 ? 'exact everywhere' : html`${worst.case} [${worst.dtype}, ${worst.mode}] ${worst.series} ${worst.quantity}[${worst.index}] step ${worst.step}`}</td>
 <td class="label small">${facts.length === 0 ? '' : html`<details><summary>${facts.length} facts</summary><table>${facts.map(([k, v]) => html`<tr><th>${k}</th><td class="label">${typeof v === 'string' ? v : JSON.stringify(v)}</td></tr>`)}</table></details>`}</td>
 </tr>`;
 }
 
 export function renderAdapterTable(report: ConformanceReport): RawHtml {
+  const verdicts = new Map((report.verdicts ?? []).map((v) => [v.adapter, v]));
   return html`<div class="wrap"><table id="adapters">
-<thead><tr><th>adapter</th><th>version</th><th>claims</th><th>verdict</th>${STATUS_ORDER.map((s) => html`<th class="num" title="${STATUS_MEANING[s]}">${s}</th>`)}<th class="num" title="largest free-running ULP distance over compared cells">max ULP</th><th>facts</th></tr></thead>
-<tbody>${report.adapters.map((a) => adapterRow(a, report.cells.filter((c) => c.adapter === a.label)))}</tbody>
+<thead><tr><th>adapter</th><th>version</th><th>claims</th><th>verdict</th>${STATUS_ORDER.map((s) => html`<th class="num" title="${STATUS_MEANING[s]}">${s}</th>`)}<th class="num" title="largest ULP distance of any compared value (params and state, free-running and re-anchored)">max ULP</th><th class="num" title="largest |got - expected| in ULPs of the vector's scale max|expected|">ULPs at scale</th><th>worst element</th><th>facts</th></tr></thead>
+<tbody>${report.adapters.map((a) => adapterRow(a, verdicts.get(a.label)))}</tbody>
 </table></div>`;
 }
 
@@ -84,6 +82,6 @@ export function renderFailures(report: ConformanceReport, caseAnchor: (key: stri
   return html`<h3>Failures (${failures.length})</h3><ul class="divergences" id="failures">${shown.map((c) => {
     const anchor = caseAnchor(c.case);
     const where = anchor ? html`<a href="#${anchor}">${c.case}</a>` : html`${c.case}`;
-    return html`<li><b class="label">${c.adapter}</b> ${where} [${c.dtype}, ${c.mode}] <span class="sw st-${c.status}"></span> ${c.status}: <span class="label">${c.status === 'error' ? (c.reason ?? '') : describeDivergence(c)}</span></li>`;
+    return html`<li><b class="label">${c.adapter}</b> ${where} [${c.dtype}, ${c.mode}] <span class="sw st-${c.status}"></span> ${c.status}: <span class="label">${c.status === 'error' ? (c.reason ?? '') : describeDivergence(c)}</span>${c.worst && c.status !== 'error' ? html`<div class="small muted">${describeWorst(c.worst)}</div>` : ''}</li>`;
   })}${failures.length > shown.length ? html`<li>… and ${failures.length - shown.length} more (see the JSON report)</li>` : ''}</ul>`;
 }

@@ -64,4 +64,13 @@ details{margin:2px 0}
 details summary{cursor:pointer}
 ul.divergences{margin:4px 0;padding-left:20px;font-size:12px}
 .label{overflow-wrap:anywhere}
+table.diffmatrix td{min-width:18px;font-size:11px;border-color:#e5e7eb}
+table.diffmatrix td a{color:#1f2328;text-decoration:none;display:block}
+table.diffmatrix td.dark a,table.diffmatrix td.dark{color:#fff}
+table.diffmatrix td.diag{background:#f6f8fa}
+table.diffmatrix td.na{color:#c8c8c8}
+tr.responsible td{background:#fff8c5}
+.trap{color:#bf8700;font-weight:700}
+ul.traps{margin:0;padding-left:16px}
+figure.comparison:target{outline:2px solid #0969da;outline-offset:4px}
 `;

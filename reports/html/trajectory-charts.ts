@@ -5,18 +5,15 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { Encoding } from 'vega-lite/types_unstable/encoding.js';
 import type { ConformanceReport } from '../../runner/result.js';
 import type { CaseSpec } from '../../suites/case.js';
-import { findProblem } from '../../suites/case-source.js';
 import { ALL_CASES, caseKey } from '../../suites/suites.js';
 import { renderChart } from './charts.js';
-import { logLevels, lossContours, sampledLosses, type Box } from './contours.js';
+import type { Box, ContourLine } from '../../runner/contours.js';
 import { html, raw, type RawHtml } from './escape.js';
 import { Palette } from './palette.js';
-import { profilePaths, type ProfilePath } from './profile-paths.js';
+import { CONTOUR_PROBLEMS, type ProfilePath } from '../../runner/profile-paths.js';
 import { wrapText } from './wrap-text.js';
 
-/** The 2-D problems drawn with contours (linreg is 2-D too, but its loss is a narrow ridge at any zoom). */
-export const CONTOUR_PROBLEMS: readonly string[] = ['quad2d', 'rotated2d', 'rosenbrock'];
-const CONTOUR_LEVELS = 14;
+export { CONTOUR_PROBLEMS };
 
 /** Cases of the report that run one of the contour problems, in the report's order. */
 export function trajectoryCases(report: ConformanceReport): CaseSpec[] {
@@ -24,27 +21,6 @@ export function trajectoryCases(report: ConformanceReport): CaseSpec[] {
   return report.cases
     .map((k) => specs.get(k.key))
     .filter((c): c is CaseSpec => c !== undefined && c.source.kind === 'problem' && CONTOUR_PROBLEMS.includes(c.source.problem));
-}
-
-/**
- * The box drawn: x0 and the minimum, widened to the paths but by at most the x0-minimum span on each
- * side, so one diverging profile cannot shrink the others to a dot (its path is clipped instead).
- */
-function plotBox(anchors: [number, number][], paths: readonly ProfilePath[]): Box {
-  const span = (values: number[]) => [Math.min(...values), Math.max(...values)] as [number, number];
-  const base = [span(anchors.map((p) => p[0])), span(anchors.map((p) => p[1]))];
-  const axis = (k: 0 | 1): [number, number] => {
-    const [lo, hi] = base[k]!;
-    const width = Math.max(hi - lo, 1e-3);
-    const values = paths.flatMap((p) => p.points.map((q) => q[k])).filter(Number.isFinite);
-    const wantLo = Math.min(lo, ...values);
-    const wantHi = Math.max(hi, ...values);
-    const a = Math.max(wantLo, lo - width);
-    const b = Math.min(wantHi, hi + width);
-    const pad = (b - a) * 0.08;
-    return [a - pad, b + pad];
-  };
-  return { x: axis(0), y: axis(1) };
 }
 
 /** Paths that no one could tell apart on the chart (the float64 differences of eps placement are last-bit) are drawn once. */
@@ -66,18 +42,12 @@ export function groupLabel(p: ProfilePath): string {
   return p.profiles.length === 1 ? p.profiles[0]! : `${p.profiles[0]} +${p.profiles.length - 1}`;
 }
 
-export function trajectorySpec(c: CaseSpec, paths: readonly ProfilePath[], box: Box): TopLevelSpec {
+/** The chart of a case from the data the runner stored: paths, box, contour lines, minimum. */
+export function trajectorySpec(c: CaseSpec, paths: readonly ProfilePath[], box: Box, lines: readonly ContourLine[], minimum: readonly number[] | null): TopLevelSpec {
   if (c.source.kind !== 'problem') throw new Error(`${caseKey(c)} is not a problem case`);
-  const problem = findProblem(c.source.problem);
-  const loss = (x: number, y: number) => problem.loss(Float64Array.of(x, y), 'float64');
-  const samples = sampledLosses(loss, box);
-  const lo = Math.max(samples.find((v) => v > 0) ?? 1e-6, samples[Math.floor(samples.length * 0.005)] ?? 0);
-  const hi = samples[Math.floor(samples.length * 0.97)] ?? lo * 10;
-  const lines = lossContours(loss, box, logLevels(lo, hi, CONTOUR_LEVELS));
   const contourRows = lines.flatMap((l, i) => l.points.map(([x, y], order) => ({ kind: 'contour', line: i, order, x, y, level: l.level })));
   const labels = paths.map(groupLabel);
   const pathRows = paths.flatMap((p, i) => p.points.map(([x, y], step) => ({ kind: 'path', profile: labels[i]!, step, x, y })));
-  const minimum = problem.minimum?.(2);
   const markRows = [
     { kind: 'mark', what: 'x0', x: paths[0]?.points[0]?.[0] ?? c.x0?.[0] ?? 0, y: paths[0]?.points[0]?.[1] ?? c.x0?.[1] ?? 0 },
     ...(minimum ? [{ kind: 'mark', what: 'minimum', x: minimum[0]!, y: minimum[1]! }] : []),
@@ -105,7 +75,8 @@ export function trajectorySpec(c: CaseSpec, paths: readonly ProfilePath[], box: 
       },
       {
         transform: [{ filter: { field: 'kind', equal: 'path' } }],
-        mark: { type: 'line', strokeWidth: 1.6, clip: true, point: { size: 10, filled: true } },
+        // Step markers only where they can be told apart (and a hundred markers per profile would double the page).
+        mark: { type: 'line', strokeWidth: 1.6, clip: true, point: c.steps <= 30 ? { size: 10, filled: true } : false },
         encoding: { x, y, order: { field: 'step', type: 'quantitative' }, color: { field: 'profile', type: 'nominal', title: 'profile', scale: palette.scaleFor(labels), legend: { orient: 'right', symbolType: 'stroke' } } },
       },
       {
@@ -122,13 +93,18 @@ export function trajectorySpec(c: CaseSpec, paths: readonly ProfilePath[], box: 
 export async function renderTrajectorySection(report: ConformanceReport): Promise<RawHtml> {
   const figures: RawHtml[] = [];
   let index = 0;
+  // The paths were computed by the runner (report.profilePaths); a report without them draws none.
+  const stored = new Map((report.profilePaths ?? []).map((p) => [p.case, p]));
   for (const c of trajectoryCases(report)) {
-    const { paths, excluded } = profilePaths(c);
-    if (paths.length === 0) continue;
-    const problem = findProblem((c.source as { problem: string }).problem);
-    const box = plotBox([paths[0]!.points[0]!, ...(problem.minimum ? [problem.minimum(2) as [number, number]] : [])], paths);
+    const entry = stored.get(caseKey(c));
+    if (!entry || entry.paths.length === 0) continue;
+    const paths: ProfilePath[] = entry.paths.map((p) => ({ profiles: [...p.profiles], points: p.points.map((q) => [q[0]!, q[1]!] as [number, number]) }));
+    const excluded = entry.excluded;
+    if (!entry.box) continue; // a report written before contours were stored
+    const box: Box = { x: [entry.box.x[0]!, entry.box.x[1]!], y: [entry.box.y[0]!, entry.box.y[1]!] };
+    const lines: ContourLine[] = (entry.contours ?? []).map((l) => ({ level: l.level, points: l.points.map((q) => [q[0]!, q[1]!] as [number, number]) }));
     const groups = groupIndistinguishable(paths, box);
-    const svg = await renderChart(trajectorySpec(c, groups, box), `traj-${index++}`);
+    const svg = await renderChart(trajectorySpec(c, groups, box, lines, entry.minimum ?? null), `traj-${index++}`);
     figures.push(html`<figure class="trajectory">
 ${raw(svg)}
 <figcaption>Profiles whose paths coincide on this scale are drawn as one line:

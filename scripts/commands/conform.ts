@@ -36,7 +36,8 @@ function conformOptions<T>(y: Argv<T>) {
     .option('out', { type: 'string', describe: 'directory for the reports (default reports/latest)' })
     .option('format', { type: 'string', describe: 'report formats: json, md, junit, html (default all four)' })
     .option('json', { type: 'boolean', default: false, describe: 'print the JSON report on stdout (progress and messages off)' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' });
+    .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
+    .option('differences', { type: 'boolean', default: true, describe: 'compare every pair of canonical profiles on the selected cases ("how the frameworks differ"; --no-differences to skip)' });
 }
 
 export interface ConformArgs {
@@ -57,6 +58,7 @@ export interface ConformArgs {
   json: boolean;
   quiet: boolean;
   bench?: boolean;
+  differences?: boolean;
 }
 
 /** 'ts-f64,ts-f32:profile=keras,fma=off' -> ['ts-f64', 'ts-f32:profile=keras,fma=off']: a key=value piece continues the spec before it. */
@@ -116,6 +118,7 @@ export async function resolveRun(argv: ConformArgs, defaults: { adapters: string
     ...(cellTimeout !== undefined ? { cellTimeoutMs: cellTimeout * 1000 } : {}),
     ...(argv.isolation ? { isolation: argv.isolation } : {}),
     ...(argv.shard !== undefined ? { shard: parseShard(argv.shard) } : {}),
+    differences: argv.differences !== false,
   };
   const formats = parseFormats(argv.format ?? config?.formats?.join(',') ?? 'json,md,junit,html');
   const out = argv.out ?? config?.out ?? 'reports/latest';
@@ -154,6 +157,7 @@ export async function conform(argv: ConformArgs, defaults: { adapters: string[] 
       `${s.exitCode === 0 ? 'PASS' : 'FAIL'}: ${s.pass} passed, ${s.fail + s.xpass} failed, ${s.error} errors, ${s.xfail} expected failures, ${s.skip} skipped, ${s.unavailable} unavailable${report.complete ? '' : ' (interrupted: report incomplete)'}${options.shard ? ` (shard ${argv.shard})` : ''}\n`,
     );
     for (const a of report.adapters.filter((x) => !x.available)) process.stdout.write(`  ${a.probeFailed ? 'broken' : 'unavailable'}: ${a.label}: ${a.reason}\n`);
+    for (const v of report.verdicts.filter((x) => x.verdict === 'fail' || (x.verdict === 'error' && report.adapters.find((a) => a.label === x.adapter)?.available !== false))) process.stdout.write(`  ${v.verdict}: ${v.adapter}: ${v.reason}\n`);
     for (const p of written) process.stdout.write(`  wrote ${p}\n`);
     if (github.summaryWritten) process.stdout.write('  appended the summary to $GITHUB_STEP_SUMMARY\n');
   }

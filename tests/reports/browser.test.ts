@@ -25,7 +25,7 @@ function withHostileAdapter(report: ConformanceReport): ConformanceReport {
   const cell: Cell = { ...structuredClone(failing), adapter: HOSTILE };
   return {
     ...report,
-    adapters: [...report.adapters, { ...template, label: HOSTILE, describe: `${HOSTILE} (injected)` }],
+    adapters: [...report.adapters, { ...template, label: HOSTILE, short: HOSTILE, describe: `${HOSTILE} (injected)` }],
     cells: [...report.cells, cell],
     summary: { ...report.summary, fail: report.summary.fail + 1, exitCode: 1 },
   };
@@ -41,7 +41,7 @@ describe('the HTML report in a browser', () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`no Chromium at ${CHROMIUM}: run \`bash scripts/setup-system.sh\` (installs Debian's chromium) or set CHROMIUM_PATH`);
     }
-    const conformance = await runConformance({ adapters: ['ts-f64', 'ts-f32', WRONG], suites: ['problems'], cases: ['problems/quad2d', 'problems/rosenbrock'], isolation: 'in-process' });
+    const conformance = await runConformance({ adapters: ['ts-f64', 'ts-f32', WRONG], suites: ['problems'], cases: ['problems/quad2d', 'problems/rosenbrock'], isolation: 'in-process', differences: true });
     const scratch = mkdtempSync(join(tmpdir(), 'rmsprop-html-'));
     const conformanceFile = join(scratch, 'conformance.json');
     writeFileSync(conformanceFile, renderJson(conformance));
@@ -49,6 +49,7 @@ describe('the HTML report in a browser', () => {
     expect(bench.results.some((r) => r.status === 'ok')).toBe(true);
 
     const doc = await renderHtml(withHostileAdapter(conformance), bench);
+    expect(doc.length).toBeLessThan(5 * 2 ** 20);
     mkdirSync(OUT_DIR, { recursive: true });
     const htmlFile = join(OUT_DIR, 'report.html');
     writeFileSync(htmlFile, doc);
@@ -98,6 +99,37 @@ describe('the HTML report in a browser', () => {
     // the hostile adapter's failure is listed and plotted
     expect(await page.locator('#failures').getByText(HOSTILE).count()).toBeGreaterThan(0);
     expect(await page.locator('#divergence svg text', { hasText: HOSTILE }).count()).toBeGreaterThan(0);
+
+    // How the frameworks differ: the profiles x profiles heatmap links each cell to its comparison chart on the page.
+    await visibleBox('#difference-matrix');
+    await visibleBox('#naming-table');
+    const profiles = conformance.differences!.profiles.length;
+    expect(await page.locator('#difference-matrix tbody tr').count()).toBe(profiles);
+    const links = page.locator('#difference-matrix a[href^="#cmp-"]');
+    expect(await links.count()).toBe(2 * conformance.differences!.comparisons.length);
+    for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')!))) {
+      expect(await page.locator(`figure${href} svg`).count(), href).toBe(1);
+    }
+    const torchKeras = page.locator('#difference-matrix tr', { has: page.locator('th', { hasText: /^torch@2\.1$/ }) }).locator('td[title^="torch@2.1 vs keras@3"] a');
+    const target = await torchKeras.getAttribute('href');
+    await torchKeras.click();
+    expect(page.url().endsWith(target!)).toBe(true);
+    const figure = page.locator(`figure${target}`);
+    expect(await figure.isVisible()).toBe(true);
+    expect(await figure.getAttribute('data-a')).toBe('torch@2.1');
+    expect(await figure.locator('figcaption').innerText()).toMatch(/Responsible: .*\w/);
+    // the naming table: each framework's word, the traps marked
+    const rowNames = await page.locator('#naming-table tbody th').allInnerTexts();
+    const decayRow = rowNames.findIndex((t) => t.replace(/\W/g, '') === 'decay');
+    expect(decayRow, rowNames.join(' | ')).toBeGreaterThanOrEqual(0);
+    const decay = page.locator('#naming-table tbody tr').nth(decayRow);
+    const alphaUsers = Object.values(conformance.differences!.naming.find((r) => r.hyperparameter === 'decay')!.names).filter((n) => n === 'alpha').length;
+    expect(alphaUsers).toBeGreaterThanOrEqual(1); // torch, chainer, ...
+    expect(await decay.locator('code', { hasText: /^alpha$/ }).count()).toBe(alphaUsers);
+    expect(await decay.locator('th .trap').count()).toBe(1);
+    expect(await decay.innerText()).toMatch(/'decay' means lrDecay in keras2-legacy/);
+    expect(await decay.innerText()).toMatch(/'gamma1' is the decay rho/);
+    expect(await page.locator('#naming-table tr.has-trap').count()).toBeGreaterThanOrEqual(2);
 
     await page.screenshot({ path: join(OUT_DIR, 'report.png'), fullPage: true });
     expect(existsSync(join(OUT_DIR, 'report.png'))).toBe(true);

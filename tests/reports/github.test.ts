@@ -26,6 +26,7 @@ const ERROR_REASON = 'worker crashed: 100% of memory\nat step 3: params, v\r\n::
 
 const adapter = (label: string, over: Partial<AdapterEntry> = {}): AdapterEntry => ({
   label,
+  short: label,
   id: label,
   version: '1.0.0',
   describe: `${label} adapter`,
@@ -41,8 +42,10 @@ const series = (maxUlp: number, firstDivergentStep: number | null): Series => ({
   maxAbs: 1e-7,
   maxRel: 2e-7,
   maxUlp,
+  maxUlpAtScale: maxUlp,
   firstDivergentStep,
   firstDivergence: firstDivergentStep === null ? null : { quantity: 'params', step: firstDivergentStep, index: 0, expected: 0.5, actual: 0.5000006, ulps: maxUlp, kind: 'ulps' },
+  worst: null,
 });
 
 const cell = (over: Partial<Cell> & Pick<Cell, 'adapter' | 'status'>): Cell => ({
@@ -73,7 +76,7 @@ function makeReport(over: Partial<ConformanceReport> = {}): ConformanceReport {
   ];
   return {
     format: 'rmsprop-harness/conformance',
-    formatVersion: 1,
+    formatVersion: 2,
     generatedAt: '2025-01-01T00:00:00.000Z',
     complete: true,
     environment: { harness: '0.1.0', node: 'v20.19.0', platform: 'linux', arch: 'x64', cpu: 'test cpu', cores: 4, memoryGiB: 16 },
@@ -83,7 +86,9 @@ function makeReport(over: Partial<ConformanceReport> = {}): ConformanceReport {
       { key: 'problems/xlogx', suite: 'problems', describe: 'x log x', steps: 10, source: 'problem xlogx' },
       { key: 'edge/nan-at', suite: 'edge', describe: 'NaN at step 3', steps: 10, source: 'stream nan' },
     ],
+    seriesSampling: { maxPoints: 120, rule: 'bucket maxima' },
     cells,
+    verdicts: [],
     summary: { pass: 1, fail: 1, xfail: 0, xpass: 0, error: 1, skip: 1, unavailable: 1, exitCode: 1 },
     ...over,
   };

@@ -1,5 +1,6 @@
 // Contour lines of a 2-D loss over a box, from d3-contour's marching squares on a sampled grid,
 // as open polylines in the problem's coordinates (ready for a vega-lite line mark with `detail`).
+// Computed at run time with the profile paths and stored in the report: the renderer only draws.
 
 import { contours } from 'd3-contour';
 
