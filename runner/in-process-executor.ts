@@ -1,9 +1,13 @@
 // Cells run one at a time in this process: no start-up cost, but a timeout only stops an adapter
-// that awaits; one that blocks the event loop needs the process pool.
+// that awaits; one that blocks the event loop needs the process pool. While the executor lives,
+// whatever adapters write to stdout goes to stderr (stdout carries the report with --json), and the
+// processes they start carry a tag, so close() finds and kills those still running.
 
+import { killTree, newProcessTag, PROCESS_TAG_VARIABLE } from '../adapters/process-tree.js';
 import { AdapterHost } from './adapter-host.js';
 import type { CellExecutor } from './cell-executor.js';
-import { faultMessage, unmeasuredCell } from './cell-job.js';
+import { unmeasuredCell } from './cell-job.js';
+import { describeThrown } from './guarded-adapter.js';
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -13,8 +17,45 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Sends stdout writes to stderr until the returned function is called. */
+function stdoutToStderr(): () => void {
+  const original = Object.getOwnPropertyDescriptor(process.stdout, 'write');
+  const redirected = ((chunk: unknown, ...rest: unknown[]) => (process.stderr.write as (...a: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
+  process.stdout.write = redirected;
+  let restored = false;
+  return () => {
+    if (restored) return;
+    restored = true;
+    if (process.stdout.write !== redirected) return; // someone else replaced it meanwhile: leave theirs
+    if (original) Object.defineProperty(process.stdout, 'write', original);
+    else delete (process.stdout as { write?: unknown }).write;
+  };
+}
+
+/** Adds a tag to the environment children of this process inherit, until the returned function is called. */
+function tagChildren(tag: string): () => void {
+  const before = process.env[PROCESS_TAG_VARIABLE];
+  process.env[PROCESS_TAG_VARIABLE] = before ? `${before} ${tag}` : tag;
+  return () => {
+    const tags = (process.env[PROCESS_TAG_VARIABLE] ?? '').split(' ').filter((t) => t !== '' && t !== tag);
+    if (tags.length > 0) process.env[PROCESS_TAG_VARIABLE] = tags.join(' ');
+    else delete process.env[PROCESS_TAG_VARIABLE];
+  };
+}
+
 export function inProcessExecutor(): CellExecutor {
   const host = new AdapterHost();
+  const tag = newProcessTag('in-process');
+  const untag = tagChildren(tag);
+  const restoreStdout = stdoutToStderr();
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    restoreStdout();
+    untag();
+    killTree(tag); // children adapters started and left running
+  };
   // One cell at a time, as the runner submits them all at once.
   let queue: Promise<unknown> = Promise.resolve();
   let aborted = false;
@@ -30,7 +71,7 @@ export function inProcessExecutor(): CellExecutor {
       try {
         return await serial(() => withTimeout(host.probe(spec), timeoutMs, `${spec} probe`));
       } catch (e) {
-        return { failed: faultMessage(e) };
+        return { failed: describeThrown(e) };
       }
     },
     async run(job, timeoutMs) {
@@ -38,12 +79,19 @@ export function inProcessExecutor(): CellExecutor {
       try {
         return await serial(() => withTimeout(host.run(job), timeoutMs, `${job.adapter} on ${job.case}`));
       } catch (e) {
-        return unmeasuredCell(job, 'error', faultMessage(e), performance.now() - started);
+        return unmeasuredCell(job, 'error', describeThrown(e), performance.now() - started);
       }
     },
-    close: () => host.close(),
+    async close() {
+      try {
+        await host.close();
+      } finally {
+        end();
+      }
+    },
     abort() {
       aborted = true;
+      end();
     },
   };
 }
