@@ -66,12 +66,25 @@ export class AdapterHost {
     return runCellJob(adapter, job);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Forgets an adapter stuck in a call that timed out (in-process, it cannot be stopped): its next cell
+   * gets a fresh instance, and close() does not wait for it. Its processes are killed by the caller.
+   */
+  discard(spec: string): void {
+    this.adapters.delete(spec);
+  }
+
+  /** Closes every adapter; one that takes longer than graceMs is left behind (the process is about to end). */
+  async close(graceMs = 10_000): Promise<void> {
     for (const entry of this.adapters.values()) {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await (await entry).adapter.close?.();
+        const closing = (async () => (await entry).adapter.close?.())();
+        await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       } catch {
         // closing is best effort: the process is about to end
+      } finally {
+        clearTimeout(timer);
       }
     }
     this.adapters.clear();

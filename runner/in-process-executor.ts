@@ -9,10 +9,12 @@ import type { CellExecutor } from './cell-executor.js';
 import { unmeasuredCell } from './cell-job.js';
 import { describeThrown } from './guarded-adapter.js';
 
+class CellTimeout extends Error {}
+
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms);
+    timer = setTimeout(() => reject(new CellTimeout(`${what} timed out after ${ms / 1000} s`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -79,6 +81,7 @@ export function inProcessExecutor(): CellExecutor {
       try {
         return await serial(() => withTimeout(host.run(job), timeoutMs, `${job.adapter} on ${job.case}`));
       } catch (e) {
+        if (e instanceof CellTimeout) host.discard(job.adapter); // stuck: its processes die at close()
         return unmeasuredCell(job, 'error', describeThrown(e), performance.now() - started);
       }
     },
