@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // rmsprop-harness: the command line. Each command is a thin wrapper over the programmatic API.
+import './early-signals.js'; // first: signals during start-up exit 130 too
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { EXIT_USAGE } from './cli-support.js';
+import { InputError } from '../reference/errors.js';
+import { checkOptionValues, EXIT_USAGE, joinNegativeValues, type OptionKinds } from './cli-support.js';
 import { benchCommand } from './commands/bench.js';
 import { conformCommand } from './commands/conform.js';
 import { identifyCommand } from './commands/identify.js';
@@ -18,10 +20,15 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 
 const commands = [conformCommand, reportCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand];
 
-let cli = yargs(hideBin(process.argv)).scriptName('rmsprop-harness');
+const args = joinNegativeValues(hideBin(process.argv));
+let cli = yargs(args).scriptName('rmsprop-harness');
 for (const add of commands) cli = add(cli);
 
-await cli
+try {
+  await cli
+  // Before validation and the command, with the command's own options known.
+  // (yargs passes its instance as a second argument, which its type declarations leave out.)
+  .middleware(((_argv: unknown, y: { getOptions(): OptionKinds }) => checkOptionValues(args, y.getOptions())) as unknown as () => void, true)
   .demandCommand(1, 'name a command (see --help)')
   .strict()
   .help()
@@ -34,3 +41,8 @@ await cli
     process.exit(EXIT_USAGE);
   })
   .parseAsync();
+} catch (e) {
+  if (!(e instanceof InputError)) throw e;
+  process.stderr.write(`rmsprop-harness: error: ${e.message}\n`);
+  process.exit(EXIT_USAGE);
+}

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { importDefault } from '../adapters/import-module.js';
 import { InputError } from '../reference/errors.js';
+import { describeThrown } from '../runner/guarded-adapter.js';
 import { validateConfig, type HarnessConfig } from '../runner/config.js';
 import { parseJsonText, readTextFile } from '../suites/json-file.js';
 
@@ -16,12 +17,45 @@ export function findConfig(cwd: string): string | null {
   return found[0] ? resolve(cwd, found[0]) : null;
 }
 
+/** Seconds a config file may take to load (its top-level await included). */
+export const CONFIG_LOAD_SECONDS = 30;
+
+/**
+ * Imports the file, within a time limit. A top-level await that can never settle (nothing left to wait
+ * for) would end the process with Node's exit code 13 and no message: seen when the event loop
+ * empties ('beforeExit'), it is refused at once; one that keeps waiting is refused after the limit.
+ */
+function importWithin(path: string, seconds: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const stuck = (why: string) => reject(new InputError(`config ${path}: cannot load: ${why} (a top-level await that never settles?)`));
+    const never = () => stuck('its module never finished evaluating');
+    const timer = setTimeout(() => stuck(`still loading after ${seconds} s`), seconds * 1000);
+    timer.unref(); // the import keeps the process alive if it has work; this timer alone must not
+    process.once('beforeExit', never);
+    const done = () => {
+      clearTimeout(timer);
+      process.off('beforeExit', never);
+    };
+    importDefault(path).then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (e: unknown) => {
+        done();
+        reject(e);
+      },
+    );
+  });
+}
+
 async function importConfig(path: string): Promise<unknown> {
   let value: unknown;
   try {
-    value = await importDefault(path);
+    value = await importWithin(path, CONFIG_LOAD_SECONDS);
   } catch (e) {
-    throw new InputError(`config ${path}: cannot load: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+    if (e instanceof InputError) throw e;
+    throw new InputError(`config ${path}: cannot load: ${e instanceof Error ? String(e.message).split('\n')[0] : describeThrown(e)}`);
   }
   if (value === undefined) throw new InputError(`config ${path}: cannot load: no default export (export default defineConfig({ ... }))`);
   return value;
