@@ -9,3 +9,5 @@ const early = (signal: NodeJS.Signals) => {
 };
 process.on('SIGINT', early);
 process.on('SIGTERM', early);
+// Named in ps and top from here on: also how a supervisor (or a test) sees the handlers are in place.
+process.title = 'rmsprop-harness';
