@@ -141,7 +141,8 @@ export function guardAdapter(adapter: Adapter, guard: IntrinsicsGuard): Adapter 
       return availability;
     },
     async prepare(c: AdapterCase) {
-      const own: AdapterCase = { ...c, x0: Float64Array.from(c.x0), variant: clonePlain(c.variant), native: clonePlain(c.native), settings: clonePlain(c.settings) };
+      // The profile too: it is the registry's object, shared by every cell of the process.
+      const own: AdapterCase = { ...c, x0: Float64Array.from(c.x0), variant: clonePlain(c.variant), profile: clonePlain(c.profile), native: clonePlain(c.native), settings: clonePlain(c.settings) };
       const prepared = await call(() => adapter.prepare(own));
       return guardCase(prepared);
     },

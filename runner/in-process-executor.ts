@@ -54,10 +54,12 @@ export function inProcessExecutor(): CellExecutor {
   const end = () => {
     if (ended) return;
     ended = true;
+    process.off('exit', end);
     restoreStdout();
     untag();
     killTree(tag); // children adapters started and left running
   };
+  process.once('exit', end); // a second Ctrl-C exits at once: the programs adapters started go too
   // One cell at a time, as the runner submits them all at once.
   let queue: Promise<unknown> = Promise.resolve();
   let aborted = false;
