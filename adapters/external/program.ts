@@ -50,6 +50,8 @@ export class ExternalProgram {
   private closed = false;
   private spawnError: Error | null = null;
   private killedByUs: string | null = null;
+  /** After an over-long line: the program is being killed, whatever it still writes is dropped. */
+  private discarding = false;
   /** A fault found while nothing was awaited (an over-long line): the next wait gets it. */
   private pendingError: Error | null = null;
 
@@ -216,7 +218,7 @@ export class ExternalProgram {
   }
 
   private onStdout(chunk: string): void {
-    if (this.killedByUs === 'wrote an over-long line') return; // the rest of the garbage still in the pipe
+    if (this.discarding) return; // the rest of an over-long line still in the pipe
     // Only the new chunk is searched for newlines; the pieces of a line are joined once.
     let start = 0;
     let nl: number;
@@ -242,6 +244,7 @@ export class ExternalProgram {
   }
 
   private overLong(): void {
+    this.discarding = true;
     this.partial = [];
     this.partialLength = 0;
     this.lines.length = 0;
