@@ -8,6 +8,7 @@ import { AdapterHost } from './adapter-host.js';
 import type { CellExecutor } from './cell-executor.js';
 import { unmeasuredCell } from './cell-job.js';
 import { describeThrown } from './guarded-adapter.js';
+import { stdoutToStderr } from './stdout-to-stderr.js';
 
 class CellTimeout extends Error {}
 
@@ -17,21 +18,6 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     timer = setTimeout(() => reject(new CellTimeout(`${what} timed out after ${ms / 1000} s`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Sends stdout writes to stderr until the returned function is called. */
-function stdoutToStderr(): () => void {
-  const original = Object.getOwnPropertyDescriptor(process.stdout, 'write');
-  const redirected = ((chunk: unknown, ...rest: unknown[]) => (process.stderr.write as (...a: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
-  process.stdout.write = redirected;
-  let restored = false;
-  return () => {
-    if (restored) return;
-    restored = true;
-    if (process.stdout.write !== redirected) return; // someone else replaced it meanwhile: leave theirs
-    if (original) Object.defineProperty(process.stdout, 'write', original);
-    else delete (process.stdout as { write?: unknown }).write;
-  };
 }
 
 /** Adds a tag to the environment children of this process inherit, until the returned function is called. */

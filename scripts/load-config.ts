@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { importDefault } from '../adapters/import-module.js';
 import { InputError } from '../reference/errors.js';
 import { describeThrown } from '../runner/guarded-adapter.js';
+import { stdoutToStderr } from '../runner/stdout-to-stderr.js';
 import { validateConfig, type HarnessConfig } from '../runner/config.js';
 import { parseJsonText, readTextFile } from '../suites/json-file.js';
 
@@ -49,13 +50,26 @@ function importWithin(path: string, seconds: number): Promise<unknown> {
   });
 }
 
+/** What a config file threw, as an InputError; the thrown value may itself be hostile (instanceof can throw). */
+function safeInputError(e: unknown, context: string): InputError {
+  try {
+    if (e instanceof InputError) return e;
+    if (e instanceof Error) return new InputError(`${context}: ${String(e.message).split('\n')[0]}`);
+  } catch {
+    // a Proxy whose getPrototypeOf throws: described below
+  }
+  return new InputError(`${context}: ${describeThrown(e)}`);
+}
+
 async function importConfig(path: string): Promise<unknown> {
   let value: unknown;
+  const restoreStdout = stdoutToStderr(); // what the file prints must not mix with a --json report
   try {
     value = await importWithin(path, CONFIG_LOAD_SECONDS);
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`config ${path}: cannot load: ${e instanceof Error ? String(e.message).split('\n')[0] : describeThrown(e)}`);
+    throw safeInputError(e, `config ${path}: cannot load`);
+  } finally {
+    restoreStdout();
   }
   if (value === undefined) throw new InputError(`config ${path}: cannot load: no default export (export default defineConfig({ ... }))`);
   return value;
@@ -64,5 +78,10 @@ async function importConfig(path: string): Promise<unknown> {
 export async function loadConfig(path: string): Promise<HarnessConfig> {
   if (!existsSync(path)) throw new InputError(`config ${path}: no such file`);
   const value = path.endsWith('.json') ? parseJsonText(readTextFile(path, 'config'), `config ${path}`) : await importConfig(resolve(path));
-  return validateConfig(value, path);
+  try {
+    return validateConfig(value, path);
+  } catch (e) {
+    // A hostile value (a Proxy whose traps throw, a getter that throws) cannot even be checked.
+    throw safeInputError(e, `config ${path}: cannot read the exported value`);
+  }
 }
