@@ -3,7 +3,7 @@
 // harness argument lets a module wrap a built-in adapter (fault injection, instrumentation).
 // Loading happens in probe(), inside the worker process that will run the cells.
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { InputError } from '../reference/errors.js';
@@ -53,6 +53,7 @@ function moduleAdapter(options: AdapterOptions): Adapter {
   if (!path) throw new InputError("adapter 'module': give the module's path, e.g. module:path=./my-rmsprop.js");
   const file = resolve(path);
   if (!existsSync(file)) throw new InputError(`adapter 'module': ${path}: no such file`);
+  if (!statSync(file).isFile()) throw new InputError(`adapter 'module': ${path}: is a directory, not a module file`);
   let loaded: Adapter | null = null;
   return {
     get info() {

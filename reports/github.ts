@@ -10,6 +10,7 @@ import { appendFileSync } from 'node:fs';
 import type { Comparison } from '../runner/bench/baseline.js';
 import { fmtMs } from '../runner/bench/baseline.js';
 import type { Cell, CellStatus, ConformanceReport } from '../runner/result.js';
+import { escapeControls } from './html/escape.js';
 import { escapeMarkdown } from './markdown.js';
 import { formatUlps } from '../runner/number-format.js';
 import { cellMaxUlp } from '../runner/summary.js';
@@ -44,7 +45,7 @@ export interface PublishResult {
 
 /** The message of a workflow command: % CR LF. */
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return escapeControls(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 /** A property value (title=, file=): the data escapes and also : and ,. */

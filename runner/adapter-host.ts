@@ -1,10 +1,16 @@
 // The adapters living in one process (the main process or a worker): each is created and probed once,
-// on first use, and closed at the end.
+// on first use, and closed at the end. Every adapter is reached through its guard (copies in and out,
+// faults as plain errors, built-ins it replaced put back): runner/guarded-adapter.ts.
 
 import type { Adapter, AdapterInfo, Availability } from '../adapters/adapter.js';
 import { createAdapter, parseAdapterSpec } from '../adapters/registry.js';
 import type { Cell } from './result.js';
 import { faultMessage, runCellJob, unmeasuredCell, type CellJob } from './cell-job.js';
+import { guardAdapter } from './guarded-adapter.js';
+import { IntrinsicsGuard } from './intrinsics-guard.js';
+
+/** Taken when the host is first imported: before any adapter module of this process is loaded. */
+const INTRINSICS = new IntrinsicsGuard();
 
 export interface ProbeResult {
   info: AdapterInfo;
@@ -25,7 +31,7 @@ export class AdapterHost {
     let entry = this.adapters.get(spec);
     if (!entry) {
       entry = (async () => {
-        const adapter = createAdapter(parseAdapterSpec(spec));
+        const adapter = guardAdapter(createAdapter(parseAdapterSpec(spec)), INTRINSICS);
         let availability: Availability;
         let threw: string | undefined;
         try {
@@ -43,7 +49,14 @@ export class AdapterHost {
 
   async probe(spec: string): Promise<ProbeResult> {
     const { adapter, availability, threw } = await this.load(spec);
-    return { info: infoData(adapter.info), availability, ...(threw ? { threw } : {}) };
+    let info: AdapterInfo;
+    try {
+      info = infoData(adapter.info);
+    } catch (e) {
+      // A description that cannot be read or copied: the adapter is broken.
+      return { info: infoData(createAdapter(parseAdapterSpec(spec)).info), availability: { available: false, reason: `probe failed: ${faultMessage(e)}` }, threw: faultMessage(e) };
+    }
+    return { info, availability, ...(threw ? { threw } : {}) };
   }
 
   async run(job: CellJob): Promise<Cell> {
@@ -53,12 +66,25 @@ export class AdapterHost {
     return runCellJob(adapter, job);
   }
 
-  async close(): Promise<void> {
+  /**
+   * Forgets an adapter stuck in a call that timed out (in-process, it cannot be stopped): its next cell
+   * gets a fresh instance, and close() does not wait for it. Its processes are killed by the caller.
+   */
+  discard(spec: string): void {
+    this.adapters.delete(spec);
+  }
+
+  /** Closes every adapter; one that takes longer than graceMs is left behind (the process is about to end). */
+  async close(graceMs = 10_000): Promise<void> {
     for (const entry of this.adapters.values()) {
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await (await entry).adapter.close?.();
+        const closing = (async () => (await entry).adapter.close?.())();
+        await Promise.race([closing, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       } catch {
         // closing is best effort: the process is about to end
+      } finally {
+        clearTimeout(timer);
       }
     }
     this.adapters.clear();

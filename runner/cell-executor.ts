@@ -7,6 +7,11 @@ import type { Cell } from './result.js';
 
 export type Isolation = 'process' | 'in-process';
 
+/** The longest delay Node's timers take (2^31-1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** The same in whole seconds, for options given in seconds. */
+export const MAX_TIMEOUT_SECONDS = Math.floor(MAX_TIMEOUT_MS / 1000);
+
 export interface CellExecutor {
   /** Creates and probes the adapter; a probe that hangs or crashes comes back as a reason. */
   probe(spec: string, timeoutMs: number): Promise<ProbeResult | { failed: string }>;

@@ -10,6 +10,7 @@ import { SUITES } from '../suites/suites.js';
 import type { ConformanceOptions } from './run-conformance.js';
 import type { SelectionRule } from './selection.js';
 import { validateOverride } from './tolerance.js';
+import { MAX_TIMEOUT_SECONDS } from './cell-executor.js';
 
 const Dtype = Type.Union([Type.Literal('float32'), Type.Literal('float64')]);
 const Pattern = Type.String({ minLength: 1, description: "glob with '*'" });
@@ -50,7 +51,7 @@ export const ConfigSchema = Type.Object(
       ),
     ),
     compareProfiles: Type.Optional(Type.Boolean()),
-    cellTimeoutSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    cellTimeoutSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: MAX_TIMEOUT_SECONDS })),
     jobs: Type.Optional(Type.Integer({ minimum: 1 })),
     isolation: Type.Optional(Type.Union([Type.Literal('process'), Type.Literal('in-process')])),
     out: Type.Optional(Type.String({ minLength: 1, description: 'directory for the reports' })),

@@ -1,11 +1,15 @@
-// A pool of worker processes running cells in parallel. Each worker is its own process group, so a
-// cell that hangs (even in a synchronous loop) or crashes the process is killed with everything it
-// spawned, the cell fails with the reason, and a fresh worker takes the next cell.
+// A pool of worker processes running cells in parallel. A cell that hangs (even in a synchronous loop)
+// or crashes the process is killed with everything it spawned (found through the worker's tag, see
+// adapters/process-tree.ts), the cell fails with the reason, and a fresh worker takes the next cell.
+// An adapter loaded from a user's module runs in workers of its own: whatever it does to the
+// process's globals cannot reach the built-in adapters or another module.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { killTree, newProcessTag, taggedEnv } from '../adapters/process-tree.js';
+import { parseAdapterSpec } from '../adapters/registry.js';
 import type { ProbeResult } from './adapter-host.js';
 import type { CellExecutor } from './cell-executor.js';
 import { unmeasuredCell, type CellJob } from './cell-job.js';
@@ -23,6 +27,10 @@ interface Task {
 
 interface Worker {
   child: ChildProcess;
+  /** In the environment of the worker and of everything it starts. */
+  tag: string;
+  /** Which adapters may share this worker: see affinity(). */
+  affinity: string;
   /** Adapters this worker has loaded: later cells of the same adapter go there first. */
   specs: Set<string>;
   task: Task | null;
@@ -45,12 +53,23 @@ function workerEntry(): { path: string; execArgv: string[] } {
   return { path: join(dirname(here), 'cell-worker.js'), execArgv: [] };
 }
 
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+/** The worker and everything it started (external programs, their children, a module's children). */
+function killWorker(worker: Worker): void {
+  const { child } = worker;
+  const alive = child.pid !== undefined && child.exitCode === null && child.signalCode === null;
+  killTree(worker.tag, alive ? [child.pid!] : []);
+  if (alive) child.kill('SIGKILL'); // where /proc cannot be read
+}
+
+/**
+ * Built-in adapters are the harness's own code and share workers; a module adapter is foreign code
+ * (it may patch Math or other globals when loaded) and only shares a worker with its own cells.
+ */
+function affinity(spec: string): string {
   try {
-    process.kill(-child.pid, 'SIGKILL'); // the worker and whatever it spawned (external programs)
+    return parseAdapterSpec(spec).id === 'module' ? `module ${spec}` : 'built-in';
   } catch {
-    child.kill('SIGKILL');
+    return `other ${spec}`;
   }
 }
 
@@ -59,7 +78,9 @@ export class ProcessPool implements CellExecutor {
   private readonly queue: Task[] = [];
   private nextId = 1;
   private stopped = false;
-  private readonly onExit = () => this.workers.forEach((w) => killGroup(w.child));
+  /** Workers still running, including those retired to make room (they may still be closing). */
+  private readonly living = new Set<Worker>();
+  private readonly onExit = () => this.living.forEach((w) => killWorker(w));
 
   constructor(private readonly size: number) {
     process.once('exit', this.onExit);
@@ -89,29 +110,49 @@ export class ProcessPool implements CellExecutor {
   private dispatch(): void {
     while (this.queue.length > 0 && !this.stopped) {
       const idle = this.workers.filter((w) => w.task === null);
-      let worker: Worker | undefined;
-      let index = -1;
+      let pick: { worker: Worker; index: number } | null = null;
+      // A worker that has the adapter loaded already, else one its adapter may share.
       for (const w of idle) {
-        index = this.queue.findIndex((t) => w.specs.has(t.spec));
+        const index = this.queue.findIndex((t) => w.specs.has(t.spec));
         if (index >= 0) {
-          worker = w;
+          pick = { worker: w, index };
           break;
         }
       }
-      if (!worker) {
-        worker = idle[0] ?? (this.workers.length < this.size ? this.spawn() : undefined);
-        index = 0;
+      for (let index = 0; !pick && index < this.queue.length && idle.length > 0; index++) {
+        const w = idle.find((x) => x.affinity === affinity(this.queue[index]!.spec));
+        if (w) pick = { worker: w, index };
       }
-      if (!worker) return;
-      const [task] = this.queue.splice(index, 1);
-      this.start(worker, task!);
+      if (!pick) {
+        if (this.workers.length >= this.size) {
+          // Every idle worker hosts adapters the next task may not share: replace one.
+          const spare = idle[0];
+          if (!spare) return;
+          this.retire(spare);
+        }
+        pick = { worker: this.spawn(affinity(this.queue[0]!.spec)), index: 0 };
+      }
+      const [task] = this.queue.splice(pick.index, 1);
+      this.start(pick.worker, task!);
     }
   }
 
-  private spawn(): Worker {
+  /** An idle worker leaves the pool: it closes its adapters (10 s at most) and exits. */
+  private retire(worker: Worker): void {
+    this.remove(worker);
+    const force = setTimeout(() => killWorker(worker), 10_000);
+    force.unref();
+    worker.child.once('exit', () => clearTimeout(force));
+    if (worker.child.connected) worker.child.send({ kind: 'close' } satisfies WorkerRequest);
+    else killWorker(worker);
+  }
+
+  private spawn(affinityKey: string): Worker {
     const { path, execArgv } = workerEntry();
-    const child = fork(path, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
-    const worker: Worker = { child, specs: new Set(), task: null, timer: null, tail: '', ready: false };
+    const tag = newProcessTag('worker');
+    const child = fork(path, [], { execArgv, env: taggedEnv(process.env, tag), serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
+    const worker: Worker = { child, tag, affinity: affinityKey, specs: new Set(), task: null, timer: null, tail: '', ready: false };
+    this.living.add(worker);
     const keep = (chunk: Buffer) => {
       worker.tail = (worker.tail + chunk.toString()).slice(-TAIL_CHARS);
       if (process.env.RMSPROP_HARNESS_DEBUG) process.stderr.write(chunk);
@@ -129,13 +170,16 @@ export class ProcessPool implements CellExecutor {
       this.finish(worker, reply.ok ? { ok: true, value: reply.value } : { ok: false, error: `internal error in the worker: ${reply.error.split('\n')[0]}` });
     });
     child.on('exit', (code, signal) => {
+      this.living.delete(worker);
       this.remove(worker);
+      // Whatever it started and left behind (a module that spawned a child, then called process.exit).
+      killTree(worker.tag);
       if (worker.task) {
         const output = worker.tail.trim().split('\n').slice(-3).join(' | ');
         this.finish(worker, { ok: false, error: `the worker process died (${signal ?? `exit code ${code}`})${output ? `; its last output: ${output}` : ''}` });
       }
     });
-    child.on('error', () => killGroup(child));
+    child.on('error', () => killWorker(worker));
     this.workers.push(worker);
     return worker;
   }
@@ -152,7 +196,7 @@ export class ProcessPool implements CellExecutor {
       const what = task.request.kind === 'probe' ? 'probe' : 'cell';
       this.finish(worker, { ok: false, error: `${what} timed out after ${task.timeoutMs / 1000} s; the worker process was stopped` });
       this.remove(worker);
-      killGroup(worker.child);
+      killWorker(worker);
     }, task.timeoutMs);
   }
 
@@ -174,26 +218,24 @@ export class ProcessPool implements CellExecutor {
   abort(): void {
     this.stopped = true;
     for (const task of this.queue.splice(0)) task.settle({ ok: false, error: 'run interrupted' });
-    for (const w of [...this.workers]) {
-      this.finish(w, { ok: false, error: 'run interrupted' });
-      killGroup(w.child);
-    }
+    for (const w of [...this.workers]) this.finish(w, { ok: false, error: 'run interrupted' });
+    for (const w of [...this.living]) killWorker(w);
     process.off('exit', this.onExit);
   }
 
   async close(): Promise<void> {
     this.stopped = true;
-    const exits = this.workers.map(
+    const exits = [...this.living].map(
       (w) =>
         new Promise<void>((resolve) => {
           if (w.child.exitCode !== null || w.child.signalCode !== null) return resolve();
-          const force = setTimeout(() => killGroup(w.child), 10_000); // adapters get 10 s to release devices
+          const force = setTimeout(() => killWorker(w), 10_000); // adapters get 10 s to release devices
           w.child.once('exit', () => {
             clearTimeout(force);
             resolve();
           });
           if (w.child.connected) w.child.send({ kind: 'close' } satisfies WorkerRequest);
-          else killGroup(w.child);
+          else killWorker(w);
         }),
     );
     await Promise.all(exits);

@@ -10,7 +10,7 @@ import { findProfile } from '../reference/registry.js';
 import { suggest } from '../reference/suggest.js';
 import type { CaseSpec } from '../suites/case.js';
 import { caseKey, SUITES } from '../suites/suites.js';
-import type { CellExecutor, Isolation } from './cell-executor.js';
+import { MAX_TIMEOUT_MS, type CellExecutor, type Isolation } from './cell-executor.js';
 import { unmeasuredCell, type CellJob } from './cell-job.js';
 import { inProcessExecutor } from './in-process-executor.js';
 import { formatShard, inShard, planCells, type Shard } from './plan.js';
@@ -126,6 +126,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const cellTimeout = options.cellTimeoutMs ?? 60_000;
   const probeTimeout = options.probeTimeoutMs ?? 60_000;
   if (!(cellTimeout > 0) || !(probeTimeout > 0)) throw new InputError('timeouts must be positive numbers of milliseconds');
+  for (const [name, ms] of [['cell timeout', cellTimeout], ['probe timeout', probeTimeout]] as const) {
+    if (ms > MAX_TIMEOUT_MS) throw new InputError(`${name}: at most ${MAX_TIMEOUT_MS / 1000} s (the longest timer Node can set), got ${ms / 1000} s`);
+  }
   const jobs = options.jobs ?? os.availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`jobs: expected a positive integer, got ${jobs}`);
   const labels = specs.map((s) => s.label);

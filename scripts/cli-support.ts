@@ -91,3 +91,60 @@ export function interruptible(what: string): { signal: AbortSignal; dispose(): v
     },
   };
 }
+
+/** A value that starts with a minus sign: a negative number or a list starting with one (-1.5,2; -1e-8; -Infinity). */
+const NEGATIVE_VALUE = /^-(\d|\.\d|Infinity\b)/;
+
+/**
+ * yargs reads `--x0 -1.5,2` as the option without a value followed by short flags -1 -. -5 ...
+ * (it only knows plain negative numbers such as -1.5). An option followed by a negative value is
+ * rewritten to `--x0=-1.5,2`, which it reads as the option's value.
+ */
+export function joinNegativeValues(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    if (/^--[^=]+$/.test(arg) && next !== undefined && NEGATIVE_VALUE.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** What a command's yargs instance knows about its options (yargs' getOptions()). */
+export interface OptionKinds {
+  key: Record<string, unknown>;
+  boolean: readonly string[];
+  count?: readonly string[];
+}
+
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * An option that takes a value, given without one (`trajectory ... --dtype`, `--steps --x0 1`), is an
+ * error: yargs would run with the default. A flag given a value it cannot take (`--json=-1`) too.
+ */
+export function checkOptionValues(args: readonly string[], options: OptionKinds): void {
+  const known = (name: string) => name in options.key || camel(name) in options.key;
+  const isFlag = (name: string) => [name, camel(name)].some((n) => options.boolean.includes(n) || (options.count ?? []).includes(n));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return;
+    const m = /^--([^=]+)(=(.*))?$/s.exec(arg);
+    if (!m || !known(m[1]!)) continue;
+    const name = m[1]!;
+    if (isFlag(name)) {
+      if (m[2] !== undefined && NEGATIVE_VALUE.test(m[3]!)) throw new InputError(`--${name}: takes no value, got '${m[3]}'`);
+      continue;
+    }
+    if (m[2] !== undefined) continue;
+    const next = args[i + 1];
+    if (next === undefined || (next.startsWith('-') && !NEGATIVE_VALUE.test(next))) throw new InputError(`--${name}: expected a value after it`);
+  }
+}

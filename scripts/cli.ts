@@ -1,38 +1,7 @@
 #!/usr/bin/env node
-// rmsprop-harness: the command line. Each command is a thin wrapper over the programmatic API.
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { EXIT_USAGE } from './cli-support.js';
-import { benchCommand } from './commands/bench.js';
-import { calibrateCommand } from './commands/calibrate.js';
-import { compareCommand } from './commands/compare.js';
-import { conformCommand } from './commands/conform.js';
-import { identifyCommand } from './commands/identify.js';
-import { profilesCommand } from './commands/profiles.js';
-import { reportCommand } from './commands/report.js';
-import { trajectoryCommand } from './commands/trajectory.js';
+// rmsprop-harness: the command line's entry. Ctrl-C and SIGTERM exit 130 from the first moment: the
+// handlers are installed before the commands load, because every static import of an ES module is
+// loaded before any of its code runs, and loading the commands takes seconds on a busy machine.
+import './early-signals.js';
 
-// A reader that stops early (`... --json | head`) is not an error of ours: stop quietly.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
-
-const commands = [conformCommand, reportCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand, calibrateCommand, compareCommand];
-
-let cli = yargs(hideBin(process.argv)).scriptName('rmsprop-harness');
-for (const add of commands) cli = add(cli);
-
-await cli
-  .demandCommand(1, 'name a command (see --help)')
-  .strict()
-  .help()
-  .alias('h', 'help')
-  .version(false)
-  .wrap(Math.min(120, process.stdout.columns ?? 100))
-  .fail((message, error) => {
-    // yargs validation failures: one line, exit 2 (errors thrown by handlers are handled in runCommand).
-    process.stderr.write(`rmsprop-harness: error: ${String(message ?? error?.message).replace(/\s*\n\s*/g, " ")}\n`);
-    process.exit(EXIT_USAGE);
-  })
-  .parseAsync();
+await import('./cli-main.js');

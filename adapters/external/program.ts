@@ -1,8 +1,9 @@
 // A child program spoken to in newline-delimited JSON: spawning, line framing, a bounded stderr tail,
-// timeouts that kill the whole process group, and faults that say what went wrong.
+// timeouts and exits that kill everything the program started, and faults that say what went wrong.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { describeJsonSyntaxError } from '../../suites/json-file.js';
+import { killTree, newProcessTag, taggedEnv } from '../process-tree.js';
 
 /** The program broke the protocol or died: the conversation is over and the program is killed. */
 export class ProgramFault extends Error {
@@ -11,8 +12,14 @@ export class ProgramFault extends Error {
 
 const STDERR_KEEP_LINES = 20;
 const STDERR_KEEP_CHARS = 16_384;
-/** A line longer than this without a newline is garbage, not a message. */
-const MAX_LINE_CHARS = 256 * 1024 * 1024;
+/**
+ * A line longer than this is garbage, not a message: the largest answer of the suites (a whole
+ * trajectory per message) is well under a megabyte, and the bound keeps a runaway program's memory
+ * use and the time to reject it small.
+ */
+export const MAX_LINE_CHARS = 32 * 1024 * 1024;
+/** Deeper nesting than any message of the protocol has: garbage, and it would overflow the checks' recursion. */
+export const MAX_NESTING = 32;
 
 interface Waiter {
   what: string;
@@ -31,7 +38,11 @@ export interface ProgramOptions {
 export class ExternalProgram {
   readonly command: string;
   private readonly child: ChildProcess;
-  private stdoutPartial = '';
+  /** The pieces of the line being received (joined once its newline arrives: linear, not quadratic). */
+  private partial: string[] = [];
+  private partialLength = 0;
+  /** In the environment of the program and everything it starts: how they are all found and killed. */
+  private readonly tag = newProcessTag('program');
   private stderrText = '';
   private readonly lines: string[] = [];
   private waiter: Waiter | null = null;
@@ -39,13 +50,17 @@ export class ExternalProgram {
   private closed = false;
   private spawnError: Error | null = null;
   private killedByUs: string | null = null;
+  /** After an over-long line: the program is being killed, whatever it still writes is dropped. */
+  private discarding = false;
+  /** A fault found while nothing was awaited (an over-long line): the next wait gets it. */
+  private pendingError: Error | null = null;
 
   constructor(options: ProgramOptions) {
     this.command = options.command;
-    // Its own process group (detached), so a timeout kills the shell and whatever it started.
+    // Its own session (detached), out of the terminal's Ctrl-C; killed with all it started through its tag.
     this.child = spawn('/bin/sh', ['-c', options.command], {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: taggedEnv(options.env ?? process.env, this.tag),
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
@@ -63,6 +78,8 @@ export class ExternalProgram {
     });
     this.child.on('exit', (code, signal) => {
       this.exit = { code, signal };
+      // Children it left behind (background jobs, daemons) die with it.
+      killTree(this.tag);
       // stdout may be held open by a grandchild: do not wait for 'close' forever.
       setTimeout(() => this.onClose(), 200).unref();
     });
@@ -95,6 +112,7 @@ export class ExternalProgram {
    */
   next(timeoutMs: number, what: string): Promise<unknown> {
     if (this.waiter) return Promise.reject(new Error('ExternalProgram.next: already waiting'));
+    if (this.pendingError) return Promise.reject(this.pendingError);
     const queued = this.takeLine();
     if (queued) return 'error' in queued ? Promise.reject(queued.error) : Promise.resolve(queued.value);
     if (!this.alive) return Promise.reject(this.fault(`${this.deathText()} before ${what}`));
@@ -136,18 +154,16 @@ export class ExternalProgram {
     return new ProgramFault(`external program \`${this.command}\` ${text}\n${stderr}`);
   }
 
-  /** Kill the process group (SIGKILL). */
+  /** Kill the program and every process it started (SIGKILL). */
   kill(reason = 'killed by the harness'): void {
     if (this.killedByUs === null) this.killedByUs = reason;
-    if (this.exit !== null || this.child.pid === undefined) return;
+    if (this.child.pid === undefined) return;
+    killTree(this.tag, this.exit === null ? [this.child.pid] : []);
+    if (this.exit !== null) return;
     try {
-      process.kill(-this.child.pid, 'SIGKILL');
+      this.child.kill('SIGKILL'); // where /proc cannot be read
     } catch {
-      try {
-        this.child.kill('SIGKILL');
-      } catch {
-        // already gone
-      }
+      // already gone
     }
   }
 
@@ -176,6 +192,12 @@ export class ExternalProgram {
   }
 
   private parse(line: string): Taken {
+    const depth = nestingDepth(line);
+    if (depth > MAX_NESTING) {
+      const error = this.fault(`wrote a message nested more than ${MAX_NESTING} levels deep (garbage, not a protocol message): ${JSON.stringify(line.slice(0, 80))}...`);
+      this.kill('wrote a deeply nested message');
+      return { error };
+    }
     try {
       return { value: JSON.parse(line) as unknown };
     } catch (e) {
@@ -196,19 +218,24 @@ export class ExternalProgram {
   }
 
   private onStdout(chunk: string): void {
-    this.stdoutPartial += chunk;
+    if (this.discarding) return; // the rest of an over-long line still in the pipe
+    // Only the new chunk is searched for newlines; the pieces of a line are joined once.
+    let start = 0;
     let nl: number;
-    while ((nl = this.stdoutPartial.indexOf('\n')) >= 0) {
-      this.lines.push(this.stdoutPartial.slice(0, nl).replace(/\r$/, ''));
-      this.stdoutPartial = this.stdoutPartial.slice(nl + 1);
+    while ((nl = chunk.indexOf('\n', start)) >= 0) {
+      this.partial.push(chunk.slice(start, nl));
+      const line = this.partial.join('');
+      this.partial = [];
+      this.partialLength = 0;
+      start = nl + 1;
+      if (line.length > MAX_LINE_CHARS) return this.overLong();
+      this.lines.push(line.replace(/\r$/, ''));
     }
-    if (this.stdoutPartial.length > MAX_LINE_CHARS) {
-      this.stdoutPartial = '';
-      const w = this.waiter;
-      this.kill('wrote an over-long line');
-      w?.reject(this.fault(`wrote more than ${MAX_LINE_CHARS} characters without a newline (killed)`));
-      return;
+    if (start < chunk.length) {
+      this.partial.push(chunk.slice(start));
+      this.partialLength += chunk.length - start;
     }
+    if (this.partialLength > MAX_LINE_CHARS) return this.overLong();
     if (this.waiter) {
       const w = this.waiter;
       const next = this.takeLine();
@@ -216,13 +243,25 @@ export class ExternalProgram {
     }
   }
 
+  private overLong(): void {
+    this.discarding = true;
+    this.partial = [];
+    this.partialLength = 0;
+    this.lines.length = 0;
+    const w = this.waiter;
+    this.kill('wrote an over-long line');
+    const error = this.fault(`wrote a line longer than ${MAX_LINE_CHARS} characters (garbage, not a message; killed)`);
+    if (w) w.reject(error);
+    else this.pendingError = error;
+  }
+
   private onClose(): void {
     if (this.closed) return;
     // A last line without a trailing newline still counts.
-    if (this.stdoutPartial.trim() !== '') {
-      this.lines.push(this.stdoutPartial);
-      this.stdoutPartial = '';
-    }
+    const last = this.partial.join('');
+    this.partial = [];
+    this.partialLength = 0;
+    if (last.trim() !== '') this.lines.push(last);
     this.closed = true;
     const w = this.waiter;
     if (!w) return;
@@ -252,4 +291,25 @@ export class ExternalProgram {
     this.child.ref();
     for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as { ref?(): void } | null)?.ref?.();
   }
+}
+
+/** How deeply arrays and objects nest in a JSON text (strings skipped); stops counting past the limit. */
+export function nestingDepth(text: string, limit = MAX_NESTING): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return deepest;
 }

@@ -3,9 +3,17 @@
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/**
+ * Control characters (NUL, ESC, the C1 range, DEL; not tab or newline) shown as visible `\x1B`
+ * escapes: raw, they are invalid in HTML, move a terminal's cursor, or cut a workflow command short.
+ */
+export function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
 /** Safe in HTML text and in single- or double-quoted attribute values. */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return escapeControls(String(value)).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
 }
 
 /** A template tag that escapes every interpolated value; `raw()` marks already-built markup. */

@@ -64,7 +64,8 @@ export function compareReports(baseline: Pick<BenchReport, 'results' | 'models'>
 }
 
 const Status = Type.Union([Type.Literal('ok'), Type.Literal('skip'), Type.Literal('unavailable'), Type.Literal('error')]);
-const TimedSchema = Type.Object({ medianMs: Type.Number({ minimum: 0 }), rme: Type.Number({ minimum: 0 }) });
+// medianMs > 0 and finite (numbers are): ratios are taken against it.
+const TimedSchema = Type.Object({ medianMs: Type.Number({ exclusiveMinimum: 0 }), rme: Type.Number({ minimum: 0 }) });
 const ResultEntrySchema = Type.Object({
   target: Type.String({ minLength: 1 }),
   n: Type.Integer({ minimum: 1 }),

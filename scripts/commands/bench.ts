@@ -15,6 +15,7 @@ import { readJsonFile } from '../../suites/json-file.js';
 import { checkOutputDirectory, checkOutputFile } from '../output-paths.js';
 import { MODELS } from '../../suites/models/index.js';
 import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, interruptible, list, parseNumberList, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
+import { checkBenchSizes } from '../memory-limits.js';
 
 export interface BenchArgs {
   adapters?: string[];
@@ -51,6 +52,7 @@ export async function bench(argv: BenchArgs): Promise<number> {
   if (!Number.isFinite(argv.time) || argv.time <= 0) throw new InputError(`--time: expected a positive number of milliseconds, got '${argv.time}'`);
   const sizes = parseNumberList('--sizes', argv.sizes) ?? [];
   if (sizes.length === 0) throw new InputError('--sizes: give at least one size');
+  checkBenchSizes(sizes);
   const models = argv.models === 'none' ? [] : argv.models === 'all' ? MODELS.map((m) => m.id) : list([argv.models]);
   if (argv.modelScale !== undefined && !(argv.modelScale > 0 && argv.modelScale <= 1)) throw new InputError(`--model-scale: expected a factor in (0, 1], got '${argv.modelScale}'`);
   // Every input file and output path is checked before anything is measured or written: bad input

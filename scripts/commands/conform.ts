@@ -7,6 +7,7 @@ import { publishToGitHub } from '../../reports/github.js';
 import { renderJson } from '../../reports/json-report.js';
 import { parseFormats, writeReports } from '../../reports/write-reports.js';
 import type { BenchReport } from '../../runner/bench/report.js';
+import { MAX_TIMEOUT_SECONDS } from '../../runner/cell-executor.js';
 import { configToOptions } from '../../runner/config.js';
 import { parseShard } from '../../runner/plan.js';
 import type { ConformanceReport } from '../../runner/result.js';
@@ -105,6 +106,7 @@ export async function resolveRun(argv: ConformArgs, defaults: { adapters: string
   const fromConfig = config ? configToOptions(config) : {};
   const jobs = positive('--jobs', argv.jobs, true);
   const cellTimeout = positive('--cell-timeout', argv.cellTimeout, false);
+  if (cellTimeout !== undefined && cellTimeout > MAX_TIMEOUT_SECONDS) throw new InputError(`--cell-timeout: at most ${MAX_TIMEOUT_SECONDS} seconds (the longest timer Node can set), got ${cellTimeout}`);
   const options: ConformanceOptions = {
     ...fromConfig,
     adapters: argv.adapters ? nonEmpty(splitAdapterSpecs(argv.adapters)) : (fromConfig.adapters ?? defaults.adapters),

@@ -4,6 +4,8 @@ import { InputError } from '../../reference/errors.js';
 import { computeTrajectory } from '../../suites/compute-trajectory.js';
 import { writeFileAtomic } from '../../reports/atomic-write.js';
 import { readGradientFile } from '../../suites/gradient-file.js';
+import { PROBLEMS } from '../../suites/problems.js';
+import { checkTrajectorySize } from '../memory-limits.js';
 import { checkOutputFile } from '../output-paths.js';
 import type { AutodiffOrder } from '../../suites/problem.js';
 import { parseNumberList, parseSetOptions, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
@@ -32,12 +34,16 @@ export function trajectoryCommand(yargs: Argv): Argv {
         refuseRepeatedOptions(argv, ['profile', 'dtype', 'problem', 'grads', 'x0', 'dim', 'steps', 'autodiff', 'out']);
         if (argv.dim !== undefined && (!Number.isInteger(argv.dim) || argv.dim < 1)) throw new InputError(`--dim: expected a positive integer, got ${argv.dim}`);
         if (argv.out !== undefined) checkOutputFile('--out', argv.out);
+        const stream = argv.grads === undefined ? undefined : readGradientFile(argv.grads);
+        const x0 = parseNumberList('--x0', argv.x0);
+        const problem = argv.problem === undefined ? undefined : PROBLEMS.find((p) => p.id === argv.problem);
+        checkTrajectorySize(argv.steps ?? stream?.length ?? 100, problem?.dim ?? argv.dim ?? x0?.length ?? stream?.[0]?.length ?? problem?.defaultDim ?? 1);
         const doc = computeTrajectory({
           profile: argv.profile,
           dtype: argv.dtype as Dtype,
           problem: argv.problem,
-          grads: argv.grads === undefined ? undefined : { path: argv.grads, stream: readGradientFile(argv.grads) },
-          x0: parseNumberList('--x0', argv.x0),
+          grads: argv.grads === undefined ? undefined : { path: argv.grads, stream: stream! },
+          x0,
           dim: argv.dim,
           steps: argv.steps,
           settings: parseSetOptions(argv.set),

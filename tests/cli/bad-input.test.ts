@@ -141,6 +141,36 @@ const ROWS: Row[] = [
   { name: 'unknown command', args: ['nonsense'], message: /Unknown argument|name a command/ },
   { name: 'profiles with an extra argument', args: ['profiles', 'extra'], message: /Unknown argument: extra/ },
 
+  // --- what a user types: negative values, options without their value (issue 15)
+  { name: '--x0 list starting with a negative number is read as the value', args: [...LINREG, '--x0', '-1.5,abc'], message: /^--x0: 'abc' is not a finite number/ },
+  { name: 'negative --set value refused for its value, not its spelling', args: [...LINREG, '--set', 'weightDecay=-0.5'], message: /^weightDecay: must be >= 0, got -0.5$/ },
+  { name: 'negative lr in exponent form after --set', args: [...LINREG, '--set', 'eps=-1e-8', '--x0', '-1,-2'], message: /^eps: must be >= 0, got -1e-8$/ },
+  { name: 'trajectory --dtype without its value', args: [...LINREG, '--dtype'], message: /^--dtype: expected a value after it$/ },
+  { name: 'trajectory --steps followed by another option', args: [...LINREG, '--steps', '--x0', '1,2'], message: /^--steps: expected a value after it$/ },
+  { name: 'conform --out without its value', args: ['conform', '--adapters', 'ts-f32', '--out'], message: /^--out: expected a value after it$/ },
+  { name: 'a flag given a negative value', args: [...CONFORM(), '--quiet=-1'], message: /^--quiet: takes no value, got '-1'$/ },
+
+  // --- numbers and sizes beyond what the machine can do (issue 15)
+  { name: 'trajectory --steps beyond memory', args: [...LINREG, '--steps', '100000000'], message: /^--steps 100000000: at most \d+ steps of dimension 2 fit in memory here/ },
+  { name: 'trajectory --dim beyond memory', args: [...T, '--problem', 'quadN', '--dim', '1000000000', '--steps', '1'], message: /^--dim 1000000000: a trajectory of dimension 1000000000 does not fit in memory here/ },
+  { name: 'bench --sizes beyond memory', args: BENCH({ sizes: '1000,2e9' }), message: /^--sizes: 2000000000 elements do not fit in memory here \(at most \d+/ },
+  { name: 'conform --cell-timeout above the timer limit', args: CONFORM({ 'cell-timeout': '1e9' }), message: /^--cell-timeout: at most 2147483 seconds \(the longest timer Node can set\), got 1000000000$/ },
+  { name: 'config cellTimeoutSeconds above the timer limit', args: CONFORM({ config: '$DIR/c.json' }), files: { 'c.json': '{"cellTimeoutSeconds": 3000000}' }, message: /c\.json: \/cellTimeoutSeconds: must be <= 2147483, got 3000000/ },
+  { name: 'bench baseline whose median is 0', args: BENCH({ baseline: '$DIR/base.json' }), files: { 'base.json': JSON.stringify({ ...BENCH_OK, results: [{ ...BENCH_OK.results[0], stats: { medianMs: 0, rme: 1 } }] }) }, message: /malformed bench baseline: \/results\/0\/stats\/medianMs: must be > 0, got 0/ },
+  { name: 'bench baseline whose median is not finite', args: BENCH({ baseline: '$DIR/base.json' }), files: { 'base.json': JSON.stringify({ ...BENCH_OK, results: [{ ...BENCH_OK.results[0], stats: { medianMs: 1, rme: 1 } }] }).replace('"medianMs":1', '"medianMs":1e999') }, message: /malformed bench baseline: \/results\/0\/stats\/medianMs: must be number, got a number too large for float64/ },
+
+  // --- start-up: config files, module paths, output locations (issue 15)
+  { name: 'config whose top-level await never settles', args: CONFORM(), files: { 'rmsprop-harness.config.mjs': 'await new Promise(() => {});\nexport default { adapters: ["ts-f32"] };\n' }, message: /^config \S+rmsprop-harness\.config\.mjs: cannot load: its module never finished evaluating \(a top-level await that never settles\?\)$/ },
+  { name: 'config (TypeScript module) whose top-level await never settles', args: CONFORM(), files: { 'rmsprop-harness.config.mts': 'await new Promise<void>(() => {});\nexport default { adapters: ["ts-f32"] };\n' }, message: /^config \S+rmsprop-harness\.config\.mts: cannot load: its module never finished evaluating/ },
+  { name: 'config that throws a Proxy whose traps throw', args: CONFORM(), files: { 'rmsprop-harness.config.mjs': 'const t = () => { throw new Proxy({}, { getPrototypeOf: t, get: t, has: t, ownKeys: t }); };\nt();\nexport default {};\n' }, message: /^config \S+: cannot load: threw an object that cannot be inspected/ },
+  { name: 'config whose default export is a Proxy whose traps throw', args: CONFORM(), files: { 'rmsprop-harness.config.js': 'const t = () => { throw new Error("trap"); };\nexport default new Proxy({}, { getPrototypeOf: t, get: t, has: t, ownKeys: t, getOwnPropertyDescriptor: t });\n', 'package.json': '{"type": "module"}' }, message: /^config \S+rmsprop-harness\.config\.js: (cannot load|cannot read the exported value): trap$/ },
+  { name: 'module adapter path naming a directory', args: CONFORM({ adapters: 'module:path=$DIR' }), message: /adapter 'module': \S+: is a directory, not a module file/ },
+  { name: 'conform --out under /proc', args: CONFORM({ out: '/proc/rmsprop-harness-out' }), message: /^--out \/proc\/rmsprop-harness-out: cannot write in \/proc \(E[A-Z]+\)$/ },
+  { name: 'run --out under /proc', args: ['run', '--adapters', 'ts-f32', '--suites', 'edge', '--no-bench', '--out', '/proc/a/b'], message: /^--out \/proc\/a\/b: cannot write in \/proc/ },
+  { name: 'trajectory --out under /proc', args: [...LINREG, '--out', '/proc/t.json'], message: /^--out \/proc\/t\.json: cannot write in \/proc/ },
+  { name: 'report --out under /proc', args: ['report', '--from', '$DIR/c.json', '--out', '/proc/r'], files: { 'c.json': '{}' }, message: /^--out \/proc\/r: cannot write in \/proc/ },
+  { name: 'report merge --out under /proc', args: ['report', 'merge', '$DIR/c.json', '--out', '/proc/r'], files: { 'c.json': '{}' }, message: /^--out \/proc\/r: cannot write in \/proc/ },
+
   // --- bench: inputs checked before anything is measured or written
   { name: 'bench baseline truncated', args: BENCH({ baseline: '$DIR/base.json' }), files: { 'base.json': JSON.stringify(BENCH_OK).slice(0, 60) }, message: /--baseline \S+base\.json: not valid JSON \(at line 1 column 60: truncated, the text ends in the middle of the document\)/ },
   { name: 'bench baseline with a string median', args: BENCH({ baseline: '$DIR/base.json' }), files: { 'base.json': JSON.stringify({ ...BENCH_OK, results: [{ ...BENCH_OK.results[0], stats: { medianMs: 'fast', rme: 1 } }] }) }, message: /--baseline \S+base\.json: malformed bench baseline: \/results\/0\/stats\/medianMs: must be number, got "fast" \(entry results\[0\]: ts-f32 n=1000\)$/ },

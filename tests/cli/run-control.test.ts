@@ -143,3 +143,78 @@ describe('sharded runs on the command line', () => {
     expect(garbage.stderr).toMatch(/conformance report .*garbage\/conformance.json: malformed JSON/);
   }, 120_000);
 });
+
+describe('signals during start-up', () => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} while the config file is still loading exits 130 with nothing written`, async () => {
+      const dir = temp('early-signal-');
+      // A config whose top-level await takes 5 s: the signal arrives before any command handler exists.
+      writeFileSync(join(dir, 'rmsprop-harness.config.mjs'), "await new Promise((resolve) => setTimeout(resolve, 5000));\nexport default { adapters: ['ts-f64'] };\n");
+      const child = spawn(process.execPath, [CLI, 'conform', '--out', 'out'], { cwd: dir, env: { ...process.env, CI: 'true' } });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const started = Date.now();
+      child.kill(signal);
+      const [code, killedBy] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(killedBy, stderr).toBeNull(); // it exited on its own, with its code
+      expect(code, stderr).toBe(130);
+      expect(existsSync(join(dir, 'out'))).toBe(false);
+    }, 30_000);
+  }
+});
+
+/** Whether the harness's first code has run (it names the process 'rmsprop-harness'): before that, only Node's own start-up, which no program can hook. */
+function harnessStarted(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('rmsprop-harness');
+  } catch {
+    return false;
+  }
+}
+
+describe('signals in the first half-second', () => {
+  for (const ms of [0, 300, 1000]) {
+    it(`SIGINT ${ms} ms after the harness's first code ran (commands still loading, or the run starting) exits 130`, async () => {
+      const out = join(temp('first-second-'), 'out');
+      const child = spawn(process.execPath, [CLI, 'conform', '--adapters', 'ts-f64', '--suites', 'edge', '--format', 'json', '--out', out], { env: { ...process.env, CI: 'true' } });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      // Node's own start-up (before any of the harness's code runs; a third of a second on a busy machine) cannot be hooked.
+      while (!harnessStarted(child.pid!)) await new Promise((resolve) => setTimeout(resolve, 2));
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      child.kill('SIGINT');
+      const [code, killedBy] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+      expect(killedBy, stderr).toBeNull();
+      expect(code, stderr).toBe(130);
+      // Whatever exists is whole: no report, or one marked incomplete.
+      if (existsSync(join(out, 'conformance.json'))) expect(readConformanceReport(join(out, 'conformance.json')).complete).toBe(false);
+    }, 30_000);
+  }
+});
+
+describe('values a user types', () => {
+  it('negative numbers as values: --x0 -1.5,2 and --set rescale_grad=-0.5', () => {
+    const r = cli(['trajectory', '--profile', 'mxnet', '--problem', 'linreg', '--x0', '-1.5,2', '--steps', '2', '--set', 'rescale_grad=-0.5']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.x0).toEqual([-1.5, 2]);
+    expect(doc.hyperparameters.rescale_grad).toBe(-0.5);
+    const eq = cli(['trajectory', '--profile', 'torch', '--problem', 'linreg', '--x0=-1e-3,-2', '--steps', '1']);
+    expect(eq.code, eq.stderr).toBe(0);
+    expect(JSON.parse(eq.stdout).x0).toEqual([-0.001, -2]);
+  }, 30_000);
+});
+
+describe('adapter output and --json', () => {
+  it('under --isolation in-process, what an adapter writes to stdout goes to stderr: stdout is the JSON report alone', () => {
+    const adapter = `module:path=${join(ROOT, 'tests/fixtures/adapters/hostile-adapter.mjs')},fault=stdout`;
+    const r = cli(['conform', '--adapters', adapter, '--cases', 'problems/quad2d', '--dtype', 'float64', '--modes', 'replay', '--isolation', 'in-process', '--json', '--format', 'json', '--out', temp('json-stdout-')]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { cells: { status: string }[] };
+    expect(doc.cells.map((c) => c.status)).toEqual(['pass']);
+    expect(r.stderr).toMatch(/hostile adapter: console\.log on stdout/);
+    expect(r.stderr).toMatch(/hostile adapter: process\.stdout\.write/);
+  }, 60_000);
+});
