@@ -1,15 +1,14 @@
 // CPU bench targets: the TypeScript fused loop (adapters/native: compileFusedStep over big typed
-// arrays) and the WASM SIMD kernels (single thread, and split over worker threads on one shared
-// memory). All step in place with no copies and no Promise per step.
+// arrays), stepping in place with no copies and no Promise per step. (The WASM SIMD kernels are
+// timed through the wasm-simd adapter's bench capability: adapter-target.ts.)
 
 import os from 'node:os';
 import { compileFusedStep, type Vector } from '../../adapters/native/kernel-codegen.js';
 import { arithmeticFor, type Dtype } from '../../reference/arithmetic.js';
 import { stepScalars } from '../../reference/step.js';
-import { measureSelfTimed, measureSync } from './measure.js';
+import { measureSync } from './measure.js';
 import { elementBytes, variantTraffic } from './traffic.js';
 import type { BenchContext, BenchTarget, ModelLayout, ModelRun, SizeRun, TargetCreation } from './types.js';
-import { PLAIN_MEMORY_LIMIT, SHARED_MEMORY_LIMIT, simdSupported, threadsSupported, wasmArrays, wasmBytesFor, wasmStepCaller, wasmStepPlan, wasmStepPool } from './wasm-kernels.js';
 
 /** Deterministic uniform values in [-1, 1) (an LCG: the benchmark needs data, not randomness). */
 export function fillUniform(a: Vector, seed: number): void {
@@ -20,7 +19,7 @@ export function fillUniform(a: Vector, seed: number): void {
   }
 }
 
-function memorySkip(n: number, dtype: Dtype, arrays: number): string | null {
+export function memorySkip(n: number, dtype: Dtype, arrays: number): string | null {
   const need = n * elementBytes(dtype) * arrays;
   const have = os.totalmem() * 0.7;
   return need > have ? `${arrays} arrays of ${n} ${dtype} need ${(need / 2 ** 30).toFixed(1)} GiB, over 70% of this machine's memory` : null;
@@ -83,77 +82,6 @@ export function createTsTarget(id: string, ctx: BenchContext, fma: 'profile' | '
       }, { ...ctx.measure, minSamples: Math.min(ctx.measure.minSamples ?? 10, 5) });
       const fusedStats = await measureSync(() => fused(a.p, a.g, a.v, a.m, a.b, s), { ...ctx.measure, minSamples: Math.min(ctx.measure.minSamples ?? 10, 5) });
       return { perTensor, fused: fusedStats };
-    },
-  };
-  return { target };
-}
-
-// ---------------------------------------------------------------------------------------------
-// WASM SIMD, one thread.
-
-export async function createWasmTarget(ctx: BenchContext): Promise<TargetCreation> {
-  const { dtype, variant } = ctx;
-  if (!simdSupported()) return { unavailable: 'this WebAssembly engine has no SIMD' };
-  let plan;
-  try {
-    plan = wasmStepPlan(dtype, variant);
-  } catch (e) {
-    return { unavailable: (e as Error).message };
-  }
-  const touched = variantTraffic(variant, dtype);
-  const target: BenchTarget = {
-    id: 'wasm-simd',
-    adapter: 'wasm-simd',
-    device: 'cpu',
-    threads: 1,
-    describe: `adapters/wasm AssemblyScript ${dtype === 'float32' ? 'f32x4' : 'f64x2'} step, arrays in linear memory, kernel ${plan.kernel}`,
-    skipReason: (n) => (wasmBytesFor(n, dtype, 5) > PLAIN_MEMORY_LIMIT ? `${n} elements x 5 arrays exceed wasm32's 4 GiB memory` : memorySkip(n, dtype, 5)),
-    async run(n): Promise<SizeRun> {
-      const w = await wasmArrays(n, dtype, 'step');
-      const step = wasmStepCaller(w.kernel, dtype, plan);
-      const stats = await measureSync(() => step(w.offsets, 0, n), ctx.measure);
-      return { stats, touched: { ...touched, bytesPerElement: plan.bytesPerElement }, kernel: plan.kernel };
-    },
-    async runModel(layout: ModelLayout): Promise<ModelRun> {
-      const w = await wasmArrays(layout.total, dtype, 'step');
-      const step = wasmStepCaller(w.kernel, dtype, plan);
-      const e = elementBytes(dtype);
-      const ptrs = layout.offsets.map((o) => w.offsets.map((base) => base + o * e));
-      const sizes = layout.sizes;
-      const opts = { ...ctx.measure, minSamples: Math.min(ctx.measure.minSamples ?? 10, 5) };
-      const perTensor = await measureSync(() => {
-        for (let i = 0; i < sizes.length; i++) step(ptrs[i]!, 0, sizes[i]!);
-      }, opts);
-      const fused = await measureSync(() => step(w.offsets, 0, layout.total), opts);
-      return { perTensor, fused };
-    },
-  };
-  return { target };
-}
-
-// ---------------------------------------------------------------------------------------------
-// WASM SIMD over worker threads.
-
-export async function createWasmThreadedTarget(ctx: BenchContext, threads = Math.max(2, os.availableParallelism?.() ?? os.cpus().length)): Promise<TargetCreation> {
-  const { dtype, variant } = ctx;
-  if (!simdSupported()) return { unavailable: 'this WebAssembly engine has no SIMD' };
-  if (!threadsSupported()) return { unavailable: 'this WebAssembly engine has no threads (shared memory)' };
-  const touched = variantTraffic(variant, dtype);
-  const target: BenchTarget = {
-    id: 'wasm-simd-mt',
-    adapter: 'wasm-simd',
-    device: 'cpu',
-    threads,
-    describe: `the wasm-simd kernel split over ${threads} worker threads on one shared memory (shared build), Atomics barrier per pass`,
-    skipReason: (n) => (wasmBytesFor(n, dtype, 5) > SHARED_MEMORY_LIMIT ? `${n} elements x 5 arrays exceed the shared build's ${SHARED_MEMORY_LIMIT / 2 ** 30} GiB maximum memory` : memorySkip(n, dtype, 5)),
-    async run(n): Promise<SizeRun> {
-      const { pool, plan } = await wasmStepPool(threads, n, dtype, variant);
-      try {
-        const stats = await measureSelfTimed((batch) => pool.run(batch), { ...ctx.measure, sampleMs: Math.max(ctx.measure.sampleMs ?? 1, 1) });
-        return { stats, touched: { ...touched, bytesPerElement: plan.bytesPerElement }, kernel: plan.kernel, notes: [`${threads} threads; a sample includes the barrier release and the wait for the last worker`] };
-      } finally {
-        await pool.close();
-      }
     },
   };
   return { target };

@@ -2,9 +2,20 @@
 // here; the runner reads nothing else.
 
 import { createAdapterTarget } from './adapter-target.js';
-import { createTsTarget, createWasmTarget, createWasmThreadedTarget } from './cpu-targets.js';
+import { createTsTarget, memorySkip } from './cpu-targets.js';
 import { createWebgpuTarget } from './gpu-target.js';
+import { PLAIN_MEMORY_LIMIT, SHARED_MEMORY_LIMIT } from '../../adapters/wasm/bench.js';
+import type { Dtype } from '../../reference/arithmetic.js';
+import { elementBytes } from './traffic.js';
 import type { BenchTargetFactory } from './types.js';
+
+/** The largest size the wasm32 memory of a build holds (5 arrays), and the machine's memory. */
+function wasmLimit(dtype: Dtype, build: 'plain' | 'shared'): { maxElements: number; limitReason: string } {
+  const bytes = build === 'plain' ? PLAIN_MEMORY_LIMIT : SHARED_MEMORY_LIMIT;
+  const fit = Math.floor((bytes - 2 ** 20) / 5 / elementBytes(dtype));
+  const memory = memorySkip(fit, dtype, 5);
+  return { maxElements: fit, limitReason: memory ?? `5 arrays above ${fit} ${dtype} elements exceed the ${build === 'plain' ? "wasm32 build's 4 GiB" : `threads build's ${bytes / 2 ** 30} GiB`} linear memory` };
+}
 
 export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
   {
@@ -34,18 +45,18 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
   {
     id: 'wasm-simd',
     adapter: 'wasm-simd',
-    describe: 'WASM SIMD kernel, one thread, arrays in linear memory',
+    describe: 'WASM SIMD kernel, one thread, arrays in linear memory (the wasm-simd adapter\'s bench capability)',
     dtypes: ['float32', 'float64'],
     inDefault: true,
-    create: (ctx) => createWasmTarget(ctx),
+    create: (ctx) => createAdapterTarget({ spec: `wasm-simd:profile=${ctx.profile}`, id: 'wasm-simd', paths: ['simd'], ...wasmLimit(ctx.dtype, 'plain') }, ctx),
   },
   {
     id: 'wasm-simd-mt',
     adapter: 'wasm-simd',
-    describe: 'WASM SIMD kernel over worker threads on one shared memory',
+    describe: 'WASM SIMD kernel on every core over one shared memory: the caller plus warm workers (the wasm-simd adapter\'s bench capability)',
     dtypes: ['float32', 'float64'],
     inDefault: true,
-    create: (ctx) => createWasmThreadedTarget(ctx),
+    create: (ctx) => createAdapterTarget({ spec: `wasm-simd:profile=${ctx.profile}`, id: 'wasm-simd-mt', paths: ['simd-mt'], ...wasmLimit(ctx.dtype, 'shared') }, ctx),
   },
   {
     id: 'webgpu',
@@ -58,10 +69,10 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
   {
     id: 'onnxruntime',
     adapter: 'onnxruntime',
-    describe: 'onnxruntime-node session per step, through the adapter',
+    describe: 'onnxruntime-node session per step, through the adapter (conformance path)',
     dtypes: ['float32', 'float64'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ id: 'onnxruntime', maxElements: 1e7, limitReason: 'onnxruntime through the adapter: sizes above 1e7 skipped to bound run time' }, ctx),
+    create: (ctx) => createAdapterTarget({ spec: 'onnxruntime', id: 'onnxruntime', path: 'conformance', maxElements: 1e7, limitReason: 'onnxruntime through the adapter: sizes above 1e7 skipped to bound run time' }, ctx),
   },
   {
     id: 'tfjs-wasm',
@@ -69,7 +80,7 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'tfjs WASM backend, through the adapter',
     dtypes: ['float32'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ id: 'tfjs-wasm', maxElements: 1e7, limitReason: 'tfjs-wasm (~5 ms per 1M step): sizes above 1e7 skipped to bound run time' }, ctx),
+    create: (ctx) => createAdapterTarget({ spec: 'tfjs-wasm', id: 'tfjs-wasm', path: 'conformance', maxElements: 1e7, limitReason: 'tfjs-wasm (~5 ms per 1M step): sizes above 1e7 skipped to bound run time' }, ctx),
   },
   {
     id: 'tfjs-cpu',
@@ -77,7 +88,7 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'tfjs CPU backend (plain JS, a tensor per op), through the adapter',
     dtypes: ['float32'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ id: 'tfjs-cpu', maxElements: 1e6, limitReason: 'tfjs-cpu allocates a tensor per op (~155 ms per 1M step): sizes above 1e6 skipped to bound run time' }, ctx),
+    create: (ctx) => createAdapterTarget({ spec: 'tfjs-cpu', id: 'tfjs-cpu', path: 'conformance', maxElements: 1e6, limitReason: 'tfjs-cpu allocates a tensor per op (~155 ms per 1M step): sizes above 1e6 skipped to bound run time' }, ctx),
   },
   {
     id: 'tfjs-webgpu',
@@ -85,7 +96,7 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'tfjs WebGPU backend on Dawn, through the adapter (readback-free steps)',
     dtypes: ['float32'],
     inDefault: false,
-    create: (ctx) => createAdapterTarget({ id: 'tfjs-webgpu', maxElements: 1e6, limitReason: 'tfjs-webgpu on llvmpipe: sizes above 1e6 skipped to bound run time' }, ctx),
+    create: (ctx) => createAdapterTarget({ spec: 'tfjs-webgpu', id: 'tfjs-webgpu', path: 'conformance', maxElements: 1e6, limitReason: 'tfjs-webgpu on llvmpipe: sizes above 1e6 skipped to bound run time' }, ctx),
   },
   {
     id: 'tfjs-node',
@@ -93,7 +104,7 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'tfjs-node (libtensorflow), through the adapter',
     dtypes: ['float32'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ id: 'tfjs-node', maxElements: 1e7, limitReason: 'tfjs-node: sizes above 1e7 skipped to bound run time' }, ctx),
+    create: (ctx) => createAdapterTarget({ spec: 'tfjs-node', id: 'tfjs-node', path: 'conformance', maxElements: 1e7, limitReason: 'tfjs-node: sizes above 1e7 skipped to bound run time' }, ctx),
   },
 ];
 
