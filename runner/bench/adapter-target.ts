@@ -17,12 +17,15 @@ import type { BenchContext, ModelLayout, ModelRun, SizeRun, TargetCreation } fro
 export interface AdapterTargetOptions {
   /** Adapter spec ('onnxruntime', 'external:command=...', 'module:path=...'). */
   spec: string;
-  /** Row id; default: the implementation's name (or the spec) plus the path. */
+  /** Row id; default: `name` (else the implementation's name, else the spec) plus the path. */
   id?: string;
+  name?: string;
   /** Only these bench paths (the wasm-simd targets pick 'simd' or 'simd-mt'). */
   paths?: readonly string[];
   /** 'bench' (default: the capability when present, else the conformance path) or 'conformance' (always PreparedCase.step). */
   path?: 'bench' | 'conformance';
+  /** The framework's fast path, when the adapter itself has no bench capability (adapters/onnx/bench.ts, adapters/tfjs/bench.ts). */
+  fastPath?: (request: AdapterBenchRequest) => Promise<AdapterBenchResult[]>;
   /** Largest size worth timing, and why. */
   maxElements?: number;
   limitReason?: string;
@@ -61,7 +64,7 @@ export async function createAdapterTarget(options: AdapterTargetOptions, ctx: Be
   const variant = { ...resolved.variant, ...(adapter.info.fixedAxes ?? {}) };
   const touched = variantTraffic(variant, ctx.dtype);
   const facts = availability.facts;
-  const name = typeof facts.implementation === 'string' ? facts.implementation : spec.label;
+  const name = options.name ?? (typeof facts.implementation === 'string' ? facts.implementation : spec.label);
   const pytorch = isPytorch(adapter, facts);
   const maxElements = options.maxElements ?? Infinity;
   const skipReason = (n: number) => (n > maxElements ? (options.limitReason ?? `sizes above ${maxElements} skipped`) : null);
@@ -70,8 +73,9 @@ export async function createAdapterTarget(options: AdapterTargetOptions, ctx: Be
   };
   const device = adapter.info.capabilities.devices.some((d) => d !== 'cpu' && d !== 'external') ? ('gpu' as const) : ('cpu' as const);
 
-  if (options.path !== 'conformance' && typeof adapter.bench === 'function') {
-    const bench = adapter.bench.bind(adapter);
+  const benchFn = options.fastPath ?? (typeof adapter.bench === 'function' ? adapter.bench.bind(adapter) : undefined);
+  if (options.path !== 'conformance' && benchFn) {
+    const bench = benchFn;
     const request = (tensors: readonly number[], layout: 'tensors' | 'flat', triad: boolean): AdapterBenchRequest => ({
       dtype: ctx.dtype,
       variant,

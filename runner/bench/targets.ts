@@ -8,6 +8,8 @@ import { PLAIN_MEMORY_LIMIT, SHARED_MEMORY_LIMIT } from '../../adapters/wasm/ben
 import type { Dtype } from '../../reference/arithmetic.js';
 import { elementBytes } from './traffic.js';
 import type { BenchTargetFactory } from './types.js';
+import { onnxruntimeBench } from '../../adapters/onnx/bench.js';
+import { tfjsResidentBench } from '../../adapters/tfjs/bench.js';
 
 /** The largest size the wasm32 memory of a build holds (5 arrays), and the machine's memory. */
 function wasmLimit(dtype: Dtype, build: 'plain' | 'shared'): { maxElements: number; limitReason: string } {
@@ -16,6 +18,9 @@ function wasmLimit(dtype: Dtype, build: 'plain' | 'shared'): { maxElements: numb
   const memory = memorySkip(fit, dtype, 5);
   return { maxElements: fit, limitReason: memory ?? `5 arrays above ${fit} ${dtype} elements exceed the ${build === 'plain' ? "wasm32 build's 4 GiB" : `threads build's ${bytes / 2 ** 30} GiB`} linear memory` };
 }
+
+/** Rows of a fast path are named '<adapter> <path>' ('onnxruntime bound x2'), beside the conformance path's '<adapter>'. */
+const rowIds = (adapter: string) => ({ name: adapter });
 
 export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
   {
@@ -75,6 +80,38 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     create: (ctx) => createAdapterTarget({ spec: 'onnxruntime', id: 'onnxruntime', path: 'conformance', maxElements: 1e7, limitReason: 'onnxruntime through the adapter: sizes above 1e7 skipped to bound run time' }, ctx),
   },
   {
+    id: 'onnxruntime-bound',
+    adapter: 'onnxruntime',
+    describe: 'onnxruntime-node fast path: preallocated, bound outputs, state ping-ponged, 1 and every intra-op thread',
+    dtypes: ['float32', 'float64'],
+    inDefault: true,
+    create: (ctx) => createAdapterTarget({ spec: 'onnxruntime', fastPath: (r) => onnxruntimeBench(r), ...rowIds('onnxruntime') }, ctx),
+  },
+  {
+    id: 'tfjs-wasm-resident',
+    adapter: 'tfjs-wasm',
+    describe: 'tfjs WASM backend fast path: tf.train.rmsprop over variables and gradients kept on the backend',
+    dtypes: ['float32'],
+    inDefault: true,
+    create: (ctx) => createAdapterTarget({ spec: 'tfjs-wasm', fastPath: (r) => tfjsResidentBench('wasm', r), ...rowIds('tfjs-wasm') }, ctx),
+  },
+  {
+    id: 'tfjs-node-resident',
+    adapter: 'tfjs-node',
+    describe: 'tfjs-node fast path: tf.train.rmsprop over variables and gradients kept in libtensorflow',
+    dtypes: ['float32'],
+    inDefault: true,
+    create: (ctx) => createAdapterTarget({ spec: 'tfjs-node', fastPath: (r) => tfjsResidentBench('tensorflow', r), ...rowIds('tfjs-node') }, ctx),
+  },
+  {
+    id: 'tfjs-cpu-resident',
+    adapter: 'tfjs-cpu',
+    describe: 'tfjs CPU backend fast path: tf.train.rmsprop over variables and gradients kept on the backend',
+    dtypes: ['float32'],
+    inDefault: true,
+    create: (ctx) => createAdapterTarget({ spec: 'tfjs-cpu', fastPath: (r) => tfjsResidentBench('cpu', r), maxElements: 1e6, limitReason: 'tfjs-cpu (plain JS, a tensor per op): sizes above 1e6 skipped to bound run time', ...rowIds('tfjs-cpu') }, ctx),
+  },
+  {
     id: 'tfjs-wasm',
     adapter: 'tfjs-wasm',
     describe: 'tfjs WASM backend, through the adapter',
@@ -108,4 +145,4 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
   },
 ];
 
-export const MODEL_TARGETS = ['ts-f32', 'ts-f32-nofma', 'ts-f64', 'wasm-simd'];
+export const MODEL_TARGETS = ['ts-f32', 'ts-f32-nofma', 'ts-f64', 'wasm-simd', 'onnxruntime-bound', 'tfjs-wasm-resident', 'tfjs-node-resident'];
