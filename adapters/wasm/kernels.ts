@@ -1,7 +1,8 @@
 // Running the WASM kernels: an instance with its memory laid out as flat arrays, the fused step,
 // and quick bandwidth checks (fused step vs STREAM triad, one thread or several threads over one
-// shared memory, scripts/wasm-speed-check.ts). The benchmark's probes and samplers are in bench.ts. Nothing here copies between JS and WASM per step except what a
-// caller writes itself (the adapter writes the incoming gradient).
+// shared memory, scripts/wasm-speed-check.ts); the benchmark's probes and samplers are in bench.ts.
+// Nothing here copies between JS and WASM per step except what a caller writes itself (the adapter
+// writes the incoming gradient).
 
 import type { Dtype } from '../../reference/arithmetic.js';
 import { resolveVariant } from '../../reference/resolve.js';
