@@ -11,6 +11,7 @@ import type { AdapterBenchRequest, AdapterBenchResult } from '../adapter.js';
 import { arithmeticFor } from '../../reference/arithmetic.js';
 import { stepScalars } from '../../reference/step.js';
 import { buildRmspropGraph, type GraphScalar } from './rmsprop-graph.js';
+import { collectSamplesAsync } from '../bench-sampling.js';
 
 type Ort = typeof import('onnxruntime-node');
 type OrtTensor = import('onnxruntime-node').Tensor;
@@ -18,26 +19,6 @@ type OrtTensor = import('onnxruntime-node').Tensor;
 async function loadOrt(): Promise<Ort> {
   const m = await import('onnxruntime-node');
   return ((m as unknown as { default?: Ort }).default ?? m) as Ort;
-}
-
-/** Async sampling with the same rules as the WASM sampler: calibrated batch, warm-up, budget and minimum count. */
-export async function collectSamplesAsync(step: () => Promise<void>, o: { timeMs: number; minSamples: number; sampleMs: number }): Promise<{ samplesMs: number[]; stepsPerSample: number }> {
-  await step();
-  const t0 = performance.now();
-  await step();
-  const once = Math.max(performance.now() - t0, 1e-4);
-  const batch = Math.max(1, Math.min(10_000, Math.ceil(o.sampleMs / once)));
-  const warmEnd = performance.now() + Math.min(100, o.timeMs / 4);
-  do for (let i = 0; i < batch; i++) await step();
-  while (performance.now() < warmEnd);
-  const samplesMs: number[] = [];
-  const end = performance.now() + o.timeMs;
-  while ((samplesMs.length < o.minSamples || performance.now() < end) && samplesMs.length < 10_000) {
-    const s0 = performance.now();
-    for (let i = 0; i < batch; i++) await step();
-    samplesMs.push((performance.now() - s0) / batch);
-  }
-  return { samplesMs, stepsPerSample: batch };
 }
 
 export async function onnxruntimeBench(request: AdapterBenchRequest, cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length)): Promise<AdapterBenchResult[]> {

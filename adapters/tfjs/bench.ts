@@ -7,7 +7,7 @@
 
 import os from 'node:os';
 import type { AdapterBenchRequest, AdapterBenchResult } from '../adapter.js';
-import { collectSamplesAsync } from '../onnx/bench.js';
+import { collectSamplesAsync } from '../bench-sampling.js';
 import { loadTf } from './tfjs-adapter.js';
 
 export async function tfjsResidentBench(backend: string, request: AdapterBenchRequest): Promise<AdapterBenchResult[]> {

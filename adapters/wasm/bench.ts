@@ -18,6 +18,9 @@ import { benchStepPlan, bytesOf, KernelInstance, layoutArrays } from './kernels.
 import { loadBandwidthModule, loadKernelModule } from './loader.js';
 import { WasmPool, type PoolCall } from './pool.js';
 import { PAGE_BYTES, simdSupported, threadsSupported, WA, type WasmMemory, type WasmModule } from './webassembly.js';
+import { collectSamples, type Sampler } from '../bench-sampling.js';
+
+export { collectSamples, type Sampler };
 
 /** Bytes of a 32-bit linear memory (plain build) and of the shared build's declared maximum. */
 export const PLAIN_MEMORY_LIMIT = 65536 * PAGE_BYTES;
@@ -26,38 +29,6 @@ export const SHARED_MEMORY_LIMIT = SHARED_MAXIMUM_PAGES * PAGE_BYTES;
 /** Threads of the multi-threaded path: every core this process may use (at least 2). */
 export function defaultThreads(): number {
   return Math.max(2, os.availableParallelism?.() ?? os.cpus().length);
-}
-
-/** A self-timed sampler: runs `batch` passes and returns their total milliseconds. */
-export interface Sampler {
-  sample(batch: number): number;
-  close(): Promise<void>;
-}
-
-export interface SampleOptions {
-  timeMs: number;
-  minSamples: number;
-  sampleMs: number;
-  /** Cap on the samples (a fast kernel with a long budget). */
-  maxSamples?: number;
-}
-
-/**
- * Calibrates a batch so that one sample lasts about sampleMs, warms up, then samples until both the
- * time budget and the minimum count are reached. Returns milliseconds per pass, one per sample.
- */
-export function collectSamples(s: Pick<Sampler, 'sample'>, o: SampleOptions): { samplesMs: number[]; stepsPerSample: number } {
-  s.sample(1);
-  const once = Math.max(s.sample(1), 1e-4);
-  const batch = Math.max(1, Math.min(100_000, Math.ceil(o.sampleMs / once)));
-  const warmEnd = performance.now() + Math.min(100, o.timeMs / 4);
-  do s.sample(batch);
-  while (performance.now() < warmEnd);
-  const samplesMs: number[] = [];
-  const end = performance.now() + o.timeMs;
-  const max = o.maxSamples ?? 10_000;
-  while ((samplesMs.length < o.minSamples || performance.now() < end) && samplesMs.length < max) samplesMs.push(s.sample(batch) / batch);
-  return { samplesMs, stepsPerSample: batch };
 }
 
 // ---------------------------------------------------------------------------------------------

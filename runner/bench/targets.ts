@@ -2,9 +2,11 @@
 // here; the runner reads nothing else.
 
 import { createAdapterTarget } from './adapter-target.js';
-import { createTsTarget, memorySkip } from './cpu-targets.js';
+import { memorySkip } from './cpu-targets.js';
+import { tsStepBench } from '../../adapters/native/bench.js';
 import { createWebgpuTarget } from './gpu-target.js';
 import { PLAIN_MEMORY_LIMIT, SHARED_MEMORY_LIMIT } from '../../adapters/wasm/bench.js';
+import os from 'node:os';
 import type { Dtype } from '../../reference/arithmetic.js';
 import { elementBytes } from './traffic.js';
 import type { BenchTargetFactory } from './types.js';
@@ -19,6 +21,12 @@ function wasmLimit(dtype: Dtype, build: 'plain' | 'shared'): { maxElements: numb
   return { maxElements: fit, limitReason: memory ?? `5 arrays above ${fit} ${dtype} elements exceed the ${build === 'plain' ? "wasm32 build's 4 GiB" : `threads build's ${bytes / 2 ** 30} GiB`} linear memory` };
 }
 
+/** Five typed arrays must fit in 70% of this machine's memory. */
+function tsLimit(dtype: Dtype): { maxElements: number; limitReason: string } {
+  const fit = Math.floor((os.totalmem() * 0.7) / 5 / elementBytes(dtype));
+  return { maxElements: fit, limitReason: memorySkip(fit + 1, dtype, 5) ?? 'over 70% of this machine\'s memory' };
+}
+
 /** Rows of a fast path are named '<adapter> <path>' ('onnxruntime bound x2'), beside the conformance path's '<adapter>'. */
 const rowIds = (adapter: string) => ({ name: adapter });
 
@@ -29,7 +37,7 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'TypeScript fused loop over Float32Array (compileFusedStep)',
     dtypes: ['float32'],
     inDefault: true,
-    create: async (ctx) => createTsTarget('ts-f32', ctx),
+    create: (ctx) => createAdapterTarget({ spec: `ts-f32:profile=${ctx.profile}`, id: 'ts-f32', fastPath: async (r) => tsStepBench(r), ...tsLimit('float32') }, ctx),
   },
   {
     id: 'ts-f32-nofma',
@@ -37,7 +45,7 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'the same fused loop with every FMA site unfused (fma=off), the operation order wasm-simd runs',
     dtypes: ['float32'],
     inDefault: true,
-    create: async (ctx) => createTsTarget('ts-f32-nofma', ctx, 'off', 'ts-f32:fma=off'),
+    create: (ctx) => createAdapterTarget({ spec: `ts-f32:profile=${ctx.profile},fma=off`, id: 'ts-f32-nofma', fastPath: async (r) => tsStepBench({ ...r, variant: { ...r.variant, fma: [] } }), ...tsLimit('float32') }, ctx),
   },
   {
     id: 'ts-f64',
@@ -45,7 +53,7 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'TypeScript fused loop over Float64Array (compileFusedStep)',
     dtypes: ['float64'],
     inDefault: true,
-    create: async (ctx) => createTsTarget('ts-f64', ctx),
+    create: (ctx) => createAdapterTarget({ spec: `ts-f64:profile=${ctx.profile}`, id: 'ts-f64', fastPath: async (r) => tsStepBench(r), ...tsLimit('float64') }, ctx),
   },
   {
     id: 'wasm-simd',
