@@ -189,12 +189,42 @@ describe('roofline ratio', () => {
     expect(JSON.parse(JSON.stringify(report))).toBeTruthy();
   }, 60_000);
 
+  it('refuses a repetition count that is not a whole number of at least 1', async () => {
+    await expect(runBench({ targets: ['ts-f32'], sizes: [64], dtype: 'float32', profile: 'torch', timeMs: 5, models: [], repetitions: 0 })).rejects.toThrow(InputError);
+  });
+
   it('reports targets that do not run the dtype as unavailable, and rejects unknown ones', async () => {
     const report = await runBench({ targets: ['webgpu'], sizes: [64], dtype: 'float64', profile: 'torch', timeMs: 5, models: [], minSamples: 2 });
     expect(report.results[0]).toMatchObject({ target: 'webgpu', status: 'unavailable' });
     await expect(runBench({ targets: ['ts-f33'], sizes: [64], dtype: 'float32', profile: 'torch', timeMs: 5, models: [] })).rejects.toThrow(/unknown bench target 'ts-f33'.*ts-f32/);
     expect(new Set(BENCH_TARGETS.map((t) => t.id)).size).toBe(BENCH_TARGETS.length);
   }, 30_000);
+});
+
+describe('the Markdown report', () => {
+  it('has a table per size with ms/step, spread, G elem/s, GB/s, fraction of the limit and speed-up over PyTorch, and explains ratios above 100%', () => {
+    const report = syntheticReport([
+      { target: 'wasm-simd', n: 1000, medianMs: 1e-3, rme: 1 },
+      { target: 'torch.optim.RMSprop foreach x1', n: 1000, medianMs: 4e-3, rme: 1 },
+    ]);
+    const roof: Roofline = { n: 1000, dtype: 'float32', byteModel: 'write-allocate', probes: [], limits: [{ threads: 1, probe: 'wasm-simd-copy x1', gbPerSecond: 16, bound: 'memory', memoryGbPerSecond: 16, memoryProbe: 'wasm-simd-copy x1' }], best: 'wasm-simd-copy x1', gbPerSecond: 16, native: [] };
+    report.roofline = [roof];
+    report.byteModel = 'write-allocate';
+    report.pytorchReference = [{ n: 1000, target: 'torch.optim.RMSprop foreach x1', medianMs: 4e-3 }];
+    report.results = report.results.map((r) => {
+      const e = throughputEntry(r, { stats: r.stats!, touched: report.variantTraffic, ...(r.target.startsWith('torch') ? { pytorch: true } : {}) }, 20, roof);
+      e.speedupOverPytorch = 4e-3 / r.stats!.medianMs;
+      e.repetitions = [{ medianMs: 1e-3, minMs: 0.9e-3, ratio: 1.2 }, { medianMs: 1.1e-3, minMs: 1e-3, ratio: 1.1 }];
+      return e;
+    });
+    const md = renderBenchMarkdown(report);
+    expect(md).toContain('## Throughput at 1e3 elements');
+    expect(md).toContain('the fastest PyTorch CPU step at this size, `torch.optim.RMSprop foreach x1`');
+    // 1000 x 20 B in 1 us = 20 GB/s: 125% of 16 GB/s, marked and explained
+    expect(md).toMatch(/\| wasm-simd \| 1 \| 1\.000 us \| [^|]+ \| 900\.0 ns \| 1\.000 \| 20\.0 \| 1\.250 us \(wasm-simd-copy x1\) \| 125% \* \/ 139% \| 110%–120% \(120% 110%\) \| 4\.00x \|/);
+    expect(md).toMatch(/\n\* wasm-simd: 125% of the limit: the step's 0\.0 MiB of arrays stay in cache/);
+    expect(md).toContain('**write-allocate** model');
+  });
 });
 
 describe('Mann-Whitney U', () => {
