@@ -147,7 +147,24 @@ async function mergeRooflines(reps: Roofline[]): Promise<Roofline> {
   });
   const limits = limitsOf(probes, compute);
   const top = limits[limits.length - 1]!;
-  return { ...first, probes, compute, limits, best: top.probe, gbPerSecond: top.gbPerSecond, native: reps.flatMap((r) => r.native ?? []) };
+  return { ...first, probes, compute, limits, best: top.probe, gbPerSecond: top.gbPerSecond, native: await mergeNative(first.n, reps.flatMap((r) => r.native ?? [])) };
+}
+
+/** One native triad per source over the repetitions: samples pooled, the fastest sample kept. */
+async function mergeNative(n: number, all: NativeTriad[]): Promise<NativeTriad[]> {
+  const out: NativeTriad[] = [];
+  for (const source of [...new Set(all.map((t) => t.source))]) {
+    const same = all.filter((t) => t.source === source);
+    if (same.length === 1) {
+      out.push(same[0]!);
+      continue;
+    }
+    const stats = await statsFromSamples(same.flatMap((t) => t.stats.samplesMs ?? [t.stats.medianMs]), same[0]!.stats.batch);
+    const minMs = Math.min(...same.map((t) => t.stats.minMs));
+    const bytes = same[0]!.bytesPerElement;
+    out.push({ ...same[0]!, stats: { ...stats, minMs }, gbPerSecond: (n * bytes) / (minMs / 1e3) / 1e9, medianGbPerSecond: (n * bytes) / (stats.medianMs / 1e3) / 1e9 });
+  }
+  return out;
 }
 
 function nativeTriad(n: number, run: SizeRun, source: string): NativeTriad {

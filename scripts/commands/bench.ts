@@ -48,8 +48,11 @@ const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 export function benchSummaryLines(report: BenchReport): string[] {
   const out: string[] = [];
   for (const r of report.roofline) {
-    const native = (r.native ?? []).map((t) => `${t.source} ${t.gbPerSecond.toFixed(1)} GB/s (roofline ${pct(limitFor(r, t.threads)!.gbPerSecond / t.gbPerSecond)} of it)`);
-    out.push(`roofline n=${r.n} (${r.byteModel ?? 'STREAM bytes'}): ${(r.limits ?? []).map((l) => `${l.threads} thr ${l.gbPerSecond.toFixed(1)} GB/s ${l.probe}`).join(', ')}${native.length > 0 ? `; native: ${native.join(', ')}` : ''}`);
+    const native = (r.native ?? []).map((t) => {
+      const l = limitFor(r, t.threads)!;
+      return `${t.source} ${t.gbPerSecond.toFixed(1)} GB/s (harness memory roofline ${pct((l.memoryGbPerSecond ?? l.gbPerSecond) / t.gbPerSecond)} of it)`;
+    });
+    out.push(`roofline n=${r.n} (${r.byteModel ?? 'STREAM bytes'}): ${(r.limits ?? []).map((l) => `${l.threads} thr limit ${l.gbPerSecond.toFixed(1)} GB/s (${l.probe}; memory ${(l.memoryGbPerSecond ?? l.gbPerSecond).toFixed(1)}${l.computeGbPerSecond !== undefined ? `, compute ${l.computeGbPerSecond.toFixed(1)}` : ''})`).join(', ')}${native.length > 0 ? `; native: ${native.join(', ')}` : ''}`);
   }
   for (const r of report.results) {
     if (r.status !== 'ok') {
