@@ -138,7 +138,9 @@ export function renderBenchMarkdown(report: BenchReport): string {
     const largest = Math.max(...report.settings.sizes);
     out.push(row(['target', 'adapter', 'conformance', 'pass', 'fail', 'error', 'max ULP', `G elem/s at ${sizeLabel(largest)}`, 'ratio']));
     out.push(row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:']));
-    for (const target of report.settings.targets) {
+    // Every row at the largest size (an adapter's paths are rows of their own), else the target's status.
+    const rowsAtLargest = report.results.filter((x) => x.n === largest).map((x) => x.target);
+    for (const target of rowsAtLargest.length > 0 ? rowsAtLargest : report.settings.targets) {
       const r = report.results.find((x) => x.target === target && x.n === largest);
       const a = report.accuracy.entries.find((x) => x.adapter === (r?.adapter ?? target));
       out.push(
