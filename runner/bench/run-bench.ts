@@ -288,11 +288,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const modelRows: ModelEntry[] = [];
       for (const { factory, target, unavailable } of created) {
         if (options.signal?.aborted) break;
-        if (!MODEL_TARGETS.includes(factory.id) && !factory.fromSpec) continue;
+        if (!MODEL_TARGETS.includes(factory.id) && !factory.fromSpec && !factory.noModelStep) continue;
         const scale = options.modelScale ?? modelScale(model, dtype, 5);
         const layout = modelLayout(model, scale);
         const parameters = layout.sizes.reduce((a, b) => a + b, 0);
         const base = { model: id, target: factory.id, adapter: target?.adapter ?? factory.adapter, parameters, tensors: layout.sizes.length, scale, paddingElements: layout.total - parameters };
+        if (factory.noModelStep) {
+          modelRows.push({ ...base, status: 'unavailable', reason: factory.noModelStep });
+          continue;
+        }
         if (!target || !target.runModel) {
           modelRows.push({ ...base, status: 'unavailable', reason: unavailable ?? `${factory.id} has no model step` });
           continue;

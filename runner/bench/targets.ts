@@ -70,6 +70,7 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     dtypes: ['float32', 'float64'],
     inDefault: true,
     create: (ctx) => createAdapterTarget({ spec: `wasm-simd:profile=${ctx.profile}`, id: 'wasm-simd-mt', paths: ['simd-mt'], ...wasmLimit(ctx.dtype, 'shared') }, ctx),
+    noModelStep: 'the pool splits one flat range over its threads: a per-tensor step would put a join per tensor in the measurement (wasm-simd times the model per tensor and fused on one thread)',
   },
   {
     id: 'webgpu',

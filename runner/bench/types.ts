@@ -99,6 +99,8 @@ export interface BenchTargetFactory {
   dtypes: readonly Dtype[];
   /** In the default `bench` run. */
   inDefault: boolean;
+  /** Why the model-shaped step is not run for this target (listed in the report with this reason). */
+  noModelStep?: string;
   /** An adapter named by spec on the command line (external:command=..., module:path=...): its model steps run too. */
   fromSpec?: boolean;
   create(ctx: BenchContext): Promise<TargetCreation>;
