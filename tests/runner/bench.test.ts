@@ -178,7 +178,9 @@ describe('roofline ratio', () => {
     expect(report.models.map((m) => [m.model, m.target, m.status])).toEqual([
       ['mlp', 'ts-f32', 'ok'],
       ['mlp', 'wasm-simd', 'ok'],
+      ['mlp', 'wasm-simd-mt', 'unavailable'],
     ]);
+    expect(report.models[2]!.reason).toMatch(/join per tensor/);
     expect(report.models[0]!.scale).toBe(1 / 64);
     const md = renderBenchMarkdown(report);
     expect(md).toContain('## Roofline');
