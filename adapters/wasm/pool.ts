@@ -54,7 +54,10 @@ const DONE = 1 * LINE;
 const BATCH = 2 * LINE;
 const CMD = 3 * LINE;
 const TOTAL = 4 * LINE; // chunks to complete in this sample (all ranges, all passes)
-const NEXT = 5 * LINE; // NEXT + t * LINE: next chunk of range t
+const FAILED = 5 * LINE; // set by a worker whose call threw (the caller cannot receive messages while it waits)
+const NEXT = 6 * LINE; // NEXT + t * LINE: next chunk of range t
+/** A sample that has not finished after this long is a hang, not a measurement. */
+const SAMPLE_DEADLINE_MS = 120_000;
 const RUN = 0;
 const STOP = 1;
 
@@ -102,7 +105,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { module, memory, ctrl: ctrlBuffer, me, layout, spinMs } = workerData;
 const ctrl = new Int32Array(ctrlBuffer);
-const LINE = ${LINE}, GEN = ${GEN}, DONE = ${DONE}, BATCH = ${BATCH}, CMD = ${CMD}, NEXT = ${NEXT}, TOTAL = ${TOTAL}, STOP = ${STOP};
+const LINE = ${LINE}, GEN = ${GEN}, DONE = ${DONE}, BATCH = ${BATCH}, CMD = ${CMD}, NEXT = ${NEXT}, FAILED = ${FAILED}, STOP = ${STOP};
 const T = layout.ranges.length;
 const work = ${work.toString()};
 const started = WebAssembly.instantiate(module, { env: { memory, abort() { throw new Error('wasm abort'); } } });
@@ -130,7 +133,14 @@ parentPort.on('message', async (job) => {
     if (Atomics.load(ctrl, GEN) === gen) Atomics.wait(ctrl, GEN, gen);
     gen = Atomics.load(ctrl, GEN);
     if (Atomics.load(ctrl, CMD) === STOP) break;
-    work(ctrl, layout, me, Atomics.load(ctrl, BATCH), run);
+    try {
+      work(ctrl, layout, me, Atomics.load(ctrl, BATCH), run);
+    } catch (e) {
+      Atomics.store(ctrl, FAILED, 1);
+      Atomics.notify(ctrl, DONE);
+      parentPort.postMessage({ error: String(e) });
+      return;
+    }
     Atomics.notify(ctrl, DONE);
   }
   parentPort.postMessage({ idle: true });
@@ -207,7 +217,11 @@ export class WasmPool {
     while ((d = Atomics.load(c, DONE)) < total && performance.now() < until) {
       // spin
     }
-    while ((d = Atomics.load(c, DONE)) < total) Atomics.wait(c, DONE, d, 60_000);
+    while ((d = Atomics.load(c, DONE)) < total) {
+      if (Atomics.load(c, FAILED) !== 0) throw new Error('wasm pool: a worker\'s call threw (the sample is void)');
+      if (performance.now() - t0 > SAMPLE_DEADLINE_MS) throw new Error(`wasm pool: a sample did not finish in ${SAMPLE_DEADLINE_MS / 1000} s`);
+      Atomics.wait(c, DONE, d, 1000);
+    }
     return performance.now() - t0;
   }
 
