@@ -92,6 +92,53 @@ export interface Adapter {
   prepare(c: AdapterCase): Promise<PreparedCase>;
   /** Release global resources (devices, sessions, child processes). */
   close?(): Promise<void>;
+  /** Optional: time the implementation's own step loop on its natural fast path (see AdapterBenchRequest). */
+  bench?(request: AdapterBenchRequest): Promise<AdapterBenchResult[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The optional bench capability. The implementation times its own step loop (no Promise, pipe or
+// copy of the harness per step is in the numbers) and reports milliseconds per step per sample;
+// the harness turns them into statistics and holds them to the roofline.
+
+export interface AdapterBenchRequest {
+  dtype: Dtype;
+  /** The variant to step (the claimed profile's, plain), its profile and native hyperparameters. */
+  variant: Variant;
+  profile: Profile;
+  native: Record<string, number | boolean | null>;
+  /** Elements of each parameter tensor ([n]: one tensor of n elements; a model's list: model-shaped). */
+  tensors: readonly number[];
+  /** 'tensors': each entry its own tensor (a per-tensor or a multi-tensor step); 'flat': one tensor of their total. */
+  layout: 'tensors' | 'flat';
+  /** The bench paths to time (ids the adapter reports); default: all of them. */
+  paths?: readonly string[];
+  /** Wall-clock budget for the samples of one path, ms; at least minSamples samples whatever the budget. */
+  timeMs: number;
+  minSamples: number;
+  /** Aim for samples about this long, ms (cheap steps are repeated within a sample). */
+  sampleMs: number;
+  /** Also time the implementation's own triad a = b + 2c over tensors[0] elements (results of kind 'triad'), a native roofline. */
+  triad?: boolean;
+}
+
+export interface AdapterBenchResult {
+  /** The path timed ('foreach x1', 'for-loop x2', 'simd', ...): what the row is labelled with. */
+  path: string;
+  /** 'step' (default) or 'triad' (the implementation's own triad, answered when the request asked for it). */
+  kind?: 'step' | 'triad';
+  describe: string;
+  threads: number;
+  device: 'cpu' | 'gpu';
+  /** Milliseconds per step, one value per sample (each the mean of stepsPerSample consecutive steps). */
+  samplesMs: number[];
+  stepsPerSample: number;
+  /** Bytes per element its kernel loads and stores, when it knows (else the variant's minimum is assumed). */
+  touchedBytesPerElement?: number;
+  kernel?: string;
+  notes?: string[];
+  /** Set instead of samples when this path cannot run the request here (with the reason). */
+  unavailable?: string;
 }
 
 /** Options from an adapter spec 'id:key=value,...' */

@@ -11,7 +11,7 @@ import { findProfile } from '../reference/registry.js';
 import { HARNESS_VERSION } from '../reference/version.js';
 import { firstSchemaError } from '../suites/schema.js';
 import { importDefault } from './import-module.js';
-import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, Availability } from './adapter.js';
+import type { Adapter, AdapterBenchRequest, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, Availability } from './adapter.js';
 
 export interface ModuleAdapterHarness {
   /** Creates a built-in adapter from a spec ('ts-f64:profile=keras'), e.g. to wrap it. */
@@ -79,6 +79,11 @@ function moduleAdapter(options: AdapterOptions): Adapter {
     },
     async close() {
       await loaded?.close?.();
+    },
+    // The optional bench capability, when the module's adapter has one.
+    get bench() {
+      const inner = loaded;
+      return inner?.bench ? (request: AdapterBenchRequest) => inner.bench!(request) : undefined;
     },
   };
 }

@@ -14,6 +14,7 @@ import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions,
 import { UnsupportedCaseError, unsupportedReason } from './adapter.js';
 import { stepFlags, fastKernelFor } from './wasm/flags.js';
 import { KernelInstance, layoutArrays } from './wasm/kernels.js';
+import { wasmStepBench } from './wasm/bench.js';
 import { loadKernelModule } from './wasm/loader.js';
 import { simdSupported, threadsSupported } from './wasm/webassembly.js';
 
@@ -73,6 +74,8 @@ export function createWasmSimdAdapter(options: AdapterOptions = {}): Adapter {
       if (reason) throw new UnsupportedCaseError(reason);
       return prepareWasmCase(c.dtype, { ...c.variant, ...FIXED_AXES }, c.x0);
     },
+    // The bench capability: paths 'simd' (one thread) and 'simd-mt' (every core), arrays in place.
+    bench: (request) => wasmStepBench({ ...request, variant: { ...request.variant, ...FIXED_AXES } }),
   };
 }
 

@@ -1,5 +1,7 @@
-// The benchmark report as Markdown: roofline per size, throughput with ratios to it, GPU phase
-// split, model-shaped steps, and accuracy versus speed per adapter.
+// The benchmark report as Markdown: the roofline per size and thread count (bandwidth probes,
+// compute ceiling, native triads), a throughput table per size (ms/step with its spread, G elem/s,
+// GB/s, fraction of the limit, speed-up over PyTorch), GPU phase split, model-shaped steps, and
+// accuracy versus speed per adapter.
 
 import type { BenchReport, ThroughputEntry } from '../runner/bench/report.js';
 import { fmtMs } from '../runner/bench/baseline.js';
@@ -13,20 +15,30 @@ function row(cells: (string | number)[]): string {
   return `| ${cells.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
 }
 
+function spread(r: ThroughputEntry): string {
+  if (!r.repetitions || r.repetitions.length < 2) return '-';
+  const ratios = r.repetitions.map((x) => x.ratio).filter((x): x is number => x !== undefined);
+  if (ratios.length === r.repetitions.length) return `${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))} (${ratios.map(pct).join(' ')})`;
+  const m = r.repetitions.map((x) => x.medianMs);
+  return `${ms(Math.min(...m))}–${ms(Math.max(...m))}`;
+}
+
 function throughputRow(r: ThroughputEntry): string {
-  if (r.status !== 'ok') return row([r.target, sizeLabel(r.n), r.status, '-', '-', '-', '-', '-', '-', '-', r.reason ?? '']);
+  if (r.status !== 'ok') return row([r.target, r.threads, r.status, '-', '-', '-', '-', '-', '-', '-', '-', r.reason ?? '']);
   const s = r.stats!;
+  const ratio = r.ratio !== undefined ? `${pct(r.ratio)}${r.ratio > 1 ? ' *' : ''}` : '-';
   return row([
     r.target,
-    sizeLabel(r.n),
+    r.roofline?.threads !== undefined ? `${r.threads}` : String(r.threads),
     ms(s.medianMs),
-    ms(s.p99Ms),
-    `±${s.rme.toFixed(1)}%`,
+    s.p25Ms !== undefined ? `${ms(s.p25Ms)}–${ms(s.p75Ms)}` : `±${s.rme.toFixed(1)}%`,
+    ms(s.minMs),
     g(r.elementsPerSecond! / 1e9, 3),
-    `${g(r.gbPerSecond, 1)} (${r.traffic!.variantBytesPerElement} B)`,
-    `${g(r.touchedGbPerSecond, 1)} (${r.traffic!.touchedBytesPerElement} B)`,
-    r.roofline ? `${g(r.roofline.gbPerSecond, 1)} ${r.roofline.probe}` : '-',
-    pct(r.ratio),
+    g(r.gbPerSecond, 1),
+    r.limitMs !== undefined ? `${ms(r.limitMs)} (${r.roofline!.probe})` : '-',
+    `${ratio} / ${pct(r.bestRatio)}`,
+    spread(r),
+    r.speedupOverPytorch !== undefined ? `${g(r.speedupOverPytorch, 2)}x` : '-',
     r.kernel ?? '',
   ]);
 }
@@ -35,37 +47,50 @@ export function renderBenchMarkdown(report: BenchReport): string {
   const e = report.environment;
   const vt = report.variantTraffic;
   const out: string[] = [];
+  const reps = report.settings.repetitions ?? 1;
   out.push('# RMSprop benchmark', '');
   out.push(`${report.generatedAt} · ${e.cpu} · ${e.cores} cores · ${e.memoryGiB} GiB · node ${e.node} · ${e.platform}-${e.arch} · load ${e.loadAverage.join(' ')}`, '');
   out.push(
-    `Variant: profile \`${report.settings.profile}\`, ${report.settings.dtype}. Minimum traffic per element: read ${vt.reads.join(', ')}; write ${vt.writes.join(', ')} = **${vt.bytesPerElement} bytes**. ` +
-      `GB/s and the ratio use these bytes; "touched" uses what the kernel actually loads and stores. Time budget ${report.settings.timeMs} ms per measurement; times are per step (median, p99, relative margin of error of the mean).`,
+    `Variant: profile \`${report.settings.profile}\`, ${report.settings.dtype}. Traffic per element: read ${vt.reads.join(', ')}; write ${vt.writes.join(', ')} = **${vt.bytesPerElement} bytes**. ` +
+      `Bytes are counted with the **${report.byteModel ?? 'STREAM (3 elements per triad)'}** model: a store to a line the kernel did not read first reads it (the triad moves 4 elements, copy 3, the read-only sum 1); the step writes only arrays it has just read, so its ${vt.bytesPerElement} bytes are its write-allocate traffic too. ` +
+      `Time budget ${report.settings.timeMs} ms per measurement${reps > 1 ? `, ${reps} repetitions of every size (roofline and targets interleaved; samples pooled, spread per repetition)` : ''}; times are per step.`,
     '',
   );
 
-  out.push('## Roofline (STREAM triad a = b + s·c)', '');
-  out.push(row(['size', 'best', 'GB/s', ...['ts-triad', 'wasm-simd-triad', 'wasm-simd-mt-triad'].map((p) => `${p} GB/s`)]));
-  out.push(row(['---', '---', '---:', '---:', '---:', '---:']));
+  out.push('## Roofline', '');
+  out.push(
+    'Per size and thread count: the best bandwidth probe (WASM SIMD triad, copy and read-only sum, on one thread and on every core with warm threads; GB/s from the fastest sample), and the step\'s compute ceiling (the wasm step with its arrays in cache, on as many threads, in GB/s at the step\'s bytes). The limit is the lower of the two; a target on t threads is held to the limit for t threads. "Native" rows are frameworks\' own triads timed by their programs in the same run (write-allocate bytes).',
+    '',
+  );
+  out.push(row(['size', 'threads', 'limit GB/s', 'bound', 'memory GB/s (probe)', 'compute GB/s', 'triad', 'copy', 'sum', 'native triad GB/s (roofline / native)']));
+  out.push(row(['---', '---:', '---:', '---', '---:', '---:', '---:', '---:', '---:', '---']));
   for (const r of report.roofline) {
-    const probe = (name: string) => {
-      const p = r.probes.find((x) => x.probe === name);
-      return p ? (p.gbPerSecond !== undefined ? `${g(p.gbPerSecond, 1)}${p.threads > 1 ? ` (${p.threads} thr)` : ''}` : `error: ${p.error}`) : '-';
-    };
-    out.push(row([sizeLabel(r.n), r.best, g(r.gbPerSecond, 1), probe('ts-triad'), probe('wasm-simd-triad'), probe('wasm-simd-mt-triad')]));
+    for (const l of r.limits ?? []) {
+      const probe = (k: string) => {
+        const p = r.probes.find((x) => x.probe === `wasm-simd-${k}` && x.threads === l.threads);
+        return p ? (p.gbPerSecond !== undefined ? `${g(p.gbPerSecond, 1)} (median ${g(p.medianGbPerSecond, 1)})` : `error: ${p.error}`) : '-';
+      };
+      const native = (r.native ?? []).filter((t) => t.threads === l.threads).map((t) => `${t.source}: ${g(t.gbPerSecond, 1)} (${pct((l.memoryGbPerSecond ?? l.gbPerSecond) / t.gbPerSecond)})`);
+      out.push(row([sizeLabel(r.n), l.threads, g(l.gbPerSecond, 1), l.bound ?? 'memory', `${g(l.memoryGbPerSecond ?? l.gbPerSecond, 1)} (${l.memoryProbe ?? l.probe})`, g(l.computeGbPerSecond, 1), probe('triad'), probe('copy'), probe('sum'), native.join('; ') || '-']));
+    }
   }
   out.push('');
-  out.push(
-    'The triad is counted at the STREAM convention (read b, c; write a = 3 elements). With write-allocate caches the write of a also reads it (4 elements moved), while the RMSprop step updates p and v in place (every byte it writes it has read), so a step can exceed the triad\'s counted GB/s by up to 4/3: ratios up to ~133% are bandwidth-bound, not errors.',
-    '',
-  );
 
-  out.push('## Throughput', '');
-  out.push(row(['target', 'size', 'median', 'p99', 'rme', 'G elem/s', 'GB/s (variant B)', 'GB/s touched (B)', 'roofline GB/s', 'ratio', 'kernel / reason']));
-  out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---:', '---']));
-  for (const r of report.results) out.push(throughputRow(r));
-  out.push('');
+  const sizes = [...new Set(report.results.map((r) => r.n))];
+  for (const n of sizes) {
+    const rows = report.results.filter((r) => r.n === n);
+    const ref = report.pytorchReference?.find((x) => x.n === n);
+    out.push(`## Throughput at ${sizeLabel(n)} elements`, '');
+    if (ref) out.push(`Speed-up over PyTorch: the fastest PyTorch CPU step at this size, \`${ref.target}\` (${ms(ref.medianMs)}), divided by the row's median.`, '');
+    out.push(row(['target', 'threads', 'ms/step (median)', 'p25–p75', 'best', 'G elem/s', 'GB/s', 'limit ms/step (ceiling)', 'of limit (median / best)', 'spread of repetitions', 'vs PyTorch', 'kernel / reason']));
+    out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---:', '---', '---:', '---']));
+    for (const r of rows) out.push(throughputRow(r));
+    out.push('');
+    const above = rows.filter((r) => r.ratioNote);
+    if (above.length > 0) out.push(...above.map((r) => `\* ${r.target}: ${pct(r.ratio)} of the limit: ${r.ratioNote}.`), '');
+  }
   const notes = [...new Set(report.results.flatMap((r) => (r.notes ?? []).map((n) => `${r.target}: ${n}`)))];
-  if (notes.length > 0) out.push(...notes.map((n) => `- ${n}`), '');
+  if (notes.length > 0) out.push('Notes:', '', ...notes.map((n) => `- ${n}`), '');
 
   const gpu = report.results.filter((r) => r.gpu);
   if (gpu.length > 0) {
@@ -81,8 +106,9 @@ export function renderBenchMarkdown(report: BenchReport): string {
 
   if (report.models.length > 0) {
     out.push('## Model-shaped step (per tensor vs one fused call)', '');
-    out.push(row(['model', 'target', 'parameters', 'tensors', 'scale', 'per-tensor step', 'fused step', 'per-tensor / fused', 'fused GB/s', 'status']));
-    out.push(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
+    out.push('Per tensor: the model\'s parameter list, one tensor each (built-in kernels: one call per tensor; PyTorch: the optimizer over the list, for-loop or foreach multi-tensor). Fused: one flat tensor of the total.', '');
+    out.push(row(['model', 'target', 'parameters', 'tensors', 'scale', 'per-tensor step', 'fused step', 'per-tensor / fused', 'fused GB/s', 'fused of limit', 'fused vs PyTorch', 'status']));
+    out.push(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
     for (const m of report.models) {
       out.push(
         row([
@@ -95,6 +121,8 @@ export function renderBenchMarkdown(report: BenchReport): string {
           m.fused ? `${ms(m.fused.medianMs)} ±${m.fused.rme.toFixed(1)}%` : '-',
           m.speedup !== undefined ? `${g(m.speedup, 2)}x` : '-',
           g(m.fusedGbPerSecond, 1),
+          pct(m.fusedRatio),
+          m.speedupOverPytorch !== undefined ? `${g(m.speedupOverPytorch, 2)}x` : '-',
           m.status === 'ok' ? 'ok' : `${m.status}: ${m.reason ?? ''}`,
         ]),
       );
@@ -110,7 +138,9 @@ export function renderBenchMarkdown(report: BenchReport): string {
     const largest = Math.max(...report.settings.sizes);
     out.push(row(['target', 'adapter', 'conformance', 'pass', 'fail', 'error', 'max ULP', `G elem/s at ${sizeLabel(largest)}`, 'ratio']));
     out.push(row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:']));
-    for (const target of report.settings.targets) {
+    // Every row at the largest size (an adapter's paths are rows of their own), else the target's status.
+    const rowsAtLargest = report.results.filter((x) => x.n === largest).map((x) => x.target);
+    for (const target of rowsAtLargest.length > 0 ? rowsAtLargest : report.settings.targets) {
       const r = report.results.find((x) => x.target === target && x.n === largest);
       const a = report.accuracy.entries.find((x) => x.adapter === (r?.adapter ?? target));
       out.push(

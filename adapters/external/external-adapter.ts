@@ -2,7 +2,7 @@
 // on stdin/stdout. Faults are contained: a crash, a hang, garbage or an answer out of order fails the
 // case with the reason and the program's stderr tail, and the next case starts the program again.
 
-import { UnsupportedCaseError, unsupportedReason, type Adapter, type AdapterCase, type AdapterCapabilities, type AdapterFactory, type AdapterInfo, type AdapterOptions, type Availability, type EnvironmentFacts, type OptimizerStateView } from '../adapter.js';
+import { UnsupportedCaseError, unsupportedReason, type Adapter, type AdapterBenchRequest, type AdapterBenchResult, type AdapterCase, type AdapterCapabilities, type AdapterFactory, type AdapterInfo, type AdapterOptions, type Availability, type EnvironmentFacts, type OptimizerStateView } from '../adapter.js';
 import { InputError } from '../../reference/errors.js';
 import { isFloat32 } from '../../reference/float-bits.js';
 import { encodeVector } from '../../reference/number-encoding.js';
@@ -11,11 +11,13 @@ import { toDtype } from '../../reference/trajectory.js';
 import { AXES, HYPERPARAMETERS, type Axes, type Hyperparameters } from '../../reference/variant.js';
 import { findProfile } from '../../reference/registry.js';
 import { suggest } from '../../reference/suggest.js';
+import { benchMessage, benchResults } from './bench-exchange.js';
 import type { BulkPreparedCase, BulkTrajectory } from './bulk.js';
 import { ExternalProgram, ProgramFault } from './program.js';
 import {
   PROTOCOL_VERSION,
   ProtocolViolation,
+  checkBenchReply,
   checkProgramHello,
   checkProgramMessage,
   decodeResult,
@@ -169,6 +171,36 @@ export class ExternalAdapter implements Adapter {
       const p = this.program;
       this.program = null;
       if (p) await p.stop();
+    });
+  }
+
+  /** The bench capability: a `bench` request; the program times its own step loop on each of its paths. */
+  async bench(request: AdapterBenchRequest): Promise<AdapterBenchResult[]> {
+    return this.serial(async () => {
+      await this.ensureStarted();
+      const program = this.program!;
+      const message = benchMessage(request, `bench/${request.tensors.length === 1 ? request.tensors[0] : `${request.tensors.length}-tensors-${request.layout}`}#${++this.counter}`);
+      program.send(message);
+      // Every path (a handful) gets its budget and its minimum samples of a slow step (20 ns per element),
+      // plus calibration and warm-up, on top of the usual timeout: a bound for hangs, not a schedule.
+      const elements = request.tensors.reduce((a, b) => a + b, 0);
+      const allowMs = this.timeoutMs + 8 * (request.timeMs + elements * 2e-5 * (request.minSamples + 5));
+      const raw = await program.next(Math.min(allowMs, 2 ** 31 - 1), `the answer to bench request '${message.id}'`).catch((e: unknown) => {
+        this.program = null;
+        throw e;
+      });
+      let reply;
+      try {
+        reply = checkBenchReply(raw, message.id);
+      } catch (e) {
+        if (e instanceof ProtocolViolation) throw this.abort(program, e.message);
+        throw e;
+      }
+      if (reply.type === 'error') {
+        await program.settle();
+        throw program.fault(`answered bench request '${message.id}' with an error: ${reply.message}`);
+      }
+      return benchResults(reply);
     });
   }
 

@@ -165,6 +165,13 @@ export const PROTOCOL_SCHEMAS: Readonly<Record<string, TSchema>> = {
   'result.schema.json': ResultSchema,
   'error.schema.json': ErrorMessageSchema,
   'program-message.schema.json': ProgramMessageSchema,
+  // bench (optional, below): spread in lazily so the definitions can live at the end of the file
+  get 'bench.schema.json'() {
+    return BenchRequestSchema;
+  },
+  get 'bench-result.schema.json'() {
+    return BenchResultSchema;
+  },
 };
 
 // ---------------------------------------------------------------- checking what a program sends
@@ -282,4 +289,69 @@ export function decodeResult(r: ResultMessage, expected: ExpectedAnswer, isFloat
     out.grads = r.grads.map((g, t) => vector(g, `grads[${t}]`));
   }
   return out;
+}
+
+// ---------------------------------------------------------------- bench (optional)
+// A program may also answer `bench` requests: it times its own step loop (so neither the pipe nor
+// JSON is measured) on each of its paths and answers with milliseconds per step per sample. A
+// program without bench support answers with an error message (the Python clients' serve() does).
+
+export const BenchRequestSchema = Type.Object(
+  {
+    type: Type.Literal('bench'),
+    id: CaseId,
+    dtype: Dtype,
+    profile: Type.Optional(Type.String({ description: "Profile the variant was resolved from, as 'name@version'." })),
+    hyperparameters: Type.Record(Type.String(), HyperparameterValue, { description: 'As in a case: the native hyperparameters.' }),
+    canonical: Type.Record(Type.String(), CanonicalValue, { description: 'As in a case: every canonical hyperparameter and axis.' }),
+    tensors: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, description: 'Elements of each parameter tensor: [n] is one tensor; a longer list is a model-shaped parameter list. Values are the program\'s own (any finite data).' }),
+    layout: Type.Union([Type.Literal('tensors'), Type.Literal('flat')], { description: "'tensors': one parameter per entry (the optimizer steps the list: per tensor or multi-tensor); 'flat': one parameter of their total size." }),
+    paths: Type.Optional(Type.Array(Type.String(), { description: 'Only these paths (ids from an earlier answer); default: all.' })),
+    timeMs: Type.Number({ exclusiveMinimum: 0, description: 'Wall-clock budget for the samples of one path, ms.' }),
+    minSamples: Type.Integer({ minimum: 1, description: 'At least this many samples per path, whatever the budget.' }),
+    sampleMs: Type.Number({ exclusiveMinimum: 0, description: 'Aim for samples about this long: repeat cheap steps within one sample.' }),
+    triad: Type.Optional(Type.Boolean({ description: 'Also time the framework\'s own triad a = b + 2c over one tensor of tensors[0] elements (kind "triad"), for the roofline.' })),
+  },
+  { title: 'bench request', additionalProperties: false },
+);
+
+export const BenchPathResultSchema = Type.Object(
+  {
+    path: Type.String({ minLength: 1, description: "The path timed, unique in the answer: 'foreach x1', 'for-loop x2', 'triad x1'." }),
+    kind: Type.Optional(Type.Union([Type.Literal('step'), Type.Literal('triad')], { description: "'step' (default) or 'triad' (the framework's own triad, for the roofline)." })),
+    describe: Type.String(),
+    threads: Type.Integer({ minimum: 1 }),
+    device: Type.Optional(Type.Union([Type.Literal('cpu'), Type.Literal('gpu')])),
+    samplesMs: Type.Array(Type.Number({ minimum: 0 }), { description: 'Milliseconds per step, one per sample (each the mean over stepsPerSample steps).' }),
+    stepsPerSample: Type.Integer({ minimum: 0 }),
+    bytesPerElement: Type.Optional(Type.Number({ minimum: 0, description: 'Bytes moved per element, when the program knows (triad: 16 with write-allocate).' })),
+    notes: Type.Optional(Type.Array(Type.String())),
+    unavailable: Type.Optional(Type.String({ description: 'Why this path cannot run here (then samplesMs is empty).' })),
+  },
+  { additionalProperties: false },
+);
+
+export const BenchResultSchema = Type.Object(
+  {
+    type: Type.Literal('bench-result'),
+    id: CaseId,
+    results: Type.Array(BenchPathResultSchema, { minItems: 1 }),
+  },
+  { title: 'bench result', additionalProperties: false },
+);
+
+export type BenchRequest = Static<typeof BenchRequestSchema>;
+export type BenchPathResult = Static<typeof BenchPathResultSchema>;
+export type BenchResult = Static<typeof BenchResultSchema>;
+
+/** Checks a program's answer to a bench request: a bench-result for this id, or an error. Throws ProtocolViolation. */
+export function checkBenchReply(raw: unknown, id: string): BenchResult | ErrorMessage {
+  const waitingFor = `the answer to bench request '${id}'`;
+  const type = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { type?: unknown }).type : undefined;
+  if (type !== 'bench-result' && type !== 'error') throw new ProtocolViolation(`wrote ${type === undefined ? describeValue(raw) : `a message of type ${JSON.stringify(type)}`} while waiting for ${waitingFor} (type: expected "bench-result" or "error"): ${clipJson(raw)}`);
+  const issue = firstSchemaIssue(type === 'error' ? ErrorMessageSchema : BenchResultSchema, raw);
+  if (issue) throw new ProtocolViolation(`wrote an invalid ${String(type)} message (${fieldPath(issue.pointer)}: ${issue.message}) while waiting for ${waitingFor}: ${clipJson(raw)}`);
+  const reply = raw as BenchResult | ErrorMessage;
+  if (reply.id !== id) throw new ProtocolViolation(`answered out of order: got ${reply.type} for '${reply.id}' while bench request '${id}' was pending`);
+  return reply;
 }

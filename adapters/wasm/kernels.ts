@@ -1,9 +1,9 @@
 // Running the WASM kernels: an instance with its memory laid out as flat arrays, the fused step,
-// and the bandwidth probes used by the benchmark (fused step vs STREAM triad, one thread or several
-// workers over one shared memory). Nothing here copies between JS and WASM per step except what a
-// caller writes itself (the adapter writes the incoming gradient).
+// and quick bandwidth checks (fused step vs STREAM triad, one thread or several threads over one
+// shared memory, scripts/wasm-speed-check.ts); the benchmark's probes and samplers are in bench.ts.
+// Nothing here copies between JS and WASM per step except what a caller writes itself (the adapter
+// writes the incoming gradient).
 
-import { Worker } from 'node:worker_threads';
 import type { Dtype } from '../../reference/arithmetic.js';
 import { resolveVariant } from '../../reference/resolve.js';
 import { prepareScalars, stepProgram, type StepScalars } from '../../reference/program/index.js';
@@ -11,6 +11,7 @@ import type { Variant } from '../../reference/variant.js';
 import { SHARED_MAXIMUM_PAGES } from './compile.js';
 import { F_CENTERED, F_MOMENTUM, FAST_KERNELS, fastKernelFor, stepArguments, stepFlags, type FastKernel } from './flags.js';
 import { loadKernelModule } from './loader.js';
+import { WasmPool, type PoolCall } from './pool.js';
 import { PAGE_BYTES, WA, type WasmInstance, type WasmMemory, type WasmModule } from './webassembly.js';
 
 type StepFn = (pP: number, pG: number, pV: number, pM: number, pB: number, lo: number, hi: number, flags: number, ...scalars: number[]) => void;
@@ -230,43 +231,7 @@ function initTriadArrays(k: KernelInstance, dtype: Dtype, offsets: number[], n: 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Threads: workers over one shared memory, each owning a contiguous slice of every array.
-
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory } = workerData;
-const started = WebAssembly.instantiate(module, { env: { memory, abort() { throw new Error('abort'); } } });
-parentPort.on('message', async (job) => {
-  const { exports: x } = await started;
-  const sync = new Int32Array(job.sync);
-  const size = job.dtype === 'float32' ? 4 : 8;
-  const sfx = job.dtype === 'float32' ? 'f32' : 'f64';
-  const o = job.offsets;
-  if (job.init === 'step') {
-    const fill = x['fill_' + sfx];
-    x.fill_random(o[0], job.lo, job.hi, size, 1); x.fill_random(o[1], job.lo, job.hi, size, 2);
-    fill(o[2], job.lo, job.hi, 0.01); fill(o[3], job.lo, job.hi, 0); fill(o[4], job.lo, job.hi, 0);
-  } else if (job.init === 'triad') {
-    const fill = x['fill_' + sfx];
-    fill(o[0], job.lo, job.hi, 0); fill(o[1], job.lo, job.hi, 1); fill(o[2], job.lo, job.hi, 0.5);
-  }
-  const fn = job.what === 'step' ? x[job.fn] : x['triad_' + sfx];
-  const times = [];
-  for (let r = 0; r < job.warmup + job.reps; r++) {
-    // barrier: every worker starts each pass together
-    const arrived = Atomics.add(sync, 0, 1) + 1;
-    const generation = r + 1;
-    if (arrived === job.threads * generation) { Atomics.store(sync, 1, generation); Atomics.notify(sync, 1); }
-    else while (Atomics.load(sync, 1) < generation) Atomics.wait(sync, 1, Atomics.load(sync, 1));
-    const t0 = performance.timeOrigin + performance.now();
-    if (job.what === 'step') fn(o[0], o[1], o[2], o[3], o[4], job.lo, job.hi, job.word, ...job.args);
-    else fn(o[0], o[1], o[2], job.lo, job.hi, 2);
-    const t1 = performance.timeOrigin + performance.now();
-    if (r >= job.warmup) times.push([t0, t1]);
-  }
-  parentPort.postMessage(times);
-});
-`;
+// Threads: the persistent pool (pool.ts) over one shared memory.
 
 export interface ThreadedBenchOptions extends BenchOptions {
   what: 'step' | 'triad';
@@ -274,9 +239,9 @@ export interface ThreadedBenchOptions extends BenchOptions {
 }
 
 /**
- * The step or the triad split over `threads` workers on one shared WebAssembly.Memory (threads
- * build of the kernels). A pass starts when all workers pass a barrier and ends when the last one
- * finishes; per-pass seconds = max(end) - min(start) over the workers.
+ * The step or the triad split over `threads` threads (the caller and threads-1 warm workers, see
+ * pool.ts) on one shared WebAssembly.Memory (threads build of the kernels). A pass is timed from the
+ * release of the threads to the completion of its last chunk.
  */
 export async function benchThreaded(options: ThreadedBenchOptions): Promise<BenchResult> {
   const { n, dtype = 'float32', reps = 10, warmup = 2, threads, what } = options;
@@ -289,27 +254,35 @@ export async function benchThreaded(options: ThreadedBenchOptions): Promise<Benc
   const memory = new WA.Memory({ initial: pages, maximum: SHARED_MAXIMUM_PAGES, shared: true });
   const plan = what === 'step' ? benchStepPlan(dtype, options.variant) : null;
   const suffix = dtype === 'float32' ? 'f32' : 'f64';
-  const fn = plan ? (plan.kernel === 'general' ? `step_${suffix}` : `step_${suffix}_${plan.kernel}`) : `triad_${suffix}`;
-  const sync = new SharedArrayBuffer(8);
-  const chunk = align(Math.ceil(n / threads), 16);
-  const workers = Array.from({ length: threads }, () => new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory } }));
+  const size = bytesOf(dtype);
+  const o = offsets;
+  const init: PoolCall[] =
+    what === 'step'
+      ? [
+          { fn: 'fill_random', args: [o[0]!, 0, 0, size, 1], loArg: 1 },
+          { fn: 'fill_random', args: [o[1]!, 0, 0, size, 2], loArg: 1 },
+          { fn: `fill_${suffix}`, args: [o[2]!, 0, 0, 0.01], loArg: 1 },
+          { fn: `fill_${suffix}`, args: [o[3]!, 0, 0, 0], loArg: 1 },
+          { fn: `fill_${suffix}`, args: [o[4]!, 0, 0, 0], loArg: 1 },
+        ]
+      : [
+          { fn: `fill_${suffix}`, args: [o[0]!, 0, 0, 0], loArg: 1 },
+          { fn: `fill_${suffix}`, args: [o[1]!, 0, 0, 1], loArg: 1 },
+          { fn: `fill_${suffix}`, args: [o[2]!, 0, 0, 0.5], loArg: 1 },
+        ];
+  const call: PoolCall = plan
+    ? { fn: plan.kernel === 'general' ? `step_${suffix}` : `step_${suffix}_${plan.kernel}`, args: [...o.slice(0, 5), 0, 0, plan.word, ...stepArguments(plan.scalars)], loArg: 5 }
+    : { fn: `triad_${suffix}`, args: [o[0]!, o[1]!, o[2]!, 0, 0, 2], loArg: 3 };
+  const pool = await WasmPool.create({ module, memory, threads, n, elementBytes: size, init, call });
   try {
-    const results = await Promise.all(
-      workers.map(
-        (w, i) =>
-          new Promise<[number, number][]>((resolve, reject) => {
-            w.once('message', resolve);
-            w.once('error', reject);
-            const lo = Math.min(n, i * chunk);
-            const hi = Math.min(n, lo + chunk);
-            w.postMessage({ what, init: what, dtype, offsets, lo, hi, fn, word: plan?.word ?? 0, args: plan ? stepArguments(plan.scalars) : [], reps, warmup, threads, sync });
-          }),
-      ),
-    );
-    const times = Array.from({ length: reps }, (_, r) => Math.max(...results.map((t) => t[r]![1])) - Math.min(...results.map((t) => t[r]![0]))).map((ms) => ms / 1000);
+    const times: number[] = [];
+    for (let r = 0; r < warmup + reps; r++) {
+      const ms = pool.sample(1);
+      if (r >= warmup) times.push(ms / 1000);
+    }
     return summarize(what, dtype, n, threads, plan ? plan.kernel : 'triad', plan ? plan.bytesPerElement : 3 * bytesOf(dtype), times);
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
 }
 

@@ -15,6 +15,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import path_result, time_steps, wanted  # noqa: E402
 from protocol import Unsupported, decode_vector, encode_vector, serve  # noqa: E402
 
 try:
@@ -61,5 +62,45 @@ IMPLEMENTATION = {
     "facts": {"python": sys.version.split()[0], "numpy": np.__version__},
 }
 
+def run_bench(request):
+    """The bench request: the tutorial step as written (temporaries for every operation), over each
+    tensor in turn; NumPy's ufuncs run on one thread. With triad, NumPy's a = b + 2c (two ufunc passes)."""
+    if request["dtype"] not in DTYPES:
+        raise Unsupported("dtype %s" % request["dtype"])
+    dtype = DTYPES[request["dtype"]]
+    c = request["canonical"]
+    lr, decay, eps = float(c["lr"]), float(c["decay"]), float(c["eps"])
+    sizes = request["tensors"] if request["layout"] == "tensors" else [sum(request["tensors"])]
+    rng = np.random.default_rng(1)
+    state = [[np.zeros(n, dtype=dtype), (rng.random(n, dtype=np.float64) * 2 - 1).astype(dtype), np.zeros(n, dtype=dtype)] for n in sizes]
+
+    def step():
+        for s in state:
+            params, grad, squared_grad = s
+            squared_grad = decay * squared_grad + (1 - decay) * grad ** 2
+            s[0] = params - lr * grad / (np.sqrt(squared_grad) + eps)
+            s[2] = squared_grad
+
+    results = []
+    if wanted(request, "tutorial x1"):
+        with np.errstate(all="ignore"):
+            samples, batch = time_steps(step, request)
+        results.append(path_result("tutorial x1", "numpy %s tutorial step as written (new arrays per op) over %d tensor%s"
+                                   % (np.__version__, len(sizes), "" if len(sizes) == 1 else "s"), 1, samples, batch, kind="step"))
+    if request.get("triad") and wanted(request, "triad x1"):
+        n = request["tensors"][0]
+        a, b, cc = np.zeros(n, dtype=dtype), np.ones(n, dtype=dtype), np.full(n, 0.5, dtype=dtype)
+
+        def triad():
+            np.multiply(cc, 2, out=a)
+            np.add(a, b, out=a)
+
+        samples, batch = time_steps(triad, request)
+        results.append(path_result("triad x1", "numpy multiply(c, 2, out=a); add(a, b, out=a) (two passes)", 1, samples, batch,
+                                   kind="triad", bytesPerElement=16,
+                                   notes=["counted as one write-allocate triad (16 B/element) although NumPy makes two passes: a lower bound on NumPy's bandwidth"]))
+    return results
+
+
 if __name__ == "__main__":
-    serve(IMPLEMENTATION, run_case)
+    serve(IMPLEMENTATION, run_case, run_bench)

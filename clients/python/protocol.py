@@ -55,8 +55,9 @@ def send(message):
     sys.stdout.flush()
 
 
-def serve(implementation, run_case):
-    """Answer hello with `implementation`, then each case with run_case(case) -> result fields; stop at bye or EOF."""
+def serve(implementation, run_case, run_bench=None):
+    """Answer hello with `implementation`, then each case with run_case(case) -> result fields, and each
+    bench request with run_bench(request) -> list of path results (bench.py); stop at bye or EOF."""
     for line in sys.stdin:
         if not line.strip():
             continue
@@ -75,7 +76,22 @@ def serve(implementation, run_case):
             except Exception as e:  # an error in one case must not end the conversation
                 traceback.print_exc(file=sys.stderr)
                 send({"type": "error", "id": case_id, "message": "%s: %s" % (type(e).__name__, e)})
+        elif kind == "bench":
+            answer_bench(message, run_bench)
         elif kind == "bye":
             return
         else:
             sys.stderr.write("unknown message type %r\n" % (kind,))
+
+
+def answer_bench(message, run_bench):
+    """A bench request: {"type": "bench-result", "results": [...]} or an error naming why not."""
+    request_id = message.get("id", "")
+    if run_bench is None:
+        send({"type": "error", "id": request_id, "message": "this client does not answer bench requests"})
+        return
+    try:
+        send({"type": "bench-result", "id": request_id, "results": run_bench(message)})
+    except Exception as e:
+        traceback.print_exc(file=sys.stderr)
+        send({"type": "error", "id": request_id, "message": "%s: %s" % (type(e).__name__, e)})

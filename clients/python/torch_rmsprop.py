@@ -14,6 +14,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench import path_result, time_steps, wanted  # noqa: E402
 from protocol import Unsupported, decode_vector, encode_vector, serve  # noqa: E402
 
 try:
@@ -148,5 +149,55 @@ IMPLEMENTATION = {
     },
 }
 
+def bench_threads():
+    """Thread counts the bench times: one, and every core (when there is more than one)."""
+    cores = os.cpu_count() or 1
+    return [1] if cores == 1 else [1, cores]
+
+
+def run_bench(request):
+    """The bench request: torch.optim.RMSprop's own step loop, for-loop (foreach=False) and foreach
+    (the multi-tensor kernels), on 1 thread and on every core; and, when asked, torch's own triad
+    torch.add(b, c, alpha=2, out=a) as a native bandwidth figure. torch.set_num_threads is restored to 1."""
+    dtype = request["dtype"]
+    if dtype not in DTYPES:
+        raise Unsupported("dtype %s" % dtype)
+    tdtype = DTYPES[dtype]
+    kwargs = torch_hyperparameters(request)
+    sizes = request["tensors"] if request["layout"] == "tensors" else [sum(request["tensors"])]
+    generator = torch.Generator().manual_seed(1)
+    results = []
+    try:
+        for threads in bench_threads():
+            torch.set_num_threads(threads)
+            for foreach, name in ((False, "for-loop"), (True, "foreach")):
+                path = "%s x%d" % (name, threads)
+                if not wanted(request, path):
+                    continue
+                params = [torch.zeros(n, dtype=tdtype) for n in sizes]
+                for p in params:
+                    p.grad = torch.rand(p.numel(), generator=generator, dtype=tdtype) * 2 - 1
+                optimizer = torch.optim.RMSprop(params, foreach=foreach, **kwargs)
+                with torch.no_grad():
+                    samples, batch = time_steps(optimizer.step, request)
+                results.append(path_result(
+                    path, "torch %s optim.RMSprop(foreach=%s).step() over %d tensor%s, torch.set_num_threads(%d)"
+                    % (torch.__version__, foreach, len(sizes), "" if len(sizes) == 1 else "s", threads),
+                    threads, samples, batch, kind="step"))
+            if request.get("triad") and wanted(request, "triad x%d" % threads):
+                n = request["tensors"][0]
+                a = torch.zeros(n, dtype=tdtype)
+                b = torch.ones(n, dtype=tdtype)
+                c = torch.full((n,), 0.5, dtype=tdtype)
+                samples, batch = time_steps(lambda: torch.add(b, c, alpha=2, out=a), request)
+                results.append(path_result(
+                    "triad x%d" % threads, "torch.add(b, c, alpha=2, out=a), torch.set_num_threads(%d)" % threads,
+                    threads, samples, batch, kind="triad", bytesPerElement=4 * a.element_size(),
+                    notes=["bytes counted with write-allocate: read b, c; read and write a"]))
+    finally:
+        torch.set_num_threads(1)
+    return results
+
+
 if __name__ == "__main__":
-    serve(IMPLEMENTATION, run_case)
+    serve(IMPLEMENTATION, run_case, run_bench)

@@ -1,7 +1,9 @@
-// The regression gate: compares a run with a saved one, entry by entry, on the median time per step
-// and its relative margin of error. A slowdown counts only when the new interval lies entirely
-// above the baseline's: new median x (1 - rme_new) > baseline median x (1 + rme_base). Anything
-// inside the two margins is noise.
+// The regression gate: compares a run with a saved one, entry by entry, on the samples of each
+// (ms per step), with the Mann-Whitney U rank test as google/benchmark's tools/compare.py does: a
+// slowdown counts when the two sets of samples differ (two-sided p < 0.05) and the new median is
+// more than 5% above the old one (a difference too small to matter is not a regression, however
+// significant). Entries saved without samples (bench format 1) fall back to the older rule: the
+// new median's margin-of-error interval lies entirely above the baseline's.
 
 import { readFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
@@ -9,6 +11,7 @@ import { InputError } from '../../reference/errors.js';
 import { describeJsonSyntaxError } from '../../suites/json-file.js';
 import { describeValue, firstSchemaIssue, formatIssue } from '../../suites/schema.js';
 import type { Stats } from './measure.js';
+import { mannWhitneyU } from './rank-test.js';
 import { BENCH_FORMAT, BENCH_FORMAT_VERSION, type BenchReport } from './report.js';
 
 export type Verdict = 'slower' | 'faster' | 'same' | 'missing' | 'new';
@@ -20,12 +23,35 @@ export interface Comparison {
   current?: { medianMs: number; rme: number };
   /** current / baseline median. */
   ratio?: number;
+  /** The test behind the verdict, and its two-sided p-value for the rank test. */
+  test?: 'mann-whitney-u' | 'interval';
+  p?: number;
 }
 
-type Timed = Pick<Stats, 'medianMs' | 'rme'>;
+type Timed = Pick<Stats, 'medianMs' | 'rme'> & { samplesMs?: readonly number[] };
 
-/** Interval [median (1 - rme), median (1 + rme)] of each; a verdict only when they do not overlap. */
+/** Significance level of the rank test (compare.py's default alpha). */
+export const GATE_ALPHA = 0.05;
+/** Smallest median change that counts, as a fraction. */
+export const GATE_MIN_CHANGE = 0.05;
+/** Fewer samples than this on either side: the rank test cannot reach significance, the interval rule decides. */
+export const GATE_MIN_SAMPLES = 5;
+
+const rankTestable = (b: Timed, c: Timed) => (b.samplesMs?.length ?? 0) >= GATE_MIN_SAMPLES && (c.samplesMs?.length ?? 0) >= GATE_MIN_SAMPLES;
+
+/**
+ * The gate's comparison of one entry: 'slower' or 'faster' when the Mann-Whitney U test on the
+ * samples rejects "same distribution" (p < GATE_ALPHA) and the medians differ by more than
+ * GATE_MIN_CHANGE; else 'same'. Without samples on both sides: the margin-of-error interval rule.
+ */
 export function compareStats(baseline: Timed, current: Timed): Exclude<Verdict, 'missing' | 'new'> {
+  if (rankTestable(baseline, current)) {
+    const { p } = mannWhitneyU(baseline.samplesMs!, current.samplesMs!);
+    if (p >= GATE_ALPHA) return 'same';
+    if (current.medianMs > baseline.medianMs * (1 + GATE_MIN_CHANGE)) return 'slower';
+    if (current.medianMs < baseline.medianMs / (1 + GATE_MIN_CHANGE)) return 'faster';
+    return 'same';
+  }
   const bHi = baseline.medianMs * (1 + baseline.rme / 100);
   const bLo = baseline.medianMs * (1 - baseline.rme / 100);
   const cHi = current.medianMs * (1 + current.rme / 100);
@@ -57,7 +83,16 @@ export function compareReports(baseline: Pick<BenchReport, 'results' | 'models'>
       comparisons.push({ key, verdict: 'new', current: { medianMs: cur.medianMs, rme: cur.rme } });
       continue;
     }
-    comparisons.push({ key, verdict: compareStats(base, cur), baseline: { medianMs: base.medianMs, rme: base.rme }, current: { medianMs: cur.medianMs, rme: cur.rme }, ratio: cur.medianMs / base.medianMs });
+    const ranked = rankTestable(base, cur);
+    comparisons.push({
+      key,
+      verdict: compareStats(base, cur),
+      baseline: { medianMs: base.medianMs, rme: base.rme },
+      current: { medianMs: cur.medianMs, rme: cur.rme },
+      ratio: cur.medianMs / base.medianMs,
+      test: ranked ? 'mann-whitney-u' : 'interval',
+      ...(ranked ? { p: mannWhitneyU(base.samplesMs!, cur.samplesMs!).p } : {}),
+    });
   }
   for (const [key, base] of b) if (!c.has(key)) comparisons.push({ key, verdict: 'missing', baseline: { medianMs: base.medianMs, rme: base.rme } });
   return { comparisons, slower: comparisons.filter((x) => x.verdict === 'slower').length };
@@ -65,7 +100,7 @@ export function compareReports(baseline: Pick<BenchReport, 'results' | 'models'>
 
 const Status = Type.Union([Type.Literal('ok'), Type.Literal('skip'), Type.Literal('unavailable'), Type.Literal('error')]);
 // medianMs > 0 and finite (numbers are): ratios are taken against it.
-const TimedSchema = Type.Object({ medianMs: Type.Number({ exclusiveMinimum: 0 }), rme: Type.Number({ minimum: 0 }) });
+const TimedSchema = Type.Object({ medianMs: Type.Number({ exclusiveMinimum: 0 }), rme: Type.Number({ minimum: 0 }), samplesMs: Type.Optional(Type.Array(Type.Number({ minimum: 0 }))) });
 const ResultEntrySchema = Type.Object({
   target: Type.String({ minLength: 1 }),
   n: Type.Integer({ minimum: 1 }),
@@ -144,7 +179,8 @@ export function loadBaseline(file: string): BenchReport {
 export function formatComparison(c: Comparison): string {
   const f = (t?: { medianMs: number; rme: number }) => (t ? `${fmtMs(t.medianMs)} ±${t.rme.toFixed(1)}%` : '-');
   const change = c.ratio !== undefined ? ` (${c.ratio >= 1 ? '+' : ''}${((c.ratio - 1) * 100).toFixed(1)}%)` : '';
-  return `${c.verdict.toUpperCase().padEnd(7)} ${c.key}: ${f(c.baseline)} -> ${f(c.current)}${change}`;
+  const test = c.test === 'mann-whitney-u' ? `, U test p=${c.p! < 1e-4 ? c.p!.toExponential(1) : c.p!.toFixed(4)}` : c.test === 'interval' ? ', margins of error (no samples saved)' : '';
+  return `${c.verdict.toUpperCase().padEnd(7)} ${c.key}: ${f(c.baseline)} -> ${f(c.current)}${change}${test}`;
 }
 
 export function fmtMs(ms: number): string {

@@ -4,7 +4,7 @@
 
 import { benchmarkCopy, benchmarkRmspropSteps, describeGpu, getGpu, GpuRmsprop } from '../../adapters/webgpu.js';
 import { wgslUnsupported } from '../../adapters/gpu/rmsprop-wgsl.js';
-import { fillUniform } from './cpu-targets.js';
+import { fillUniform } from '../../adapters/native/bench.js';
 import { statsFromSamples, type Stats } from './measure.js';
 import { variantTraffic } from './traffic.js';
 import type { BenchContext, GpuPhases, SizeRun, TargetCreation } from './types.js';

@@ -16,6 +16,21 @@ export interface Stats {
   samples: number;
   /** Repetitions timed together per sample (1 = each sample is one step). */
   batch: number;
+  /** Quartiles and slowest sample, ms per step: the spread. */
+  p25Ms?: number;
+  p75Ms?: number;
+  maxMs?: number;
+  /** The samples (ms per step, ascending; at most MAX_KEPT_SAMPLES order statistics): what the regression gate's rank test reads. */
+  samplesMs?: number[];
+}
+
+/** Samples kept per entry in a report (evenly spaced order statistics beyond this). */
+export const MAX_KEPT_SAMPLES = 256;
+
+/** At most `max` values from ascending samples, evenly spaced in rank (first and last kept). */
+export function keepSamples(sorted: readonly number[], max = MAX_KEPT_SAMPLES): number[] {
+  if (sorted.length <= max) return [...sorted];
+  return Array.from({ length: max }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / (max - 1))]!);
 }
 
 export interface MeasureOptions {
@@ -37,7 +52,21 @@ function toStats(bench: Bench, batch: number): Stats {
   if (r.state === 'errored') throw r.error;
   if (r.state !== 'completed' && r.state !== 'aborted-with-statistics') throw new Error(`benchmark task ended in state ${r.state}`);
   const L = r.latency;
-  return { medianMs: L.p50, p99Ms: L.p99, meanMs: L.mean, minMs: L.min, rme: Number.isFinite(L.rme) ? L.rme : 0, samples: L.samplesCount, batch };
+  const sorted = [...(L.samples ?? [])].sort((a, b) => a - b);
+  const q = (p: number) => (sorted.length === 0 ? L.p50 : sorted[Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))]!);
+  return {
+    medianMs: L.p50,
+    p99Ms: L.p99,
+    meanMs: L.mean,
+    minMs: L.min,
+    rme: Number.isFinite(L.rme) ? L.rme : 0,
+    samples: L.samplesCount,
+    batch,
+    p25Ms: q(0.25),
+    p75Ms: q(0.75),
+    maxMs: L.max,
+    samplesMs: keepSamples(sorted),
+  };
 }
 
 /** Picks a batch so that one sample takes about sampleMs (one untimed call first). */
@@ -52,7 +81,7 @@ async function calibrate(step: () => unknown, sampleMs: number, maxBatch: number
 /** Times a synchronous step (the CPU kernels). */
 export async function measureSync(step: () => void, options: MeasureOptions): Promise<Stats> {
   const batch = await calibrate(step, options.sampleMs ?? 1, options.maxBatch ?? 100_000);
-  const bench = new Bench({ time: options.timeMs, iterations: options.minSamples ?? 10, warmupTime: Math.min(100, options.timeMs / 4), warmupIterations: 2 });
+  const bench = new Bench({ time: options.timeMs, iterations: options.minSamples ?? 10, warmupTime: Math.min(100, options.timeMs / 4), warmupIterations: 2, retainSamples: true });
   bench.add('step', (): Result => {
     const t0 = performance.now();
     for (let i = 0; i < batch; i++) step();
@@ -66,7 +95,7 @@ export async function measureSync(step: () => void, options: MeasureOptions): Pr
 /** Times an asynchronous step (adapters' PreparedCase.step, which resolve when the step is done). */
 export async function measureAsync(step: () => Promise<void>, options: MeasureOptions): Promise<Stats> {
   const batch = await calibrate(step, options.sampleMs ?? 1, options.maxBatch ?? 10_000);
-  const bench = new Bench({ time: options.timeMs, iterations: options.minSamples ?? 10, warmupTime: Math.min(100, options.timeMs / 4), warmupIterations: 1 });
+  const bench = new Bench({ time: options.timeMs, iterations: options.minSamples ?? 10, warmupTime: Math.min(100, options.timeMs / 4), warmupIterations: 1, retainSamples: true });
   bench.add('step', async (): Promise<Result> => {
     const t0 = performance.now();
     for (let i = 0; i < batch; i++) await step();
@@ -85,7 +114,7 @@ export async function measureSelfTimed(sample: (batch: number) => number | Promi
   await sample(1);
   const once = Math.max(await sample(1), 1e-4);
   const batch = Math.max(1, Math.min(options.maxBatch ?? 100_000, Math.ceil((options.sampleMs ?? 1) / once)));
-  const bench = new Bench({ time: options.timeMs, iterations: options.minSamples ?? 10, warmupTime: Math.min(100, options.timeMs / 4), warmupIterations: 1 });
+  const bench = new Bench({ time: options.timeMs, iterations: options.minSamples ?? 10, warmupTime: Math.min(100, options.timeMs / 4), warmupIterations: 1, retainSamples: true });
   bench.add('step', async (): Promise<Result> => {
     const t0 = performance.now();
     const ms = await sample(batch);
@@ -99,7 +128,7 @@ export async function measureSelfTimed(sample: (batch: number) => number | Promi
 export async function statsFromSamples(samplesMs: readonly number[], batch = 1): Promise<Stats> {
   if (samplesMs.length === 0) throw new Error('no samples');
   let i = 0;
-  const bench = new Bench({ time: 0, iterations: samplesMs.length, warmup: false });
+  const bench = new Bench({ time: 0, iterations: samplesMs.length, warmup: false, retainSamples: true });
   bench.add('samples', (): Result => {
     const ms = samplesMs[i++ % samplesMs.length]!;
     return { overriddenDuration: ms, overriddenIterationCost: 0 };

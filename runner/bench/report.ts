@@ -8,7 +8,7 @@ import type { Traffic } from './traffic.js';
 import type { GpuPhases } from './types.js';
 
 export const BENCH_FORMAT = 'rmsprop-harness/bench';
-export const BENCH_FORMAT_VERSION = 1;
+export const BENCH_FORMAT_VERSION = 2;
 
 export type EntryStatus = 'ok' | 'skip' | 'unavailable' | 'error';
 
@@ -32,11 +32,24 @@ export interface ThroughputEntry {
   gbPerSecond?: number;
   /** GB/s of what the kernel actually touches. */
   touchedGbPerSecond?: number;
-  /** The roofline this entry is held to (CPU: best triad at this size; GPU: the device copy kernel). */
-  roofline?: { probe: string; gbPerSecond: number };
-  /** gbPerSecond / roofline: the fraction of achievable bandwidth the variant's minimum traffic reaches. */
+  /** The limit this entry is held to (CPU: best bandwidth probe on at most its threads at this size; GPU: the device copy kernel). */
+  roofline?: { probe: string; gbPerSecond: number; threads?: number };
+  /** The step time that limit allows: n x variant bytes / roofline GB/s. */
+  limitMs?: number;
+  /** gbPerSecond / roofline (= limitMs / median): the fraction of the limit the median step reaches. */
   ratio?: number;
+  /** The same from the fastest sample. */
+  bestRatio?: number;
   touchedRatio?: number;
+  /** Why a ratio is above 100%, when it is. */
+  ratioNote?: string;
+  /** One entry per repetition of the run (--repetitions): the spread across repetitions. */
+  repetitions?: { medianMs: number; minMs: number; ratio?: number }[];
+  /** The fastest PyTorch CPU step at this size / this median: the speed-up over PyTorch. */
+  speedupOverPytorch?: number;
+  /** This row is PyTorch's own CPU optimizer step. */
+  pytorch?: boolean;
+  describe?: string;
   gpu?: GpuPhases;
 }
 
@@ -56,6 +69,12 @@ export interface ModelEntry {
   /** perTensor median / fused median. */
   speedup?: number;
   fusedGbPerSecond?: number;
+  /** Fused step vs the limit of its threads at the model's size (the 1e7 roofline when the model was not probed). */
+  fusedRatio?: number;
+  /** The fastest PyTorch fused (flat) step of this model / this fused median. */
+  speedupOverPytorch?: number;
+  pytorch?: boolean;
+  notes?: string[];
 }
 
 export interface AccuracyEntry {
@@ -81,10 +100,14 @@ export interface BenchReport {
   generatedAt: string;
   complete: boolean;
   environment: BenchEnvironment;
-  settings: { targets: string[]; sizes: number[]; dtype: Dtype; profile: string; timeMs: number; models: string[] };
+  settings: { targets: string[]; sizes: number[]; dtype: Dtype; profile: string; timeMs: number; models: string[]; repetitions?: number };
+  /** How bytes are counted (the roofline's probes and the step). */
+  byteModel?: string;
   /** The variant's minimum traffic, stated once. */
   variantTraffic: Traffic;
   roofline: Roofline[];
+  /** Per size, the PyTorch CPU row the speed-up column divides by (the fastest one), when PyTorch ran. */
+  pytorchReference?: { n: number; target: string; medianMs: number }[];
   results: ThroughputEntry[];
   models: ModelEntry[];
   accuracy: { source: string; entries: AccuracyEntry[] } | null;

@@ -9,11 +9,13 @@ import { suggest } from '../../reference/suggest.js';
 import { MODELS, parameterCount } from '../../suites/models/index.js';
 import { environment } from '../run-conformance.js';
 import { loadAccuracy } from './accuracy.js';
-import type { MeasureOptions } from './measure.js';
+import { statsFromSamples, type MeasureOptions } from './measure.js';
 import { modelLayout, modelScale } from './models.js';
 import { BENCH_FORMAT, BENCH_FORMAT_VERSION, type BenchReport, type ModelEntry, type ThroughputEntry } from './report.js';
-import { measureRoofline, type Roofline } from './roofline.js';
+import { BYTE_MODEL, limitFor, limitsOf, measureRoofline, type BandwidthProbe, type NativeTriad, type Roofline } from './roofline.js';
 import { BENCH_TARGETS, MODEL_TARGETS } from './targets.js';
+import { createAdapterTarget } from './adapter-target.js';
+import { parseAdapterSpec } from '../../adapters/registry.js';
 import { variantTraffic } from './traffic.js';
 import type { BenchContext, BenchTarget, BenchTargetFactory, SizeRun } from './types.js';
 
@@ -36,6 +38,8 @@ export interface BenchOptions {
   log?: (line: string) => void;
   /** Aborting stops after the measurement in progress; the report is marked incomplete. */
   signal?: AbortSignal;
+  /** Run every size this many times (roofline and targets, interleaved): the spread across repetitions. */
+  repetitions?: number;
 }
 
 export function benchEnvironment(): BenchReport['environment'] {
@@ -45,13 +49,28 @@ export function benchEnvironment(): BenchReport['environment'] {
 export function selectTargets(ids: readonly string[] | undefined, dtype: Dtype): { factory: BenchTargetFactory; explicit: boolean }[] {
   if (!ids || ids.length === 0) return BENCH_TARGETS.filter((f) => f.inDefault && f.dtypes.includes(dtype)).map((factory) => ({ factory, explicit: false }));
   return ids.map((id) => {
-    const factory = BENCH_TARGETS.find((f) => f.id === id);
+    const factory = BENCH_TARGETS.find((f) => f.id === id) ?? adapterSpecTarget(id);
     if (!factory) {
       const known = BENCH_TARGETS.map((f) => f.id);
-      throw new InputError(`unknown bench target '${id}'${suggest(id, known)}; known: ${known.join(', ')}`);
+      throw new InputError(`unknown bench target '${id}'${suggest(id, known)}; known: ${known.join(', ')}, or an adapter spec such as external:command=... or module:path=...`);
     }
     return { factory, explicit: true };
   });
+}
+
+/** A bench target for an adapter spec with options (external:command=..., module:path=..., onnxruntime:...), or null. */
+function adapterSpecTarget(spec: string): BenchTargetFactory | null {
+  if (!spec.includes(':')) return null;
+  const parsed = parseAdapterSpec(spec); // unknown adapter id: InputError naming the known ones
+  return {
+    id: parsed.label,
+    adapter: parsed.label,
+    describe: `adapter ${parsed.label}: its bench capability (own step loop) when it has one, else its conformance path`,
+    dtypes: ['float32', 'float64'],
+    inDefault: false,
+    fromSpec: true,
+    create: (ctx) => createAdapterTarget({ spec: parsed.label }, ctx),
+  };
 }
 
 export function validateSizes(sizes: readonly number[]): number[] {
@@ -61,36 +80,107 @@ export function validateSizes(sizes: readonly number[]): number[] {
   });
 }
 
-/** Fills in the derived numbers of a throughput entry from a run and the roofline at its size. */
-export function throughputEntry(base: Omit<ThroughputEntry, 'status'>, run: SizeRun, variantBytes: number, roofline: Roofline | null): ThroughputEntry {
+/** Fills in the derived numbers of a throughput entry from a run and the limit of its threads at its size. */
+export function throughputEntry(base: Omit<ThroughputEntry, 'status'>, run: SizeRun, variantBytes: number, roofline: Pick<Roofline, 'limits' | 'best' | 'gbPerSecond'> | null): ThroughputEntry {
   const { n } = base;
   const seconds = run.stats.medianMs / 1e3;
   const eps = n / seconds;
   const gb = (eps * variantBytes) / 1e9;
   const touchedGb = (eps * run.touched.bytesPerElement) / 1e9;
-  const roof = run.gpu ? { probe: 'webgpu-copy', gbPerSecond: run.gpu.copy.gbPerSecond } : roofline ? { probe: roofline.best, gbPerSecond: roofline.gbPerSecond } : undefined;
+  const limit = roofline ? (limitFor(roofline, base.threads) ?? { probe: roofline.best, gbPerSecond: roofline.gbPerSecond, threads: base.threads }) : undefined;
+  const roof = run.gpu ? { probe: 'webgpu-copy', gbPerSecond: run.gpu.copy.gbPerSecond } : limit ? { probe: limit.probe, gbPerSecond: limit.gbPerSecond, threads: limit.threads } : undefined;
+  const ratio = roof ? gb / roof.gbPerSecond : undefined;
+  const bestRatio = roof ? (n * variantBytes) / (run.stats.minMs / 1e3) / 1e9 / roof.gbPerSecond : undefined;
   return {
     ...base,
     status: 'ok',
     ...(run.kernel ? { kernel: run.kernel } : {}),
     ...(run.notes ? { notes: run.notes } : {}),
+    ...(run.describe ? { describe: run.describe } : {}),
+    ...(run.pytorch ? { pytorch: true } : {}),
     traffic: { variantBytesPerElement: variantBytes, touchedBytesPerElement: run.touched.bytesPerElement, reads: run.touched.reads, writes: run.touched.writes },
     stats: run.stats,
     elementsPerSecond: eps,
     gbPerSecond: gb,
     touchedGbPerSecond: touchedGb,
-    ...(roof ? { roofline: roof, ratio: gb / roof.gbPerSecond, touchedRatio: touchedGb / roof.gbPerSecond } : {}),
+    ...(roof ? { roofline: roof, limitMs: ((n * variantBytes) / (roof.gbPerSecond * 1e9)) * 1e3, ratio, bestRatio, touchedRatio: touchedGb / roof.gbPerSecond } : {}),
+    ...(ratio !== undefined && ratio > 1 ? { ratioNote: aboveLimitNote(n, variantBytes, run) } : {}),
     ...(run.gpu ? { gpu: run.gpu } : {}),
   };
+}
+
+/** Why a median step can beat the limit: said in the report next to the ratio, never left unexplained. */
+function aboveLimitNote(n: number, bytes: number, run: SizeRun): string {
+  const footprint = n * bytes;
+  if (run.gpu) return 'above the device copy kernel: the step moves fewer bytes than the variant minimum assumes, or the copy kernel is not the device\'s best';
+  return footprint <= 64 * 2 ** 20
+    ? `the step's ${(footprint / 2 ** 20).toFixed(1)} MiB of arrays stay in cache between steps, and the step's access pattern (in-place updates of p and v) uses the caches better than the probes at this size; ratios above 100% at cache-resident sizes measure cache, not memory`
+    : 'the step\'s median beat the fastest probe sample at this size: the probes were slowed by other load on the machine while they ran (see their spread)';
+}
+
+/** Pools the samples of several runs of one row (repetitions) into one run with the spread kept per repetition. */
+async function pooled(runs: SizeRun[]): Promise<SizeRun> {
+  if (runs.length === 1) return runs[0]!;
+  const samples = runs.flatMap((r) => r.stats.samplesMs ?? [r.stats.medianMs]);
+  const stats = await statsFromSamples(samples, runs[0]!.stats.batch);
+  return { ...runs[0]!, stats: { ...stats, minMs: Math.min(...runs.map((r) => r.stats.minMs)) } };
+}
+
+/** Merges the rooflines of several repetitions at one size: probe samples pooled, each probe's best over all. */
+async function mergeRooflines(reps: Roofline[]): Promise<Roofline> {
+  if (reps.length === 1) return reps[0]!;
+  const first = reps[0]!;
+  const probes: BandwidthProbe[] = [];
+  for (const p of first.probes) {
+    const same = reps.map((r) => r.probes.find((x) => x.probe === p.probe && x.threads === p.threads)).filter((x): x is BandwidthProbe => x !== undefined && x.stats !== undefined);
+    if (same.length === 0) {
+      probes.push(p);
+      continue;
+    }
+    const stats = await statsFromSamples(same.flatMap((x) => x.stats!.samplesMs ?? [x.stats!.medianMs]), same[0]!.stats!.batch);
+    const minMs = Math.min(...same.map((x) => x.stats!.minMs));
+    probes.push({ ...p, stats: { ...stats, minMs }, gbPerSecond: (first.n * p.bytesPerElement) / (minMs / 1e3) / 1e9, medianGbPerSecond: (first.n * p.bytesPerElement) / (stats.medianMs / 1e3) / 1e9, error: undefined });
+  }
+  const compute = (first.compute ?? []).map((c) => {
+    const all = reps.flatMap((r) => (r.compute ?? []).filter((x) => x.threads === c.threads && x.gbPerSecond !== undefined));
+    return all.length === 0 ? c : all.reduce((x, y) => (y.gbPerSecond! > x.gbPerSecond! ? y : x));
+  });
+  const limits = limitsOf(probes, compute);
+  const top = limits[limits.length - 1]!;
+  return { ...first, probes, compute, limits, best: top.probe, gbPerSecond: top.gbPerSecond, native: await mergeNative(first.n, reps.flatMap((r) => r.native ?? [])) };
+}
+
+/** One native triad per source over the repetitions: samples pooled, the fastest sample kept. */
+async function mergeNative(n: number, all: NativeTriad[]): Promise<NativeTriad[]> {
+  const out: NativeTriad[] = [];
+  for (const source of [...new Set(all.map((t) => t.source))]) {
+    const same = all.filter((t) => t.source === source);
+    if (same.length === 1) {
+      out.push(same[0]!);
+      continue;
+    }
+    const stats = await statsFromSamples(same.flatMap((t) => t.stats.samplesMs ?? [t.stats.medianMs]), same[0]!.stats.batch);
+    const minMs = Math.min(...same.map((t) => t.stats.minMs));
+    const bytes = same[0]!.bytesPerElement;
+    out.push({ ...same[0]!, stats: { ...stats, minMs }, gbPerSecond: (n * bytes) / (minMs / 1e3) / 1e9, medianGbPerSecond: (n * bytes) / (stats.medianMs / 1e3) / 1e9 });
+  }
+  return out;
+}
+
+function nativeTriad(n: number, run: SizeRun, source: string): NativeTriad {
+  const bytes = run.touched.bytesPerElement;
+  return { source, describe: run.describe ?? source, threads: run.threads ?? 1, bytesPerElement: bytes, stats: run.stats, gbPerSecond: (n * bytes) / (run.stats.minMs / 1e3) / 1e9, medianGbPerSecond: (n * bytes) / (run.stats.medianMs / 1e3) / 1e9 };
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const log = options.log ?? (() => {});
   const sizes = validateSizes(options.sizes);
+  const repetitions = options.repetitions ?? 1;
+  if (!Number.isInteger(repetitions) || repetitions < 1) throw new InputError(`--repetitions: expected a whole number of at least 1, got '${repetitions}'`);
   const { dtype, profile } = options;
   const { variant } = resolveVariant(profile, dtype, {});
   const measure: MeasureOptions = { timeMs: options.timeMs, minSamples: options.minSamples ?? 10, sampleMs: options.sampleMs ?? 1 };
-  const ctx: BenchContext = { dtype, profile, variant, measure, log };
+  const ctx: BenchContext = { dtype, profile, variant, measure, log, nativeTriad: true };
   const vt = variantTraffic(variant, dtype);
   const modelIds = options.models.map((id) => {
     if (!MODELS.some((m) => m.id === id)) throw new InputError(`unknown model '${id}'${suggest(id, MODELS.map((m) => m.id))}; known: ${MODELS.map((m) => m.id).join(', ')}`);
@@ -101,6 +191,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const results: ThroughputEntry[] = [];
   const roofline: Roofline[] = [];
   const models: ModelEntry[] = [];
+  const pytorchReference: { n: number; target: string; medianMs: number }[] = [];
 
   const created: { factory: BenchTargetFactory; target?: BenchTarget; unavailable?: string }[] = [];
   for (const { factory } of selected) {
@@ -121,76 +212,133 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   try {
     for (const n of sizes) {
       if (options.signal?.aborted) break;
-      log(`n=${n}: triad roofline`);
-      let roof: Roofline | null = null;
-      try {
-        roof = await measureRoofline(n, dtype, measure);
-        roofline.push(roof);
-        log(`  roofline ${roof.gbPerSecond.toFixed(1)} GB/s (${roof.best})`);
-      } catch (e) {
-        log(`  roofline failed: ${(e as Error).message}`);
-      }
-      for (const { factory, target, unavailable } of created) {
+      const roofs: Roofline[] = [];
+      // Rows in first-seen order; each row's runs, one per repetition.
+      const rows = new Map<string, { base: Omit<ThroughputEntry, 'status'>; runs: SizeRun[] }>();
+      const failures: ThroughputEntry[] = [];
+      for (let rep = 0; rep < repetitions; rep++) {
         if (options.signal?.aborted) break;
-        const base = { target: factory.id, adapter: factory.adapter, device: target?.device ?? ('cpu' as const), threads: target?.threads ?? 1, n, dtype };
-        if (!target) {
-          results.push({ ...base, status: 'unavailable', reason: unavailable ?? 'unavailable' });
-          continue;
-        }
-        const skip = target.skipReason(n);
-        if (skip) {
-          results.push({ ...base, status: 'skip', reason: skip });
-          log(`  ${factory.id}: skip: ${skip}`);
-          continue;
-        }
+        const tag = repetitions > 1 ? ` (repetition ${rep + 1}/${repetitions})` : '';
+        log(`n=${n}: bandwidth roofline${tag}`);
         try {
-          const run = await target.run(n);
-          const entry = throughputEntry(base, run, vt.bytesPerElement, roof);
-          results.push(entry);
-          log(`  ${factory.id}: ${(entry.elementsPerSecond! / 1e9).toFixed(3)} G elem/s, ${entry.gbPerSecond!.toFixed(1)} GB/s${entry.ratio !== undefined ? `, ${(entry.ratio * 100).toFixed(0)}% of ${entry.roofline!.probe}` : ''}`);
+          const roof = await measureRoofline(n, dtype, measure, undefined, { variant: { ...variant, fma: [] }, bytesPerElement: vt.bytesPerElement });
+          roofs.push(roof);
+          log(`  limits (${BYTE_MODEL}): ${(roof.limits ?? []).map((l) => `${l.threads} thread${l.threads > 1 ? 's' : ''} ${l.gbPerSecond.toFixed(1)} GB/s (${l.probe}${l.bound === 'compute' ? `; memory ${l.memoryGbPerSecond!.toFixed(1)}` : ''})`).join(', ')}`);
         } catch (e) {
-          results.push({ ...base, status: 'error', reason: (e as Error).message });
-          log(`  ${factory.id}: error: ${(e as Error).message}`);
+          log(`  roofline failed: ${(e as Error).message}`);
+        }
+        for (const { factory, target, unavailable } of created) {
+          if (options.signal?.aborted) break;
+          const base = { target: factory.id, adapter: target?.adapter ?? factory.adapter, device: target?.device ?? ('cpu' as const), threads: target?.threads ?? 1, n, dtype };
+          if (rep === 0 && !target) {
+            failures.push({ ...base, status: 'unavailable', reason: unavailable ?? 'unavailable' });
+            continue;
+          }
+          if (!target) continue;
+          const skip = target.skipReason(n);
+          if (skip) {
+            if (rep === 0) {
+              failures.push({ ...base, status: 'skip', reason: skip });
+              log(`  ${factory.id}: skip: ${skip}`);
+            }
+            continue;
+          }
+          try {
+            const out = await target.run(n);
+            for (const run of Array.isArray(out) ? out : [out]) {
+              const id = run.label ?? factory.id;
+              if (run.kind === 'triad') {
+                roofs[roofs.length - 1]?.native?.push(nativeTriad(n, run, id));
+                log(`  ${id}: native triad ${((n * run.touched.bytesPerElement) / (run.stats.minMs / 1e3) / 1e9).toFixed(1)} GB/s (${BYTE_MODEL}, fastest sample)`);
+                continue;
+              }
+              const row = rows.get(id) ?? { base: { ...base, target: id, threads: run.threads ?? base.threads }, runs: [] };
+              row.runs.push(run);
+              rows.set(id, row);
+              log(`  ${id}: median ${run.stats.medianMs.toPrecision(4)} ms/step (${((n / run.stats.medianMs) * 1e3 / 1e9).toFixed(3)} G elem/s)`);
+            }
+          } catch (e) {
+            if (rep === 0) failures.push({ ...base, status: 'error', reason: (e as Error).message });
+            log(`  ${factory.id}: error: ${(e as Error).message}`);
+          }
         }
       }
+      const roof = roofs.length > 0 ? await mergeRooflines(roofs) : null;
+      if (roof) roofline.push(roof);
+      const entries: ThroughputEntry[] = [];
+      for (const { base, runs } of rows.values()) {
+        const entry = throughputEntry(base, await pooled(runs), vt.bytesPerElement, roof);
+        if (runs.length > 1 && entry.roofline) entry.repetitions = runs.map((r) => ({ medianMs: r.stats.medianMs, minMs: r.stats.minMs, ratio: entry.limitMs! / r.stats.medianMs }));
+        else if (runs.length > 1) entry.repetitions = runs.map((r) => ({ medianMs: r.stats.medianMs, minMs: r.stats.minMs }));
+        entries.push(entry);
+        const spread = entry.repetitions ? ` [repetitions ${entry.repetitions.map((r) => (r.ratio !== undefined ? `${(r.ratio * 100).toFixed(0)}%` : `${r.medianMs.toPrecision(3)} ms`)).join(' ')}]` : '';
+        log(`  ${entry.target}: ${entry.gbPerSecond!.toFixed(1)} GB/s${entry.ratio !== undefined ? `, ${(entry.ratio * 100).toFixed(0)}% of the ${entry.roofline!.threads ?? ''}-thread limit ${entry.roofline!.gbPerSecond.toFixed(1)} GB/s` : ''}${spread}`);
+      }
+      const torch = entries.filter((e) => e.pytorch && e.device === 'cpu');
+      if (torch.length > 0) {
+        const ref = torch.reduce((a, b) => (b.stats!.medianMs < a.stats!.medianMs ? b : a));
+        pytorchReference.push({ n, target: ref.target, medianMs: ref.stats!.medianMs });
+        for (const e of entries) e.speedupOverPytorch = ref.stats!.medianMs / e.stats!.medianMs;
+      }
+      results.push(...entries, ...failures);
     }
 
     for (const id of modelIds) {
       const model = MODELS.find((m) => m.id === id)!;
+      const modelRows: ModelEntry[] = [];
       for (const { factory, target, unavailable } of created) {
         if (options.signal?.aborted) break;
-        if (!MODEL_TARGETS.includes(factory.id)) continue;
+        if (!MODEL_TARGETS.includes(factory.id) && !factory.fromSpec && !factory.noModelStep) continue;
         const scale = options.modelScale ?? modelScale(model, dtype, 5);
         const layout = modelLayout(model, scale);
         const parameters = layout.sizes.reduce((a, b) => a + b, 0);
-        const base = { model: id, target: factory.id, adapter: factory.adapter, parameters, tensors: layout.sizes.length, scale, paddingElements: layout.total - parameters };
+        const base = { model: id, target: factory.id, adapter: target?.adapter ?? factory.adapter, parameters, tensors: layout.sizes.length, scale, paddingElements: layout.total - parameters };
+        if (factory.noModelStep) {
+          modelRows.push({ ...base, status: 'unavailable', reason: factory.noModelStep });
+          continue;
+        }
         if (!target || !target.runModel) {
-          models.push({ ...base, status: 'unavailable', reason: unavailable ?? `${factory.id} has no model step` });
+          modelRows.push({ ...base, status: 'unavailable', reason: unavailable ?? `${factory.id} has no model step` });
           continue;
         }
         const skip = target.skipReason(layout.total);
         if (skip) {
-          models.push({ ...base, status: 'skip', reason: skip });
+          modelRows.push({ ...base, status: 'skip', reason: skip });
           continue;
         }
         log(`model ${id} (${parameters} parameters${scale !== 1 ? `, scale ${scale}` : ''}): ${factory.id}`);
         try {
-          const r = await target.runModel(layout);
-          const entry: ModelEntry = {
-            ...base,
-            status: 'ok',
-            perTensor: r.perTensor,
-            fused: r.fused,
-            speedup: r.perTensor.medianMs / r.fused.medianMs,
-            fusedGbPerSecond: (layout.total * vt.bytesPerElement) / (r.fused.medianMs / 1e3) / 1e9,
-          };
-          models.push(entry);
-          log(`  per tensor ${r.perTensor.medianMs.toFixed(3)} ms, fused ${r.fused.medianMs.toFixed(3)} ms`);
+          const out = await target.runModel(layout);
+          for (const r of Array.isArray(out) ? out : [out]) {
+            const fusedGb = (layout.total * vt.bytesPerElement) / (r.fused.medianMs / 1e3) / 1e9;
+            const roof = nearestRoofline(roofline, layout.total);
+            const threads = created.find((c) => c.target === target)?.target?.threads ?? 1;
+            const limit = roof ? limitFor(roof, r.label?.includes(' x') ? Number(/ x(\d+)/.exec(r.label)?.[1] ?? threads) : threads) : undefined;
+            modelRows.push({
+              ...base,
+              target: r.label ?? factory.id,
+              status: 'ok',
+              perTensor: r.perTensor,
+              fused: r.fused,
+              speedup: r.perTensor.medianMs / r.fused.medianMs,
+              fusedGbPerSecond: fusedGb,
+              ...(limit ? { fusedRatio: fusedGb / limit.gbPerSecond } : {}),
+              ...(r.pytorch ? { pytorch: true } : {}),
+              ...(r.notes ? { notes: r.notes } : {}),
+            });
+            log(`  ${r.label ?? factory.id}: per tensor ${r.perTensor.medianMs.toFixed(3)} ms, fused ${r.fused.medianMs.toFixed(3)} ms`);
+          }
         } catch (e) {
-          models.push({ ...base, status: 'error', reason: (e as Error).message });
+          modelRows.push({ ...base, status: 'error', reason: (e as Error).message });
           log(`  error: ${(e as Error).message}`);
         }
       }
+      const torch = modelRows.filter((m) => m.pytorch && m.fused);
+      if (torch.length > 0) {
+        const ref = Math.min(...torch.map((m) => m.fused!.medianMs));
+        for (const m of modelRows) if (m.fused) m.speedupOverPytorch = ref / m.fused.medianMs;
+      }
+      models.push(...modelRows);
     }
   } finally {
     for (const c of created) await c.target?.close?.().catch(() => {});
@@ -209,13 +357,22 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     generatedAt,
     complete: !options.signal?.aborted,
     environment: benchEnvironment(),
-    settings: { targets: created.map((c) => c.factory.id), sizes, dtype, profile, timeMs: options.timeMs, models: modelIds },
+    settings: { targets: created.map((c) => c.factory.id), sizes, dtype, profile, timeMs: options.timeMs, models: modelIds, repetitions },
+    byteModel: BYTE_MODEL,
     variantTraffic: vt,
     roofline,
+    ...(pytorchReference.length > 0 ? { pytorchReference } : {}),
     results,
     models,
     accuracy,
   };
+}
+
+/** The roofline measured at the size closest (in log scale) to n, for model-shaped steps. */
+function nearestRoofline(roofs: readonly Roofline[], n: number): Roofline | undefined {
+  let best: Roofline | undefined;
+  for (const r of roofs) if (!best || Math.abs(Math.log(r.n / n)) < Math.abs(Math.log(best.n / n))) best = r;
+  return best;
 }
 
 export { parameterCount };

@@ -13,6 +13,8 @@ export interface BenchContext {
   variant: Variant;
   measure: MeasureOptions;
   log: (line: string) => void;
+  /** Ask programs that can to time their own triad too (shown beside the roofline). */
+  nativeTriad?: boolean;
 }
 
 /** GPU targets split a step's cost: what a training loop pays around the kernel. */
@@ -33,6 +35,15 @@ export interface GpuPhases {
 }
 
 export interface SizeRun {
+  /** Row id when one target yields several rows (an adapter's bench paths: 'torch.optim.RMSprop foreach x2'). */
+  label?: string;
+  /** Threads of this row (default: the target's). */
+  threads?: number;
+  describe?: string;
+  /** 'triad': not a step but the implementation's own triad, measured for the roofline table. */
+  kind?: 'step' | 'triad';
+  /** PyTorch's own CPU step: the reference of the speed-up column. */
+  pytorch?: boolean;
   stats: Stats;
   /** What the kernel actually loads and stores per element (may exceed the variant's minimum). */
   touched: Traffic;
@@ -53,6 +64,9 @@ export interface ModelLayout {
 }
 
 export interface ModelRun {
+  /** Row id when one target yields several rows. */
+  label?: string;
+  pytorch?: boolean;
   /** One call per tensor, in order (a for-each training loop). */
   perTensor: Stats;
   /** One call over the flat concatenation (a multi-tensor / flattened optimizer). */
@@ -69,9 +83,10 @@ export interface BenchTarget {
   describe: string;
   /** Bytes of memory a size needs (for the memory check), and a reason to skip a size, or null. */
   skipReason(n: number): string | null;
-  run(n: number): Promise<SizeRun>;
+  /** One row, or one per path of an adapter's bench capability. */
+  run(n: number): Promise<SizeRun | SizeRun[]>;
   /** Model-shaped stepping, where the target has it. */
-  runModel?(layout: ModelLayout): Promise<ModelRun>;
+  runModel?(layout: ModelLayout): Promise<ModelRun | ModelRun[]>;
   close?(): Promise<void>;
 }
 
@@ -84,5 +99,9 @@ export interface BenchTargetFactory {
   dtypes: readonly Dtype[];
   /** In the default `bench` run. */
   inDefault: boolean;
+  /** Why the model-shaped step is not run for this target (listed in the report with this reason). */
+  noModelStep?: string;
+  /** An adapter named by spec on the command line (external:command=..., module:path=...): its model steps run too. */
+  fromSpec?: boolean;
   create(ctx: BenchContext): Promise<TargetCreation>;
 }

@@ -10,7 +10,8 @@ import { baselineProblem, compareReports, compareStats, loadBaseline } from '../
 import type { Stats } from '../../runner/bench/measure.js';
 import { modelLayout, modelScale, TENSOR_ALIGN } from '../../runner/bench/models.js';
 import { BENCH_FORMAT, type BenchReport, type ThroughputEntry } from '../../runner/bench/report.js';
-import type { Roofline } from '../../runner/bench/roofline.js';
+import { limitFor, limitsOf, probeBytes, type Roofline } from '../../runner/bench/roofline.js';
+import { mannWhitneyU, normalUpperTail } from '../../runner/bench/rank-test.js';
 import { runBench, throughputEntry } from '../../runner/bench/run-bench.js';
 import { BENCH_TARGETS } from '../../runner/bench/targets.js';
 import { triadBytesPerElement, variantTraffic } from '../../runner/bench/traffic.js';
@@ -19,7 +20,9 @@ import { bench, type BenchArgs } from '../../scripts/commands/bench.js';
 import { runCommand } from '../../scripts/cli-support.js';
 import { gpt2Small, MODELS, parameterCount, resnet50, smallMlp } from '../../suites/models/index.js';
 
-const stats = (medianMs: number, rme: number): Stats => ({ medianMs, p99Ms: medianMs * 1.2, meanMs: medianMs, minMs: medianMs * 0.9, rme, samples: 20, batch: 1 });
+/** 20 samples spread +-2% around the median (a fixed pattern: deterministic). */
+const spreadSamples = (medianMs: number) => Array.from({ length: 20 }, (_, i) => medianMs * (1 + 0.02 * Math.sin(i * 2.399963))).sort((a, b) => a - b);
+const stats = (medianMs: number, rme: number): Stats => ({ medianMs, p99Ms: medianMs * 1.2, meanMs: medianMs, minMs: medianMs * 0.9, rme, samples: 20, batch: 1, samplesMs: spreadSamples(medianMs) });
 
 function syntheticReport(entries: { target: string; n: number; medianMs: number; rme: number }[]): BenchReport {
   return {
@@ -79,55 +82,118 @@ describe('bytes per element', () => {
 });
 
 describe('roofline ratio', () => {
-  it('divides effective GB/s by the triad at the same size', () => {
-    const roof: Roofline = { n: 1000, dtype: 'float32', probes: [], best: 'wasm-simd-triad', gbPerSecond: 80 };
+  it('holds each row to the limit of its thread count, at the step\'s write-allocate bytes', () => {
+    const roof: Roofline = {
+      n: 1000,
+      dtype: 'float32',
+      probes: [],
+      byteModel: 'write-allocate',
+      limits: [
+        { threads: 1, probe: 'wasm-simd-triad x1', gbPerSecond: 80, bound: 'memory' },
+        { threads: 2, probe: 'wasm-simd-copy x2', gbPerSecond: 160, bound: 'memory' },
+      ],
+      best: 'wasm-simd-copy x2',
+      gbPerSecond: 160,
+      native: [],
+    };
     // 1000 elements in 1 us = 1e9 elements/s; x 20 B = 20 GB/s; / 80 = 0.25
-    const e = throughputEntry({ target: 'x', adapter: 'x', device: 'cpu', threads: 1, n: 1000, dtype: 'float32' }, { stats: stats(1e-3, 1), touched: variantTraffic(resolveVariant('torch', 'float32', { centered: true, momentum: 0.9 }).variant, 'float32') }, 20, roof);
+    const touched = variantTraffic(resolveVariant('torch', 'float32', { centered: true, momentum: 0.9 }).variant, 'float32');
+    const e = throughputEntry({ target: 'x', adapter: 'x', device: 'cpu', threads: 1, n: 1000, dtype: 'float32' }, { stats: stats(1e-3, 1), touched }, 20, roof);
     expect(e.elementsPerSecond).toBeCloseTo(1e9, 3);
     expect(e.gbPerSecond).toBeCloseTo(20, 6);
     expect(e.ratio).toBeCloseTo(0.25, 9);
+    expect(e.limitMs).toBeCloseTo(0.25e-3, 12); // 1000 x 20 B at 80 GB/s
+    expect(e.bestRatio).toBeCloseTo(0.25 / 0.9, 9); // the fastest sample (0.9 us)
     expect(e.touchedGbPerSecond).toBeCloseTo(36, 6);
     expect(e.touchedRatio).toBeCloseTo(0.45, 9);
-    expect(e.roofline).toEqual({ probe: 'wasm-simd-triad', gbPerSecond: 80 });
+    expect(e.roofline).toEqual({ probe: 'wasm-simd-triad x1', gbPerSecond: 80, threads: 1 });
+    expect(e.ratioNote).toBeUndefined();
+    const two = throughputEntry({ target: 'y', adapter: 'y', device: 'cpu', threads: 2, n: 1000, dtype: 'float32' }, { stats: stats(1e-4, 1), touched }, 20, roof);
+    expect(two.roofline).toEqual({ probe: 'wasm-simd-copy x2', gbPerSecond: 160, threads: 2 });
+    expect(two.ratio).toBeCloseTo(1.25, 9); // 200 GB/s of a 160 GB/s limit: printed with its reason
+    expect(two.ratioNote).toMatch(/cache/);
+    expect(limitFor(roof, 8)!.threads).toBe(2);
+  });
+
+  it('counts probe bytes with write-allocate: triad 4, copy 3, sum 1 elements', () => {
+    expect(probeBytes('triad', 'float32')).toBe(16);
+    expect(probeBytes('copy', 'float32')).toBe(12);
+    expect(probeBytes('sum', 'float32')).toBe(4);
+    expect(probeBytes('triad', 'float64')).toBe(32);
+  });
+
+  it('caps the bandwidth limit with the step\'s compute ceiling where that is lower', () => {
+    const probe = (kernel: 'triad' | 'copy' | 'sum', threads: number, gb: number) => ({ probe: `wasm-simd-${kernel}`, kernel, threads, bytesPerElement: probeBytes(kernel, 'float32'), gbPerSecond: gb });
+    const limits = limitsOf([probe('triad', 1, 30), probe('sum', 1, 35), probe('triad', 2, 60), probe('copy', 2, 58)], [{ threads: 1, gbPerSecond: 31 }, { threads: 2, gbPerSecond: 62 }]);
+    expect(limits).toEqual([
+      { threads: 1, probe: 'step in cache x1', gbPerSecond: 31, bound: 'compute', memoryGbPerSecond: 35, memoryProbe: 'wasm-simd-sum x1', computeGbPerSecond: 31 },
+      { threads: 2, probe: 'wasm-simd-triad x2', gbPerSecond: 60, bound: 'memory', memoryGbPerSecond: 60, memoryProbe: 'wasm-simd-triad x2', computeGbPerSecond: 62 },
+    ]);
   });
 
   it('runs the bench at a tiny size: structure, accounting, ratio against the same-size triad', async () => {
-    const report = await runBench({ targets: ['ts-f32', 'wasm-simd'], sizes: [1000, 4096], dtype: 'float32', profile: 'torch', timeMs: 15, models: ['mlp'], modelScale: 1 / 64, minSamples: 3, sampleMs: 0.2 });
+    const report = await runBench({ targets: ['ts-f32', 'wasm-simd', 'wasm-simd-mt'], sizes: [1000, 4096], dtype: 'float32', profile: 'torch', timeMs: 15, models: ['mlp'], modelScale: 1 / 64, minSamples: 3, sampleMs: 0.2, repetitions: 2 });
     expect(report.format).toBe(BENCH_FORMAT);
     expect(report.environment.cores).toBeGreaterThan(0);
     expect(report.environment.node).toBe(process.version);
     expect(typeof report.environment.cpu).toBe('string');
     expect(report.variantTraffic.bytesPerElement).toBe(20);
     expect(report.roofline.map((r) => r.n)).toEqual([1000, 4096]);
+    expect(report.byteModel).toBe('write-allocate');
     for (const r of report.roofline) {
-      expect(r.probes.find((p) => p.probe === 'ts-triad')?.bytesPerElement).toBe(12);
-      const best = r.probes.filter((p) => p.gbPerSecond !== undefined).reduce((a, b) => (b.gbPerSecond! > a.gbPerSecond! ? b : a));
-      expect(r.best).toBe(best.probe);
-      expect(r.gbPerSecond).toBe(best.gbPerSecond);
+      expect(r.probes.map((p) => [p.probe, p.threads, p.bytesPerElement])).toEqual([
+        ['wasm-simd-triad', 1, 16],
+        ['wasm-simd-copy', 1, 12],
+        ['wasm-simd-sum', 1, 4],
+        ['wasm-simd-triad', 2, 16],
+        ['wasm-simd-copy', 2, 12],
+        ['wasm-simd-sum', 2, 4],
+      ]);
+      expect(r.limits!.map((l) => l.threads)).toEqual([1, 2]);
+      for (const l of r.limits!) expect(l.gbPerSecond).toBe(Math.min(l.memoryGbPerSecond!, l.computeGbPerSecond!));
+      expect(r.gbPerSecond).toBe(r.limits![1]!.gbPerSecond);
     }
-    expect(report.results).toHaveLength(4);
+    expect(report.results.map((e) => [e.target, e.threads])).toEqual([
+      ['ts-f32', 1],
+      ['wasm-simd', 1],
+      ['wasm-simd-mt', 2],
+      ['ts-f32', 1],
+      ['wasm-simd', 1],
+      ['wasm-simd-mt', 2],
+    ]);
     for (const e of report.results) {
+      expect(e.repetitions).toHaveLength(2);
+      expect(e.stats!.samplesMs!.length).toBeGreaterThanOrEqual(6); // pooled over both repetitions
       expect(e.status, e.reason).toBe('ok');
       const s = e.stats!;
       for (const k of ['medianMs', 'p99Ms', 'rme'] as const) expect(Number.isFinite(s[k])).toBe(true);
       expect(s.medianMs).toBeGreaterThan(0);
       expect(e.traffic!.variantBytesPerElement).toBe(20);
       expect(e.traffic!.touchedBytesPerElement).toBe(20); // every CPU kernel touches only the arrays the variant uses
-      const roof = report.roofline.find((r) => r.n === e.n)!;
-      expect(e.roofline!.gbPerSecond).toBe(roof.gbPerSecond);
-      expect(e.ratio).toBeCloseTo(((e.n / (s.medianMs / 1e3)) * 20) / 1e9 / roof.gbPerSecond, 9);
+      const limit = limitFor(report.roofline.find((r) => r.n === e.n)!, e.threads)!;
+      expect(e.roofline!.gbPerSecond).toBe(limit.gbPerSecond);
+      expect(e.ratio).toBeCloseTo(((e.n / (s.medianMs / 1e3)) * 20) / 1e9 / limit.gbPerSecond, 9);
+      if (e.ratio! > 1) expect(e.ratioNote).toBeTruthy(); // never an unexplained ratio above 100%
     }
     expect(report.models.map((m) => [m.model, m.target, m.status])).toEqual([
       ['mlp', 'ts-f32', 'ok'],
       ['mlp', 'wasm-simd', 'ok'],
+      ['mlp', 'wasm-simd-mt', 'unavailable'],
     ]);
+    expect(report.models[2]!.reason).toMatch(/join per tensor/);
     expect(report.models[0]!.scale).toBe(1 / 64);
     const md = renderBenchMarkdown(report);
     expect(md).toContain('## Roofline');
-    expect(md).toContain('| ts-f32 | 1e3 |');
+    expect(md).toContain('write-allocate');
+    expect(md).toContain('## Throughput at 1e3 elements');
+    expect(md).toMatch(/\| ts-f32 \| 1 \| [\d.]+ (us|ms|ns) \|/);
     expect(md).toContain('## Model-shaped step');
     expect(JSON.parse(JSON.stringify(report))).toBeTruthy();
-  }, 30_000);
+  }, 60_000);
+
+  it('refuses a repetition count that is not a whole number of at least 1', async () => {
+    await expect(runBench({ targets: ['ts-f32'], sizes: [64], dtype: 'float32', profile: 'torch', timeMs: 5, models: [], repetitions: 0 })).rejects.toThrow(InputError);
+  });
 
   it('reports targets that do not run the dtype as unavailable, and rejects unknown ones', async () => {
     const report = await runBench({ targets: ['webgpu'], sizes: [64], dtype: 'float64', profile: 'torch', timeMs: 5, models: [], minSamples: 2 });
@@ -137,8 +203,67 @@ describe('roofline ratio', () => {
   }, 30_000);
 });
 
+describe('the Markdown report', () => {
+  it('has a table per size with ms/step, spread, G elem/s, GB/s, fraction of the limit and speed-up over PyTorch, and explains ratios above 100%', () => {
+    const report = syntheticReport([
+      { target: 'wasm-simd', n: 1000, medianMs: 1e-3, rme: 1 },
+      { target: 'torch.optim.RMSprop foreach x1', n: 1000, medianMs: 4e-3, rme: 1 },
+    ]);
+    const roof: Roofline = { n: 1000, dtype: 'float32', byteModel: 'write-allocate', probes: [], limits: [{ threads: 1, probe: 'wasm-simd-copy x1', gbPerSecond: 16, bound: 'memory', memoryGbPerSecond: 16, memoryProbe: 'wasm-simd-copy x1' }], best: 'wasm-simd-copy x1', gbPerSecond: 16, native: [] };
+    report.roofline = [roof];
+    report.byteModel = 'write-allocate';
+    report.pytorchReference = [{ n: 1000, target: 'torch.optim.RMSprop foreach x1', medianMs: 4e-3 }];
+    report.results = report.results.map((r) => {
+      const e = throughputEntry(r, { stats: r.stats!, touched: report.variantTraffic, ...(r.target.startsWith('torch') ? { pytorch: true } : {}) }, 20, roof);
+      e.speedupOverPytorch = 4e-3 / r.stats!.medianMs;
+      e.repetitions = [{ medianMs: 1e-3, minMs: 0.9e-3, ratio: 1.2 }, { medianMs: 1.1e-3, minMs: 1e-3, ratio: 1.1 }];
+      return e;
+    });
+    const md = renderBenchMarkdown(report);
+    expect(md).toContain('## Throughput at 1e3 elements');
+    expect(md).toContain('the fastest PyTorch CPU step at this size, `torch.optim.RMSprop foreach x1`');
+    // 1000 x 20 B in 1 us = 20 GB/s: 125% of 16 GB/s, marked and explained
+    expect(md).toMatch(/\| wasm-simd \| 1 \| 1\.000 us \| [^|]+ \| 900\.0 ns \| 1\.000 \| 20\.0 \| 1\.250 us \(wasm-simd-copy x1\) \| 125% \* \/ 139% \| 110%–120% \(120% 110%\) \| 4\.00x \|/);
+    expect(md).toMatch(/\n\* wasm-simd: 125% of the limit: the step's 0\.0 MiB of arrays stay in cache/);
+    expect(md).toContain('**write-allocate** model');
+  });
+});
+
+describe('Mann-Whitney U', () => {
+  it('matches the normal approximation with continuity correction (scipy method=asymptotic)', () => {
+    // U = 0 (or 25): mu 12.5, sigma sqrt(25/12 x 11); z = 12 / 4.787 = 2.507; p = 2 x 0.006093
+    const r = mannWhitneyU([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]);
+    expect(r.u).toBe(0);
+    expect(r.p).toBeCloseTo(0.012186, 5);
+    expect(mannWhitneyU([6, 7, 8, 9, 10], [1, 2, 3, 4, 5]).p).toBeCloseTo(r.p, 12);
+  });
+
+  it('averages ranks over ties and corrects the variance for them', () => {
+    // all equal: no evidence either way
+    expect(mannWhitneyU([1, 1, 1], [1, 1, 1]).p).toBe(1);
+    const r = mannWhitneyU([1, 2, 2], [2, 3, 3]);
+    expect(r.u).toBe(1); // pairs a > b: none; ties a = b: (2,2) x 2 -> 1
+    expect(r.p).toBeGreaterThan(0.05);
+    expect(normalUpperTail(0)).toBeCloseTo(0.5, 7);
+    expect(normalUpperTail(1.959964)).toBeCloseTo(0.025, 6);
+  });
+});
+
 describe('baseline gate', () => {
-  it('flags a slowdown only beyond both margins of error', () => {
+  const sample = (center: number, n: number, spread: number) => Array.from({ length: n }, (_, i) => center * (1 + spread * Math.sin(i * 2.399963)));
+  it('decides on the samples with the rank test: a shift beyond 5% that the ranks confirm', () => {
+    const base = { medianMs: 10, rme: 1, samplesMs: sample(10, 40, 0.03) };
+    expect(compareStats(base, { medianMs: 12, rme: 1, samplesMs: sample(12, 40, 0.03) })).toBe('slower');
+    expect(compareStats(base, { medianMs: 8, rme: 1, samplesMs: sample(8, 40, 0.03) })).toBe('faster');
+    // the same distribution: same, whatever the medians' margins of error say
+    expect(compareStats(base, { medianMs: 10.05, rme: 0.01, samplesMs: sample(10.05, 40, 0.03) })).toBe('same');
+    // significant but small (3%): not a regression
+    expect(compareStats(base, { medianMs: 10.3, rme: 0.1, samplesMs: sample(10.3, 400, 0.001) })).toBe('same');
+    // one wild outlier does not decide it (ranks, not means)
+    expect(compareStats(base, { medianMs: 10, rme: 50, samplesMs: [...sample(10, 39, 0.03), 1e6] })).toBe('same');
+  });
+
+  it('falls back to the margins of error for baselines saved without samples (bench format 1)', () => {
     expect(compareStats({ medianMs: 10, rme: 2 }, { medianMs: 10.1, rme: 2 })).toBe('same');
     expect(compareStats({ medianMs: 10, rme: 2 }, { medianMs: 10.3, rme: 2 })).toBe('same'); // 10.094 < 10.2
     expect(compareStats({ medianMs: 10, rme: 2 }, { medianMs: 12, rme: 2 })).toBe('slower'); // 11.76 > 10.2
@@ -225,8 +350,7 @@ describe('baseline gate', () => {
     } finally {
       process.stdout.write = writeOut;
     }
-    // Enough samples (60 ms) that the margin of error stays well under 100% on a loaded machine: at
-    // rme >= 100% the interval reaches 0 and the gate rightly refuses a verdict.
+    // The rank test on the samples decides (both reports carry them), however wide the margins of error under load.
     expect(code, out.join('')).toBe(1);
     expect(code2, out.join('')).toBe(0);
     expect(out.join('')).toMatch(/SLOWER +ts-f32 float32 n=256/);
