@@ -3,7 +3,7 @@ import { InputError } from '../reference/errors.js';
 import { suggest } from '../reference/suggest.js';
 import type { Adapter, AdapterFactory, AdapterOptions } from './adapter.js';
 import { externalAdapterFactory } from './external/external-adapter.js';
-import { moduleAdapterFactory } from './module-adapter.js';
+import { moduleAdapterFactory, moduleHarness } from './module-adapter.js';
 import { tsF32, tsF64 } from './native/typed-array-adapter.js';
 import { onnxruntimeAdapter } from './onnxruntime.js';
 import { tfjsCpuAdapterFactory } from './tfjs/cpu.js';
@@ -24,7 +24,7 @@ export const ADAPTER_FACTORIES: readonly AdapterFactory[] = [
   webgpu,
   wasmSimd,
   externalAdapterFactory,
-  moduleAdapterFactory,
+  moduleAdapterFactory(moduleHarness((spec) => createAdapter(parseAdapterSpec(spec)))),
 ];
 
 export interface AdapterSpec {

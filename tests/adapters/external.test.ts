@@ -443,7 +443,7 @@ describe('external adapter fault containment (fake programs)', () => {
       writeFileSync(file, `require('node:readline').createInterface({ input: process.stdin }).on('line', () => { ${body} });`);
       return `'${process.execPath}' '${file}'`;
     };
-    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 2, implementation: {} }))`), timeoutS: 5 }).probe()).rejects.toThrow('speaks protocol 2, the harness speaks 1');
+    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 3, implementation: {} }))`), timeoutS: 5 }).probe()).rejects.toThrow('speaks protocol 3, the harness speaks 2 (and accepts 1 or 2)');
     await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 1, implementation: { name: 'x' } }))`), timeoutS: 5 }).probe()).rejects.toThrow(/not a valid hello \(implementation: missing field 'version'\)/);
     await expect(new ExternalAdapter({ command: script(''), timeoutS: 1 }).probe()).rejects.toThrow('timed out after 1 s waiting for its hello (killed)');
   });
@@ -471,7 +471,7 @@ describe('external adapter options and protocol schemas', () => {
   });
 
   it('the message schemas accept the documented examples and refuse malformed ones', () => {
-    expect(firstSchemaError(HarnessMessageSchema, { type: 'hello', protocol: 1, cases: 3 })).toBeNull();
+    expect(firstSchemaError(HarnessMessageSchema, { type: 'hello', protocol: 2, cases: 3 })).toBeNull();
     expect(
       firstSchemaError(HarnessMessageSchema, { type: 'case', id: 'a', dtype: 'float32', profile: 'torch@1.13', hyperparameters: { lr: 0.01 }, canonical: { lr: 0.01, fma: ['ema'] }, x0: [1, '-0'], grads: [[0.5, 'NaN']] }),
     ).toBeNull();
