@@ -4,14 +4,7 @@
 import { AdapterHost } from './adapter-host.js';
 import type { CellExecutor } from './cell-executor.js';
 import { faultMessage, unmeasuredCell } from './cell-job.js';
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+import { withTimeout } from './with-timeout.js';
 
 export function inProcessExecutor(): CellExecutor {
   const host = new AdapterHost();
@@ -39,6 +32,13 @@ export function inProcessExecutor(): CellExecutor {
         return await serial(() => withTimeout(host.run(job), timeoutMs, `${job.adapter} on ${job.case}`));
       } catch (e) {
         return unmeasuredCell(job, 'error', faultMessage(e), performance.now() - started);
+      }
+    },
+    async observe(spec, request, timeoutMs) {
+      try {
+        return await serial(() => withTimeout(host.observe(spec, request), timeoutMs, `${spec} on probe ${request.key}`));
+      } catch (e) {
+        return { failed: faultMessage(e) };
       }
     },
     close: () => host.close(),
