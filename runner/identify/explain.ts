@@ -4,7 +4,8 @@
 // tie, reported as such. Pruning keeps it fast and exact:
 // - a change is worth trying only if it alters a probe the candidate disagrees with;
 // - a set must alter every disagreeing probe (a probe no change touches keeps disagreeing);
-// - sets of size 2 and 3 are tried on the closest candidates only (those with fewest disagreements);
+// - sets of size 2 and 3 are tried on the claimed profile and the closest candidates only (those
+//   with fewest disagreements);
 // - at size 3, a change must move the prediction of a disagreeing probe on its own (an axis that
 //   matters only together with two others is not searched for).
 // When nothing explains every probe, the closest partial explanation is kept, and each probe left
@@ -110,7 +111,7 @@ export function searchExplanations(ev: Evaluator, candidates: readonly Candidate
   const prefer = (a: Found, b: Found) => preferenceRank(a.candidate, claimed) - preferenceRank(b.candidate, claimed);
   for (let size = 1; size <= maxChanges; size++) {
     const found: Found[] = [];
-    const pool = size === 1 ? infos : infos.slice(0, deep);
+    const pool = size === 1 ? infos : infos.filter((x, i) => i < deep || (claimed !== null && x.candidate.profile === claimed));
     for (const info of pool) {
       if (info.bad.length === 0 || info.useful.length < size) continue;
       const changes = size >= 3 ? moving(ev, info) : info.useful;
