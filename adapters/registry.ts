@@ -6,6 +6,7 @@ import { externalAdapterFactory } from './external/external-adapter.js';
 import { moduleAdapterFactory, moduleHarness } from './module-adapter.js';
 import { tsF32, tsF64 } from './native/typed-array-adapter.js';
 import { onnxruntimeAdapter } from './onnxruntime.js';
+import { recordedAdapterFactory } from './recorded.js';
 import { tfjsCpuAdapterFactory } from './tfjs/cpu.js';
 import { tfjsNodeAdapterFactory } from './tfjs/node.js';
 import { tfjsWasmAdapterFactory } from './tfjs/wasm.js';
@@ -24,6 +25,7 @@ export const ADAPTER_FACTORIES: readonly AdapterFactory[] = [
   webgpu,
   wasmSimd,
   externalAdapterFactory,
+  recordedAdapterFactory,
   moduleAdapterFactory(moduleHarness((spec) => createAdapter(parseAdapterSpec(spec)))),
 ];
 
