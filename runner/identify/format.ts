@@ -26,7 +26,9 @@ export function describeComparison(c: Comparison | undefined, dtype: Dtype): str
 
 /** "no axis explains probe non-finite/float32: step 2 p[0]: expected NaN, observed 0.99 (Inf ulp)". */
 export function describeUnexplained(u: UnexplainedProbe, dtype: Dtype): string {
-  const head = u.explainedAlone ? `probe ${u.probe} is explained alone only by changes that break other probes` : `no axis explains probe ${u.probe}`;
+  const head = u.explainedAlone
+    ? `probe ${u.probe} is explained alone only by changes that break other probes`
+    : `no axis explains probe ${u.probe} (no change of up to 2 axes makes it agree on its own)`;
   if (u.refused) return `${head}: the profile refuses its settings (${u.refused})`;
   if (u.step === undefined) return head;
   return `${head}: step ${u.step} ${u.quantity}[${u.index}]: expected ${num(decodeNumber(u.expected), dtype)}, observed ${num(decodeNumber(u.observed), dtype)} (${formatUlps(u.ulp!)} ulp)`;
