@@ -513,6 +513,13 @@ describe('external adapter options and protocol schemas', () => {
     expect(firstSchemaError(HarnessMessageSchema, { type: 'case', id: 'a', dtype: 'float64', hyperparameters: {}, canonical: {}, x0: [1], problem: 'quad2d', steps: 3 })).toBeNull();
     expect(firstSchemaError(ProgramMessageSchema, { type: 'result', id: 'a', trajectory: [[1, 'Infinity']], state: { v: [0] } })).toBeNull();
     expect(firstSchemaError(ProgramMessageSchema, { type: 'result', id: 'a', trajectory: [['inf']] })).not.toBeNull();
+    // Protocol 2: a re-anchored case, a result with the state after every step, a hello with declarations.
+    const anchor = { params: [1, 2], state: { v: [0, 0], m: [0, 0], b: [0, '-0'] }, step: 0 };
+    expect(firstSchemaError(HarnessMessageSchema, { type: 'case', id: 'a', dtype: 'float64', hyperparameters: {}, canonical: {}, x0: [1, 2], grads: [[0.5, 1]], anchors: [anchor] })).toBeNull();
+    expect(firstSchemaError(ProgramMessageSchema, { type: 'result', id: 'a', trajectory: [[1, 2]], states: [{ v: [0.1, 0.2] }] })).toBeNull();
+    const impl = { name: 'x', version: '1', claims: 'torch@1.13', dtypes: ['float32'], hyperparameters: [], fixedAxes: { fma: 'off' }, arithmetic: { float32: { compute: 'float64' } }, reanchor: true };
+    expect(firstSchemaError(ProgramMessageSchema, { type: 'hello', protocol: 2, implementation: impl })).toBeNull();
+    expect(firstSchemaError(ProgramMessageSchema, { type: 'hello', protocol: 2, implementation: { ...impl, reanchor: 'yes' } })).not.toBeNull();
     expect(firstSchemaError(ProgramMessageSchema, { type: 'error', id: 'a', message: 'x', extra: 1 })).not.toBeNull();
   });
 
