@@ -102,6 +102,7 @@ function settingsFor(rec: Recording, profile: Profile): { settings: Settings; re
       continue;
     }
     if (known && value !== null && ['number', 'boolean'].includes(typeof value)) settings[key] = value as number | boolean;
+    else if (known && value !== null) refused ??= `the run's ${key} is ${JSON.stringify(value)}, not a constant the profile can use (a schedule?)`;
     else if (known || EXECUTION_ONLY.has(key) || value === null || value === false) ignored.push(`${key}=${JSON.stringify(value)}`);
     else refused ??= `the run sets ${key}=${JSON.stringify(value)}, which ${profile.name}@${profile.version} does not model`;
   }
