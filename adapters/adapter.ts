@@ -4,6 +4,7 @@
 import type { Dtype } from '../reference/arithmetic.js';
 import type { Profile } from '../reference/profile.js';
 import type { Settings } from '../reference/resolve.js';
+import type { CaseSpec } from '../suites/case.js';
 import { BASE_HYPERPARAMETERS, HYPERPARAMETERS, type Axes, type Hyperparameters, type Variant } from '../reference/variant.js';
 
 /** What an adapter can be asked to do, as data the runner reads to build the coverage matrix. */
@@ -36,6 +37,11 @@ export interface AdapterInfo {
   /** Tolerances this implementation needs beyond the dtype defaults, each with its written reason. */
   toleranceOverrides?: readonly { case?: string; dtype?: Dtype; ulps?: number; absFloor?: number; signedZero?: 'strict' | 'ignore'; reason: string }[];
   capabilities: AdapterCapabilities;
+  /**
+   * Cases the adapter brings itself (a recorded run replays only its own gradients): when present,
+   * conform runs these for the adapter instead of the selected suites' cases.
+   */
+  cases?: readonly CaseSpec[];
 }
 
 /** Facts about the environment an available adapter runs in: backend, float precision, the epsilon actually used... */

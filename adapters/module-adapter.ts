@@ -1,7 +1,9 @@
 // An implementation written as a JS/TS module, loaded at run time: `module:path=./my-rmsprop.js`.
 // The module's default export is an Adapter, or a function (options, harness) returning one; the
-// harness argument lets a module wrap a built-in adapter (fault injection, instrumentation).
-// Loading happens in probe(), inside the worker process that will run the cells.
+// harness argument lets a module refuse a case (harness.unsupported) and wrap a built-in adapter
+// (fault injection, instrumentation) without importing the harness's internals.
+// Loading happens in probe(), inside the worker process that will run the cells. The harness is
+// handed to the factory by the registry, so this file does not import the registry back.
 
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,11 +13,17 @@ import { findProfile } from '../reference/registry.js';
 import { HARNESS_VERSION } from '../reference/version.js';
 import { firstSchemaError } from '../suites/schema.js';
 import { importDefault } from './import-module.js';
-import type { Adapter, AdapterBenchRequest, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, Availability } from './adapter.js';
+import { UnsupportedCaseError, unsupportedReason, type Adapter, type AdapterBenchRequest, type AdapterCase, type AdapterFactory, type AdapterInfo, type AdapterOptions, type Availability } from './adapter.js';
+import { normaliseDeclaredAxes } from './declared-axes.js';
 
 export interface ModuleAdapterHarness {
   /** Creates a built-in adapter from a spec ('ts-f64:profile=keras'), e.g. to wrap it. */
   createAdapter(spec: string): Adapter;
+  /**
+   * Refuses the case being prepared: call it (or `throw harness.unsupported(...)`) from prepare();
+   * the cell is skipped with this reason, not failed.
+   */
+  unsupported(reason: string): never;
 }
 
 export type ModuleAdapterExport = Adapter | ((options: AdapterOptions, harness: ModuleAdapterHarness) => Adapter | Promise<Adapter>);
@@ -48,7 +56,7 @@ const PLACEHOLDER_INFO: AdapterInfo = {
   capabilities: { dtypes: ['float32', 'float64'], devices: ['cpu'], hyperparameters: [], configurableAxes: [], loadState: false, readState: false },
 };
 
-function moduleAdapter(options: AdapterOptions): Adapter {
+function moduleAdapter(options: AdapterOptions, harness: ModuleAdapterHarness): Adapter {
   const { path, ...rest } = options;
   if (!path) throw new InputError("adapter 'module': give the module's path, e.g. module:path=./my-rmsprop.js");
   const file = resolve(path);
@@ -62,19 +70,29 @@ function moduleAdapter(options: AdapterOptions): Adapter {
     async probe(): Promise<Availability> {
       const exported = (await importDefault(file)) as ModuleAdapterExport | undefined;
       if (!exported) return { available: false, reason: `${path} has no default export (an Adapter or a function returning one)` };
-      const registry = await import('./registry.js'); // dynamic: the registry lists this file
-      const harness: ModuleAdapterHarness = { createAdapter: (spec) => registry.createAdapter(registry.parseAdapterSpec(spec)) };
       const adapter = typeof exported === 'function' ? await exported(rest, harness) : exported;
       const problem = firstSchemaError(INFO_SCHEMA, adapter?.info);
       if (problem) return { available: false, reason: `${path}: adapter info ${problem}` };
       if (typeof adapter.probe !== 'function' || typeof adapter.prepare !== 'function') return { available: false, reason: `${path}: the adapter needs probe() and prepare() functions` };
       // A claim the harness cannot resolve is the module's bug: thrown, so its cells fail with the reason.
       if (adapter.info.claims !== 'unknown') findProfile(adapter.info.claims);
+      if (adapter.info.fixedAxes) {
+        // `fma: 'off'` as --set writes it, checked against the axis list: a typo is the module's bug.
+        const claimed = adapter.info.claims === 'unknown' ? 'numpy-tutorial' : adapter.info.claims;
+        try {
+          adapter.info.fixedAxes = normaliseDeclaredAxes(adapter.info.fixedAxes, claimed);
+        } catch (e) {
+          throw new Error(`${path}: adapter info ${e instanceof Error ? e.message : String(e)}`);
+        }
+      }
       loaded = adapter;
       return adapter.probe();
     },
-    prepare(c: AdapterCase) {
+    async prepare(c: AdapterCase) {
       if (!loaded) throw new Error('module adapter used before probe()');
+      // The declared capabilities are honoured before the module sees the case (as identify does).
+      const reason = unsupportedReason(loaded.info, c);
+      if (reason) throw new UnsupportedCaseError(reason);
       return loaded.prepare(c);
     },
     async close() {
@@ -88,9 +106,22 @@ function moduleAdapter(options: AdapterOptions): Adapter {
   };
 }
 
-export const moduleAdapterFactory: AdapterFactory = {
-  id: 'module',
-  describe: 'an implementation in a JS/TS module of your own: module:path=./my-rmsprop.js[,key=value...]',
-  inDefaultRun: false,
-  create: moduleAdapter,
-};
+/** The harness a module receives, built on the registry's createAdapter. */
+export function moduleHarness(createAdapter: (spec: string) => Adapter): ModuleAdapterHarness {
+  return {
+    createAdapter,
+    unsupported(reason: string): never {
+      throw new UnsupportedCaseError(reason);
+    },
+  };
+}
+
+/** The `module` adapter factory; the registry passes the harness in (no import cycle). */
+export function moduleAdapterFactory(harness: ModuleAdapterHarness): AdapterFactory {
+  return {
+    id: 'module',
+    describe: 'an implementation in a JS/TS module of your own: module:path=./my-rmsprop.js[,key=value...]',
+    inDefaultRun: false,
+    create: (options) => moduleAdapter(options, harness),
+  };
+}

@@ -3,9 +3,10 @@ import { InputError } from '../reference/errors.js';
 import { suggest } from '../reference/suggest.js';
 import type { Adapter, AdapterFactory, AdapterOptions } from './adapter.js';
 import { externalAdapterFactory } from './external/external-adapter.js';
-import { moduleAdapterFactory } from './module-adapter.js';
+import { moduleAdapterFactory, moduleHarness } from './module-adapter.js';
 import { tsF32, tsF64 } from './native/typed-array-adapter.js';
 import { onnxruntimeAdapter } from './onnxruntime.js';
+import { recordedAdapterFactory } from './recorded.js';
 import { tfjsCpuAdapterFactory } from './tfjs/cpu.js';
 import { tfjsNodeAdapterFactory } from './tfjs/node.js';
 import { tfjsWasmAdapterFactory } from './tfjs/wasm.js';
@@ -24,7 +25,8 @@ export const ADAPTER_FACTORIES: readonly AdapterFactory[] = [
   webgpu,
   wasmSimd,
   externalAdapterFactory,
-  moduleAdapterFactory,
+  recordedAdapterFactory,
+  moduleAdapterFactory(moduleHarness((spec) => createAdapter(parseAdapterSpec(spec)))),
 ];
 
 export interface AdapterSpec {

@@ -6,6 +6,7 @@ import type { Adapter, AdapterInfo, Availability } from '../adapters/adapter.js'
 import { createAdapter, parseAdapterSpec } from '../adapters/registry.js';
 import type { Cell } from './result.js';
 import { faultMessage, runCellJob, unmeasuredCell, type CellJob } from './cell-job.js';
+import { observeProbe, type ObserveOutcome, type ObserveRequest } from './identify/observe.js';
 import { guardAdapter } from './guarded-adapter.js';
 import { IntrinsicsGuard } from './intrinsics-guard.js';
 
@@ -64,6 +65,17 @@ export class AdapterHost {
     // Another process found it available; this one may not (a device lost in between): say so.
     if (!availability.available) return unmeasuredCell(job, 'unavailable', availability.reason);
     return runCellJob(adapter, job);
+  }
+
+  /** One identify probe; adapter faults come back as { failed } with the reason. */
+  async observe(spec: string, request: ObserveRequest): Promise<ObserveOutcome> {
+    const { adapter, availability } = await this.load(spec);
+    if (!availability.available) return { failed: `unavailable: ${availability.reason}` };
+    try {
+      return await observeProbe(adapter, request);
+    } catch (e) {
+      return { failed: faultMessage(e) };
+    }
   }
 
   /**

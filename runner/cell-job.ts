@@ -82,7 +82,8 @@ export function cellWorst(free: Series, state: Series | null, reanchored: Series
 /** Runs one cell on an available adapter. Adapter faults become an 'error' cell; only harness bugs throw. */
 export async function runCellJob(adapter: Adapter, job: CellJob): Promise<Cell> {
   const started = performance.now();
-  const c = findCase(job.case);
+  // An adapter may bring its own cases (a recorded run): they are found there first.
+  const c = adapter.info.cases?.find((x) => caseKey(x) === job.case) ?? findCase(job.case);
   const { dtype, mode } = job;
   const base = { adapter: job.adapter, case: job.case, suite: c.suite, dtype, mode };
   const skip = (reason: string): Cell => unmeasuredCell(job, 'skip', reason);

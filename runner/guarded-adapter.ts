@@ -6,7 +6,7 @@
 // (runner/intrinsics-guard.ts) and its call fails.
 
 import { UnsupportedCaseError, type Adapter, type AdapterCase, type AdapterInfo, type OptimizerStateView, type PreparedCase } from '../adapters/adapter.js';
-import type { BulkPreparedCase, BulkTrajectory } from '../adapters/external/bulk.js';
+import type { Anchor, BulkPreparedCase, BulkTrajectory } from '../adapters/external/bulk.js';
 import type { IntrinsicsGuard } from './intrinsics-guard.js';
 
 /** What an adapter threw, as one line, without trusting it: getters, prototypes and toString may throw. */
@@ -50,10 +50,15 @@ function copyState(s: OptimizerStateView | undefined): OptimizerStateView | unde
   return out;
 }
 
+function copyAnchor(a: Anchor): Anchor {
+  return { params: Float64Array.from(a.params), state: { v: Float64Array.from(a.state.v), m: Float64Array.from(a.state.m), b: Float64Array.from(a.state.b), step: a.state.step } };
+}
+
 function copyTrajectory(t: BulkTrajectory): BulkTrajectory {
   const out: BulkTrajectory = { trajectory: t.trajectory.map((p) => Float64Array.from(p)) };
   const state = copyState(t.state);
   if (state) out.state = state;
+  if (t.states) out.states = t.states.map((st) => copyState(st)!);
   if (t.grads) out.grads = t.grads.map((g) => Float64Array.from(g));
   return out;
 }
@@ -126,6 +131,10 @@ export function guardAdapter(adapter: Adapter, guard: IntrinsicsGuard): Adapter 
     if (typeof bulk.runProblem === 'function') {
       (out as BulkPreparedCase).runProblem = (problem, steps) => call(async () => copyTrajectory(await bulk.runProblem!(problem, steps)));
       if (bulk.problems) (out as BulkPreparedCase).problems = [...bulk.problems];
+    }
+    if (typeof bulk.runReanchored === 'function') {
+      (out as BulkPreparedCase).runReanchored = (anchors, grads) =>
+        call(async () => copyTrajectory(await bulk.runReanchored!(anchors.map(copyAnchor), grads.map((g) => Float64Array.from(g)))));
     }
     return out;
   };

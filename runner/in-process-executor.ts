@@ -9,16 +9,7 @@ import type { CellExecutor } from './cell-executor.js';
 import { unmeasuredCell } from './cell-job.js';
 import { describeThrown } from './guarded-adapter.js';
 import { stdoutToStderr } from './stdout-to-stderr.js';
-
-class CellTimeout extends Error {}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CellTimeout(`${what} timed out after ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+import { TimeoutError, withTimeout } from './with-timeout.js';
 
 /** Adds a tag to the environment children of this process inherit, until the returned function is called. */
 function tagChildren(tag: string): () => void {
@@ -69,7 +60,7 @@ export function inProcessExecutor(): CellExecutor {
       try {
         return await serial(() => withTimeout(host.run(job), timeoutMs, `${job.adapter} on ${job.case}`));
       } catch (e) {
-        if (e instanceof CellTimeout) host.discard(job.adapter); // stuck: its processes die at close()
+        if (e instanceof TimeoutError) host.discard(job.adapter); // stuck: its processes die at close()
         return unmeasuredCell(job, 'error', describeThrown(e), performance.now() - started);
       }
     },
@@ -78,6 +69,13 @@ export function inProcessExecutor(): CellExecutor {
         await host.close();
       } finally {
         end();
+      }
+    },
+    async observe(spec, request, timeoutMs) {
+      try {
+        return await serial(() => withTimeout(host.observe(spec, request), timeoutMs, `${spec} on probe ${request.key}`));
+      } catch (e) {
+        return { failed: describeThrown(e) };
       }
     },
     abort() {

@@ -13,10 +13,11 @@ import { parseAdapterSpec } from '../adapters/registry.js';
 import type { ProbeResult } from './adapter-host.js';
 import type { CellExecutor } from './cell-executor.js';
 import { unmeasuredCell, type CellJob } from './cell-job.js';
+import type { ObserveOutcome, ObserveRequest } from './identify/observe.js';
 import type { Cell } from './result.js';
 import type { WorkerReply, WorkerRequest } from './worker-messages.js';
 
-type Outcome = { ok: true; value: ProbeResult | Cell } | { ok: false; error: string };
+type Outcome = { ok: true; value: ProbeResult | Cell | ObserveOutcome } | { ok: false; error: string };
 
 interface Task {
   request: Exclude<WorkerRequest, { kind: 'close' }>;
@@ -97,6 +98,10 @@ export class ProcessPool implements CellExecutor {
     return this.submit({ kind: 'run', id: this.nextId++, job }, job.adapter, timeoutMs).then((o) =>
       o.ok ? (o.value as Cell) : unmeasuredCell(job, 'error', o.error, performance.now() - started),
     );
+  }
+
+  observe(spec: string, request: ObserveRequest, timeoutMs: number): Promise<ObserveOutcome> {
+    return this.submit({ kind: 'observe', id: this.nextId++, spec, request }, spec, timeoutMs).then((o) => (o.ok ? (o.value as ObserveOutcome) : { failed: o.error }));
   }
 
   private submit(request: Task['request'], spec: string, timeoutMs: number): Promise<Outcome> {
@@ -193,7 +198,7 @@ export class ProcessPool implements CellExecutor {
 
   private armTimer(worker: Worker, task: Task): void {
     worker.timer = setTimeout(() => {
-      const what = task.request.kind === 'probe' ? 'probe' : 'cell';
+      const what = task.request.kind === 'probe' ? 'probe' : task.request.kind === 'observe' ? `identify probe ${task.request.request.key}` : 'cell';
       this.finish(worker, { ok: false, error: `${what} timed out after ${task.timeoutMs / 1000} s; the worker process was stopped` });
       this.remove(worker);
       killWorker(worker);

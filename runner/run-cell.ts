@@ -83,7 +83,12 @@ export async function measureCell(adapter: Adapter, c: CaseSpec, dtype: Dtype, m
         recordStep(series, 'params', points.length, [points.length], [bulk.trajectory.length], dtype, tol);
       }
       const lastPoint = points[points.length - 1];
-      if (state && bulk.state && lastPoint) {
+      if (state && bulk.states) {
+        // The state after every step, where the program reports it: compared at every step, as for in-process adapters.
+        bulk.states.forEach((s, t) => {
+          if (points[t]) for (const q of quantities) if (s[q]) recordStep(state, q, t + 1, points[t]!.state[q], s[q]!, dtype, tol);
+        });
+      } else if (state && bulk.state && lastPoint) {
         for (const q of quantities) if (bulk.state[q]) recordStep(state, q, points.length, lastPoint.state[q], bulk.state[q]!, dtype, tol);
       }
       return { series, state, last: trace[trace.length - 1] ?? last, trace };
@@ -113,6 +118,18 @@ export async function measureCell(adapter: Adapter, c: CaseSpec, dtype: Dtype, m
     reanchored = (
       await withPrepared(adapter, ac, async (prepared) => {
         const series = emptySeries();
+        const anchors = points.map((_, t) => (t === 0 ? { params: expected.x0, state: expected.initial } : { params: points[t - 1]!.params, state: points[t - 1]!.state }));
+        if (hasBulkReplay(prepared) && prepared.runReanchored) {
+          // Every re-anchored step in one exchange (external programs).
+          const bulk = await prepared.runReanchored(anchors, points.map((p) => p.grad));
+          bulk.trajectory.forEach((params, t) => {
+            if (points[t]) recordStep(series, 'params', t + 1, points[t]!.params, params, dtype, tol);
+            const s = bulk.states?.[t];
+            if (s && points[t]) for (const q of quantities) if (s[q]) recordStep(series, q, t + 1, points[t]!.state[q], s[q]!, dtype, tol);
+          });
+          if (bulk.trajectory.length !== points.length) recordStep(series, 'params', points.length, [points.length], [bulk.trajectory.length], dtype, tol);
+          return series;
+        }
         for (let t = 0; t < points.length; t++) {
           const before = t === 0 ? { params: expected.x0, state: expected.initial } : { params: points[t - 1]!.params, state: points[t - 1]!.state };
           await prepared.load!(before.params, before.state);

@@ -13,7 +13,7 @@ import { caseKey, SUITES } from '../suites/suites.js';
 import { MAX_TIMEOUT_MS, type CellExecutor, type Isolation } from './cell-executor.js';
 import { unmeasuredCell, type CellJob } from './cell-job.js';
 import { inProcessExecutor } from './in-process-executor.js';
-import { formatShard, inShard, planCells, type Shard } from './plan.js';
+import { formatShard, inShard, planCells, type PlannedCell, type Shard } from './plan.js';
 import { ProcessPool } from './process-pool.js';
 import type { AdapterEntry, Cell, CellStatus, ConformanceReport } from './result.js';
 import { REPORT_FORMAT_VERSION } from './result.js';
@@ -115,6 +115,29 @@ async function probeEntry(executor: CellExecutor, spec: AdapterSpec, timeoutMs: 
   };
 }
 
+function sourceText(c: CaseSpec): string {
+  if (c.source.kind === 'problem') return `problem ${c.source.problem}`;
+  if (c.source.kind === 'recorded') return `recorded ${c.source.path}`;
+  return `stream ${c.source.stream.kind}`;
+}
+
+/** The cases an adapter brings itself, from its probed description (null: it runs the suites' cases). */
+async function ownCasesOf(executor: CellExecutor, label: string, timeoutMs: number): Promise<CaseSpec[] | null> {
+  const probed = await executor.probe(label, timeoutMs); // answered from the adapter already loaded
+  return 'failed' in probed || !probed.info.cases?.length ? null : [...probed.info.cases];
+}
+
+/** planCells for each adapter on its own cases (or the selected ones), numbered in one plan order. */
+function planPerAdapter(count: number, own: (i: number) => CaseSpec[] | null, cases: readonly CaseSpec[], dtypes: readonly Dtype[], modes: readonly Mode[], entries: readonly AdapterEntry[]): PlannedCell[] {
+  const plan: PlannedCell[] = [];
+  for (let i = 0; i < count; i++) {
+    const mine = own(i);
+    const d = mine ? dtypes.filter((x) => entries[i]!.capabilities.dtypes.includes(x)) : dtypes;
+    for (const p of planCells(1, mine ?? cases, d, modes)) plan.push({ ...p, adapterIndex: i, index: plan.length });
+  }
+  return plan;
+}
+
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
   if (options.adapters.length === 0) throw new InputError('adapters: give at least one adapter (see `rmsprop-harness conform --help`)');
   const specs = options.adapters.map(parseAdapterSpec);
@@ -152,7 +175,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     // Every shard probes every adapter: the adapter table is the same in each shard report.
     const adapters = await Promise.all(specs.map((spec) => probeEntry(executor, spec, probeTimeout)));
 
-    const plan = planCells(specs.length, cases, dtypes, modes).filter((p) => inShard(p, options.shard));
+    // Adapters that bring their own cases (recorded runs) get those, in the dtypes they have.
+    const ownCases = await Promise.all(specs.map(async (spec, i) => (adapters[i]!.available ? ownCasesOf(executor, spec.label, probeTimeout) : null)));
+    const plan = planPerAdapter(specs.length, (i) => ownCases[i] ?? null, cases, dtypes, modes, adapters).filter((p) => inShard(p, options.shard));
     const cells: (Cell | undefined)[] = new Array(plan.length);
     let done = 0;
     await Promise.all(
@@ -200,7 +225,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       },
       seriesSampling: { maxPoints: SERIES_MAX_POINTS, rule: SERIES_SAMPLING_RULE },
       adapters,
-      cases: cases.map((c) => ({ key: caseKey(c), suite: c.suite, describe: c.describe, steps: c.steps, source: c.source.kind === 'problem' ? `problem ${c.source.problem}` : `stream ${c.source.stream.kind}` })),
+      cases: [...cases, ...ownCases.flatMap((x) => x ?? [])].map((c) => ({ key: caseKey(c), suite: c.suite, describe: c.describe, steps: c.steps, source: sourceText(c) })),
       cells: finished,
       verdicts,
       ...(differences ? { differences } : {}),

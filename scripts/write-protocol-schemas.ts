@@ -1,4 +1,4 @@
-// Writes the JSON Schema files of protocol v1 (schemas/protocol/*.schema.json) from the typebox
+// Writes the JSON Schema files of protocol v2 (schemas/protocol/*.schema.json) from the typebox
 // definitions in adapters/external/protocol.ts. `--check` compares instead of writing (exit 1 when stale).
 //   npx tsx scripts/write-protocol-schemas.ts [--check]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

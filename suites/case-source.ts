@@ -1,5 +1,6 @@
 // Turning a case into what the reference and the adapters consume: x0 and a gradient source.
 
+import { decodeVector } from '../reference/number-encoding.js';
 import { InputError } from '../reference/errors.js';
 import type { Dtype } from '../reference/arithmetic.js';
 import type { Profile } from '../reference/profile.js';
@@ -24,6 +25,7 @@ export function findProblem(id: string): Problem {
 
 export function caseDimension(c: CaseSpec): number {
   if (c.source.kind === 'stream') return c.source.stream.dim;
+  if (c.source.kind === 'recorded') return c.source.grads[0]?.length ?? 0;
   const p = findProblem(c.source.problem);
   return p.dim ?? c.source.dim ?? p.defaultDim;
 }
@@ -31,12 +33,17 @@ export function caseDimension(c: CaseSpec): number {
 export function caseX0(c: CaseSpec): number[] {
   if (c.x0) return c.x0;
   if (c.source.kind === 'stream') return new Array(c.source.stream.dim).fill(1);
+  if (c.source.kind === 'recorded') return new Array(caseDimension(c)).fill(1);
   return findProblem(c.source.problem).defaultX0(caseDimension(c));
 }
 
 /** Closed loop for problems (gradient at the current params), replay for streams. */
 export function caseGradientSource(c: CaseSpec, dtype: Dtype, order: AutodiffOrder): GradientSource {
   if (c.source.kind === 'stream') return replaySource(generateStream({ ...c.source.stream, steps: Math.max(c.steps, c.source.stream.steps) }));
+  if (c.source.kind === 'recorded') {
+    const where = `recorded run ${c.source.path}`;
+    return replaySource(c.source.grads.map((g, t) => decodeVector(g, `${where}: grads[${t}]`)));
+  }
   const problem = findProblem(c.source.problem);
   return (params, t) => problem.gradient(params, dtype, t, order);
 }

@@ -7,7 +7,9 @@ import type { StreamSpec } from './gradient-streams.js';
 
 export type CaseSource =
   | { kind: 'problem'; problem: string; dim?: number }
-  | { kind: 'stream'; stream: StreamSpec };
+  | { kind: 'stream'; stream: StreamSpec }
+  /** A run recorded by a framework (adapters/recorded.ts): its gradients, encoded ("NaN", "Infinity", "-0" as strings). */
+  | { kind: 'recorded'; path: string; grads: readonly (readonly (number | string)[])[] };
 
 export interface CaseSpec {
   /** Unique within its suite, stable: goldens and reports key on it. */

@@ -9,8 +9,16 @@ export interface BulkTrajectory {
   trajectory: Float64Array[];
   /** Optimizer state after the last step, when the implementation reports it. */
   state?: OptimizerStateView;
+  /** Optimizer state after every step, when the implementation reports it (compared at every step). */
+  states?: OptimizerStateView[];
   /** Closed loop only: the gradients the implementation computed, one per step, when it reports them. */
   grads?: Float64Array[];
+}
+
+/** The reference state a re-anchored step starts from. */
+export interface Anchor {
+  params: Float64Array;
+  state: { v: Float64Array; m: Float64Array; b: Float64Array; step: number };
 }
 
 export interface BulkPreparedCase extends PreparedCase {
@@ -28,6 +36,12 @@ export interface BulkPreparedCase extends PreparedCase {
   runProblem?(problem: string, steps: number): Promise<BulkTrajectory>;
   /** Problems runProblem accepts. */
   problems?: readonly string[];
+  /**
+   * Re-anchored steps in one exchange: step t starts from anchors[t] (the reference params and
+   * state) and consumes grads[t]; trajectory[t] (and states[t]) is its result. Present where the
+   * implementation can load state.
+   */
+  runReanchored?(anchors: readonly Anchor[], grads: readonly Float64Array[]): Promise<BulkTrajectory>;
 }
 
 export function hasBulkReplay(p: PreparedCase): p is BulkPreparedCase {

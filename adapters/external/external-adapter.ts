@@ -12,7 +12,8 @@ import { AXES, HYPERPARAMETERS, type Axes, type Hyperparameters } from '../../re
 import { findProfile } from '../../reference/registry.js';
 import { suggest } from '../../reference/suggest.js';
 import { benchMessage, benchResults } from './bench-exchange.js';
-import type { BulkPreparedCase, BulkTrajectory } from './bulk.js';
+import { normaliseDeclaredAxes } from '../declared-axes.js';
+import type { Anchor, BulkPreparedCase, BulkTrajectory } from './bulk.js';
 import { ExternalProgram, ProgramFault } from './program.js';
 import {
   PROTOCOL_VERSION,
@@ -96,9 +97,20 @@ function capabilitiesOf(impl: Implementation | null): AdapterCapabilities {
     devices: ['external'],
     hyperparameters: impl.hyperparameters.filter((h) => CANONICAL_HPS.has(h)) as (keyof Hyperparameters)[],
     configurableAxes: impl.axes === 'all' ? 'all' : ((impl.axes ?? []).filter((a) => AXIS_NAMES.has(a)) as (keyof Axes)[]),
-    loadState: false,
+    loadState: impl.reanchor === true,
     readState: impl.state === true,
   };
+}
+
+/**
+ * Why a program cannot be compared on cases of this dtype, from its declared arithmetic, or null.
+ * The reference evaluates a step in the storage dtype's arithmetic; a float32 program that computes
+ * in float64 rounds differently, and no expected trajectory is computed for that mix.
+ */
+export function arithmeticReason(impl: Implementation, dtype: 'float32' | 'float64'): string | null {
+  const compute = impl.arithmetic?.[dtype]?.compute ?? dtype;
+  if (compute === dtype) return null;
+  return `${impl.name} computes ${dtype} cases in ${compute} (its hello's arithmetic): the reference evaluates a step in the storage dtype only, so there is no expected trajectory to compare with`;
 }
 
 export class ExternalAdapter implements Adapter {
@@ -148,6 +160,9 @@ export class ExternalAdapter implements Adapter {
       };
       if (this.options.claims) facts.claimsOverride = this.options.claims;
       if (impl.problems?.length) facts.problems = impl.problems.join(',');
+      if (this.info.fixedAxes) facts.fixedAxes = JSON.stringify(this.info.fixedAxes);
+      for (const [dtype, a] of Object.entries(impl.arithmetic ?? {})) facts[`arithmetic.${dtype}`] = `compute ${a.compute}`;
+      if (impl.reanchor) facts.reanchor = true;
       for (const [k, v] of Object.entries(impl.facts ?? {})) facts[k] = v;
       return { available: true, facts };
     } catch (e) {
@@ -161,7 +176,7 @@ export class ExternalAdapter implements Adapter {
 
   async prepare(c: AdapterCase): Promise<BulkPreparedCase> {
     await this.serial(() => this.ensureStarted());
-    const reason = unsupportedReason(this.info, c);
+    const reason = unsupportedReason(this.info, c) ?? (this.implementation ? arithmeticReason(this.implementation, c.dtype) : null);
     if (reason) throw new UnsupportedCaseError(reason);
     return new ExternalCase(this, c);
   }
@@ -205,12 +220,14 @@ export class ExternalAdapter implements Adapter {
   }
 
   /** Send one case and wait for its result: the exchange behind runReplay and runProblem. */
-  async exchange(c: AdapterCase, body: { grads: readonly Float64Array[] } | { problem: string; steps: number }): Promise<BulkTrajectory> {
+  async exchange(c: AdapterCase, body: { grads: readonly Float64Array[]; anchors?: readonly Anchor[] } | { problem: string; steps: number }): Promise<BulkTrajectory> {
     return this.serial(async () => {
       const impl = await this.ensureStarted();
       const program = this.program!;
       const id = `${c.key}#${++this.counter}`;
       const steps = 'grads' in body ? body.grads.length : body.steps;
+      if ('grads' in body && body.anchors && !impl.reanchor) throw new UnsupportedCaseError(`${impl.name} does not accept re-anchored cases (its hello has no reanchor: true)`);
+      const vec = (x: Float64Array) => encodeVector(toDtype(c.dtype, x));
       const message: CaseMessage = {
         type: 'case',
         id,
@@ -219,8 +236,11 @@ export class ExternalAdapter implements Adapter {
         hyperparameters: c.native,
         canonical: c.variant as unknown as CaseMessage['canonical'],
         x0: encodeVector(toDtype(c.dtype, c.x0)),
-        ...('grads' in body ? { grads: body.grads.map((g) => encodeVector(toDtype(c.dtype, g))) } : { problem: body.problem, steps: body.steps }),
-      };
+        ...('grads' in body ? { grads: body.grads.map(vec) } : { problem: body.problem, steps: body.steps }),
+        ...('grads' in body && body.anchors
+          ? { anchors: body.anchors.map((a) => ({ params: vec(a.params), state: { v: vec(a.state.v), m: vec(a.state.m), b: vec(a.state.b) }, step: a.state.step })) }
+          : {}),
+      } as CaseMessage;
       program.send(message);
       const answer = await this.receive(program, `the answer to case '${id}'`);
       if (answer.type === 'hello') throw this.abort(program, `answered case '${id}' with a second hello`);
@@ -240,6 +260,7 @@ export class ExternalAdapter implements Adapter {
       }
       const out: BulkTrajectory = { trajectory: decoded.trajectory };
       if (decoded.state && impl.state !== false) out.state = decoded.state as OptimizerStateView;
+      if (decoded.states && impl.state !== false) out.states = decoded.states as OptimizerStateView[];
       if (decoded.grads) out.grads = decoded.grads;
       return out;
     });
@@ -264,10 +285,21 @@ export class ExternalAdapter implements Adapter {
       throw e;
     }
     const impl = hello.implementation;
+    const claims = this.options.claims ?? impl.claims;
+    let fixedAxes: Partial<Axes> | undefined;
+    if (impl.fixedAxes) {
+      try {
+        fixedAxes = normaliseDeclaredAxes(impl.fixedAxes, claims === 'unknown' ? 'numpy-tutorial' : claims);
+      } catch (e) {
+        throw this.abort(program, `answered hello with an invalid implementation.${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     this.implementation = impl;
     this.info.version = impl.version;
-    this.info.claims = this.options.claims ?? impl.claims;
-    this.info.describe = `${impl.name} ${impl.version} via external program (protocol v${PROTOCOL_VERSION}): ${this.options.command}`;
+    this.info.claims = claims;
+    if (fixedAxes) this.info.fixedAxes = fixedAxes;
+    else delete this.info.fixedAxes;
+    this.info.describe = `${impl.name} ${impl.version} via external program (protocol v${hello.protocol}): ${this.options.command}`;
     this.info.capabilities = capabilitiesOf(impl);
     return impl;
   }
@@ -302,11 +334,14 @@ export class ExternalAdapter implements Adapter {
 /**
  * A case on an external program. runReplay sends the whole case at once; step()/read() are the
  * per-step fallback: step() buffers the gradient, read() replays the buffered prefix from x0 (correct,
- * quadratic in the number of steps).
+ * quadratic in the number of steps). After load() (programs that accept re-anchoring), the next
+ * step()/read() is one re-anchored step from the loaded state; runReanchored sends every step at once.
  */
 class ExternalCase implements BulkPreparedCase {
   private readonly buffered: Float64Array[] = [];
   private cached: { steps: number; result: BulkTrajectory } | null = null;
+  private anchor: Anchor | null = null;
+  private anchoredGrad: Float64Array | null = null;
   readonly problems: readonly string[];
 
   constructor(
@@ -318,15 +353,38 @@ class ExternalCase implements BulkPreparedCase {
 
   async step(grad: Float64Array): Promise<void> {
     if (grad.length !== this.c.x0.length) throw new RangeError(`${this.c.key}: gradient has ${grad.length} elements, params have ${this.c.x0.length}`);
+    if (this.anchor) {
+      if (this.anchoredGrad) throw new Error(`${this.c.key}: one step per load() on an external program (load the next anchor first)`);
+      this.anchoredGrad = Float64Array.from(grad);
+      return;
+    }
     this.buffered.push(Float64Array.from(grad));
   }
 
+  async load(params: Float64Array, state: { v: Float64Array; m: Float64Array; b: Float64Array; step: number }): Promise<void> {
+    this.anchor = { params: Float64Array.from(params), state: { v: Float64Array.from(state.v), m: Float64Array.from(state.m), b: Float64Array.from(state.b), step: state.step } };
+    this.anchoredGrad = null;
+  }
+
+  runReanchored(anchors: readonly Anchor[], grads: readonly Float64Array[]): Promise<BulkTrajectory> {
+    if (grads.length === 0) return Promise.resolve({ trajectory: [] });
+    if (anchors.length !== grads.length) throw new RangeError(`${this.c.key}: ${anchors.length} anchors for ${grads.length} gradients`);
+    return this.adapter.exchange(this.c, { grads, anchors });
+  }
+
   async read(): Promise<{ params: Float64Array; state?: OptimizerStateView }> {
+    if (this.anchor) {
+      if (!this.anchoredGrad) return { params: this.anchor.params, state: this.anchor.state };
+      const r = await this.runReanchored([this.anchor], [this.anchoredGrad]);
+      const state = r.states?.[0] ?? r.state;
+      return { params: r.trajectory[0]!, ...(state ? { state } : {}) };
+    }
     const n = this.buffered.length;
     if (n === 0) return { params: toDtype(this.c.dtype, this.c.x0) };
     if (this.cached?.steps !== n) this.cached = { steps: n, result: await this.runReplay(this.buffered.slice()) };
     const r = this.cached.result;
-    return { params: r.trajectory[n - 1]!, ...(r.state ? { state: r.state } : {}) };
+    const state = r.states?.[n - 1] ?? r.state;
+    return { params: r.trajectory[n - 1]!, ...(state ? { state } : {}) };
   }
 
   runReplay(grads: readonly Float64Array[]): Promise<BulkTrajectory> {
@@ -344,13 +402,14 @@ class ExternalCase implements BulkPreparedCase {
   async dispose(): Promise<{ leak?: string }> {
     this.buffered.length = 0;
     this.cached = null;
+    this.anchor = null;
     return {};
   }
 }
 
 export const externalAdapterFactory: AdapterFactory = {
   id: 'external',
-  describe: 'any program speaking the newline-delimited JSON protocol v1 on stdin/stdout (docs/protocol.md); options: command=..., claims=..., timeout=seconds',
+  describe: 'any program speaking the newline-delimited JSON protocol v2 (or v1) on stdin/stdout (docs/protocol.md); options: command=..., claims=..., timeout=seconds',
   inDefaultRun: false,
   create: (options) => new ExternalAdapter(parseExternalOptions(options)),
 };

@@ -1,5 +1,7 @@
-// Protocol v1 between the harness and an external RMSprop implementation: newline-delimited JSON over
-// the program's stdin/stdout. One typebox definition per message gives both the TypeScript types and
+// Protocol v2 (v1 still accepted) between the harness and an external RMSprop implementation:
+// newline-delimited JSON over the program's stdin/stdout. v2 adds to the program's hello the axes it
+// deviates on, its arithmetic and whether it accepts re-anchored cases; results may carry the state
+// after every step. One typebox definition per message gives both the TypeScript types and
 // the JSON Schema files in schemas/protocol (scripts/write-protocol-schemas.ts). docs/protocol.md is
 // the prose version for client authors.
 
@@ -7,10 +9,12 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { decodeVector } from '../../reference/number-encoding.js';
 import { describeValue, firstSchemaIssue } from '../../suites/schema.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+/** Versions a program may answer with: v1 programs keep working (no declared axes, no re-anchoring). */
+export const ACCEPTED_PROTOCOLS: readonly number[] = [1, 2];
 
 /** Base of the $id the schema files get (scripts/write-protocol-schemas.ts adds it; the in-memory schemas have none, so ajv can compile them side by side). */
-export const SCHEMA_ID_BASE = 'https://rmsprop-harness.dev/schemas/protocol/v1';
+export const SCHEMA_ID_BASE = 'https://rmsprop-harness.dev/schemas/protocol/v2';
 
 /** A float: finite values as JSON numbers (shortest round-trip decimal), the rest as strings. */
 export const EncodedNumberSchema = Type.Union(
@@ -28,7 +32,7 @@ const CaseId = Type.String({ minLength: 1, description: 'Opaque case identifier;
 export const HarnessHelloSchema = Type.Object(
   {
     type: Type.Literal('hello'),
-    protocol: Type.Literal(PROTOCOL_VERSION),
+    protocol: Type.Literal(PROTOCOL_VERSION, { description: 'The version the harness speaks; it also accepts programs answering 1.' }),
     cases: Type.Optional(Type.Integer({ minimum: 0, description: 'How many cases the harness expects to send, when it knows (informational).' })),
   },
   { title: 'harness hello', additionalProperties: false },
@@ -59,6 +63,35 @@ export const ReplayCaseSchema = Type.Object(
   { title: 'case (replay)', additionalProperties: false },
 );
 
+const StateVectors = () =>
+  Type.Object(
+    {
+      v: Vector('Second-moment accumulator.'),
+      m: Vector('Centered mean accumulator (zeros when not centered).'),
+      b: Vector('Momentum buffer (zeros without momentum).'),
+    },
+    { additionalProperties: false },
+  );
+
+export const ReanchoredCaseSchema = Type.Object(
+  {
+    ...caseCommon,
+    grads: Type.Array(Vector('Gradient of one step, in the dtype.'), { minItems: 1 }),
+    anchors: Type.Array(
+      Type.Object(
+        {
+          params: Vector('Parameters to load before this step (the reference trajectory).'),
+          state: StateVectors(),
+          step: Type.Integer({ minimum: 0, description: 'Steps already taken (lr schedules and bias correction count from it).' }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, description: 'One per gradient: load anchors[t] (params and optimizer state), apply grads[t] once; trajectory[t] is the result. Sent only to programs whose hello says reanchor: true (protocol 2).' },
+    ),
+  },
+  { title: 'case (re-anchored steps)', additionalProperties: false },
+);
+
 export const ProblemCaseSchema = Type.Object(
   {
     ...caseCommon,
@@ -70,7 +103,7 @@ export const ProblemCaseSchema = Type.Object(
 
 export const ByeSchema = Type.Object({ type: Type.Literal('bye') }, { title: 'bye', additionalProperties: false });
 
-export const HarnessMessageSchema = Type.Union([HarnessHelloSchema, ReplayCaseSchema, ProblemCaseSchema, ByeSchema], {
+export const HarnessMessageSchema = Type.Union([HarnessHelloSchema, ReplayCaseSchema, ReanchoredCaseSchema, ProblemCaseSchema, ByeSchema], {
   title: 'any message the harness sends',
 });
 
@@ -94,6 +127,17 @@ export const ImplementationSchema = Type.Object(
     state: Type.Optional(Type.Boolean({ description: 'Whether results carry the final optimizer state (default false).' })),
     problems: Type.Optional(Type.Array(Type.String(), { uniqueItems: true, description: 'Named problems it can run closed loop (default: none).' })),
     facts: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), { description: 'Environment facts for the report (backend, CPU capability, library versions).' })),
+    fixedAxes: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String(), Type.Boolean(), Type.Array(Type.String())]), {
+        description: 'Protocol 2. Axes on which the implementation always differs from its claimed profile, e.g. {"fma":"off"} for a build without fused multiply-adds: the expected trajectory is the profile with these values.',
+      }),
+    ),
+    arithmetic: Type.Optional(
+      Type.Record(Type.String(), Type.Object({ compute: Dtype }, { additionalProperties: false }), {
+        description: 'Protocol 2. Per storage dtype, the dtype the step is computed in, e.g. {"float32":{"compute":"float64"}}. Default: computed in the storage dtype.',
+      }),
+    ),
+    reanchor: Type.Optional(Type.Boolean({ description: 'Protocol 2. Accepts re-anchored cases (anchors: the reference state loaded before every step).' })),
   },
   { additionalProperties: false },
 );
@@ -101,7 +145,7 @@ export const ImplementationSchema = Type.Object(
 export const ProgramHelloSchema = Type.Object(
   {
     type: Type.Literal('hello'),
-    protocol: Type.Literal(PROTOCOL_VERSION),
+    protocol: Type.Union([Type.Literal(1), Type.Literal(2)], { description: '2 (this version) or 1 (no fixedAxes, arithmetic, reanchor, states).' }),
     implementation: ImplementationSchema,
   },
   { title: 'program hello', additionalProperties: false },
@@ -122,6 +166,7 @@ export const ResultSchema = Type.Object(
     id: CaseId,
     trajectory: Type.Array(Vector('Parameters after one step.'), { description: 'Parameters after step 1, 2, ..., one entry per step.' }),
     state: Type.Optional(StateSchema),
+    states: Type.Optional(Type.Array(StateSchema, { description: 'Protocol 2: optimizer state after every step, one per trajectory entry (compared at every step).' })),
     grads: Type.Optional(Type.Array(Vector('Gradient the program computed at one step.'), { description: 'Closed-loop cases: the gradients used, one per step.' })),
   },
   { title: 'result', additionalProperties: false },
@@ -143,8 +188,9 @@ export const ProgramMessageSchema = Type.Union([ProgramHelloSchema, ResultSchema
 
 export type HarnessHello = Static<typeof HarnessHelloSchema>;
 export type ReplayCase = Static<typeof ReplayCaseSchema>;
+export type ReanchoredCase = Static<typeof ReanchoredCaseSchema>;
 export type ProblemCase = Static<typeof ProblemCaseSchema>;
-export type CaseMessage = ReplayCase | ProblemCase;
+export type CaseMessage = ReplayCase | ReanchoredCase | ProblemCase;
 export type Bye = Static<typeof ByeSchema>;
 export type HarnessMessage = Static<typeof HarnessMessageSchema>;
 export type Implementation = Static<typeof ImplementationSchema>;
@@ -158,6 +204,7 @@ export const PROTOCOL_SCHEMAS: Readonly<Record<string, TSchema>> = {
   'encoded-number.schema.json': EncodedNumberSchema,
   'harness-hello.schema.json': HarnessHelloSchema,
   'case-replay.schema.json': ReplayCaseSchema,
+  'case-reanchored.schema.json': ReanchoredCaseSchema,
   'case-problem.schema.json': ProblemCaseSchema,
   'bye.schema.json': ByeSchema,
   'harness-message.schema.json': HarnessMessageSchema,
@@ -235,10 +282,21 @@ export function checkProgramHello(raw: unknown, profileProblem: (claims: string)
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ProtocolViolation(`answered hello with ${describeValue(raw)}, not a hello message object: ${clipJson(raw)}`);
   const r = raw as { type?: unknown; protocol?: unknown };
   if (r.type !== 'hello') throw new ProtocolViolation(`answered hello with ${r.type === undefined ? 'a message without a "type" field' : `a message of type ${JSON.stringify(r.type)}`} (type: expected "hello"): ${clipJson(raw)}`);
-  if (r.protocol !== PROTOCOL_VERSION) throw new ProtocolViolation(`speaks protocol ${JSON.stringify(r.protocol)}, the harness speaks ${PROTOCOL_VERSION}`);
+  if (typeof r.protocol !== 'number' || !ACCEPTED_PROTOCOLS.includes(r.protocol)) {
+    throw new ProtocolViolation(`speaks protocol ${JSON.stringify(r.protocol)}, the harness speaks ${PROTOCOL_VERSION} (and accepts ${ACCEPTED_PROTOCOLS.join(' or ')})`);
+  }
   const issue = firstSchemaIssue(ProgramHelloSchema, raw);
   if (issue) throw new ProtocolViolation(`answered hello with a message that is not a valid hello (${fieldPath(issue.pointer)}: ${issue.message}): ${clipJson(raw)}`);
   const hello = raw as ProgramHello;
+  const impl = hello.implementation;
+  if (hello.protocol === 1) {
+    const v2 = (['fixedAxes', 'arithmetic', 'reanchor'] as const).filter((k) => impl[k] !== undefined);
+    if (v2.length > 0) throw new ProtocolViolation(`answered a protocol 1 hello with the protocol 2 field${v2.length > 1 ? 's' : ''} ${v2.map((k) => `implementation.${k}`).join(', ')}: answer "protocol":2`);
+  }
+  for (const [dtype, a] of Object.entries(impl.arithmetic ?? {})) {
+    if (dtype !== 'float32' && dtype !== 'float64') throw new ProtocolViolation(`answered hello with implementation.arithmetic.${dtype}: expected a storage dtype, float32 or float64`);
+    if (a.compute === 'float32' && dtype === 'float64') throw new ProtocolViolation('answered hello with implementation.arithmetic.float64.compute = float32: a float64 run computed in float32 is not a float64 implementation; drop float64 from dtypes');
+  }
   const problem = hello.implementation.claims === 'unknown' ? null : profileProblem(hello.implementation.claims);
   if (problem) throw new ProtocolViolation(`answered hello claiming a profile the harness does not know (implementation.claims: ${problem}); claim "unknown" or pass claims=NAME to the adapter`);
   return hello;
@@ -253,10 +311,14 @@ export interface ExpectedAnswer {
   steps: number;
 }
 
+type DecodedState = { v?: Float64Array; m?: Float64Array; b?: Float64Array };
+
 /** A result, decoded: every vector as a Float64Array. */
 export interface DecodedResult {
   trajectory: Float64Array[];
-  state?: { v?: Float64Array; m?: Float64Array; b?: Float64Array };
+  state?: DecodedState;
+  /** State after every step (protocol 2). */
+  states?: DecodedState[];
   grads?: Float64Array[];
 }
 
@@ -279,10 +341,16 @@ export function decodeResult(r: ResultMessage, expected: ExpectedAnswer, isFloat
     return v;
   };
   const out: DecodedResult = { trajectory: r.trajectory.map((p, t) => vector(p, `trajectory[${t}]`)) };
-  if (r.state) {
-    const state: NonNullable<DecodedResult['state']> = {};
-    for (const k of ['v', 'm', 'b'] as const) if (r.state[k]) state[k] = vector(r.state[k]!, `state.${k}`);
-    out.state = state;
+  const decodeState = (s: NonNullable<ResultMessage['state']>, where: string): DecodedState => {
+    const state: DecodedState = {};
+    for (const k of ['v', 'm', 'b'] as const) if (s[k]) state[k] = vector(s[k]!, `${where}.${k}`);
+    return state;
+  };
+  if (r.state) out.state = decodeState(r.state, 'state');
+  if (r.states) {
+    if (r.states.length !== steps) throw new ProtocolViolation(`answered case '${id}' with ${r.states.length} states, expected ${steps} (states has one entry per step)`);
+    out.states = r.states.map((s, t) => decodeState(s, `states[${t}]`));
+    out.state ??= out.states[steps - 1];
   }
   if (r.grads) {
     if (r.grads.length !== steps) throw new ProtocolViolation(`answered case '${id}' with ${r.grads.length} gradients, expected ${steps} (grads has one entry per step)`);

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Protocol v1 client: the common NumPy tutorial RMSprop, no framework (docs/protocol.md).
+"""Protocol v2 client: the common NumPy tutorial RMSprop, no framework (docs/protocol.md).
 
     /usr/bin/python3 clients/python/numpy_rmsprop.py
 
@@ -16,7 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench import path_result, time_steps, wanted  # noqa: E402
-from protocol import Unsupported, decode_vector, encode_vector, serve  # noqa: E402
+from protocol import Unsupported, anchored_steps, decode_vector, encode_vector, serve  # noqa: E402
 
 try:
     import numpy as np
@@ -43,13 +43,24 @@ def run_case(case):
     params = np.array(decode_vector(case["x0"]), dtype=dtype)
     squared_grad = np.zeros_like(params)
     trajectory = []
+    states = []
+
+    def step(params, squared_grad, g):
+        grad = np.array(g, dtype=dtype)
+        squared_grad = decay * squared_grad + (1 - decay) * grad ** 2
+        params = params - lr * grad / (np.sqrt(squared_grad) + eps)
+        trajectory.append(encode_vector(params.tolist()))
+        states.append({"v": encode_vector(squared_grad.tolist())})
+        return params, squared_grad
+
     with np.errstate(all="ignore"):  # overflow and 0/0 are part of the edge cases
-        for g in case["grads"]:
-            grad = np.array(decode_vector(g), dtype=dtype)
-            squared_grad = decay * squared_grad + (1 - decay) * grad ** 2
-            params = params - lr * grad / (np.sqrt(squared_grad) + eps)
-            trajectory.append(encode_vector(params.tolist()))
-    return {"trajectory": trajectory, "state": {"v": encode_vector(squared_grad.tolist())}}
+        if "anchors" in case:
+            for values, state, _step, g in anchored_steps(case):
+                step(np.array(values, dtype=dtype), np.array(state["v"], dtype=dtype), g)
+        else:
+            for g in case["grads"]:
+                params, squared_grad = step(params, squared_grad, decode_vector(g))
+    return {"trajectory": trajectory, "state": states[-1], "states": states}
 
 
 IMPLEMENTATION = {
@@ -59,6 +70,7 @@ IMPLEMENTATION = {
     "dtypes": ["float64", "float32"],
     "hyperparameters": [],
     "state": True,
+    "reanchor": True,
     "facts": {"python": sys.version.split()[0], "numpy": np.__version__},
 }
 

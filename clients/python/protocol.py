@@ -1,12 +1,12 @@
-"""Protocol v1 plumbing shared by the Python clients (docs/protocol.md): number encoding, the message
-loop, and error answers. Standard library only."""
+"""Protocol v2 plumbing shared by the Python clients (docs/protocol.md): number encoding, the message
+loop, re-anchored cases, and error answers. Standard library only."""
 
 import json
 import math
 import sys
 import traceback
 
-PROTOCOL = 1
+PROTOCOL = 2
 
 
 def encode_number(x):
@@ -55,9 +55,17 @@ def send(message):
     sys.stdout.flush()
 
 
+def anchored_steps(case):
+    """A re-anchored case (protocol 2) as (params, state, step, grad) per step, decoded: load, then one step."""
+    for anchor, g in zip(case["anchors"], case["grads"]):
+        state = {k: decode_vector(anchor["state"][k]) for k in ("v", "m", "b")}
+        yield decode_vector(anchor["params"]), state, anchor["step"], decode_vector(g)
+
+
 def serve(implementation, run_case, run_bench=None):
     """Answer hello with `implementation`, then each case with run_case(case) -> result fields, and each
-    bench request with run_bench(request) -> list of path results (bench.py); stop at bye or EOF."""
+    bench request with run_bench(request) -> list of path results (bench.py); stop at bye or EOF.
+    A case with "anchors" (sent only when implementation["reanchor"] is true) is re-anchored: see anchored_steps."""
     for line in sys.stdin:
         if not line.strip():
             continue

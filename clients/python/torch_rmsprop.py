@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""Protocol v1 client running the real torch.optim.RMSprop (docs/protocol.md).
+"""Protocol v2 client running the real torch.optim.RMSprop (docs/protocol.md).
 
     /usr/bin/python3 clients/python/torch_rmsprop.py
 
 Claims torch@<major>.<minor> of the torch it imports. float32 and float64 on CPU. Replay cases set
 param.grad to the harness's gradient before each optimizer.step(); closed-loop cases (quad2d,
-rotated2d, xlogx) compute the gradient with torch autograd. The final optimizer state is reported
-from optimizer.state (square_avg, grad_avg, momentum_buffer).
+rotated2d, xlogx) compute the gradient with torch autograd. The optimizer state after every step is
+reported from optimizer.state (square_avg, grad_avg, momentum_buffer). Re-anchored cases load the
+harness's reference params and state into optimizer.state before each single step.
 """
 
 import os
@@ -15,7 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench import path_result, time_steps, wanted  # noqa: E402
-from protocol import Unsupported, decode_vector, encode_vector, serve  # noqa: E402
+from protocol import Unsupported, anchored_steps, decode_vector, encode_vector, serve  # noqa: E402
 
 try:
     import torch
@@ -98,6 +99,27 @@ def problem_loss(problem, x):
 PROBLEMS = ["quad2d", "rotated2d", "xlogx"]
 
 
+def read_state(optimizer, param):
+    st = optimizer.state[param]
+    state = {}
+    for key, name in (("v", "square_avg"), ("m", "grad_avg"), ("b", "momentum_buffer")):
+        if st.get(name) is not None:
+            state[key] = encode_vector(st[name].tolist())
+    return state
+
+
+def load_state(optimizer, param, kwargs, values, state, step, tdtype):
+    """Puts the harness's reference params and state where torch keeps them (torch initialises them lazily otherwise)."""
+    with torch.no_grad():
+        param.copy_(torch.tensor(values, dtype=tdtype))
+    st = {"step": torch.tensor(float(step)), "square_avg": torch.tensor(state["v"], dtype=tdtype)}
+    if kwargs.get("momentum", 0) > 0:
+        st["momentum_buffer"] = torch.tensor(state["b"], dtype=tdtype)
+    if kwargs.get("centered", False):
+        st["grad_avg"] = torch.tensor(state["m"], dtype=tdtype)
+    optimizer.state[param] = st
+
+
 def run_case(case):
     dtype = case["dtype"]
     if dtype not in DTYPES:
@@ -107,6 +129,7 @@ def run_case(case):
     param = torch.tensor(decode_vector(case["x0"]), dtype=tdtype, requires_grad="problem" in case)
     optimizer = torch.optim.RMSprop([param], **kwargs)
     trajectory = []
+    states = []
     used_grads = []
     if "problem" in case:
         for _ in range(case["steps"]):
@@ -116,17 +139,21 @@ def run_case(case):
             used_grads.append(encode_vector(param.grad.tolist()))
             optimizer.step()
             trajectory.append(encode_vector(param.detach().tolist()))
+            states.append(read_state(optimizer, param))
+    elif "anchors" in case:
+        for values, state, step, g in anchored_steps(case):
+            load_state(optimizer, param, kwargs, values, state, step, tdtype)
+            param.grad = torch.tensor(g, dtype=tdtype)
+            optimizer.step()
+            trajectory.append(encode_vector(param.detach().tolist()))
+            states.append(read_state(optimizer, param))
     else:
         for g in case["grads"]:
             param.grad = torch.tensor(decode_vector(g), dtype=tdtype)
             optimizer.step()
             trajectory.append(encode_vector(param.detach().tolist()))
-    st = optimizer.state[param]
-    state = {}
-    for key, name in (("v", "square_avg"), ("m", "grad_avg"), ("b", "momentum_buffer")):
-        if st.get(name) is not None:
-            state[key] = encode_vector(st[name].tolist())
-    result = {"trajectory": trajectory, "state": state}
+            states.append(read_state(optimizer, param))
+    result = {"trajectory": trajectory, "state": states[-1] if states else {}, "states": states}
     if used_grads:
         result["grads"] = used_grads
     return result
@@ -139,6 +166,7 @@ IMPLEMENTATION = {
     "dtypes": ["float32", "float64"],
     "hyperparameters": ["momentum", "centered", "weightDecay", "maximize"],
     "state": True,
+    "reanchor": True,
     "problems": PROBLEMS,
     "facts": {
         "python": sys.version.split()[0],

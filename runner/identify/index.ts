@@ -7,6 +7,8 @@ export {
   type AxisInference,
   type CandidateScore,
   type ClosestProfile,
+  type Explanation,
+  type UnexplainedProbe,
   type IdentifyOptions,
   type IdentifyResult,
   type IdentifyVerdict,
@@ -14,6 +16,6 @@ export {
   type ProbeRun,
   type ProbeStatus,
 } from './identify.js';
-export { describeComparison, renderIdentifyText } from './format.js';
+export { describeComparison, describeUnexplained, renderIdentifyText } from './format.js';
 export type { AxisChange, AxisName, AxisValue, Comparison, Difference } from './predict.js';
 export { PROBES, type ProbeSpec } from './probes.js';

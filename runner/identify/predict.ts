@@ -1,22 +1,31 @@
 // Predictions for identify: what each candidate profile computes on a probe, and how far an
-// observed run is from it (ULPs per element; NaN and infinities must match exactly).
+// observed run is from it (ULPs per element; NaN and infinities must match exactly). Besides the
+// variant's axes, three pseudo-axes: the defaults a probe leaves to the implementation (eps, the
+// initial accumulator) and the compute precision of float32 storage (computed in float64 and
+// rounded to float32 after every step, as a C loop with double temporaries does).
 
-import type { OptimizerStateView } from '../../adapters/adapter.js';
 import type { Dtype } from '../../reference/arithmetic.js';
 import type { Profile } from '../../reference/profile.js';
 import { profileKey } from '../../reference/profile.js';
 import { PROFILES } from '../../reference/profiles/index.js';
 import { resolveVariant } from '../../reference/resolve.js';
+import { initialState, step } from '../../reference/step.js';
 import { replaySource, runTrajectory, type Trajectory } from '../../reference/trajectory.js';
 import { AXES, FMA_SITES, type Axes, type Variant } from '../../reference/variant.js';
 import { ulpDistance } from '../ulp.js';
+import type { Observation } from './observe.js';
 import type { ProbeInstance } from './probes.js';
 
-/** An axis of the variant, or one of the two defaults a probe can leave to the implementation. */
-export type AxisName = keyof Axes | 'eps' | 'initialAccumulator';
+export type { Observation } from './observe.js';
+
+/** An axis of the variant, one of the two defaults a probe can leave to the implementation, or the compute precision. */
+export type AxisName = keyof Axes | 'eps' | 'initialAccumulator' | 'computeDtype';
 
 /** Pseudo-axes: hyperparameters whose default is the implementation's choice. */
 export const DEFAULT_AXES: readonly AxisName[] = ['eps', 'initialAccumulator'];
+
+/** A variant as identify predicts it: the reference's, plus where float32 storage is computed. */
+export type PredictedVariant = Variant & { computeDtype?: 'storage' | 'float64' };
 
 export type AxisValue = string | number | boolean | readonly string[];
 
@@ -57,16 +66,18 @@ function leftToImplementation(axis: AxisName, inst: ProbeInstance): boolean {
   return true;
 }
 
-export function axisValue(variant: Variant, axis: AxisName): AxisValue {
+export function axisValue(variant: PredictedVariant, axis: AxisName): AxisValue {
+  if (axis === 'computeDtype') return variant.computeDtype ?? 'storage';
   return variant[axis] as AxisValue;
 }
 
 /** Applies changes to a variant of one probe instance (a change applies where the axis has its 'from' value). */
-export function applyChanges(variant: Variant, inst: ProbeInstance, changes: readonly AxisChange[]): Variant {
+export function applyChanges(variant: PredictedVariant, inst: ProbeInstance, changes: readonly AxisChange[]): PredictedVariant {
   let out = variant;
   for (const c of changes) {
     if (!sameValue(axisValue(out, c.axis), c.from)) continue;
     if ((DEFAULT_AXES as readonly string[]).includes(c.axis) && !leftToImplementation(c.axis, inst)) continue;
+    if (c.axis === 'computeDtype' && inst.dtype !== 'float32') continue; // nothing wider than float64 is modelled
     out = { ...out, [c.axis]: c.to };
   }
   return out;
@@ -85,21 +96,33 @@ export function baseVariant(c: Candidate, inst: ProbeInstance): Variant | { refu
 /** Trajectories, memoised per (variant, instance) within one identification. */
 export class Predictor {
   private cache = new Map<string, Trajectory>();
-  predict(variant: Variant, inst: ProbeInstance): Trajectory {
+  predict(variant: PredictedVariant, inst: ProbeInstance): Trajectory {
     const key = `${inst.key}|${JSON.stringify(variant)}`;
     let t = this.cache.get(key);
     if (!t) {
-      t = runTrajectory(variant, inst.dtype, inst.x0, inst.grads.length, replaySource(inst.grads));
+      t =
+        variant.computeDtype === 'float64' && inst.dtype === 'float32'
+          ? float64ComputeTrajectory(variant, inst)
+          : runTrajectory(variant, inst.dtype, inst.x0, inst.grads.length, replaySource(inst.grads));
       this.cache.set(key, t);
     }
     return t;
   }
 }
 
-/** What the adapter did on one probe instance. */
-export interface Observation {
-  params: Float64Array[];
-  state: (OptimizerStateView | undefined)[];
+/** float32 storage, float64 arithmetic: each step in float64 from the stored values, then stored as float32. */
+function float64ComputeTrajectory(variant: Variant, inst: ProbeInstance): Trajectory {
+  const f32 = (x: Float64Array) => Float64Array.from(x, Math.fround);
+  let params = f32(inst.x0);
+  let state = initialState(variant, 'float32', params.length);
+  const points: Trajectory['points'] = [];
+  for (const grad of inst.grads) {
+    const next = step(variant, 'float64', state, params, grad);
+    params = f32(next.params);
+    state = { step: next.state.step, v: f32(next.state.v), m: f32(next.state.m), b: f32(next.state.b) };
+    points.push({ grad, params, state });
+  }
+  return { dtype: 'float32', x0: f32(inst.x0), points };
 }
 
 export interface Difference {
@@ -168,6 +191,7 @@ export function alternativesFor(axis: AxisName, dtype: Dtype): AxisValue[] {
     return [...values];
   }
   if (axis === 'initialAccumulator') return [0, 1, 0.001];
+  if (axis === 'computeDtype') return dtype === 'float32' ? ['storage', 'float64'] : ['storage'];
   const info = AXES.find((a) => a.name === axis)!;
   if (info.values === 'boolean') return [true, false];
   if (Array.isArray(info.values)) return [...info.values];
@@ -182,4 +206,4 @@ export function alternativesFor(axis: AxisName, dtype: Dtype): AxisValue[] {
   return out;
 }
 
-export const ALL_AXES: readonly AxisName[] = [...AXES.map((a) => a.name), ...DEFAULT_AXES];
+export const ALL_AXES: readonly AxisName[] = [...AXES.map((a) => a.name), ...DEFAULT_AXES, 'computeDtype'];

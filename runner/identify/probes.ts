@@ -168,7 +168,88 @@ export const PROBES: readonly ProbeSpec[] = [
     grads: () => randomGrads(67, 3, 16),
     amplify: true,
   },
+  {
+    id: 'weight-decay',
+    describe: 'weight decay 0.1 at lr 0.1 from parameters of both signs up to 4: coupled (g + wd*p) vs decoupled (p - p*wd*lr or p - p*wd)',
+    targets: ['weightDecayKind', 'decoupledScaledByLr'],
+    dtypes: BOTH,
+    settings: { lr: 0.1, rho: 0.9, eps: 1e-8, momentum: 0, centered: false, weightDecay: 0.1 },
+    grads: () => randomGrads(71, 4, 8),
+    x0: () => [2, -3, 0.5, -1, 4, -0.25, 1.5, -2],
+  },
+  {
+    id: 'clip',
+    describe: 'elementwise clip 0.5 with weight decay 0.2 from parameters of +-3: g + wd*p crosses the bound, so adding the decay before or after clipping differs',
+    targets: ['weightDecayBeforeClip'],
+    dtypes: BOTH,
+    settings: { lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0, centered: false, clip: 0.5, weightDecay: 0.2 },
+    grads: () => Array.from({ length: 3 }, (_, t) => [0.4, -0.4, 0.45, -0.45, 0.3, -0.6, -0.2, 0.2].map((x) => (t % 2 === 0 ? x : -x))),
+    x0: () => [3, -3, 1, -1, 0.2, -0.2, 2, -2],
+  },
+  {
+    id: 'clip-norm',
+    describe: 'global-norm clip 1 with gradient norms from 0.5 to 6: g * (1/||g||) applied to the whole vector, not per element',
+    targets: ['clipNorm'],
+    dtypes: BOTH,
+    settings: { lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0, centered: false, clipNorm: 1 },
+    grads: () => [
+      [0.1, -0.2, 0.3, -0.1, 0.05, 0.2],
+      [2, -1, 0.5, 3, -4, 1],
+      [0.3, 0.3, -0.3, 0.3, -0.3, 0.3],
+    ],
+  },
+  {
+    id: 'non-finite',
+    describe: 'NaN, +Inf and -Inf gradients at step 2, a persistent zero and a zero first gradient, momentum 0: what each does to the parameter and the accumulator',
+    targets: ['momentumAlways', 'nonFiniteGradients'],
+    dtypes: BOTH,
+    settings: { lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0, centered: false },
+    grads: () => nonFiniteGrads(79),
+  },
+  {
+    id: 'non-finite-momentum',
+    describe: 'the same non-finite and zero gradients with momentum 0.9: they stay in the momentum buffer',
+    targets: ['momentumKind', 'nonFiniteGradients'],
+    dtypes: BOTH,
+    settings: { lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0.9, centered: false },
+    grads: () => nonFiniteGrads(83),
+  },
+  {
+    id: 'lr-schedule',
+    describe: 'inverse-time learning-rate decay 0.3 over 5 random steps, amplified: lr/(1+k*t) vs lr*(1/(1+k*t)), and t counted from 0',
+    targets: ['lrSchedule'],
+    dtypes: BOTH,
+    settings: { lr: 0.1, rho: 0.9, eps: 1e-8, momentum: 0, centered: false, lrDecay: 0.3 },
+    grads: () => randomGrads(89, 5, 16),
+    amplify: true,
+  },
+  {
+    id: 'compute-precision',
+    describe: 'float32, decay 0.95, 8 random steps, amplified: computed in float32 or in float64 and stored as float32',
+    targets: ['computeDtype'],
+    dtypes: ['float32'],
+    settings: { lr: 0.01, rho: 0.95, eps: 1e-8, momentum: 0, centered: false },
+    grads: () => randomGrads(97, 8, 16),
+    amplify: true,
+  },
 ];
+
+/** Precisions no probe covers, with the reason (reported as not probed). */
+export const UNPROBED_PRECISIONS: Readonly<Record<string, string>> = {
+  float16: 'the reference has no float16 arithmetic',
+  bfloat16: 'the reference has no bfloat16 arithmetic',
+};
+
+/** A few non-finite and zero gradients at step 2 among ordinary ones (NaN, +Inf, -Inf, zeros). */
+function nonFiniteGrads(seed: number): number[][] {
+  const g = randomGrads(seed, 4, 8);
+  g[1]![0] = NaN;
+  g[1]![1] = Infinity;
+  g[1]![2] = -Infinity;
+  for (const row of g) row[3] = 0; // a persistent zero gradient: 0/(0 + eps)
+  g[0]![4] = 0; // a zero first gradient: 0/(sqrt(0) + eps)
+  return g;
+}
 
 /**
  * The probe's inputs in a dtype. caseVariant is the variant the adapter is handed (its claimed

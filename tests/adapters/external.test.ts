@@ -1,4 +1,4 @@
-// The external-program adapter (protocol v1): real torch.optim.RMSprop (Debian torch 1.13) and the NumPy
+// The external-program adapter (protocol v2, v1 accepted): real torch.optim.RMSprop (Debian torch 1.13) and the NumPy
 // tutorial client against the reference, fault containment with tiny fake programs, and the schema files.
 
 import { spawnSync } from 'node:child_process';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UnsupportedCaseError, type AdapterCase } from '../../adapters/adapter.js';
 import { hasBulkReplay, type BulkPreparedCase, type BulkTrajectory } from '../../adapters/external/bulk.js';
+import { runConformance } from '../../runner/run-conformance.js';
 import { ExternalAdapter, externalAdapterFactory, parseExternalOptions } from '../../adapters/external/external-adapter.js';
 import { HarnessMessageSchema, ProgramMessageSchema } from '../../adapters/external/protocol.js';
 import type { Dtype } from '../../reference/arithmetic.js';
@@ -149,6 +150,16 @@ describe('external adapter on real torch.optim.RMSprop (clients/python/torch_rms
     expect(adapter.info.capabilities.dtypes).toEqual(['float32', 'float64']);
     expect(adapter.info.capabilities.readState).toBe(true);
     console.log(`torch client facts: ${JSON.stringify(a.facts)}`);
+  });
+
+  itWith('torch', 'conform checks it like a built-in adapter (protocol 2): every step re-anchored on the reference state, the state compared at every step', async () => {
+    const r = await runConformance({ adapters: [`external:command=${TORCH_CLIENT}`], cases: ['variants/centered-momentum', 'edge/nan-at'], suites: ['variants', 'edge'], dtypes: ['float64'], modes: ['replay'], isolation: 'in-process', compareProfiles: false });
+    for (const cell of r.cells) {
+      expect(cell.status, `${cell.case}: ${cell.reason ?? ''}`).toBe('pass');
+      const steps = cell.case === 'variants/centered-momentum' ? 30 : 12;
+      expect(cell.reanchored?.steps.length, cell.case).toBe(steps);
+      expect(cell.state?.steps.length, cell.case).toBe(steps);
+    }
   });
 
   itWith('torch', 'covers the cases of the suites torch can express', () => {
@@ -441,9 +452,33 @@ describe('external adapter fault containment (fake programs)', () => {
       writeFileSync(file, `require('node:readline').createInterface({ input: process.stdin }).on('line', () => { ${body} });`);
       return `'${process.execPath}' '${file}'`;
     };
-    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 2, implementation: {} }))`), timeoutS: 5 }).probe()).rejects.toThrow('speaks protocol 2, the harness speaks 1');
+    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 3, implementation: {} }))`), timeoutS: 5 }).probe()).rejects.toThrow('speaks protocol 3, the harness speaks 2 (and accepts 1 or 2)');
     await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 1, implementation: { name: 'x' } }))`), timeoutS: 5 }).probe()).rejects.toThrow(/not a valid hello \(implementation: missing field 'version'\)/);
     await expect(new ExternalAdapter({ command: script(''), timeoutS: 1 }).probe()).rejects.toThrow('timed out after 1 s waiting for its hello (killed)');
+    const impl = { name: 'x', version: '1', claims: 'torch@1.13', dtypes: ['float64'], hyperparameters: [] };
+    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 1, implementation: { ...${JSON.stringify(impl)}, fixedAxes: { fma: 'off' } } }))`), timeoutS: 5 }).probe()).rejects.toThrow(
+      /protocol 1 hello with the protocol 2 field implementation\.fixedAxes: answer "protocol":2/,
+    );
+    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 2, implementation: { ...${JSON.stringify(impl)}, fixedAxes: { fmaa: 'off' } } }))`), timeoutS: 5 }).probe()).rejects.toThrow(
+      /invalid implementation\.fixedAxes: unknown axis 'fmaa'/,
+    );
+    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 2, implementation: { ...${JSON.stringify(impl)}, fixedAxes: { epsPlacement: 'insde' } } }))`), timeoutS: 5 }).probe()).rejects.toThrow(
+      /epsPlacement: expected one of outside \| inside \| inside-subtracted, got 'insde'/,
+    );
+  });
+
+  it('a program that computes float32 in float64 (hello arithmetic) has its float32 cases skipped with the reason', async () => {
+    const file = join(dir, 'wide.cjs');
+    const impl = { name: 'wide', version: '1', claims: 'numpy-tutorial', dtypes: ['float32', 'float64'], hyperparameters: [], arithmetic: { float32: { compute: 'float64' } } };
+    writeFileSync(file, `require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => { const m = JSON.parse(l); if (m.type === 'hello') console.log(JSON.stringify({ type: 'hello', protocol: 2, implementation: ${JSON.stringify(impl)} })); });`);
+    const a = new ExternalAdapter({ command: `'${process.execPath}' '${file}'`, timeoutS: 5 });
+    await a.probe();
+    const c = ALL_CASES.find((x) => caseKey(x) === 'edge/random')!;
+    const v = resolveVariant('numpy-tutorial', 'float32', c.settings);
+    await expect(a.prepare({ key: 'edge/random', dtype: 'float32', variant: v.variant, profile: v.profile, native: v.native, settings: c.settings, x0: new Float64Array(4) })).rejects.toThrow(
+      /wide computes float32 cases in float64 \(its hello's arithmetic\): the reference evaluates a step in the storage dtype only/,
+    );
+    await a.close();
   });
 
   it('probe reports unavailable only when the program cannot run here (framework or command missing)', async () => {
@@ -469,13 +504,20 @@ describe('external adapter options and protocol schemas', () => {
   });
 
   it('the message schemas accept the documented examples and refuse malformed ones', () => {
-    expect(firstSchemaError(HarnessMessageSchema, { type: 'hello', protocol: 1, cases: 3 })).toBeNull();
+    expect(firstSchemaError(HarnessMessageSchema, { type: 'hello', protocol: 2, cases: 3 })).toBeNull();
     expect(
       firstSchemaError(HarnessMessageSchema, { type: 'case', id: 'a', dtype: 'float32', profile: 'torch@1.13', hyperparameters: { lr: 0.01 }, canonical: { lr: 0.01, fma: ['ema'] }, x0: [1, '-0'], grads: [[0.5, 'NaN']] }),
     ).toBeNull();
     expect(firstSchemaError(HarnessMessageSchema, { type: 'case', id: 'a', dtype: 'float64', hyperparameters: {}, canonical: {}, x0: [1], problem: 'quad2d', steps: 3 })).toBeNull();
     expect(firstSchemaError(ProgramMessageSchema, { type: 'result', id: 'a', trajectory: [[1, 'Infinity']], state: { v: [0] } })).toBeNull();
     expect(firstSchemaError(ProgramMessageSchema, { type: 'result', id: 'a', trajectory: [['inf']] })).not.toBeNull();
+    // Protocol 2: a re-anchored case, a result with the state after every step, a hello with declarations.
+    const anchor = { params: [1, 2], state: { v: [0, 0], m: [0, 0], b: [0, '-0'] }, step: 0 };
+    expect(firstSchemaError(HarnessMessageSchema, { type: 'case', id: 'a', dtype: 'float64', hyperparameters: {}, canonical: {}, x0: [1, 2], grads: [[0.5, 1]], anchors: [anchor] })).toBeNull();
+    expect(firstSchemaError(ProgramMessageSchema, { type: 'result', id: 'a', trajectory: [[1, 2]], states: [{ v: [0.1, 0.2] }] })).toBeNull();
+    const impl = { name: 'x', version: '1', claims: 'torch@1.13', dtypes: ['float32'], hyperparameters: [], fixedAxes: { fma: 'off' }, arithmetic: { float32: { compute: 'float64' } }, reanchor: true };
+    expect(firstSchemaError(ProgramMessageSchema, { type: 'hello', protocol: 2, implementation: impl })).toBeNull();
+    expect(firstSchemaError(ProgramMessageSchema, { type: 'hello', protocol: 2, implementation: { ...impl, reanchor: 'yes' } })).not.toBeNull();
     expect(firstSchemaError(ProgramMessageSchema, { type: 'error', id: 'a', message: 'x', extra: 1 })).not.toBeNull();
   });
 

@@ -334,7 +334,7 @@ describe('protocol messages from external programs', () => {
   it('hello: version first, then shape, then the claimed profile (with a suggestion)', () => {
     const impl = { name: 'x', version: '1', claims: 'torch', dtypes: ['float64'], hyperparameters: [] };
     expect(checkProgramHello({ type: 'hello', protocol: 1, implementation: impl }, profileProblem).implementation.name).toBe('x');
-    expect(violation(() => checkProgramHello({ type: 'hello', protocol: 2, implementation: {} }, profileProblem))).toBe('speaks protocol 2, the harness speaks 1');
+    expect(violation(() => checkProgramHello({ type: 'hello', protocol: 3, implementation: {} }, profileProblem))).toBe('speaks protocol 3, the harness speaks 2 (and accepts 1 or 2)');
     expect(violation(() => checkProgramHello('hello', profileProblem))).toMatch(/^answered hello with "hello", not a hello message object/);
     expect(violation(() => checkProgramHello({ type: 'result', id: 'a', trajectory: [] }, profileProblem))).toMatch(/^answered hello with a message of type "result" \(type: expected "hello"\)/);
     expect(violation(() => checkProgramHello({ type: 'hello', protocol: 1, implementation: { ...impl, dtypes: ['float16'] } }, profileProblem))).toMatch(/not a valid hello \(implementation\.dtypes\[0\]: must be one of "float32", "float64"\)/);
