@@ -2,12 +2,14 @@
 // rmsprop-harness: the command line. Each command is a thin wrapper over the programmatic API.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { HARNESS_VERSION } from '../reference/version.js';
 import { EXIT_USAGE } from './cli-support.js';
 import { benchCommand } from './commands/bench.js';
 import { conformCommand } from './commands/conform.js';
 import { identifyCommand } from './commands/identify.js';
 import { profilesCommand } from './commands/profiles.js';
 import { reportCommand } from './commands/report.js';
+import { setupCommand } from './commands/setup.js';
 import { trajectoryCommand } from './commands/trajectory.js';
 
 // A reader that stops early (`... --json | head`) is not an error of ours: stop quietly.
@@ -16,7 +18,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const commands = [conformCommand, reportCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand];
+const commands = [conformCommand, reportCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand, setupCommand];
 
 let cli = yargs(hideBin(process.argv)).scriptName('rmsprop-harness');
 for (const add of commands) cli = add(cli);
@@ -26,7 +28,7 @@ await cli
   .strict()
   .help()
   .alias('h', 'help')
-  .version(false)
+  .version(HARNESS_VERSION)
   .wrap(Math.min(120, process.stdout.columns ?? 100))
   .fail((message, error) => {
     // yargs validation failures: one line, exit 2 (errors thrown by handlers are handled in runCommand).
