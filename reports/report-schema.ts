@@ -61,7 +61,7 @@ export const ConformanceReportSchema: TSchema = Type.Object(
     generatedAt: Type.String(),
     complete: Type.Boolean(),
     environment: Type.Object({ harness: Type.String(), node: Type.String(), platform: Type.String(), arch: Type.String(), cpu: Type.String(), cores: Type.Integer(), memoryGiB: Type.Number() }),
-    selection: Type.Object({ adapters: Type.Array(Type.String()), suites: Type.Array(Type.String()), dtypes: Type.Array(Dtype), modes: Type.Array(Mode), shard: Type.Optional(Type.String()) }),
+    selection: Type.Object({ adapters: Type.Array(Type.String()), suites: Type.Array(Type.String()), dtypes: Type.Array(Dtype), modes: Type.Array(Mode), shard: Type.Optional(Type.String()), required: Type.Optional(Type.Array(Type.String())) }),
     adapters: Type.Array(
       Type.Object({
         label: Type.String(),

@@ -50,6 +50,6 @@ export function mergeReports(shards: readonly NamedReport[]): ConformanceReport 
     complete: shards.every((s) => s.report.complete),
     selection,
     cells,
-    summary: summarize(cells),
+    summary: summarize(cells, { required: selection.required ?? [] }),
   };
 }

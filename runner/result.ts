@@ -78,7 +78,7 @@ export interface ConformanceReport {
   generatedAt: string;
   complete: boolean;
   environment: Environment;
-  selection: { adapters: string[]; suites: string[]; dtypes: Dtype[]; modes: Mode[]; shard?: string };
+  selection: { adapters: string[]; suites: string[]; dtypes: Dtype[]; modes: Mode[]; shard?: string; /** Adapters that must be compared (--require). */ required?: string[] };
   adapters: AdapterEntry[];
   cases: { key: string; suite: string; describe: string; steps: number; source: string }[];
   cells: Cell[];

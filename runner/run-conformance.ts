@@ -59,6 +59,8 @@ export interface ConformanceOptions {
   /** Run only this shard of the cell matrix ({ index: 2, count: 3 }); merge shard reports with mergeReports. */
   shard?: Shard;
   onProgress?: (e: ProgressEvent) => void;
+  /** Adapters (id or label) that must be compared: one that is unavailable or errors fails the run (exit 1). */
+  require?: string[];
   /** Aborting stops the run at once (cells in flight are dropped); the report is marked incomplete. */
   signal?: AbortSignal;
 }
@@ -105,6 +107,17 @@ async function probeEntry(executor: CellExecutor, spec: AdapterSpec, timeoutMs: 
   };
 }
 
+/** The labels of the required adapters; a name matching no adapter of the run is an input error. */
+function requiredLabels(names: readonly string[], specs: readonly AdapterSpec[]): string[] {
+  const labels = new Set<string>();
+  for (const name of names) {
+    const matching = specs.filter((s) => s.label === name || s.id === name);
+    if (matching.length === 0) throw new InputError(`require: '${name}' is not among the adapters of this run (${specs.map((s) => s.label).join(', ')})`);
+    for (const s of matching) labels.add(s.label);
+  }
+  return [...labels];
+}
+
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
   if (options.adapters.length === 0) throw new InputError('adapters: give at least one adapter (see `rmsprop-harness conform --help`)');
   const specs = options.adapters.map(parseAdapterSpec);
@@ -121,6 +134,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const labels = specs.map((s) => s.label);
   const duplicate = labels.find((l, i) => labels.indexOf(l) !== i);
   if (duplicate) throw new InputError(`adapter '${duplicate}' is listed twice`);
+  const required = requiredLabels(options.require ?? [], specs);
   for (const spec of specs) {
     // Bad adapter options and unknown profile names are input errors, found before any work.
     try {
@@ -169,11 +183,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     await executor.close(); // after an abort too: in-process adapters release their devices; killed workers are only reaped
 
     const finished = cells.filter((c): c is Cell => c !== undefined);
+    const complete = finished.length === plan.length && !options.signal?.aborted;
     return {
       format: 'rmsprop-harness/conformance',
       formatVersion: REPORT_FORMAT_VERSION,
       generatedAt: new Date().toISOString(),
-      complete: finished.length === plan.length && !options.signal?.aborted,
+      complete,
       environment: environment(),
       selection: {
         adapters: labels,
@@ -181,11 +196,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         dtypes: [...dtypes],
         modes: [...modes],
         ...(options.shard ? { shard: formatShard(options.shard) } : {}),
+        ...(required.length > 0 ? { required } : {}),
       },
       adapters,
       cases: cases.map((c) => ({ key: caseKey(c), suite: c.suite, describe: c.describe, steps: c.steps, source: c.source.kind === 'problem' ? `problem ${c.source.problem}` : `stream ${c.source.stream.kind}` })),
       cells: finished,
-      summary: summarize(finished),
+      summary: summarize(finished, { complete, required }),
     };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
