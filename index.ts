@@ -17,6 +17,10 @@ export type { AdapterEntry, Cell, CellStatus, ConformanceReport, Environment, Pr
 export type { Series, StepError, ElementDivergence } from './runner/metrics.js';
 export type { Mode } from './runner/run-cell.js';
 
+// Assertions for your own tests (vitest matchers with the same options: rmsprop-harness/vitest)
+export { assertClose, compareClose, compareTrajectories, CloseAssertionError, DEFAULT_CLOSENESS, type CloseOptions, type CloseResult, type TrajectoryCloseResult } from './runner/assert-close.js';
+export { loadGolden, type GoldenTrajectory } from './suites/golden-store.js';
+
 // The config file
 export { defineConfig, validateConfig, configToOptions, ConfigSchema, type HarnessConfig } from './runner/config.js';
 export { loadConfig, findConfig } from './scripts/load-config.js';
