@@ -2,13 +2,14 @@
 // vitest and typescript and no settings of its own. Packages come from the npm cache that `npm ci`
 // filled (--prefer-offline), so the test needs no network beyond what `npm ci` needed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = process.cwd();
 const MB = 2 ** 20;
+let workDir = '';
 let project = '';
 let tarball = '';
 
@@ -32,7 +33,7 @@ const USER_ENV = Object.fromEntries(Object.keys(process.env).filter((k) => !/^np
 
 beforeAll(() => {
   execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
-  const dir = mkdtempSync(join(tmpdir(), 'rmsprop-pack-'));
+  const dir = (workDir = mkdtempSync(join(tmpdir(), 'rmsprop-pack-')));
   // The build ran above (and dist/wasm in npm ci's prepare): packing needs no scripts.
   const out = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' });
   tarball = join(dir, out.trim().split('\n').at(-1)!);
@@ -40,6 +41,11 @@ beforeAll(() => {
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true, type: 'module' }, null, 2));
 }, 300_000);
+
+// The project holds a few hundred MB: removed afterwards.
+afterAll(() => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
 
 describe('installed from the packed tarball into a fresh project', () => {
   it('ships what users need and no tests, CI scripts or TypeScript sources', () => {
