@@ -58,6 +58,8 @@ export interface ConformanceOptions {
   isolation?: Isolation;
   /** Run only this shard of the cell matrix ({ index: 2, count: 3 }); merge shard reports with mergeReports. */
   shard?: Shard;
+  /** Called once the options are checked, before the adapters are probed: the run has started. */
+  onStart?: (adapters: readonly string[]) => void;
   onProgress?: (e: ProgressEvent) => void;
   /** Adapters (id or label) that must be compared: one that is unavailable or errors fails the run (exit 1). */
   require?: string[];
@@ -146,6 +148,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     }
   }
 
+  options.onStart?.(labels);
   const executor: CellExecutor = (options.isolation ?? 'process') === 'process' ? new ProcessPool(jobs) : inProcessExecutor();
   const onAbort = () => executor.abort();
   options.signal?.addEventListener('abort', onAbort);

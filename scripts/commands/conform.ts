@@ -136,7 +136,7 @@ export async function conform(argv: ConformArgs, defaults: { adapters: string[] 
   let bench: BenchReport | null = null;
   const written: string[] = [];
   try {
-    report = await runConformance({ ...options, onProgress: (e) => progress.onProgress(e), signal: interrupt.signal });
+    report = await runConformance({ ...options, onStart: (adapters) => progress.begin(adapters), onProgress: (e) => progress.onProgress(e), signal: interrupt.signal });
     progress.finish();
     // The report is on disk before the benchmark starts: an interrupted benchmark cannot lose it.
     written.push(...(await writeReports(report, out, formats.filter((f) => f !== 'html'))));
