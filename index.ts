@@ -8,6 +8,7 @@
 
 // Running conformance, sharding and merging
 export { runConformance, environment, HARNESS_VERSION, type ConformanceOptions, type ProgressEvent } from './runner/run-conformance.js';
+export { notCompared, type NotCompared } from './runner/summary.js';
 export { mergeReports, type NamedReport } from './runner/merge-reports.js';
 export { parseShard, formatShard, type Shard } from './runner/plan.js';
 export { parseRule, type SelectionRule } from './runner/selection.js';
