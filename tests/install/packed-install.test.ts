@@ -1,22 +1,18 @@
 // The harness as a user gets it: `npm pack`, then a fresh npm project that installs the tarball with
 // vitest and typescript and no settings of its own. Packages come from the npm cache that `npm ci`
 // filled (--prefer-offline), so the test needs no network beyond what `npm ci` needed.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUserProject, USER_ENV, type UserProject } from './user-project.js';
 
 const ROOT = process.cwd();
 const MB = 2 ** 20;
-let workDir = '';
+let user: UserProject;
 let project = '';
 let tarball = '';
-
-function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}) {
-  const r = spawnSync(cmd, args, { cwd: options.cwd ?? project, env: { ...process.env, ...options.env }, encoding: 'utf8', timeout: options.timeout ?? 240_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}\n${r.stderr}` };
-}
+const run: UserProject['run'] = (cmd, args, options) => user.run(cmd, args, options);
 
 function duBytes(dir: string): number {
   let total = 0;
@@ -28,24 +24,12 @@ function duBytes(dir: string): number {
   return total;
 }
 
-// What a user's environment does not have: the settings of this repository's npm runs.
-const USER_ENV = Object.fromEntries(Object.keys(process.env).filter((k) => !/^npm_/i.test(k)).map((k) => [k, process.env[k]]));
-
 beforeAll(() => {
-  execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { stdio: 'inherit' });
-  const dir = (workDir = mkdtempSync(join(tmpdir(), 'rmsprop-pack-')));
-  // The build ran above (and dist/wasm in npm ci's prepare): packing needs no scripts.
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8' });
-  tarball = join(dir, out.trim().split('\n').at(-1)!);
-  project = join(dir, 'user-project');
-  mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true, type: 'module' }, null, 2));
+  user = createUserProject('rmsprop-pack-');
+  ({ dir: project, tarball } = user);
 }, 300_000);
 
-// The project holds a few hundred MB: removed afterwards.
-afterAll(() => {
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
+afterAll(() => user?.remove());
 
 describe('installed from the packed tarball into a fresh project', () => {
   it('ships what users need and no tests, CI scripts or TypeScript sources', () => {
