@@ -22,10 +22,14 @@ export function summarize(cells: readonly Cell[], verdict: VerdictOptions = {}):
   return summary;
 }
 
-/** Required labels with an unavailable or erroring cell, or with no compared cell at all. */
+/**
+ * Required labels with an unavailable or erroring cell, or whose cells were all skipped. A label with
+ * no cell here (another shard has them) is judged where its cells are, and by `report merge`.
+ */
 export function requiredNotCompared(cells: readonly Cell[], required: readonly string[]): string[] {
   return required.filter((label) => {
     const own = cells.filter((c) => c.adapter === label);
+    if (own.length === 0) return false;
     return own.some((c) => c.status === 'unavailable' || c.status === 'error') || !own.some((c) => COMPARED.has(c.status));
   });
 }
