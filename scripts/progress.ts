@@ -194,11 +194,13 @@ export function createProgressReporter(options: ProgressOptions): ProgressSink {
   return {
     begin(adapters) {
       if (finished || last || starting !== null) return;
-      starting = clean(`probing ${adapters.length} adapter${adapters.length === 1 ? '' : 's'}: ${adapters.join(', ')}`);
+      const count = `probing ${adapters.length} adapter${adapters.length === 1 ? '' : 's'}`;
       if (mode === 'lines') {
-        write(`${starting}\n`);
+        // Without the names: a line per adapter follows when its first cell ends, as before.
+        write(`${count}\n`);
         return;
       }
+      starting = clean(`${count}: ${adapters.join(', ')}`);
       drawStarting();
       ticker = setInterval(drawStarting, STARTING_TICK_MS);
       ticker.unref?.();

@@ -266,13 +266,13 @@ describe('before the first cell ends', () => {
     p.finish();
   });
 
-  it('lines: one line naming the adapters being probed', () => {
+  it('lines: one line saying how many adapters are being probed', () => {
     const out = fakeStream({ isTTY: false });
     const p = createProgressReporter({ stream: out.stream, mode: 'lines', now: fakeClock().now });
     p.begin(['ts-f32']);
     p.onProgress(event(1, 1));
     p.finish();
-    expect(out.text()).toBe('probing 1 adapter: ts-f32\n[1/1] ts-f32\n1/1 cells in 0:00: no failures\n');
+    expect(out.text()).toBe('probing 1 adapter\n[1/1] ts-f32\n1/1 cells in 0:00: no failures\n');
   });
 
   it('bar: a run that stops before any cell clears the starting line and leaves nothing behind', () => {
