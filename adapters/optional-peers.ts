@@ -34,17 +34,16 @@ export function peerVersions(): Record<string, string> {
 
 /** Whether `name` resolves from the harness's own location (where its dynamic imports look). */
 export function isInstalled(name: string): boolean {
-  try {
-    require.resolve(`${name}/package.json`);
-    return true;
-  } catch {
+  for (const request of [`${name}/package.json`, name]) {
     try {
-      require.resolve(name);
+      require.resolve(request);
       return true;
-    } catch {
-      return false;
+    } catch (e) {
+      // Found, but its exports map hides the path from require: installed all the same.
+      if ((e as NodeJS.ErrnoException).code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return true;
     }
   }
+  return false;
 }
 
 /** `npm install a@1 b@2`, with the settings one of them needs in front. */
