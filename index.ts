@@ -8,6 +8,7 @@
 
 // Running conformance, sharding and merging
 export { runConformance, environment, HARNESS_VERSION, type ConformanceOptions, type ProgressEvent } from './runner/run-conformance.js';
+export { notCompared, type NotCompared } from './runner/summary.js';
 export { mergeReports, type NamedReport } from './runner/merge-reports.js';
 export { parseShard, formatShard, type Shard } from './runner/plan.js';
 export { parseRule, type SelectionRule } from './runner/selection.js';
@@ -16,6 +17,10 @@ export type { Isolation } from './runner/cell-executor.js';
 export type { AdapterEntry, AdapterVerdict, Cell, CellStatus, CellWorst, ConformanceReport, Differences, Environment, ProfileDistance, WorstError } from './runner/result.js';
 export type { Series, StepError, ElementDivergence } from './runner/metrics.js';
 export type { Mode } from './runner/run-cell.js';
+
+// Assertions for your own tests (vitest matchers with the same options: rmsprop-harness/vitest)
+export { assertClose, compareClose, compareTrajectories, CloseAssertionError, DEFAULT_CLOSENESS, type CloseOptions, type CloseResult, type TrajectoryCloseResult } from './runner/assert-close.js';
+export { loadGolden, type GoldenTrajectory } from './suites/golden-store.js';
 
 // The config file
 export { defineConfig, validateConfig, configToOptions, ConfigSchema, type HarnessConfig } from './runner/config.js';

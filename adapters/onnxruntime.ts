@@ -19,6 +19,7 @@ import { prepareScalars } from '../reference/program/index.js';
 import type { Axes, Variant } from '../reference/variant.js';
 import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, Availability, PreparedCase } from './adapter.js';
 import { UnsupportedCaseError, unsupportedReason } from './adapter.js';
+import { missingPeersReason } from './optional-peers.js';
 import { buildRmspropGraph, graphUnsupportedReason, RMSPROP_IR_VERSION, RMSPROP_OPSET, RSQRT_FORM, STATE_OUTPUTS, type GraphScalar, type RmspropGraph } from './onnx/rmsprop-graph.js';
 
 type Ort = typeof import('onnxruntime-node');
@@ -133,6 +134,8 @@ function makeOnnxruntimeAdapter(options: AdapterOptions): Adapter {
   let availability: Promise<Availability> | undefined;
 
   async function probe(): Promise<Availability> {
+    const missing = missingPeersReason(['onnxruntime-node']);
+    if (missing) return { available: false, reason: missing };
     try {
       const ort = await loadOrt();
       if (ep === 'cuda') {

@@ -205,10 +205,12 @@ export function resolveVariant(profileSpec: string | Profile, dtype: Dtype, sett
         ...Object.keys(profile.nativeNames),
         ...Object.keys(profile.nativeFlags ?? {}),
       ];
-      const all = [...accepted, ...HYPERPARAMETERS.map((h) => h.name), ...AXES.map((a) => a.name)];
+      // A canonical name that is another framework's native word for something else is refused above: not listed.
+      const canonicalNames = HYPERPARAMETERS.map((h) => h.name).filter((n) => !AMBIGUOUS_NATIVE.has(n) || profile.nativeNames[n] !== undefined);
+      const all = [...accepted, ...canonicalNames, ...AXES.map((a) => a.name)];
       throw new SettingError(
         `unknown setting '${key}' for profile ${profile.name}${suggest(key, all.filter((n) => n !== key))}; accepted: ${accepted.join(', ')} ` +
-          `(or canonical: ${HYPERPARAMETERS.map((h) => h.name).join(', ')}; axes: ${AXES.map((a) => a.name).join(', ')})` +
+          `(or canonical: ${canonicalNames.join(', ')}; axes: ${AXES.map((a) => a.name).join(', ')})` +
           meaningsElsewhere(key, profile),
       );
     }

@@ -229,8 +229,11 @@ export function renderBenchAnnotations(comparisons: readonly Comparison[], limit
 // ---------------------------------------------------------------------------------------------------
 // Publishing
 
+/** process.env or a stand-in (structural, so the published types need no @types/node). */
+type Environment = Readonly<Record<string, string | undefined>>;
+
 /** Annotations on `stream` (stdout by default; the runner reads workflow commands from the step's output), summary via appendFileSync. */
-export function createGitHubOutput(stream: NodeJS.WritableStream = process.stdout): GitHubOutput {
+export function createGitHubOutput(stream: { write(text: string): unknown } = process.stdout): GitHubOutput {
   return {
     annotate: (line) => {
       stream.write(`${line}\n`);
@@ -241,7 +244,7 @@ export function createGitHubOutput(stream: NodeJS.WritableStream = process.stdou
 
 export const defaultGitHubOutput: GitHubOutput = createGitHubOutput();
 
-function publish(summary: () => string, annotations: () => string[], env: NodeJS.ProcessEnv, out: GitHubOutput): PublishResult {
+function publish(summary: () => string, annotations: () => string[], env: Environment, out: GitHubOutput): PublishResult {
   const result: PublishResult = { summaryWritten: false, annotations: 0 };
   const path = env.GITHUB_STEP_SUMMARY;
   if (path) {
@@ -262,11 +265,11 @@ function publish(summary: () => string, annotations: () => string[], env: NodeJS
 }
 
 /** Appends the step summary when GITHUB_STEP_SUMMARY is set; emits annotations only under GitHub Actions (GITHUB_ACTIONS=true). */
-export function publishToGitHub(report: ConformanceReport, env: NodeJS.ProcessEnv, out: GitHubOutput = defaultGitHubOutput): PublishResult {
+export function publishToGitHub(report: ConformanceReport, env: Environment, out: GitHubOutput = defaultGitHubOutput): PublishResult {
   return publish(() => renderStepSummary(report), () => renderAnnotations(report), env, out);
 }
 
 /** The same for a bench baseline comparison. */
-export function publishBenchToGitHub(comparisons: readonly Comparison[], env: NodeJS.ProcessEnv, out: GitHubOutput = defaultGitHubOutput, options: { baseline?: string } = {}): PublishResult {
+export function publishBenchToGitHub(comparisons: readonly Comparison[], env: Environment, out: GitHubOutput = defaultGitHubOutput, options: { baseline?: string } = {}): PublishResult {
   return publish(() => renderBenchStepSummary(comparisons, options), () => renderBenchAnnotations(comparisons), env, out);
 }

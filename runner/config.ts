@@ -25,6 +25,7 @@ export const ConfigSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     adapters: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: "adapter specs: 'ts-f32', 'ts-f32:profile=keras', 'external:command=python3 my_rmsprop.py', 'module:path=./my-rmsprop.js'" })),
+    require: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'adapters (id or label) that must be compared: one that is unavailable or errors fails the run (exit 1)' })),
     suites: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
     cases: Type.Optional(Type.Array(Pattern, { minItems: 1, description: "case patterns: 'problems/*', 'edge/nan-at'" })),
     dtypes: Type.Optional(Type.Array(Dtype, { minItems: 1 })),
@@ -99,6 +100,7 @@ export function configToOptions(config: HarnessConfig): Partial<ConformanceOptio
   const rules = (list: HarnessConfig['exclude']): SelectionRule[] => (list ?? []).map((r) => ({ adapter: r.adapter, case: r.case ?? '*', dtype: r.dtype ?? '*', ...(r.reason ? { reason: r.reason } : {}) }));
   return {
     ...(config.adapters ? { adapters: config.adapters } : {}),
+    ...(config.require ? { require: config.require } : {}),
     ...(config.suites ? { suites: config.suites } : {}),
     ...(config.cases ? { cases: config.cases } : {}),
     ...(config.dtypes ? { dtypes: config.dtypes } : {}),

@@ -100,6 +100,6 @@ export function mergeReports(shards: readonly NamedReport[]): ConformanceReport 
     selection,
     cells,
     verdicts,
-    summary: summarize(cells, verdicts),
+    summary: summarize(cells, verdicts, { required: selection.required ?? [] }),
   };
 }

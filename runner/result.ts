@@ -227,7 +227,7 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
 
   const Summary = Type.Object({
     ...(Object.fromEntries(CELL_STATUSES.map((s) => [s, Type.Integer()])) as Record<(typeof CELL_STATUSES)[number], ReturnType<typeof Type.Integer>>),
-    exitCode: Type.Integer({ description: '0 every adapter passed (or is unavailable), 1 a failure or error' }),
+    exitCode: Type.Integer({ description: '0 every adapter passed (or is unavailable and not required), 1 a failure or error, 130 interrupted' }),
   });
 
   const Report = Type.Object(
@@ -237,7 +237,7 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
       generatedAt: Type.String(),
       complete: Type.Boolean({ description: 'false when the run was interrupted before every planned cell ran' }),
       environment: Environment,
-      selection: Type.Object({ adapters: Type.Array(Type.String()), suites: Type.Array(Type.String()), dtypes: Type.Array(Dtype), modes: Type.Array(Mode), shard: Type.Optional(Type.String()) }),
+      selection: Type.Object({ adapters: Type.Array(Type.String()), suites: Type.Array(Type.String()), dtypes: Type.Array(Dtype), modes: Type.Array(Mode), shard: Type.Optional(Type.String()), required: Type.Optional(Type.Array(Type.String(), { description: 'adapters that must be compared (--require): one unavailable, erroring or not compared fails the run' })) }),
       seriesSampling: Type.Object({ maxPoints: Type.Integer(), rule: Type.String() }, { description: 'how per-step series longer than maxPoints were downsampled' }),
       adapters: Type.Array(AdapterEntry),
       cases: Type.Array(Type.Object({ key: Type.String(), suite: Type.String(), describe: Type.String(), steps: Type.Integer(), source: Type.String() })),

@@ -62,12 +62,16 @@ export interface ConformanceOptions {
   isolation?: Isolation;
   /** Run only this shard of the cell matrix ({ index: 2, count: 3 }); merge shard reports with mergeReports. */
   shard?: Shard;
+  /** Called once the options are checked, before the adapters are probed: the run has started. */
+  onStart?: (adapters: readonly string[]) => void;
   onProgress?: (e: ProgressEvent) => void;
   /**
    * Also compute "how the frameworks differ": every pair of canonical profiles on the selected cases,
    * with the responsible axes (report.differences; a few seconds). The CLI's run and conform do.
    */
   differences?: boolean;
+  /** Adapters (id or label) that must be compared: one that is unavailable or errors fails the run (exit 1). */
+  require?: string[];
   /** Aborting stops the run at once (cells in flight are dropped); the report is marked incomplete. */
   signal?: AbortSignal;
 }
@@ -138,6 +142,17 @@ function planPerAdapter(count: number, own: (i: number) => CaseSpec[] | null, ca
   return plan;
 }
 
+/** The labels of the required adapters; a name matching no adapter of the run is an input error. */
+function requiredLabels(names: readonly string[], specs: readonly AdapterSpec[]): string[] {
+  const labels = new Set<string>();
+  for (const name of names) {
+    const matching = specs.filter((s) => s.label === name || s.id === name);
+    if (matching.length === 0) throw new InputError(`require: '${name}' is not among the adapters of this run (${specs.map((s) => s.label).join(', ')})`);
+    for (const s of matching) labels.add(s.label);
+  }
+  return [...labels];
+}
+
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
   if (options.adapters.length === 0) throw new InputError('adapters: give at least one adapter (see `rmsprop-harness conform --help`)');
   const specs = options.adapters.map(parseAdapterSpec);
@@ -157,6 +172,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const labels = specs.map((s) => s.label);
   const duplicate = labels.find((l, i) => labels.indexOf(l) !== i);
   if (duplicate) throw new InputError(`adapter '${duplicate}' is listed twice`);
+  const required = requiredLabels(options.require ?? [], specs);
   for (const spec of specs) {
     // Bad adapter options and unknown profile names are input errors, found before any work.
     try {
@@ -168,6 +184,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     }
   }
 
+  options.onStart?.(labels);
   const executor: CellExecutor = (options.isolation ?? 'process') === 'process' ? new ProcessPool(jobs) : inProcessExecutor();
   const onAbort = () => executor.abort();
   options.signal?.addEventListener('abort', onAbort);
@@ -210,11 +227,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const verdicts = adapterVerdicts(adapters, finished, options.shard !== undefined);
     // Chart data is computed here, once: renderers never run trajectories.
     const differences = options.differences && !options.signal?.aborted ? await differenceMatrix(cases, dtypes.includes('float32') ? 'float32' : 'float64') : undefined;
+    const complete = finished.length === plan.length && !options.signal?.aborted;
     return {
       format: 'rmsprop-harness/conformance',
       formatVersion: REPORT_FORMAT_VERSION,
       generatedAt: new Date().toISOString(),
-      complete: finished.length === plan.length && !options.signal?.aborted,
+      complete,
       environment: environment(),
       selection: {
         adapters: labels,
@@ -222,6 +240,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         dtypes: [...dtypes],
         modes: [...modes],
         ...(options.shard ? { shard: formatShard(options.shard) } : {}),
+        ...(required.length > 0 ? { required } : {}),
       },
       seriesSampling: { maxPoints: SERIES_MAX_POINTS, rule: SERIES_SAMPLING_RULE },
       adapters,
@@ -230,7 +249,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       verdicts,
       ...(differences ? { differences } : {}),
       profilePaths: profilePathsFor(cases),
-      summary: summarize(finished, verdicts),
+      summary: summarize(finished, verdicts, { complete, required }),
     };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -98,9 +98,56 @@ export function adapterVerdicts(adapters: readonly AdapterEntry[], cells: readon
   return labels.map((label) => adapterVerdict(adapters.find((a) => a.label === label), label, cells.filter((c) => c.adapter === label), shard));
 }
 
-export function summarize(cells: readonly Cell[], verdicts: readonly AdapterVerdict[] = []): ConformanceReport['summary'] {
+/** Exit code of a run stopped by Ctrl-C or SIGTERM (its report is incomplete). */
+export const EXIT_CODE_INTERRUPTED = 130;
+
+export interface VerdictOptions {
+  /** False for an interrupted run: its exit code is 130 whatever the cells say. */
+  complete?: boolean;
+  /** Adapter labels that must be compared: an unavailable or erroring cell of one fails the run. */
+  required?: readonly string[];
+}
+
+export function summarize(cells: readonly Cell[], verdicts: readonly AdapterVerdict[] = [], options: VerdictOptions = {}): ConformanceReport['summary'] {
   const summary: Record<CellStatus, number> & { exitCode: number } = { ...countStatuses(cells), exitCode: 0 };
   const failingVerdict = verdicts.some((v) => v.verdict === 'fail' || v.verdict === 'error');
-  summary.exitCode = summary.fail + summary.xpass + summary.error > 0 || failingVerdict ? 1 : 0;
+  const requiredMissed = requiredNotCompared(cells, options.required ?? []).length > 0;
+  summary.exitCode = summary.fail + summary.xpass + summary.error > 0 || failingVerdict || requiredMissed ? 1 : 0;
+  if (options.complete === false) summary.exitCode = EXIT_CODE_INTERRUPTED;
   return summary;
+}
+
+/**
+ * Required labels with an unavailable or erroring cell, or whose cells were all skipped. A label with
+ * no cell here (another shard has them) is judged where its cells are, and by `report merge`.
+ */
+export function requiredNotCompared(cells: readonly Cell[], required: readonly string[]): string[] {
+  return required.filter((label) => {
+    const own = cells.filter((c) => c.adapter === label);
+    if (own.length === 0) return false;
+    return own.some((c) => c.status === 'unavailable' || c.status === 'error') || !own.some((c) => COMPARED.has(c.status));
+  });
+}
+
+export interface NotCompared {
+  label: string;
+  reason: string;
+  required: boolean;
+}
+
+/**
+ * Adapters of the report that were compared on no cell (unavailable, broken, every cell skipped or
+ * errored), and why: a gate that passes while checking nothing must say so.
+ */
+export function notCompared(report: Pick<ConformanceReport, 'adapters' | 'cells' | 'selection'>): NotCompared[] {
+  const required = new Set(report.selection.required ?? []);
+  const out: NotCompared[] = [];
+  for (const a of report.adapters) {
+    const own = report.cells.filter((c) => c.adapter === a.label);
+    if (own.length === 0 || own.some((c) => COMPARED.has(c.status))) continue;
+    const first = own.find((c) => c.reason) ?? own[0]!;
+    const reason = !a.available ? `${a.probeFailed ? 'broken' : 'unavailable'}: ${a.reason ?? 'no reason given'}` : `every cell ${first.status === 'skip' ? 'skipped' : first.status}${first.reason ? `: ${first.reason}` : ''}`;
+    out.push({ label: a.label, reason, required: required.has(a.label) });
+  }
+  return out;
 }

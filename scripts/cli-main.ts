@@ -3,6 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from '../reference/errors.js';
+import { HARNESS_VERSION } from '../reference/version.js';
 import { checkOptionValues, EXIT_USAGE, joinNegativeValues, type OptionKinds } from './cli-support.js';
 import { benchCommand } from './commands/bench.js';
 import { calibrateCommand } from './commands/calibrate.js';
@@ -11,6 +12,7 @@ import { conformCommand } from './commands/conform.js';
 import { identifyCommand } from './commands/identify.js';
 import { profilesCommand } from './commands/profiles.js';
 import { reportCommand } from './commands/report.js';
+import { setupCommand } from './commands/setup.js';
 import { trajectoryCommand } from './commands/trajectory.js';
 
 // A reader that stops early (`... --json | head`) is not an error of ours: stop quietly.
@@ -19,7 +21,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const commands = [conformCommand, reportCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand, calibrateCommand, compareCommand];
+const commands = [conformCommand, reportCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand, calibrateCommand, compareCommand, setupCommand];
 
 const args = joinNegativeValues(hideBin(process.argv));
 let cli = yargs(args).scriptName('rmsprop-harness');
@@ -34,7 +36,7 @@ try {
   .strict()
   .help()
   .alias('h', 'help')
-  .version(false)
+  .version(HARNESS_VERSION)
   .wrap(Math.min(120, process.stdout.columns ?? 100))
   .fail((message, error) => {
     // yargs validation failures: one line, exit 2 (errors thrown by handlers are handled in runCommand).

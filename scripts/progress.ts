@@ -7,6 +7,11 @@ import type { ProgressEvent } from '../runner/run-conformance.js';
 export type ProgressMode = 'bar' | 'lines' | 'silent';
 
 export interface ProgressSink {
+  /**
+   * The run has started: its adapters are being probed (loading tfjs, onnxruntime, Dawn or a Python
+   * program can take seconds before the first cell ends). Shown at once, so a run never starts blank.
+   */
+  begin(adapters: readonly string[]): void;
   onProgress(e: ProgressEvent): void;
   /** Clears the bar and prints the final line; idempotent; prints nothing when no cell was reported. */
   finish(): void;
@@ -21,6 +26,8 @@ export interface ProgressOptions {
   now?: () => number;
 }
 
+/** Before the first cell ends, the bar's elapsed time ticks this often. */
+export const STARTING_TICK_MS = 1000;
 /** Bar redraws at most this often (the final redraw and redraws after a failure line are not throttled). */
 export const BAR_INTERVAL_MS = 100;
 /** 'lines' prints a heartbeat at most this often. */
@@ -92,7 +99,7 @@ function percent(done: number, total: number): number {
 export function createProgressReporter(options: ProgressOptions): ProgressSink {
   const { stream, mode } = options;
   const now = options.now ?? Date.now;
-  if (mode === 'silent') return { onProgress() {}, finish() {} };
+  if (mode === 'silent') return { begin() {}, onProgress() {}, finish() {} };
 
   const started = now();
   const seen = new Set<string>();
@@ -105,6 +112,9 @@ export function createProgressReporter(options: ProgressOptions): ProgressSink {
   let pending: ReturnType<typeof setTimeout> | null = null;
   // lines state
   let lastHeartbeat = started;
+  // before the first cell: what is starting, and the bar's ticking clock
+  let starting: string | null = null;
+  let ticker: ReturnType<typeof setInterval> | null = null;
 
   const write = (s: string) => {
     stream.write(s);
@@ -121,6 +131,18 @@ export function createProgressReporter(options: ProgressOptions): ProgressSink {
   const cancelPending = () => {
     if (pending !== null) clearTimeout(pending);
     pending = null;
+  };
+
+  const stopTicker = () => {
+    if (ticker !== null) clearInterval(ticker);
+    ticker = null;
+  };
+
+  const drawStarting = () => {
+    if (starting === null || finished) return;
+    const width = Math.max(10, (stream.columns ?? DEFAULT_COLUMNS) - 1);
+    write(`${CLEAR_LINE}${truncate(`${starting}  ${formatDuration(now() - started)}`, width)}`);
+    barShown = true;
   };
 
   const draw = () => {
@@ -170,8 +192,23 @@ export function createProgressReporter(options: ProgressOptions): ProgressSink {
   };
 
   return {
+    begin(adapters) {
+      if (finished || last || starting !== null) return;
+      const count = `probing ${adapters.length} adapter${adapters.length === 1 ? '' : 's'}`;
+      if (mode === 'lines') {
+        // Without the names: a line per adapter follows when its first cell ends, as before.
+        write(`${count}\n`);
+        return;
+      }
+      starting = clean(`${count}: ${adapters.join(', ')}`);
+      drawStarting();
+      ticker = setInterval(drawStarting, STARTING_TICK_MS);
+      ticker.unref?.();
+    },
     onProgress(e) {
       if (finished) return;
+      stopTicker();
+      starting = null;
       // Out-of-order delivery must not move the counter backwards.
       if (last && e.done < last.done) last = { ...e, done: last.done, total: Math.max(e.total, last.total) };
       else last = e;
@@ -185,8 +222,12 @@ export function createProgressReporter(options: ProgressOptions): ProgressSink {
     finish() {
       if (finished) return;
       cancelPending();
+      stopTicker();
       finished = true;
-      if (!last) return;
+      if (!last) {
+        if (mode === 'bar' && barShown) write(CLEAR_LINE); // the starting line goes; the error that stopped the run follows
+        return;
+      }
       const elapsed = formatDuration(now() - started);
       const what = last.done >= last.total ? `${last.done}/${last.total} cells in ${elapsed}` : `stopped after ${last.done}/${last.total} cells in ${elapsed}`;
       write(`${mode === 'bar' && barShown ? CLEAR_LINE : ''}${what}: ${countsText()}\n`);

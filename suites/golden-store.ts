@@ -8,6 +8,7 @@ import type { Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { decodeVector } from '../reference/number-encoding.js';
 import { findProfile } from '../reference/registry.js';
+import { suggest } from '../reference/suggest.js';
 import { GoldenFileSchema, GoldenManifestSchema, goldenFileName, sha256, type GoldenManifest } from './goldens.js';
 import { parseJsonText, readJsonFile, readTextFile } from './json-file.js';
 import { firstSchemaError, pointerSegment } from './schema.js';
@@ -27,9 +28,18 @@ export function defaultGoldensDir(): string {
 }
 
 export interface GoldenTrajectory {
+  /** The profile the golden was computed with ('torch@2.1'). */
+  profile: string;
   case: string;
   dtype: Dtype;
+  /** The profile's own hyperparameter names and values for this case (lr, alpha, eps, ...). */
+  hyperparameters: Record<string, number | boolean | null>;
   x0: Float64Array;
+  /** The gradient fed at each step (step t uses gradients[t]). */
+  gradients: Float64Array[];
+  /** The parameters after each step. */
+  trajectory: Float64Array[];
+  /** The same arrays as trajectory and gradients (older names). */
   params: Float64Array[];
   grads: Float64Array[];
 }
@@ -44,6 +54,7 @@ interface StoredStep {
 interface StoredTrajectory {
   case: string;
   dtype: Dtype;
+  hyperparameters: Record<string, number | boolean | null>;
   x0: unknown[];
   steps: StoredStep[];
 }
@@ -116,20 +127,34 @@ export function verifyGoldenStore(dir: string): string[] {
   return names;
 }
 
+/**
+ * One golden trajectory of the package's store (or of `dir`): x0, the gradients, the profile's
+ * hyperparameters and the parameters after each step, for replaying it in an implementation of your own.
+ * The file is checked (manifest sha256, schema) first; an unknown profile, case or dtype is an InputError.
+ */
 export function loadGolden(profile: string, caseKey: string, dtype: Dtype, dir = defaultGoldensDir()): GoldenTrajectory {
   const manifest = readGoldenManifest(dir);
   const name = goldenFileName(findProfile(profile));
   const doc = readGoldenFile(dir, name, manifest);
   const path = join(dir, name);
   const index = doc.trajectories.findIndex((x) => x.case === caseKey && x.dtype === dtype);
-  if (index < 0) throw new InputError(`golden file ${path}: no trajectory for case ${caseKey} in ${dtype}`);
+  if (index < 0) {
+    const cases = [...new Set(doc.trajectories.filter((x) => x.dtype === dtype).map((x) => x.case))];
+    throw new InputError(`golden file ${path}: no trajectory for case ${caseKey} in ${dtype}${suggest(caseKey, cases)}; cases: ${cases.join(', ')}`);
+  }
   const t = doc.trajectories[index]!;
   const at = `golden file ${path}: /trajectories/${index}`;
+  const trajectory = t.steps.map((s, i) => decodeVector(s.params, `${at}/steps/${i}/params`));
+  const gradients = t.steps.map((s, i) => decodeVector(s.grad, `${at}/steps/${i}/grad`));
   return {
+    profile: doc.profile,
     case: t.case,
     dtype: t.dtype,
+    hyperparameters: { ...t.hyperparameters },
     x0: decodeVector(t.x0, `${at}/x0`),
-    params: t.steps.map((s, i) => decodeVector(s.params, `${at}/steps/${i}/params`)),
-    grads: t.steps.map((s, i) => decodeVector(s.grad, `${at}/steps/${i}/grad`)),
+    gradients,
+    trajectory,
+    params: trajectory,
+    grads: gradients,
   };
 }

@@ -14,6 +14,7 @@ import { suggest } from '../../reference/suggest.js';
 import { benchMessage, benchResults } from './bench-exchange.js';
 import { normaliseDeclaredAxes } from '../declared-axes.js';
 import type { Anchor, BulkPreparedCase, BulkTrajectory } from './bulk.js';
+import { withBundledClients } from './bundled-clients.js';
 import { ExternalProgram, ProgramFault } from './program.js';
 import {
   PROTOCOL_VERSION,
@@ -47,7 +48,7 @@ const CANONICAL_HPS = new Set<string>(HYPERPARAMETERS.map((h) => h.name));
 const AXIS_NAMES = new Set<string>(AXES.map((a) => a.name));
 
 /** Hint appended when a Python client cannot import its framework. */
-const SETUP_HINT = 'run bash scripts/setup-system.sh (Debian python3-torch, python3-numpy) and use /usr/bin/python3';
+const SETUP_HINT = 'run npx rmsprop-harness setup (in a checkout: bash scripts/setup-system.sh; Debian python3-torch, python3-numpy) and use /usr/bin/python3';
 
 const MISSING_HERE = /No module named|ModuleNotFoundError|ImportError|\(command not found\)/;
 
@@ -270,7 +271,7 @@ export class ExternalAdapter implements Adapter {
   private async ensureStarted(): Promise<Implementation> {
     if (this.program?.alive && this.implementation) return this.implementation;
     this.program?.kill();
-    const program = new ExternalProgram({ command: this.options.command, cwd: this.options.cwd, env: this.options.env });
+    const program = new ExternalProgram({ command: withBundledClients(this.options.command, this.options.cwd), cwd: this.options.cwd, env: this.options.env });
     this.program = program;
     program.send({ type: 'hello', protocol: PROTOCOL_VERSION });
     const raw = await program.next(this.timeoutMs, 'its hello').catch((e: unknown) => {

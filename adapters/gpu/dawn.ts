@@ -8,6 +8,8 @@
 
 import { existsSync } from 'node:fs';
 
+import { missingPeersReason } from '../optional-peers.js';
+
 export type DawnBackend = 'opengles' | 'vulkan';
 
 export interface GpuInfo {
@@ -33,7 +35,7 @@ export interface GpuHandle {
 
 export type GpuResult = GpuHandle | { available: false; reason: string };
 
-const SETUP_HINT = 'run `bash scripts/setup-system.sh` (installs libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri for Mesa llvmpipe)';
+const SETUP_HINT = 'run `npx rmsprop-harness setup` (in a checkout: `bash scripts/setup-system.sh`; installs libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri for Mesa llvmpipe)';
 
 /** Which backend to try first: vulkan only where a discrete GPU is detected or asked for. */
 export function preferredBackends(): DawnBackend[] {
@@ -54,6 +56,8 @@ let modulePromise: Promise<DawnModule | { error: string }> | undefined;
 function loadDawn(): Promise<DawnModule | { error: string }> {
   // EGL_PLATFORM must be set before Dawn loads libEGL: with no display server Mesa needs 'surfaceless'.
   process.env.EGL_PLATFORM ??= 'surfaceless';
+  const missing = missingPeersReason(['webgpu']);
+  if (missing) return Promise.resolve({ error: missing });
   modulePromise ??= import('webgpu').then(
     (m) => m as unknown as DawnModule,
     (e: unknown) => ({ error: `cannot load the 'webgpu' package (Dawn node bindings): ${e instanceof Error ? e.message : String(e)}` }),

@@ -26,6 +26,7 @@ import {
   type OptimizerStateView,
   type PreparedCase,
 } from '../adapter.js';
+import { missingPeersReason } from '../optional-peers.js';
 
 export type Tf = typeof TF;
 
@@ -38,6 +39,8 @@ export interface TfjsBackendSpec {
   describe: string;
   /** Package whose version is the adapter's version. */
   packageName: string;
+  /** Other optional peer packages the backend needs besides @tensorflow/tfjs and packageName. */
+  alsoNeeds?: readonly string[];
   inDefaultRun: boolean;
   /**
    * Makes the backend registered in the tfjs engine (imports its package, installs globals). Throws
@@ -163,6 +166,8 @@ export function createTfjsAdapter(spec: TfjsBackendSpec, options: AdapterOptions
   /** Loads tfjs, registers the backend and checks it initialises; cached (success and failure). */
   const init = () => {
     ready ??= (async () => {
+      const missing = missingPeersReason([...new Set(['@tensorflow/tfjs', spec.packageName, ...(spec.alsoNeeds ?? [])])]);
+      if (missing) return { reason: missing };
       let tf: Tf;
       try {
         tf = await loadTf();

@@ -36,6 +36,7 @@ export const tfjsWebgpuAdapterFactory: AdapterFactory = tfjsAdapterFactory({
   backend: 'webgpu',
   describe: 'TensorFlow.js tf.train.rmsprop on the WebGPU backend (@tensorflow/tfjs-backend-webgpu on Dawn; OpenGL ES/llvmpipe without a GPU)',
   packageName: PACKAGE,
+  alsoNeeds: ['webgpu'],
   inDefaultRun: true,
   async register(tf: Tf) {
     const nav = await installNavigatorGpu();

@@ -13,6 +13,7 @@ import { parseShard } from '../../runner/plan.js';
 import type { ConformanceReport } from '../../runner/result.js';
 import type { Mode } from '../../runner/run-cell.js';
 import { runConformance, type ConformanceOptions } from '../../runner/run-conformance.js';
+import { notCompared, requiredNotCompared } from '../../runner/summary.js';
 import { parseRule } from '../../runner/selection.js';
 import { checkOutputDirectory } from '../output-paths.js';
 import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, interruptible, list, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
@@ -24,6 +25,7 @@ function conformOptions<T>(y: Argv<T>) {
   return y
     .option('config', { type: 'string', describe: 'config file (default: rmsprop-harness.config.{ts,mts,js,mjs,json} in the working directory, if any)' })
     .option('adapters', { type: 'string', array: true, describe: 'adapter specs (id or id:key=value,...); default: every adapter of the default run' })
+    .option('require', { type: 'string', array: true, describe: 'adapters (id or label) that must be compared: one that is unavailable or errors fails the run (exit 1)' })
     .option('suites', { type: 'string', array: true, describe: 'suites to run (problems, variants, edge); default all' })
     .option('cases', { type: 'string', array: true, describe: 'case patterns (problems/*, edge/nan-at)' })
     .option('dtype', { type: 'string', describe: 'float32, float64 or all (default all)' })
@@ -44,6 +46,7 @@ function conformOptions<T>(y: Argv<T>) {
 export interface ConformArgs {
   config?: string;
   adapters?: string[];
+  require?: string[];
   suites?: string[];
   cases?: string[];
   dtype?: string;
@@ -110,6 +113,7 @@ export async function resolveRun(argv: ConformArgs, defaults: { adapters: string
   const options: ConformanceOptions = {
     ...fromConfig,
     adapters: argv.adapters ? nonEmpty(splitAdapterSpecs(argv.adapters)) : (fromConfig.adapters ?? defaults.adapters),
+    ...(argv.require ? { require: [...(fromConfig.require ?? []), ...splitAdapterSpecs(argv.require)] } : {}),
     ...(argv.suites ? { suites: list(argv.suites) } : {}),
     ...(argv.cases ? { cases: list(argv.cases) } : {}),
     ...(argv.dtype !== undefined ? { dtypes: parseDtypes(argv.dtype) } : {}),
@@ -137,7 +141,7 @@ export async function conform(argv: ConformArgs, defaults: { adapters: string[] 
   let bench: BenchReport | null = null;
   const written: string[] = [];
   try {
-    report = await runConformance({ ...options, onProgress: (e) => progress.onProgress(e), signal: interrupt.signal });
+    report = await runConformance({ ...options, onStart: (adapters) => progress.begin(adapters), onProgress: (e) => progress.onProgress(e), signal: interrupt.signal });
     progress.finish();
     // The report is on disk before the benchmark starts: an interrupted benchmark cannot lose it.
     written.push(...(await writeReports(report, out, formats.filter((f) => f !== 'html'))));
@@ -158,7 +162,12 @@ export async function conform(argv: ConformArgs, defaults: { adapters: string[] 
     process.stdout.write(
       `${s.exitCode === 0 ? 'PASS' : 'FAIL'}: ${s.pass} passed, ${s.fail + s.xpass} failed, ${s.error} errors, ${s.xfail} expected failures, ${s.skip} skipped, ${s.unavailable} unavailable${report.complete ? '' : ' (interrupted: report incomplete)'}${options.shard ? ` (shard ${argv.shard})` : ''}\n`,
     );
-    for (const a of report.adapters.filter((x) => !x.available)) process.stdout.write(`  ${a.probeFailed ? 'broken' : 'unavailable'}: ${a.label}: ${a.reason}\n`);
+    const missed = notCompared(report);
+    if (missed.length > 0) process.stdout.write(`not compared (${missed.length} adapter${missed.length === 1 ? '' : 's'}):\n`);
+    for (const m of missed) process.stdout.write(`  ${m.label}${m.required ? ' (required: fails the run)' : ''}: ${m.reason}\n`);
+    for (const label of requiredNotCompared(report.cells, report.selection.required ?? []).filter((l) => !missed.some((m) => m.label === l))) {
+      process.stdout.write(`  ${label} (required: fails the run): some cells unavailable or errored\n`);
+    }
     for (const v of report.verdicts.filter((x) => x.verdict === 'fail' || (x.verdict === 'error' && report.adapters.find((a) => a.label === x.adapter)?.available !== false))) process.stdout.write(`  ${v.verdict}: ${v.adapter}: ${v.reason}\n`);
     for (const p of written) process.stdout.write(`  wrote ${p}\n`);
     if (github.summaryWritten) process.stdout.write('  appended the summary to $GITHUB_STEP_SUMMARY\n');

@@ -8,10 +8,16 @@ import { InputError } from '../../reference/errors.js';
 import { publishToGitHub } from '../../reports/github.js';
 import { readConformanceReport } from '../../reports/read-report.js';
 import { parseFormats, writeReports } from '../../reports/write-reports.js';
+import { diffBench, diffConformance } from '../../runner/diff-reports.js';
+import { renderBenchDiff, renderConformanceDiff } from '../../reports/diff-markdown.js';
+import { numberReplacer } from '../../reports/json-report.js';
 import { loadBaseline } from '../../runner/bench/baseline.js';
+import { BENCH_FORMAT, type BenchReport } from '../../runner/bench/report.js';
+import type { ConformanceReport } from '../../runner/result.js';
+import { readJsonFile } from '../../suites/json-file.js';
 import { mergeReports } from '../../runner/merge-reports.js';
 import { checkOutputDirectory } from '../output-paths.js';
-import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, refuseRepeatedOptions, runCommand } from '../cli-support.js';
+import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 
 interface RenderArgs {
   from: string;
@@ -20,6 +26,12 @@ interface RenderArgs {
   format?: string;
   out?: string;
   quiet: boolean;
+}
+
+interface DiffArgs {
+  base: string;
+  head: string;
+  json: boolean;
 }
 
 interface MergeArgs {
@@ -60,6 +72,31 @@ async function merge(argv: MergeArgs): Promise<number> {
   return report.summary.exitCode === 0 ? EXIT_OK : EXIT_DIVERGED;
 }
 
+/** A conformance report or a bench report, told apart by its format field; each read with its own checks. */
+function readAnyReport(path: string): { kind: 'conformance'; report: ConformanceReport } | { kind: 'bench'; report: BenchReport } {
+  const doc = readJsonFile(path, 'report');
+  if ((doc as { format?: unknown } | null)?.format === BENCH_FORMAT) return { kind: 'bench', report: loadBaseline(path) };
+  return { kind: 'conformance', report: readConformanceReport(path) };
+}
+
+async function diff(argv: DiffArgs): Promise<number> {
+  refuseRepeatedOptions(argv as unknown as Record<string, unknown>, ['json']);
+  const base = readAnyReport(argv.base);
+  const head = readAnyReport(argv.head);
+  if (base.kind !== head.kind) throw new InputError(`report diff: ${argv.base} is a ${base.kind} report and ${argv.head} a ${head.kind} report; compare two of the same kind`);
+  const names = { base: argv.base, head: argv.head };
+  if (base.kind === 'conformance') {
+    const d = diffConformance(base.report, head.report as ConformanceReport);
+    if (argv.json) await writeJsonToStdout(JSON.parse(JSON.stringify(d, numberReplacer)));
+    else process.stdout.write(renderConformanceDiff(d, names));
+    return d.exitCode;
+  }
+  const d = diffBench(base.report, head.report as BenchReport);
+  if (argv.json) await writeJsonToStdout(d);
+  else process.stdout.write(renderBenchDiff(d, names));
+  return d.exitCode;
+}
+
 export function reportCommand(yargs: Argv): Argv {
   return yargs.command(
     'report',
@@ -77,6 +114,17 @@ export function reportCommand(yargs: Argv): Argv {
               .option('quiet', { type: 'boolean', default: false })
               .example('$0 report merge reports/shard-*/conformance.json --out reports/merged', ''),
           (argv) => runCommand(() => merge(argv as unknown as MergeArgs)),
+        )
+        .command(
+          'diff <base> <head>',
+          'Compare two runs (two conformance.json or two bench.json): cells newly failing or passing and error growth; benchmark changes beyond noise (the bench gate\'s test). Markdown on stdout; exit 1 on a newly failing cell or a slower entry',
+          (d) =>
+            d
+              .positional('base', { type: 'string', describe: 'the report of the base (e.g. the main branch)' })
+              .positional('head', { type: 'string', describe: 'the report of the head (e.g. the pull request)' })
+              .option('json', { type: 'boolean', default: false, describe: 'print the diff as JSON' })
+              .example('$0 report diff base/conformance.json reports/latest/conformance.json >> "$GITHUB_STEP_SUMMARY"', ''),
+          (argv) => runCommand(() => diff(argv as unknown as DiffArgs)),
         )
         .option('from', { type: 'string', default: 'reports/latest/conformance.json', describe: 'the JSON report to render' })
         .option('bench', { type: 'string', describe: 'bench.json for the throughput charts (default: bench.json next to the report, if any)' })

@@ -246,3 +246,44 @@ it('finish without any event prints nothing (the run failed before the first cel
     expect(out.writes).toEqual([]);
   }
 });
+
+describe('before the first cell ends', () => {
+  it("bar: shows what is starting at once and ticks its elapsed time every second until the first cell replaces it", () => {
+    vi.useFakeTimers();
+    const clock = fakeClock();
+    const out = fakeStream({ isTTY: true, columns: 100 });
+    const p = createProgressReporter({ stream: out.stream, mode: 'bar', now: clock.now });
+    p.begin(['ts-f32', 'tfjs-cpu']);
+    expect(screen(out.text()).at(-1)).toBe('probing 2 adapters: ts-f32, tfjs-cpu  0:00');
+    clock.advance(3000);
+    vi.advanceTimersByTime(3000);
+    expect(screen(out.text()).at(-1)).toBe('probing 2 adapters: ts-f32, tfjs-cpu  0:03');
+    p.onProgress(event(1, 4));
+    const shown = out.writes.length;
+    vi.advanceTimersByTime(5000);
+    expect(out.writes).toHaveLength(shown); // the ticker stopped
+    expect(screen(out.text()).at(-1)).toMatch(/^\[#####-+\]  1\/4 +25%/);
+    p.finish();
+  });
+
+  it('lines: one line saying how many adapters are being probed', () => {
+    const out = fakeStream({ isTTY: false });
+    const p = createProgressReporter({ stream: out.stream, mode: 'lines', now: fakeClock().now });
+    p.begin(['ts-f32']);
+    p.onProgress(event(1, 1));
+    p.finish();
+    expect(out.text()).toBe('probing 1 adapter\n[1/1] ts-f32\n1/1 cells in 0:00: no failures\n');
+  });
+
+  it('bar: a run that stops before any cell clears the starting line and leaves nothing behind', () => {
+    vi.useFakeTimers();
+    const out = fakeStream({ isTTY: true });
+    const p = createProgressReporter({ stream: out.stream, mode: 'bar', now: fakeClock().now });
+    p.begin(['ts-f32']);
+    p.finish();
+    const n = out.writes.length;
+    vi.advanceTimersByTime(5000);
+    expect(out.writes).toHaveLength(n);
+    expect(screen(out.text())).toEqual(['']);
+  });
+});

@@ -45,6 +45,7 @@ describe('interrupting a run', () => {
       expect(stderr).toMatch(/interrupted; writing the report so far/);
       const report = readConformanceReport(join(out, 'conformance.json')); // schema-valid, complete JSON
       expect(report.complete).toBe(false);
+      expect(report.summary.exitCode).toBe(130); // the JSON says what the process said
       expect(report.cells.some((c) => c.adapter === 'ts-f64' && c.status === 'pass')).toBe(true);
       expect(readFileSync(join(out, 'conformance.md'), 'utf8')).toMatch(/incomplete/i);
       expect(readdirSync(out).sort()).toEqual(['conformance.json', 'conformance.junit.xml', 'conformance.md']); // no temp files left
