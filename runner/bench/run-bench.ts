@@ -109,6 +109,9 @@ export function throughputEntry(base: Omit<ThroughputEntry, 'status'>, run: Size
   };
 }
 
+/** The limit a row is held to: the t-thread CPU limit, or the device's copy bandwidth (GPU rows have no thread count). */
+const limitName = (threads: number | undefined): string => (threads === undefined ? 'device limit' : `${threads}-thread limit`);
+
 /** Why a median step can beat the limit: said in the report next to the ratio, never left unexplained. */
 function aboveLimitNote(n: number, bytes: number, run: SizeRun): string {
   const footprint = n * bytes;
@@ -272,7 +275,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         else if (runs.length > 1) entry.repetitions = runs.map((r) => ({ medianMs: r.stats.medianMs, minMs: r.stats.minMs }));
         entries.push(entry);
         const spread = entry.repetitions ? ` [repetitions ${entry.repetitions.map((r) => (r.ratio !== undefined ? `${(r.ratio * 100).toFixed(0)}%` : `${r.medianMs.toPrecision(3)} ms`)).join(' ')}]` : '';
-        log(`  ${entry.target}: ${entry.gbPerSecond!.toFixed(1)} GB/s${entry.ratio !== undefined ? `, ${(entry.ratio * 100).toFixed(0)}% of the ${entry.roofline!.threads ?? ''}-thread limit ${entry.roofline!.gbPerSecond.toFixed(1)} GB/s` : ''}${spread}`);
+        log(`  ${entry.target}: ${entry.gbPerSecond!.toFixed(1)} GB/s${entry.ratio !== undefined ? `, ${(entry.ratio * 100).toFixed(0)}%${entry.ratioNote ? '*' : ''} of the ${limitName(entry.roofline!.threads)} ${entry.roofline!.gbPerSecond.toFixed(1)} GB/s` : ''}${spread}${entry.ratioNote ? ` (* ${entry.ratioNote})` : ''}`);
       }
       const torch = entries.filter((e) => e.pytorch && e.device === 'cpu');
       if (torch.length > 0) {
