@@ -28,7 +28,7 @@ function compareSteps(expected: readonly Numbers[], actual: readonly Numbers[], 
   }
   const series = emptySeries();
   const n = expected.length;
-  for (let t = 0; t < n; t++) recordStep(series, 'params', t + 1, expected[t]!, actual[t]!, dtype, tol);
+  for (let t = 0; t < n; t++) recordStep(series, 'params', t + 1, expected[t], actual[t], dtype, tol);
   const d = series.firstDivergence;
   const where = n === 1 ? '' : `step ${d?.step} `;
   return {
