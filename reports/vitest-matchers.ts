@@ -81,6 +81,6 @@ export interface RmspropMatchers<R = unknown> {
 }
 
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type -- declaration merging into vitest's interface: the empty body and its `any` default are vitest's own signature.
   interface Matchers<T = any> extends RmspropMatchers<T> {}
 }

@@ -11,7 +11,7 @@ expect.extend(rmspropMatchers);
 
 // What the README tells users to write for typed matchers.
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging into vitest's Assertion needs an empty body.
   interface Assertion<T> extends RmspropMatchers<T> {}
 }
 
