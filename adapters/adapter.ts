@@ -172,7 +172,7 @@ export function unsupportedReason(info: AdapterInfo, c: AdapterCase, fixedAxes: 
   }
   for (const [name, value] of Object.entries(fixedAxes) as [keyof Axes, unknown][]) {
     const wanted = v[name];
-    const same = Array.isArray(value) ? JSON.stringify([...value].sort()) === JSON.stringify([...(wanted as readonly string[])].sort()) : wanted === value;
+    const same = Array.isArray(value) ? JSON.stringify([...(value as readonly string[])].sort()) === JSON.stringify([...(wanted as readonly string[])].sort()) : wanted === value;
     if (!same) return `${info.id} fixes ${name}=${JSON.stringify(value)}, the case needs ${JSON.stringify(wanted)}`;
   }
   return null;

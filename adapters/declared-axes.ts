@@ -23,5 +23,5 @@ export function normaliseDeclaredAxes(declared: DeclaredAxes, profile: Profile |
   const variant = resolveVariant(profile, dtype, {}, settings).variant;
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(declared)) out[name] = variant[name as keyof Axes];
-  return out as Partial<Axes>;
+  return out;
 }

@@ -82,7 +82,7 @@ function moduleAdapter(options: AdapterOptions, harness: ModuleAdapterHarness): 
         try {
           adapter.info.fixedAxes = normaliseDeclaredAxes(adapter.info.fixedAxes, claimed);
         } catch (e) {
-          throw new Error(`${path}: adapter info ${e instanceof Error ? e.message : String(e)}`);
+          throw new Error(`${path}: adapter info ${e instanceof Error ? e.message : String(e)}`, { cause: e });
         }
       }
       loaded = adapter;

@@ -20,7 +20,7 @@ import type { Axes, Variant } from '../reference/variant.js';
 import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, Availability, PreparedCase } from './adapter.js';
 import { UnsupportedCaseError, unsupportedReason } from './adapter.js';
 import { missingPeersReason } from './optional-peers.js';
-import { buildRmspropGraph, graphUnsupportedReason, RMSPROP_IR_VERSION, RMSPROP_OPSET, RSQRT_FORM, STATE_OUTPUTS, type GraphScalar, type RmspropGraph } from './onnx/rmsprop-graph.js';
+import { buildRmspropGraph, graphUnsupportedReason, RMSPROP_IR_VERSION, RMSPROP_OPSET, RSQRT_FORM, STATE_OUTPUTS, type RmspropGraph } from './onnx/rmsprop-graph.js';
 
 type Ort = typeof import('onnxruntime-node');
 type Session = import('onnxruntime-node').InferenceSession;
@@ -37,7 +37,7 @@ let ortPromise: Promise<Ort> | undefined;
 /** onnxruntime-node, loaded on first use so a missing native binding is a probe result, not an import failure. */
 function loadOrt(): Promise<Ort> {
   ortPromise ??= import('onnxruntime-node').then((m) => {
-    const ort = ((m as unknown as { default?: Ort }).default ?? m) as Ort;
+    const ort = ((m as unknown as { default?: Ort }).default ?? m);
     // The process-wide logger prints provider load failures to stderr before the session call throws
     // them: keep only fatal messages (errors come back as exceptions, with their text, anyway).
     ort.env.logLevel = 'fatal';
@@ -84,7 +84,7 @@ async function probeCuda(ort: Ort): Promise<string | null> {
     await session.release();
     return null;
   } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();
     const files = missing.length > 0 ? `; missing ${missing.join(', ')} in ${dir}` : '';
     return (
       `CUDA execution provider cannot load: ${message}${files} (onnxruntime-node ships only the CPU library; its CUDA ` +
@@ -226,12 +226,12 @@ async function prepareCase(
       const S = prepareScalars(graph.program, t, grad);
       const feeds: Record<string, OrtTensor> = { params: state.params, grad: vector(grad), v: state.v, m: state.m, b: state.b };
       for (const name of graph.scalars) {
-        const value = S[name as GraphScalar & keyof typeof S];
+        const value = S[name];
         if (typeof value !== 'number') throw new Error(`scalar ${name} has no value for this step`);
         feeds[name] = scalarTensor(value);
       }
       const out = await session.run(feeds, [...STATE_OUTPUTS]);
-      state = { params: out.params_out!, v: out.v_out!, m: out.m_out!, b: out.b_out! };
+      state = { params: out.params_out, v: out.v_out, m: out.m_out, b: out.b_out };
       t++;
     },
     async read() {

@@ -168,14 +168,14 @@ function recordedAdapter(options: AdapterOptions): Adapter {
         async step(grad) {
           // The runner replays the recorded gradients; anything else is not what was recorded.
           const want = toDtype(dtype, grads[t] ?? []);
-          if (t >= grads.length || grad.some((g, i) => !Object.is(g, want[i]) && !(Number.isNaN(g) && Number.isNaN(want[i]!)))) {
+          if (t >= grads.length || grad.some((g, i) => !Object.is(g, want[i]) && !(Number.isNaN(g) && Number.isNaN(want[i])))) {
             throw new Error(`${where}: step ${t + 1} was asked with a gradient other than the recorded one`);
           }
           t++;
         },
         async read() {
           if (t === 0) return { params: x0 };
-          return { params: trajectory[t - 1]!, ...(hasState ? { state: stateAt(rec, t - 1, where) } : {}) };
+          return { params: trajectory[t - 1], ...(hasState ? { state: stateAt(rec, t - 1, where) } : {}) };
         },
         async dispose() {
           return {};

@@ -8,22 +8,22 @@ const u32 = new Uint32Array(f32.buffer);
 
 export function bitsOf64(x: number): bigint {
   f64[0] = x;
-  return u64[0]!;
+  return u64[0];
 }
 
 export function fromBits64(b: bigint): number {
   u64[0] = b;
-  return f64[0]!;
+  return f64[0];
 }
 
 export function bitsOf32(x: number): number {
   f32[0] = x;
-  return u32[0]!;
+  return u32[0];
 }
 
 export function fromBits32(b: number): number {
   u32[0] = b >>> 0;
-  return f32[0]!;
+  return f32[0];
 }
 
 /** Next float64 toward +Infinity. */

@@ -47,7 +47,7 @@ function exactFma64(a: number, b: number, c: number): number {
   let mant = da.mant * db.mant;
   let exp = da.exp + db.exp;
   let cm = dc.mant;
-  let ce = dc.exp;
+  const ce = dc.exp;
   // Align to the smaller exponent and add exactly.
   if (ce < exp) {
     mant <<= BigInt(exp - ce);

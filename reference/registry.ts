@@ -30,7 +30,7 @@ export function findProfile(spec: string): Profile {
     const names = [...new Set(PROFILES.map((p) => p.name))];
     throw new UnknownProfileError(`unknown profile '${spec}'${suggest(name, names)}; known: ${names.join(', ')}`);
   }
-  if (version === undefined) return named.find((p) => p.isDefaultVersion) ?? named[0]!;
+  if (version === undefined) return named.find((p) => p.isDefaultVersion) ?? named[0];
   // The exact label, else the profile whose version range holds the requested version.
   const match = named.find((p) => p.version === version) ?? named.find((p) => inRange(version, p.versionRange));
   if (match) return match;

@@ -62,7 +62,7 @@ function parseNumber(name: string, value: SettingValue): number {
 }
 
 function parseList(value: SettingValue): string[] {
-  if (Array.isArray(value)) return [...value];
+  if (typeof value === 'object' && value !== null) return [...value];
   if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
   return [];
 }
@@ -224,7 +224,7 @@ export function resolveVariant(profileSpec: string | Profile, dtype: Dtype, sett
     if (c.kind === 'reject') throw new SettingError(`profile ${profile.name}: ${c.message}`);
     Object.assign(hp, c.force);
   }
-  for (const [name, on] of flags) Object.assign(axes, on ? profile.nativeFlags![name]!.whenTrue : profile.nativeFlags![name]!.whenFalse);
+  for (const [name, on] of flags) Object.assign(axes, on ? profile.nativeFlags![name].whenTrue : profile.nativeFlags![name].whenFalse);
   for (const c of profile.conditional ?? []) if (conditionHolds(c.when, hp)) Object.assign(axes, c.set);
   for (const [name, label, value] of explicitAxes) setAxis(axes, name, label, value, profile);
 

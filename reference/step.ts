@@ -71,7 +71,7 @@ export function step(variant: Variant, dtype: Dtype, state: OptimizerState, para
   const out = new Float64Array(n);
   const next: OptimizerState = { step: state.step + 1, v: new Float64Array(n), m: new Float64Array(n), b: new Float64Array(n) };
   for (let i = 0; i < n; i++) {
-    const e = interpreter.run({ p: params[i]!, g: g[i]!, v: state.v[i]!, m: state.m[i]!, b: state.b[i]! });
+    const e = interpreter.run({ p: params[i], g: g[i], v: state.v[i], m: state.m[i], b: state.b[i] });
     out[i] = e.p;
     next.v[i] = e.v;
     next.m[i] = e.m;

@@ -87,7 +87,7 @@ export function renderBenchMarkdown(report: BenchReport): string {
     for (const r of rows) out.push(throughputRow(r));
     out.push('');
     const above = rows.filter((r) => r.ratioNote);
-    if (above.length > 0) out.push(...above.map((r) => `\* ${r.target}: ${pct(r.ratio)} of the limit: ${r.ratioNote}.`), '');
+    if (above.length > 0) out.push(...above.map((r) => `* ${r.target}: ${pct(r.ratio)} of the limit: ${r.ratioNote}.`), '');
   }
   const notes = [...new Set(report.results.flatMap((r) => (r.notes ?? []).map((n) => `${r.target}: ${n}`)))];
   if (notes.length > 0) out.push('Notes:', '', ...notes.map((n) => `- ${n}`), '');

@@ -13,7 +13,7 @@ function gapSamples(c: Comparison, count = 8): string {
   const picks = new Set<number>([0, 1, 2]);
   for (let k = 1; k < count - 3; k++) picks.add(Math.round((k * (s.length - 1)) / (count - 3)));
   picks.add(s.length - 1);
-  return [...picks].sort((x, y) => x - y).map((i) => `${s[i]!.step}: ${formatGap(s[i]!.gap)}`).join(', ');
+  return [...picks].sort((x, y) => x - y).map((i) => `${s[i].step}: ${formatGap(s[i].gap)}`).join(', ');
 }
 
 export function renderComparisonText(c: Comparison): string[] {

@@ -101,7 +101,7 @@ function differenceLines(report: ConformanceReport): string[] {
     '',
     `| profile | ${hps.map((h) => `${escapeMarkdown(h)}${d.naming.find((r) => r.hyperparameter === h)!.traps.length > 0 ? ' ⚠' : ''}`).join(' | ')} |`,
     `|---|${hps.map(() => '---').join('|')}|`,
-    ...d.profiles.map((p) => `| ${escapeMarkdown(p)} | ${d.naming.map((r) => (r.names[p] ? code(r.names[p]!) : '')).join(' | ')} |`),
+    ...d.profiles.map((p) => `| ${escapeMarkdown(p)} | ${d.naming.map((r) => (r.names[p] ? code(r.names[p]) : '')).join(' | ')} |`),
     '',
     ...d.naming.flatMap((r) => r.traps.map((t) => `- ⚠ ${escapeMarkdown(r.hyperparameter)}: ${escapeMarkdown(t)}`)),
     '',

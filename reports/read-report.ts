@@ -49,5 +49,5 @@ export function decodeBySchema(schema: Schema, value: unknown): unknown {
 
 export function readConformanceReport(path: string): ConformanceReport {
   const doc = readJsonFile(path, 'conformance report', ConformanceReportSchema, 'a report written by `rmsprop-harness conform`');
-  return decodeBySchema(ConformanceReportSchema as Schema, doc) as ConformanceReport;
+  return decodeBySchema(ConformanceReportSchema, doc) as ConformanceReport;
 }

@@ -28,7 +28,7 @@ function compareSteps(expected: readonly Numbers[], actual: readonly Numbers[], 
   }
   const series = emptySeries();
   const n = expected.length;
-  for (let t = 0; t < n; t++) recordStep(series, 'params', t + 1, expected[t]!, actual[t]!, dtype, tol);
+  for (let t = 0; t < n; t++) recordStep(series, 'params', t + 1, expected[t], actual[t], dtype, tol);
   const d = series.firstDivergence;
   const where = n === 1 ? '' : `step ${d?.step} `;
   return {
@@ -81,6 +81,6 @@ export interface RmspropMatchers<R = unknown> {
 }
 
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type -- declaration merging into vitest's interface: the empty body and its `any` default are vitest's own signature.
   interface Matchers<T = any> extends RmspropMatchers<T> {}
 }

@@ -104,8 +104,8 @@ export function compareClose(actual: Numbers, expected: Numbers, options: CloseO
   let greatestUlps: Extreme | null = null;
   const raise = (current: Extreme | null, value: number, index: number) => (current === null || value > current.value ? { value, index } : current);
   for (let i = 0; i < expected.length; i++) {
-    const e = expected[i]!;
-    const a = actual[i]!;
+    const e = expected[i];
+    const a = actual[i];
     let close: boolean;
     if (!Number.isFinite(e) || !Number.isFinite(a)) {
       close = Number.isNaN(e) && Number.isNaN(a) ? equalNan : sameNonFinite(e, a);
@@ -129,7 +129,7 @@ export function compareClose(actual: Numbers, expected: Numbers, options: CloseO
   if (greatestAbs) lines.push(`Greatest absolute difference: ${fmt(greatestAbs.value)} at index ${greatestAbs.index} (up to ${atol} allowed)`);
   if (greatestRel) lines.push(`Greatest relative difference: ${fmt(greatestRel.value)} at index ${greatestRel.index} (up to ${rtol} allowed)`);
   if (greatestUlps) lines.push(`Greatest ULP distance: ${fmt(greatestUlps.value)} at index ${greatestUlps.index}${ulps !== null ? ` (up to ${ulps} allowed)` : ''}`);
-  if (firstMismatch !== null) lines.push(`First mismatch at index ${firstMismatch}: expected ${fmt(expected[firstMismatch]!)}, got ${fmt(actual[firstMismatch]!)}`);
+  if (firstMismatch !== null) lines.push(`First mismatch at index ${firstMismatch}: expected ${fmt(expected[firstMismatch])}, got ${fmt(actual[firstMismatch])}`);
   return { ...base, pass, total, mismatched, firstMismatch, greatestAbs, greatestRel, greatestUlps, message: lines.join('\n') };
 }
 
@@ -181,7 +181,7 @@ export function compareTrajectories(actual: readonly Numbers[], expected: readon
   let mismatchedSteps = 0;
   let first: { step: number; result: CloseResult } | null = null;
   for (let t = 0; t < expected.length; t++) {
-    const r = compareClose(actual[t]!, expected[t]!, { ...options, dtype: options.dtype ?? inferDtype(actual[t]!, expected[t]!) });
+    const r = compareClose(actual[t], expected[t], { ...options, dtype: options.dtype ?? inferDtype(actual[t], expected[t]) });
     if (!r.pass) {
       mismatchedSteps++;
       first ??= { step: t + 1, result: r };

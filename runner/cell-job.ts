@@ -42,7 +42,7 @@ export function findCase(key: string): CaseSpec {
 
 /** A cell that ends without a measurement: skipped, unavailable, or an error (timeout, crash, interrupt). */
 export function unmeasuredCell(job: Pick<CellJob, 'adapter' | 'case' | 'dtype' | 'mode'>, status: CellStatus, reason: string, durationMs = 0): Cell {
-  return { adapter: job.adapter, case: job.case, suite: job.case.split('/')[0]!, dtype: job.dtype, mode: job.mode, status, reason, durationMs };
+  return { adapter: job.adapter, case: job.case, suite: job.case.split('/')[0], dtype: job.dtype, mode: job.mode, status, reason, durationMs };
 }
 
 /** Distance of the adapter's free-running params from each canonical profile fed the same gradients. */
@@ -59,7 +59,7 @@ function profileDistances(c: CaseSpec, dtype: Dtype, grads: Float64Array[], x0: 
     }
     const t = runTrajectory(variant, dtype, x0, actual.length, replaySource(grads));
     const series = emptySeries();
-    t.points.forEach((p, i) => recordStep(series, 'params', i + 1, p.params, actual[i]!, dtype, tol));
+    t.points.forEach((p, i) => recordStep(series, 'params', i + 1, p.params, actual[i], dtype, tol));
     out.push({ profile: `${profile.name}@${profile.version}`, maxUlp: series.maxUlp, maxUlpAtScale: series.maxUlpAtScale, maxRel: series.maxRel, firstDivergentStep: series.firstDivergentStep });
   }
   return out.sort((a, b) => a.maxUlpAtScale - b.maxUlpAtScale || a.maxUlp - b.maxUlp || a.maxRel - b.maxRel);

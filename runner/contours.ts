@@ -27,7 +27,7 @@ export function logLevels(lo: number, hi: number, count: number): number[] {
  * is cut where it touches the edge and only the interior runs are kept.
  */
 function interiorRuns(ring: number[][], nx: number, ny: number): number[][][] {
-  const onEdge = ([gx, gy]: number[]) => gx! <= 0 || gx! >= nx || gy! <= 0 || gy! >= ny;
+  const onEdge = ([gx, gy]: number[]) => gx <= 0 || gx >= nx || gy <= 0 || gy >= ny;
   const runs: number[][][] = [];
   let run: number[][] = [];
   for (const p of ring) {
@@ -49,7 +49,7 @@ export function lossContours(loss: (x: number, y: number) => number, box: Box, l
   const values = new Array<number>(nx * ny);
   for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) values[j * nx + i] = loss(box.x[0] + i * dx, box.y[0] + j * dy);
   // d3-contour puts grid sample k at coordinate k + 0.5.
-  const toProblem = ([gx, gy]: number[]): [number, number] => [box.x[0] + (gx! - 0.5) * dx, box.y[0] + (gy! - 0.5) * dy];
+  const toProblem = ([gx, gy]: number[]): [number, number] => [box.x[0] + (gx - 0.5) * dx, box.y[0] + (gy - 0.5) * dy];
   const lines: ContourLine[] = [];
   for (const shape of contours().size([nx, ny]).thresholds([...levels])(values)) {
     for (const polygon of shape.coordinates) {

@@ -46,7 +46,7 @@ const copy = (a: Float64Array | undefined): Float64Array | undefined => (a === u
 function copyState(s: OptimizerStateView | undefined): OptimizerStateView | undefined {
   if (!s) return undefined;
   const out: OptimizerStateView = {};
-  for (const q of ['v', 'm', 'b'] as const) if (s[q] !== undefined) out[q] = Float64Array.from(s[q]!);
+  for (const q of ['v', 'm', 'b'] as const) if (s[q] !== undefined) out[q] = Float64Array.from(s[q]);
   return out;
 }
 

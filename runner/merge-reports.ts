@@ -45,7 +45,7 @@ function plannedCells(report: ConformanceReport): { adapter: string; case: strin
 
 export function mergeReports(shards: readonly NamedReport[]): ConformanceReport {
   if (shards.length === 0) throw new InputError('report merge: give the shard reports to merge');
-  const first = shards[0]!;
+  const first = shards[0];
   const { count } = shardLabel(first.source, first.report.selection.shard);
   const seen = new Map<number, string>();
   for (const { source, report } of shards) {
@@ -56,7 +56,7 @@ export function mergeReports(shards: readonly NamedReport[]): ConformanceReport 
     seen.set(index, source);
     const { shard: _a, ...selection } = report.selection;
     const { shard: _b, ...firstSelection } = first.report.selection;
-    if (report.formatVersion !== first.report.formatVersion) throw new InputError(`report merge: ${source} has report format ${report.formatVersion}, ${first.source} has ${first.report.formatVersion}`);
+    if (report.formatVersion !== first.report.formatVersion) throw new InputError(`report merge: ${source} has report format ${String(report.formatVersion)}, ${first.source} has ${String(first.report.formatVersion)}`);
     if (!same(selection, firstSelection)) throw new InputError(`report merge: ${source} selects different adapters, suites, dtypes or modes than ${first.source}; shards must come from the same command`);
     if (!same(report.cases.map((c) => [c.key, c.source]), first.report.cases.map((c) => [c.key, c.source]))) throw new InputError(`report merge: ${source} has different cases than ${first.source}`);
   }
@@ -85,7 +85,7 @@ export function mergeReports(shards: readonly NamedReport[]): ConformanceReport 
     }
     if (report.complete) {
       const lacking = plan.findIndex((c, i) => i % count === index - 1 && !own.has(i));
-      if (lacking >= 0) throw new InputError(`report merge: ${source} says it is complete but lacks cell ${cellName(plan[lacking]!)} of its shard`);
+      if (lacking >= 0) throw new InputError(`report merge: ${source} says it is complete but lacks cell ${cellName(plan[lacking])} of its shard`);
     }
   }
 
@@ -95,7 +95,7 @@ export function mergeReports(shards: readonly NamedReport[]): ConformanceReport 
   const verdicts = adapterVerdicts(first.report.adapters, cells, false);
   return {
     ...first.report,
-    generatedAt: shards.map((s) => s.report.generatedAt).sort().at(-1)!,
+    generatedAt: shards.map((s) => s.report.generatedAt).sort().at(-1),
     complete: shards.every((s) => s.report.complete) && cells.length === plan.length,
     selection,
     cells,

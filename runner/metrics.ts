@@ -28,7 +28,7 @@ export function elementDivergence(expected: number, actual: number, dtype: Dtype
 export function vectorScale(expected: ArrayLike<number>): number {
   let scale = 0;
   for (let i = 0; i < expected.length; i++) {
-    const e = Math.abs(expected[i]!);
+    const e = Math.abs(expected[i]);
     if (Number.isFinite(e) && e > scale) scale = e;
   }
   return scale;
@@ -59,7 +59,7 @@ export function recordStep(series: Series, quantity: Quantity, step: number, exp
     series.steps.push(entry);
   }
   const note = (d: ElementDivergence) => {
-    entry!.withinTolerance = false;
+    entry.withinTolerance = false;
     if (series.firstDivergentStep === null || step < series.firstDivergentStep) {
       series.firstDivergentStep = step;
       series.firstDivergence = d;
@@ -76,8 +76,8 @@ export function recordStep(series: Series, quantity: Quantity, step: number, exp
   const scale = vectorScale(expected);
   let stepWorst: WorstError | null = null;
   for (let i = 0; i < expected.length; i++) {
-    const e = expected[i]!;
-    const a = actual[i]!;
+    const e = expected[i];
+    const a = actual[i];
     const ulps = ulpDistance(e, a, dtype);
     const abs = Number.isFinite(e) && Number.isFinite(a) ? Math.abs(e - a) : sameNonFinite(e, a) ? 0 : Infinity;
     const rel = abs === 0 ? 0 : e === 0 ? Infinity : abs / Math.abs(e);

@@ -58,7 +58,7 @@ function workerEntry(): { path: string; execArgv: string[] } {
 function killWorker(worker: Worker): void {
   const { child } = worker;
   const alive = child.pid !== undefined && child.exitCode === null && child.signalCode === null;
-  killTree(worker.tag, alive ? [child.pid!] : []);
+  killTree(worker.tag, alive ? [child.pid] : []);
   if (alive) child.kill('SIGKILL'); // where /proc cannot be read
 }
 
@@ -125,7 +125,7 @@ export class ProcessPool implements CellExecutor {
         }
       }
       for (let index = 0; !pick && index < this.queue.length && idle.length > 0; index++) {
-        const w = idle.find((x) => x.affinity === affinity(this.queue[index]!.spec));
+        const w = idle.find((x) => x.affinity === affinity(this.queue[index].spec));
         if (w) pick = { worker: w, index };
       }
       if (!pick) {
@@ -135,10 +135,10 @@ export class ProcessPool implements CellExecutor {
           if (!spare) return;
           this.retire(spare);
         }
-        pick = { worker: this.spawn(affinity(this.queue[0]!.spec)), index: 0 };
+        pick = { worker: this.spawn(affinity(this.queue[0].spec)), index: 0 };
       }
       const [task] = this.queue.splice(pick.index, 1);
-      this.start(pick.worker, task!);
+      this.start(pick.worker, task);
     }
   }
 

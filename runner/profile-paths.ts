@@ -46,7 +46,7 @@ export function profilePaths(c: CaseSpec): ProfilePaths {
       continue;
     }
     const t = runTrajectory(variant, 'float64', x0, c.steps, caseGradientSource(c, 'float64', autodiffOrderFor(profile.name)));
-    const points: [number, number][] = [[t.x0[0]!, t.x0[1]!], ...t.points.map((p): [number, number] => [p.params[0]!, p.params[1]!])];
+    const points: [number, number][] = [[t.x0[0], t.x0[1]], ...t.points.map((p): [number, number] => [p.params[0], p.params[1]])];
     const key = JSON.stringify(points);
     const same = byPath.get(key);
     if (same) same.profiles.push(name);
@@ -65,7 +65,7 @@ export function plotBox(anchors: [number, number][], paths: readonly ProfilePath
   const span = (values: number[]) => [Math.min(...values), Math.max(...values)] as [number, number];
   const base = [span(anchors.map((p) => p[0])), span(anchors.map((p) => p[1]))];
   const axis = (k: 0 | 1): [number, number] => {
-    const [lo, hi] = base[k]!;
+    const [lo, hi] = base[k];
     const width = Math.max(hi - lo, 1e-3);
     const values = paths.flatMap((p) => p.points.map((q) => q[k])).filter(Number.isFinite);
     const wantLo = Math.min(lo, ...values);
@@ -92,7 +92,7 @@ export function contourChart(c: CaseSpec, paths: readonly ProfilePath[]): Contou
   if (c.source.kind !== 'problem' || paths.length === 0) return null;
   const problem = findProblem(c.source.problem);
   const minimum = problem.minimum ? (problem.minimum(2) as [number, number]) : null;
-  const box = plotBox([paths[0]!.points[0]!, ...(minimum ? [minimum] : [])], paths);
+  const box = plotBox([paths[0].points[0], ...(minimum ? [minimum] : [])], paths);
   const loss = (x: number, y: number) => problem.loss(Float64Array.of(x, y), 'float64');
   const samples = sampledLosses(loss, box);
   const lo = Math.max(samples.find((v) => v > 0) ?? 1e-6, samples[Math.floor(samples.length * 0.005)] ?? 0);

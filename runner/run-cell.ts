@@ -50,7 +50,7 @@ function stateQuantities(e: Expected): ('v' | 'm' | 'b')[] {
 
 async function withPrepared<T>(adapter: Adapter, ac: AdapterCase, body: (p: PreparedCase) => Promise<T>): Promise<{ value: T; leak?: string }> {
   const prepared = await adapter.prepare(ac);
-  let disposed: { leak?: string } = {};
+  let disposed: { leak?: string };
   let value: T;
   try {
     value = await body(prepared);
@@ -77,7 +77,7 @@ export async function measureCell(adapter: Adapter, c: CaseSpec, dtype: Dtype, m
       const bulk = await prepared.runReplay(points.map((p) => p.grad));
       bulk.trajectory.forEach((params, t) => {
         trace.push(params);
-        if (points[t]) recordStep(series, 'params', t + 1, points[t]!.params, params, dtype, tol);
+        if (points[t]) recordStep(series, 'params', t + 1, points[t].params, params, dtype, tol);
       });
       if (bulk.trajectory.length !== points.length) {
         recordStep(series, 'params', points.length, [points.length], [bulk.trajectory.length], dtype, tol);
@@ -86,24 +86,24 @@ export async function measureCell(adapter: Adapter, c: CaseSpec, dtype: Dtype, m
       if (state && bulk.states) {
         // The state after every step, where the program reports it: compared at every step, as for in-process adapters.
         bulk.states.forEach((s, t) => {
-          if (points[t]) for (const q of quantities) if (s[q]) recordStep(state, q, t + 1, points[t]!.state[q], s[q]!, dtype, tol);
+          if (points[t]) for (const q of quantities) if (s[q]) recordStep(state, q, t + 1, points[t].state[q], s[q], dtype, tol);
         });
       } else if (state && bulk.state && lastPoint) {
-        for (const q of quantities) if (bulk.state[q]) recordStep(state, q, points.length, lastPoint.state[q], bulk.state[q]!, dtype, tol);
+        for (const q of quantities) if (bulk.state[q]) recordStep(state, q, points.length, lastPoint.state[q], bulk.state[q], dtype, tol);
       }
       return { series, state, last: trace[trace.length - 1] ?? last, trace };
     }
     for (let t = 0; t < points.length; t++) {
-      const grad = problem ? toGrad(problem.gradient(last, dtype, t, expected.order), dtype) : points[t]!.grad;
+      const grad = problem ? toGrad(problem.gradient(last, dtype, t, expected.order), dtype) : points[t].grad;
       await prepared.step(grad);
       const out = await prepared.read();
       last = out.params;
       trace.push(out.params);
-      recordStep(series, 'params', t + 1, points[t]!.params, out.params, dtype, tol);
+      recordStep(series, 'params', t + 1, points[t].params, out.params, dtype, tol);
       if (state && out.state) {
         for (const q of quantities) {
           const actual = out.state[q];
-          if (actual) recordStep(state, q, t + 1, points[t]!.state[q], actual, dtype, tol);
+          if (actual) recordStep(state, q, t + 1, points[t].state[q], actual, dtype, tol);
         }
       }
     }
@@ -118,25 +118,25 @@ export async function measureCell(adapter: Adapter, c: CaseSpec, dtype: Dtype, m
     reanchored = (
       await withPrepared(adapter, ac, async (prepared) => {
         const series = emptySeries();
-        const anchors = points.map((_, t) => (t === 0 ? { params: expected.x0, state: expected.initial } : { params: points[t - 1]!.params, state: points[t - 1]!.state }));
+        const anchors = points.map((_, t) => (t === 0 ? { params: expected.x0, state: expected.initial } : { params: points[t - 1].params, state: points[t - 1].state }));
         if (hasBulkReplay(prepared) && prepared.runReanchored) {
           // Every re-anchored step in one exchange (external programs).
           const bulk = await prepared.runReanchored(anchors, points.map((p) => p.grad));
           bulk.trajectory.forEach((params, t) => {
-            if (points[t]) recordStep(series, 'params', t + 1, points[t]!.params, params, dtype, tol);
+            if (points[t]) recordStep(series, 'params', t + 1, points[t].params, params, dtype, tol);
             const s = bulk.states?.[t];
-            if (s && points[t]) for (const q of quantities) if (s[q]) recordStep(series, q, t + 1, points[t]!.state[q], s[q]!, dtype, tol);
+            if (s && points[t]) for (const q of quantities) if (s[q]) recordStep(series, q, t + 1, points[t].state[q], s[q], dtype, tol);
           });
           if (bulk.trajectory.length !== points.length) recordStep(series, 'params', points.length, [points.length], [bulk.trajectory.length], dtype, tol);
           return series;
         }
         for (let t = 0; t < points.length; t++) {
-          const before = t === 0 ? { params: expected.x0, state: expected.initial } : { params: points[t - 1]!.params, state: points[t - 1]!.state };
+          const before = t === 0 ? { params: expected.x0, state: expected.initial } : { params: points[t - 1].params, state: points[t - 1].state };
           await prepared.load!(before.params, before.state);
-          await prepared.step(points[t]!.grad);
+          await prepared.step(points[t].grad);
           const out = await prepared.read();
-          recordStep(series, 'params', t + 1, points[t]!.params, out.params, dtype, tol);
-          if (out.state) for (const q of quantities) if (out.state[q]) recordStep(series, q, t + 1, points[t]!.state[q], out.state[q]!, dtype, tol);
+          recordStep(series, 'params', t + 1, points[t].params, out.params, dtype, tol);
+          if (out.state) for (const q of quantities) if (out.state[q]) recordStep(series, q, t + 1, points[t].state[q], out.state[q], dtype, tol);
         }
         return series;
       })
@@ -152,7 +152,7 @@ export async function measureCell(adapter: Adapter, c: CaseSpec, dtype: Dtype, m
     ...(free.leak ? { leak: free.leak } : {}),
   };
   if (expected.loss && points.length > 0) {
-    const e = expected.loss(points[points.length - 1]!.params);
+    const e = expected.loss(points[points.length - 1].params);
     const a = expected.loss(free.value.last);
     measurement.finalLoss = { expected: e, actual: a, gap: Math.abs(a - e) };
   }

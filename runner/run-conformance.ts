@@ -92,7 +92,7 @@ export function environment(): ConformanceReport['environment'] {
 function selectCases(options: ConformanceOptions): CaseSpec[] {
   const suites = options.suites ?? Object.keys(SUITES);
   for (const s of suites) if (!SUITES[s]) throw new InputError(`unknown suite '${s}'${suggest(s, Object.keys(SUITES))}; known: ${Object.keys(SUITES).join(', ')}`);
-  const cases = suites.flatMap((s) => SUITES[s]!);
+  const cases = suites.flatMap((s) => SUITES[s]);
   if (!options.cases || options.cases.length === 0) return cases;
   const chosen = cases.filter((c) => options.cases!.some((p) => matchesCase(p, caseKey(c))));
   if (chosen.length === 0) throw new InputError(`no case matches ${options.cases.join(', ')} in suites ${suites.join(', ')} (case keys look like ${cases.slice(0, 2).map(caseKey).join(', ')})`);
@@ -136,7 +136,7 @@ function planPerAdapter(count: number, own: (i: number) => CaseSpec[] | null, ca
   const plan: PlannedCell[] = [];
   for (let i = 0; i < count; i++) {
     const mine = own(i);
-    const d = mine ? dtypes.filter((x) => entries[i]!.capabilities.dtypes.includes(x)) : dtypes;
+    const d = mine ? dtypes.filter((x) => entries[i].capabilities.dtypes.includes(x)) : dtypes;
     for (const p of planCells(1, mine ?? cases, d, modes)) plan.push({ ...p, adapterIndex: i, index: plan.length });
   }
   return plan;
@@ -193,13 +193,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const adapters = await Promise.all(specs.map((spec) => probeEntry(executor, spec, probeTimeout)));
 
     // Adapters that bring their own cases (recorded runs) get those, in the dtypes they have.
-    const ownCases = await Promise.all(specs.map(async (spec, i) => (adapters[i]!.available ? ownCasesOf(executor, spec.label, probeTimeout) : null)));
+    const ownCases = await Promise.all(specs.map(async (spec, i) => (adapters[i].available ? ownCasesOf(executor, spec.label, probeTimeout) : null)));
     const plan = planPerAdapter(specs.length, (i) => ownCases[i] ?? null, cases, dtypes, modes, adapters).filter((p) => inShard(p, options.shard));
-    const cells: (Cell | undefined)[] = new Array(plan.length);
+    const cells: (Cell | undefined)[] = new Array<Cell | undefined>(plan.length);
     let done = 0;
     await Promise.all(
       plan.map(async (p, i) => {
-        const entry = adapters[p.adapterIndex]!;
+        const entry = adapters[p.adapterIndex];
         const job: CellJob = {
           adapter: entry.label,
           case: p.caseKey,

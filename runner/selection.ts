@@ -20,11 +20,11 @@ export function parseRule(text: string, reason?: string): SelectionRule {
   }
   const [adapter, kase = '*', dtype = '*'] = parts.map((p) => p.trim());
   if (dtype !== '*' && dtype !== 'float32' && dtype !== 'float64') throw new InputError(`selection rule '${text}': dtype must be float32, float64 or *`);
-  return { adapter: adapter!, case: kase, dtype, ...(reason ? { reason } : {}) };
+  return { adapter: adapter, case: kase, dtype, ...(reason ? { reason } : {}) };
 }
 
 export function ruleMatches(rule: SelectionRule, adapter: string, caseKey: string, dtype: Dtype): SelectionRule | null {
-  const adapterMatches = matchesPattern(rule.adapter, adapter) || matchesPattern(rule.adapter, adapter.split(':')[0]!);
+  const adapterMatches = matchesPattern(rule.adapter, adapter) || matchesPattern(rule.adapter, adapter.split(':')[0]);
   return adapterMatches && matchesPattern(rule.case, caseKey) && matchesPattern(rule.dtype, dtype) ? rule : null;
 }
 

@@ -145,7 +145,7 @@ export function notCompared(report: Pick<ConformanceReport, 'adapters' | 'cells'
   for (const a of report.adapters) {
     const own = report.cells.filter((c) => c.adapter === a.label);
     if (own.length === 0 || own.some((c) => COMPARED.has(c.status))) continue;
-    const first = own.find((c) => c.reason) ?? own[0]!;
+    const first = own.find((c) => c.reason) ?? own[0];
     const reason = !a.available ? `${a.probeFailed ? 'broken' : 'unavailable'}: ${a.reason ?? 'no reason given'}` : `every cell ${first.status === 'skip' ? 'skipped' : first.status}${first.reason ? `: ${first.reason}` : ''}`;
     out.push({ label: a.label, reason, required: required.has(a.label) });
   }

@@ -45,11 +45,11 @@ export function ulpOf(x: number, dtype: Dtype): number {
   if (!Number.isFinite(ax)) return NaN;
   if (dtype === 'float32') {
     const f = Math.fround(ax);
-    const next = new Float32Array(new Uint32Array([bitsOf32(f) + 1]).buffer)[0]!;
+    const next = new Float32Array(new Uint32Array([bitsOf32(f) + 1]).buffer)[0];
     return next - f;
   }
   if (ax === Number.MAX_VALUE) return 2 ** 971;
-  const next = new Float64Array(new BigUint64Array([bitsOf64(ax) + 1n]).buffer)[0]!;
+  const next = new Float64Array(new BigUint64Array([bitsOf64(ax) + 1n]).buffer)[0];
   return next - ax;
 }
 

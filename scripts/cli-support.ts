@@ -103,7 +103,7 @@ const NEGATIVE_VALUE = /^-(\d|\.\d|Infinity\b)/;
 export function joinNegativeValues(args: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i];
     if (arg === '--') {
       out.push(...args.slice(i));
       break;
@@ -134,13 +134,13 @@ export function checkOptionValues(args: readonly string[], options: OptionKinds)
   const known = (name: string) => name in options.key || camel(name) in options.key;
   const isFlag = (name: string) => [name, camel(name)].some((n) => options.boolean.includes(n) || (options.count ?? []).includes(n));
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i];
     if (arg === '--') return;
     const m = /^--([^=]+)(=(.*))?$/s.exec(arg);
-    if (!m || !known(m[1]!)) continue;
-    const name = m[1]!;
+    if (!m || !known(m[1])) continue;
+    const name = m[1];
     if (isFlag(name)) {
-      if (m[2] !== undefined && NEGATIVE_VALUE.test(m[3]!)) throw new InputError(`--${name}: takes no value, got '${m[3]}'`);
+      if (m[2] !== undefined && NEGATIVE_VALUE.test(m[3])) throw new InputError(`--${name}: takes no value, got '${m[3]}'`);
       continue;
     }
     if (m[2] !== undefined) continue;

@@ -44,7 +44,7 @@ function importWithin(path: string, seconds: number): Promise<unknown> {
       },
       (e: unknown) => {
         done();
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
       },
     );
   });

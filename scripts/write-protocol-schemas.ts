@@ -12,7 +12,7 @@ export const PROTOCOL_SCHEMA_DIR = resolve(dirname(fileURLToPath(import.meta.url
 export function protocolSchemaFiles(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [file, schema] of Object.entries(PROTOCOL_SCHEMAS)) {
-    const doc = { $schema: 'http://json-schema.org/draft-07/schema#', $id: `${SCHEMA_ID_BASE}/${file}`, ...JSON.parse(JSON.stringify(schema)) };
+    const doc = { $schema: 'http://json-schema.org/draft-07/schema#', $id: `${SCHEMA_ID_BASE}/${file}`, ...(JSON.parse(JSON.stringify(schema)) as Record<string, unknown>) };
     out[file] = `${JSON.stringify(doc, null, 2)}\n`;
   }
   return out;

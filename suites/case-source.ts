@@ -32,8 +32,8 @@ export function caseDimension(c: CaseSpec): number {
 
 export function caseX0(c: CaseSpec): number[] {
   if (c.x0) return c.x0;
-  if (c.source.kind === 'stream') return new Array(c.source.stream.dim).fill(1);
-  if (c.source.kind === 'recorded') return new Array(caseDimension(c)).fill(1);
+  if (c.source.kind === 'stream') return new Array<number>(c.source.stream.dim).fill(1);
+  if (c.source.kind === 'recorded') return new Array<number>(caseDimension(c)).fill(1);
   return findProblem(c.source.problem).defaultX0(caseDimension(c));
 }
 

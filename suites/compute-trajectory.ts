@@ -47,7 +47,7 @@ export function computeTrajectory(req: TrajectoryRequest): TrajectoryDocument {
   let lossAt: ((x: Float64Array) => number) | undefined;
   if (req.grads) {
     if (!req.x0) throw new InputError('--x0 is required with --grads');
-    const dim = req.grads.stream[0]!.length;
+    const dim = req.grads.stream[0].length;
     if (req.x0.length !== dim) throw new InputError(`--x0 has ${req.x0.length} values but the gradients in ${req.grads.path} have ${dim}`);
     steps = req.steps ?? req.grads.stream.length;
     if (steps > req.grads.stream.length) throw new InputError(`--steps ${steps} exceeds the ${req.grads.stream.length} gradients in ${req.grads.path}`);
@@ -73,8 +73,8 @@ export function computeTrajectory(req: TrajectoryRequest): TrajectoryDocument {
     steps,
     x0: encodeVector(t.x0),
     trajectory: t.points.map((p) => encodeVector(p.params)),
-    final: encodeVector(t.points[t.points.length - 1]!.params),
+    final: encodeVector(t.points[t.points.length - 1].params),
   };
-  if (lossAt) doc.loss = t.points.map((p) => encodeVector([lossAt!(p.params)])[0]!);
+  if (lossAt) doc.loss = t.points.map((p) => encodeVector([lossAt(p.params)])[0]);
   return doc;
 }

@@ -142,7 +142,7 @@ export function loadGolden(profile: string, caseKey: string, dtype: Dtype, dir =
     const cases = [...new Set(doc.trajectories.filter((x) => x.dtype === dtype).map((x) => x.case))];
     throw new InputError(`golden file ${path}: no trajectory for case ${caseKey} in ${dtype}${suggest(caseKey, cases)}; cases: ${cases.join(', ')}`);
   }
-  const t = doc.trajectories[index]!;
+  const t = doc.trajectories[index];
   const at = `golden file ${path}: /trajectories/${index}`;
   const trajectory = t.steps.map((s, i) => decodeVector(s.params, `${at}/steps/${i}/params`));
   const gradients = t.steps.map((s, i) => decodeVector(s.grad, `${at}/steps/${i}/grad`));

@@ -24,9 +24,9 @@ export function parseGradientStream(doc: unknown, where: string): Float64Array[]
   const rows = (bare ? doc : (doc as { grads: unknown[] }).grads) as unknown[];
   const at = (t: number) => `${bare ? '' : '/grads'}/${t}`;
   const grads = rows.map((row, t) => decodeVector(row, `${where}: ${at(t)}`));
-  const dim = grads[0]!.length;
+  const dim = grads[0].length;
   const bad = grads.findIndex((g) => g.length !== dim);
-  if (bad >= 0) throw new InputError(`${where}: ${at(bad)}: has ${grads[bad]!.length} values, expected ${dim} like ${at(0)} (every step's gradient has the dimension of the parameters)`);
+  if (bad >= 0) throw new InputError(`${where}: ${at(bad)}: has ${grads[bad].length} values, expected ${dim} like ${at(0)} (every step's gradient has the dimension of the parameters)`);
   return grads;
 }
 

@@ -79,7 +79,7 @@ export function parseJsonText(text: string, what: string): unknown {
     // A byte order mark from an editor is not part of the document.
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
-    const why = describeJsonSyntaxError(text) ?? (e as Error).message.split('\n')[0]!;
+    const why = describeJsonSyntaxError(text) ?? (e as Error).message.split('\n')[0];
     throw new InputError(`${what}: malformed JSON${why.startsWith('at ') ? ' ' : ': '}${why}`);
   }
 }

@@ -22,11 +22,11 @@ const xlogx: Problem = {
   minimum: () => [Math.E],
   loss: (x, dtype) => {
     const A = arithmeticFor(dtype);
-    return A.div(x[0]!, A.round(Math.log(x[0]!)));
+    return A.div(x[0], A.round(Math.log(x[0])));
   },
   gradient: (x, dtype, _t, order) => {
     const A = arithmeticFor(dtype);
-    const v = x[0]!;
+    const v = x[0];
     const L = A.round(Math.log(v));
     // d/dv of v / L(v): numerator path 1/L, denominator path (-v/L^2) * (1/v).
     const viaNumerator = A.div(A.round(1), L);
@@ -47,11 +47,11 @@ const quad2d: Problem = {
   minimum: () => [0, 0],
   loss: (x, dtype) => {
     const A = arithmeticFor(dtype);
-    return A.add(A.mul(A.round(0.1), A.mul(x[0]!, x[0]!)), A.mul(A.round(2), A.mul(x[1]!, x[1]!)));
+    return A.add(A.mul(A.round(0.1), A.mul(x[0], x[0])), A.mul(A.round(2), A.mul(x[1], x[1])));
   },
   gradient: (x, dtype) => {
     const A = arithmeticFor(dtype);
-    return Float64Array.of(A.mul(A.mul(A.round(0.1), A.round(2)), x[0]!), A.mul(A.round(4), x[1]!));
+    return Float64Array.of(A.mul(A.mul(A.round(0.1), A.round(2)), x[0]), A.mul(A.round(4), x[1]));
   },
 };
 
@@ -64,14 +64,14 @@ const rotated2d: Problem = {
   minimum: () => [0, 0],
   loss: (x, dtype) => {
     const A = arithmeticFor(dtype);
-    const s = A.add(x[0]!, x[1]!);
-    const d = A.sub(x[0]!, x[1]!);
+    const s = A.add(x[0], x[1]);
+    const d = A.sub(x[0], x[1]);
     return A.add(A.mul(A.round(0.1), A.mul(s, s)), A.mul(A.round(2), A.mul(d, d)));
   },
   gradient: (x, dtype) => {
     const A = arithmeticFor(dtype);
-    const s = A.mul(A.round(0.2), A.add(x[0]!, x[1]!));
-    const d = A.mul(A.round(4), A.sub(x[0]!, x[1]!));
+    const s = A.mul(A.round(0.2), A.add(x[0], x[1]));
+    const d = A.mul(A.round(4), A.sub(x[0], x[1]));
     return Float64Array.of(A.add(s, d), A.sub(s, d));
   },
 };
@@ -81,20 +81,20 @@ const LINREG_Y = [5, 20, 14, 32, 22, 38];
 
 /** e_i = (m x_i + b) - y_i over the given rows. */
 function residuals(A: Arithmetic, m: number, b: number, rows: readonly number[]): number[] {
-  return rows.map((i) => A.sub(A.add(A.mul(m, LINREG_X[i]!), b), LINREG_Y[i]!));
+  return rows.map((i) => A.sub(A.add(A.mul(m, LINREG_X[i]), b), LINREG_Y[i]));
 }
 
 /** Gradient of 1/2 MSE: (mean(e x), mean(e)), times `scale` (2 for the full MSE). */
 function linregGradient(A: Arithmetic, x: Float64Array, rows: readonly number[], scale: number): Float64Array {
-  const e = residuals(A, x[0]!, x[1]!, rows);
+  const e = residuals(A, x[0], x[1], rows);
   const n = A.round(rows.length);
-  const gm = A.div(sequentialSum(A, e.map((ei, k) => A.mul(ei, LINREG_X[rows[k]!]!))), n);
+  const gm = A.div(sequentialSum(A, e.map((ei, k) => A.mul(ei, LINREG_X[rows[k]]))), n);
   const gb = A.div(sequentialSum(A, e), n);
   return scale === 1 ? Float64Array.of(gm, gb) : Float64Array.of(A.mul(A.round(scale), gm), A.mul(A.round(scale), gb));
 }
 
 function linregLoss(A: Arithmetic, x: Float64Array, scale: number): number {
-  const e = residuals(A, x[0]!, x[1]!, LINREG_X.map((_, i) => i));
+  const e = residuals(A, x[0], x[1], LINREG_X.map((_, i) => i));
   const mse = A.div(sequentialSum(A, e.map((v) => A.mul(v, v))), A.round(e.length));
   return scale === 1 ? A.mul(A.round(0.5), mse) : mse;
 }
@@ -152,16 +152,16 @@ const rosenbrock: Problem = {
   minimum: () => [1, 1],
   loss: (x, dtype) => {
     const A = arithmeticFor(dtype);
-    const a = A.sub(A.round(1), x[0]!);
-    const r = A.sub(x[1]!, A.mul(x[0]!, x[0]!));
+    const a = A.sub(A.round(1), x[0]);
+    const r = A.sub(x[1], A.mul(x[0], x[0]));
     return A.add(A.mul(a, a), A.mul(A.round(100), A.mul(r, r)));
   },
   gradient: (x, dtype) => {
     const A = arithmeticFor(dtype);
-    const a = A.sub(A.round(1), x[0]!);
-    const r = A.sub(x[1]!, A.mul(x[0]!, x[0]!));
+    const a = A.sub(A.round(1), x[0]);
+    const r = A.sub(x[1], A.mul(x[0], x[0]));
     const dr = A.mul(A.round(200), r); // d/dr of 100 r^2
-    const gx = A.sub(A.mul(A.round(-2), a), A.mul(A.mul(A.round(2), x[0]!), dr));
+    const gx = A.sub(A.mul(A.round(-2), a), A.mul(A.mul(A.round(2), x[0]), dr));
     return Float64Array.of(gx, dr);
   },
 };
@@ -177,16 +177,16 @@ const quadN: Problem = {
   dim: null,
   defaultDim: 8,
   defaultX0: (n) => Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : -1) * (1 + i / n)),
-  minimum: (n) => new Array(n).fill(0),
+  minimum: (n) => new Array<number>(n).fill(0),
   loss: (x, dtype) => {
     const A = arithmeticFor(dtype);
     const c = curvatures(x.length);
-    return A.mul(A.round(0.5), sequentialSum(A, Array.from(x, (v, i) => A.mul(A.round(c[i]!), A.mul(v, v)))));
+    return A.mul(A.round(0.5), sequentialSum(A, Array.from(x, (v, i) => A.mul(A.round(c[i]), A.mul(v, v)))));
   },
   gradient: (x, dtype) => {
     const A = arithmeticFor(dtype);
     const c = curvatures(x.length);
-    return Float64Array.from(x, (v, i) => A.mul(A.round(c[i]!), v));
+    return Float64Array.from(x, (v, i) => A.mul(A.round(c[i]), v));
   },
 };
 

@@ -125,7 +125,7 @@ function checkDimensions(doc: RecordingFile): string | null {
   if (doc.trajectory.length !== doc.steps) return `/trajectory: has ${doc.trajectory.length} rows, expected ${doc.steps} (/steps)`;
   for (const key of ['grads', 'trajectory'] as const) {
     const bad = doc[key].findIndex((row) => row.length !== dim);
-    if (bad >= 0) return `/${key}/${bad}: has ${doc[key][bad]!.length} values, expected ${dim} like /x0`;
+    if (bad >= 0) return `/${key}/${bad}: has ${doc[key][bad].length} values, expected ${dim} like /x0`;
   }
   if (doc.lr_per_step && doc.lr_per_step.length !== doc.steps) return `/lr_per_step: has ${doc.lr_per_step.length} values, expected ${doc.steps} (/steps)`;
   return null;

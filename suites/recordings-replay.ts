@@ -58,8 +58,8 @@ function normwiseError(ours: Float64Array, ref: Float64Array): number {
   let diff = 0;
   let norm = 0;
   for (let i = 0; i < ref.length; i++) {
-    const a = ours[i]!;
-    const r = ref[i]!;
+    const a = ours[i];
+    const r = ref[i];
     if (!Number.isFinite(r) || !Number.isFinite(a)) {
       if (!(Number.isNaN(a) && Number.isNaN(r)) && a !== r) return Infinity;
       continue;
@@ -75,8 +75,8 @@ function normwiseError(ours: Float64Array, ref: Float64Array): number {
 function elementwiseError(ours: Float64Array, ref: Float64Array): number {
   let worst = 0;
   for (let i = 0; i < ref.length; i++) {
-    const a = ours[i]!;
-    const r = ref[i]!;
+    const a = ours[i];
+    const r = ref[i];
     if (!Number.isFinite(r) || !Number.isFinite(a)) {
       if (!(Number.isNaN(a) && Number.isNaN(r)) && a !== r) return Infinity;
       continue;
@@ -126,8 +126,8 @@ export function calibrateRecording(recording: Recording): CalibrationResult {
   let firstDifferentStep: number | undefined;
   let firstStepOutside: number | undefined;
   for (let t = 0; t < recording.trajectory.length; t++) {
-    const ours = trajectory[t]!;
-    const ref = recording.trajectory[t]!;
+    const ours = trajectory[t];
+    const ref = recording.trajectory[t];
     if (firstDifferentStep === undefined && !sameBits(ours, ref)) firstDifferentStep = t + 1;
     const error = metric === 'elementwise' ? elementwiseError(ours, ref) : normwiseError(ours, ref);
     maxError = Math.max(maxError, error);

@@ -104,17 +104,17 @@ export function firstSchemaIssue(schema: TSchema, value: unknown): SchemaIssue |
   // schema in anyOf"; the branch that got furthest is the one the author meant.
   const deepest = Math.max(...errors.map((e) => depth(e.instancePath)));
   const atDeepest = errors.filter((e) => depth(e.instancePath) === deepest);
-  const samePlace = atDeepest.filter((e) => e.instancePath === atDeepest[0]!.instancePath);
+  const samePlace = atDeepest.filter((e) => e.instancePath === atDeepest[0].instancePath);
   if (samePlace.length > 1) {
     const union = unionExpectation(samePlace);
-    if (union) return { pointer: samePlace[0]!.instancePath, message: union, got: describeValue(samePlace[0]!.data) };
+    if (union) return { pointer: samePlace[0].instancePath, message: union, got: describeValue(samePlace[0].data) };
   }
   // A failed union without a deeper error: a branch of the right kind (an object missing a field)
   // says more than the branches whose type does not fit at all.
   const chosen =
     atDeepest.find((e) => !['anyOf', 'oneOf', 'type', 'const', 'enum'].includes(e.keyword)) ??
     atDeepest.find((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf') ??
-    atDeepest[0]!;
+    atDeepest[0];
   return describeError(chosen);
 }
 

@@ -84,14 +84,14 @@ export function cLikeExpression(op: ElementOp, [a, b, c]: readonly string[], cal
     case 'neg':
       return `-${a}`;
     case 'copy':
-      return a!;
+      return a;
     case 'sqrt':
-      return calls.sqrt(a!);
+      return calls.sqrt(a);
     case 'rsqrt':
-      return calls.rsqrt(a!);
+      return calls.rsqrt(a);
     case 'fma':
-      return calls.fma(a!, b!, c!);
+      return calls.fma(a, b, c);
     case 'clip':
-      return calls.clip(a!, b!);
+      return calls.clip(a, b);
   }
 }

@@ -171,7 +171,7 @@ export class ExternalAdapter implements Adapter {
       // Its framework or interpreter is not installed here: unavailable, like any adapter whose library is missing.
       if (MISSING_HERE.test(message)) return { available: false, reason: message };
       // A crash, a hang or a bad hello is the program's fault: the runner fails its cells with this reason.
-      throw new Error(message);
+      throw new Error(message, { cause: e });
     }
   }
 
@@ -241,7 +241,7 @@ export class ExternalAdapter implements Adapter {
         ...('grads' in body && body.anchors
           ? { anchors: body.anchors.map((a) => ({ params: vec(a.params), state: { v: vec(a.state.v), m: vec(a.state.m), b: vec(a.state.b) }, step: a.state.step })) }
           : {}),
-      } as CaseMessage;
+      };
       program.send(message);
       const answer = await this.receive(program, `the answer to case '${id}'`);
       if (answer.type === 'hello') throw this.abort(program, `answered case '${id}' with a second hello`);
@@ -260,8 +260,8 @@ export class ExternalAdapter implements Adapter {
         throw e;
       }
       const out: BulkTrajectory = { trajectory: decoded.trajectory };
-      if (decoded.state && impl.state !== false) out.state = decoded.state as OptimizerStateView;
-      if (decoded.states && impl.state !== false) out.states = decoded.states as OptimizerStateView[];
+      if (decoded.state && impl.state !== false) out.state = decoded.state;
+      if (decoded.states && impl.state !== false) out.states = decoded.states;
       if (decoded.grads) out.grads = decoded.grads;
       return out;
     });
@@ -378,14 +378,14 @@ class ExternalCase implements BulkPreparedCase {
       if (!this.anchoredGrad) return { params: this.anchor.params, state: this.anchor.state };
       const r = await this.runReanchored([this.anchor], [this.anchoredGrad]);
       const state = r.states?.[0] ?? r.state;
-      return { params: r.trajectory[0]!, ...(state ? { state } : {}) };
+      return { params: r.trajectory[0], ...(state ? { state } : {}) };
     }
     const n = this.buffered.length;
     if (n === 0) return { params: toDtype(this.c.dtype, this.c.x0) };
     if (this.cached?.steps !== n) this.cached = { steps: n, result: await this.runReplay(this.buffered.slice()) };
     const r = this.cached.result;
     const state = r.states?.[n - 1] ?? r.state;
-    return { params: r.trajectory[n - 1]!, ...(state ? { state } : {}) };
+    return { params: r.trajectory[n - 1], ...(state ? { state } : {}) };
   }
 
   runReplay(grads: readonly Float64Array[]): Promise<BulkTrajectory> {

@@ -261,7 +261,7 @@ export function checkProgramMessage(raw: unknown, waitingFor: string): ProgramMe
     throw new ProtocolViolation(`wrote ${describeValue(raw)} while waiting for ${waitingFor}; every message is a JSON object with a "type" ("hello", "result" or "error"): ${clipJson(raw)}`);
   }
   const type = (raw as { type?: unknown }).type;
-  const schema = typeof type === 'string' && Object.hasOwn(SCHEMA_BY_TYPE, type) ? SCHEMA_BY_TYPE[type]! : null;
+  const schema = typeof type === 'string' && Object.hasOwn(SCHEMA_BY_TYPE, type) ? SCHEMA_BY_TYPE[type] : null;
   if (!schema) {
     const what = type === undefined ? 'a message without a "type" field' : `a message of unknown type ${JSON.stringify(type)}`;
     throw new ProtocolViolation(`wrote ${what} while waiting for ${waitingFor} (type: expected "hello", "result" or "error"): ${clipJson(raw)}`);
@@ -343,7 +343,7 @@ export function decodeResult(r: ResultMessage, expected: ExpectedAnswer, isFloat
   const out: DecodedResult = { trajectory: r.trajectory.map((p, t) => vector(p, `trajectory[${t}]`)) };
   const decodeState = (s: NonNullable<ResultMessage['state']>, where: string): DecodedState => {
     const state: DecodedState = {};
-    for (const k of ['v', 'm', 'b'] as const) if (s[k]) state[k] = vector(s[k]!, `${where}.${k}`);
+    for (const k of ['v', 'm', 'b'] as const) if (s[k]) state[k] = vector(s[k], `${where}.${k}`);
     return state;
   };
   if (r.state) out.state = decodeState(r.state, 'state');

@@ -45,7 +45,7 @@ const pipelines = new WeakMap<GPUDevice, Map<string, { pipeline: GPUComputePipel
 
 async function stepPipeline(device: GPUDevice, code: string): Promise<{ pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }> {
   let cache = pipelines.get(device);
-  if (!cache) pipelines.set(device, (cache = new Map()));
+  if (!cache) pipelines.set(device, (cache = new Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>()));
   const hit = cache.get(code);
   if (hit) return hit;
   const module = device.createShaderModule({ code, label: 'rmsprop-step' });
@@ -241,7 +241,7 @@ export interface GpuTiming {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const k = s.length >> 1;
-  return s.length % 2 === 1 ? s[k]! : (s[k - 1]! + s[k]!) / 2;
+  return s.length % 2 === 1 ? s[k] : (s[k - 1] + s[k]) / 2;
 }
 
 /** Submits what `encode` records, `repeats` times, and times each submission. */
@@ -275,7 +275,7 @@ async function timeBatches(gpu: GpuHandle, repeats: number, encode: (encoder: GP
         await readback.mapAsync(MAP_MODE_READ);
         const ns = new BigInt64Array(readback.getMappedRange().slice(0));
         readback.unmap();
-        samples.push(Number(ns[1]! - ns[0]!) / 1e6);
+        samples.push(Number(ns[1] - ns[0]) / 1e6);
       }
     }
   } finally {
@@ -499,7 +499,7 @@ async function measure(device: GPUDevice): Promise<DeviceArithmetic> {
     readBuf.unmap();
     const f = Math.fround;
     const ord = (x: number) => {
-      const b = new Uint32Array(new Float32Array([x]).buffer)[0]!;
+      const b = new Uint32Array(new Float32Array([x]).buffer)[0];
       return b >>> 31 ? -(b & 0x7fffffff) : b;
     };
     const ulp = (x: number, y: number) => (x === y ? 0 : Number.isFinite(x) && Number.isFinite(y) ? Math.abs(ord(x) - ord(y)) : Infinity);
@@ -509,9 +509,9 @@ async function measure(device: GPUDevice): Promise<DeviceArithmetic> {
     let contracted = 0;
     const r: DeviceArithmetic = { fma: 'fused', multiplyAddContracted: false, divisionMaxUlp: 0, sqrtMaxUlp: 0, inverseSqrtMaxUlp: 0 };
     for (let i = 0; i < N; i++) {
-      const x = input[3 * i]!;
-      const y = input[3 * i + 1]!;
-      const z = input[3 * i + 2]!;
+      const x = input[3 * i];
+      const y = input[3 * i + 1];
+      const z = input[3 * i + 2];
       const exact = F32.fma(x, y, z);
       const split = f(f(x * y) + z);
       if (exact !== split) {
@@ -520,9 +520,9 @@ async function measure(device: GPUDevice): Promise<DeviceArithmetic> {
         else other++;
         if (o[5 * i + 1] === exact) contracted++;
       }
-      r.divisionMaxUlp = Math.max(r.divisionMaxUlp, ulp(o[5 * i + 2]!, f(x / y)));
-      r.sqrtMaxUlp = Math.max(r.sqrtMaxUlp, ulp(o[5 * i + 3]!, f(Math.sqrt(Math.abs(x)))));
-      r.inverseSqrtMaxUlp = Math.max(r.inverseSqrtMaxUlp, ulp(o[5 * i + 4]!, f(1 / Math.sqrt(Math.abs(x)))));
+      r.divisionMaxUlp = Math.max(r.divisionMaxUlp, ulp(o[5 * i + 2], f(x / y)));
+      r.sqrtMaxUlp = Math.max(r.sqrtMaxUlp, ulp(o[5 * i + 3], f(Math.sqrt(Math.abs(x)))));
+      r.inverseSqrtMaxUlp = Math.max(r.inverseSqrtMaxUlp, ulp(o[5 * i + 4], f(1 / Math.sqrt(Math.abs(x)))));
     }
     r.fma = other === 0 && unfused === 0 ? 'fused' : other === 0 && fused === 0 ? 'unfused' : 'mixed';
     r.multiplyAddContracted = contracted > 0;

@@ -10,7 +10,7 @@ import os from 'node:os';
 import type { AdapterBenchRequest, AdapterBenchResult } from '../adapter.js';
 import { arithmeticFor } from '../../reference/arithmetic.js';
 import { stepScalars } from '../../reference/step.js';
-import { buildRmspropGraph, type GraphScalar } from './rmsprop-graph.js';
+import { buildRmspropGraph } from './rmsprop-graph.js';
 import { collectSamplesAsync } from '../bench-sampling.js';
 
 type Ort = typeof import('onnxruntime-node');
@@ -18,7 +18,7 @@ type OrtTensor = import('onnxruntime-node').Tensor;
 
 async function loadOrt(): Promise<Ort> {
   const m = await import('onnxruntime-node');
-  return ((m as unknown as { default?: Ort }).default ?? m) as Ort;
+  return ((m as unknown as { default?: Ort }).default ?? m);
 }
 
 export async function onnxruntimeBench(request: AdapterBenchRequest, cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length)): Promise<AdapterBenchResult[]> {
@@ -31,7 +31,7 @@ export async function onnxruntimeBench(request: AdapterBenchRequest, cores = Mat
   const vec = (n: number, x: number): OrtTensor => new ort.Tensor(dtype, dtype === 'float32' ? new Float32Array(n).fill(x) : new Float64Array(n).fill(x), [n]);
   const scalars: Record<string, OrtTensor> = {};
   for (const name of graph.scalars) {
-    const value = S[name as GraphScalar & keyof typeof S];
+    const value = S[name];
     if (typeof value !== 'number') throw new Error(`onnxruntime bench: scalar ${name} has no value`);
     scalars[name] = new ort.Tensor(dtype, dtype === 'float32' ? Float32Array.of(value) : Float64Array.of(value), []);
   }
@@ -54,7 +54,7 @@ export async function onnxruntimeBench(request: AdapterBenchRequest, cores = Mat
       });
       const step = async () => {
         for (const t of tensors) {
-          const r = t.runs[t.flip]!;
+          const r = t.runs[t.flip];
           await session.run(r.feeds, r.fetches as unknown as Parameters<typeof session.run>[1]);
           t.flip ^= 1;
         }

@@ -117,23 +117,23 @@ export function buildProgramGraph(program: StepProgram<Variant>, opset: number =
       switch (op.kind) {
         case 'div':
           // Reciprocal rather than Div(1, .): see RSQRT_FORM.
-          return isOne(op.args[0]!) ? node('Reciprocal', [b!]) : node('Div', [a!, b!]);
+          return isOne(op.args[0]) ? node('Reciprocal', [b]) : node('Div', [a, b]);
         case 'add':
         case 'sub':
         case 'mul':
-          return node(ONNX_BINARY[op.kind]!, [a!, b!]);
+          return node(ONNX_BINARY[op.kind]!, [a, b]);
         case 'sqrt':
-          return node('Sqrt', [a!]);
+          return node('Sqrt', [a]);
         case 'neg':
-          return node('Neg', [a!]);
+          return node('Neg', [a]);
         case 'rsqrt':
-          if (dtype === 'float64') return node('Reciprocal', [node('Sqrt', [a!])]);
-          return cast(node('Reciprocal', [node('Sqrt', [cast(a!, onnx.TensorProto.DataType.DOUBLE)])]), onnx.TensorProto.DataType.FLOAT);
+          if (dtype === 'float64') return node('Reciprocal', [node('Sqrt', [a])]);
+          return cast(node('Reciprocal', [node('Sqrt', [cast(a, onnx.TensorProto.DataType.DOUBLE)])]), onnx.TensorProto.DataType.FLOAT);
         case 'clip': {
           // g > c ? c : g < -c ? -c : g (NaN passes through; Clip/Min/Max leave NaN handling to the kernel).
-          const negC = node('Neg', [b!]);
-          const low = node('Where', [node('Less', [a!, negC]), negC, a!]);
-          return node('Where', [node('Greater', [a!, b!]), b!, low]);
+          const negC = node('Neg', [b]);
+          const low = node('Where', [node('Less', [a, negC]), negC, a]);
+          return node('Where', [node('Greater', [a, b]), b, low]);
         }
         case 'fma':
         case 'copy':

@@ -29,7 +29,7 @@ export async function tfjsResidentBench(backend: string, request: AdapterBenchRe
     return x;
   });
   const grads = sizes.map((n) => tf.fill([n], 0.5, 'float32'));
-  const named = Object.fromEntries(vars.map((x, i) => [x.name, grads[i]!]));
+  const named = Object.fromEntries(vars.map((x, i) => [x.name, grads[i]]));
   const optimizer = tf.train.rmsprop(v.lr, v.decay, v.momentum, v.eps, v.centered);
   try {
     // Synchronous backends (cpu, wasm, tensorflow) finish the kernels inside applyGradients; dataSync on
@@ -38,7 +38,7 @@ export async function tfjsResidentBench(backend: string, request: AdapterBenchRe
       optimizer.applyGradients(named);
     };
     const { samplesMs, stepsPerSample } = await collectSamplesAsync(step, request);
-    await vars[0]!.data();
+    await vars[0].data();
     const threads = backend === 'tensorflow' ? Math.max(1, os.availableParallelism?.() ?? os.cpus().length) : 1;
     return [
       {

@@ -10,7 +10,7 @@ const DOWNLOAD = 'its install step downloads libtensorflow from storage.googleap
 export function tfjsNodeUnavailableReason(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   const code = (e as { code?: string } | null)?.code;
-  const firstLine = text.split('\n')[0]!.trim();
+  const firstLine = text.split('\n')[0].trim();
   if (packageVersion(PACKAGE) === 'not installed' || (code === 'ERR_MODULE_NOT_FOUND' && text.includes(PACKAGE))) {
     return `${PACKAGE} is not installed: ${DOWNLOAD} (npm drops the optionalDependency when that fails)`;
   }

@@ -77,7 +77,7 @@ let tfPromise: Promise<Tf> | undefined;
 
 /** The shared @tensorflow/tfjs module (loaded on first use, not at import of the registry). */
 export function loadTf(): Promise<Tf> {
-  tfPromise ??= import('@tensorflow/tfjs').then((m) => (m as unknown as { default?: Tf }).default ?? (m as unknown as Tf));
+  tfPromise ??= import('@tensorflow/tfjs').then((m) => (m as unknown as { default?: Tf }).default ?? (m));
   return tfPromise;
 }
 
@@ -125,8 +125,8 @@ interface NamedTensor {
   tensor: TF.Tensor;
 }
 
-const toF32 = (x: ArrayLike<number>) => Float32Array.from(x as ArrayLike<number>);
-const toF64 = (x: ArrayLike<number>) => Float64Array.from(x as ArrayLike<number>);
+const toF32 = (x: ArrayLike<number>) => Float32Array.from(x);
+const toF64 = (x: ArrayLike<number>) => Float64Array.from(x);
 
 let caseCounter = 0;
 
@@ -248,10 +248,10 @@ export function createTfjsAdapter(spec: TfjsBackendSpec, options: AdapterOptions
       const findAccumulators = async () => {
         if (accumulators) return accumulators;
         const weights = await optimizer.getWeights();
-        weights[0]!.tensor.dispose(); // the 'iter' scalar getWeights makes
+        weights[0].tensor.dispose(); // the 'iter' scalar getWeights makes
         if (weights.length < 3) return undefined; // no step yet
         const [ms, mom, mg] = weights.slice(1).map((w) => w.tensor as TF.Variable);
-        accumulators = v.centered ? { ms: ms!, mom: mom!, mg: mg! } : { ms: ms!, mom: mom! };
+        accumulators = v.centered ? { ms: ms, mom: mom, mg: mg } : { ms: ms, mom: mom };
         return accumulators;
       };
       let disposed = false;

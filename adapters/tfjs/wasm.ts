@@ -13,9 +13,9 @@ export const tfjsWasmAdapterFactory: AdapterFactory = tfjsAdapterFactory({
   async register() {
     let wasm: { setWasmPaths(prefix: string): void };
     try {
-      wasm = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as { setWasmPaths(prefix: string): void };
+      wasm = await import('@tensorflow/tfjs-backend-wasm');
     } catch (e) {
-      throw new Error(`cannot load ${PACKAGE}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(`cannot load ${PACKAGE}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     // Offline: the binaries (tfjs-backend-wasm{,-simd,-threaded-simd}.wasm) ship in the package's dist/.
     wasm.setWasmPaths(`${packageDir(PACKAGE)}dist/`);

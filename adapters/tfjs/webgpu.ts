@@ -44,9 +44,9 @@ export const tfjsWebgpuAdapterFactory: AdapterFactory = tfjsAdapterFactory({
     dawnBackend = nav.backend;
     let mod: WebGpuBackendModule;
     try {
-      mod = (await import('@tensorflow/tfjs-backend-webgpu')) as unknown as WebGpuBackendModule;
+      mod = await import('@tensorflow/tfjs-backend-webgpu');
     } catch (e) {
-      throw new Error(`cannot load ${PACKAGE}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(`cannot load ${PACKAGE}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     if (tf.findBackendFactory('webgpu') === null) {
       // Imported earlier, before navigator.gpu existed: register it the way its base.ts does.

@@ -79,13 +79,13 @@ export async function openBandwidthProbe(kernel: BandwidthKernel, dtype: Dtype, 
     const instance = await WA.instantiate(module, { env: { abort: () => { throw new Error('wasm abort'); } } });
     const x = instance.exports as Record<string, (...a: number[]) => number>;
     const memory = instance.exports.memory as WasmMemory;
-    const { offsets, end } = layoutArrays(x.bw_heap_base!(), n, dtype, 3);
+    const { offsets, end } = layoutArrays(x.bw_heap_base(), n, dtype, 3);
     if (end > PLAIN_MEMORY_LIMIT) throw new RangeError(`${n} elements x 3 arrays exceed wasm32's 4 GiB memory`);
     const have = memory.buffer.byteLength;
     if (end > have) memory.grow(Math.ceil((end - have) / PAGE_BYTES));
     const { init, call } = bandwidthCalls(kernel, dtype, offsets);
-    for (const c of init) x[c.fn]!(c.args[0]!, 0, n, c.args[3]!);
-    const f = x[call.fn]!;
+    for (const c of init) x[c.fn](c.args[0], 0, n, c.args[3]);
+    const f = x[call.fn];
     const [a, b, c] = offsets as [number, number, number];
     return {
       sample(batch) {
@@ -127,11 +127,11 @@ function stepInit(dtype: Dtype, o: readonly number[]): PoolCall[] {
   const sfx = dtype === 'float32' ? 'f32' : 'f64';
   const size = bytesOf(dtype);
   return [
-    { fn: 'fill_random', args: [o[0]!, 0, 0, size, 1], loArg: 1 },
-    { fn: 'fill_random', args: [o[1]!, 0, 0, size, 2], loArg: 1 },
-    { fn: `fill_${sfx}`, args: [o[2]!, 0, 0, 0.01], loArg: 1 },
-    { fn: `fill_${sfx}`, args: [o[3]!, 0, 0, 0], loArg: 1 },
-    { fn: `fill_${sfx}`, args: [o[4]!, 0, 0, 0], loArg: 1 },
+    { fn: 'fill_random', args: [o[0], 0, 0, size, 1], loArg: 1 },
+    { fn: 'fill_random', args: [o[1], 0, 0, size, 2], loArg: 1 },
+    { fn: `fill_${sfx}`, args: [o[2], 0, 0, 0.01], loArg: 1 },
+    { fn: `fill_${sfx}`, args: [o[3], 0, 0, 0], loArg: 1 },
+    { fn: `fill_${sfx}`, args: [o[4], 0, 0, 0], loArg: 1 },
   ];
 }
 
@@ -161,7 +161,7 @@ async function stepSampler(request: AdapterBenchRequest, threads: number): Promi
     const f = k.exports[call.fn] as (...a: number[]) => void;
     const a = call.args.slice();
     const e = bytesOf(dtype);
-    const calls = flat ? [[offsets, total] as const] : request.tensors.map((s, i) => [offsets.map((o) => o + tOff[i]! * e), s] as const);
+    const calls = flat ? [[offsets, total] as const] : request.tensors.map((s, i) => [offsets.map((o) => o + tOff[i] * e), s] as const);
     return {
       sampler: {
         sample(batch) {

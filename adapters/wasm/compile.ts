@@ -7,6 +7,7 @@
 // hash; the loader uses them when the hash matches the source it sees, and otherwise compiles in
 // process with the assemblyscript package (a few seconds, once per process).
 
+import type { MemoryStream } from 'assemblyscript/asc';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -86,9 +87,11 @@ export interface WasmManifest {
 export async function compileKernel(kind: WasmBuildKind, source: string): Promise<Uint8Array> {
   const asc = (await import('assemblyscript/asc')).default;
   // The entry must end in .ts for asc; the name is only used in messages and debug names.
-  const result = await asc.compileString({ 'rmsprop.ts': source }, compilerOptions(kind) as Parameters<typeof asc.compileString>[1]);
+  const result = await asc.compileString({ 'rmsprop.ts': source }, compilerOptions(kind));
   if (result.error || !result.binary) {
-    throw new Error(`wasm-simd: AssemblyScript compilation failed (${kind}): ${result.error?.message ?? 'no binary'}\n${result.stderr.toString()}`);
+    // compileString collects stderr in a memory stream (its type says only "OutputStream").
+    const stderr = (result.stderr as MemoryStream).toString();
+    throw new Error(`wasm-simd: AssemblyScript compilation failed (${kind}): ${result.error?.message ?? 'no binary'}\n${stderr}`);
   }
   return result.binary;
 }

@@ -34,7 +34,7 @@ function expression(op: ElementOp, args: readonly string[]): string {
   const [a, b] = args;
   switch (op.kind) {
     case 'copy':
-      return a!;
+      return a;
     case 'sqrt':
       return `sqr<T, X>(${a})`;
     case 'rsqrt':

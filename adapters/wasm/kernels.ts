@@ -104,7 +104,7 @@ export class KernelInstance {
 
   /** One fused step over elements [lo, hi) of arrays at p, g, v, m, b. */
   step(dtype: Dtype, ptrs: readonly number[], lo: number, hi: number, word: number, S: StepScalars): void {
-    this.stepFunction(dtype, word)(ptrs[0]!, ptrs[1]!, ptrs[2]!, ptrs[3]!, ptrs[4]!, lo, hi, word, ...stepArguments(S));
+    this.stepFunction(dtype, word)(ptrs[0], ptrs[1], ptrs[2], ptrs[3], ptrs[4], lo, hi, word, ...stepArguments(S));
   }
 }
 
@@ -147,8 +147,8 @@ export interface BenchResult {
 
 function summarize(what: 'step' | 'triad', dtype: Dtype, n: number, threads: number, kernel: string, bytesPerElement: number, times: number[]): BenchResult {
   const sorted = [...times].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  const best = sorted[0]!;
+  const median = sorted[Math.floor(sorted.length / 2)];
+  const best = sorted[0];
   return {
     what,
     dtype,
@@ -216,18 +216,18 @@ export async function benchTriad(options: Omit<BenchOptions, 'variant'>): Promis
 
 function initStepArrays(k: KernelInstance, dtype: Dtype, offsets: number[], n: number, lo = 0, hi = n): void {
   const fill = dtype === 'float32' ? k.exports.fill_f32 : k.exports.fill_f64;
-  k.exports.fill_random(offsets[0]!, lo, hi, bytesOf(dtype), 1);
-  k.exports.fill_random(offsets[1]!, lo, hi, bytesOf(dtype), 2);
-  fill(offsets[2]!, lo, hi, 0.01);
-  fill(offsets[3]!, lo, hi, 0);
-  fill(offsets[4]!, lo, hi, 0);
+  k.exports.fill_random(offsets[0], lo, hi, bytesOf(dtype), 1);
+  k.exports.fill_random(offsets[1], lo, hi, bytesOf(dtype), 2);
+  fill(offsets[2], lo, hi, 0.01);
+  fill(offsets[3], lo, hi, 0);
+  fill(offsets[4], lo, hi, 0);
 }
 
 function initTriadArrays(k: KernelInstance, dtype: Dtype, offsets: number[], n: number, lo = 0, hi = n): void {
   const fill = dtype === 'float32' ? k.exports.fill_f32 : k.exports.fill_f64;
-  fill(offsets[0]!, lo, hi, 0);
-  fill(offsets[1]!, lo, hi, 1);
-  fill(offsets[2]!, lo, hi, 0.5);
+  fill(offsets[0], lo, hi, 0);
+  fill(offsets[1], lo, hi, 1);
+  fill(offsets[2], lo, hi, 0.5);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,20 +259,20 @@ export async function benchThreaded(options: ThreadedBenchOptions): Promise<Benc
   const init: PoolCall[] =
     what === 'step'
       ? [
-          { fn: 'fill_random', args: [o[0]!, 0, 0, size, 1], loArg: 1 },
-          { fn: 'fill_random', args: [o[1]!, 0, 0, size, 2], loArg: 1 },
-          { fn: `fill_${suffix}`, args: [o[2]!, 0, 0, 0.01], loArg: 1 },
-          { fn: `fill_${suffix}`, args: [o[3]!, 0, 0, 0], loArg: 1 },
-          { fn: `fill_${suffix}`, args: [o[4]!, 0, 0, 0], loArg: 1 },
+          { fn: 'fill_random', args: [o[0], 0, 0, size, 1], loArg: 1 },
+          { fn: 'fill_random', args: [o[1], 0, 0, size, 2], loArg: 1 },
+          { fn: `fill_${suffix}`, args: [o[2], 0, 0, 0.01], loArg: 1 },
+          { fn: `fill_${suffix}`, args: [o[3], 0, 0, 0], loArg: 1 },
+          { fn: `fill_${suffix}`, args: [o[4], 0, 0, 0], loArg: 1 },
         ]
       : [
-          { fn: `fill_${suffix}`, args: [o[0]!, 0, 0, 0], loArg: 1 },
-          { fn: `fill_${suffix}`, args: [o[1]!, 0, 0, 1], loArg: 1 },
-          { fn: `fill_${suffix}`, args: [o[2]!, 0, 0, 0.5], loArg: 1 },
+          { fn: `fill_${suffix}`, args: [o[0], 0, 0, 0], loArg: 1 },
+          { fn: `fill_${suffix}`, args: [o[1], 0, 0, 1], loArg: 1 },
+          { fn: `fill_${suffix}`, args: [o[2], 0, 0, 0.5], loArg: 1 },
         ];
   const call: PoolCall = plan
     ? { fn: plan.kernel === 'general' ? `step_${suffix}` : `step_${suffix}_${plan.kernel}`, args: [...o.slice(0, 5), 0, 0, plan.word, ...stepArguments(plan.scalars)], loArg: 5 }
-    : { fn: `triad_${suffix}`, args: [o[0]!, o[1]!, o[2]!, 0, 0, 2], loArg: 3 };
+    : { fn: `triad_${suffix}`, args: [o[0], o[1], o[2], 0, 0, 2], loArg: 3 };
   const pool = await WasmPool.create({ module, memory, threads, n, elementBytes: size, init, call });
   try {
     const times: number[] = [];

@@ -87,8 +87,8 @@ function work(ctrl: Int32Array, layout: PoolLayout, me: number, batch: number, r
   const T = layout.ranges.length;
   for (let k = 0; k < T; k++) {
     const t = (me + k) % T;
-    const [lo, hi] = layout.ranges[t]!;
-    const per = layout.chunks[t]!;
+    const [lo, hi] = layout.ranges[t];
+    const per = layout.chunks[t];
     const total = per * batch;
     for (;;) {
       const j = Atomics.add(ctrl, NEXT + t * LINE, 1);
@@ -174,7 +174,7 @@ export class WasmPool {
         f(...args);
       };
     };
-    const [lo0, hi0] = layout.ranges[0]!;
+    const [lo0, hi0] = layout.ranges[0];
     for (const c of o.init) bind(c)(lo0, hi0);
     const run = bind(o.call);
     const workers: Worker[] = [];
@@ -212,11 +212,11 @@ export class WasmPool {
     work(c, this.layout, 0, batch, this.run);
     // The join waits for the chunks, not for the workers: a worker that never got a core this sample
     // claimed nothing and is not waited for (the caller did its share). Spin briefly, then sleep.
-    let d: number;
     const until = performance.now() + 1;
-    while ((d = Atomics.load(c, DONE)) < total && performance.now() < until) {
+    while (Atomics.load(c, DONE) < total && performance.now() < until) {
       // spin
     }
+    let d: number;
     while ((d = Atomics.load(c, DONE)) < total) {
       if (Atomics.load(c, FAILED) !== 0) throw new Error('wasm pool: a worker\'s call threw (the sample is void)');
       if (performance.now() - t0 > SAMPLE_DEADLINE_MS) throw new Error(`wasm pool: a sample did not finish in ${SAMPLE_DEADLINE_MS / 1000} s`);

@@ -8,7 +8,7 @@ import { MyRmsprop } from './my-rmsprop.js';
 expect.extend(rmspropMatchers);
 
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging into vitest's Assertion needs an empty body.
   interface Assertion<T> extends RmspropMatchers<T> {}
 }
 

@@ -68,7 +68,7 @@ export const mxnet15: Profile = {
   framework: 'Apache MXNet 1.0 - 1.5 mx.optimizer.RMSProp (mshadow-expression rmsprop_update / rmspropalex_update)',
   sources: [
     { repo: 'apache/mxnet', path: 'src/operator/optimizer_op-inl.h', note: 'tag 1.5.0, RMSPropAlexUpdate without clip_gradient: state_n = (1.f - gamma1) * (grad * grad) + gamma1 * state_n; delta = gamma2 * delta - lr * (grad / sqrt(state_n - state_g * state_g + epsilon)). With clip_gradient both kernels write (1.f - gamma1) * clip(grad) * clip(grad)' },
-    mxnet1.sources[1]!,
+    mxnet1.sources[1],
   ],
   conditional: [],
   notes: [

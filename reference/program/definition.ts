@@ -49,7 +49,7 @@ export function conditionHolds<V extends VariantLike>(
   const c = parseCondition(condition, definition.conditions);
   const fields = variant as unknown as Readonly<Record<string, unknown>>;
   let holds: boolean;
-  if (c.kind === 'named') holds = definition.conditions[c.name]!.holds(variant, scalars);
+  if (c.kind === 'named') holds = definition.conditions[c.name].holds(variant, scalars);
   else if (c.kind === 'fma') holds = variant.fma.includes(c.name);
   else {
     if (!Object.hasOwn(fields, c.name)) throw new Error(`step definition ${definition.name}: condition '${condition}' names no axis, hyperparameter or condition`);

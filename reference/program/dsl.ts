@@ -53,5 +53,5 @@ export function compute(kind: ScalarKind, out: string, ...args: (string | number
 export function match(axis: string, blocks: Readonly<Record<string, ElementBlock>>): ElementBlock {
   const entries = Object.entries(blocks);
   const [last] = entries.pop()!;
-  return entries.reduceRight<ElementBlock>((otherwise, [value, block]) => when(`${axis}=${value}`, block, otherwise), blocks[last]!);
+  return entries.reduceRight<ElementBlock>((otherwise, [value, block]) => when(`${axis}=${value}`, block, otherwise), blocks[last]);
 }

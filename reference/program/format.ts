@@ -26,11 +26,11 @@ function scalarExpression(op: ScalarOp, program: StepProgram): string {
   const [a, b] = op.args.map(String);
   switch (op.kind) {
     case 'hyperparameter': {
-      const onHost = op.args[1] === 'as-held' && program.variant.float32Hyperparameters.includes(a!);
+      const onHost = op.args[1] === 'as-held' && program.variant.float32Hyperparameters.includes(a);
       return `${a}${onHost ? ' rounded to float32 on the host' : ''}`;
     }
     case 'constant':
-      return a!;
+      return a;
     case 'step':
       return 'steps taken';
     case 'cast':

@@ -37,7 +37,7 @@ const programs = new WeakMap<Variant, Map<string, StepProgram<Variant>>>();
 export function stepProgram(variant: Variant, rule: Dtype | RoundingRule): StepProgram<Variant> {
   const r = typeof rule === 'string' ? ruleFor(rule) : rule;
   let byRule = programs.get(variant);
-  if (!byRule) programs.set(variant, (byRule = new Map()));
+  if (!byRule) programs.set(variant, (byRule = new Map<string, StepProgram<Variant>>()));
   let program = byRule.get(r.name);
   if (!program) byRule.set(r.name, (program = compileProgram(RMSPROP, variant, r)));
   return program;

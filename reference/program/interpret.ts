@@ -19,7 +19,7 @@ export function runScalarOps(ops: readonly ScalarOp[], rule: RoundingRule, varia
   const fields = variant as unknown as Readonly<Record<string, unknown>>;
   const arg = (o: ScalarOp, i: number): number => {
     const name = o.args[i];
-    const x = typeof name === 'number' ? name : env[name!];
+    const x = typeof name === 'number' ? name : env[name];
     if (x === undefined) throw new Error(`scalar ${o.out}: ${String(name)} is not prepared before it`);
     return x;
   };
@@ -58,7 +58,7 @@ export function runScalarOps(ops: readonly ScalarOp[], rule: RoundingRule, varia
       case 'sum-of-squares': {
         let sum = 0;
         for (let i = 0; i < grad.length; i++) {
-          const g = rule.storage(grad[i]!);
+          const g = rule.storage(grad[i]);
           sum = A.add(sum, A.mul(g, g));
         }
         x = sum;
@@ -106,7 +106,7 @@ export class ElementInterpreter {
     this.storage = ops.map((o) => o.rounding === 'storage');
     ops.forEach((o, k) => {
       this.code[k * 5] = KIND_CODE[o.kind];
-      for (let a = 0; a < 3; a++) this.code[k * 5 + 1 + a] = o.args[a] ? slot(key(o.args[a]!)) : 0;
+      for (let a = 0; a < 3; a++) this.code[k * 5 + 1 + a] = o.args[a] ? slot(key(o.args[a])) : 0;
       this.code[k * 5 + 4] = slot(key(o.out));
     });
     this.registers = new Float64Array(index.size);
@@ -131,8 +131,8 @@ export class ElementInterpreter {
     r[4] = e.b;
     const code = this.code;
     for (let k = 0, pc = 0; pc < code.length; k++, pc += 5) {
-      const a = r[code[pc + 1]!]!;
-      const b = r[code[pc + 2]!]!;
+      const a = r[code[pc + 1]];
+      const b = r[code[pc + 2]];
       let x: number;
       switch (code[pc]) {
         case 0: x = A.add(a, b); break;
@@ -142,13 +142,13 @@ export class ElementInterpreter {
         case 4: x = A.sqrt(a); break;
         case 5: x = A.rsqrt(a); break;
         case 6: x = -a; break;
-        case 7: x = A.fma(a, b, r[code[pc + 3]!]!); break;
+        case 7: x = A.fma(a, b, r[code[pc + 3]]); break;
         // g > c ? c : g < -c ? -c : g (NaN passes through)
         case 8: x = a > b ? b : a < -b ? -b : a; break;
         default: x = a;
       }
-      r[code[pc + 4]!] = this.storage[k] ? this.rule.storage(x) : x;
+      r[code[pc + 4]] = this.storage[k] ? this.rule.storage(x) : x;
     }
-    return { p: r[0]!, g: r[1]!, v: r[2]!, m: r[3]!, b: r[4]! };
+    return { p: r[0], g: r[1], v: r[2], m: r[3], b: r[4] };
   }
 }

@@ -47,7 +47,7 @@ export function compileProgram<V extends ProgramVariant>(definition: StepDefinit
         if (operandName(target) === operandName(o.out)) throw new Error(`step definition ${definition.name}: ${operandName(o.out)} is overwritten while ${name} still names it`);
       }
       // A copy names a value; it is no operation (generators see the original operand).
-      if (o.kind === 'copy' && 'temp' in o.out) aliases.set(o.out.temp, args[0]!);
+      if (o.kind === 'copy' && 'temp' in o.out) aliases.set(o.out.temp, args[0]);
       else ops.push({ ...o, args });
     },
     stage: (name, entering) => {

@@ -51,7 +51,7 @@ export async function renderChart(spec: TopLevelSpec, chartId: string): Promise<
   if (!/^[a-z][a-z0-9-]*$/.test(chartId)) throw new ChartError(`chart id '${chartId}' is not a plain id`);
   const config = mergeConfig(BASE_CONFIG, (spec as { config?: Record<string, unknown> }).config ?? {});
   // Only errors are worth a line on stderr; vega-lite's warnings (dropped channels) are design-time notes.
-  const compiled = compile({ ...spec, config } as TopLevelSpec, { logger: vega.logger(vega.Error) }).spec;
+  const compiled = compile({ ...spec, config }, { logger: vega.logger(vega.Error) }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     const svg = await view.toSVG();
@@ -69,7 +69,7 @@ export async function renderChart(spec: TopLevelSpec, chartId: string): Promise<
 export async function renderChartsWithData(spec: TopLevelSpec, charts: readonly { id: string; data: Record<string, readonly object[]> }[]): Promise<string[]> {
   for (const c of charts) if (!/^[a-z][a-z0-9-]*$/.test(c.id)) throw new ChartError(`chart id '${c.id}' is not a plain id`);
   const config = mergeConfig(BASE_CONFIG, (spec as { config?: Record<string, unknown> }).config ?? {});
-  const runtime = vega.parse(compile({ ...spec, config } as TopLevelSpec, { logger: vega.logger(vega.Error) }).spec);
+  const runtime = vega.parse(compile({ ...spec, config }, { logger: vega.logger(vega.Error) }).spec);
   const out: string[] = [];
   for (const c of charts) {
     const view = new vega.View(runtime, { renderer: 'none', logLevel: vega.Error });
@@ -90,7 +90,7 @@ function mergeConfig(base: Record<string, unknown>, own: Record<string, unknown>
   for (const [key, value] of Object.entries(own)) {
     const shared = base[key];
     const bothObjects = typeof shared === 'object' && shared !== null && typeof value === 'object' && value !== null && !Array.isArray(value);
-    out[key] = bothObjects ? { ...(shared as object), ...(value as object) } : value;
+    out[key] = bothObjects ? { ...(shared), ...(value) } : value;
   }
   return out;
 }

@@ -81,14 +81,14 @@ ${withNames && differentNames.length > 0 ? html`<p class="small">Names: ${differ
 /** Every comparison's figure, the charts rendered from one compiled spec. */
 export async function renderComparisonFigures(comparisons: readonly Comparison[], withNames = true): Promise<RawHtml[]> {
   const svgs = await renderChartsWithData(COMPARISON_SPEC, comparisons.map((c) => ({ id: `${comparisonAnchor(c)}-chart`, data: comparisonData(c) })));
-  return comparisons.map((c, i) => renderComparisonFigure(c, svgs[i]!, withNames));
+  return comparisons.map((c, i) => renderComparisonFigure(c, svgs[i], withNames));
 }
 
 /** Heat colour of a matrix cell from the share of cases on which the pair diverges: white none, dark red all. */
 function heat(diverging: number, cases: number): string {
   if (diverging === 0) return '#ffffff';
   const shades = ['#fee0d2', '#fcbba1', '#fc9272', '#fb6a4a', '#ef3b2c', '#cb181d', '#a50f15', '#67000d'];
-  return shades[Math.min(shades.length - 1, Math.floor((diverging / cases) * shades.length))]!;
+  return shades[Math.min(shades.length - 1, Math.floor((diverging / cases) * shades.length))];
 }
 
 export function renderDifferenceMatrix(d: Differences): RawHtml {

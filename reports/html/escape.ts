@@ -8,12 +8,13 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
  * escapes: raw, they are invalid in HTML, move a terminal's cursor, or cut a workflow command short.
  */
 export function escapeControls(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are escaped.
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /** Safe in HTML text and in single- or double-quoted attribute values. */
 export function escapeHtml(value: unknown): string {
-  return escapeControls(String(value)).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return escapeControls(String(value)).replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
 
 /** A template tag that escapes every interpolated value; `raw()` marks already-built markup. */
@@ -38,7 +39,7 @@ function piece(value: unknown): string {
 
 /** html`<td>${label}</td>` escapes label; arrays are concatenated; raw(...) passes markup through. */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): RawHtml {
-  let out = strings[0]!;
-  for (let i = 0; i < values.length; i++) out += piece(values[i]) + strings[i + 1]!;
+  let out = strings[0];
+  for (let i = 0; i < values.length; i++) out += piece(values[i]) + strings[i + 1];
   return raw(out);
 }

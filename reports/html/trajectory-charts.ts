@@ -28,7 +28,7 @@ export function groupIndistinguishable(paths: readonly ProfilePath[], box: Box, 
   const tx = (box.x[1] - box.x[0]) * fraction;
   const ty = (box.y[1] - box.y[0]) * fraction;
   const close = (a: ProfilePath, b: ProfilePath) =>
-    a.points.length === b.points.length && a.points.every((p, i) => Math.abs(p[0] - b.points[i]![0]) <= tx && Math.abs(p[1] - b.points[i]![1]) <= ty);
+    a.points.length === b.points.length && a.points.every((p, i) => Math.abs(p[0] - b.points[i][0]) <= tx && Math.abs(p[1] - b.points[i][1]) <= ty);
   const groups: ProfilePath[] = [];
   for (const p of paths) {
     const g = groups.find((q) => close(q, p));
@@ -39,7 +39,7 @@ export function groupIndistinguishable(paths: readonly ProfilePath[], box: Box, 
 }
 
 export function groupLabel(p: ProfilePath): string {
-  return p.profiles.length === 1 ? p.profiles[0]! : `${p.profiles[0]} +${p.profiles.length - 1}`;
+  return p.profiles.length === 1 ? p.profiles[0] : `${p.profiles[0]} +${p.profiles.length - 1}`;
 }
 
 /** The chart of a case from the data the runner stored: paths, box, contour lines, minimum. */
@@ -47,10 +47,10 @@ export function trajectorySpec(c: CaseSpec, paths: readonly ProfilePath[], box: 
   if (c.source.kind !== 'problem') throw new Error(`${caseKey(c)} is not a problem case`);
   const contourRows = lines.flatMap((l, i) => l.points.map(([x, y], order) => ({ kind: 'contour', line: i, order, x, y, level: l.level })));
   const labels = paths.map(groupLabel);
-  const pathRows = paths.flatMap((p, i) => p.points.map(([x, y], step) => ({ kind: 'path', profile: labels[i]!, step, x, y })));
+  const pathRows = paths.flatMap((p, i) => p.points.map(([x, y], step) => ({ kind: 'path', profile: labels[i], step, x, y })));
   const markRows = [
     { kind: 'mark', what: 'x0', x: paths[0]?.points[0]?.[0] ?? c.x0?.[0] ?? 0, y: paths[0]?.points[0]?.[1] ?? c.x0?.[1] ?? 0 },
-    ...(minimum ? [{ kind: 'mark', what: 'minimum', x: minimum[0]!, y: minimum[1]! }] : []),
+    ...(minimum ? [{ kind: 'mark', what: 'minimum', x: minimum[0], y: minimum[1] }] : []),
   ];
   const x: Encoding<string>['x'] = { field: 'x', type: 'quantitative', title: 'x₁', scale: { domain: box.x, nice: false, zero: false } };
   const y: Encoding<string>['y'] = { field: 'y', type: 'quantitative', title: 'x₂', scale: { domain: box.y, nice: false, zero: false } };
@@ -98,11 +98,11 @@ export async function renderTrajectorySection(report: ConformanceReport): Promis
   for (const c of trajectoryCases(report)) {
     const entry = stored.get(caseKey(c));
     if (!entry || entry.paths.length === 0) continue;
-    const paths: ProfilePath[] = entry.paths.map((p) => ({ profiles: [...p.profiles], points: p.points.map((q) => [q[0]!, q[1]!] as [number, number]) }));
+    const paths: ProfilePath[] = entry.paths.map((p) => ({ profiles: [...p.profiles], points: p.points.map((q) => [q[0], q[1]] as [number, number]) }));
     const excluded = entry.excluded;
     if (!entry.box) continue; // a report written before contours were stored
-    const box: Box = { x: [entry.box.x[0]!, entry.box.x[1]!], y: [entry.box.y[0]!, entry.box.y[1]!] };
-    const lines: ContourLine[] = (entry.contours ?? []).map((l) => ({ level: l.level, points: l.points.map((q) => [q[0]!, q[1]!] as [number, number]) }));
+    const box: Box = { x: [entry.box.x[0], entry.box.x[1]], y: [entry.box.y[0], entry.box.y[1]] };
+    const lines: ContourLine[] = (entry.contours ?? []).map((l) => ({ level: l.level, points: l.points.map((q) => [q[0], q[1]] as [number, number]) }));
     const groups = groupIndistinguishable(paths, box);
     const svg = await renderChart(trajectorySpec(c, groups, box, lines, entry.minimum ?? null), `traj-${index++}`);
     figures.push(html`<figure class="trajectory">

@@ -130,7 +130,7 @@ function entryLabel(doc: Partial<BenchReport>, pointer: string): string {
   if (!m) return '';
   const i = Number(m[2]);
   const e = (m[1] === 'results' ? doc.results?.[i] : doc.models?.[i]) as Record<string, unknown> | undefined;
-  const parts = m[1] === 'results' ? [e?.target, e?.n !== undefined ? `n=${String(e.n)}` : undefined] : [e?.model, e?.target];
+  const parts = m[1] === 'results' ? [e?.target, e?.n !== undefined ? `n=${JSON.stringify(e.n)}` : undefined] : [e?.model, e?.target];
   const name = parts.filter((x) => typeof x === 'string' || typeof x === 'number').join(' ');
   return ` (entry ${m[1]}[${i}]${name ? `: ${name}` : ''})`;
 }

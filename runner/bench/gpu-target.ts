@@ -12,7 +12,7 @@ import type { BenchContext, GpuPhases, SizeRun, TargetCreation } from './types.j
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const k = s.length >> 1;
-  return s.length % 2 ? s[k]! : (s[k - 1]! + s[k]!) / 2;
+  return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2;
 };
 
 /** Batch and repeat counts so a batch lasts ~sampleMs and the repeats fit the time budget. */

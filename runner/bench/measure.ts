@@ -30,7 +30,7 @@ export const MAX_KEPT_SAMPLES = 256;
 /** At most `max` values from ascending samples, evenly spaced in rank (first and last kept). */
 export function keepSamples(sorted: readonly number[], max = MAX_KEPT_SAMPLES): number[] {
   if (sorted.length <= max) return [...sorted];
-  return Array.from({ length: max }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / (max - 1))]!);
+  return Array.from({ length: max }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / (max - 1))]);
 }
 
 export interface MeasureOptions {
@@ -47,13 +47,13 @@ export interface MeasureOptions {
 type Result = { overriddenDuration: number; overriddenIterationCost: number };
 
 function toStats(bench: Bench, batch: number): Stats {
-  const task = bench.tasks[0]!;
+  const task = bench.tasks[0];
   const r = task.result;
   if (r.state === 'errored') throw r.error;
   if (r.state !== 'completed' && r.state !== 'aborted-with-statistics') throw new Error(`benchmark task ended in state ${r.state}`);
   const L = r.latency;
   const sorted = [...(L.samples ?? [])].sort((a, b) => a - b);
-  const q = (p: number) => (sorted.length === 0 ? L.p50 : sorted[Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))]!);
+  const q = (p: number) => (sorted.length === 0 ? L.p50 : sorted[Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))]);
   return {
     medianMs: L.p50,
     p99Ms: L.p99,
@@ -130,7 +130,7 @@ export async function statsFromSamples(samplesMs: readonly number[], batch = 1):
   let i = 0;
   const bench = new Bench({ time: 0, iterations: samplesMs.length, warmup: false, retainSamples: true });
   bench.add('samples', (): Result => {
-    const ms = samplesMs[i++ % samplesMs.length]!;
+    const ms = samplesMs[i++ % samplesMs.length];
     return { overriddenDuration: ms, overriddenIterationCost: 0 };
   });
   await bench.run();

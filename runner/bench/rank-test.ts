@@ -32,9 +32,9 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): RankTe
   let ties = 0;
   for (let i = 0; i < all.length; ) {
     let j = i;
-    while (j + 1 < all.length && all[j + 1]!.x === all[i]!.x) j++;
+    while (j + 1 < all.length && all[j + 1].x === all[i].x) j++;
     const rank = (i + j + 2) / 2;
-    for (let k = i; k <= j; k++) if (all[k]!.first) rankSumA += rank;
+    for (let k = i; k <= j; k++) if (all[k].first) rankSumA += rank;
     const t = j - i + 1;
     ties += t * t * t - t;
     i = j + 1;

@@ -180,6 +180,6 @@ export async function measureRoofline(n: number, dtype: Dtype, measure: MeasureO
   const compute = step ? await measureCompute(dtype, step.variant, step.bytesPerElement, measure, threads > 1 ? [1, threads] : [1]) : [];
   const limits = limitsOf(probes, compute);
   if (limits.length === 0) throw new Error(`no bandwidth probe ran at n=${n}: ${probes.map((p) => `${p.probe} x${p.threads}: ${p.error}`).join('; ')}`);
-  const top = limits[limits.length - 1]!;
+  const top = limits[limits.length - 1];
   return { n, dtype, byteModel: BYTE_MODEL, probes, compute, limits, best: top.probe, gbPerSecond: top.gbPerSecond, native: [] };
 }

@@ -123,16 +123,16 @@ function aboveLimitNote(n: number, bytes: number, run: SizeRun): string {
 
 /** Pools the samples of several runs of one row (repetitions) into one run with the spread kept per repetition. */
 async function pooled(runs: SizeRun[]): Promise<SizeRun> {
-  if (runs.length === 1) return runs[0]!;
+  if (runs.length === 1) return runs[0];
   const samples = runs.flatMap((r) => r.stats.samplesMs ?? [r.stats.medianMs]);
-  const stats = await statsFromSamples(samples, runs[0]!.stats.batch);
-  return { ...runs[0]!, stats: { ...stats, minMs: Math.min(...runs.map((r) => r.stats.minMs)) } };
+  const stats = await statsFromSamples(samples, runs[0].stats.batch);
+  return { ...runs[0], stats: { ...stats, minMs: Math.min(...runs.map((r) => r.stats.minMs)) } };
 }
 
 /** Merges the rooflines of several repetitions at one size: probe samples pooled, each probe's best over all. */
 async function mergeRooflines(reps: Roofline[]): Promise<Roofline> {
-  if (reps.length === 1) return reps[0]!;
-  const first = reps[0]!;
+  if (reps.length === 1) return reps[0];
+  const first = reps[0];
   const probes: BandwidthProbe[] = [];
   for (const p of first.probes) {
     const same = reps.map((r) => r.probes.find((x) => x.probe === p.probe && x.threads === p.threads)).filter((x): x is BandwidthProbe => x !== undefined && x.stats !== undefined);
@@ -140,7 +140,7 @@ async function mergeRooflines(reps: Roofline[]): Promise<Roofline> {
       probes.push(p);
       continue;
     }
-    const stats = await statsFromSamples(same.flatMap((x) => x.stats!.samplesMs ?? [x.stats!.medianMs]), same[0]!.stats!.batch);
+    const stats = await statsFromSamples(same.flatMap((x) => x.stats!.samplesMs ?? [x.stats!.medianMs]), same[0].stats!.batch);
     const minMs = Math.min(...same.map((x) => x.stats!.minMs));
     probes.push({ ...p, stats: { ...stats, minMs }, gbPerSecond: (first.n * p.bytesPerElement) / (minMs / 1e3) / 1e9, medianGbPerSecond: (first.n * p.bytesPerElement) / (stats.medianMs / 1e3) / 1e9, error: undefined });
   }
@@ -149,7 +149,7 @@ async function mergeRooflines(reps: Roofline[]): Promise<Roofline> {
     return all.length === 0 ? c : all.reduce((x, y) => (y.gbPerSecond! > x.gbPerSecond! ? y : x));
   });
   const limits = limitsOf(probes, compute);
-  const top = limits[limits.length - 1]!;
+  const top = limits[limits.length - 1];
   return { ...first, probes, compute, limits, best: top.probe, gbPerSecond: top.gbPerSecond, native: await mergeNative(first.n, reps.flatMap((r) => r.native ?? [])) };
 }
 
@@ -159,13 +159,13 @@ async function mergeNative(n: number, all: NativeTriad[]): Promise<NativeTriad[]
   for (const source of [...new Set(all.map((t) => t.source))]) {
     const same = all.filter((t) => t.source === source);
     if (same.length === 1) {
-      out.push(same[0]!);
+      out.push(same[0]);
       continue;
     }
-    const stats = await statsFromSamples(same.flatMap((t) => t.stats.samplesMs ?? [t.stats.medianMs]), same[0]!.stats.batch);
+    const stats = await statsFromSamples(same.flatMap((t) => t.stats.samplesMs ?? [t.stats.medianMs]), same[0].stats.batch);
     const minMs = Math.min(...same.map((t) => t.stats.minMs));
-    const bytes = same[0]!.bytesPerElement;
-    out.push({ ...same[0]!, stats: { ...stats, minMs }, gbPerSecond: (n * bytes) / (minMs / 1e3) / 1e9, medianGbPerSecond: (n * bytes) / (stats.medianMs / 1e3) / 1e9 });
+    const bytes = same[0].bytesPerElement;
+    out.push({ ...same[0], stats: { ...stats, minMs }, gbPerSecond: (n * bytes) / (minMs / 1e3) / 1e9, medianGbPerSecond: (n * bytes) / (stats.medianMs / 1e3) / 1e9 });
   }
   return out;
 }
@@ -208,7 +208,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     } catch (e) {
       created.push({ factory, unavailable: `failed to start: ${(e as Error).message}` });
     }
-    const last = created[created.length - 1]!;
+    const last = created[created.length - 1];
     if (last.unavailable) log(`${factory.id}: unavailable: ${last.unavailable}`);
   }
 

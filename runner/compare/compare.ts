@@ -110,11 +110,11 @@ export function axisDifferences(a: Resolved, b: Resolved, shared: Settings): Axi
   for (const h of HYPERPARAMETERS) {
     if (JSON.stringify(va[h.name]) === JSON.stringify(vb[h.name])) continue;
     const name = setByBoth.has(h.name) || h.aliases?.some((x) => setByBoth.has(x)) ? h.name : `${h.name} (default)`;
-    out.push({ axis: name, a: show(va[h.name]), b: show(vb[h.name]), apply: (t, f) => ({ ...t, variant: { ...t.variant, [h.name]: (f.variant as unknown as Record<string, unknown>)[h.name] } as Variant }) });
+    out.push({ axis: name, a: show(va[h.name]), b: show(vb[h.name]), apply: (t, f) => ({ ...t, variant: { ...t.variant, [h.name]: (f.variant as unknown as Record<string, unknown>)[h.name] } }) });
   }
   for (const x of AXES) {
     if (JSON.stringify(va[x.name]) === JSON.stringify(vb[x.name])) continue;
-    out.push({ axis: x.name, a: show(va[x.name]), b: show(vb[x.name]), apply: (t, f) => ({ ...t, variant: { ...t.variant, [x.name]: (f.variant as unknown as Record<string, unknown>)[x.name] } as Variant }) });
+    out.push({ axis: x.name, a: show(va[x.name]), b: show(vb[x.name]), apply: (t, f) => ({ ...t, variant: { ...t.variant, [x.name]: (f.variant as unknown as Record<string, unknown>)[x.name] } }) });
   }
   if (a.order !== b.order) out.push({ axis: 'autodiff order', a: a.order, b: b.order, apply: (t, f) => ({ ...t, order: f.order }) });
   return out;
@@ -127,7 +127,7 @@ function sampledGap(perStep: Gap['perStep']): Gap['perStep'] {
   const out: Gap['perStep'] = [];
   for (let i = 0; i < perStep.length; i += bucket) {
     const slice = perStep.slice(i, i + bucket);
-    out.push(slice.reduce((m, s) => (s.gap > m.gap ? s : m), slice[0]!));
+    out.push(slice.reduce((m, s) => (s.gap > m.gap ? s : m), slice[0]));
   }
   return out;
 }
@@ -175,7 +175,7 @@ export function judgeAxes(a: Resolved, b: Resolved, inputs: CompareInputs, gap: 
     return { axis: d.axis, a: d.a, b: d.b, closes: closedFraction(gap.max, flipped.max), alone: alone.max, rank: null, gapAfter: null, responsible: false };
   });
   // The chain: only axes that change something on these inputs are candidates.
-  let candidates = diffs.map((d, i) => ({ d, v: verdicts[i]! })).filter(({ v }) => v.closes !== 0 || v.alone !== 0);
+  let candidates = diffs.map((d, i) => ({ d, v: verdicts[i] })).filter(({ v }) => v.closes !== 0 || v.alone !== 0);
   let current = a;
   let remaining = gap;
   let rank = 0;
@@ -194,7 +194,7 @@ export function judgeAxes(a: Resolved, b: Resolved, inputs: CompareInputs, gap: 
     let best = bestMove(moves);
     if (!best || !smaller(best.gap, remaining)) {
       const pairs: (typeof candidates)[] = [];
-      for (let i = 0; i < candidates.length; i++) for (let j = i + 1; j < candidates.length; j++) pairs.push([candidates[i]!, candidates[j]!]);
+      for (let i = 0; i < candidates.length; i++) for (let j = i + 1; j < candidates.length; j++) pairs.push([candidates[i], candidates[j]]);
       best = bestMove(pairs);
       if (!best || !smaller(best.gap, remaining)) break;
     }
@@ -206,7 +206,7 @@ export function judgeAxes(a: Resolved, b: Resolved, inputs: CompareInputs, gap: 
     }
     current = best.next;
     remaining = best.gap;
-    candidates = candidates.filter((c) => !best!.move.includes(c));
+    candidates = candidates.filter((c) => !best.move.includes(c));
   }
   return verdicts;
 }
@@ -253,9 +253,9 @@ export async function compare(req: CompareRequest): Promise<Comparison> {
   const gap = gapOf(pa, pb, inputs.dtype);
   const last = Math.min(pa.length, pb.length) - 1;
   let finalParamGap = 0;
-  if (last >= 0) for (let i = 0; i < pa[last]!.length; i++) finalParamGap = Math.max(finalParamGap, elementGap(pa[last]![i]!, pb[last]![i]!));
+  if (last >= 0) for (let i = 0; i < pa[last].length; i++) finalParamGap = Math.max(finalParamGap, elementGap(pa[last][i], pb[last][i]));
   const loss = inputs.problem;
-  const finalLossGap = loss && last >= 0 ? elementGap(loss.loss(pa[last]!, inputs.dtype), loss.loss(pb[last]!, inputs.dtype)) : null;
+  const finalLossGap = loss && last >= 0 ? elementGap(loss.loss(pa[last], inputs.dtype), loss.loss(pb[last], inputs.dtype)) : null;
   const axes = ra && rb ? judgeAxes(ra, rb, inputs, gap, req.cache) : [];
   return {
     id: req.id,

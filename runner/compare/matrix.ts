@@ -47,7 +47,7 @@ export async function differenceMatrix(cases: readonly CaseSpec[], dtype: Dtype,
   const comparisons: Comparison[] = [];
   for (let i = 0; i < profiles.length; i++) {
     for (let j = i + 1; j < profiles.length; j++) {
-      const [a, b] = [names[i]!, names[j]!];
+      const [a, b] = [names[i], names[j]];
       let count = 0;
       let diverging = 0;
       let first: number | null = null;
@@ -64,8 +64,8 @@ export async function differenceMatrix(cases: readonly CaseSpec[], dtype: Dtype,
         const last = pa.length - 1;
         let finalGap = 0;
         for (let k = 0; k < (pa[last]?.length ?? 0); k++) {
-          const x = pa[last]![k]!;
-          const y = pb[last]![k]!;
+          const x = pa[last][k];
+          const y = pb[last][k];
           finalGap = Math.max(finalGap, Number.isFinite(x) && Number.isFinite(y) ? Math.abs(x - y) : Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)) ? 0 : Infinity);
         }
         const scale = Math.max(1e-30, ...caseX0(run.c).map(Math.abs));
@@ -74,8 +74,8 @@ export async function differenceMatrix(cases: readonly CaseSpec[], dtype: Dtype,
       }
       let comparison: Comparison | null = null;
       if (worst) {
-        const pa = profiles[i]!;
-        const pb = profiles[j]!;
+        const pa = profiles[i];
+        const pb = profiles[j];
         comparison = await compare({
           id: String(comparisons.length),
           inputs: worst.run.inputs,

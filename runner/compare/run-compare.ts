@@ -98,7 +98,7 @@ async function resolveSideSpec(spec: string, settings: Settings, which: 'A' | 'B
 /** The inputs of `--problem`: the problem's case in the problems suite gives x0, steps and the learning rate, nothing else. */
 function problemInputs(id: string, options: CompareOptions): CompareInputs {
   const problem = findProblem(id);
-  const suiteCase = SUITES.problems!.find((c) => c.source.kind === 'problem' && c.source.problem === id);
+  const suiteCase = SUITES.problems.find((c) => c.source.kind === 'problem' && c.source.problem === id);
   const dim = problem.dim ?? options.dim ?? options.x0?.length ?? (suiteCase?.source.kind === 'problem' ? suiteCase.source.dim : undefined) ?? problem.defaultDim;
   const x0 = options.x0 ?? (suiteCase && caseX0(suiteCase).length === dim ? caseX0(suiteCase) : problem.defaultX0(dim));
   if (x0.length !== dim) throw new InputError(`--x0 has ${x0.length} values but problem ${id} has dimension ${dim}`);
@@ -119,7 +119,7 @@ function problemInputs(id: string, options: CompareOptions): CompareInputs {
 
 function gradsInputs(grads: NonNullable<CompareOptions['grads']>, options: CompareOptions): CompareInputs {
   if (!options.x0) throw new InputError('--x0 is required with --grads');
-  const dim = grads.stream[0]!.length;
+  const dim = grads.stream[0].length;
   if (options.x0.length !== dim) throw new InputError(`--x0 has ${options.x0.length} values but the gradients in ${grads.path} have ${dim}`);
   const steps = options.steps ?? grads.stream.length;
   if (steps > grads.stream.length) throw new InputError(`--steps ${steps} exceeds the ${grads.stream.length} gradients in ${grads.path}`);
@@ -151,7 +151,7 @@ export function caseInputs(c: CaseSpec, dtype: Dtype, extra: Settings = {}): Com
 function selectedCases(options: CompareOptions): CaseSpec[] {
   const suites = options.suites && options.suites.length > 0 ? options.suites : Object.keys(SUITES);
   for (const s of suites) if (!SUITES[s]) throw new InputError(`unknown suite '${s}'; known: ${Object.keys(SUITES).join(', ')}`);
-  const cases = suites.flatMap((s) => SUITES[s]!).filter((c) => !options.cases || options.cases.some((p) => matchesCase(p, caseKey(c))));
+  const cases = suites.flatMap((s) => SUITES[s]).filter((c) => !options.cases || options.cases.some((p) => matchesCase(p, caseKey(c))));
   if (cases.length === 0) throw new InputError(`no case matches ${options.cases?.join(', ')}`);
   return cases;
 }

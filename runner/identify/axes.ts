@@ -30,7 +30,7 @@ export function inferAxes(ev: Evaluator, c: Candidate, changes: readonly AxisCha
       else byValue.push({ value, idx: [i] });
     });
     for (const { value, idx } of byValue) {
-      const alternatives = alternativesFor(axis, ev.ran[idx[0]!]!.inst.dtype).filter((a) => !sameValue(a, value));
+      const alternatives = alternativesFor(axis, ev.ran[idx[0]].inst.dtype).filter((a) => !sameValue(a, value));
       const consistent: AxisValue[] = [];
       let sensitive = false;
       for (const to of alternatives) {
@@ -40,7 +40,7 @@ export function inferAxes(ev: Evaluator, c: Candidate, changes: readonly AxisCha
         let touched = false;
         for (const i of idx) {
           const before = ev.variant(c, i, changes);
-          if ('refused' in before || applyChanges(before, ev.ran[i]!.inst, [change]) === before) continue;
+          if ('refused' in before || applyChanges(before, ev.ran[i].inst, [change]) === before) continue;
           touched = true;
           if (!ev.compareOne(c, i, all).agree) {
             agrees = false;
@@ -52,7 +52,7 @@ export function inferAxes(ev: Evaluator, c: Candidate, changes: readonly AxisCha
         else sensitive = true;
       }
       const status: AxisGroup['status'] = !sensitive ? 'not-probed' : consistent.length > 0 ? 'ambiguous' : 'determined';
-      groups.push({ value, probes: idx.map((i) => ev.ran[i]!.inst.key), status, alsoConsistent: status === 'not-probed' ? [] : consistent });
+      groups.push({ value, probes: idx.map((i) => ev.ran[i].inst.key), status, alsoConsistent: status === 'not-probed' ? [] : consistent });
     }
     const probed = groups.filter((g) => g.status !== 'not-probed');
     const status: AxisInference['status'] = probed.length === 0 ? 'not-probed' : probed.every((g) => g.status === 'determined') ? 'determined' : 'ambiguous';

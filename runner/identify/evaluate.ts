@@ -45,19 +45,19 @@ export class Evaluator {
       bases = this.ran.map((x) => baseVariant(c, x.inst));
       this.bases.set(c, bases);
     }
-    const v = bases[i]!;
-    return 'refused' in v ? v : applyChanges(v, this.ran[i]!.inst, changes);
+    const v = bases[i];
+    return 'refused' in v ? v : applyChanges(v, this.ran[i].inst, changes);
   }
 
   compareOne(c: Candidate, i: number, changes: readonly AxisChange[] = []): Comparison {
     const v = this.variant(c, i, changes);
     if ('refused' in v) return { agree: false, maxUlp: Infinity, mismatches: 1, refused: v.refused };
     let byCandidate = this.memo.get(c);
-    if (!byCandidate) this.memo.set(c, (byCandidate = new Map()));
+    if (!byCandidate) this.memo.set(c, (byCandidate = new Map<string, Comparison>()));
     const key = `${i}|${JSON.stringify(v)}`;
     let out = byCandidate.get(key);
     if (!out) {
-      const r = this.ran[i]!;
+      const r = this.ran[i];
       out = compare(r.obs, v, this.predictor.predict(v, r.inst), r.inst.dtype, this.tol);
       byCandidate.set(key, out);
     }
@@ -92,7 +92,7 @@ export class Evaluator {
     this.ran.forEach((_, i) => {
       const before = this.variant(c, i);
       if ('refused' in before) return;
-      if (applyChanges(before, this.ran[i]!.inst, [change]) !== before) idx.push(i);
+      if (applyChanges(before, this.ran[i].inst, [change]) !== before) idx.push(i);
     });
     return idx;
   }
@@ -102,7 +102,7 @@ export class Evaluator {
 export const weight = (c: Comparison): number => (c.agree ? 0 : Number.isFinite(c.maxUlp) ? Math.log2(1 + c.maxUlp) : 64);
 
 export function score(c: Candidate, comparisons: readonly Comparison[], ran: readonly Ran[]): CandidateScore & { weight: number } {
-  const disagreeing = ran.filter((_, i) => !comparisons[i]!.agree).map((r) => r.inst.key);
+  const disagreeing = ran.filter((_, i) => !comparisons[i].agree).map((r) => r.inst.key);
   return {
     label: c.label,
     profile: profileKey(c.profile),

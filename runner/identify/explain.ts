@@ -58,7 +58,7 @@ const sameComparison = (a: Comparison, b: Comparison) => a.agree === b.agree && 
 /** The useful changes that, on their own, move the prediction of some disagreeing probe (the set-size-3 pool). */
 function moving(ev: Evaluator, info: CandidateInfo): Useful[] {
   return info.useful
-    .map((u) => ({ change: u.change, affected: new Set(info.bad.filter((i) => u.affected.has(i) && !sameComparison(ev.compareOne(info.candidate, i, [u.change]), info.base[i]!))) }))
+    .map((u) => ({ change: u.change, affected: new Set(info.bad.filter((i) => u.affected.has(i) && !sameComparison(ev.compareOne(info.candidate, i, [u.change]), info.base[i]))) }))
     .filter((u) => u.affected.size > 0);
 }
 
@@ -66,7 +66,7 @@ function describeCandidate(ev: Evaluator, candidate: Candidate): CandidateInfo {
   const base = ev.all(candidate);
   const bad = base.flatMap((c, i) => (c.agree ? [] : [i]));
   // A framework that refuses a probe's settings cannot be made to accept them by an axis change.
-  const refused = bad.some((i) => base[i]!.refused);
+  const refused = bad.some((i) => base[i].refused);
   const useful = refused
     ? []
     : ev
@@ -83,7 +83,7 @@ function* combinations<T extends { change: AxisChange }>(pool: readonly T[], siz
     return;
   }
   for (let i = start; i <= pool.length - (size - chosen.length); i++) {
-    const next = pool[i]!;
+    const next = pool[i];
     if (chosen.some((c) => c.change.axis === next.change.axis && sameFrom(c.change, next.change))) continue;
     yield* combinations(pool, size, i + 1, [...chosen, next]);
   }
@@ -185,7 +185,7 @@ export function unexplainedProbes(ev: Evaluator, info: CandidateInfo | undefined
     }
     const f = c.first;
     return {
-      probe: ev.ran[i]!.inst.key,
+      probe: ev.ran[i].inst.key,
       explainedAlone,
       ...(f ? { step: f.step, quantity: f.quantity, index: f.index, expected: encodeNumber(f.predicted), observed: encodeNumber(f.observed), ulp: f.ulp } : {}),
       ...(c.refused ? { refused: c.refused } : {}),

@@ -35,7 +35,7 @@ export function describeUnexplained(u: UnexplainedProbe, dtype: Dtype): string {
 }
 
 function probeList(keys: readonly string[]): string {
-  const ids = [...new Set(keys.map((k) => k.split('/')[0]!))];
+  const ids = [...new Set(keys.map((k) => k.split('/')[0]))];
   return ids.length <= 3 ? ids.join(', ') : `${ids.slice(0, 3).join(', ')} +${ids.length - 3}`;
 }
 
@@ -58,7 +58,7 @@ export function renderIdentifyText(r: IdentifyResult): string {
   );
   lines.push(`${v.matched ? 'MATCH' : 'NO MATCH'}: ${v.summary}`);
   if ((v.explanations?.length ?? 0) > 1) {
-    lines.push(`explanations (${v.explanations!.length}, tied at ${v.explanations![0]!.changes.length} change${v.explanations![0]!.changes.length === 1 ? '' : 's'}):`);
+    lines.push(`explanations (${v.explanations!.length}, tied at ${v.explanations![0].changes.length} change${v.explanations![0].changes.length === 1 ? '' : 's'}):`);
     for (const x of v.explanations!.slice(0, 8)) lines.push(`  - ${x.label}: ${changeText(x.changes)}`);
     if (v.explanations!.length > 8) lines.push(`  - ... ${v.explanations!.length - 8} more (--json lists them all)`);
   }

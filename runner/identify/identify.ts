@@ -141,17 +141,17 @@ async function identifyTarget(target: ProbeTarget, label: string, options: Ident
     verdictExtra.search = { maxChanges: search.maxChanges, evaluated: search.evaluated, exhausted: search.exhausted };
     if (search.explanations.length > 0) {
       const [first, ...tied] = search.explanations;
-      bestCandidate = first!.candidate;
-      bestChanges = first!.changes;
+      bestCandidate = first.candidate;
+      bestChanges = first.changes;
       verdictExtra.explanations = search.explanations.map((x) => ({ label: x.candidate.label, changes: x.changes }));
-      closest = { label: first!.candidate.label, changes: first!.changes, explained: true, remaining: [] };
+      closest = { label: first.candidate.label, changes: first.changes, explained: true, remaining: [] };
       if (tied.length > 0) closest.tied = tied.map((x) => `${x.candidate.label} (${changeText(x.changes)})`);
     } else {
       const partial = closestPartial(ev, search.infos, claimed);
       if (partial) {
         bestCandidate = partial.candidate;
         bestChanges = partial.changes;
-        closest = { label: partial.candidate.label, changes: partial.changes, explained: false, remaining: partial.remaining.map((i) => ran[i]!.inst.key) };
+        closest = { label: partial.candidate.label, changes: partial.changes, explained: false, remaining: partial.remaining.map((i) => ran[i].inst.key) };
         verdictExtra.unexplained = unexplainedProbes(ev, search.infos.find((x) => x.candidate === partial.candidate), partial);
       }
     }
@@ -187,7 +187,7 @@ async function identifyTarget(target: ProbeTarget, label: string, options: Ident
   let summary: string;
   if (!anyRan) summary = 'no probe could run on this adapter';
   else if (matched) {
-    summary = `${matches[0]!.label}${viaFixedAxes ? ` (the profile plus the axes ${info.id} declares fixed; the profile as published differs from it)` : ''}`;
+    summary = `${matches[0].label}${viaFixedAxes ? ` (the profile plus the axes ${info.id} declares fixed; the profile as published differs from it)` : ''}`;
     if (indistinguishable.length > 0) summary += ` (indistinguishable from ${indistinguishable.join(', ')} on these probes)`;
     const from = verdictExtra.fromClaimed?.[0];
     if (from) summary += `; it differs from its claimed ${from.label} by ${changeText(from.changes)}`;

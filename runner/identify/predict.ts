@@ -45,7 +45,7 @@ export interface Candidate {
 }
 
 export const sameValue = (a: unknown, b: unknown): boolean =>
-  Array.isArray(a) && Array.isArray(b) ? JSON.stringify([...a].sort()) === JSON.stringify([...b].sort()) : JSON.stringify(a) === JSON.stringify(b);
+  Array.isArray(a) && Array.isArray(b) ? JSON.stringify([...(a as unknown[])].sort()) === JSON.stringify([...(b as unknown[])].sort()) : JSON.stringify(a) === JSON.stringify(b);
 
 export function formatAxes(axes: Partial<Record<string, unknown>>): string {
   return Object.entries(axes)
@@ -68,7 +68,7 @@ function leftToImplementation(axis: AxisName, inst: ProbeInstance): boolean {
 
 export function axisValue(variant: PredictedVariant, axis: AxisName): AxisValue {
   if (axis === 'computeDtype') return variant.computeDtype ?? 'storage';
-  return variant[axis] as AxisValue;
+  return variant[axis];
 }
 
 /** Applies changes to a variant of one probe instance (a change applies where the axis has its 'from' value). */
@@ -154,8 +154,8 @@ export function compare(obs: Observation, variant: Variant, predicted: Trajector
   const check = (step: number, quantity: Difference['quantity'], observed: ArrayLike<number> | undefined, want: ArrayLike<number>) => {
     if (!observed) return;
     for (let i = 0; i < want.length; i++) {
-      const o = observed[i]!;
-      const p = want[i]!;
+      const o = observed[i];
+      const p = want[i];
       const ulp = ulpDistance(o, p, dtype);
       if (ulp > maxUlp) maxUlp = ulp;
       if (ulp > tolUlps) {
@@ -166,7 +166,7 @@ export function compare(obs: Observation, variant: Variant, predicted: Trajector
   };
   const steps = Math.min(obs.params.length, predicted.points.length);
   for (let t = 0; t < steps; t++) {
-    const point = predicted.points[t]!;
+    const point = predicted.points[t];
     check(t + 1, 'p', obs.params[t], point.params);
     const state = obs.state[t];
     if (!state) continue;
@@ -194,7 +194,7 @@ export function alternativesFor(axis: AxisName, dtype: Dtype): AxisValue[] {
   if (axis === 'computeDtype') return dtype === 'float32' ? ['storage', 'float64'] : ['storage'];
   const info = AXES.find((a) => a.name === axis)!;
   if (info.values === 'boolean') return [true, false];
-  if (Array.isArray(info.values)) return [...info.values];
+  if (info.values !== 'list') return [...info.values];
   const lists: (readonly string[])[] = [[]];
   if (axis === 'fma') lists.push([...FMA_SITES]);
   for (const p of PROFILES) {

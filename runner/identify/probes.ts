@@ -91,7 +91,7 @@ export const PROBES: readonly ProbeSpec[] = [
     settings: { lr: 0.01, rho: 0.9, eps: 1e-6, momentum: 0, centered: false },
     grads: () => {
       const g = ALTERNATE([1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 2e-4, 5e-5], 3);
-      g[0]![6] = 0; // a zero first gradient
+      g[0][6] = 0; // a zero first gradient
       return g;
     },
   },
@@ -243,11 +243,11 @@ export const UNPROBED_PRECISIONS: Readonly<Record<string, string>> = {
 /** A few non-finite and zero gradients at step 2 among ordinary ones (NaN, +Inf, -Inf, zeros). */
 function nonFiniteGrads(seed: number): number[][] {
   const g = randomGrads(seed, 4, 8);
-  g[1]![0] = NaN;
-  g[1]![1] = Infinity;
-  g[1]![2] = -Infinity;
+  g[1][0] = NaN;
+  g[1][1] = Infinity;
+  g[1][2] = -Infinity;
   for (const row of g) row[3] = 0; // a persistent zero gradient: 0/(0 + eps)
-  g[0]![4] = 0; // a zero first gradient: 0/(sqrt(0) + eps)
+  g[0][4] = 0; // a zero first gradient: 0/(sqrt(0) + eps)
   return g;
 }
 
@@ -257,7 +257,7 @@ function nonFiniteGrads(seed: number): number[][] {
  */
 export function instantiateProbe(probe: ProbeSpec, dtype: Dtype, caseVariant: Variant | null): ProbeInstance {
   const grads0 = probe.grads(dtype).map((g) => toDtype(dtype, g));
-  const n0 = grads0[0]!.length;
+  const n0 = grads0[0].length;
   const x00 = toDtype(dtype, probe.x0?.(dtype) ?? new Array<number>(n0).fill(1));
   let x0 = x00;
   let grads = grads0;
@@ -265,7 +265,7 @@ export function instantiateProbe(probe: ProbeSpec, dtype: Dtype, caseVariant: Va
     let cancel = new Float64Array(n0).fill(1);
     if (caseVariant) {
       const t = runTrajectory(caseVariant, dtype, new Float64Array(n0), grads0.length, replaySource(grads0));
-      const end = t.points[t.points.length - 1]!.params;
+      const end = t.points[t.points.length - 1].params;
       cancel = Float64Array.from(end, (p) => (Number.isFinite(p) && p !== 0 ? -p : 1));
     }
     x0 = Float64Array.from([...x00, ...cancel]);

@@ -175,6 +175,6 @@ export function benchCommand(yargs: Argv): Argv {
         .example('$0 bench --sizes 1e7 --models none', '')
         .example('$0 bench --adapters ts-f32,wasm-simd --baseline reports/baseline-bench.json', '')
         .example('$0 bench --sizes 1e6,1e7 --repetitions 3 --adapters wasm-simd,wasm-simd-mt --adapters "external:command=/usr/bin/python3 clients/python/torch_rmsprop.py"', ''),
-    (argv) => runCommand(() => bench(argv as unknown as BenchArgs)),
+    (argv) => runCommand(() => bench(argv)),
   );
 }

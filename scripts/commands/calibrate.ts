@@ -13,8 +13,8 @@ function renderText(report: CalibrationReport, verbose: boolean, stated: Expecte
   const rows = Object.entries(report.summary.byFramework).sort(([a], [b]) => a.localeCompare(b)).map(([framework, c]) => [framework, ...CALIBRATION_VERDICTS.map((v) => String(c[v])), String(CALIBRATION_VERDICTS.reduce((s, v) => s + c[v], 0))]);
   const c = report.summary.counts;
   rows.push(['all', ...CALIBRATION_VERDICTS.map((v) => String(c[v])), String(report.summary.total)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const fmt = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
   lines.push(fmt(header), ...rows.map(fmt));
   const total = report.summary.total;
   lines.push('');

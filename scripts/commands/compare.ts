@@ -88,6 +88,6 @@ export function compareCommand(yargs: Argv): Argv {
         .example('$0 compare torch keras --problem xlogx --dtype float32', 'PyTorch 361.0000 vs Keras 363.0513 after step 1, and why')
         .example('$0 compare tfjs keras --problem quad2d --set centered=true', "tfjs subtracts eps in the centered denominator")
         .example('$0 compare torch ts-f32:profile=torch --suites edge', 'a profile against an adapter run for real'),
-    (argv) => runCommand(() => compareMain(argv as unknown as CompareArgs)),
+    (argv) => runCommand(() => compareMain(argv)),
   );
 }

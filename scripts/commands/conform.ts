@@ -86,7 +86,7 @@ function parseDtypes(text: string): Dtype[] {
 function parseModes(text: string): Mode[] {
   return list([text]).map((m) => {
     if (m !== 'replay' && m !== 'closed-loop') throw new InputError(`--modes: expected replay and/or closed-loop, got '${m}'`);
-    return m as Mode;
+    return m;
   });
 }
 

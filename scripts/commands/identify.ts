@@ -30,7 +30,7 @@ export async function identifyMain(argv: IdentifyArgs): Promise<number> {
   }
   const timeout = argv['probe-timeout'];
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) throw new InputError(`--probe-timeout: expected a positive number of seconds, got '${timeout}'`);
-  const result = await identify(specs[0]!, {
+  const result = await identify(specs[0], {
     ...(dtypes ? { dtypes } : {}),
     ...(argv.tolerance !== undefined ? { toleranceUlps: argv.tolerance } : {}),
     ...(argv.isolation ? { isolation: argv.isolation } : {}),

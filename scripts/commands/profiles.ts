@@ -8,6 +8,9 @@ import { resolveVariant } from '../../reference/resolve.js';
 import { AXES, HYPERPARAMETERS } from '../../reference/variant.js';
 import { parseSetOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 
+// Typed, so yargs infers the option as a Dtype rather than a string.
+const DEFAULT_DTYPE: Dtype = 'float32';
+
 export function profilesCommand(yargs: Argv): Argv {
   return yargs.command(
     'profiles',
@@ -16,7 +19,7 @@ export function profilesCommand(yargs: Argv): Argv {
       y
         .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of text' })
         .option('program', { type: 'string', describe: 'print the step program PROFILE compiles to: one op per line, with rounding and FMA marks' })
-        .option('dtype', { choices: DTYPES, default: 'float32' as Dtype, describe: 'with --program: the dtype (rounding rule) of the program' })
+        .option('dtype', { choices: DTYPES, default: DEFAULT_DTYPE, describe: 'with --program: the dtype (rounding rule) of the program' })
         .option('set', { type: 'string', array: true, describe: 'with --program: name=value (native hyperparameter names, canonical names or axes)' }),
     (argv) =>
       runCommand(async () => {

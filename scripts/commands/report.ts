@@ -133,6 +133,6 @@ export function reportCommand(yargs: Argv): Argv {
         .option('out', { type: 'string', describe: 'directory (default: the directory of --from)' })
         .option('quiet', { type: 'boolean', default: false })
         .example('$0 report --html', 'reports/latest/conformance.html from reports/latest/conformance.json'),
-    (argv) => runCommand(() => render(argv as unknown as RenderArgs)),
+    (argv) => runCommand(() => render(argv)),
   );
 }

@@ -1,5 +1,4 @@
 import type { Argv } from 'yargs';
-import type { Dtype } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
 import { computeTrajectory } from '../../suites/compute-trajectory.js';
 import { writeFileAtomic } from '../../reports/atomic-write.js';
@@ -7,7 +6,6 @@ import { readGradientFile } from '../../suites/gradient-file.js';
 import { PROBLEMS } from '../../suites/problems.js';
 import { checkTrajectorySize } from '../memory-limits.js';
 import { checkOutputFile } from '../output-paths.js';
-import type { AutodiffOrder } from '../../suites/problem.js';
 import { parseNumberList, parseSetOptions, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 
 export function trajectoryCommand(yargs: Argv): Argv {
@@ -40,14 +38,14 @@ export function trajectoryCommand(yargs: Argv): Argv {
         checkTrajectorySize(argv.steps ?? stream?.length ?? 100, problem?.dim ?? argv.dim ?? x0?.length ?? stream?.[0]?.length ?? problem?.defaultDim ?? 1);
         const doc = computeTrajectory({
           profile: argv.profile,
-          dtype: argv.dtype as Dtype,
+          dtype: argv.dtype,
           problem: argv.problem,
           grads: argv.grads === undefined ? undefined : { path: argv.grads, stream: stream! },
           x0,
           dim: argv.dim,
           steps: argv.steps,
           settings: parseSetOptions(argv.set),
-          autodiff: argv.autodiff as AutodiffOrder | undefined,
+          autodiff: argv.autodiff,
         });
         if (argv.out !== undefined) writeFileAtomic(argv.out, `${JSON.stringify(doc)}\n`);
         else await writeJsonToStdout(doc);

@@ -8,7 +8,7 @@ const WIDTHS = [784, 512, 256, 10];
 function build(): ParameterTensor[] {
   const t: ParameterTensor[] = [];
   for (let i = 0; i + 1 < WIDTHS.length; i++) {
-    t.push({ name: `fc${i + 1}.weight`, shape: [WIDTHS[i + 1]!, WIDTHS[i]!] }, { name: `fc${i + 1}.bias`, shape: [WIDTHS[i + 1]!] });
+    t.push({ name: `fc${i + 1}.weight`, shape: [WIDTHS[i + 1], WIDTHS[i]] }, { name: `fc${i + 1}.bias`, shape: [WIDTHS[i + 1]] });
   }
   return t;
 }

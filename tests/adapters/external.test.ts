@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UnsupportedCaseError, type AdapterCase } from '../../adapters/adapter.js';
-import { hasBulkReplay, type BulkPreparedCase, type BulkTrajectory } from '../../adapters/external/bulk.js';
+import { hasBulkReplay, type BulkTrajectory } from '../../adapters/external/bulk.js';
 import { runConformance } from '../../runner/run-conformance.js';
 import { ExternalAdapter, externalAdapterFactory, parseExternalOptions } from '../../adapters/external/external-adapter.js';
 import { HarnessMessageSchema, ProgramMessageSchema } from '../../adapters/external/protocol.js';
@@ -32,7 +32,7 @@ const importable = new Map<string, string | null>();
 function requireModule(module: string): void {
   if (!importable.has(module)) {
     const r = spawnSync(PYTHON, ['-c', `import ${module}`], { encoding: 'utf8' });
-    importable.set(module, r.status === 0 ? null : (r.stderr || r.error?.message || '').trim().split('\n').slice(-1)[0]!);
+    importable.set(module, r.status === 0 ? null : (r.stderr || r.error?.message || '').trim().split('\n').slice(-1)[0]);
   }
   const why = importable.get(module);
   if (why !== null) throw new Error(`${PYTHON} cannot import ${module} (${why}): run bash scripts/setup-system.sh (installs Debian python3-torch and python3-numpy)`);
@@ -81,7 +81,7 @@ function compare(dtype: Dtype, results: { key: string; got: Float64Array[]; want
     let exact = true;
     r.want.forEach((want, t) => {
       want.forEach((w, i) => {
-        const g = r.got[t]![i]!;
+        const g = r.got[t][i];
         if (!Object.is(g, w) && !(Number.isNaN(g) && Number.isNaN(w))) exact = false;
         const u = ulps(dtype, g, w);
         if (u > c.maxUlp) {
@@ -122,7 +122,7 @@ function prepareCase(spec: CaseSpec, profile: string, dtype: Dtype, extra: Setti
 /** The same gradients on another variant of the profile (fma off). */
 function referenceFor(p: Prepared, profile: string, extra: Settings, spec: CaseSpec): Float64Array[] {
   const resolved = resolveVariant(profile, p.adapterCase.dtype, { ...spec.settings, ...extra });
-  return runTrajectory(resolved.variant, p.adapterCase.dtype, p.adapterCase.x0, p.grads.length, (_x, t) => p.grads[t]!).points.map((q) => q.params);
+  return runTrajectory(resolved.variant, p.adapterCase.dtype, p.adapterCase.x0, p.grads.length, (_x, t) => p.grads[t]).points.map((q) => q.params);
 }
 
 const TORCH_CASES = ALL_CASES.filter((c) => caseAppliesTo(c, resolveVariant('torch@1.13', 'float64').profile).applies);
@@ -185,7 +185,7 @@ describe('external adapter on real torch.optim.RMSprop (clients/python/torch_rms
   itWith('torch', 'float64: agrees with torch@1.13 bit for bit, params and state', async () => {
     const runs = await runAll('float64');
     const params = compare('float64', runs.map((r) => ({ key: r.prepared.key, got: r.out.trajectory, want: r.prepared.reference.points.map((p) => p.params) })));
-    const last = (r: (typeof runs)[number]) => r.prepared.reference.points[r.prepared.reference.points.length - 1]!.state;
+    const last = (r: (typeof runs)[number]) => r.prepared.reference.points[r.prepared.reference.points.length - 1].state;
     const state = compare(
       'float64',
       runs.flatMap((r) => {
@@ -232,7 +232,7 @@ describe('external adapter on real torch.optim.RMSprop (clients/python/torch_rms
       const results = [];
       for (const spec of TORCH_CASES) {
         const p = prepareCase(spec, 'torch@1.13', 'float32', { fma: 'off' });
-        const pc = (await scalar.prepare(p.adapterCase)) as BulkPreparedCase;
+        const pc = (await scalar.prepare(p.adapterCase));
         results.push({ key: p.key, got: (await pc.runReplay(p.grads)).trajectory, want: p.reference.points.map((q) => q.params) });
       }
       const off = compare('float32', results);
@@ -249,10 +249,10 @@ describe('external adapter on real torch.optim.RMSprop (clients/python/torch_rms
     const pc = await adapter.prepare(p.adapterCase);
     expect((await pc.read()).params).toEqual(p.adapterCase.x0);
     for (let t = 0; t < 5; t++) {
-      await pc.step(p.grads[t]!);
+      await pc.step(p.grads[t]);
       const r = await pc.read();
-      expect(r.params).toEqual(p.reference.points[t]!.params);
-      expect(r.state?.m).toEqual(p.reference.points[t]!.state.m);
+      expect(r.params).toEqual(p.reference.points[t].params);
+      expect(r.state?.m).toEqual(p.reference.points[t].state.m);
     }
   });
 
@@ -263,14 +263,14 @@ describe('external adapter on real torch.optim.RMSprop (clients/python/torch_rms
       for (const id of ['quad2d', 'rotated2d', 'xlogx']) {
         const spec = ALL_CASES.find((c) => c.source.kind === 'problem' && c.source.problem === id)!;
         const p = prepareCase(spec, 'torch@1.13', dtype);
-        const pc = (await adapter.prepare(p.adapterCase)) as BulkPreparedCase;
+        const pc = (await adapter.prepare(p.adapterCase));
         expect(pc.problems).toContain(id);
         const out = await pc.runProblem!(id, spec.steps);
         const params = compare(dtype, [{ key: id, got: out.trajectory, want: p.reference.points.map((q) => q.params) }]);
         // The reference gradient at torch's own params: isolates the gradient from the optimizer.
-        const atOwn = out.trajectory.slice(0, -1).map((x, t) => problems[id]!.gradient(x, dtype, t + 1, 'torch'));
+        const atOwn = out.trajectory.slice(0, -1).map((x, t) => problems[id].gradient(x, dtype, t + 1, 'torch'));
         const grads = compare(dtype, [{ key: id, got: out.grads!.slice(1), want: atOwn }]);
-        const differing = out.grads!.slice(1).filter((g, t) => !Object.is(g[0], atOwn[t]![0])).length;
+        const differing = out.grads!.slice(1).filter((g, t) => !Object.is(g[0], atOwn[t][0])).length;
         lines.push(`${dtype} ${id}: params max ${params.maxUlp} ulp, grads at torch's params max ${grads.maxUlp} ulp (${differing}/${atOwn.length} steps differ)`);
         if (id === 'xlogx') {
           // V8's Math.log (fdlibm) is not correctly rounded: log(361.2747723178631) is 1 ulp off in float64; glibc's is right.
@@ -311,7 +311,7 @@ describe('external adapter on the NumPy tutorial client (clients/python/numpy_rm
       const runs = [];
       for (const spec of specs) {
         const p = prepareCase(spec, 'numpy-tutorial', dtype);
-        const pc = (await adapter.prepare(p.adapterCase)) as BulkPreparedCase;
+        const pc = (await adapter.prepare(p.adapterCase));
         runs.push({ key: p.key, got: (await pc.runReplay(p.grads)).trajectory, want: p.reference.points.map((q) => q.params) });
       }
       const c = compare(dtype, runs);
@@ -366,7 +366,7 @@ describe('external adapter fault containment (fake programs)', () => {
 
   async function run(name: string, dtype: Dtype = 'float64'): Promise<BulkTrajectory> {
     const p = prepareCase({ ...spec, id: name }, 'numpy-tutorial', dtype);
-    const pc = (await adapter.prepare(p.adapterCase)) as BulkPreparedCase;
+    const pc = (await adapter.prepare(p.adapterCase));
     return pc.runReplay(p.grads.slice(0, 3));
   }
 

@@ -24,7 +24,7 @@ describe('module adapters', () => {
 
   it('a module declaring fixedAxes { fma: "off" } is compared with the profile without FMA', async () => {
     const r = await runConformance({ adapters: ['module:path=tests/fixtures/user-rmsprop/module.ts'], cases: ['edge/random'], suites: ['edge'], dtypes: ['float32'], modes: ['replay'], isolation: 'in-process', compareProfiles: false });
-    expect(r.cells[0]!.expectedProfile).toBe('torch@1.13 with {"fma":[]}');
+    expect(r.cells[0].expectedProfile).toBe('torch@1.13 with {"fma":[]}');
   });
 
   it('module-adapter.ts does not import the registry (the registry passes the harness in)', () => {

@@ -22,7 +22,7 @@ import { autodiffOrderFor } from '../../suites/problems.js';
 import { caseKey, SUITES } from '../../suites/suites.js';
 
 const PROFILES = ['torch', 'keras', 'tfjs', 'tf-raw', 'tf1', 'd2l', 'mxnet'] as const;
-const ALL_CASES: CaseSpec[] = [...SUITES.problems!, ...SUITES.variants!, ...SUITES.edge!];
+const ALL_CASES: CaseSpec[] = [...SUITES.problems, ...SUITES.variants, ...SUITES.edge];
 
 /** Units in the last place between two values of the dtype (0 for identical, Infinity across non-finite). */
 function ulps(a: number, b: number, dtype: Dtype): number {
@@ -52,8 +52,8 @@ interface Comparison {
 
 function compare(label: string, dtype: Dtype, expected: Float64Array, actual: Float64Array, into: Comparison, step: number): void {
   for (let i = 0; i < expected.length; i++) {
-    const e = expected[i]!;
-    const a = actual[i]!;
+    const e = expected[i];
+    const a = actual[i];
     const same = Object.is(e, a) || (Number.isNaN(e) && Number.isNaN(a));
     if (same) continue;
     into.mismatches++;
@@ -70,7 +70,7 @@ function adapterCase(resolved: ResolvedVariant, key: string, dtype: Dtype, setti
 async function replay(prepared: PreparedCase, trajectory: Trajectory, dtype: Dtype): Promise<Comparison> {
   const result: Comparison = { steps: trajectory.points.length, mismatches: 0, maxUlp: 0 };
   for (let t = 0; t < trajectory.points.length; t++) {
-    const point = trajectory.points[t]!;
+    const point = trajectory.points[t];
     await prepared.step(point.grad);
     const { params, state } = await prepared.read();
     compare('params', dtype, point.params, params, result, t);
@@ -167,8 +167,8 @@ describe('onnxruntime adapter', () => {
     const g = decoded.graph!;
     expect(g.input!.map((i) => i.name)).toEqual([...STATE_INPUTS, ...graph.scalars]);
     expect(g.output!.map((o) => o.name)).toEqual([...STATE_OUTPUTS]);
-    expect(g.input![0]!.type!.tensorType!.shape!.dim![0]!.dimParam).toBe('n');
-    expect(g.input![STATE_INPUTS.length]!.type!.tensorType!.shape!.dim).toEqual([]);
+    expect(g.input![0].type!.tensorType!.shape!.dim![0].dimParam).toBe('n');
+    expect(g.input![STATE_INPUTS.length].type!.tensorType!.shape!.dim).toEqual([]);
     expect(g.node!.map((n) => n.opType)).toEqual(graph.ops);
     expect(graph.ops).toContain('Cast'); // float32 rsqrt goes through float64
     expect(graph.ops).toContain('Reciprocal');
@@ -204,10 +204,10 @@ describe('onnxruntime adapter', () => {
       const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel });
       const out = await session.run({ x: new ort.Tensor('float64', x, [n]), y: new ort.Tensor('float64', y, [n]) });
       await session.release();
-      return out.z!.data as Float64Array;
+      return out.z.data as Float64Array;
     };
-    const twoRoundings = x.map((xi, i) => y[i]! * (1 / xi));
-    const oneRounding = x.map((xi, i) => y[i]! / xi);
+    const twoRoundings = x.map((xi, i) => y[i] * (1 / xi));
+    const oneRounding = x.map((xi, i) => y[i] / xi);
     expect([...(await run('disabled'))]).toEqual([...twoRoundings]);
     expect([...(await run('basic'))]).toEqual([...oneRounding]);
     expect(twoRoundings.some((z, i) => z !== oneRounding[i])).toBe(true);
@@ -280,7 +280,7 @@ describe('onnxruntime adapter', () => {
     ['initial accumulator', { initialAccumulator: 0.1 }],
     ['no eps', { eps: 0 }],
   ];
-  const sweepCases = SUITES.edge!.filter((c) => ['random', 'zeros-first', 'overflow32', 'overflow64', 'subnormal32', 'nan-at', 'inf-at', 'neg-inf-at', 'sign-flip'].includes(c.id));
+  const sweepCases = SUITES.edge.filter((c) => ['random', 'zeros-first', 'overflow32', 'overflow64', 'subnormal32', 'nan-at', 'inf-at', 'neg-inf-at', 'sign-flip'].includes(c.id));
   for (const dtype of DTYPES) {
     it(`axis sweep ${dtype}: bit-exact for every axis value`, async () => {
       const adapter = adapterFor('torch');
@@ -305,22 +305,22 @@ describe('onnxruntime adapter', () => {
 
   it('load() re-anchors params, state and the step count', async () => {
     const dtype = 'float32';
-    const c = SUITES.variants!.find((x) => x.id === 'lr-decay')!;
+    const c = SUITES.variants.find((x) => x.id === 'lr-decay')!;
     const base = resolveVariant('keras', dtype, { ...c.settings, centered: true, momentum: 0.5 });
     const resolved = { ...base, variant: { ...base.variant, ...ONNX_FIXED_AXES } };
     const x0 = toDtype(dtype, caseX0(c));
     const trajectory = runTrajectory(resolved.variant, dtype, x0, c.steps, caseGradientSource(c, dtype, 'tf'));
     const prepared = await adapterFor('keras').prepare(adapterCase(resolved, 'load', dtype, c.settings, x0));
     // Jump to step 10 and continue from the reference's state there.
-    const anchor = trajectory.points[9]!;
+    const anchor = trajectory.points[9];
     await prepared.load!(anchor.params, anchor.state);
     for (let t = 10; t < 15; t++) {
-      await prepared.step(trajectory.points[t]!.grad);
+      await prepared.step(trajectory.points[t].grad);
       const { params, state } = await prepared.read();
-      expect([...params]).toEqual([...trajectory.points[t]!.params]);
-      expect([...state!.v!]).toEqual([...trajectory.points[t]!.state.v]);
-      expect([...state!.m!]).toEqual([...trajectory.points[t]!.state.m]);
-      expect([...state!.b!]).toEqual([...trajectory.points[t]!.state.b]);
+      expect([...params]).toEqual([...trajectory.points[t].params]);
+      expect([...state!.v!]).toEqual([...trajectory.points[t].state.v]);
+      expect([...state!.m!]).toEqual([...trajectory.points[t].state.m]);
+      expect([...state!.b!]).toEqual([...trajectory.points[t].state.b]);
     }
     await prepared.dispose();
   });

@@ -16,7 +16,7 @@ const doc = readFileSync(PROTOCOL_DOC, 'utf8');
 
 /** Lines of the ```sh blocks that run the CLI. */
 function exampleCommands(text: string): string[] {
-  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  const blocks = [...text.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
   return blocks.flatMap((b) => b.split('\n')).filter((l) => l.startsWith('rmsprop-harness '));
 }
 
@@ -54,7 +54,7 @@ describe('docs/protocol.md', () => {
   });
 
   it('its minimal Python client passes against numpy-tutorial in float64 (edge cases without NaN/Inf arithmetic)', () => {
-    const code = /## A minimal client[\s\S]*?```python\n([\s\S]*?)```/.exec(doc)![1]!;
+    const code = /## A minimal client[\s\S]*?```python\n([\s\S]*?)```/.exec(doc)![1];
     const dir = mkdtempSync(join(tmpdir(), 'protocol-doc-'));
     const file = join(dir, 'mini.py');
     writeFileSync(file, code);

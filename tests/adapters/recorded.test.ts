@@ -52,7 +52,7 @@ describe('recorded runs', () => {
     expect(Object.keys(doc.state_per_step).sort()).toEqual(['grad_avg', 'momentum_buffer', 'square_avg', 'step']);
     const r = await check(path);
     expect(r.cells).toHaveLength(1);
-    const cell = r.cells[0]!;
+    const cell = r.cells[0];
     expect(cell).toMatchObject({ case: `recorded/run-${dtype}`, dtype, status: 'pass', expectedProfile: 'torch@1.13' });
     expect(cell.freeRunning?.maxUlp).toBe(0);
     expect(cell.state?.steps.length).toBe(15);
@@ -64,18 +64,18 @@ describe('recorded runs', () => {
     const doc = JSON.parse(readFileSync(path, 'utf8'));
     doc.trajectory[5][0] = doc.trajectory[5][0] * (1 + 1e-9);
     writeFileSync(path, JSON.stringify(doc));
-    const cell = (await check(path)).cells[0]!;
+    const cell = (await check(path)).cells[0];
     expect(cell.status).toBe('fail');
     expect(cell.freeRunning?.firstDivergentStep).toBe(6);
   }, 60_000);
 
   it.runIf(existsSync(RECORDINGS))('checks the calibration recordings of ../shared/recordings (skipped where ../shared is absent: it is not part of the repository)', async () => {
-    const keras = (await check(join(RECORDINGS, 'keras', 'keras-tf_bowl3_centered_momentum_float32.json'))).cells[0]!;
+    const keras = (await check(join(RECORDINGS, 'keras', 'keras-tf_bowl3_centered_momentum_float32.json'))).cells[0];
     expect(keras).toMatchObject({ status: 'pass', expectedProfile: 'keras@3' });
-    const tfRaw = (await check(join(RECORDINGS, 'tf', 'tf-rawops_stream12_momentum_float32.json'))).cells[0]!;
+    const tfRaw = (await check(join(RECORDINGS, 'tf', 'tf-rawops_stream12_momentum_float32.json'))).cells[0];
     expect(tfRaw).toMatchObject({ status: 'pass', expectedProfile: 'tf-raw@2' });
     // A learning-rate schedule is not modelled: skipped with the reason, never passed.
-    const schedule = (await check(join(RECORDINGS, 'torch', 'torch-forloop_bowl3_explr_float64.json'))).cells[0]!;
+    const schedule = (await check(join(RECORDINGS, 'torch', 'torch-forloop_bowl3_explr_float64.json'))).cells[0];
     expect(schedule.status).toBe('skip');
     expect(schedule.reason).toMatch(/learning-rate schedule/);
   }, 60_000);

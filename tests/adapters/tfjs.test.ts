@@ -110,9 +110,9 @@ async function runCase(adapter: Adapter, p: Prepared): Promise<RunResult> {
       const compare = (what: string, got: ArrayLike<number> | undefined, want: Float64Array) => {
         if (got === undefined) throw new Error(`${adapter.info.id} read() returned no ${what}`);
         for (let i = 0; i < want.length; i++) {
-          const d = ulp32(got[i]!, want[i]!);
+          const d = ulp32(got[i], want[i]);
           maxUlp = Math.max(maxUlp, d);
-          if (!sameBits(got[i]!, want[i]!)) mismatches.push({ step: t + 1, what, index: i, got: got[i]!, want: want[i]!, ulp: d });
+          if (!sameBits(got[i], want[i])) mismatches.push({ step: t + 1, what, index: i, got: got[i], want: want[i], ulp: d });
         }
       };
       compare('params', params, point.params);
@@ -146,7 +146,7 @@ const measured: Record<string, Record<string, number>> = {};
 const record = (backend: string, key: string, ulp: number) => ((measured[backend] ??= {})[key] = ulp);
 
 afterAll(() => {
-  // eslint-disable-next-line no-console
+   
   console.log(`tfjs max ULP per case (params, v, m, b over every step):\n${JSON.stringify(measured, null, 1)}`);
 });
 
@@ -237,17 +237,17 @@ describe('tfjs-cpu', () => {
       const k = 10;
       for (const loadBeforeFirstStep of [true, false]) {
         const prepared = await cpu.prepare(p.adapterCase);
-        if (!loadBeforeFirstStep) await prepared.step(p.reference.points[0]!.grad); // accumulators exist: assigned in place
-        const at = p.reference.points[k - 1]!;
+        if (!loadBeforeFirstStep) await prepared.step(p.reference.points[0].grad); // accumulators exist: assigned in place
+        const at = p.reference.points[k - 1];
         await prepared.load!(at.params, at.state);
         for (let t = k; t < p.reference.points.length; t++) {
-          const point = p.reference.points[t]!;
+          const point = p.reference.points[t];
           await prepared.step(point.grad);
           const { params, state } = await prepared.read();
-          expect([...params].every((x, i) => sameBits(x, point.params[i]!)), `${key} step ${t + 1}`).toBe(true);
-          expect([...state!.v!].every((x, i) => sameBits(x, point.state.v[i]!))).toBe(true);
-          expect([...state!.b!].every((x, i) => sameBits(x, point.state.b[i]!))).toBe(true);
-          if (p.adapterCase.variant.centered) expect([...state!.m!].every((x, i) => sameBits(x, point.state.m[i]!))).toBe(true);
+          expect([...params].every((x, i) => sameBits(x, point.params[i])), `${key} step ${t + 1}`).toBe(true);
+          expect([...state!.v!].every((x, i) => sameBits(x, point.state.v[i]))).toBe(true);
+          expect([...state!.b!].every((x, i) => sameBits(x, point.state.b[i]))).toBe(true);
+          if (p.adapterCase.variant.centered) expect([...state!.m!].every((x, i) => sameBits(x, point.state.m[i]))).toBe(true);
         }
         expect(await prepared.dispose()).toEqual({});
       }
@@ -292,10 +292,10 @@ describe('tfjs-wasm', () => {
       await a.step(point.grad);
       await b.step(point.grad);
     }
-    const want = p.reference.points[p.reference.points.length - 1]!.params;
+    const want = p.reference.points[p.reference.points.length - 1].params;
     for (const prepared of [a, b]) {
       const { params } = await prepared.read();
-      expect([...params].every((x, i) => sameBits(x, want[i]!))).toBe(true);
+      expect([...params].every((x, i) => sameBits(x, want[i]))).toBe(true);
     }
     expect(await a.dispose()).toEqual({});
     expect(await b.dispose()).toEqual({});
@@ -346,10 +346,10 @@ describe('tfjs-webgpu (Dawn; OpenGL ES on Mesa llvmpipe without a GPU)', () => {
     const p = reference('variants/centered-momentum');
     const prepared = [await cpu.prepare(p.adapterCase), await webgpu.prepare(p.adapterCase), await wasm.prepare(p.adapterCase)];
     for (const point of p.reference.points) for (const c of prepared) await c.step(point.grad);
-    const want = p.reference.points[p.reference.points.length - 1]!.params;
+    const want = p.reference.points[p.reference.points.length - 1].params;
     for (const c of prepared) {
       const { params } = await c.read();
-      expect([...params].every((x, i) => sameBits(x, want[i]!))).toBe(true);
+      expect([...params].every((x, i) => sameBits(x, want[i]))).toBe(true);
     }
     for (const c of prepared) expect(await c.dispose()).toEqual({});
   }, 120_000);

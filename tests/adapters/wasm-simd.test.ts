@@ -24,7 +24,7 @@ const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Nu
 function firstDifference(label: string, got: ArrayLike<number>, want: ArrayLike<number>): string | null {
   if (got.length !== want.length) return `${label}: length ${got.length} vs ${want.length}`;
   for (let i = 0; i < got.length; i++) {
-    if (!same(got[i]!, want[i]!)) return `${label}[${i}]: got ${Object.is(got[i], -0) ? '-0' : got[i]} want ${Object.is(want[i], -0) ? '-0' : want[i]}`;
+    if (!same(got[i], want[i])) return `${label}[${i}]: got ${Object.is(got[i], -0) ? '-0' : got[i]} want ${Object.is(want[i], -0) ? '-0' : want[i]}`;
   }
   return null;
 }
@@ -123,7 +123,7 @@ describe('wasm-simd adapter', () => {
           for (const [si, kind] of tailStreams.entries()) {
             const grads = generateStream({ kind, dim: n, steps: 8, seed: 77 + n * 13 + si, at: 2 });
             const variant: Variant = { ...resolveCase(profile, dtype, settings)!.variant, fma: [] };
-            const x0 = generateStream({ kind: 'random', dim: n, steps: 1, seed: 5 + n })[0]!;
+            const x0 = generateStream({ kind: 'random', dim: n, steps: 1, seed: 5 + n })[0];
             const ref = runTrajectory(variant, dtype, x0, grads.length, replaySource(grads));
             const diff = await replay(await prepareWasmCase(dtype, variant, ref.x0), ref);
             if (diff) failures.push(`${profile} ${JSON.stringify(settings)} ${kind} ${dtype}: ${diff}`);
@@ -196,14 +196,14 @@ describe('wasm-simd adapter', () => {
     const grads = generateStream({ kind: 'random', dim: 9, steps: 6, seed: 9 });
     const ref = runTrajectory(variant, dtype, new Array(9).fill(0.5), 6, replaySource(grads));
     const prepared = await prepareWasmCase(dtype, variant, ref.x0);
-    const mid = ref.points[2]!;
+    const mid = ref.points[2];
     await prepared.load!(mid.params, { ...mid.state });
-    for (let t = 3; t < 6; t++) await prepared.step(ref.points[t]!.grad);
+    for (let t = 3; t < 6; t++) await prepared.step(ref.points[t].grad);
     const { params, state } = await prepared.read();
-    expect(firstDifference('params', params, ref.points[5]!.params)).toBeNull();
-    expect(firstDifference('b', state!.b!, ref.points[5]!.state.b)).toBeNull();
+    expect(firstDifference('params', params, ref.points[5].params)).toBeNull();
+    expect(firstDifference('b', state!.b!, ref.points[5].state.b)).toBeNull();
     await prepared.dispose();
-    await expect(prepared.step(grads[0]!)).rejects.toThrow(/dispose/);
+    await expect(prepared.step(grads[0])).rejects.toThrow(/dispose/);
   });
 
   it('grows memory for large arrays', async () => {

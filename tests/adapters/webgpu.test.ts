@@ -74,7 +74,7 @@ function maxUlpOf(
     const w = q === 'p' ? want.params : want.state[q];
     const h = q === 'p' ? have.params : have.state![q]!;
     for (let i = 0; i < w.length; i++) {
-      const d = ulpDistance(w[i]!, h[i]!, 'float32');
+      const d = ulpDistance(w[i], h[i], 'float32');
       if (d > ulp) {
         ulp = d;
         where = `${q}[${i}]: reference ${w[i]}, webgpu ${h[i]}`;
@@ -130,12 +130,12 @@ async function compareCase(group: string, profile: string, c: CaseSpec, extra: S
   let firstMismatch: string | undefined;
   try {
     for (let t = 0; t < grads.length; t++) {
-      await prepared.step(grads[t]!);
+      await prepared.step(grads[t]);
       const got = await prepared.read();
-      const d = maxUlpOf(expected.points[t]!, got, quantities);
+      const d = maxUlpOf(expected.points[t], got, quantities);
       maxUlp = Math.max(maxUlp, d.ulp);
       if (d.ulp > 0 && firstMismatch === undefined) firstMismatch = `step ${t + 1} ${d.where} (${d.ulp} ulp)`;
-      claimedUlp = Math.max(claimedUlp, maxUlpOf(reference.points[t]!, got, quantities).ulp);
+      claimedUlp = Math.max(claimedUlp, maxUlpOf(reference.points[t], got, quantities).ulp);
     }
     // Re-anchored: each step from the reference's state (claimed profile, then device order).
     const initial = initialState(claimed.variant, 'float32', reference.x0.length);
@@ -144,10 +144,10 @@ async function compareCase(group: string, profile: string, c: CaseSpec, extra: S
       [expected, (u: number) => (deviceStepUlp = Math.max(deviceStepUlp, u))],
     ] as const) {
       for (let t = 0; t < grads.length; t++) {
-        const before = t === 0 ? { params: reference.x0, state: initial } : trajectory.points[t - 1]!;
+        const before = t === 0 ? { params: reference.x0, state: initial } : trajectory.points[t - 1];
         await prepared.load!(before.params, before.state);
-        await prepared.step(grads[t]!);
-        record(maxUlpOf(trajectory.points[t]!, await prepared.read(), quantities).ulp);
+        await prepared.step(grads[t]);
+        record(maxUlpOf(trajectory.points[t], await prepared.read(), quantities).ulp);
       }
     }
   } finally {
@@ -271,9 +271,9 @@ describe('webgpu adapter', () => {
 
   it('matches the reference on axis values the suites do not reach (torch base, overridden axes)', async () => {
     requireGpu();
-    const momentumCase = SUITES.variants!.find((c) => c.id === 'centered-momentum')!;
-    const plain = SUITES.variants!.find((c) => c.id === 'momentum')!;
-    const edgeCases = ['zeros-first', 'overflow32', 'inf-at', 'nan-at', 'subnormal32'].map((id) => SUITES.edge!.find((c) => c.id === id)!);
+    const momentumCase = SUITES.variants.find((c) => c.id === 'centered-momentum')!;
+    const plain = SUITES.variants.find((c) => c.id === 'momentum')!;
+    const edgeCases = ['zeros-first', 'overflow32', 'inf-at', 'nan-at', 'subnormal32'].map((id) => SUITES.edge.find((c) => c.id === id)!);
     for (const extra of AXIS_SWEEP) {
       for (const c of [plain, momentumCase, ...edgeCases]) {
         await compareCase('axis-sweep', 'torch', c, extra);

@@ -222,7 +222,7 @@ const ROWS: Row[] = [
   { name: 'golden manifest truncated', golden: true, args: ['--check'], files: { ...goldenStore(GOLDEN_OK), 'goldens/manifest.json': '{"format": "rmsprop-harness/golden-manifest", "files": {' }, message: /golden manifest \S+manifest\.json: malformed JSON at line 1 column \d+: truncated/ },
   { name: 'golden manifest with a short sha256', golden: true, args: ['--check'], files: goldenStore(GOLDEN_OK, { sha256: 'abc123' }), message: /golden manifest \S+manifest\.json: \/files\/torch@2\.1\.json\/sha256: must be 64 lowercase hex digits, got "abc123"/ },
   { name: 'golden manifest missing', golden: true, args: ['--check'], files: { 'goldens/torch@2.1.json': GOLDEN_OK }, message: /golden manifest \S+manifest\.json: no such file/ },
-  { name: 'golden listed in the manifest but missing', golden: true, args: ['--check'], files: { 'goldens/manifest.json': goldenStore(GOLDEN_OK)['goldens/manifest.json']! }, message: /golden file \S+torch@2\.1\.json: no such file/ },
+  { name: 'golden listed in the manifest but missing', golden: true, args: ['--check'], files: { 'goldens/manifest.json': goldenStore(GOLDEN_OK)['goldens/manifest.json'] }, message: /golden file \S+torch@2\.1\.json: no such file/ },
   { name: 'golden with a wrong dtype', golden: true, args: ['--check'], files: goldenStore(GOLDEN_OK.replace('"float64"', '"float16"')), message: /golden file \S+torch@2\.1\.json: \/trajectories\/0\/dtype: must be one of "float32", "float64", got "float16"/ },
   { name: 'golden step of the wrong dimension', golden: true, args: ['--check'], files: goldenStore(GOLDEN_OK.replace('"params":[0.99,1.99]', '"params":[0.99]')), message: /\/trajectories\/0\/steps\/0\/params: has 1 values, expected 2 like \/trajectories\/0\/x0/ },
   { name: 'golden with fewer trajectories than the manifest says', golden: true, args: ['--check'], files: goldenStore(GOLDEN_OK, { trajectories: 3 }), message: /\/trajectories: has 1 trajectories, the manifest's \/files\/torch@2\.1\.json\/trajectories says 3/ },
@@ -281,7 +281,7 @@ describe('bad input: one line on stderr, exit 2, nothing written', () => {
     expect(r.stderr, `stderr of ${JSON.stringify(args)}`).toMatch(/^rmsprop-harness: error: /);
     expect(lines, r.stderr).toHaveLength(1);
     expect(r.stderr).toMatch(/\n$/);
-    expect(lines[0]!.slice('rmsprop-harness: error: '.length)).toMatch(row.message);
+    expect(lines[0].slice('rmsprop-harness: error: '.length)).toMatch(row.message);
     expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stdout).toBe('');

@@ -8,7 +8,7 @@ import { validateConfig } from '../../runner/config.js';
 import { createUserProject, type UserProject } from './user-project.js';
 
 const README = readFileSync('README.md', 'utf8');
-const blocks = [...README.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1]!, text: m[2]! }));
+const blocks = [...README.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1], text: m[2] }));
 
 /** Lines of the README not run here, and why. */
 const NOT_RUN: Record<string, string> = {
@@ -88,6 +88,6 @@ describe("the README's config example", () => {
   it('is valid against the config schema', () => {
     const json = blocks.filter((b) => b.lang === 'json');
     expect(json).toHaveLength(1);
-    expect(() => validateConfig(JSON.parse(json[0]!.text), 'README.md')).not.toThrow();
+    expect(() => validateConfig(JSON.parse(json[0].text), 'README.md')).not.toThrow();
   });
 });

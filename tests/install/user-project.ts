@@ -22,7 +22,7 @@ export function createUserProject(prefix: string): UserProject {
   const root = mkdtempSync(join(tmpdir(), prefix));
   // dist/ was just built (dist/wasm by npm ci's prepare): packing needs no scripts.
   const out = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', root], { encoding: 'utf8' });
-  const tarball = join(root, out.trim().split('\n').at(-1)!);
+  const tarball = join(root, out.trim().split('\n').at(-1));
   const dir = join(root, 'user-project');
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true, type: 'module' }, null, 2));

@@ -53,9 +53,9 @@ describe.each([
         const prepared = await adapterFor(id, g.resolved.profile).prepare(adapterCase(g, dtype, x0));
         try {
           for (let t = 0; t < grads.length; t++) {
-            await prepared.step(toDtype(dtype, grads[t]!));
+            await prepared.step(toDtype(dtype, grads[t]));
             const { params, state } = await prepared.read();
-            const expected = reference.points[t]!;
+            const expected = reference.points[t];
             const diff =
               firstDifference('params', params, expected.params) ??
               firstDifference('v', state?.v, expected.state.v) ??

@@ -49,7 +49,7 @@ const axes = fc.record(
           ? fc.subarray(a.name === 'fma' ? [...FMA_SITES] : NUMERIC_HYPERPARAMETERS)
           : fc.constantFrom(...a.values),
     ]),
-  ) as Record<string, fc.Arbitrary<string | boolean | string[]>>,
+  ),
   { requiredKeys: [] },
 );
 
@@ -135,7 +135,7 @@ export function firstDifference(what: string, actual: ArrayLike<number> | undefi
   if (actual.length !== expected.length) return `${what}: length ${actual.length}, expected ${expected.length}`;
   for (let i = 0; i < expected.length; i++) {
     if (!Object.is(actual[i], expected[i])) {
-      return `${what}[${i}]: ${actual[i]} (0x${bitsOf64(actual[i]!).toString(16)}), expected ${expected[i]} (0x${bitsOf64(expected[i]!).toString(16)})`;
+      return `${what}[${i}]: ${actual[i]} (0x${bitsOf64(actual[i]).toString(16)}), expected ${expected[i]} (0x${bitsOf64(expected[i]).toString(16)})`;
     }
   }
   return null;

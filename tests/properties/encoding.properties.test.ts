@@ -78,14 +78,14 @@ describe('number encoding round-trips every float64 through JSON (property)', ()
         const back = roundTrip(v);
         expect(back).toBeInstanceOf(Float64Array);
         expect(back.length).toBe(v.length);
-        v.forEach((x, i) => expectSameValue(back[i]!, x, `[${i}]`));
+        v.forEach((x, i) => expectSameValue(back[i], x, `[${i}]`));
       }),
       { numRuns: NUM_RUNS },
     );
     fc.assert(
       fc.property(fc.float64Array({ maxLength: 32 }), (v) => {
         const back = roundTrip(v);
-        v.forEach((x, i) => expectSameValue(back[i]!, x, `[${i}]`));
+        v.forEach((x, i) => expectSameValue(back[i], x, `[${i}]`));
       }),
       { numRuns: NUM_RUNS },
     );
@@ -94,8 +94,8 @@ describe('number encoding round-trips every float64 through JSON (property)', ()
       fc.property(fc.float32Array({ maxLength: 32 }), (v) => {
         const back = roundTrip(v);
         v.forEach((x, i) => {
-          expectSameValue(back[i]!, x, `[${i}]`);
-          expectSameValue(Math.fround(back[i]!), back[i]!, `[${i}] is a float32 value`);
+          expectSameValue(back[i], x, `[${i}]`);
+          expectSameValue(Math.fround(back[i]), back[i], `[${i}] is a float32 value`);
         });
       }),
       { numRuns: NUM_RUNS },
@@ -111,10 +111,10 @@ describe('number encoding round-trips every float64 through JSON (property)', ()
         expect(text).not.toMatch(/\bnull\b/);
         const back = JSON.parse(text, reviver) as { x: number; nested: { list: number[]; deeper: { x: number }[] }; f64: number[]; f32: number[] };
         expectSameValue(back.x, x, 'x');
-        expectSameValue(back.nested.deeper[0]!.x, x, 'nested x');
-        list.forEach((y, i) => expectSameValue(back.nested.list[i]!, y, `list[${i}]`));
-        f64.forEach((y, i) => expectSameValue(back.f64[i]!, y, `f64[${i}]`));
-        f32.forEach((y, i) => expectSameValue(back.f32[i]!, y, `f32[${i}]`));
+        expectSameValue(back.nested.deeper[0].x, x, 'nested x');
+        list.forEach((y, i) => expectSameValue(back.nested.list[i], y, `list[${i}]`));
+        f64.forEach((y, i) => expectSameValue(back.f64[i], y, `f64[${i}]`));
+        f32.forEach((y, i) => expectSameValue(back.f32[i], y, `f32[${i}]`));
         expect([back.nested.list.length, back.f64.length, back.f32.length]).toEqual([list.length, f64.length, f32.length]);
       }),
       { numRuns: NUM_RUNS },

@@ -37,8 +37,8 @@ function expectSameTrajectory(actual: Trajectory, expected: Trajectory, fields: 
   expect(actual.points.length).toBe(expected.points.length);
   let diff = firstDifference('x0', actual.x0, expected.x0);
   for (let t = 0; t < actual.points.length && diff === null; t++) {
-    const a = actual.points[t]!;
-    const e = expected.points[t]!;
+    const a = actual.points[t];
+    const e = expected.points[t];
     if (a.state.step !== e.state.step) diff = `step count ${a.state.step}, expected ${e.state.step}`;
     for (const f of fields) {
       const pick = (p: typeof a) => (f === 'params' ? p.params : f === 'grad' ? p.grad : p.state[f]);
@@ -132,7 +132,7 @@ describe.each(DTYPES)('eps = 0: gradients scaled by a power of two give the same
         fc.pre(inRange(plain) && inRange(scaled));
         expectSameTrajectory(scaled, plain, ['params', 'b']);
         scaled.points.forEach((s, t) => {
-          const p = plain.points[t]!;
+          const p = plain.points[t];
           expect(firstDifference('v', s.state.v, p.state.v.map((x) => c * c * x)), `step ${t + 1}`).toBeNull();
           expect(firstDifference('m', s.state.m, p.state.m.map((x) => c * x)), `step ${t + 1}`).toBeNull();
         });
@@ -169,7 +169,7 @@ describe.each(DTYPES)('replaying recorded gradients reproduces a closed-loop tra
         expectSameTrajectory(replayed, closed, ['grad', 'params', 'v', 'm', 'b']);
         // The gradient recorded at step t is the problem's gradient at the params before step t.
         closed.points.forEach((p, t) => {
-          const before = t === 0 ? closed.x0 : closed.points[t - 1]!.params;
+          const before = t === 0 ? closed.x0 : closed.points[t - 1].params;
           const again = Float64Array.from(problem.gradient(Float64Array.from(before), dtype, t, order), dtype === 'float32' ? Math.fround : (x) => x);
           expect(firstDifference('grad', p.grad, again), `step ${t + 1}`).toBeNull();
         });

@@ -32,7 +32,7 @@ describe('the RMSprop step program', () => {
     const text = formatProgram(program, 'torch');
     const elementLines = text.slice(text.indexOf('element (')).split('\n').filter((l) => l.includes('= '));
     expect(elementLines).toHaveLength(program.ops.length);
-    expect(text).toMatch(/v +\= fma\(wg, g, vKept\) +\[rounded storage \(float32\); FMA ema, one rounding\]/);
+    expect(text).toMatch(/v += fma\(wg, g, vKept\) +\[rounded storage \(float32\); FMA ema, one rounding\]/);
     expect(text).toMatch(/negLr += -lr +\[exact\]/);
   });
 });

@@ -6,7 +6,7 @@ import { resolveVariant } from '../../reference/resolve.js';
 function listedNames(message: string): string[] {
   const m = /; accepted: (.*?) \(or canonical: (.*?); axes: (.*?)\)/.exec(message);
   if (!m) throw new Error(`no accepted list in: ${message}`);
-  return [m[1]!, m[2]!, m[3]!].flatMap((part) => part.split(', ')).filter((n) => n !== '');
+  return [m[1], m[2], m[3]].flatMap((part) => part.split(', ')).filter((n) => n !== '');
 }
 
 function unknownSetting(profile: string, name: string): string | null {

@@ -34,11 +34,11 @@ const CASES: [string, Settings][] = [
 
 function vector(seed: number, dtype: Dtype, scale = 1, positive = false): Float64Array {
   let s = seed;
-  const round = ruleFor(dtype).storage;
+  const rule = ruleFor(dtype);
   return Float64Array.from({ length: N }, () => {
     s = (s * 1103515245 + 12345) >>> 0;
     const x = (s / 2 ** 32) * 2 - 1;
-    return round((positive ? Math.abs(x) : x) * scale);
+    return rule.storage((positive ? Math.abs(x) : x) * scale);
   });
 }
 
@@ -63,7 +63,7 @@ function interpret(program: StepProgram<Variant>, x: Inputs): { p: Float64Array;
   interpreter.setScalars({ ...prepareScalars(program, x.state.step, x.grad) });
   const out = { p: new Float64Array(N), v: new Float64Array(N), m: new Float64Array(N), b: new Float64Array(N) };
   for (let i = 0; i < N; i++) {
-    const e = interpreter.run({ p: x.params[i]!, g: x.grad[i]!, v: x.state.v[i]!, m: x.state.m[i]!, b: x.state.b[i]! });
+    const e = interpreter.run({ p: x.params[i], g: x.grad[i], v: x.state.v[i], m: x.state.m[i], b: x.state.b[i] });
     out.p[i] = e.p;
     out.v[i] = e.v;
     out.m[i] = e.m;
@@ -112,7 +112,7 @@ describe.each(['float32', 'float64'] as const)('a toy axis defined in the progra
     for (const name of graph.scalars) feeds[name] = new ort.Tensor(dtype, dtype === 'float32' ? Float32Array.of(Number(S[name])) : Float64Array.of(Number(S[name])), []);
     const out = await session.run(feeds);
     const expected = interpret(program, x);
-    expect([bits(out.params_out!.data as Float64Array), bits(out.v_out!.data as Float64Array)]).toEqual([bits(expected.p), bits(expected.v)]);
+    expect([bits(out.params_out.data as Float64Array), bits(out.v_out.data as Float64Array)]).toEqual([bits(expected.p), bits(expected.v)]);
   });
 
 });
@@ -139,11 +139,11 @@ describe('the WASM kernel generated from the toy definition', () => {
       const variant = toyVariant(profile, dtype, settings, toy, []);
       const program = compileProgram(TOY_RMSPROP, variant, ruleFor(dtype));
       const S = prepareScalars(program, x.state.step, x.grad);
-      const { offsets, end } = layoutArrays(exports.heap_base!(), N, dtype, 5);
+      const { offsets, end } = layoutArrays(exports.heap_base(), N, dtype, 5);
       if (end > exports.memory.buffer.byteLength) exports.memory.grow(Math.ceil((end - exports.memory.buffer.byteLength) / 65536));
       const view = (k: number) => (dtype === 'float32' ? new Float32Array(exports.memory.buffer, offsets[k], N) : new Float64Array(exports.memory.buffer, offsets[k], N));
       [x.params, x.grad, x.state.v, x.state.m, x.state.b].forEach((a, k) => view(k).set(a));
-      exports[dtype === 'float32' ? 'step_f32' : 'step_f64']!(...(offsets as [number, number, number, number, number]), 0, N, stepFlags(variant, S, TOY_RMSPROP), ...stepArguments(S));
+      exports[dtype === 'float32' ? 'step_f32' : 'step_f64'](...(offsets as [number, number, number, number, number]), 0, N, stepFlags(variant, S, TOY_RMSPROP), ...stepArguments(S));
       const expected = interpret(program, x);
       expect([bits(view(0)), bits(view(2))]).toEqual([bits(expected.p), bits(expected.v)]);
     },

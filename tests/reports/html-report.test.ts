@@ -32,17 +32,17 @@ function roundTrip(r: ConformanceReport): ConformanceReport {
 /** Every string an adapter, a config or a case controls, replaced by hostile markup. */
 function poisoned(r: ConformanceReport): ConformanceReport {
   const copy = roundTrip(r);
-  const victim = copy.adapters[0]!.label;
-  copy.adapters[0]!.label = HOSTILE;
-  copy.adapters[0]!.describe = `${HOSTILE} describe`;
-  copy.adapters[0]!.version = BROKEN_ATTRIBUTE;
-  copy.adapters[0]!.facts = { [HOSTILE]: HOSTILE, cpu: BROKEN_ATTRIBUTE };
+  const victim = copy.adapters[0].label;
+  copy.adapters[0].label = HOSTILE;
+  copy.adapters[0].describe = `${HOSTILE} describe`;
+  copy.adapters[0].version = BROKEN_ATTRIBUTE;
+  copy.adapters[0].facts = { [HOSTILE]: HOSTILE, cpu: BROKEN_ATTRIBUTE };
   for (const c of copy.cells) if (c.adapter === victim) c.adapter = HOSTILE;
   const skipped = copy.cells.find((c) => c.status === 'skip')!;
   skipped.reason = `${HOSTILE} ${BROKEN_ATTRIBUTE}`;
-  copy.cases[0]!.describe = `${HOSTILE} case`;
+  copy.cases[0].describe = `${HOSTILE} case`;
   copy.environment.cpu = HOSTILE;
-  copy.adapters.push({ ...copy.adapters[1]!, label: `${HOSTILE}2`, available: false, reason: `${BROKEN_ATTRIBUTE}${HOSTILE}` });
+  copy.adapters.push({ ...copy.adapters[1], label: `${HOSTILE}2`, available: false, reason: `${BROKEN_ATTRIBUTE}${HOSTILE}` });
   return copy;
 }
 
@@ -166,7 +166,7 @@ describe('renderHtml: one self-contained document', () => {
     // the only links are to anchors in the page, and each anchor exists
     for (const [, target] of page.matchAll(/href="([^"]*)"/g)) {
       expect(target).toMatch(/^#[a-z0-9-]+$/);
-      expect(page).toContain(`id="${target!.slice(1)}"`);
+      expect(page).toContain(`id="${target.slice(1)}"`);
     }
   });
 
@@ -231,7 +231,7 @@ describe('html building blocks', () => {
   it('traces contour lines where the loss has the level, cut at the box edge', () => {
     const circle = lossContours((x, y) => x * x + y * y, { x: [-5, 5], y: [-5, 5] }, [9], 61);
     expect(circle.length).toBe(1);
-    for (const [x, y] of circle[0]!.points) expect(Math.hypot(x, y)).toBeCloseTo(3, 1);
+    for (const [x, y] of circle[0].points) expect(Math.hypot(x, y)).toBeCloseTo(3, 1);
     // the box cuts the circle: an open arc, no run along the box edge
     const arc = lossContours((x, y) => x * x + y * y, { x: [-2, 5], y: [-5, 5] }, [9], 61);
     for (const line of arc) for (const [x, y] of line.points) expect(Math.hypot(x, y)).toBeCloseTo(3, 1);

@@ -42,8 +42,8 @@ describe('every implementation in the same run', () => {
     expect(numpy!.adapter).toBe(spec);
     expect(numpy!.stats!.samples).toBeGreaterThanOrEqual(3);
     expect(numpy!.notes!.join(' ')).toMatch(/own loop/);
-    expect(report.roofline[0]!.native!.map((t) => t.source)).toEqual(['numpy tutorial RMSprop triad x1']);
-    expect(report.roofline[0]!.native![0]!.bytesPerElement).toBe(16);
+    expect(report.roofline[0].native!.map((t) => t.source)).toEqual(['numpy tutorial RMSprop triad x1']);
+    expect(report.roofline[0].native![0].bytesPerElement).toBe(16);
   }, 60_000);
 
   it("shows PyTorch's own step time (for-loop and foreach, 1 and every thread) and the speed-up over it", async () => {
@@ -57,7 +57,7 @@ describe('every implementation in the same run', () => {
     expect(Math.min(...torch.map((r) => r.stats!.medianMs))).toBe(ref.medianMs);
     const wasm = report.results.find((r) => r.target === 'wasm-simd')!;
     expect(wasm.speedupOverPytorch).toBeCloseTo(ref.medianMs / wasm.stats!.medianMs, 9);
-    expect(report.roofline[0]!.native!.map((t) => t.source)).toContain('torch.optim.RMSprop triad x1');
+    expect(report.roofline[0].native!.map((t) => t.source)).toContain('torch.optim.RMSprop triad x1');
     // model-shaped: the parameter list (per tensor / foreach multi-tensor) and one flat tensor
     const models = report.models.filter((m) => m.pytorch);
     expect(models.map((m) => m.target)).toEqual(expect.arrayContaining(['torch.optim.RMSprop for-loop x1', 'torch.optim.RMSprop foreach x1']));
@@ -96,7 +96,7 @@ describe('the WASM thread pool', () => {
       let covered = 0;
       for (const [i, [lo, hi]] of L.ranges.entries()) {
         if (hi > lo && lo < n) expect((lo * bytes) % 64).toBe(0);
-        if (i > 0) expect(lo).toBe(L.ranges[i - 1]![1]);
+        if (i > 0) expect(lo).toBe(L.ranges[i - 1][1]);
         expect(L.chunks[i]).toBe(Math.ceil((hi - lo) / L.chunk));
         covered += hi - lo;
       }

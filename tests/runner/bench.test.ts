@@ -9,7 +9,7 @@ import { accuracyFromConformance } from '../../runner/bench/accuracy.js';
 import { baselineProblem, compareReports, compareStats, loadBaseline } from '../../runner/bench/baseline.js';
 import type { Stats } from '../../runner/bench/measure.js';
 import { modelLayout, modelScale, TENSOR_ALIGN } from '../../runner/bench/models.js';
-import { BENCH_FORMAT, type BenchReport, type ThroughputEntry } from '../../runner/bench/report.js';
+import { BENCH_FORMAT, type BenchReport } from '../../runner/bench/report.js';
 import { limitFor, limitsOf, probeBytes, type Roofline } from '../../runner/bench/roofline.js';
 import { mannWhitneyU, normalUpperTail } from '../../runner/bench/rank-test.js';
 import { runBench, throughputEntry } from '../../runner/bench/run-bench.js';
@@ -151,7 +151,7 @@ describe('roofline ratio', () => {
       ]);
       expect(r.limits!.map((l) => l.threads)).toEqual([1, 2]);
       for (const l of r.limits!) expect(l.gbPerSecond).toBe(Math.min(l.memoryGbPerSecond!, l.computeGbPerSecond!));
-      expect(r.gbPerSecond).toBe(r.limits![1]!.gbPerSecond);
+      expect(r.gbPerSecond).toBe(r.limits![1].gbPerSecond);
     }
     expect(report.results.map((e) => [e.target, e.threads])).toEqual([
       ['ts-f32', 1],
@@ -180,8 +180,8 @@ describe('roofline ratio', () => {
       ['mlp', 'wasm-simd', 'ok'],
       ['mlp', 'wasm-simd-mt', 'unavailable'],
     ]);
-    expect(report.models[2]!.reason).toMatch(/join per tensor/);
-    expect(report.models[0]!.scale).toBe(1 / 64);
+    expect(report.models[2].reason).toMatch(/join per tensor/);
+    expect(report.models[0].scale).toBe(1 / 64);
     const md = renderBenchMarkdown(report);
     expect(md).toContain('## Roofline');
     expect(md).toContain('write-allocate');
@@ -304,7 +304,7 @@ describe('baseline gate', () => {
     expect(baselineProblem([])).toMatch(/not a JSON object/);
     expect(baselineProblem({ format: 'other', results: [], models: [] })).toMatch(/format/);
     const broken = syntheticReport([{ target: 'a', n: 1, medianMs: 1, rme: 1 }]);
-    (broken.results[0] as ThroughputEntry).stats = { medianMs: 'x' } as unknown as Stats;
+    (broken.results[0]).stats = { medianMs: 'x' } as unknown as Stats;
     expect(baselineProblem(broken)).toMatch(/results\[0\]/);
   });
 
@@ -321,7 +321,7 @@ describe('baseline gate', () => {
     const stderr: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
     const saved = process.exitCode;
-    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true));
     try {
       await runCommand(() => bench(args({ baseline: bad })));
       expect(process.exitCode).toBe(2);
@@ -334,11 +334,11 @@ describe('baseline gate', () => {
 
     // A baseline 1000x faster than anything: the run is slower beyond the margins -> 1.
     const fast = syntheticReport([{ target: 'ts-f32', n: 256, medianMs: 1e-9, rme: 0.1 }]);
-    fast.results[0]!.dtype = 'float32';
+    fast.results[0].dtype = 'float32';
     writeFileSync(join(dir, 'fast.json'), JSON.stringify(fast));
     const out: string[] = [];
     const writeOut = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true));
     let code: number;
     let code2: number;
     try {
@@ -356,7 +356,7 @@ describe('baseline gate', () => {
     expect(out.join('')).toMatch(/SLOWER +ts-f32 float32 n=256/);
     expect(out.join('')).toMatch(/FASTER +ts-f32 float32 n=256/);
     const savedReport = loadBaseline(join(dir, 'saved.json'));
-    expect(savedReport.results[0]!.target).toBe('ts-f32');
+    expect(savedReport.results[0].target).toBe('ts-f32');
     expect(readFileSync(join(dir, 'out', 'bench.md'), 'utf8')).toContain('# RMSprop benchmark');
   }, 120_000); // two real (tiny) benchmarks with their roofline probes: slow on a loaded 2-core CI machine
 });

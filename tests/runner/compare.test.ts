@@ -11,9 +11,9 @@ import { SUITES } from '../../suites/suites.js';
 describe('compare A B', () => {
   it('torch vs keras on x/ln(x) in float32: the published first steps (361.0000 vs 363.0513), and epsPlacement among the responsible axes', async () => {
     const r = await runCompare({ a: 'torch', b: 'keras', problem: 'xlogx', dtype: 'float32' });
-    const c = r.comparisons[0]!;
-    expect(c.firstStep.a[0]!.toFixed(4)).toBe('361.0000');
-    expect(c.firstStep.b[0]!.toFixed(4)).toBe('363.0513');
+    const c = r.comparisons[0];
+    expect(c.firstStep.a[0].toFixed(4)).toBe('361.0000');
+    expect(c.firstStep.b[0].toFixed(4)).toBe('363.0513');
     expect(c.firstDivergentStep).toBe(1);
     // The decay default (torch alpha 0.99, Keras rho 0.9) explains the bulk; eps and its placement close the rest.
     expect(c.responsible[0]).toBe('decay (default)');
@@ -32,7 +32,7 @@ describe('compare A B', () => {
 
   it('tfjs vs keras centered on quad2d: the subtracted epsilon is the whole difference', async () => {
     const r = await runCompare({ a: 'tfjs', b: 'keras', problem: 'quad2d', dtype: 'float32', set: { centered: 'true' } });
-    const c = r.comparisons[0]!;
+    const c = r.comparisons[0];
     expect(c.firstDivergentStep).toBe(1);
     expect(c.responsible).toEqual(['epsPlacement']);
     expect(c.axes.find((x) => x.axis === 'epsPlacement')).toMatchObject({ a: 'inside-subtracted', b: 'inside', closes: 1, gapAfter: 0 });
@@ -40,24 +40,24 @@ describe('compare A B', () => {
 
   it('a profile and an adapter claiming it agree bit for bit; sides can have settings of their own', async () => {
     const same = await runCompare({ a: 'torch', b: 'ts-f32:profile=torch', problem: 'rosenbrock', dtype: 'float32' });
-    expect(same.comparisons[0]!.firstDivergentStep).toBeNull();
-    expect(same.comparisons[0]!.responsible).toEqual([]);
+    expect(same.comparisons[0].firstDivergentStep).toBeNull();
+    expect(same.comparisons[0].responsible).toEqual([]);
     expect(same.notes.join(' ')).toMatch(/ts-f32:profile=torch claims torch@2\.1/);
     const own = await runCompare({ a: 'torch', b: 'torch', problem: 'quad2d', dtype: 'float64', setB: { eps: '1e-3' } });
-    expect(own.comparisons[0]!.responsible).toEqual(['eps (default)']);
+    expect(own.comparisons[0].responsible).toEqual(['eps (default)']);
   });
 
   it('real PyTorch (python3-torch through the external protocol) takes the published first step 361.0000 and matches the torch profile bit for bit', async () => {
     // Needs Debian's python3-torch: `bash scripts/setup-system.sh`.
     const r = await runCompare({ a: 'torch', b: 'external:command=/usr/bin/python3 clients/python/torch_rmsprop.py', problem: 'xlogx', dtype: 'float32' });
-    const c = r.comparisons[0]!;
-    expect(c.firstStep.b[0]!.toFixed(4)).toBe('361.0000');
+    const c = r.comparisons[0];
+    expect(c.firstStep.b[0].toFixed(4)).toBe('361.0000');
     expect(c.firstDivergentStep).toBeNull();
   }, 60_000);
 
   it('runs on every case of a suite, with the cases\' settings', async () => {
     const r = await runCompare({ a: 'keras', b: 'keras2-legacy', suites: ['variants'], dtype: 'float32' });
-    expect(r.comparisons.length).toBe(SUITES.variants!.length);
+    expect(r.comparisons.length).toBe(SUITES.variants.length);
     const momentum = r.comparisons.find((c) => c.inputs.startsWith('case variants/momentum'))!;
     expect(momentum.inputs).toContain('momentum=0.9');
   });
@@ -92,7 +92,7 @@ describe('how the frameworks differ', () => {
 
   it('the profiles x profiles matrix gives each pair its first divergent step, final gap and responsible axes', async () => {
     const profiles = ['torch', 'keras', 'tfjs'].map((p) => findProfile(p));
-    const d = await differenceMatrix(SUITES.problems!.filter((c) => ['xlogx', 'quad2d'].includes(c.id)), 'float32', profiles);
+    const d = await differenceMatrix(SUITES.problems.filter((c) => ['xlogx', 'quad2d'].includes(c.id)), 'float32', profiles);
     expect(d.matrix.length).toBe(3);
     const keras = d.matrix.find((m) => m.a === 'keras@3' && m.b === 'tfjs@4')!;
     expect(keras.diverging).toBe(0); // uncentered Keras 3 and tfjs are the same arithmetic on these problems

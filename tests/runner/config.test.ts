@@ -7,7 +7,7 @@ describe('config', () => {
   it("the README's example config validates and becomes run options", () => {
     const readme = readFileSync('README.md', 'utf8');
     const section = readme.slice(readme.indexOf('### Config file'));
-    const json = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+    const json = /```json\n([\s\S]*?)```/.exec(section)![1];
     const config = validateConfig(JSON.parse(json), 'README.md');
     const options = configToOptions(config);
     expect(options.cellTimeoutMs).toBe(120_000);

@@ -33,7 +33,7 @@ const BUG_CASES: Record<string, { case: string; dtype: Dtype; variant: ((v: Vari
 
 /** The first step at which the bug departs from the correct implementation beyond tolerance, from the reference alone. */
 function rightStep(bug: string): number {
-  const spec = BUG_CASES[bug]!;
+  const spec = BUG_CASES[bug];
   const c = findCase(spec.case);
   const e = expectedFor('torch@1.13', { fma: [] }, c, spec.dtype);
   const grads = e.trajectory.points.map((p) => p.grad);
@@ -42,7 +42,7 @@ function rightStep(bug: string): number {
   const tol = toleranceFor(spec.dtype, 'user', spec.case, []);
   const series = emptySeries();
   buggy.points.forEach((p, t) => {
-    const want = e.trajectory.points[t]!;
+    const want = e.trajectory.points[t];
     recordStep(series, 'params', t + 1, want.params, p.params, spec.dtype, tol);
     for (const q of ['v', 'm', 'b'] as const) recordStep(series, q, t + 1, want.state[q], p.state[q], spec.dtype, tol);
   });
@@ -77,14 +77,14 @@ describe("a user's RMSprop without FMA", () => {
     for (const adapter of [`${MODULE},declare=none`, `${PROGRAM} --declare=none`]) {
       // Without FMA the missing contraction shows within 30 closed-loop steps.
       const r = await conform(adapter, ['variants/momentum'], ['float32'], ['closed-loop']);
-      expect(r.cells[0]!.status, adapter).toBe('fail');
+      expect(r.cells[0].status, adapter).toBe('fail');
     }
   }, 120_000);
 
   it('a v1 program is still accepted (compared free-running, state at the last step)', async () => {
     const r = await conform(`${PROGRAM} --v1`, ['edge/random'], ['float64']);
-    expect(r.cells[0]!.status).toBe('pass');
-    expect(r.cells[0]!.reanchoredUnavailable).toMatch(/cannot load optimizer state/);
+    expect(r.cells[0].status).toBe('pass');
+    expect(r.cells[0].reanchoredUnavailable).toMatch(/cannot load optimizer state/);
   }, 60_000);
 
   it('identify matches torch@1.13 with fma=[] (the declared axes), as a module and over the protocol', async () => {
@@ -99,9 +99,9 @@ describe("a user's RMSprop without FMA", () => {
     const named: Record<string, boolean> = {};
 
     it.each(Object.keys(BUGS))('%s fails conform at the step where it first matters', async (bug) => {
-      const spec = BUG_CASES[bug]!;
+      const spec = BUG_CASES[bug];
       const r = await conform(`${MODULE},bug=${bug}`, [spec.case], [spec.dtype]);
-      const cell = r.cells[0]!;
+      const cell = r.cells[0];
       expect(cell.status).toBe('fail');
       expect(divergentStep(cell)).toBe(rightStep(bug));
     }, 60_000);

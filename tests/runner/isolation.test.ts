@@ -30,8 +30,8 @@ describe('cells isolated from each other', () => {
     expect(reused.length).toBe(reference.length);
     reused.forEach((c, i) => {
       expect(c.status).toBe('pass');
-      expect(c.profiles).toEqual(reference[i]!.profiles);
-      expect(c.finalLoss).toEqual(reference[i]!.finalLoss);
+      expect(c.profiles).toEqual(reference[i].profiles);
+      expect(c.finalLoss).toEqual(reference[i].finalLoss);
     });
   }, 60_000);
 
@@ -72,11 +72,13 @@ describe('cells isolated from each other', () => {
   it('the intrinsics guard names and restores a replaced or deleted built-in', () => {
     const guard = new IntrinsicsGuard();
     const sqrt = Math.sqrt;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only the built-in's identity is compared; it is never called.
     const from = Float64Array.from;
     Math.sqrt = () => 0;
     delete (Object.getPrototypeOf(Float64Array) as { from?: unknown }).from;
     expect(guard.restore()).toEqual(expect.arrayContaining(['Math.sqrt', 'TypedArray.from']));
     expect(Math.sqrt).toBe(sqrt);
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only the built-in's identity is compared; it is never called.
     expect(Float64Array.from).toBe(from);
     expect(guard.restore()).toEqual([]);
   });

@@ -30,32 +30,32 @@ describe('report merge checks the shards against the plan of the run', () => {
   });
 
   it('a shard of 3 relabelled 1/1 is refused: the cells of the other shards are missing', () => {
-    expect(() => mergeReports([withShard(shards[0]!, '1/1')])).toThrow(/shard-1\.json says it is complete but lacks cell ts-f64 problems\/quad2d float64 closed-loop of its shard/);
+    expect(() => mergeReports([withShard(shards[0], '1/1')])).toThrow(/shard-1\.json says it is complete but lacks cell ts-f64 problems\/quad2d float64 closed-loop of its shard/);
   });
 
   it('impossible labels are refused without enumerating them: 1/0, 0/3, 1/4294967296, 1/2/3', () => {
-    expect(() => mergeReports([withShard(shards[0]!, '1/0')])).toThrow(/impossible shard label '1\/0'/);
-    expect(() => mergeReports([withShard(shards[0]!, '0/3'), shards[1]!])).toThrow(/impossible shard label '0\/3'/);
-    expect(() => mergeReports([withShard(shards[0]!, '1/4294967296')])).toThrow(/impossible shard label '1\/4294967296'/);
-    expect(() => mergeReports([withShard(shards[0]!, '1/2/3')])).toThrow(/impossible shard label/);
-    expect(() => mergeReports([withShard(shards[0]!, '1/999999')])).toThrow(/shards 2\/999999, 3\/999999, 4\/999999, 5\/999999, 6\/999999 and 999993 more missing/);
+    expect(() => mergeReports([withShard(shards[0], '1/0')])).toThrow(/impossible shard label '1\/0'/);
+    expect(() => mergeReports([withShard(shards[0], '0/3'), shards[1]])).toThrow(/impossible shard label '0\/3'/);
+    expect(() => mergeReports([withShard(shards[0], '1/4294967296')])).toThrow(/impossible shard label '1\/4294967296'/);
+    expect(() => mergeReports([withShard(shards[0], '1/2/3')])).toThrow(/impossible shard label/);
+    expect(() => mergeReports([withShard(shards[0], '1/999999')])).toThrow(/shards 2\/999999, 3\/999999, 4\/999999, 5\/999999, 6\/999999 and 999993 more missing/);
   });
 
   it('a cell in the wrong shard, a cell outside the plan and a cell given twice are refused', () => {
     const [a, b, c] = shards.map((s) => ({ ...s, report: copy(s.report) }));
-    const stolen = { ...b!, report: { ...b!.report, cells: [...b!.report.cells, a!.report.cells[0]!] } };
-    expect(() => mergeReports([a!, stolen, c!])).toThrow(/shard-2\.json \(shard 2\/3\) has cell ts-f64 problems\/quad2d float64 replay, which belongs to shard 1\/3/);
-    const foreign = { ...a!, report: { ...a!.report, cells: [...a!.report.cells, { ...a!.report.cells[0]!, adapter: 'wasm-simd' }] } };
-    expect(() => mergeReports([foreign, b!, c!])).toThrow(/has cell wasm-simd problems\/quad2d float64 replay, which is not in the run's plan/);
-    const twice = { ...a!, report: { ...a!.report, cells: [...a!.report.cells, a!.report.cells[0]!] } };
-    expect(() => mergeReports([twice, b!, c!])).toThrow(/appears twice in shard-1\.json/);
+    const stolen = { ...b, report: { ...b.report, cells: [...b.report.cells, a.report.cells[0]] } };
+    expect(() => mergeReports([a, stolen, c])).toThrow(/shard-2\.json \(shard 2\/3\) has cell ts-f64 problems\/quad2d float64 replay, which belongs to shard 1\/3/);
+    const foreign = { ...a, report: { ...a.report, cells: [...a.report.cells, { ...a.report.cells[0], adapter: 'wasm-simd' }] } };
+    expect(() => mergeReports([foreign, b, c])).toThrow(/has cell wasm-simd problems\/quad2d float64 replay, which is not in the run's plan/);
+    const twice = { ...a, report: { ...a.report, cells: [...a.report.cells, a.report.cells[0]] } };
+    expect(() => mergeReports([twice, b, c])).toThrow(/appears twice in shard-1\.json/);
   });
 
   it('a shard that says it is complete but lacks a cell is refused; an interrupted shard merges into an incomplete report', () => {
     const [a, b, c] = shards.map((s) => ({ ...s, report: copy(s.report) }));
-    const short = { ...a!, report: { ...a!.report, cells: a!.report.cells.slice(1) } };
-    expect(() => mergeReports([short, b!, c!])).toThrow(/shard-1\.json says it is complete but lacks cell/);
-    const merged = mergeReports([{ ...short, report: { ...short.report, complete: false } }, b!, c!]);
+    const short = { ...a, report: { ...a.report, cells: a.report.cells.slice(1) } };
+    expect(() => mergeReports([short, b, c])).toThrow(/shard-1\.json says it is complete but lacks cell/);
+    const merged = mergeReports([{ ...short, report: { ...short.report, complete: false } }, b, c]);
     expect(merged.complete).toBe(false);
   });
 });

@@ -33,7 +33,7 @@ describe('adapter faults', () => {
     };
     for (const f of faults) {
       const cell = cellOf(r, faulty(f), 'problems/quad2d');
-      const [status, reason] = expectations[f]!;
+      const [status, reason] = expectations[f];
       expect(cell.status, f).toBe(status);
       if (status === 'error' || f === 'leak') expect(cell.reason, f).toMatch(reason);
       // The same adapter's other case is untouched by the fault (and by a worker being replaced).
@@ -89,7 +89,7 @@ describe('parallel and sharded runs', () => {
     expect(timeless(merged)).toEqual({ ...timeless(whole), environment: merged.environment });
     expect(merged.selection.shard).toBeUndefined();
     expect(() => mergeReports(shards.slice(0, 2))).toThrow(/shard 2\/3 missing/);
-    expect(() => mergeReports([...shards, shards[0]!])).toThrow(/given twice/);
+    expect(() => mergeReports([...shards, shards[0]])).toThrow(/given twice/);
     expect(() => mergeReports([{ source: 'whole', report: whole }])).toThrow(/not a shard report/);
   }, 120_000);
 

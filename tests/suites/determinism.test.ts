@@ -26,7 +26,7 @@ import { DTYPES } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
 import { profileKey } from '../../reference/profile.js';
 import { PROFILES } from '../../reference/profiles/index.js';
-import { resolveVariant, type Settings } from '../../reference/resolve.js';
+import { resolveVariant } from '../../reference/resolve.js';
 import { caseAppliesTo } from '../../suites/case-source.js';
 import { renderAllGoldens } from '../../suites/goldens.js';
 import { generateStream, STREAM_KINDS, type StreamSpec } from '../../suites/gradient-streams.js';
@@ -208,7 +208,7 @@ describe('determinism: goldens', () => {
             throw e;
           }
           for (const order of orders) {
-            const r = resolveVariant(profile, dtype, Object.fromEntries(order) as Settings);
+            const r = resolveVariant(profile, dtype, Object.fromEntries(order));
             expect(JSON.stringify([r.native, r.variant]), `${c.suite}/${c.id} ${profileKey(profile)} ${dtype}`).toBe(reference);
             checked++;
           }

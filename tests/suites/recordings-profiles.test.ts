@@ -56,7 +56,7 @@ describe('Caffe', () => {
     const oneMinus = f(f(1) - decay);
     const scale = f(f(1) / f(5));
     const expected = x.map((xi, i) => {
-      const gi = fma32(wd, xi, f(g[i]! * scale)); // Regularize after ClipGradients
+      const gi = fma32(wd, xi, f(g[i] * scale)); // Regularize after ClipGradients
       const h = fma32(oneMinus, f(gi * gi), f(decay * 0));
       return f(xi - f(lr * f(gi / f(f(Math.sqrt(h)) + delta))));
     });

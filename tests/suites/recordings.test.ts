@@ -20,7 +20,7 @@ const recording = (file: string): Recording => readRecording(DIR, entry(file));
 /** A copy of one recording with its manifest entry, in a fresh folder, for corrupting. */
 function copyOne(file: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'recordings-'));
-  mkdirSync(join(dir, file.split('/')[0]!));
+  mkdirSync(join(dir, file.split('/')[0]));
   copyFileSync(join(DIR, file), join(dir, file));
   const only = { ...manifest, count_data_files: 1, data_files_per_framework: { [entry(file).framework!]: 1 }, files: [entry(file)] };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(only));
@@ -110,11 +110,11 @@ describe('replaying', () => {
     const r = recording('tf/tf-compat-v1_bowl3_plain_float64.json');
     const [lr, rho, eps] = [Math.fround(0.02), Math.fround(0.8), Math.fround(1e-6)];
     const expected = Array.from(r.x0, (x, i) => {
-      const g = r.grads[0]![i]!;
+      const g = r.grads[0][i];
       const ms = 1 + (g * g - 1) * (1 - rho); // ms += (grad^2 - ms) * (1 - rho), ms = 1
       return x - (g * lr) / Math.sqrt(ms + eps); // mom = 0*mom + (grad*lr)/sqrt(ms + epsilon); var -= mom
     });
-    expect(Array.from(r.trajectory[0]!)).toEqual(expected);
+    expect(Array.from(r.trajectory[0])).toEqual(expected);
     expect(calibrateRecording(r)).toMatchObject({ verdict: 'bit-exact', profile: 'tf1@1' });
   });
 
@@ -124,12 +124,12 @@ describe('replaying', () => {
     const [lr, decay, mu, eps, w] = [f(0.02), f(0.8), f(0.7), f(1e-6), f(1 - 0.8)];
     const expected = Array.from(r.x0, (x0, i) => {
       const x = f(x0);
-      const g = r.grads[0]![i]!;
+      const g = r.grads[0][i];
       const ms = f(f(0 * decay) + f(f(g * g) * w)); // ms*decay + square(g)*(1-decay)
       const mom = f(f(0 * mu) + f(f(g * lr) / f(Math.sqrt(f(ms + eps))))); // mom*momentum + (g*lr)/sqrt(ms + eps)
       return f(x - mom);
     });
-    expect(Array.from(r.trajectory[0]!)).toEqual(expected);
+    expect(Array.from(r.trajectory[0])).toEqual(expected);
     expect(calibrateRecording(r).verdict).toBe('bit-exact');
   });
 
