@@ -4,7 +4,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'goldens/', 'reports/latest/', 'suites/recordings/', 'adapters/wasm/assembly/', '**/*.py'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'goldens/',
+      'reports/latest/',
+      'suites/recordings/',
+      'adapters/wasm/assembly/',
+      '**/*.py',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -18,7 +28,10 @@ export default tseslint.config(
       // The adapter contract's methods return promises; a synchronous implementation of one is an async
       // function without await, which is correct, not a mistake.
       '@typescript-eslint/require-await': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
   // Tests parse the JSON the CLI printed (and reports it wrote) and inspect it: asserting that untyped value's
@@ -35,5 +48,18 @@ export default tseslint.config(
   },
   // Plain JavaScript, and the example a user copies (it imports the published package, not these sources).
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs', 'examples/**'], ...tseslint.configs.disableTypeChecked },
-  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', Buffer: 'readonly', URL: 'readonly' } } },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+      },
+    },
+  },
 );

@@ -7,19 +7,45 @@
 //   process.exitCode = report.summary.exitCode;
 
 // Running conformance, sharding and merging
-export { runConformance, environment, HARNESS_VERSION, type ConformanceOptions, type ProgressEvent } from './runner/run-conformance.js';
+export {
+  runConformance,
+  environment,
+  HARNESS_VERSION,
+  type ConformanceOptions,
+  type ProgressEvent,
+} from './runner/run-conformance.js';
 export { notCompared, type NotCompared } from './runner/summary.js';
 export { mergeReports, type NamedReport } from './runner/merge-reports.js';
 export { parseShard, formatShard, type Shard } from './runner/plan.js';
 export { parseRule, type SelectionRule } from './runner/selection.js';
 export { DEFAULT_TOLERANCES, type Tolerance, type ToleranceOverride } from './runner/tolerance.js';
 export type { Isolation } from './runner/cell-executor.js';
-export type { AdapterEntry, AdapterVerdict, Cell, CellStatus, CellWorst, ConformanceReport, Differences, Environment, ProfileDistance, WorstError } from './runner/result.js';
+export type {
+  AdapterEntry,
+  AdapterVerdict,
+  Cell,
+  CellStatus,
+  CellWorst,
+  ConformanceReport,
+  Differences,
+  Environment,
+  ProfileDistance,
+  WorstError,
+} from './runner/result.js';
 export type { Series, StepError, ElementDivergence } from './runner/metrics.js';
 export type { Mode } from './runner/run-cell.js';
 
 // Assertions for your own tests (vitest matchers with the same options: rmsprop-harness/vitest)
-export { assertClose, compareClose, compareTrajectories, CloseAssertionError, DEFAULT_CLOSENESS, type CloseOptions, type CloseResult, type TrajectoryCloseResult } from './runner/assert-close.js';
+export {
+  assertClose,
+  compareClose,
+  compareTrajectories,
+  CloseAssertionError,
+  DEFAULT_CLOSENESS,
+  type CloseOptions,
+  type CloseResult,
+  type TrajectoryCloseResult,
+} from './runner/assert-close.js';
 export { loadGolden, type GoldenTrajectory } from './suites/golden-store.js';
 
 // The config file
@@ -42,20 +68,52 @@ export type { Comparison } from './runner/result.js';
 export { renderCompareText } from './reports/compare-text.js';
 
 // Benchmarks and identification
-export { runBench, compareReports, loadBaseline, type BenchOptions, type BenchReport, type Comparison as BenchComparison } from './runner/bench/index.js';
+export {
+  runBench,
+  compareReports,
+  loadBaseline,
+  type BenchOptions,
+  type BenchReport,
+  type Comparison as BenchComparison,
+} from './runner/bench/index.js';
 export { identifyAdapter, type IdentifyOptions, type IdentifyResult } from './runner/identify/index.js';
 
 // Adapters: the contract, the registry, and modules of your own
-export type { Adapter, AdapterCapabilities, AdapterCase, AdapterFactory, AdapterInfo, Availability, OptimizerStateView, PreparedCase } from './adapters/adapter.js';
+export type {
+  Adapter,
+  AdapterCapabilities,
+  AdapterCase,
+  AdapterFactory,
+  AdapterInfo,
+  Availability,
+  OptimizerStateView,
+  PreparedCase,
+} from './adapters/adapter.js';
 export { UnsupportedCaseError } from './adapters/adapter.js';
 export { ADAPTER_FACTORIES, createAdapter, parseAdapterSpec, type AdapterSpec } from './adapters/registry.js';
 export type { ModuleAdapterExport, ModuleAdapterHarness } from './adapters/module-adapter.js';
 
 // The reference
 export { step, initialState, type OptimizerState, type StepResult } from './reference/step.js';
-export { stepProgram, prepareScalars, RMSPROP, FLOAT32_RULE, FLOAT64_RULE, ruleFor, type StepProgram, type StepScalars, type RoundingRule } from './reference/program/index.js';
+export {
+  stepProgram,
+  prepareScalars,
+  RMSPROP,
+  FLOAT32_RULE,
+  FLOAT64_RULE,
+  ruleFor,
+  type StepProgram,
+  type StepScalars,
+  type RoundingRule,
+} from './reference/program/index.js';
 export { formatProgram } from './reference/program/format.js';
-export { runTrajectory, replaySource, type Trajectory, type TrajectoryPoint, type GradientSource } from './reference/trajectory.js';
+export {
+  runTrajectory,
+  replaySource,
+  type Trajectory,
+  type TrajectoryPoint,
+  type GradientSource,
+} from './reference/trajectory.js';
 export { resolveVariant, type ResolvedVariant, type Settings } from './reference/resolve.js';
 export { findProfile, listProfiles } from './reference/registry.js';
 export { PROFILES, CANONICAL_PROFILES } from './reference/profiles/index.js';
@@ -67,7 +125,19 @@ export { SUITES, ALL_CASES, caseKey } from './suites/suites.js';
 export type { CaseSpec } from './suites/case.js';
 
 // Calibration: real framework runs replayed through the reference
-export { calibrate, calibrateRecording, CALIBRATION_TOLERANCE, type CalibrationReport, type CalibrationResult, type CalibrationVerdict } from './suites/recordings-replay.js';
+export {
+  calibrate,
+  calibrateRecording,
+  CALIBRATION_TOLERANCE,
+  type CalibrationReport,
+  type CalibrationResult,
+  type CalibrationVerdict,
+} from './suites/recordings-replay.js';
 export { loadRecordings, type Recording } from './suites/recordings-file.js';
 export { replayPlan, FRAMEWORK_MAPPINGS, type ReplayPlan } from './suites/recordings-mapping.js';
-export { readExpectedVerdicts, compareVerdicts, type ExpectedVerdicts, type VerdictChange } from './suites/recordings-expected.js';
+export {
+  readExpectedVerdicts,
+  compareVerdicts,
+  type ExpectedVerdicts,
+  type VerdictChange,
+} from './suites/recordings-expected.js';

@@ -35,7 +35,14 @@ export interface AdapterInfo {
    */
   fixedAxes?: Partial<Axes>;
   /** Tolerances this implementation needs beyond the dtype defaults, each with its written reason. */
-  toleranceOverrides?: readonly { case?: string; dtype?: Dtype; ulps?: number; absFloor?: number; signedZero?: 'strict' | 'ignore'; reason: string }[];
+  toleranceOverrides?: readonly {
+    case?: string;
+    dtype?: Dtype;
+    ulps?: number;
+    absFloor?: number;
+    signedZero?: 'strict' | 'ignore';
+    reason: string;
+  }[];
   capabilities: AdapterCapabilities;
   /**
    * Cases the adapter brings itself (a recorded run replays only its own gradients): when present,
@@ -172,7 +179,9 @@ export function unsupportedReason(info: AdapterInfo, c: AdapterCase, fixedAxes: 
   }
   for (const [name, value] of Object.entries(fixedAxes) as [keyof Axes, unknown][]) {
     const wanted = v[name];
-    const same = Array.isArray(value) ? JSON.stringify([...(value as readonly string[])].sort()) === JSON.stringify([...(wanted as readonly string[])].sort()) : wanted === value;
+    const same = Array.isArray(value)
+      ? JSON.stringify([...(value as readonly string[])].sort()) === JSON.stringify([...(wanted as readonly string[])].sort())
+      : wanted === value;
     if (!same) return `${info.id} fixes ${name}=${JSON.stringify(value)}, the case needs ${JSON.stringify(wanted)}`;
   }
   return null;

@@ -31,12 +31,16 @@ export function collectSamples(s: Pick<Sampler, 'sample'>, o: SampleOptions): { 
   const samplesMs: number[] = [];
   const end = performance.now() + o.timeMs;
   const max = o.maxSamples ?? 10_000;
-  while ((samplesMs.length < o.minSamples || performance.now() < end) && samplesMs.length < max) samplesMs.push(s.sample(batch) / batch);
+  while ((samplesMs.length < o.minSamples || performance.now() < end) && samplesMs.length < max)
+    samplesMs.push(s.sample(batch) / batch);
   return { samplesMs, stepsPerSample: batch };
 }
 
 /** collectSamples for a step that returns a Promise (ONNX Runtime's session.run, tfjs). */
-export async function collectSamplesAsync(step: () => Promise<void>, o: { timeMs: number; minSamples: number; sampleMs: number }): Promise<{ samplesMs: number[]; stepsPerSample: number }> {
+export async function collectSamplesAsync(
+  step: () => Promise<void>,
+  o: { timeMs: number; minSamples: number; sampleMs: number },
+): Promise<{ samplesMs: number[]; stepsPerSample: number }> {
   await step();
   const t0 = performance.now();
   await step();

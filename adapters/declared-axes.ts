@@ -13,7 +13,11 @@ export type DeclaredAxes = Readonly<Record<string, unknown>>;
  * The declared axes as axis values, resolved on top of the claimed profile (fma=on means the
  * profile's own FMA sites). Throws an Error naming the bad axis or value.
  */
-export function normaliseDeclaredAxes(declared: DeclaredAxes, profile: Profile | string, dtype: Dtype = 'float32'): Partial<Axes> {
+export function normaliseDeclaredAxes(
+  declared: DeclaredAxes,
+  profile: Profile | string,
+  dtype: Dtype = 'float32',
+): Partial<Axes> {
   const names = AXES.map((a) => a.name as string);
   const settings: Record<string, Settings[string]> = {};
   for (const [name, value] of Object.entries(declared)) {

@@ -6,9 +6,17 @@ import { pathToFileURL } from 'node:url';
 
 export async function importDefault(path: string): Promise<unknown> {
   const url = pathToFileURL(path).href;
-  const mod = (/\.[cm]?ts$/.test(path) ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url) : await import(url)) as Record<string, unknown>;
+  const mod = (
+    /\.[cm]?ts$/.test(path) ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url) : await import(url)
+  ) as Record<string, unknown>;
   let value = mod.default;
   const inner = value as Record<string, unknown> | undefined;
-  if (inner && typeof inner === 'object' && 'default' in inner && (inner.__esModule === true || Object.keys(inner).every((k) => k === 'default' || k === '__esModule'))) value = inner.default;
+  if (
+    inner &&
+    typeof inner === 'object' &&
+    'default' in inner &&
+    (inner.__esModule === true || Object.keys(inner).every((k) => k === 'default' || k === '__esModule'))
+  )
+    value = inner.default;
   return value;
 }

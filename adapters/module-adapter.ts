@@ -13,7 +13,17 @@ import { findProfile } from '../reference/registry.js';
 import { HARNESS_VERSION } from '../reference/version.js';
 import { firstSchemaError } from '../suites/schema.js';
 import { importDefault } from './import-module.js';
-import { UnsupportedCaseError, unsupportedReason, type Adapter, type AdapterBenchRequest, type AdapterCase, type AdapterFactory, type AdapterInfo, type AdapterOptions, type Availability } from './adapter.js';
+import {
+  UnsupportedCaseError,
+  unsupportedReason,
+  type Adapter,
+  type AdapterBenchRequest,
+  type AdapterCase,
+  type AdapterFactory,
+  type AdapterInfo,
+  type AdapterOptions,
+  type Availability,
+} from './adapter.js';
 import { normaliseDeclaredAxes } from './declared-axes.js';
 
 export interface ModuleAdapterHarness {
@@ -26,7 +36,8 @@ export interface ModuleAdapterHarness {
   unsupported(reason: string): never;
 }
 
-export type ModuleAdapterExport = Adapter | ((options: AdapterOptions, harness: ModuleAdapterHarness) => Adapter | Promise<Adapter>);
+export type ModuleAdapterExport =
+  Adapter | ((options: AdapterOptions, harness: ModuleAdapterHarness) => Adapter | Promise<Adapter>);
 
 const DTYPE = Type.Union([Type.Literal('float32'), Type.Literal('float64')]);
 const INFO_SCHEMA = Type.Object({
@@ -36,7 +47,16 @@ const INFO_SCHEMA = Type.Object({
   claims: Type.String({ minLength: 1 }),
   fixedAxes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   toleranceOverrides: Type.Optional(
-    Type.Array(Type.Object({ case: Type.Optional(Type.String()), dtype: Type.Optional(DTYPE), ulps: Type.Optional(Type.Number({ minimum: 0 })), absFloor: Type.Optional(Type.Number({ minimum: 0 })), signedZero: Type.Optional(Type.Union([Type.Literal('strict'), Type.Literal('ignore')])), reason: Type.String({ minLength: 10 }) })),
+    Type.Array(
+      Type.Object({
+        case: Type.Optional(Type.String()),
+        dtype: Type.Optional(DTYPE),
+        ulps: Type.Optional(Type.Number({ minimum: 0 })),
+        absFloor: Type.Optional(Type.Number({ minimum: 0 })),
+        signedZero: Type.Optional(Type.Union([Type.Literal('strict'), Type.Literal('ignore')])),
+        reason: Type.String({ minLength: 10 }),
+      }),
+    ),
   ),
   capabilities: Type.Object({
     dtypes: Type.Array(DTYPE, { minItems: 1 }),
@@ -53,7 +73,14 @@ const PLACEHOLDER_INFO: AdapterInfo = {
   version: HARNESS_VERSION,
   describe: 'an adapter loaded from a module (not loaded yet)',
   claims: 'unknown',
-  capabilities: { dtypes: ['float32', 'float64'], devices: ['cpu'], hyperparameters: [], configurableAxes: [], loadState: false, readState: false },
+  capabilities: {
+    dtypes: ['float32', 'float64'],
+    devices: ['cpu'],
+    hyperparameters: [],
+    configurableAxes: [],
+    loadState: false,
+    readState: false,
+  },
 };
 
 function moduleAdapter(options: AdapterOptions, harness: ModuleAdapterHarness): Adapter {
@@ -69,11 +96,13 @@ function moduleAdapter(options: AdapterOptions, harness: ModuleAdapterHarness): 
     },
     async probe(): Promise<Availability> {
       const exported = (await importDefault(file)) as ModuleAdapterExport | undefined;
-      if (!exported) return { available: false, reason: `${path} has no default export (an Adapter or a function returning one)` };
+      if (!exported)
+        return { available: false, reason: `${path} has no default export (an Adapter or a function returning one)` };
       const adapter = typeof exported === 'function' ? await exported(rest, harness) : exported;
       const problem = firstSchemaError(INFO_SCHEMA, adapter?.info);
       if (problem) return { available: false, reason: `${path}: adapter info ${problem}` };
-      if (typeof adapter.probe !== 'function' || typeof adapter.prepare !== 'function') return { available: false, reason: `${path}: the adapter needs probe() and prepare() functions` };
+      if (typeof adapter.probe !== 'function' || typeof adapter.prepare !== 'function')
+        return { available: false, reason: `${path}: the adapter needs probe() and prepare() functions` };
       // A claim the harness cannot resolve is the module's bug: thrown, so its cells fail with the reason.
       if (adapter.info.claims !== 'unknown') findProfile(adapter.info.claims);
       if (adapter.info.fixedAxes) {

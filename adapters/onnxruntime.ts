@@ -20,7 +20,15 @@ import type { Axes, Variant } from '../reference/variant.js';
 import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, Availability, PreparedCase } from './adapter.js';
 import { UnsupportedCaseError, unsupportedReason } from './adapter.js';
 import { missingPeersReason } from './optional-peers.js';
-import { buildRmspropGraph, graphUnsupportedReason, RMSPROP_IR_VERSION, RMSPROP_OPSET, RSQRT_FORM, STATE_OUTPUTS, type RmspropGraph } from './onnx/rmsprop-graph.js';
+import {
+  buildRmspropGraph,
+  graphUnsupportedReason,
+  RMSPROP_IR_VERSION,
+  RMSPROP_OPSET,
+  RSQRT_FORM,
+  STATE_OUTPUTS,
+  type RmspropGraph,
+} from './onnx/rmsprop-graph.js';
 
 type Ort = typeof import('onnxruntime-node');
 type Session = import('onnxruntime-node').InferenceSession;
@@ -37,7 +45,7 @@ let ortPromise: Promise<Ort> | undefined;
 /** onnxruntime-node, loaded on first use so a missing native binding is a probe result, not an import failure. */
 function loadOrt(): Promise<Ort> {
   ortPromise ??= import('onnxruntime-node').then((m) => {
-    const ort = ((m as unknown as { default?: Ort }).default ?? m);
+    const ort = (m as unknown as { default?: Ort }).default ?? m;
     // The process-wide logger prints provider load failures to stderr before the session call throws
     // them: keep only fatal messages (errors come back as exceptions, with their text, anyway).
     ort.env.logLevel = 'fatal';
@@ -74,9 +82,12 @@ function sessionOptions(ep: OnnxExecutionProvider): import('onnxruntime-node').I
 /** The CUDA provider libraries come only from onnxruntime-node's postinstall download (denied here). */
 async function probeCuda(ort: Ort): Promise<string | null> {
   const listed = ort.listSupportedBackends().find((backend) => backend.name === 'cuda');
-  if (!listed) return `onnxruntime-node ${onnxruntimeVersion()} on ${process.platform}-${process.arch} has no CUDA execution provider`;
+  if (!listed)
+    return `onnxruntime-node ${onnxruntimeVersion()} on ${process.platform}-${process.arch} has no CUDA execution provider`;
   const dir = bindingDirectory();
-  const missing = dir ? ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'].filter((f) => !existsSync(join(dir, f))) : [];
+  const missing = dir
+    ? ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'].filter((f) => !existsSync(join(dir, f)))
+    : [];
   try {
     // A one-op session is the real test: the provider loads its libraries when a session asks for it.
     const graph = buildRmspropGraph({ ...probeVariant }, 'float32');
@@ -95,23 +106,49 @@ async function probeCuda(ort: Ort): Promise<string | null> {
 
 // A minimal variant for the provider probe (any graph will do).
 const probeVariant: Variant = {
-  lr: 0.01, decay: 0.9, eps: 1e-8, momentum: 0, centered: false, weightDecay: 0, maximize: false, rescale: 1, clip: null, clipNorm: null,
-  lrDecay: 0, initialAccumulator: 0, biasCorrection: false,
-  epsPlacement: 'outside', centeredGrouping: '(v-m2)+eps', emaForm: 'blend', squareGrouping: '(1-b)*(g*g)', meanForm: 'blend', scaleForm: 'divide',
-  updateOrder: 'lr-first', momentumKind: 'lr-inside', momentumAlways: false, weightDecayKind: 'coupled', weightDecayBeforeClip: true,
-  decoupledScaledByLr: true, lrSchedule: 'inverse-time', oneMinusDecay: 'host', float32Hyperparameters: [], fma: [],
+  lr: 0.01,
+  decay: 0.9,
+  eps: 1e-8,
+  momentum: 0,
+  centered: false,
+  weightDecay: 0,
+  maximize: false,
+  rescale: 1,
+  clip: null,
+  clipNorm: null,
+  lrDecay: 0,
+  initialAccumulator: 0,
+  biasCorrection: false,
+  epsPlacement: 'outside',
+  centeredGrouping: '(v-m2)+eps',
+  emaForm: 'blend',
+  squareGrouping: '(1-b)*(g*g)',
+  meanForm: 'blend',
+  scaleForm: 'divide',
+  updateOrder: 'lr-first',
+  momentumKind: 'lr-inside',
+  momentumAlways: false,
+  weightDecayKind: 'coupled',
+  weightDecayBeforeClip: true,
+  decoupledScaledByLr: true,
+  lrSchedule: 'inverse-time',
+  oneMinusDecay: 'host',
+  float32Hyperparameters: [],
+  fma: [],
 };
 
 type Vector = Float32Array | Float64Array;
 
 function makeOnnxruntimeAdapter(options: AdapterOptions): Adapter {
   for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.includes(key)) throw new InputError(`onnxruntime: unknown option '${key}'; accepted: ${KNOWN_OPTIONS.join(', ')}`);
+    if (!KNOWN_OPTIONS.includes(key))
+      throw new InputError(`onnxruntime: unknown option '${key}'; accepted: ${KNOWN_OPTIONS.join(', ')}`);
   }
   const claims = options.profile ?? 'torch';
   const profile = findProfile(claims); // a typo in the spec is a usage error now, not a failed cell
   const ep = (options.ep ?? 'cpu') as OnnxExecutionProvider;
-  if (!EXECUTION_PROVIDERS.includes(ep)) throw new InputError(`onnxruntime: ep must be one of ${EXECUTION_PROVIDERS.join(', ')}, got '${options.ep}'`);
+  if (!EXECUTION_PROVIDERS.includes(ep))
+    throw new InputError(`onnxruntime: ep must be one of ${EXECUTION_PROVIDERS.join(', ')}, got '${options.ep}'`);
 
   const info: AdapterInfo = {
     id: 'onnxruntime',
@@ -122,7 +159,17 @@ function makeOnnxruntimeAdapter(options: AdapterOptions): Adapter {
     capabilities: {
       dtypes: ['float32', 'float64'],
       devices: [ep],
-      hyperparameters: ['momentum', 'centered', 'weightDecay', 'maximize', 'rescale', 'clip', 'lrDecay', 'initialAccumulator', 'biasCorrection'],
+      hyperparameters: [
+        'momentum',
+        'centered',
+        'weightDecay',
+        'maximize',
+        'rescale',
+        'clip',
+        'lrDecay',
+        'initialAccumulator',
+        'biasCorrection',
+      ],
       configurableAxes: 'all',
       loadState: true,
       readState: true,
@@ -153,11 +200,17 @@ function makeOnnxruntimeAdapter(options: AdapterOptions): Adapter {
           fma: 'none (Mul then Add)',
           rsqrtFloat32: RSQRT_FORM.float32,
           rsqrtFloat64: RSQRT_FORM.float64,
-          backends: ort.listSupportedBackends().map((b) => `${b.name}${b.bundled ? '' : ' (not bundled)'}`).join(', '),
+          backends: ort
+            .listSupportedBackends()
+            .map((b) => `${b.name}${b.bundled ? '' : ' (not bundled)'}`)
+            .join(', '),
         },
       };
     } catch (error) {
-      return { available: false, reason: `onnxruntime-node does not load: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        available: false,
+        reason: `onnxruntime-node does not load: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   }
 
@@ -210,7 +263,8 @@ async function prepareCase(
     data.set(values);
     return new ort.Tensor(dtype, data, [n]);
   };
-  const scalarTensor = (x: number): OrtTensor => new ort.Tensor(dtype, dtype === 'float32' ? Float32Array.of(x) : Float64Array.of(x), []);
+  const scalarTensor = (x: number): OrtTensor =>
+    new ort.Tensor(dtype, dtype === 'float32' ? Float32Array.of(x) : Float64Array.of(x), []);
   let state = {
     params: vector(x0),
     v: vector(new Float64Array(n).fill(A.round(variant.initialAccumulator))),

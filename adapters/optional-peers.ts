@@ -23,7 +23,9 @@ let peers: Record<string, string> | undefined;
 export function peerVersions(): Record<string, string> {
   if (!peers) {
     try {
-      const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { peerDependencies?: Record<string, string> };
+      const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+        peerDependencies?: Record<string, string>;
+      };
       peers = pkg.peerDependencies ?? {};
     } catch {
       peers = {};

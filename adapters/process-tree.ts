@@ -38,7 +38,13 @@ function readStat(pid: number): ProcessEntry | null {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name is in parentheses and may itself contain spaces and parentheses.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { pid, ppid: Number(fields[1]), pgrp: Number(fields[2]), session: Number(fields[3]), zombie: fields[0] === 'Z' || fields[0] === 'X' };
+    return {
+      pid,
+      ppid: Number(fields[1]),
+      pgrp: Number(fields[2]),
+      session: Number(fields[3]),
+      zombie: fields[0] === 'Z' || fields[0] === 'X',
+    };
   } catch {
     return null; // gone meanwhile, or not Linux
   }
@@ -48,7 +54,8 @@ function hasTag(pid: number, tag: string): boolean {
   try {
     const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
     const prefix = `${PROCESS_TAG_VARIABLE}=`;
-    for (const entry of environ.split('\0')) if (entry.startsWith(prefix)) return entry.slice(prefix.length).split(' ').includes(tag);
+    for (const entry of environ.split('\0'))
+      if (entry.startsWith(prefix)) return entry.slice(prefix.length).split(' ').includes(tag);
     return false;
   } catch {
     return false; // another user's process, or gone

@@ -15,7 +15,15 @@ import type { Settings } from '../reference/resolve.js';
 import { toDtype } from '../reference/trajectory.js';
 import type { CaseSpec } from '../suites/case.js';
 import { readJsonFile } from '../suites/json-file.js';
-import { UnsupportedCaseError, type Adapter, type AdapterCase, type AdapterFactory, type AdapterOptions, type OptimizerStateView, type PreparedCase } from './adapter.js';
+import {
+  UnsupportedCaseError,
+  type Adapter,
+  type AdapterCase,
+  type AdapterFactory,
+  type AdapterOptions,
+  type OptimizerStateView,
+  type PreparedCase,
+} from './adapter.js';
 
 const Encoded = Type.Union([Type.Number(), Type.String()]);
 const Rows = Type.Array(Type.Array(Encoded, { minItems: 1 }), { minItems: 1 });
@@ -35,7 +43,8 @@ const RECORDING_SCHEMA = Type.Object(
   },
   { additionalProperties: true },
 );
-const EXPECTED = 'a recording with framework, framework_version, dtype, hyperparams, x0, grads, trajectory (../shared/recordings/README.md, Format)';
+const EXPECTED =
+  'a recording with framework, framework_version, dtype, hyperparams, x0, grads, trajectory (../shared/recordings/README.md, Format)';
 
 /** Framework ids of the recordings (and of record.py) -> profile name; the version comes from framework_version. */
 const FRAMEWORK_PROFILES: readonly [RegExp, string][] = [
@@ -48,7 +57,16 @@ const FRAMEWORK_PROFILES: readonly [RegExp, string][] = [
 ];
 
 /** Arguments that change how a step runs, not what it computes. */
-const EXECUTION_ONLY = new Set(['capturable', 'foreach', 'fused', 'differentiable', 'use_locking', 'name', 'ema_momentum', 'ema_overwrite_frequency']);
+const EXECUTION_ONLY = new Set([
+  'capturable',
+  'foreach',
+  'fused',
+  'differentiable',
+  'use_locking',
+  'name',
+  'ema_momentum',
+  'ema_overwrite_frequency',
+]);
 /** Initial slot values under the frameworks' names: the second moment's is the initial accumulator; the others must be 0. */
 const INITIAL_ACCUMULATOR = new Set(['ms_init', 'rms_slot_init', 'initial_accumulator_value']);
 const ZERO_SLOTS = new Set(['mom_init', 'mg_init', 'momentum_slot_init', 'mg_slot_init']);
@@ -77,7 +95,10 @@ interface Recording {
 function profileFor(rec: Recording, option: string | undefined, where: string): Profile {
   if (option) return findProfile(option);
   const name = FRAMEWORK_PROFILES.find(([re]) => re.test(rec.framework))?.[1];
-  if (!name) throw new InputError(`${where}: no profile is known for framework '${rec.framework}': give one, e.g. recorded:path=...,profile=torch@2.1`);
+  if (!name)
+    throw new InputError(
+      `${where}: no profile is known for framework '${rec.framework}': give one, e.g. recorded:path=...,profile=torch@2.1`,
+    );
   const version = /^\d+\.\d+/.exec(rec.framework_version)?.[0];
   try {
     return findProfile(version ? `${name}@${version}` : name);
@@ -90,7 +111,9 @@ function profileFor(rec: Recording, option: string | undefined, where: string): 
 function settingsFor(rec: Recording, profile: Profile): { settings: Settings; refused: string | null; ignored: string[] } {
   const settings: Record<string, string | number | boolean | null> = {};
   const ignored: string[] = [];
-  let refused: string | null = rec.lr_per_step ? 'the run used a learning-rate schedule (lr_per_step), which no profile models' : null;
+  let refused: string | null = rec.lr_per_step
+    ? 'the run used a learning-rate schedule (lr_per_step), which no profile models'
+    : null;
   for (const [key, value] of Object.entries(rec.hyperparams)) {
     const known = key in profile.nativeNames || key in (profile.nativeFlags ?? {});
     if (!known && (INITIAL_ACCUMULATOR.has(key) || ZERO_SLOTS.has(key)) && value === 0) {
@@ -102,8 +125,10 @@ function settingsFor(rec: Recording, profile: Profile): { settings: Settings; re
       continue;
     }
     if (known && value !== null && ['number', 'boolean'].includes(typeof value)) settings[key] = value as number | boolean;
-    else if (known && value !== null) refused ??= `the run's ${key} is ${JSON.stringify(value)}, not a constant the profile can use (a schedule?)`;
-    else if (known || EXECUTION_ONLY.has(key) || value === null || value === false) ignored.push(`${key}=${JSON.stringify(value)}`);
+    else if (known && value !== null)
+      refused ??= `the run's ${key} is ${JSON.stringify(value)}, not a constant the profile can use (a schedule?)`;
+    else if (known || EXECUTION_ONLY.has(key) || value === null || value === false)
+      ignored.push(`${key}=${JSON.stringify(value)}`);
     else refused ??= `the run sets ${key}=${JSON.stringify(value)}, which ${profile.name}@${profile.version} does not model`;
   }
   return { settings, refused, ignored };
@@ -127,12 +152,14 @@ function recordedAdapter(options: AdapterOptions): Adapter {
   if (!path) throw new InputError("adapter 'recorded': give the recording's path, e.g. recorded:path=run.json");
   const where = `recorded run ${path}`;
   const rec = readJsonFile(path, 'recorded run', RECORDING_SCHEMA, EXPECTED) as Recording;
-  if (rec.dtype !== 'float32' && rec.dtype !== 'float64') throw new InputError(`${where}: dtype ${rec.dtype}: the reference has float32 and float64 arithmetic only`);
+  if (rec.dtype !== 'float32' && rec.dtype !== 'float64')
+    throw new InputError(`${where}: dtype ${rec.dtype}: the reference has float32 and float64 arithmetic only`);
   const dtype: Dtype = rec.dtype;
   const grads = rec.grads.map((g, t) => decodeVector(g, `${where}: grads[${t}]`));
   const trajectory = rec.trajectory.map((p, t) => decodeVector(p, `${where}: trajectory[${t}]`));
   const x0 = decodeVector(rec.x0_dtype ?? rec.x0, `${where}: x0`);
-  if (trajectory.length !== grads.length) throw new InputError(`${where}: ${grads.length} gradients but ${trajectory.length} trajectory entries (one per step)`);
+  if (trajectory.length !== grads.length)
+    throw new InputError(`${where}: ${grads.length} gradients but ${trajectory.length} trajectory entries (one per step)`);
   const bad = [...grads, ...trajectory].findIndex((v) => v.length !== x0.length);
   if (bad >= 0) throw new InputError(`${where}: a gradient or trajectory entry has a length other than x0's (${x0.length})`);
   const profile = profileFor(rec, profileOption, where);
@@ -154,11 +181,26 @@ function recordedAdapter(options: AdapterOptions): Adapter {
       version: rec.framework_version,
       describe: `${rec.framework} ${rec.framework_version} recorded in ${path}`,
       claims: `${profile.name}@${profile.version}`,
-      capabilities: { dtypes: [dtype], devices: ['recorded'], hyperparameters: [], configurableAxes: [], loadState: false, readState: hasState },
+      capabilities: {
+        dtypes: [dtype],
+        devices: ['recorded'],
+        hyperparameters: [],
+        configurableAxes: [],
+        loadState: false,
+        readState: hasState,
+      },
       cases: [spec],
     },
     async probe() {
-      return { available: true, facts: { framework: rec.framework, frameworkVersion: rec.framework_version, steps: grads.length, ...(ignored.length ? { ignored: ignored.join(', ') } : {}) } };
+      return {
+        available: true,
+        facts: {
+          framework: rec.framework,
+          frameworkVersion: rec.framework_version,
+          steps: grads.length,
+          ...(ignored.length ? { ignored: ignored.join(', ') } : {}),
+        },
+      };
     },
     async prepare(c: AdapterCase): Promise<PreparedCase> {
       if (c.key !== `recorded/${id}`) throw new UnsupportedCaseError(`a recorded run answers only its own case (recorded/${id})`);
@@ -187,7 +229,8 @@ function recordedAdapter(options: AdapterOptions): Adapter {
 
 export const recordedAdapterFactory: AdapterFactory = {
   id: 'recorded',
-  describe: 'a run recorded anywhere with its gradients, checked offline: recorded:path=run.json[,profile=torch@2.1] (clients/python/record.py writes one)',
+  describe:
+    'a run recorded anywhere with its gradients, checked offline: recorded:path=run.json[,profile=torch@2.1] (clients/python/record.py writes one)',
   inDefaultRun: false,
   create: recordedAdapter,
 };

@@ -24,7 +24,10 @@ const DTYPES: readonly Dtype[] = ['float32', 'float64'];
 export function createWasmSimdAdapter(options: AdapterOptions = {}): Adapter {
   const { profile = 'torch', ...rest } = options;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new InputError(`adapter wasm-simd: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; accepted: profile=NAME`);
+  if (unknown.length > 0)
+    throw new InputError(
+      `adapter wasm-simd: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; accepted: profile=NAME`,
+    );
   // Validate the profile now: a typo in an adapter spec is a usage error, not a failed cell.
   resolveVariant(profile, 'float32');
 
@@ -80,7 +83,11 @@ export function createWasmSimdAdapter(options: AdapterOptions = {}): Adapter {
 }
 
 /** A case on its own kernel instance: p, g, v, m, b laid out in that instance's memory. */
-export async function prepareWasmCase(dtype: Dtype, variant: AdapterCase['variant'], x0: Float64Array): Promise<PreparedCase & { kernelFor(grad: Float64Array): string }> {
+export async function prepareWasmCase(
+  dtype: Dtype,
+  variant: AdapterCase['variant'],
+  x0: Float64Array,
+): Promise<PreparedCase & { kernelFor(grad: Float64Array): string }> {
   const A = arithmeticFor(dtype);
   const program = stepProgram(variant, dtype);
   const n = x0.length;

@@ -13,7 +13,16 @@ import { describeGpu, getGpu } from './gpu/dawn.js';
 import { GpuRmsprop, liveGpuBuffers, measureDeviceArithmetic } from './gpu/rmsprop-gpu.js';
 import { WORKGROUP_SIZE, wgslUnsupported } from './gpu/rmsprop-wgsl.js';
 
-export { benchmarkCopy, benchmarkRmspropSteps, GpuRmsprop, measureDeviceArithmetic, type DeviceArithmetic, type CopyBenchmarkResult, type StepBenchmarkOptions, type StepBenchmarkResult } from './gpu/rmsprop-gpu.js';
+export {
+  benchmarkCopy,
+  benchmarkRmspropSteps,
+  GpuRmsprop,
+  measureDeviceArithmetic,
+  type DeviceArithmetic,
+  type CopyBenchmarkResult,
+  type StepBenchmarkOptions,
+  type StepBenchmarkResult,
+} from './gpu/rmsprop-gpu.js';
 export { describeGpu, getGpu, installNavigatorGpu, releaseGpu } from './gpu/dawn.js';
 
 const KNOWN_OPTIONS = ['profile'];
@@ -113,7 +122,8 @@ function makeWebgpuAdapter(options: AdapterOptions): Adapter {
 
 export const webgpu: AdapterFactory = {
   id: 'webgpu',
-  describe: 'WGSL fused RMSprop kernel on Dawn WebGPU (Vulkan on a GPU, OpenGL ES on Mesa llvmpipe); options: profile=NAME (default torch)',
+  describe:
+    'WGSL fused RMSprop kernel on Dawn WebGPU (Vulkan on a GPU, OpenGL ES on Mesa llvmpipe); options: profile=NAME (default torch)',
   inDefaultRun: true,
   create: (options) => makeWebgpuAdapter(options),
 };

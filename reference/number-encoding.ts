@@ -35,6 +35,7 @@ export function encodeVector(v: ArrayLike<number>): EncodedNumber[] {
 }
 
 export function decodeVector(v: unknown, where = 'vector'): Float64Array {
-  if (!Array.isArray(v)) throw new NumberEncodingError(`${where}: expected an array of numbers, got ${v === null ? 'null' : typeof v}`);
+  if (!Array.isArray(v))
+    throw new NumberEncodingError(`${where}: expected an array of numbers, got ${v === null ? 'null' : typeof v}`);
   return Float64Array.from(v, (x, i) => decodeNumber(x, `${where}[${i}]`));
 }

@@ -19,7 +19,10 @@ function compareVersions(a: string, b: string): number {
 
 function inRange(version: string, range: Profile['versionRange']): boolean {
   if (!range || !/^\d+(\.\d+)*$/.test(version)) return false;
-  return (range.from === undefined || compareVersions(version, range.from) >= 0) && (range.until === undefined || compareVersions(version, range.until) < 0);
+  return (
+    (range.from === undefined || compareVersions(version, range.from) >= 0) &&
+    (range.until === undefined || compareVersions(version, range.until) < 0)
+  );
 }
 
 /** 'torch' (default version), 'torch@1.13', or 'torch@2'. */
@@ -34,7 +37,9 @@ export function findProfile(spec: string): Profile {
   // The exact label, else the profile whose version range holds the requested version.
   const match = named.find((p) => p.version === version) ?? named.find((p) => inRange(version, p.versionRange));
   if (match) return match;
-  throw new UnknownProfileError(`unknown version '${version}' of profile '${name}'; known: ${named.map((p) => `${p.name}@${p.version}`).join(', ')}`);
+  throw new UnknownProfileError(
+    `unknown version '${version}' of profile '${name}'; known: ${named.map((p) => `${p.name}@${p.version}`).join(', ')}`,
+  );
 }
 
 export function listProfiles(): readonly Profile[] {

@@ -34,7 +34,9 @@ export interface ResolvedVariant {
 /** lower-case, no separators: 'weight_decay', 'weightDecay' and 'weight-decay' are one name. */
 const normalise = (name: string) => name.toLowerCase().replace(/[-_]/g, '');
 
-const HP_BY_NORMAL = new Map(HYPERPARAMETERS.flatMap((h) => [h.name, ...(h.aliases ?? [])].map((n) => [normalise(n), h] as const)));
+const HP_BY_NORMAL = new Map(
+  HYPERPARAMETERS.flatMap((h) => [h.name, ...(h.aliases ?? [])].map((n) => [normalise(n), h] as const)),
+);
 const AXIS_BY_NORMAL = new Map(AXES.map((a) => [normalise(a.name), a]));
 
 /** Native names that some framework uses for a different hyperparameter than the canonical one of the same name (Keras 2's decay). */
@@ -63,7 +65,11 @@ function parseNumber(name: string, value: SettingValue): number {
 
 function parseList(value: SettingValue): string[] {
   if (typeof value === 'object' && value !== null) return [...value];
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   return [];
 }
 
@@ -84,7 +90,11 @@ function setHyperparameter(hp: Hyperparameters, name: keyof Hyperparameters, lab
   const info = HYPERPARAMETERS.find((h) => h.name === name)!;
   let parsed: number | boolean | null;
   if (info.kind === 'boolean') parsed = parseBoolean(label, value);
-  else if (info.kind === 'nullable-number' && (value === null || (typeof value === 'string' && ['none', 'null'].includes(value.toLowerCase())))) parsed = null;
+  else if (
+    info.kind === 'nullable-number' &&
+    (value === null || (typeof value === 'string' && ['none', 'null'].includes(value.toLowerCase())))
+  )
+    parsed = null;
   else parsed = parseNumber(label, value);
   const range = RANGES[name];
   if (typeof parsed === 'number' && range) {
@@ -108,12 +118,16 @@ function setAxis(axes: Axes, name: keyof Axes, label: string, value: SettingValu
     const names = HYPERPARAMETERS.map((h) => h.name as string);
     const list = parseList(value);
     for (const item of list) {
-      if (!names.includes(item)) throw new SettingError(`${label}: unknown hyperparameter '${item}'${suggest(item, names)}; expected a comma list of ${names.join(', ')}`);
+      if (!names.includes(item))
+        throw new SettingError(
+          `${label}: unknown hyperparameter '${item}'${suggest(item, names)}; expected a comma list of ${names.join(', ')}`,
+        );
     }
     target[name] = list;
   } else {
     const s = String(value);
-    if (!info.values.includes(s)) throw new SettingError(`${label}: expected one of ${info.values.join(' | ')}, got '${s}'${suggest(s, info.values)}`);
+    if (!info.values.includes(s))
+      throw new SettingError(`${label}: expected one of ${info.values.join(' | ')}, got '${s}'${suggest(s, info.values)}`);
     target[name] = s;
   }
 }
@@ -127,7 +141,9 @@ function parseFma(label: string, value: SettingValue, profile: Profile): FmaSite
   const list = parseList(value);
   for (const item of list) {
     if (!(FMA_SITES as readonly string[]).includes(item)) {
-      throw new SettingError(`${label}: expected on, off or a comma list of ${FMA_SITES.join(', ')}, got '${item}'${suggest(item, FMA_SITES)}`);
+      throw new SettingError(
+        `${label}: expected on, off or a comma list of ${FMA_SITES.join(', ')}, got '${item}'${suggest(item, FMA_SITES)}`,
+      );
     }
   }
   return list as FmaSite[];
@@ -166,7 +182,12 @@ function conditionHolds(when: { momentum?: 'zero' | 'nonzero'; centered?: boolea
  * Settings may use the profile's native names, its native flags, canonical hyperparameter names and
  * canonical axis names (including fma=on|off). Unknown names are refused with the accepted list.
  */
-export function resolveVariant(profileSpec: string | Profile, dtype: Dtype, settings: Settings = {}, canonical: Settings = {}): ResolvedVariant {
+export function resolveVariant(
+  profileSpec: string | Profile,
+  dtype: Dtype,
+  settings: Settings = {},
+  canonical: Settings = {},
+): ResolvedVariant {
   const profile = typeof profileSpec === 'string' ? findProfile(profileSpec) : profileSpec;
   const hp: Hyperparameters = { ...BASE_HYPERPARAMETERS, ...profile.defaults };
   const axes: Axes = { ...BASE_AXES, ...profile.axes };
@@ -182,7 +203,10 @@ export function resolveVariant(profileSpec: string | Profile, dtype: Dtype, sett
       setHyperparameter(hp, info.name, key, value);
       if (info.name === 'eps') epsSet = true;
     } else if (axis) explicitAxes.push([axis.name, key, value]);
-    else throw new SettingError(`unknown canonical setting '${key}'${suggest(key, [...HYPERPARAMETERS.map((h) => h.name), ...AXES.map((a) => a.name)])}`);
+    else
+      throw new SettingError(
+        `unknown canonical setting '${key}'${suggest(key, [...HYPERPARAMETERS.map((h) => h.name), ...AXES.map((a) => a.name)])}`,
+      );
   }
 
   for (const [key, value] of Object.entries(settings)) {
@@ -201,15 +225,17 @@ export function resolveVariant(profileSpec: string | Profile, dtype: Dtype, sett
     } else if (axis !== undefined) {
       explicitAxes.push([axis.name, key, value]);
     } else {
-      const accepted = [
-        ...Object.keys(profile.nativeNames),
-        ...Object.keys(profile.nativeFlags ?? {}),
-      ];
+      const accepted = [...Object.keys(profile.nativeNames), ...Object.keys(profile.nativeFlags ?? {})];
       // A canonical name that is another framework's native word for something else is refused above: not listed.
-      const canonicalNames = HYPERPARAMETERS.map((h) => h.name).filter((n) => !AMBIGUOUS_NATIVE.has(n) || profile.nativeNames[n] !== undefined);
+      const canonicalNames = HYPERPARAMETERS.map((h) => h.name).filter(
+        (n) => !AMBIGUOUS_NATIVE.has(n) || profile.nativeNames[n] !== undefined,
+      );
       const all = [...accepted, ...canonicalNames, ...AXES.map((a) => a.name)];
       throw new SettingError(
-        `unknown setting '${key}' for profile ${profile.name}${suggest(key, all.filter((n) => n !== key))}; accepted: ${accepted.join(', ')} ` +
+        `unknown setting '${key}' for profile ${profile.name}${suggest(
+          key,
+          all.filter((n) => n !== key),
+        )}; accepted: ${accepted.join(', ')} ` +
           `(or canonical: ${canonicalNames.join(', ')}; axes: ${AXES.map((a) => a.name).join(', ')})` +
           meaningsElsewhere(key, profile),
       );
@@ -224,7 +250,8 @@ export function resolveVariant(profileSpec: string | Profile, dtype: Dtype, sett
     if (c.kind === 'reject') throw new SettingError(`profile ${profile.name}: ${c.message}`);
     Object.assign(hp, c.force);
   }
-  for (const [name, on] of flags) Object.assign(axes, on ? profile.nativeFlags![name].whenTrue : profile.nativeFlags![name].whenFalse);
+  for (const [name, on] of flags)
+    Object.assign(axes, on ? profile.nativeFlags![name].whenTrue : profile.nativeFlags![name].whenFalse);
   for (const c of profile.conditional ?? []) if (conditionHolds(c.when, hp)) Object.assign(axes, c.set);
   for (const [name, label, value] of explicitAxes) setAxis(axes, name, label, value, profile);
 

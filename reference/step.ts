@@ -50,7 +50,16 @@ export interface ElementState {
 }
 
 /** One element of one step, by the program's interpreter (for checking other arithmetic op by op). */
-export function stepElement(variant: Variant, A: Arithmetic, S: StepScalars, p: number, g: number, v: number, m: number, b: number): ElementState {
+export function stepElement(
+  variant: Variant,
+  A: Arithmetic,
+  S: StepScalars,
+  p: number,
+  g: number,
+  v: number,
+  m: number,
+  b: number,
+): ElementState {
   const interpreter = new ElementInterpreter(stepProgram(variant, A.dtype).ops, ruleFor(A.dtype));
   interpreter.setScalars({ ...S });
   const e = interpreter.run({ p, g, v, m, b });
@@ -58,7 +67,13 @@ export function stepElement(variant: Variant, A: Arithmetic, S: StepScalars, p: 
 }
 
 /** One full step over all elements. Pure: inputs are not modified. */
-export function step(variant: Variant, dtype: Dtype, state: OptimizerState, params: Float64Array, grad: Float64Array): StepResult {
+export function step(
+  variant: Variant,
+  dtype: Dtype,
+  state: OptimizerState,
+  params: Float64Array,
+  grad: Float64Array,
+): StepResult {
   const n = params.length;
   if (grad.length !== n || state.v.length !== n) {
     throw new RangeError(`gradient has ${grad.length} elements, params ${n}, state ${state.v.length}`);

@@ -27,7 +27,13 @@ export function toDtype(dtype: Dtype, x: ArrayLike<number>): Float64Array {
   return Float64Array.from(x, (v) => A.round(v));
 }
 
-export function runTrajectory(variant: Variant, dtype: Dtype, x0: ArrayLike<number>, steps: number, gradientAt: GradientSource): Trajectory {
+export function runTrajectory(
+  variant: Variant,
+  dtype: Dtype,
+  x0: ArrayLike<number>,
+  steps: number,
+  gradientAt: GradientSource,
+): Trajectory {
   let params = toDtype(dtype, x0);
   const start = params;
   let state = initialState(variant, dtype, params.length);

@@ -115,9 +115,21 @@ export interface AxisInfo {
 
 /** Axes as data: for listing, validation and --set parsing. */
 export const AXES: readonly AxisInfo[] = [
-  { name: 'epsPlacement', values: ['outside', 'inside', 'inside-subtracted'], describe: 'sqrt(var)+eps | sqrt(var+eps) | sqrt(v-(m^2+eps))' },
-  { name: 'centeredGrouping', values: ['(v-m2)+eps', '(v+eps)-m2'], describe: 'grouping of the centered variance with eps inside' },
-  { name: 'emaForm', values: ['blend', 'increment', 'lerp'], describe: 'second-moment update: b*v+(1-b)*g^2 | v+(g^2-v)*(1-b) | lerp' },
+  {
+    name: 'epsPlacement',
+    values: ['outside', 'inside', 'inside-subtracted'],
+    describe: 'sqrt(var)+eps | sqrt(var+eps) | sqrt(v-(m^2+eps))',
+  },
+  {
+    name: 'centeredGrouping',
+    values: ['(v-m2)+eps', '(v+eps)-m2'],
+    describe: 'grouping of the centered variance with eps inside',
+  },
+  {
+    name: 'emaForm',
+    values: ['blend', 'increment', 'lerp'],
+    describe: 'second-moment update: b*v+(1-b)*g^2 | v+(g^2-v)*(1-b) | lerp',
+  },
   { name: 'squareGrouping', values: ['(1-b)*(g*g)', '((1-b)*g)*g'], describe: 'how (1-b) and g^2 are grouped' },
   { name: 'meanForm', values: ['blend', 'increment', 'lerp'], describe: 'centered mean update form' },
   { name: 'scaleForm', values: ['divide', 'rsqrt', 'reciprocal'], describe: 'g/d | g*rsqrt(var+eps) | g*(1/(sqrt(var)+eps))' },
@@ -127,10 +139,18 @@ export const AXES: readonly AxisInfo[] = [
   { name: 'weightDecayKind', values: ['none', 'coupled', 'decoupled'], describe: 'L2 into the gradient | decoupled from it' },
   { name: 'weightDecayBeforeClip', values: 'boolean', describe: 'coupled decay added before elementwise clipping' },
   { name: 'decoupledScaledByLr', values: 'boolean', describe: 'decoupled decay p -= p*wd*lr (true) or p -= p*wd' },
-  { name: 'lrSchedule', values: ['inverse-time', 'inverse-time-reciprocal'], describe: 'when lrDecay > 0: lr/(1+lrDecay*t) | lr*(1/(1+lrDecay*t)), t = steps taken' },
+  {
+    name: 'lrSchedule',
+    values: ['inverse-time', 'inverse-time-reciprocal'],
+    describe: 'when lrDecay > 0: lr/(1+lrDecay*t) | lr*(1/(1+lrDecay*t)), t = steps taken',
+  },
   { name: 'oneMinusDecay', values: ['host', 'compute'], describe: '(1-decay) in float64 then rounded | in the tensor dtype' },
   { name: 'float32Hyperparameters', values: 'list', describe: 'hyperparameters rounded to float32 even in float64 runs' },
-  { name: 'fma', values: 'list', describe: `contracted multiply-adds: ${FMA_SITES.join(',')} (fma=on|off toggles the profile's set)` },
+  {
+    name: 'fma',
+    values: 'list',
+    describe: `contracted multiply-adds: ${FMA_SITES.join(',')} (fma=on|off toggles the profile's set)`,
+  },
 ];
 
 export interface HyperparameterInfo {

@@ -18,7 +18,8 @@ function row(cells: (string | number)[]): string {
 function spread(r: ThroughputEntry): string {
   if (!r.repetitions || r.repetitions.length < 2) return '-';
   const ratios = r.repetitions.map((x) => x.ratio).filter((x): x is number => x !== undefined);
-  if (ratios.length === r.repetitions.length) return `${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))} (${ratios.map(pct).join(' ')})`;
+  if (ratios.length === r.repetitions.length)
+    return `${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))} (${ratios.map(pct).join(' ')})`;
   const m = r.repetitions.map((x) => x.medianMs);
   return `${ms(Math.min(...m))}–${ms(Math.max(...m))}`;
 }
@@ -49,7 +50,10 @@ export function renderBenchMarkdown(report: BenchReport): string {
   const out: string[] = [];
   const reps = report.settings.repetitions ?? 1;
   out.push('# RMSprop benchmark', '');
-  out.push(`${report.generatedAt} · ${e.cpu} · ${e.cores} cores · ${e.memoryGiB} GiB · node ${e.node} · ${e.platform}-${e.arch} · load ${e.loadAverage.join(' ')}`, '');
+  out.push(
+    `${report.generatedAt} · ${e.cpu} · ${e.cores} cores · ${e.memoryGiB} GiB · node ${e.node} · ${e.platform}-${e.arch} · load ${e.loadAverage.join(' ')}`,
+    '',
+  );
   out.push(
     `Variant: profile \`${report.settings.profile}\`, ${report.settings.dtype}. Traffic per element: read ${vt.reads.join(', ')}; write ${vt.writes.join(', ')} = **${vt.bytesPerElement} bytes**. ` +
       `Bytes are counted with the **${report.byteModel ?? 'STREAM (3 elements per triad)'}** model: a store to a line the kernel did not read first reads it (the triad moves 4 elements, copy 3, the read-only sum 1); the step writes only arrays it has just read, so its ${vt.bytesPerElement} bytes are its write-allocate traffic too. ` +
@@ -59,19 +63,51 @@ export function renderBenchMarkdown(report: BenchReport): string {
 
   out.push('## Roofline', '');
   out.push(
-    'Per size and thread count: the best bandwidth probe (WASM SIMD triad, copy and read-only sum, on one thread and on every core with warm threads; GB/s from the fastest sample), and the step\'s compute ceiling (the wasm step with its arrays in cache, on as many threads, in GB/s at the step\'s bytes). The limit is the lower of the two; a target on t threads is held to the limit for t threads. "Native" rows are frameworks\' own triads timed by their programs in the same run (write-allocate bytes).',
+    "Per size and thread count: the best bandwidth probe (WASM SIMD triad, copy and read-only sum, on one thread and on every core with warm threads; GB/s from the fastest sample), and the step's compute ceiling (the wasm step with its arrays in cache, on as many threads, in GB/s at the step's bytes). The limit is the lower of the two; a target on t threads is held to the limit for t threads. \"Native\" rows are frameworks' own triads timed by their programs in the same run (write-allocate bytes).",
     '',
   );
-  out.push(row(['size', 'threads', 'limit GB/s', 'bound', 'memory GB/s (probe)', 'compute GB/s', 'triad', 'copy', 'sum', 'native triad GB/s (roofline / native)']));
+  out.push(
+    row([
+      'size',
+      'threads',
+      'limit GB/s',
+      'bound',
+      'memory GB/s (probe)',
+      'compute GB/s',
+      'triad',
+      'copy',
+      'sum',
+      'native triad GB/s (roofline / native)',
+    ]),
+  );
   out.push(row(['---', '---:', '---:', '---', '---:', '---:', '---:', '---:', '---:', '---']));
   for (const r of report.roofline) {
     for (const l of r.limits ?? []) {
       const probe = (k: string) => {
         const p = r.probes.find((x) => x.probe === `wasm-simd-${k}` && x.threads === l.threads);
-        return p ? (p.gbPerSecond !== undefined ? `${g(p.gbPerSecond, 1)} (median ${g(p.medianGbPerSecond, 1)})` : `error: ${p.error}`) : '-';
+        return p
+          ? p.gbPerSecond !== undefined
+            ? `${g(p.gbPerSecond, 1)} (median ${g(p.medianGbPerSecond, 1)})`
+            : `error: ${p.error}`
+          : '-';
       };
-      const native = (r.native ?? []).filter((t) => t.threads === l.threads).map((t) => `${t.source}: ${g(t.gbPerSecond, 1)} (${pct((l.memoryGbPerSecond ?? l.gbPerSecond) / t.gbPerSecond)})`);
-      out.push(row([sizeLabel(r.n), l.threads, g(l.gbPerSecond, 1), l.bound ?? 'memory', `${g(l.memoryGbPerSecond ?? l.gbPerSecond, 1)} (${l.memoryProbe ?? l.probe})`, g(l.computeGbPerSecond, 1), probe('triad'), probe('copy'), probe('sum'), native.join('; ') || '-']));
+      const native = (r.native ?? [])
+        .filter((t) => t.threads === l.threads)
+        .map((t) => `${t.source}: ${g(t.gbPerSecond, 1)} (${pct((l.memoryGbPerSecond ?? l.gbPerSecond) / t.gbPerSecond)})`);
+      out.push(
+        row([
+          sizeLabel(r.n),
+          l.threads,
+          g(l.gbPerSecond, 1),
+          l.bound ?? 'memory',
+          `${g(l.memoryGbPerSecond ?? l.gbPerSecond, 1)} (${l.memoryProbe ?? l.probe})`,
+          g(l.computeGbPerSecond, 1),
+          probe('triad'),
+          probe('copy'),
+          probe('sum'),
+          native.join('; ') || '-',
+        ]),
+      );
     }
   }
   out.push('');
@@ -81,8 +117,27 @@ export function renderBenchMarkdown(report: BenchReport): string {
     const rows = report.results.filter((r) => r.n === n);
     const ref = report.pytorchReference?.find((x) => x.n === n);
     out.push(`## Throughput at ${sizeLabel(n)} elements`, '');
-    if (ref) out.push(`Speed-up over PyTorch: the fastest PyTorch CPU step at this size, \`${ref.target}\` (${ms(ref.medianMs)}), divided by the row's median.`, '');
-    out.push(row(['target', 'threads', 'ms/step (median)', 'p25–p75', 'best', 'G elem/s', 'GB/s', 'limit ms/step (ceiling)', 'of limit (median / best)', 'spread of repetitions', 'vs PyTorch', 'kernel / reason']));
+    if (ref)
+      out.push(
+        `Speed-up over PyTorch: the fastest PyTorch CPU step at this size, \`${ref.target}\` (${ms(ref.medianMs)}), divided by the row's median.`,
+        '',
+      );
+    out.push(
+      row([
+        'target',
+        'threads',
+        'ms/step (median)',
+        'p25–p75',
+        'best',
+        'G elem/s',
+        'GB/s',
+        'limit ms/step (ceiling)',
+        'of limit (median / best)',
+        'spread of repetitions',
+        'vs PyTorch',
+        'kernel / reason',
+      ]),
+    );
     out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---:', '---', '---:', '---']));
     for (const r of rows) out.push(throughputRow(r));
     out.push('');
@@ -95,19 +150,65 @@ export function renderBenchMarkdown(report: BenchReport): string {
   const gpu = report.results.filter((r) => r.gpu);
   if (gpu.length > 0) {
     out.push('## GPU phases', '');
-    out.push(row(['target', 'size', 'device', 'upload p+state', 'upload grad', 'compute/step', 'readback p+state', 'copy GB/s', 'step GB/s', 'ratio', 'timing']));
+    out.push(
+      row([
+        'target',
+        'size',
+        'device',
+        'upload p+state',
+        'upload grad',
+        'compute/step',
+        'readback p+state',
+        'copy GB/s',
+        'step GB/s',
+        'ratio',
+        'timing',
+      ]),
+    );
     out.push(row(['---', '---:', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
     for (const r of gpu) {
       const p = r.gpu!;
-      out.push(row([r.target, sizeLabel(r.n), p.device, ms(p.uploadMs), ms(p.gradientUploadMs), ms(p.computeMs), ms(p.readbackMs), g(p.copy.gbPerSecond, 1), g(r.gbPerSecond, 1), pct(r.ratio), p.timing]));
+      out.push(
+        row([
+          r.target,
+          sizeLabel(r.n),
+          p.device,
+          ms(p.uploadMs),
+          ms(p.gradientUploadMs),
+          ms(p.computeMs),
+          ms(p.readbackMs),
+          g(p.copy.gbPerSecond, 1),
+          g(r.gbPerSecond, 1),
+          pct(r.ratio),
+          p.timing,
+        ]),
+      );
     }
     out.push('');
   }
 
   if (report.models.length > 0) {
     out.push('## Model-shaped step (per tensor vs one fused call)', '');
-    out.push('Per tensor: the model\'s parameter list, one tensor each (built-in kernels: one call per tensor; PyTorch: the optimizer over the list, for-loop or foreach multi-tensor). Fused: one flat tensor of the total.', '');
-    out.push(row(['model', 'target', 'parameters', 'tensors', 'scale', 'per-tensor step', 'fused step', 'per-tensor / fused', 'fused GB/s', 'fused of limit', 'fused vs PyTorch', 'status']));
+    out.push(
+      "Per tensor: the model's parameter list, one tensor each (built-in kernels: one call per tensor; PyTorch: the optimizer over the list, for-loop or foreach multi-tensor). Fused: one flat tensor of the total.",
+      '',
+    );
+    out.push(
+      row([
+        'model',
+        'target',
+        'parameters',
+        'tensors',
+        'scale',
+        'per-tensor step',
+        'fused step',
+        'per-tensor / fused',
+        'fused GB/s',
+        'fused of limit',
+        'fused vs PyTorch',
+        'status',
+      ]),
+    );
     out.push(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
     for (const m of report.models) {
       out.push(
@@ -136,7 +237,9 @@ export function renderBenchMarkdown(report: BenchReport): string {
   } else {
     out.push(`Accuracy from \`${report.accuracy.source}\` (max free-running ULP distance over compared cells).`, '');
     const largest = Math.max(...report.settings.sizes);
-    out.push(row(['target', 'adapter', 'conformance', 'pass', 'fail', 'error', 'max ULP', `G elem/s at ${sizeLabel(largest)}`, 'ratio']));
+    out.push(
+      row(['target', 'adapter', 'conformance', 'pass', 'fail', 'error', 'max ULP', `G elem/s at ${sizeLabel(largest)}`, 'ratio']),
+    );
     out.push(row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:']));
     // Every row at the largest size (an adapter's paths are rows of their own), else the target's status.
     const rowsAtLargest = report.results.filter((x) => x.n === largest).map((x) => x.target);

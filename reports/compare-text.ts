@@ -13,7 +13,10 @@ function gapSamples(c: Comparison, count = 8): string {
   const picks = new Set<number>([0, 1, 2]);
   for (let k = 1; k < count - 3; k++) picks.add(Math.round((k * (s.length - 1)) / (count - 3)));
   picks.add(s.length - 1);
-  return [...picks].sort((x, y) => x - y).map((i) => `${s[i].step}: ${formatGap(s[i].gap)}`).join(', ');
+  return [...picks]
+    .sort((x, y) => x - y)
+    .map((i) => `${s[i].step}: ${formatGap(s[i].gap)}`)
+    .join(', ');
 }
 
 export function renderComparisonText(c: Comparison): string[] {
@@ -28,17 +31,26 @@ export function renderComparisonText(c: Comparison): string[] {
   }
   lines.push(`  first divergent step: ${c.firstDivergentStep ?? 'none (bit-identical at every step)'}`);
   lines.push(`  gap max|A-B| over the params by step: ${gapSamples(c)}`);
-  lines.push(`  final gap: params ${formatGap(c.finalParamGap)}${c.finalLossGap === null ? '' : `, loss ${formatGap(c.finalLossGap)}`}`);
+  lines.push(
+    `  final gap: params ${formatGap(c.finalParamGap)}${c.finalLossGap === null ? '' : `, loss ${formatGap(c.finalLossGap)}`}`,
+  );
   if (c.axes.length > 0) {
     lines.push('  axes on which they differ (flipped in A towards B one at a time):');
     const axisWidth = Math.max(...c.axes.map((x) => x.axis.length));
     const valueWidth = Math.max(...c.axes.map((x) => `${x.a} -> ${x.b}`.length));
     for (const x of c.axes) {
-      const effect = x.closes === 0 && x.alone === 0 ? 'no effect on these inputs' : `closes ${pct(x.closes)} of the gap; alone it leaves ${formatGap(x.alone)}`;
-      lines.push(`    ${x.responsible ? '*' : ' '} ${x.axis.padEnd(axisWidth)}  ${`${x.a} -> ${x.b}`.padEnd(valueWidth)}  ${effect}${x.rank !== null ? `  [flip ${x.rank}: gap left ${formatGap(x.gapAfter)}]` : ''}`);
+      const effect =
+        x.closes === 0 && x.alone === 0
+          ? 'no effect on these inputs'
+          : `closes ${pct(x.closes)} of the gap; alone it leaves ${formatGap(x.alone)}`;
+      lines.push(
+        `    ${x.responsible ? '*' : ' '} ${x.axis.padEnd(axisWidth)}  ${`${x.a} -> ${x.b}`.padEnd(valueWidth)}  ${effect}${x.rank !== null ? `  [flip ${x.rank}: gap left ${formatGap(x.gapAfter)}]` : ''}`,
+      );
     }
   }
-  lines.push(`  responsible: ${c.responsible.length > 0 ? c.responsible.join(', ') : c.firstDivergentStep === null ? 'nothing (they agree)' : 'no single axis (see the table)'}`);
+  lines.push(
+    `  responsible: ${c.responsible.length > 0 ? c.responsible.join(', ') : c.firstDivergentStep === null ? 'nothing (they agree)' : 'no single axis (see the table)'}`,
+  );
   const named = c.names.filter((n) => n.a !== n.b);
   if (named.length > 0) {
     lines.push(`  names (${c.a} / ${c.b}):`);

@@ -13,12 +13,15 @@ function capped<T>(items: readonly T[], line: (x: T) => string): string[] {
   return out;
 }
 
-const change = (c: CellChange) => `\`${c.key}\`: ${c.base ?? 'absent'} → ${c.head ?? 'absent'}${c.reason ? ` (${c.reason.split('\n')[0]})` : ''}`;
+const change = (c: CellChange) =>
+  `\`${c.key}\`: ${c.base ?? 'absent'} → ${c.head ?? 'absent'}${c.reason ? ` (${c.reason.split('\n')[0]})` : ''}`;
 
 export function renderConformanceDiff(d: ConformanceDiff, names: { base: string; head: string }): string {
   const lines = [`## Conformance: ${names.base} → ${names.head}`, ''];
   lines.push(
-    d.newlyFailing.length > 0 ? `❌ ${d.newlyFailing.length} cell${d.newlyFailing.length === 1 ? '' : 's'} newly failing` : '✅ no cell newly failing',
+    d.newlyFailing.length > 0
+      ? `❌ ${d.newlyFailing.length} cell${d.newlyFailing.length === 1 ? '' : 's'} newly failing`
+      : '✅ no cell newly failing',
     '',
     `${d.newlyPassing.length} newly passing, ${d.noLongerCompared.length} no longer compared, ${d.errorGrowth.length} with a larger error, ${d.unchanged} unchanged, ${d.added} added, ${d.removed} removed.`,
   );
@@ -30,7 +33,11 @@ export function renderConformanceDiff(d: ConformanceDiff, names: { base: string;
   section('No longer compared', capped(d.noLongerCompared, change));
   section(
     'Error growth (largest ULP error of the free-running trajectory)',
-    capped(d.errorGrowth, (g) => `\`${g.key}\`: ${formatUlps(g.baseMaxUlp)} → ${formatUlps(g.headMaxUlp)} ulps (max rel ${g.baseMaxRel.toExponential(2)} → ${g.headMaxRel.toExponential(2)})`),
+    capped(
+      d.errorGrowth,
+      (g) =>
+        `\`${g.key}\`: ${formatUlps(g.baseMaxUlp)} → ${formatUlps(g.headMaxUlp)} ulps (max rel ${g.baseMaxRel.toExponential(2)} → ${g.headMaxRel.toExponential(2)})`,
+    ),
   );
   return `${lines.join('\n')}\n`;
 }
@@ -39,7 +46,9 @@ export function renderBenchDiff(d: BenchDiff, names: { base: string; head: strin
   const slower = d.significant.filter((c) => c.verdict === 'slower').length;
   const lines = [`## Benchmark: ${names.base} → ${names.head}`, ''];
   lines.push(
-    slower > 0 ? `❌ ${slower} entr${slower === 1 ? 'y' : 'ies'} slower beyond both margins of error` : '✅ no entry slower beyond both margins of error',
+    slower > 0
+      ? `❌ ${slower} entr${slower === 1 ? 'y' : 'ies'} slower beyond both margins of error`
+      : '✅ no entry slower beyond both margins of error',
     '',
     `${d.significant.length - slower} faster, ${d.same} within noise, ${d.missing} only in the base, ${d.added} only in the head.`,
   );
@@ -47,7 +56,9 @@ export function renderBenchDiff(d: BenchDiff, names: { base: string; head: strin
     lines.push('', '| verdict | entry | base | head | change |', '|---|---|---:|---:|---:|');
     for (const c of d.significant.slice(0, LIMIT)) {
       const t = (x?: { medianMs: number; rme: number }) => (x ? `${fmtMs(x.medianMs)} ±${x.rme.toFixed(1)}%` : '-');
-      lines.push(`| ${c.verdict} | \`${c.key}\` | ${t(c.baseline)} | ${t(c.current)} | ${c.ratio !== undefined ? `${c.ratio >= 1 ? '+' : ''}${((c.ratio - 1) * 100).toFixed(1)}%` : '-'} |`);
+      lines.push(
+        `| ${c.verdict} | \`${c.key}\` | ${t(c.baseline)} | ${t(c.current)} | ${c.ratio !== undefined ? `${c.ratio >= 1 ? '+' : ''}${((c.ratio - 1) * 100).toFixed(1)}%` : '-'} |`,
+      );
     }
     if (d.significant.length > LIMIT) lines.push('', `... and ${d.significant.length - LIMIT} more`);
   }

@@ -54,8 +54,14 @@ export function escapeProperty(s: string): string {
 }
 
 /** `::error title=...::message` with both parts escaped. */
-export function workflowCommand(command: 'error' | 'warning' | 'notice', properties: Record<string, string>, message: string): string {
-  const props = Object.entries(properties).map(([k, v]) => `${k}=${escapeProperty(v)}`).join(',');
+export function workflowCommand(
+  command: 'error' | 'warning' | 'notice',
+  properties: Record<string, string>,
+  message: string,
+): string {
+  const props = Object.entries(properties)
+    .map(([k, v]) => `${k}=${escapeProperty(v)}`)
+    .join(',');
   return `::${command}${props ? ` ${props}` : ''}::${escapeData(message)}`;
 }
 
@@ -70,7 +76,8 @@ const clip = (s: string, n: number) => {
 };
 // escapeMarkdown handles \n; a lone \r (a line ending to CommonMark) or other control characters would break a table row too.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are replaced by spaces.
-const md = (s: string, n = SUMMARY_REASON_CHARS) => escapeMarkdown(clip(s.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, ' '), n));
+const md = (s: string, n = SUMMARY_REASON_CHARS) =>
+  escapeMarkdown(clip(s.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, ' '), n));
 
 function failing(report: ConformanceReport): Cell[] {
   return report.cells.filter((c) => FAILING.includes(c.status));
@@ -78,7 +85,9 @@ function failing(report: ConformanceReport): Cell[] {
 
 /** The earliest first-divergent step of the cell's series, or null. */
 export function firstDivergentStep(c: Cell): number | null {
-  const steps = [c.reanchored?.firstDivergentStep, c.freeRunning?.firstDivergentStep, c.state?.firstDivergentStep].filter((s): s is number => typeof s === 'number');
+  const steps = [c.reanchored?.firstDivergentStep, c.freeRunning?.firstDivergentStep, c.state?.firstDivergentStep].filter(
+    (s): s is number => typeof s === 'number',
+  );
   return steps.length > 0 ? Math.min(...steps) : null;
 }
 
@@ -120,7 +129,10 @@ function prioritised(cells: Cell[]): Cell[] {
 export function renderStepSummary(report: ConformanceReport): string {
   const out: string[] = ['## RMSprop conformance', '', verdict(report), ''];
   if (!report.complete) {
-    out.push(`> ⚠️ **Incomplete report**: the run was interrupted after ${plural(report.cells.length, 'cell')}; cells that did not run are not counted.`, '');
+    out.push(
+      `> ⚠️ **Incomplete report**: the run was interrupted after ${plural(report.cells.length, 'cell')}; cells that did not run are not counted.`,
+      '',
+    );
   }
   out.push('| adapter | pass | fail | xfail | error | skip | unavailable |', '|---|---:|---:|---:|---:|---:|---:|');
   for (const label of adapterLabels(report)) {
@@ -130,7 +142,9 @@ export function renderStepSummary(report: ConformanceReport): string {
     const name = entry && !entry.available ? `${md(label)} (unavailable: ${md(entry.reason ?? 'unknown', 120)})` : md(label);
     const fails = n('fail', 'xpass');
     const errors = n('error');
-    out.push(`| ${name} | ${n('pass')} | ${fails > 0 ? `**${fails}**` : '0'} | ${n('xfail')} | ${errors > 0 ? `**${errors}**` : '0'} | ${n('skip')} | ${n('unavailable')} |`);
+    out.push(
+      `| ${name} | ${n('pass')} | ${fails > 0 ? `**${fails}**` : '0'} | ${n('xfail')} | ${errors > 0 ? `**${errors}**` : '0'} | ${n('skip')} | ${n('unavailable')} |`,
+    );
   }
   out.push('');
   const unmeasured = nothingCompared(report);
@@ -139,13 +153,21 @@ export function renderStepSummary(report: ConformanceReport): string {
   }
   const failures = prioritised(failing(report));
   if (failures.length > 0) {
-    out.push(`### Failing cells (${failures.length})`, '', '| adapter | case | dtype | mode | status | first divergent step | max ULP | reason |', '|---|---|---|---|---|---:|---:|---|');
+    out.push(
+      `### Failing cells (${failures.length})`,
+      '',
+      '| adapter | case | dtype | mode | status | first divergent step | max ULP | reason |',
+      '|---|---|---|---|---|---:|---:|---|',
+    );
     for (const c of failures.slice(0, SUMMARY_FAILURE_LIMIT)) {
       const step = firstDivergentStep(c);
       const ulp = maxUlp(c);
-      out.push(`| ${md(c.adapter)} | ${md(c.case)} | ${md(c.dtype)} | ${md(c.mode)} | ${md(c.status)} | ${step ?? '–'} | ${ulp === null ? '–' : formatUlps(ulp)} | ${md(cellReason(c))} |`);
+      out.push(
+        `| ${md(c.adapter)} | ${md(c.case)} | ${md(c.dtype)} | ${md(c.mode)} | ${md(c.status)} | ${step ?? '–'} | ${ulp === null ? '–' : formatUlps(ulp)} | ${md(cellReason(c))} |`,
+      );
     }
-    if (failures.length > SUMMARY_FAILURE_LIMIT) out.push('', `… and ${failures.length - SUMMARY_FAILURE_LIMIT} more (see conformance.md or conformance.json).`);
+    if (failures.length > SUMMARY_FAILURE_LIMIT)
+      out.push('', `… and ${failures.length - SUMMARY_FAILURE_LIMIT} more (see conformance.md or conformance.json).`);
     out.push('');
   }
   return `${out.join('\n')}\n`;
@@ -155,9 +177,18 @@ export function renderStepSummary(report: ConformanceReport): string {
 export function renderAnnotations(report: ConformanceReport, limit = ANNOTATION_LIMIT): string[] {
   const lines: string[] = [];
   if (!report.complete) {
-    lines.push(workflowCommand('warning', { title: 'rmsprop-harness: incomplete report' }, `The conformance run was interrupted after ${plural(report.cells.length, 'cell')}; the verdict covers only those.`));
+    lines.push(
+      workflowCommand(
+        'warning',
+        { title: 'rmsprop-harness: incomplete report' },
+        `The conformance run was interrupted after ${plural(report.cells.length, 'cell')}; the verdict covers only those.`,
+      ),
+    );
   }
-  for (const v of nothingCompared(report)) lines.push(workflowCommand('error', { title: clip(`no comparison: ${v.adapter}`, 200) }, clip(v.reason, ANNOTATION_MESSAGE_CHARS)));
+  for (const v of nothingCompared(report))
+    lines.push(
+      workflowCommand('error', { title: clip(`no comparison: ${v.adapter}`, 200) }, clip(v.reason, ANNOTATION_MESSAGE_CHARS)),
+    );
   const failures = prioritised(failing(report));
   if (failures.length === 0) return lines;
   const s = report.summary;
@@ -181,7 +212,8 @@ export function renderAnnotations(report: ConformanceReport, limit = ANNOTATION_
 // Bench baseline comparison
 
 const timing = (t?: { medianMs: number; rme: number }) => (t ? `${fmtMs(t.medianMs)} ±${t.rme.toFixed(1)}%` : '–');
-const change = (c: Comparison) => (c.ratio !== undefined ? `${c.ratio >= 1 ? '+' : ''}${((c.ratio - 1) * 100).toFixed(1)}%` : '–');
+const change = (c: Comparison) =>
+  c.ratio !== undefined ? `${c.ratio >= 1 ? '+' : ''}${((c.ratio - 1) * 100).toFixed(1)}%` : '–';
 
 /** Markdown for $GITHUB_STEP_SUMMARY: the verdict, the slower entries first, then the rest. */
 export function renderBenchStepSummary(comparisons: readonly Comparison[], options: { baseline?: string } = {}): string {
@@ -202,7 +234,10 @@ export function renderBenchStepSummary(comparisons: readonly Comparison[], optio
   const rows = [...comparisons].sort((a, b) => order.indexOf(a.verdict) - order.indexOf(b.verdict));
   if (rows.length > 0) {
     out.push('| verdict | entry | baseline | current | change |', '|---|---|---:|---:|---:|');
-    for (const c of rows.slice(0, 200)) out.push(`| ${c.verdict === 'slower' ? '**slower**' : md(c.verdict)} | ${md(c.key)} | ${timing(c.baseline)} | ${timing(c.current)} | ${change(c)} |`);
+    for (const c of rows.slice(0, 200))
+      out.push(
+        `| ${c.verdict === 'slower' ? '**slower**' : md(c.verdict)} | ${md(c.key)} | ${timing(c.baseline)} | ${timing(c.current)} | ${change(c)} |`,
+      );
     if (rows.length > 200) out.push('', `… and ${rows.length - 200} more (see bench.json).`);
     out.push('');
   }
@@ -215,14 +250,35 @@ export function renderBenchAnnotations(comparisons: readonly Comparison[], limit
   const slower = comparisons.filter((c) => c.verdict === 'slower').sort((a, b) => (b.ratio ?? 0) - (a.ratio ?? 0));
   if (slower.length > 0) {
     const shown = Math.min(limit, slower.length);
-    lines.push(workflowCommand('error', { title: 'rmsprop-harness bench regression' }, `${slower.length} ${slower.length === 1 ? 'entry' : 'entries'} slower than the baseline beyond both margins of error${slower.length > shown ? ` (${slower.length - shown} not annotated)` : ''}`));
+    lines.push(
+      workflowCommand(
+        'error',
+        { title: 'rmsprop-harness bench regression' },
+        `${slower.length} ${slower.length === 1 ? 'entry' : 'entries'} slower than the baseline beyond both margins of error${slower.length > shown ? ` (${slower.length - shown} not annotated)` : ''}`,
+      ),
+    );
     for (const c of slower.slice(0, shown)) {
-      lines.push(workflowCommand('error', { title: clip(`slower: ${c.key}`, 200) }, `${c.key}: ${timing(c.baseline)} -> ${timing(c.current)} (${change(c)})`));
+      lines.push(
+        workflowCommand(
+          'error',
+          { title: clip(`slower: ${c.key}`, 200) },
+          `${c.key}: ${timing(c.baseline)} -> ${timing(c.current)} (${change(c)})`,
+        ),
+      );
     }
   }
   const missing = comparisons.filter((c) => c.verdict === 'missing');
   if (missing.length > 0) {
-    lines.push(workflowCommand('warning', { title: 'rmsprop-harness bench: baseline entries not measured' }, clip(`${missing.length} baseline ${missing.length === 1 ? 'entry has' : 'entries have'} no counterpart in this run: ${missing.map((c) => c.key).join('; ')}`, ANNOTATION_MESSAGE_CHARS)));
+    lines.push(
+      workflowCommand(
+        'warning',
+        { title: 'rmsprop-harness bench: baseline entries not measured' },
+        clip(
+          `${missing.length} baseline ${missing.length === 1 ? 'entry has' : 'entries have'} no counterpart in this run: ${missing.map((c) => c.key).join('; ')}`,
+          ANNOTATION_MESSAGE_CHARS,
+        ),
+      ),
+    );
   }
   return lines;
 }
@@ -266,11 +322,30 @@ function publish(summary: () => string, annotations: () => string[], env: Enviro
 }
 
 /** Appends the step summary when GITHUB_STEP_SUMMARY is set; emits annotations only under GitHub Actions (GITHUB_ACTIONS=true). */
-export function publishToGitHub(report: ConformanceReport, env: Environment, out: GitHubOutput = defaultGitHubOutput): PublishResult {
-  return publish(() => renderStepSummary(report), () => renderAnnotations(report), env, out);
+export function publishToGitHub(
+  report: ConformanceReport,
+  env: Environment,
+  out: GitHubOutput = defaultGitHubOutput,
+): PublishResult {
+  return publish(
+    () => renderStepSummary(report),
+    () => renderAnnotations(report),
+    env,
+    out,
+  );
 }
 
 /** The same for a bench baseline comparison. */
-export function publishBenchToGitHub(comparisons: readonly Comparison[], env: Environment, out: GitHubOutput = defaultGitHubOutput, options: { baseline?: string } = {}): PublishResult {
-  return publish(() => renderBenchStepSummary(comparisons, options), () => renderBenchAnnotations(comparisons), env, out);
+export function publishBenchToGitHub(
+  comparisons: readonly Comparison[],
+  env: Environment,
+  out: GitHubOutput = defaultGitHubOutput,
+  options: { baseline?: string } = {},
+): PublishResult {
+  return publish(
+    () => renderBenchStepSummary(comparisons, options),
+    () => renderBenchAnnotations(comparisons),
+    env,
+    out,
+  );
 }

@@ -4,15 +4,17 @@ import type { Cell, ConformanceReport } from '../runner/result.js';
 import { describeDivergence, nothingCompared } from './text.js';
 
 export function escapeXml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    // XML 1.0 forbids most control characters even when escaped.
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are escaped.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return (
+    s
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+      // XML 1.0 forbids most control characters even when escaped.
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are escaped.
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  );
 }
 
 function testCase(c: Cell): string {
@@ -30,7 +32,8 @@ function testCase(c: Cell): string {
       return `${open}>\n      <error message="${escapeXml(c.reason ?? 'error')}"/>\n    </testcase>`;
     case 'fail':
     case 'xpass': {
-      const message = c.status === 'xpass' ? 'passed although marked expected-to-fail: remove it from the xfail list' : describeDivergence(c);
+      const message =
+        c.status === 'xpass' ? 'passed although marked expected-to-fail: remove it from the xfail list' : describeDivergence(c);
       return `${open}>\n      <failure message="${escapeXml(message)}">${escapeXml(message)}</failure>\n    </testcase>`;
     }
   }
@@ -51,7 +54,11 @@ export function renderJunit(report: ConformanceReport): string {
     return [
       `  <testsuite name="${escapeXml(adapter)}" tests="${cells.length + (verdict ? 1 : 0)}" failures="${count(['fail', 'xpass']) + (verdict ? 1 : 0)}" errors="${count(['error'])}" skipped="${count(['skip', 'unavailable'])}" time="${time}">`,
       ...cells.map(testCase),
-      ...(verdict ? [`    <testcase classname="${escapeXml(`rmsprop-harness.${adapter}`)}" name="verdict" time="0">\n      <failure message="${escapeXml(verdict.reason)}">${escapeXml(verdict.reason)}</failure>\n    </testcase>`] : []),
+      ...(verdict
+        ? [
+            `    <testcase classname="${escapeXml(`rmsprop-harness.${adapter}`)}" name="verdict" time="0">\n      <failure message="${escapeXml(verdict.reason)}">${escapeXml(verdict.reason)}</failure>\n    </testcase>`,
+          ]
+        : []),
       '  </testsuite>',
     ].join('\n');
   });

@@ -3,7 +3,15 @@ import type { Cell, CellStatus, ConformanceReport } from '../runner/result.js';
 import { formatGap, formatUlps } from '../runner/number-format.js';
 import { describeDivergence, describeWorst } from './text.js';
 
-const SYMBOL: Record<CellStatus, string> = { pass: '✅', fail: '❌', xfail: '🟡', xpass: '❗', error: '💥', skip: '➖', unavailable: '⛔' };
+const SYMBOL: Record<CellStatus, string> = {
+  pass: '✅',
+  fail: '❌',
+  xfail: '🟡',
+  xpass: '❗',
+  error: '💥',
+  skip: '➖',
+  unavailable: '⛔',
+};
 
 /** Markdown table cells must not break the table or inject markup. */
 export function escapeMarkdown(s: string): string {
@@ -12,21 +20,25 @@ export function escapeMarkdown(s: string): string {
 
 function counts(cells: Cell[]): string {
   const order: CellStatus[] = ['pass', 'fail', 'xfail', 'xpass', 'error', 'skip', 'unavailable'];
-  return order.map((s) => [s, cells.filter((c) => c.status === s).length] as const).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ');
+  return order
+    .map((s) => [s, cells.filter((c) => c.status === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
 }
 
 function matrix(report: ConformanceReport): string[] {
   const labels = report.adapters.map((a) => a.label);
-  const lines = [
-    `| case | ${labels.map((l) => escapeMarkdown(l)).join(' | ')} |`,
-    `|---|${labels.map(() => '---').join('|')}|`,
-  ];
+  const lines = [`| case | ${labels.map((l) => escapeMarkdown(l)).join(' | ')} |`, `|---|${labels.map(() => '---').join('|')}|`];
   for (const k of report.cases) {
     const row = labels.map((label) => {
       const cells = report.cells.filter((c) => c.adapter === label && c.case === k.key);
       return report.selection.dtypes
         .map((d) => {
-          const marks = cells.filter((c) => c.dtype === d).map((c) => SYMBOL[c.status]).join('');
+          const marks = cells
+            .filter((c) => c.dtype === d)
+            .map((c) => SYMBOL[c.status])
+            .join('');
           return marks ? `${d === 'float32' ? 'f32' : 'f64'} ${marks}` : '';
         })
         .filter((s) => s !== '')
@@ -67,9 +79,14 @@ function profileMatches(report: ConformanceReport): string[] {
     const claimed = cells.find((c) => c.expectedProfile)?.expectedProfile?.split(' ')[0];
     lines.push(`**${escapeMarkdown(a.label)}** (claims ${escapeMarkdown(a.claims)}):`);
     for (const [profile, t] of ranked.slice(0, 4)) {
-      const pair = claimed && claimed !== profile ? report.differences?.matrix.find((m) => (m.a === claimed && m.b === profile) || (m.a === profile && m.b === claimed)) : undefined;
+      const pair =
+        claimed && claimed !== profile
+          ? report.differences?.matrix.find((m) => (m.a === claimed && m.b === profile) || (m.a === profile && m.b === claimed))
+          : undefined;
       const diff = pair && pair.responsible.length > 0 ? `; differs from ${claimed} by ${pair.responsible.join(', ')}` : '';
-      lines.push(`- ${profile}: within tolerance on ${t.within}/${t.total} cells, worst ${formatUlps(t.worst)} ulps${escapeMarkdown(diff)}`);
+      lines.push(
+        `- ${profile}: within tolerance on ${t.within}/${t.total} cells, worst ${formatUlps(t.worst)} ulps${escapeMarkdown(diff)}`,
+      );
     }
   }
   return lines;
@@ -80,7 +97,10 @@ function verdictLines(report: ConformanceReport): string[] {
   return [
     '| adapter | verdict | max ULP | ULPs at scale | worst element |',
     '|---|---|---|---|---|',
-    ...(report.verdicts ?? []).map((v) => `| ${escapeMarkdown(v.adapter)} | ${symbol[v.verdict]} ${escapeMarkdown(v.reason)} | ${formatUlps(v.maxUlp)} | ${formatUlps(v.maxUlpAtScale)} | ${!v.worst ? '-' : v.worst.abs === 0 && v.worst.ulps === 0 ? 'exact everywhere' : escapeMarkdown(`${v.worst.case} [${v.worst.dtype}, ${v.worst.mode}]: ${describeWorst(v.worst)}`)} |`),
+    ...(report.verdicts ?? []).map(
+      (v) =>
+        `| ${escapeMarkdown(v.adapter)} | ${symbol[v.verdict]} ${escapeMarkdown(v.reason)} | ${formatUlps(v.maxUlp)} | ${formatUlps(v.maxUlpAtScale)} | ${!v.worst ? '-' : v.worst.abs === 0 && v.worst.ulps === 0 ? 'exact everywhere' : escapeMarkdown(`${v.worst.case} [${v.worst.dtype}, ${v.worst.mode}]: ${describeWorst(v.worst)}`)} |`,
+    ),
   ];
 }
 
@@ -101,7 +121,9 @@ function differenceLines(report: ConformanceReport): string[] {
     '',
     `| profile | ${hps.map((h) => `${escapeMarkdown(h)}${d.naming.find((r) => r.hyperparameter === h)!.traps.length > 0 ? ' ⚠' : ''}`).join(' | ')} |`,
     `|---|${hps.map(() => '---').join('|')}|`,
-    ...d.profiles.map((p) => `| ${escapeMarkdown(p)} | ${d.naming.map((r) => (r.names[p] ? code(r.names[p]) : '')).join(' | ')} |`),
+    ...d.profiles.map(
+      (p) => `| ${escapeMarkdown(p)} | ${d.naming.map((r) => (r.names[p] ? code(r.names[p]) : '')).join(' | ')} |`,
+    ),
     '',
     ...d.naming.flatMap((r) => r.traps.map((t) => `- ⚠ ${escapeMarkdown(r.hyperparameter)}: ${escapeMarkdown(t)}`)),
     '',
@@ -111,7 +133,10 @@ function differenceLines(report: ConformanceReport): string[] {
     '',
     '| A | B | diverging cases | first divergent step | final gap (worst case) | responsible axes |',
     '|---|---|---|---|---|---|',
-    ...d.matrix.map((m) => `| ${escapeMarkdown(m.a)} | ${escapeMarkdown(m.b)} | ${m.diverging}/${m.cases} | ${m.firstDivergentStep ?? '-'} | ${formatGap(m.finalGap)}${m.worstCase ? ` (${escapeMarkdown(m.worstCase)})` : ''} | ${escapeMarkdown(m.responsible.join(', ') || '-')} |`),
+    ...d.matrix.map(
+      (m) =>
+        `| ${escapeMarkdown(m.a)} | ${escapeMarkdown(m.b)} | ${m.diverging}/${m.cases} | ${m.firstDivergentStep ?? '-'} | ${formatGap(m.finalGap)}${m.worstCase ? ` (${escapeMarkdown(m.worstCase)})` : ''} | ${escapeMarkdown(m.responsible.join(', ') || '-')} |`,
+    ),
     '',
     '</details>',
     '',
@@ -121,7 +146,8 @@ function differenceLines(report: ConformanceReport): string[] {
 
 export function renderMarkdown(report: ConformanceReport): string {
   const s = report.summary;
-  const verdict = s.exitCode === 0 ? '✅ all cells within tolerance' : `❌ ${s.fail + s.xpass} beyond tolerance, ${s.error} errors`;
+  const verdict =
+    s.exitCode === 0 ? '✅ all cells within tolerance' : `❌ ${s.fail + s.xpass} beyond tolerance, ${s.error} errors`;
   const env = report.environment;
   const out: string[] = [
     '# RMSprop conformance',
@@ -135,14 +161,18 @@ export function renderMarkdown(report: ConformanceReport): string {
     '| adapter | version | claims | status | facts | cells |',
     '|---|---|---|---|---|---|',
     ...report.adapters.map((a) => {
-      const facts = Object.entries(a.facts).map(([k, v]) => `${k}: ${String(v)}`).join('; ');
+      const facts = Object.entries(a.facts)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join('; ');
       const status = a.available ? 'available' : `unavailable: ${a.reason ?? ''}`;
       return `| ${escapeMarkdown(a.label)} | ${escapeMarkdown(a.version)} | ${escapeMarkdown(a.claims)} | ${escapeMarkdown(status)} | ${escapeMarkdown(facts)} | ${counts(report.cells.filter((c) => c.adapter === a.label))} |`;
     }),
     '',
     '## Coverage matrix',
     '',
-    `Per dtype, one mark per mode (replay, then closed loop for problems). ${Object.entries(SYMBOL).map(([k, v]) => `${v} ${k}`).join(' · ')}`,
+    `Per dtype, one mark per mode (replay, then closed loop for problems). ${Object.entries(SYMBOL)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(' · ')}`,
     '',
     ...matrix(report),
     '',
@@ -155,17 +185,35 @@ export function renderMarkdown(report: ConformanceReport): string {
   if (failures.length > 0) {
     out.push('## Failures', '');
     for (const c of failures.slice(0, 100)) {
-      out.push(`- **${escapeMarkdown(c.adapter)}** ${escapeMarkdown(c.case)} [${c.dtype}, ${c.mode}]: ${escapeMarkdown(c.status === 'error' ? `error: ${c.reason ?? ''}` : describeDivergence(c))}${c.worst && c.status !== 'error' ? `; ${escapeMarkdown(describeWorst(c.worst))}` : ''}`);
+      out.push(
+        `- **${escapeMarkdown(c.adapter)}** ${escapeMarkdown(c.case)} [${c.dtype}, ${c.mode}]: ${escapeMarkdown(c.status === 'error' ? `error: ${c.reason ?? ''}` : describeDivergence(c))}${c.worst && c.status !== 'error' ? `; ${escapeMarkdown(describeWorst(c.worst))}` : ''}`,
+      );
     }
     if (failures.length > 100) out.push(`- … and ${failures.length - 100} more (see the JSON report)`);
     out.push('');
   }
   const matches = profileMatches(report);
-  if (matches.length > 0) out.push('## Which profile each adapter follows', '', 'Free-running params against every canonical profile fed the same gradients, in the adapter\'s dtype.', '', ...matches, '');
+  if (matches.length > 0)
+    out.push(
+      '## Which profile each adapter follows',
+      '',
+      "Free-running params against every canonical profile fed the same gradients, in the adapter's dtype.",
+      '',
+      ...matches,
+      '',
+    );
   const loose = report.cells.filter((c) => c.slack?.loose);
   if (loose.length > 0) {
-    out.push('## Slack', '', `${loose.length} cells passed with a tolerance at least 4× looser than the largest error observed, e.g.:`, '');
-    for (const c of loose.slice(0, 10)) out.push(`- ${escapeMarkdown(c.adapter)} ${escapeMarkdown(c.case)} [${c.dtype}]: tolerance ${c.slack!.toleranceUlps} ulps, observed ${formatUlps(c.slack!.observedUlps)}`);
+    out.push(
+      '## Slack',
+      '',
+      `${loose.length} cells passed with a tolerance at least 4× looser than the largest error observed, e.g.:`,
+      '',
+    );
+    for (const c of loose.slice(0, 10))
+      out.push(
+        `- ${escapeMarkdown(c.adapter)} ${escapeMarkdown(c.case)} [${c.dtype}]: tolerance ${c.slack!.toleranceUlps} ulps, observed ${formatUlps(c.slack!.observedUlps)}`,
+      );
     out.push('');
   }
   out.push(...differenceLines(report));

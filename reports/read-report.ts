@@ -11,13 +11,25 @@ import { ConformanceReportSchema } from './report-schema.js';
 
 const ENCODED = new Set(['NaN', 'Infinity', '-Infinity', '-0']);
 
-type Schema = TSchema & { anyOf?: Schema[]; type?: string | string[]; const?: unknown; properties?: Record<string, Schema>; additionalProperties?: Schema | boolean; patternProperties?: Record<string, Schema>; items?: Schema };
+type Schema = TSchema & {
+  anyOf?: Schema[];
+  type?: string | string[];
+  const?: unknown;
+  properties?: Record<string, Schema>;
+  additionalProperties?: Schema | boolean;
+  patternProperties?: Record<string, Schema>;
+  items?: Schema;
+};
 
 const hasType = (s: Schema, t: string) => s.type === t || (Array.isArray(s.type) && s.type.includes(t));
 
 /** An encoded number: a union of a number and the strings numbers are written as. */
 function isEncodedNumber(s: Schema): boolean {
-  return !!s.anyOf && s.anyOf.some((b) => hasType(b, 'number') || hasType(b, 'integer')) && s.anyOf.some((b) => typeof b.const === 'string' && ENCODED.has(b.const));
+  return (
+    !!s.anyOf &&
+    s.anyOf.some((b) => hasType(b, 'number') || hasType(b, 'integer')) &&
+    s.anyOf.some((b) => typeof b.const === 'string' && ENCODED.has(b.const))
+  );
 }
 
 /** The branch of a union that has the value's JSON type (reports never need more to pick one). */

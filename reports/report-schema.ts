@@ -7,6 +7,9 @@ import { reportSchemaWith } from '../runner/result.js';
 
 /** Numbers as encoded in files: JSON numbers, or "NaN", "Infinity", "-Infinity", "-0". */
 const encodedNumber = (description?: string) =>
-  Type.Union([Type.Number(), Type.Literal('NaN'), Type.Literal('Infinity'), Type.Literal('-Infinity'), Type.Literal('-0')], description ? { description } : {});
+  Type.Union(
+    [Type.Number(), Type.Literal('NaN'), Type.Literal('Infinity'), Type.Literal('-Infinity'), Type.Literal('-0')],
+    description ? { description } : {},
+  );
 
 export const ConformanceReportSchema: TSchema = reportSchemaWith(encodedNumber).Report;

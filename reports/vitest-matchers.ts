@@ -62,13 +62,21 @@ export const rmspropMatchers = {
     return { pass: r.pass, message: () => (r.pass ? `expected trajectories not to be close, but: ${r.message}` : r.message) };
   },
   /** Every element within `ulps` units in the last place of the dtype (inferred from Float32Array/Float64Array); NaN/Inf/signed zero strict. */
-  toBeWithinUlps(received: Numbers, expected: Numbers, ulps: number, dtype: Dtype = inferDtype(received, expected)): MatcherResult {
+  toBeWithinUlps(
+    received: Numbers,
+    expected: Numbers,
+    ulps: number,
+    dtype: Dtype = inferDtype(received, expected),
+  ): MatcherResult {
     return compareSteps([expected], [received], dtype, { ...DEFAULT_TOLERANCES[dtype], ulps, absFloor: 0 });
   },
   /** A trajectory (params after each step) against a stored golden of the harness. */
   toMatchGolden(received: readonly Numbers[], golden: GoldenRef): MatcherResult {
     const g = loadGolden(golden.profile, golden.case, golden.dtype, golden.dir);
-    return compareSteps(g.trajectory, received, golden.dtype, { ...DEFAULT_TOLERANCES[golden.dtype], ...(golden.ulps !== undefined ? { ulps: golden.ulps } : {}) });
+    return compareSteps(g.trajectory, received, golden.dtype, {
+      ...DEFAULT_TOLERANCES[golden.dtype],
+      ...(golden.ulps !== undefined ? { ulps: golden.ulps } : {}),
+    });
   },
 };
 

@@ -16,24 +16,42 @@ export interface RenderContext {
   bench?: BenchReport | null;
 }
 
-const RENDERERS: Record<ReportFormat, { file: string; render: (r: ConformanceReport, context: RenderContext) => string | Promise<string> }> = {
+const RENDERERS: Record<
+  ReportFormat,
+  { file: string; render: (r: ConformanceReport, context: RenderContext) => string | Promise<string> }
+> = {
   json: { file: 'conformance.json', render: renderJson },
   md: { file: 'conformance.md', render: renderMarkdown },
   junit: { file: 'conformance.junit.xml', render: renderJunit },
   // Loaded on demand: Vega is a large import every other command would pay for at start-up.
-  html: { file: 'conformance.html', render: async (r, context) => (await import('./html/html-report.js')).renderHtml(r, context.bench ?? null) },
+  html: {
+    file: 'conformance.html',
+    render: async (r, context) => (await import('./html/html-report.js')).renderHtml(r, context.bench ?? null),
+  },
 };
 
 export function parseFormats(text: string): ReportFormat[] {
-  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const f of items) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new InputError(`--format: unknown format '${f}'; expected a comma list of ${REPORT_FORMATS.join(', ')}`);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const f of items)
+    if (!(REPORT_FORMATS as readonly string[]).includes(f))
+      throw new InputError(`--format: unknown format '${f}'; expected a comma list of ${REPORT_FORMATS.join(', ')}`);
   if (items.length === 0) throw new InputError(`--format: give at least one of ${REPORT_FORMATS.join(', ')}`);
   return items as ReportFormat[];
 }
 
 /** Renders everything first, then writes: a rendering error leaves no file half-written. */
-export async function writeReports(report: ConformanceReport, dir: string, formats: readonly ReportFormat[], context: RenderContext = {}): Promise<string[]> {
-  const rendered = await Promise.all(formats.map(async (f) => ({ path: join(dir, RENDERERS[f].file), text: await RENDERERS[f].render(report, context) })));
+export async function writeReports(
+  report: ConformanceReport,
+  dir: string,
+  formats: readonly ReportFormat[],
+  context: RenderContext = {},
+): Promise<string[]> {
+  const rendered = await Promise.all(
+    formats.map(async (f) => ({ path: join(dir, RENDERERS[f].file), text: await RENDERERS[f].render(report, context) })),
+  );
   for (const r of rendered) writeFileAtomic(r.path, r.text);
   return rendered.map((r) => r.path);
 }

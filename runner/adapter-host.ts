@@ -26,7 +26,10 @@ export function infoData(info: AdapterInfo): AdapterInfo {
 }
 
 export class AdapterHost {
-  private readonly adapters = new Map<string, Promise<{ adapter: Adapter; availability: Availability; threw: string | undefined }>>();
+  private readonly adapters = new Map<
+    string,
+    Promise<{ adapter: Adapter; availability: Availability; threw: string | undefined }>
+  >();
 
   private load(spec: string) {
     let entry = this.adapters.get(spec);
@@ -55,7 +58,11 @@ export class AdapterHost {
       info = infoData(adapter.info);
     } catch (e) {
       // A description that cannot be read or copied: the adapter is broken.
-      return { info: infoData(createAdapter(parseAdapterSpec(spec)).info), availability: { available: false, reason: `probe failed: ${faultMessage(e)}` }, threw: faultMessage(e) };
+      return {
+        info: infoData(createAdapter(parseAdapterSpec(spec)).info),
+        availability: { available: false, reason: `probe failed: ${faultMessage(e)}` },
+        threw: faultMessage(e),
+      };
     }
     return { info, availability, ...(threw ? { threw } : {}) };
   }

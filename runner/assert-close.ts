@@ -64,10 +64,12 @@ export function inferDtype(actual: Numbers, expected: Numbers): Dtype {
   return actual instanceof Float32Array || expected instanceof Float32Array ? 'float32' : 'float64';
 }
 
-const fmt = (x: number) => (Number.isNaN(x) ? 'NaN' : !Number.isFinite(x) ? (x > 0 ? 'Infinity' : '-Infinity') : Object.is(x, -0) ? '-0' : String(x));
+const fmt = (x: number) =>
+  Number.isNaN(x) ? 'NaN' : !Number.isFinite(x) ? (x > 0 ? 'Infinity' : '-Infinity') : Object.is(x, -0) ? '-0' : String(x);
 
 function checkTolerance(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new InputError(`assertClose: ${name} must be a finite number >= 0, got ${value}`);
+  if (value !== undefined && !(Number.isFinite(value) && value >= 0))
+    throw new InputError(`assertClose: ${name} must be a finite number >= 0, got ${value}`);
 }
 
 /** Compares element by element; never throws on a mismatch (see assertClose). */
@@ -102,7 +104,8 @@ export function compareClose(actual: Numbers, expected: Numbers, options: CloseO
   let greatestAbs: Extreme | null = null;
   let greatestRel: Extreme | null = null;
   let greatestUlps: Extreme | null = null;
-  const raise = (current: Extreme | null, value: number, index: number) => (current === null || value > current.value ? { value, index } : current);
+  const raise = (current: Extreme | null, value: number, index: number) =>
+    current === null || value > current.value ? { value, index } : current;
   for (let i = 0; i < expected.length; i++) {
     const e = expected[i];
     const a = actual[i];
@@ -125,11 +128,22 @@ export function compareClose(actual: Numbers, expected: Numbers, options: CloseO
   }
   const total = expected.length;
   const pass = mismatched === 0;
-  const lines = [pass ? `All ${total} elements are close (${tolerances}).` : `Arrays are not close (${tolerances})!`, `Mismatched elements: ${mismatched} / ${total} (${total === 0 ? 0 : ((100 * mismatched) / total).toFixed(1)}%)`];
-  if (greatestAbs) lines.push(`Greatest absolute difference: ${fmt(greatestAbs.value)} at index ${greatestAbs.index} (up to ${atol} allowed)`);
-  if (greatestRel) lines.push(`Greatest relative difference: ${fmt(greatestRel.value)} at index ${greatestRel.index} (up to ${rtol} allowed)`);
-  if (greatestUlps) lines.push(`Greatest ULP distance: ${fmt(greatestUlps.value)} at index ${greatestUlps.index}${ulps !== null ? ` (up to ${ulps} allowed)` : ''}`);
-  if (firstMismatch !== null) lines.push(`First mismatch at index ${firstMismatch}: expected ${fmt(expected[firstMismatch])}, got ${fmt(actual[firstMismatch])}`);
+  const lines = [
+    pass ? `All ${total} elements are close (${tolerances}).` : `Arrays are not close (${tolerances})!`,
+    `Mismatched elements: ${mismatched} / ${total} (${total === 0 ? 0 : ((100 * mismatched) / total).toFixed(1)}%)`,
+  ];
+  if (greatestAbs)
+    lines.push(`Greatest absolute difference: ${fmt(greatestAbs.value)} at index ${greatestAbs.index} (up to ${atol} allowed)`);
+  if (greatestRel)
+    lines.push(`Greatest relative difference: ${fmt(greatestRel.value)} at index ${greatestRel.index} (up to ${rtol} allowed)`);
+  if (greatestUlps)
+    lines.push(
+      `Greatest ULP distance: ${fmt(greatestUlps.value)} at index ${greatestUlps.index}${ulps !== null ? ` (up to ${ulps} allowed)` : ''}`,
+    );
+  if (firstMismatch !== null)
+    lines.push(
+      `First mismatch at index ${firstMismatch}: expected ${fmt(expected[firstMismatch])}, got ${fmt(actual[firstMismatch])}`,
+    );
   return { ...base, pass, total, mismatched, firstMismatch, greatestAbs, greatestRel, greatestUlps, message: lines.join('\n') };
 }
 
@@ -167,7 +181,11 @@ export interface TrajectoryCloseResult {
 }
 
 /** Compares two trajectories (one vector per step) step by step with compareClose. */
-export function compareTrajectories(actual: readonly Numbers[], expected: readonly Numbers[], options: CloseOptions = {}): TrajectoryCloseResult {
+export function compareTrajectories(
+  actual: readonly Numbers[],
+  expected: readonly Numbers[],
+  options: CloseOptions = {},
+): TrajectoryCloseResult {
   if (actual.length !== expected.length) {
     return {
       pass: false,

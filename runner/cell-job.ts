@@ -41,12 +41,34 @@ export function findCase(key: string): CaseSpec {
 }
 
 /** A cell that ends without a measurement: skipped, unavailable, or an error (timeout, crash, interrupt). */
-export function unmeasuredCell(job: Pick<CellJob, 'adapter' | 'case' | 'dtype' | 'mode'>, status: CellStatus, reason: string, durationMs = 0): Cell {
-  return { adapter: job.adapter, case: job.case, suite: job.case.split('/')[0], dtype: job.dtype, mode: job.mode, status, reason, durationMs };
+export function unmeasuredCell(
+  job: Pick<CellJob, 'adapter' | 'case' | 'dtype' | 'mode'>,
+  status: CellStatus,
+  reason: string,
+  durationMs = 0,
+): Cell {
+  return {
+    adapter: job.adapter,
+    case: job.case,
+    suite: job.case.split('/')[0],
+    dtype: job.dtype,
+    mode: job.mode,
+    status,
+    reason,
+    durationMs,
+  };
 }
 
 /** Distance of the adapter's free-running params from each canonical profile fed the same gradients. */
-function profileDistances(c: CaseSpec, dtype: Dtype, grads: Float64Array[], x0: Float64Array, actual: Float64Array[], tol: ResolvedTolerance, claimed: Profile): ProfileDistance[] {
+function profileDistances(
+  c: CaseSpec,
+  dtype: Dtype,
+  grads: Float64Array[],
+  x0: Float64Array,
+  actual: Float64Array[],
+  tol: ResolvedTolerance,
+  claimed: Profile,
+): ProfileDistance[] {
   const out: ProfileDistance[] = [];
   const candidates = CANONICAL_PROFILES.includes(claimed) ? CANONICAL_PROFILES : [claimed, ...CANONICAL_PROFILES];
   for (const profile of candidates) {
@@ -60,7 +82,13 @@ function profileDistances(c: CaseSpec, dtype: Dtype, grads: Float64Array[], x0: 
     const t = runTrajectory(variant, dtype, x0, actual.length, replaySource(grads));
     const series = emptySeries();
     t.points.forEach((p, i) => recordStep(series, 'params', i + 1, p.params, actual[i], dtype, tol));
-    out.push({ profile: `${profile.name}@${profile.version}`, maxUlp: series.maxUlp, maxUlpAtScale: series.maxUlpAtScale, maxRel: series.maxRel, firstDivergentStep: series.firstDivergentStep });
+    out.push({
+      profile: `${profile.name}@${profile.version}`,
+      maxUlp: series.maxUlp,
+      maxUlpAtScale: series.maxUlpAtScale,
+      maxRel: series.maxRel,
+      firstDivergentStep: series.firstDivergentStep,
+    });
   }
   return out.sort((a, b) => a.maxUlpAtScale - b.maxUlpAtScale || a.maxUlp - b.maxUlp || a.maxRel - b.maxRel);
 }
@@ -71,7 +99,8 @@ export function cellWorst(free: Series, state: Series | null, reanchored: Series
   const consider = (series: CellWorst['series'], s: Series | null) => {
     const w = s?.worst;
     if (!w) return;
-    if (best === undefined || w.ulpsAtScale > best.ulpsAtScale || (w.ulpsAtScale === best.ulpsAtScale && w.ulps > best.ulps)) best = { series, ...w };
+    if (best === undefined || w.ulpsAtScale > best.ulpsAtScale || (w.ulpsAtScale === best.ulpsAtScale && w.ulps > best.ulps))
+      best = { series, ...w };
   };
   consider('free-running', free);
   consider('free-running', state);
@@ -106,28 +135,56 @@ export async function runCellJob(adapter: Adapter, job: CellJob): Promise<Cell> 
   try {
     const m = await measureCell(adapter, c, dtype, mode, expected, tol);
     // Re-anchored catches a wrong step; free-running catches what loading the reference state hides (initial accumulators).
-    const withinTolerance = [m.reanchored, m.freeRunning, m.state].every((series) => (series?.firstDivergentStep ?? null) === null);
+    const withinTolerance = [m.reanchored, m.freeRunning, m.state].every(
+      (series) => (series?.firstDivergentStep ?? null) === null,
+    );
     // A leak (tensors, GPU buffers left behind) fails the cell even when the numbers are right: it breaks long runs.
     const ok = withinTolerance && !m.leak;
     const xfail = job.xfail;
     const status: CellStatus = xfail ? (ok ? 'xpass' : 'xfail') : ok ? 'pass' : 'fail';
-    const reason = xfail ? `expected to fail${xfail.reason ? `: ${xfail.reason}` : ''}` : m.leak ? `leaked resources: ${m.leak}` : undefined;
+    const reason = xfail
+      ? `expected to fail${xfail.reason ? `: ${xfail.reason}` : ''}`
+      : m.leak
+        ? `leaked resources: ${m.leak}`
+        : undefined;
     const observed = maxUlpOfSeries(m.freeRunning, m.reanchored, m.state) ?? 0;
     const worst = cellWorst(m.freeRunning, m.state, m.reanchored);
-    const distances = !job.compareProfiles || mode !== 'replay' ? undefined : profileDistances(c, dtype, expected.trajectory.points.map((p) => p.grad), expected.x0, m.actual, tol, claimed);
+    const distances =
+      !job.compareProfiles || mode !== 'replay'
+        ? undefined
+        : profileDistances(
+            c,
+            dtype,
+            expected.trajectory.points.map((p) => p.grad),
+            expected.x0,
+            m.actual,
+            tol,
+            claimed,
+          );
     return {
       ...base,
       status,
       ...(reason ? { reason } : {}),
       expectedProfile,
-      tolerance: { ulps: tol.ulps, absFloor: tol.absFloor, ...(tol.rtol !== undefined ? { rtol: tol.rtol } : {}), ...(tol.atol !== undefined ? { atol: tol.atol } : {}), signedZero: tol.signedZero, reasons: tol.reasons },
+      tolerance: {
+        ulps: tol.ulps,
+        absFloor: tol.absFloor,
+        ...(tol.rtol !== undefined ? { rtol: tol.rtol } : {}),
+        ...(tol.atol !== undefined ? { atol: tol.atol } : {}),
+        signedZero: tol.signedZero,
+        reasons: tol.reasons,
+      },
       ...(worst ? { worst } : {}),
       freeRunning: downsampleSeries(m.freeRunning),
       reanchored: m.reanchored && downsampleSeries(m.reanchored),
       ...(m.reanchoredUnavailable ? { reanchoredUnavailable: m.reanchoredUnavailable } : {}),
       state: m.state && downsampleSeries(m.state),
       ...(m.finalLoss ? { finalLoss: m.finalLoss } : {}),
-      slack: { toleranceUlps: tol.ulps, observedUlps: observed, loose: Number.isFinite(observed) && tol.ulps >= 4 && observed * 4 <= tol.ulps },
+      slack: {
+        toleranceUlps: tol.ulps,
+        observedUlps: observed,
+        loose: Number.isFinite(observed) && tol.ulps >= 4 && observed * 4 <= tol.ulps,
+      },
       ...(distances ? { profiles: distances } : {}),
       ...(m.leak ? { leak: m.leak } : {}),
       durationMs: performance.now() - started,
@@ -140,6 +197,9 @@ export async function runCellJob(adapter: Adapter, job: CellJob): Promise<Cell> 
 
 /** What an adapter threw, as one line (adapters may throw anything, not only Errors). */
 export function faultMessage(e: unknown): string {
-  const text = e instanceof Error ? `${e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}` : `threw ${typeof e === 'string' ? e : JSON.stringify(e) ?? String(e)}`;
+  const text =
+    e instanceof Error
+      ? `${e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}`
+      : `threw ${typeof e === 'string' ? e : (JSON.stringify(e) ?? String(e))}`;
   return text.replace(/\s*\n\s*/g, ' ').slice(0, 2000);
 }

@@ -20,7 +20,12 @@ process.on('message', (raw) => {
       process.exit(0);
     }
     try {
-      const value = request.kind === 'probe' ? await host.probe(request.spec) : request.kind === 'observe' ? await host.observe(request.spec, request.request) : await host.run(request.job);
+      const value =
+        request.kind === 'probe'
+          ? await host.probe(request.spec)
+          : request.kind === 'observe'
+            ? await host.observe(request.spec, request.request)
+            : await host.run(request.job);
       reply({ id: request.id, ok: true, value });
     } catch (e) {
       reply({ id: request.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });

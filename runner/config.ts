@@ -24,14 +24,28 @@ const Rule = Type.Object(
 export const ConfigSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
-    adapters: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: "adapter specs: 'ts-f32', 'ts-f32:profile=keras', 'external:command=python3 my_rmsprop.py', 'module:path=./my-rmsprop.js'" })),
-    require: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'adapters (id or label) that must be compared: one that is unavailable or errors fails the run (exit 1)' })),
+    adapters: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description:
+          "adapter specs: 'ts-f32', 'ts-f32:profile=keras', 'external:command=python3 my_rmsprop.py', 'module:path=./my-rmsprop.js'",
+      }),
+    ),
+    require: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        description: 'adapters (id or label) that must be compared: one that is unavailable or errors fails the run (exit 1)',
+      }),
+    ),
     suites: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
     cases: Type.Optional(Type.Array(Pattern, { minItems: 1, description: "case patterns: 'problems/*', 'edge/nan-at'" })),
     dtypes: Type.Optional(Type.Array(Dtype, { minItems: 1 })),
     modes: Type.Optional(Type.Array(Type.Union([Type.Literal('replay'), Type.Literal('closed-loop')]), { minItems: 1 })),
     exclude: Type.Optional(Type.Array(Rule, { description: 'cells not run (reported as skipped with the reason)' })),
-    xfail: Type.Optional(Type.Array(Type.Composite([Rule, Type.Object({ reason: Reason })], { additionalProperties: false }), { description: 'cells expected to fail: each needs a reason' })),
+    xfail: Type.Optional(
+      Type.Array(Type.Composite([Rule, Type.Object({ reason: Reason })], { additionalProperties: false }), {
+        description: 'cells expected to fail: each needs a reason',
+      }),
+    ),
     tolerances: Type.Optional(
       Type.Array(
         Type.Object(
@@ -42,8 +56,16 @@ export const ConfigSchema = Type.Object(
             ulps: Type.Optional(Type.Number({ minimum: 0 })),
             absFloor: Type.Optional(Type.Number({ minimum: 0 })),
             signedZero: Type.Optional(Type.Union([Type.Literal('strict'), Type.Literal('ignore')])),
-            rtol: Type.Optional(Type.Number({ minimum: 0, description: 'assert_close mode: also accept |got - expected| <= atol + rtol * |expected| (torch float32 default 1.3e-6)' })),
-            atol: Type.Optional(Type.Number({ minimum: 0, description: 'assert_close mode: absolute part (torch float32 default 1e-5)' })),
+            rtol: Type.Optional(
+              Type.Number({
+                minimum: 0,
+                description:
+                  'assert_close mode: also accept |got - expected| <= atol + rtol * |expected| (torch float32 default 1.3e-6)',
+              }),
+            ),
+            atol: Type.Optional(
+              Type.Number({ minimum: 0, description: 'assert_close mode: absolute part (torch float32 default 1e-5)' }),
+            ),
             reason: Reason,
           },
           { additionalProperties: false },
@@ -56,7 +78,11 @@ export const ConfigSchema = Type.Object(
     jobs: Type.Optional(Type.Integer({ minimum: 1 })),
     isolation: Type.Optional(Type.Union([Type.Literal('process'), Type.Literal('in-process')])),
     out: Type.Optional(Type.String({ minLength: 1, description: 'directory for the reports' })),
-    formats: Type.Optional(Type.Array(Type.Union([Type.Literal('json'), Type.Literal('md'), Type.Literal('junit'), Type.Literal('html')]), { minItems: 1 })),
+    formats: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('json'), Type.Literal('md'), Type.Literal('junit'), Type.Literal('html')]), {
+        minItems: 1,
+      }),
+    ),
   },
   { additionalProperties: false, title: 'rmsprop-harness config' },
 );
@@ -82,7 +108,8 @@ export function validateConfig(value: unknown, source: string): HarnessConfig {
     }
   });
   config.suites?.forEach((s, i) => {
-    if (!SUITES[s]) throw new InputError(`config ${source}: /suites/${i}: unknown suite '${s}'; known: ${Object.keys(SUITES).join(', ')}`);
+    if (!SUITES[s])
+      throw new InputError(`config ${source}: /suites/${i}: unknown suite '${s}'; known: ${Object.keys(SUITES).join(', ')}`);
   });
   config.tolerances?.forEach((o, i) => {
     try {
@@ -97,7 +124,13 @@ export function validateConfig(value: unknown, source: string): HarnessConfig {
 /** The run options a config describes (the CLI lays its flags over these). */
 export function configToOptions(config: HarnessConfig): Partial<ConformanceOptions> {
   // Built field by field: adapter labels may contain ':' ('ts-f32:profile=keras'), the rule syntax cannot.
-  const rules = (list: HarnessConfig['exclude']): SelectionRule[] => (list ?? []).map((r) => ({ adapter: r.adapter, case: r.case ?? '*', dtype: r.dtype ?? '*', ...(r.reason ? { reason: r.reason } : {}) }));
+  const rules = (list: HarnessConfig['exclude']): SelectionRule[] =>
+    (list ?? []).map((r) => ({
+      adapter: r.adapter,
+      case: r.case ?? '*',
+      dtype: r.dtype ?? '*',
+      ...(r.reason ? { reason: r.reason } : {}),
+    }));
   return {
     ...(config.adapters ? { adapters: config.adapters } : {}),
     ...(config.require ? { require: config.require } : {}),

@@ -41,7 +41,12 @@ function interiorRuns(ring: number[][], nx: number, ny: number): number[][][] {
 }
 
 /** Samples the loss on a resolution x resolution grid over the box and traces the given levels. */
-export function lossContours(loss: (x: number, y: number) => number, box: Box, levels: readonly number[], resolution = 90): ContourLine[] {
+export function lossContours(
+  loss: (x: number, y: number) => number,
+  box: Box,
+  levels: readonly number[],
+  resolution = 90,
+): ContourLine[] {
   const nx = resolution;
   const ny = resolution;
   const dx = (box.x[1] - box.x[0]) / (nx - 1);
@@ -51,7 +56,9 @@ export function lossContours(loss: (x: number, y: number) => number, box: Box, l
   // d3-contour puts grid sample k at coordinate k + 0.5.
   const toProblem = ([gx, gy]: number[]): [number, number] => [box.x[0] + (gx - 0.5) * dx, box.y[0] + (gy - 0.5) * dy];
   const lines: ContourLine[] = [];
-  for (const shape of contours().size([nx, ny]).thresholds([...levels])(values)) {
+  for (const shape of contours()
+    .size([nx, ny])
+    .thresholds([...levels])(values)) {
     for (const polygon of shape.coordinates) {
       for (const ring of polygon) {
         for (const run of interiorRuns(ring, nx, ny)) lines.push({ level: shape.value, points: run.map(toProblem) });
@@ -66,7 +73,10 @@ export function sampledLosses(loss: (x: number, y: number) => number, box: Box, 
   const out: number[] = [];
   for (let j = 0; j < resolution; j++) {
     for (let i = 0; i < resolution; i++) {
-      const v = loss(box.x[0] + ((box.x[1] - box.x[0]) * i) / (resolution - 1), box.y[0] + ((box.y[1] - box.y[0]) * j) / (resolution - 1));
+      const v = loss(
+        box.x[0] + ((box.x[1] - box.x[0]) * i) / (resolution - 1),
+        box.y[0] + ((box.y[1] - box.y[0]) * j) / (resolution - 1),
+      );
       if (Number.isFinite(v)) out.push(v);
     }
   }

@@ -55,7 +55,17 @@ const cellKey = (c: Pick<Cell, 'adapter' | 'case' | 'dtype' | 'mode'>) => `${c.a
 export function diffConformance(base: Pick<ConformanceReport, 'cells'>, head: Pick<ConformanceReport, 'cells'>): ConformanceDiff {
   const before = new Map(base.cells.map((c) => [cellKey(c), c]));
   const after = new Map(head.cells.map((c) => [cellKey(c), c]));
-  const diff: ConformanceDiff = { kind: 'conformance', newlyFailing: [], newlyPassing: [], noLongerCompared: [], errorGrowth: [], added: 0, removed: 0, unchanged: 0, exitCode: 0 };
+  const diff: ConformanceDiff = {
+    kind: 'conformance',
+    newlyFailing: [],
+    newlyPassing: [],
+    noLongerCompared: [],
+    errorGrowth: [],
+    added: 0,
+    removed: 0,
+    unchanged: 0,
+    exitCode: 0,
+  };
   for (const [key, h] of after) {
     const b = before.get(key);
     const change: CellChange = { key, base: b?.status ?? null, head: h.status, ...(h.reason ? { reason: h.reason } : {}) };
@@ -80,9 +90,14 @@ export function diffConformance(base: Pick<ConformanceReport, 'cells'>, head: Pi
   return diff;
 }
 
-export function diffBench(base: Pick<BenchReport, 'results' | 'models'>, head: Pick<BenchReport, 'results' | 'models'>): BenchDiff {
+export function diffBench(
+  base: Pick<BenchReport, 'results' | 'models'>,
+  head: Pick<BenchReport, 'results' | 'models'>,
+): BenchDiff {
   const { comparisons, slower } = compareReports(base, head);
-  const significant = comparisons.filter((c) => c.verdict === 'slower' || c.verdict === 'faster').sort((a, b) => (a.verdict === b.verdict ? (b.ratio ?? 0) - (a.ratio ?? 0) : a.verdict === 'slower' ? -1 : 1));
+  const significant = comparisons
+    .filter((c) => c.verdict === 'slower' || c.verdict === 'faster')
+    .sort((a, b) => (a.verdict === b.verdict ? (b.ratio ?? 0) - (a.ratio ?? 0) : a.verdict === 'slower' ? -1 : 1));
   return {
     kind: 'bench',
     significant,

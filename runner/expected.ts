@@ -25,7 +25,12 @@ export interface Expected {
 
 const cache = new Map<string, Expected>();
 
-export function expectedFor(profile: string | Profile, fixedAxes: Partial<Axes> | undefined, c: CaseSpec, dtype: Dtype): Expected {
+export function expectedFor(
+  profile: string | Profile,
+  fixedAxes: Partial<Axes> | undefined,
+  c: CaseSpec,
+  dtype: Dtype,
+): Expected {
   const profileName = typeof profile === 'string' ? profile : `${profile.name}@${profile.version}`;
   const key = JSON.stringify([profileName, fixedAxes ?? {}, caseKey(c), dtype]);
   const hit = cache.get(key);

@@ -5,7 +5,14 @@
 // readable message, even a Proxy whose every trap throws. Built-ins it replaced are put back
 // (runner/intrinsics-guard.ts) and its call fails.
 
-import { UnsupportedCaseError, type Adapter, type AdapterCase, type AdapterInfo, type OptimizerStateView, type PreparedCase } from '../adapters/adapter.js';
+import {
+  UnsupportedCaseError,
+  type Adapter,
+  type AdapterCase,
+  type AdapterInfo,
+  type OptimizerStateView,
+  type PreparedCase,
+} from '../adapters/adapter.js';
 import type { Anchor, BulkPreparedCase, BulkTrajectory } from '../adapters/external/bulk.js';
 import type { IntrinsicsGuard } from './intrinsics-guard.js';
 
@@ -51,7 +58,15 @@ function copyState(s: OptimizerStateView | undefined): OptimizerStateView | unde
 }
 
 function copyAnchor(a: Anchor): Anchor {
-  return { params: Float64Array.from(a.params), state: { v: Float64Array.from(a.state.v), m: Float64Array.from(a.state.m), b: Float64Array.from(a.state.b), step: a.state.step } };
+  return {
+    params: Float64Array.from(a.params),
+    state: {
+      v: Float64Array.from(a.state.v),
+      m: Float64Array.from(a.state.m),
+      b: Float64Array.from(a.state.b),
+      step: a.state.step,
+    },
+  };
 }
 
 function copyTrajectory(t: BulkTrajectory): BulkTrajectory {
@@ -92,7 +107,9 @@ export function guardAdapter(adapter: Adapter, guard: IntrinsicsGuard): Adapter 
     return value;
   };
   const tampered = (names: string[]) =>
-    new AdapterCallError(`the adapter replaced the built-in ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}; the harness computes the expected values with them, so they were put back and the adapter's cells are not measured`);
+    new AdapterCallError(
+      `the adapter replaced the built-in ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}; the harness computes the expected values with them, so they were put back and the adapter's cells are not measured`,
+    );
 
   let info: AdapterInfo | null = null;
   const readInfo = (): AdapterInfo => {
@@ -122,19 +139,36 @@ export function guardAdapter(adapter: Adapter, guard: IntrinsicsGuard): Adapter 
         }),
     };
     if (typeof prepared.load === 'function') {
-      out.load = (params, state) => call(() => prepared.load!(Float64Array.from(params), { v: Float64Array.from(state.v), m: Float64Array.from(state.m), b: Float64Array.from(state.b), step: state.step }));
+      out.load = (params, state) =>
+        call(() =>
+          prepared.load!(Float64Array.from(params), {
+            v: Float64Array.from(state.v),
+            m: Float64Array.from(state.m),
+            b: Float64Array.from(state.b),
+            step: state.step,
+          }),
+        );
     }
     const bulk = prepared as Partial<BulkPreparedCase>;
     if (typeof bulk.runReplay === 'function') {
-      (out as BulkPreparedCase).runReplay = (grads) => call(async () => copyTrajectory(await bulk.runReplay!(grads.map((g) => Float64Array.from(g)))));
+      (out as BulkPreparedCase).runReplay = (grads) =>
+        call(async () => copyTrajectory(await bulk.runReplay!(grads.map((g) => Float64Array.from(g)))));
     }
     if (typeof bulk.runProblem === 'function') {
-      (out as BulkPreparedCase).runProblem = (problem, steps) => call(async () => copyTrajectory(await bulk.runProblem!(problem, steps)));
+      (out as BulkPreparedCase).runProblem = (problem, steps) =>
+        call(async () => copyTrajectory(await bulk.runProblem!(problem, steps)));
       if (bulk.problems) (out as BulkPreparedCase).problems = [...bulk.problems];
     }
     if (typeof bulk.runReanchored === 'function') {
       (out as BulkPreparedCase).runReanchored = (anchors, grads) =>
-        call(async () => copyTrajectory(await bulk.runReanchored!(anchors.map(copyAnchor), grads.map((g) => Float64Array.from(g)))));
+        call(async () =>
+          copyTrajectory(
+            await bulk.runReanchored!(
+              anchors.map(copyAnchor),
+              grads.map((g) => Float64Array.from(g)),
+            ),
+          ),
+        );
     }
     return out;
   };
@@ -151,7 +185,14 @@ export function guardAdapter(adapter: Adapter, guard: IntrinsicsGuard): Adapter 
     },
     async prepare(c: AdapterCase) {
       // The profile too: it is the registry's object, shared by every cell of the process.
-      const own: AdapterCase = { ...c, x0: Float64Array.from(c.x0), variant: clonePlain(c.variant), profile: clonePlain(c.profile), native: clonePlain(c.native), settings: clonePlain(c.settings) };
+      const own: AdapterCase = {
+        ...c,
+        x0: Float64Array.from(c.x0),
+        variant: clonePlain(c.variant),
+        profile: clonePlain(c.profile),
+        native: clonePlain(c.native),
+        settings: clonePlain(c.settings),
+      };
       const prepared = await call(() => adapter.prepare(own));
       return guardCase(prepared);
     },

@@ -29,14 +29,47 @@ function holders(): Holder[] {
     { name: 'TypedArray', target: TYPED_ARRAY },
     { name: 'TypedArray.prototype', target: (TYPED_ARRAY as { prototype: object }).prototype },
   ];
-  for (const ctor of [Float64Array, Float32Array, Int32Array, Uint32Array, Uint16Array, Uint8Array, BigUint64Array, BigInt64Array]) {
+  for (const ctor of [
+    Float64Array,
+    Float32Array,
+    Int32Array,
+    Uint32Array,
+    Uint16Array,
+    Uint8Array,
+    BigUint64Array,
+    BigInt64Array,
+  ]) {
     out.push({ name: ctor.name, target: ctor }, { name: `${ctor.name}.prototype`, target: ctor.prototype });
   }
   return out;
 }
 
 /** globalThis has many unrelated properties (process, timers): only the bindings of the objects above are guarded there. */
-const GLOBAL_NAMES = ['Math', 'JSON', 'Number', 'Object', 'Array', 'String', 'Function', 'Promise', 'ArrayBuffer', 'DataView', 'Float64Array', 'Float32Array', 'Int32Array', 'Uint32Array', 'Uint16Array', 'Uint8Array', 'BigUint64Array', 'BigInt64Array', 'BigInt', 'isNaN', 'isFinite', 'parseFloat', 'parseInt'];
+const GLOBAL_NAMES = [
+  'Math',
+  'JSON',
+  'Number',
+  'Object',
+  'Array',
+  'String',
+  'Function',
+  'Promise',
+  'ArrayBuffer',
+  'DataView',
+  'Float64Array',
+  'Float32Array',
+  'Int32Array',
+  'Uint32Array',
+  'Uint16Array',
+  'Uint8Array',
+  'BigUint64Array',
+  'BigInt64Array',
+  'BigInt',
+  'isNaN',
+  'isFinite',
+  'parseFloat',
+  'parseInt',
+];
 
 interface Saved {
   holder: Holder;

@@ -24,7 +24,8 @@ function shardLabel(source: string, label: string | undefined): { index: number;
   const m = /^(\d{1,9})\/(\d{1,9})$/.exec(label);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || !(count >= 1) || !(index >= 1 && index <= count)) throw new InputError(`report merge: ${source} has an impossible shard label '${label}' (expected i/n with 1 <= i <= n)`);
+  if (!m || !(count >= 1) || !(index >= 1 && index <= count))
+    throw new InputError(`report merge: ${source} has an impossible shard label '${label}' (expected i/n with 1 <= i <= n)`);
   return { index, count };
 }
 
@@ -51,21 +52,36 @@ export function mergeReports(shards: readonly NamedReport[]): ConformanceReport 
   for (const { source, report } of shards) {
     const { index, count: n } = shardLabel(source, report.selection.shard);
     const shard = `${index}/${n}`;
-    if (n !== count) throw new InputError(`report merge: ${source} is shard ${shard} but ${first.source} is one of ${count} shards`);
+    if (n !== count)
+      throw new InputError(`report merge: ${source} is shard ${shard} but ${first.source} is one of ${count} shards`);
     if (seen.has(index)) throw new InputError(`report merge: shard ${shard} given twice (${seen.get(index)} and ${source})`);
     seen.set(index, source);
     const { shard: _a, ...selection } = report.selection;
     const { shard: _b, ...firstSelection } = first.report.selection;
-    if (report.formatVersion !== first.report.formatVersion) throw new InputError(`report merge: ${source} has report format ${String(report.formatVersion)}, ${first.source} has ${String(first.report.formatVersion)}`);
-    if (!same(selection, firstSelection)) throw new InputError(`report merge: ${source} selects different adapters, suites, dtypes or modes than ${first.source}; shards must come from the same command`);
-    if (!same(report.cases.map((c) => [c.key, c.source]), first.report.cases.map((c) => [c.key, c.source]))) throw new InputError(`report merge: ${source} has different cases than ${first.source}`);
+    if (report.formatVersion !== first.report.formatVersion)
+      throw new InputError(
+        `report merge: ${source} has report format ${String(report.formatVersion)}, ${first.source} has ${String(first.report.formatVersion)}`,
+      );
+    if (!same(selection, firstSelection))
+      throw new InputError(
+        `report merge: ${source} selects different adapters, suites, dtypes or modes than ${first.source}; shards must come from the same command`,
+      );
+    if (
+      !same(
+        report.cases.map((c) => [c.key, c.source]),
+        first.report.cases.map((c) => [c.key, c.source]),
+      )
+    )
+      throw new InputError(`report merge: ${source} has different cases than ${first.source}`);
   }
   if (seen.size < count) {
     // Listed without enumerating all n: a label such as 1/4294967296 names billions of shards.
     const missing: string[] = [];
     for (let i = 1; i <= count && missing.length < 5; i++) if (!seen.has(i)) missing.push(`${i}/${count}`);
     const more = count - seen.size - missing.length;
-    throw new InputError(`report merge: shard${count - seen.size > 1 ? 's' : ''} ${missing.join(', ')}${more > 0 ? ` and ${more} more` : ''} missing`);
+    throw new InputError(
+      `report merge: shard${count - seen.size > 1 ? 's' : ''} ${missing.join(', ')}${more > 0 ? ` and ${more} more` : ''} missing`,
+    );
   }
 
   // Every cell against the plan: it must exist in the run, sit in its own shard, and appear once.
@@ -77,25 +93,43 @@ export function mergeReports(shards: readonly NamedReport[]): ConformanceReport 
     const own = new Set<number>();
     for (const cell of report.cells) {
       const i = planIndex.get(cellName(cell));
-      if (i === undefined) throw new InputError(`report merge: ${source} has cell ${cellName(cell)}, which is not in the run's plan`);
-      if (i % count !== index - 1) throw new InputError(`report merge: ${source} (shard ${index}/${count}) has cell ${cellName(cell)}, which belongs to shard ${(i % count) + 1}/${count}`);
-      if (found.has(i)) throw new InputError(`report merge: cell ${cellName(cell)} appears ${own.has(i) ? `twice in ${source}` : 'in two shards'}`);
+      if (i === undefined)
+        throw new InputError(`report merge: ${source} has cell ${cellName(cell)}, which is not in the run's plan`);
+      if (i % count !== index - 1)
+        throw new InputError(
+          `report merge: ${source} (shard ${index}/${count}) has cell ${cellName(cell)}, which belongs to shard ${(i % count) + 1}/${count}`,
+        );
+      if (found.has(i))
+        throw new InputError(
+          `report merge: cell ${cellName(cell)} appears ${own.has(i) ? `twice in ${source}` : 'in two shards'}`,
+        );
       found.add(i);
       own.add(i);
     }
     if (report.complete) {
       const lacking = plan.findIndex((c, i) => i % count === index - 1 && !own.has(i));
-      if (lacking >= 0) throw new InputError(`report merge: ${source} says it is complete but lacks cell ${cellName(plan[lacking])} of its shard`);
+      if (lacking >= 0)
+        throw new InputError(
+          `report merge: ${source} says it is complete but lacks cell ${cellName(plan[lacking])} of its shard`,
+        );
     }
   }
 
   const { shard: _, ...selection } = first.report.selection;
-  const key = planOrder(selection.adapters, first.report.cases.map((c) => c.key), selection.dtypes, selection.modes);
+  const key = planOrder(
+    selection.adapters,
+    first.report.cases.map((c) => c.key),
+    selection.dtypes,
+    selection.modes,
+  );
   const cells = shards.flatMap((s) => s.report.cells).sort((a, b) => compareKeys(key(a), key(b)));
   const verdicts = adapterVerdicts(first.report.adapters, cells, false);
   return {
     ...first.report,
-    generatedAt: shards.map((s) => s.report.generatedAt).sort().at(-1),
+    generatedAt: shards
+      .map((s) => s.report.generatedAt)
+      .sort()
+      .at(-1),
     complete: shards.every((s) => s.report.complete) && cells.length === plan.length,
     selection,
     cells,

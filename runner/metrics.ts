@@ -10,17 +10,32 @@ export type { ElementDivergence, Series, StepError, WorstError };
 export type Quantity = WorstError['quantity'];
 
 export function emptySeries(): Series {
-  return { steps: [], maxAbs: 0, maxRel: 0, maxUlp: 0, maxUlpAtScale: 0, firstDivergentStep: null, firstDivergence: null, worst: null };
+  return {
+    steps: [],
+    maxAbs: 0,
+    maxRel: 0,
+    maxUlp: 0,
+    maxUlpAtScale: 0,
+    firstDivergentStep: null,
+    firstDivergence: null,
+    worst: null,
+  };
 }
 
 /** Classifies one element against the tolerance; returns null when within it. */
-export function elementDivergence(expected: number, actual: number, dtype: Dtype, tol: Tolerance): ElementDivergence['kind'] | null {
+export function elementDivergence(
+  expected: number,
+  actual: number,
+  dtype: Dtype,
+  tol: Tolerance,
+): ElementDivergence['kind'] | null {
   if (!Number.isFinite(expected) || !Number.isFinite(actual)) return sameNonFinite(expected, actual) ? null : 'non-finite';
   if (tol.signedZero === 'strict' && signedZeroMismatch(expected, actual)) return 'signed-zero';
   const abs = Math.abs(expected - actual);
   if (abs <= tol.absFloor) return null;
   // The assert_close mode: accepted when within atol + rtol * |expected| (either may be 0).
-  if ((tol.rtol !== undefined || tol.atol !== undefined) && abs <= (tol.atol ?? 0) + (tol.rtol ?? 0) * Math.abs(expected)) return null;
+  if ((tol.rtol !== undefined || tol.atol !== undefined) && abs <= (tol.atol ?? 0) + (tol.rtol ?? 0) * Math.abs(expected))
+    return null;
   return ulpDistance(expected, actual, dtype) <= tol.ulps ? null : 'ulps';
 }
 
@@ -52,7 +67,15 @@ function worse(candidate: WorstError, current: WorstError | null): boolean {
 }
 
 /** Adds one step's comparison of a quantity to a series (several quantities may share a series). */
-export function recordStep(series: Series, quantity: Quantity, step: number, expected: ArrayLike<number>, actual: ArrayLike<number>, dtype: Dtype, tol: Tolerance): void {
+export function recordStep(
+  series: Series,
+  quantity: Quantity,
+  step: number,
+  expected: ArrayLike<number>,
+  actual: ArrayLike<number>,
+  dtype: Dtype,
+  tol: Tolerance,
+): void {
   let entry = series.steps.find((s) => s.step === step);
   if (!entry) {
     entry = { step, maxAbs: 0, maxRel: 0, maxUlp: 0, maxUlpAtScale: 0, withinTolerance: true };
@@ -69,7 +92,18 @@ export function recordStep(series: Series, quantity: Quantity, step: number, exp
     note({ quantity, step, index: -1, expected: expected.length, actual: actual.length, ulps: Infinity, kind: 'length' });
     entry.maxUlp = entry.maxUlpAtScale = Infinity;
     series.maxUlp = series.maxUlpAtScale = Infinity;
-    const record: WorstError = { quantity, step, index: -1, expected: expected.length, got: actual.length, abs: Infinity, rel: Infinity, ulps: Infinity, ulpsAtScale: Infinity, scale: vectorScale(expected) };
+    const record: WorstError = {
+      quantity,
+      step,
+      index: -1,
+      expected: expected.length,
+      got: actual.length,
+      abs: Infinity,
+      rel: Infinity,
+      ulps: Infinity,
+      ulpsAtScale: Infinity,
+      scale: vectorScale(expected),
+    };
     if (worse(record, series.worst)) series.worst = record;
     return;
   }
@@ -118,7 +152,12 @@ export function downsampleSeries(series: Series, maxPoints = SERIES_MAX_POINTS):
     let best: StepError | null = null;
     for (const s of steps.slice(start, start + bucket)) {
       if (keep.has(s.step)) out.push(s);
-      else if (best === null || s.maxUlpAtScale > best.maxUlpAtScale || (s.maxUlpAtScale === best.maxUlpAtScale && s.maxUlp > best.maxUlp)) best = s;
+      else if (
+        best === null ||
+        s.maxUlpAtScale > best.maxUlpAtScale ||
+        (s.maxUlpAtScale === best.maxUlpAtScale && s.maxUlp > best.maxUlp)
+      )
+        best = s;
     }
     if (best) out.push(best);
   }

@@ -24,13 +24,20 @@ export interface Shard {
   count: number;
 }
 
-export function planCells(adapterCount: number, cases: readonly CaseSpec[], dtypes: readonly Dtype[], modes: readonly Mode[]): PlannedCell[] {
+export function planCells(
+  adapterCount: number,
+  cases: readonly CaseSpec[],
+  dtypes: readonly Dtype[],
+  modes: readonly Mode[],
+): PlannedCell[] {
   const plan: PlannedCell[] = [];
   for (let adapterIndex = 0; adapterIndex < adapterCount; adapterIndex++) {
-    for (const c of cases) for (const dtype of dtypes) for (const mode of modes) {
-      if (mode === 'closed-loop' && c.source.kind !== 'problem') continue; // streams are replayed by definition
-      plan.push({ index: plan.length, adapterIndex, case: c, caseKey: caseKey(c), dtype, mode });
-    }
+    for (const c of cases)
+      for (const dtype of dtypes)
+        for (const mode of modes) {
+          if (mode === 'closed-loop' && c.source.kind !== 'problem') continue; // streams are replayed by definition
+          plan.push({ index: plan.length, adapterIndex, case: c, caseKey: caseKey(c), dtype, mode });
+        }
   }
   return plan;
 }
@@ -40,7 +47,8 @@ export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || !(count >= 1) || !(index >= 1 && index <= count)) throw new InputError(`--shard '${text}': expected i/n with 1 <= i <= n, e.g. 2/3`);
+  if (!m || !(count >= 1) || !(index >= 1 && index <= count))
+    throw new InputError(`--shard '${text}': expected i/n with 1 <= i <= n, e.g. 2/3`);
   return { index, count };
 }
 
@@ -51,7 +59,12 @@ export function inShard(cell: { index: number }, shard: Shard | undefined): bool
 }
 
 /** Sort key that puts cells of any report (sharded or not) back in plan order. */
-export function planOrder(adapters: readonly string[], cases: readonly string[], dtypes: readonly Dtype[], modes: readonly Mode[]) {
+export function planOrder(
+  adapters: readonly string[],
+  cases: readonly string[],
+  dtypes: readonly Dtype[],
+  modes: readonly Mode[],
+) {
   const rank = (list: readonly string[], value: string) => {
     const i = list.indexOf(value);
     return i < 0 ? list.length : i;

@@ -101,7 +101,9 @@ export class ProcessPool implements CellExecutor {
   }
 
   observe(spec: string, request: ObserveRequest, timeoutMs: number): Promise<ObserveOutcome> {
-    return this.submit({ kind: 'observe', id: this.nextId++, spec, request }, spec, timeoutMs).then((o) => (o.ok ? (o.value as ObserveOutcome) : { failed: o.error }));
+    return this.submit({ kind: 'observe', id: this.nextId++, spec, request }, spec, timeoutMs).then((o) =>
+      o.ok ? (o.value as ObserveOutcome) : { failed: o.error },
+    );
   }
 
   private submit(request: Task['request'], spec: string, timeoutMs: number): Promise<Outcome> {
@@ -155,8 +157,23 @@ export class ProcessPool implements CellExecutor {
   private spawn(affinityKey: string): Worker {
     const { path, execArgv } = workerEntry();
     const tag = newProcessTag('worker');
-    const child = fork(path, [], { execArgv, env: taggedEnv(process.env, tag), serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
-    const worker: Worker = { child, tag, affinity: affinityKey, specs: new Set(), task: null, timer: null, tail: '', ready: false };
+    const child = fork(path, [], {
+      execArgv,
+      env: taggedEnv(process.env, tag),
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: true,
+    });
+    const worker: Worker = {
+      child,
+      tag,
+      affinity: affinityKey,
+      specs: new Set(),
+      task: null,
+      timer: null,
+      tail: '',
+      ready: false,
+    };
     this.living.add(worker);
     const keep = (chunk: Buffer) => {
       worker.tail = (worker.tail + chunk.toString()).slice(-TAIL_CHARS);
@@ -172,7 +189,12 @@ export class ProcessPool implements CellExecutor {
         return;
       }
       if (!worker.task || reply.id !== worker.task.request.id) return;
-      this.finish(worker, reply.ok ? { ok: true, value: reply.value } : { ok: false, error: `internal error in the worker: ${reply.error.split('\n')[0]}` });
+      this.finish(
+        worker,
+        reply.ok
+          ? { ok: true, value: reply.value }
+          : { ok: false, error: `internal error in the worker: ${reply.error.split('\n')[0]}` },
+      );
     });
     child.on('exit', (code, signal) => {
       this.living.delete(worker);
@@ -181,7 +203,10 @@ export class ProcessPool implements CellExecutor {
       killTree(worker.tag);
       if (worker.task) {
         const output = worker.tail.trim().split('\n').slice(-3).join(' | ');
-        this.finish(worker, { ok: false, error: `the worker process died (${signal ?? `exit code ${code}`})${output ? `; its last output: ${output}` : ''}` });
+        this.finish(worker, {
+          ok: false,
+          error: `the worker process died (${signal ?? `exit code ${code}`})${output ? `; its last output: ${output}` : ''}`,
+        });
       }
     });
     child.on('error', () => killWorker(worker));
@@ -198,8 +223,16 @@ export class ProcessPool implements CellExecutor {
 
   private armTimer(worker: Worker, task: Task): void {
     worker.timer = setTimeout(() => {
-      const what = task.request.kind === 'probe' ? 'probe' : task.request.kind === 'observe' ? `identify probe ${task.request.request.key}` : 'cell';
-      this.finish(worker, { ok: false, error: `${what} timed out after ${task.timeoutMs / 1000} s; the worker process was stopped` });
+      const what =
+        task.request.kind === 'probe'
+          ? 'probe'
+          : task.request.kind === 'observe'
+            ? `identify probe ${task.request.request.key}`
+            : 'cell';
+      this.finish(worker, {
+        ok: false,
+        error: `${what} timed out after ${task.timeoutMs / 1000} s; the worker process was stopped`,
+      });
       this.remove(worker);
       killWorker(worker);
     }, task.timeoutMs);

@@ -97,12 +97,17 @@ export function contourChart(c: CaseSpec, paths: readonly ProfilePath[]): Contou
   const samples = sampledLosses(loss, box);
   const lo = Math.max(samples.find((v) => v > 0) ?? 1e-6, samples[Math.floor(samples.length * 0.005)] ?? 0);
   const hi = samples[Math.floor(samples.length * 0.97)] ?? lo * 10;
-  const lines = lossContours(loss, box, logLevels(lo, hi, CONTOUR_LEVELS)).map((l) => ({ level: l.level, points: l.points.map(([x, y]): [number, number] => [drawn(x), drawn(y)]) }));
+  const lines = lossContours(loss, box, logLevels(lo, hi, CONTOUR_LEVELS)).map((l) => ({
+    level: l.level,
+    points: l.points.map(([x, y]): [number, number] => [drawn(x), drawn(y)]),
+  }));
   return { box, minimum, contours: lines };
 }
 
 /** The paths (and the contours under them) of every selected case that runs a contour problem, for the report. */
-export function profilePathsFor(cases: readonly CaseSpec[]): ({ case: string; paths: ProfilePath[]; excluded: ProfilePaths['excluded'] } & Partial<ContourChart>)[] {
+export function profilePathsFor(
+  cases: readonly CaseSpec[],
+): ({ case: string; paths: ProfilePath[]; excluded: ProfilePaths['excluded'] } & Partial<ContourChart>)[] {
   return cases
     .filter((c) => c.source.kind === 'problem' && CONTOUR_PROBLEMS.includes(c.source.problem))
     .map((c) => {

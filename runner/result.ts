@@ -13,15 +13,20 @@ export const CELL_STATUSES = ['pass', 'fail', 'xfail', 'xpass', 'error', 'skip',
 
 const Dtype = Type.Union([Type.Literal('float32'), Type.Literal('float64')]);
 const Mode = Type.Union([Type.Literal('replay'), Type.Literal('closed-loop')]);
-const Status = Type.Union(CELL_STATUSES.map((s) => Type.Literal(s)), {
-  description:
-    'pass: within tolerance; fail: beyond it; xfail: beyond it and expected to be; xpass: within it although marked expected-to-fail (a failure: update the xfail list); error: the adapter threw, hung or returned garbage; skip: not applicable or deselected, with the reason; unavailable: the adapter cannot run on this machine, with the reason',
-});
+const Status = Type.Union(
+  CELL_STATUSES.map((s) => Type.Literal(s)),
+  {
+    description:
+      'pass: within tolerance; fail: beyond it; xfail: beyond it and expected to be; xpass: within it although marked expected-to-fail (a failure: update the xfail list); error: the adapter threw, hung or returned garbage; skip: not applicable or deselected, with the reason; unavailable: the adapter cannot run on this machine, with the reason',
+  },
+);
 const SeriesName = Type.Union([Type.Literal('free-running'), Type.Literal('re-anchored')], {
-  description: 'free-running: the adapter runs the whole trajectory on its own (drift); re-anchored: each step starts from the reference state (is one step right?)',
+  description:
+    'free-running: the adapter runs the whole trajectory on its own (drift); re-anchored: each step starts from the reference state (is one step right?)',
 });
 const Quantity = Type.Union([Type.Literal('params'), Type.Literal('v'), Type.Literal('m'), Type.Literal('b')], {
-  description: "what was compared: 'params', or the optimizer state buffer 'v' (second moment), 'm' (centered mean), 'b' (momentum buffer)",
+  description:
+    "what was compared: 'params', or the optimizer state buffer 'v' (second moment), 'm' (centered mean), 'b' (momentum buffer)",
 });
 
 /** The whole report schema for a number representation (`num(description)` makes one): plain numbers in memory, encoded numbers in files. */
@@ -36,7 +41,9 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
       expected: num(),
       actual: num(),
       ulps: num(),
-      kind: Type.Union([Type.Literal('ulps'), Type.Literal('non-finite'), Type.Literal('signed-zero'), Type.Literal('length')], { description: 'why the element is out of tolerance' }),
+      kind: Type.Union([Type.Literal('ulps'), Type.Literal('non-finite'), Type.Literal('signed-zero'), Type.Literal('length')], {
+        description: 'why the element is out of tolerance',
+      }),
     },
     { description: 'the first element out of tolerance' },
   );
@@ -53,8 +60,13 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
     ulpsAtScale: num("|got - expected| in ULPs of max_i |expected_i|: the error measured at the vector's scale"),
     scale: num('max_i |expected_i| over the finite elements of the vector at that step'),
   };
-  const Worst = Type.Object(WorstValue, { description: 'the element with the largest error at scale (then the largest ULP distance)' });
-  const WorstOfCell = Type.Object({ series: SeriesName, ...WorstValue }, { description: 'the worst element of the cell over every compared series and quantity' });
+  const Worst = Type.Object(WorstValue, {
+    description: 'the element with the largest error at scale (then the largest ULP distance)',
+  });
+  const WorstOfCell = Type.Object(
+    { series: SeriesName, ...WorstValue },
+    { description: 'the worst element of the cell over every compared series and quantity' },
+  );
 
   const Series = Type.Object(
     {
@@ -67,9 +79,11 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
           maxUlpAtScale: num(),
           withinTolerance: Type.Boolean(),
         }),
-        { description: 'per-step maxima; downsampled by the rule in the report\'s seriesSampling when longer than its maxPoints' },
+        { description: "per-step maxima; downsampled by the rule in the report's seriesSampling when longer than its maxPoints" },
       ),
-      stepsTotal: Type.Optional(Type.Integer({ description: 'number of steps before downsampling (present when steps was downsampled)' })),
+      stepsTotal: Type.Optional(
+        Type.Integer({ description: 'number of steps before downsampling (present when steps was downsampled)' }),
+      ),
       maxAbs: num(),
       maxRel: num(),
       maxUlp: num('largest ULP distance of any element at any step'),
@@ -84,10 +98,14 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
   const Tolerance = Type.Object({
     ulps: num('largest accepted ULP distance'),
     absFloor: num('differences at or below this are accepted whatever their ULP distance'),
-    rtol: Type.Optional(num('relative tolerance as torch.testing.assert_close: |got - expected| <= atol + rtol * |expected| also accepts')),
+    rtol: Type.Optional(
+      num('relative tolerance as torch.testing.assert_close: |got - expected| <= atol + rtol * |expected| also accepts'),
+    ),
     atol: Type.Optional(num('absolute tolerance of the rtol/atol mode')),
     signedZero: Type.String({ description: "'strict': +0 vs -0 is a divergence; 'ignore'" }),
-    reasons: Type.Array(Type.String(), { description: 'the written reasons of the overrides applied (empty: the dtype default)' }),
+    reasons: Type.Array(Type.String(), {
+      description: 'the written reasons of the overrides applied (empty: the dtype default)',
+    }),
   });
 
   const ProfileDistance = Type.Object({
@@ -106,16 +124,31 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
     mode: Mode,
     status: Status,
     reason: Type.Optional(Type.String()),
-    expectedProfile: Type.Optional(Type.String({ description: 'the profile the expected trajectory was computed with (claimed profile plus fixed axes)' })),
+    expectedProfile: Type.Optional(
+      Type.String({ description: 'the profile the expected trajectory was computed with (claimed profile plus fixed axes)' }),
+    ),
     tolerance: Type.Optional(Tolerance),
     worst: Type.Optional(WorstOfCell),
     freeRunning: Type.Optional(Series),
     reanchored: Type.Optional(Type.Union([Series, Type.Null()])),
     reanchoredUnavailable: Type.Optional(Type.String({ description: 'why there is no re-anchored series' })),
-    state: Type.Optional(Type.Union([Series, Type.Null()], { description: 'optimizer state (v, m, b) along the free-running trajectory, where the adapter reads it' })),
+    state: Type.Optional(
+      Type.Union([Series, Type.Null()], {
+        description: 'optimizer state (v, m, b) along the free-running trajectory, where the adapter reads it',
+      }),
+    ),
     finalLoss: Type.Optional(Type.Object({ expected: num(), actual: num(), gap: num() })),
-    slack: Type.Optional(Type.Object({ toleranceUlps: num(), observedUlps: num(), loose: Type.Boolean() }, { description: 'tolerance against the largest observed ULP error: where a tolerance is far looser than needed' })),
-    profiles: Type.Optional(Type.Array(ProfileDistance, { description: 'distance to each canonical profile fed the same gradients (which one does the implementation follow?)' })),
+    slack: Type.Optional(
+      Type.Object(
+        { toleranceUlps: num(), observedUlps: num(), loose: Type.Boolean() },
+        { description: 'tolerance against the largest observed ULP error: where a tolerance is far looser than needed' },
+      ),
+    ),
+    profiles: Type.Optional(
+      Type.Array(ProfileDistance, {
+        description: 'distance to each canonical profile fed the same gradients (which one does the implementation follow?)',
+      }),
+    ),
     leak: Type.Optional(Type.String()),
     durationMs: num(),
   });
@@ -123,18 +156,41 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
   const Verdict = Type.Object(
     {
       adapter: Type.String(),
-      verdict: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('error'), Type.Literal('unavailable'), Type.Literal('undecided')], {
-        description: 'pass: every compared cell within tolerance; fail: a cell beyond it, or nothing compared; error: an adapter fault; unavailable: cannot run here; undecided: a shard report without this adapter\'s cells',
-      }),
+      verdict: Type.Union(
+        [
+          Type.Literal('pass'),
+          Type.Literal('fail'),
+          Type.Literal('error'),
+          Type.Literal('unavailable'),
+          Type.Literal('undecided'),
+        ],
+        {
+          description:
+            "pass: every compared cell within tolerance; fail: a cell beyond it, or nothing compared; error: an adapter fault; unavailable: cannot run here; undecided: a shard report without this adapter's cells",
+        },
+      ),
       reason: Type.String({ description: 'the verdict in words' }),
-      counts: Type.Object(Object.fromEntries(CELL_STATUSES.map((s) => [s, Type.Integer()])) as Record<(typeof CELL_STATUSES)[number], ReturnType<typeof Type.Integer>>),
+      counts: Type.Object(
+        Object.fromEntries(CELL_STATUSES.map((s) => [s, Type.Integer()])) as Record<
+          (typeof CELL_STATUSES)[number],
+          ReturnType<typeof Type.Integer>
+        >,
+      ),
       compared: Type.Integer({ description: 'cells measured (pass, fail, xfail, xpass)' }),
-      maxUlp: Type.Union([num(), Type.Null()], { description: 'largest ULP distance over the compared cells (params and state, both series); null when nothing was compared' }),
+      maxUlp: Type.Union([num(), Type.Null()], {
+        description:
+          'largest ULP distance over the compared cells (params and state, both series); null when nothing was compared',
+      }),
       maxUlpByDtype: Type.Record(Type.String(), num(), { description: 'the same per dtype' }),
-      maxUlpAtScale: Type.Union([num(), Type.Null()], { description: "largest error in ULPs of the vector's scale over the compared cells" }),
-      worst: Type.Union([Type.Composite([WorstOfCell, Type.Object({ case: Type.String(), dtype: Dtype, mode: Mode })]), Type.Null()], { description: 'the worst element over the compared cells' }),
+      maxUlpAtScale: Type.Union([num(), Type.Null()], {
+        description: "largest error in ULPs of the vector's scale over the compared cells",
+      }),
+      worst: Type.Union(
+        [Type.Composite([WorstOfCell, Type.Object({ case: Type.String(), dtype: Dtype, mode: Mode })]), Type.Null()],
+        { description: 'the worst element over the compared cells' },
+      ),
     },
-    { description: 'one adapter\'s verdict, decided by the runner: renderers print it, none recomputes it' },
+    { description: "one adapter's verdict, decided by the runner: renderers print it, none recomputes it" },
   );
 
   const Axis = Type.Object({
@@ -142,8 +198,10 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
     a: Type.String({ description: "A's value" }),
     b: Type.String({ description: "B's value" }),
     closes: num('fraction of the gap closed by flipping this axis alone in A towards B (1 closes it, negative widens it)'),
-    alone: num('the gap left when this axis is the only difference (B with A\'s value on it)'),
-    rank: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'position in the chain of flips that closes the gap, null when not needed' }),
+    alone: num("the gap left when this axis is the only difference (B with A's value on it)"),
+    rank: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+      description: 'position in the chain of flips that closes the gap, null when not needed',
+    }),
     gapAfter: Type.Union([num(), Type.Null()], { description: 'the A-B gap left after the chain up to this flip' }),
     responsible: Type.Boolean({ description: 'part of the chain that closes the gap' }),
   });
@@ -159,10 +217,21 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
       finalParamGap: num(),
       finalLossGap: Type.Union([num(), Type.Null()]),
       firstStep: Type.Object({ a: Type.Array(num()), b: Type.Array(num()) }, { description: 'params after step 1 on each side' }),
-      gapOverSteps: Type.Array(Type.Object({ step: Type.Integer(), gap: num() }), { description: 'max |a - b| over the elements, per step (downsampled by seriesSampling)' }),
-      axes: Type.Array(Axis, { description: 'every axis on which A and B differ; closes: fraction of the gap closed by flipping it in A towards B; alone: gap left when it is the only difference' }),
+      gapOverSteps: Type.Array(Type.Object({ step: Type.Integer(), gap: num() }), {
+        description: 'max |a - b| over the elements, per step (downsampled by seriesSampling)',
+      }),
+      axes: Type.Array(Axis, {
+        description:
+          'every axis on which A and B differ; closes: fraction of the gap closed by flipping it in A towards B; alone: gap left when it is the only difference',
+      }),
       responsible: Type.Array(Type.String()),
-      names: Type.Array(Type.Object({ hyperparameter: Type.String(), a: Type.Union([Type.String(), Type.Null()]), b: Type.Union([Type.String(), Type.Null()]) })),
+      names: Type.Array(
+        Type.Object({
+          hyperparameter: Type.String(),
+          a: Type.Union([Type.String(), Type.Null()]),
+          b: Type.Union([Type.String(), Type.Null()]),
+        }),
+      ),
     },
     { description: 'how two implementations differ on identical inputs (`rmsprop-harness compare`)' },
   );
@@ -189,7 +258,9 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
       naming: Type.Array(
         Type.Object({
           hyperparameter: Type.String(),
-          names: Type.Record(Type.String(), Type.String(), { description: "profile -> its own name for it ('' when it has none)" }),
+          names: Type.Record(Type.String(), Type.String(), {
+            description: "profile -> its own name for it ('' when it has none)",
+          }),
           traps: Type.Array(Type.String(), { description: 'one word meaning different things' }),
         }),
       ),
@@ -200,11 +271,22 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
   const ProfilePaths = Type.Object(
     {
       case: Type.String(),
-      paths: Type.Array(Type.Object({ profiles: Type.Array(Type.String()), points: Type.Array(Type.Array(num())) }), { description: 'float64 params path (x0, then each step) of each group of canonical profiles that follow it exactly' }),
+      paths: Type.Array(Type.Object({ profiles: Type.Array(Type.String()), points: Type.Array(Type.Array(num())) }), {
+        description: 'float64 params path (x0, then each step) of each group of canonical profiles that follow it exactly',
+      }),
       excluded: Type.Array(Type.Object({ profile: Type.String(), reason: Type.String() })),
-      box: Type.Optional(Type.Object({ x: Type.Array(num()), y: Type.Array(num()) }, { description: 'the plotted region: x0 and the minimum, widened towards the paths' })),
+      box: Type.Optional(
+        Type.Object(
+          { x: Type.Array(num()), y: Type.Array(num()) },
+          { description: 'the plotted region: x0 and the minimum, widened towards the paths' },
+        ),
+      ),
       minimum: Type.Optional(Type.Union([Type.Array(num()), Type.Null()])),
-      contours: Type.Optional(Type.Array(Type.Object({ level: num(), points: Type.Array(Type.Array(num())) }), { description: 'log-spaced float64 loss contours over the box (5 significant digits)' })),
+      contours: Type.Optional(
+        Type.Array(Type.Object({ level: num(), points: Type.Array(Type.Array(num())) }), {
+          description: 'log-spaced float64 loss contours over the box (5 significant digits)',
+        }),
+      ),
     },
     { description: 'chart data computed at run time: renderers never run trajectories or evaluate losses' },
   );
@@ -218,16 +300,31 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
     claims: Type.String({ description: "the profile it claims to implement, or 'unknown'" }),
     available: Type.Boolean(),
     reason: Type.Optional(Type.String()),
-    probeFailed: Type.Optional(Type.Boolean({ description: 'the probe threw, hung or crashed its worker: its cells are errors, not unavailable' })),
+    probeFailed: Type.Optional(
+      Type.Boolean({ description: 'the probe threw, hung or crashed its worker: its cells are errors, not unavailable' }),
+    ),
     facts: Type.Unsafe<EnvironmentFacts>(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
     capabilities: Type.Unsafe<AdapterCapabilities>(Type.Object({}, { additionalProperties: true })),
   });
 
-  const Environment = Type.Object({ harness: Type.String(), node: Type.String(), platform: Type.String(), arch: Type.String(), cpu: Type.String(), cores: Type.Integer(), memoryGiB: Type.Number() });
+  const Environment = Type.Object({
+    harness: Type.String(),
+    node: Type.String(),
+    platform: Type.String(),
+    arch: Type.String(),
+    cpu: Type.String(),
+    cores: Type.Integer(),
+    memoryGiB: Type.Number(),
+  });
 
   const Summary = Type.Object({
-    ...(Object.fromEntries(CELL_STATUSES.map((s) => [s, Type.Integer()])) as Record<(typeof CELL_STATUSES)[number], ReturnType<typeof Type.Integer>>),
-    exitCode: Type.Integer({ description: '0 every adapter passed (or is unavailable and not required), 1 a failure or error, 130 interrupted' }),
+    ...(Object.fromEntries(CELL_STATUSES.map((s) => [s, Type.Integer()])) as Record<
+      (typeof CELL_STATUSES)[number],
+      ReturnType<typeof Type.Integer>
+    >),
+    exitCode: Type.Integer({
+      description: '0 every adapter passed (or is unavailable and not required), 1 a failure or error, 130 interrupted',
+    }),
   });
 
   const Report = Type.Object(
@@ -237,10 +334,32 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
       generatedAt: Type.String(),
       complete: Type.Boolean({ description: 'false when the run was interrupted before every planned cell ran' }),
       environment: Environment,
-      selection: Type.Object({ adapters: Type.Array(Type.String()), suites: Type.Array(Type.String()), dtypes: Type.Array(Dtype), modes: Type.Array(Mode), shard: Type.Optional(Type.String()), required: Type.Optional(Type.Array(Type.String(), { description: 'adapters that must be compared (--require): one unavailable, erroring or not compared fails the run' })) }),
-      seriesSampling: Type.Object({ maxPoints: Type.Integer(), rule: Type.String() }, { description: 'how per-step series longer than maxPoints were downsampled' }),
+      selection: Type.Object({
+        adapters: Type.Array(Type.String()),
+        suites: Type.Array(Type.String()),
+        dtypes: Type.Array(Dtype),
+        modes: Type.Array(Mode),
+        shard: Type.Optional(Type.String()),
+        required: Type.Optional(
+          Type.Array(Type.String(), {
+            description: 'adapters that must be compared (--require): one unavailable, erroring or not compared fails the run',
+          }),
+        ),
+      }),
+      seriesSampling: Type.Object(
+        { maxPoints: Type.Integer(), rule: Type.String() },
+        { description: 'how per-step series longer than maxPoints were downsampled' },
+      ),
       adapters: Type.Array(AdapterEntry),
-      cases: Type.Array(Type.Object({ key: Type.String(), suite: Type.String(), describe: Type.String(), steps: Type.Integer(), source: Type.String() })),
+      cases: Type.Array(
+        Type.Object({
+          key: Type.String(),
+          suite: Type.String(),
+          describe: Type.String(),
+          steps: Type.Integer(),
+          source: Type.String(),
+        }),
+      ),
       cells: Type.Array(Cell),
       verdicts: Type.Array(Verdict),
       differences: Type.Optional(Differences),
@@ -249,7 +368,21 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
     },
     { $id: 'https://rmsprop-harness.dev/schemas/conformance-report.schema.json', title: 'rmsprop-harness conformance report' },
   );
-  return { Report, Cell, Series, Worst, WorstOfCell, Divergence, Verdict, AdapterEntry, Environment, Comparison, Differences, ProfilePaths, ProfileDistance };
+  return {
+    Report,
+    Cell,
+    Series,
+    Worst,
+    WorstOfCell,
+    Divergence,
+    Verdict,
+    AdapterEntry,
+    Environment,
+    Comparison,
+    Differences,
+    ProfilePaths,
+    ProfileDistance,
+  };
 }
 
 type Schemas = ReturnType<typeof reportSchemaWith<TNumber>>;
@@ -271,4 +404,6 @@ export type Differences = Static<Schemas['Differences']>;
 export type ProfilePathsEntry = Static<Schemas['ProfilePaths']>;
 
 /** The schemas of the in-memory report (numbers are numbers): the source of the types above. */
-export const REPORT_SCHEMAS: Schemas = reportSchemaWith((description?: string) => Type.Number(description ? { description } : {}));
+export const REPORT_SCHEMAS: Schemas = reportSchemaWith((description?: string) =>
+  Type.Number(description ? { description } : {}),
+);

@@ -48,7 +48,11 @@ function stateQuantities(e: Expected): ('v' | 'm' | 'b')[] {
   return out;
 }
 
-async function withPrepared<T>(adapter: Adapter, ac: AdapterCase, body: (p: PreparedCase) => Promise<T>): Promise<{ value: T; leak?: string }> {
+async function withPrepared<T>(
+  adapter: Adapter,
+  ac: AdapterCase,
+  body: (p: PreparedCase) => Promise<T>,
+): Promise<{ value: T; leak?: string }> {
   const prepared = await adapter.prepare(ac);
   let disposed: { leak?: string };
   let value: T;
@@ -60,7 +64,14 @@ async function withPrepared<T>(adapter: Adapter, ac: AdapterCase, body: (p: Prep
   return { value, ...(disposed.leak ? { leak: disposed.leak } : {}) };
 }
 
-export async function measureCell(adapter: Adapter, c: CaseSpec, dtype: Dtype, mode: Mode, expected: Expected, tol: ResolvedTolerance): Promise<CellMeasurement> {
+export async function measureCell(
+  adapter: Adapter,
+  c: CaseSpec,
+  dtype: Dtype,
+  mode: Mode,
+  expected: Expected,
+  tol: ResolvedTolerance,
+): Promise<CellMeasurement> {
   const ac = adapterCase(c, dtype, expected);
   const points = expected.trajectory.points;
   const quantities = stateQuantities(expected);
@@ -89,7 +100,8 @@ export async function measureCell(adapter: Adapter, c: CaseSpec, dtype: Dtype, m
           if (points[t]) for (const q of quantities) if (s[q]) recordStep(state, q, t + 1, points[t].state[q], s[q], dtype, tol);
         });
       } else if (state && bulk.state && lastPoint) {
-        for (const q of quantities) if (bulk.state[q]) recordStep(state, q, points.length, lastPoint.state[q], bulk.state[q], dtype, tol);
+        for (const q of quantities)
+          if (bulk.state[q]) recordStep(state, q, points.length, lastPoint.state[q], bulk.state[q], dtype, tol);
       }
       return { series, state, last: trace[trace.length - 1] ?? last, trace };
     }
@@ -118,25 +130,39 @@ export async function measureCell(adapter: Adapter, c: CaseSpec, dtype: Dtype, m
     reanchored = (
       await withPrepared(adapter, ac, async (prepared) => {
         const series = emptySeries();
-        const anchors = points.map((_, t) => (t === 0 ? { params: expected.x0, state: expected.initial } : { params: points[t - 1].params, state: points[t - 1].state }));
+        const anchors = points.map((_, t) =>
+          t === 0
+            ? { params: expected.x0, state: expected.initial }
+            : { params: points[t - 1].params, state: points[t - 1].state },
+        );
         if (hasBulkReplay(prepared) && prepared.runReanchored) {
           // Every re-anchored step in one exchange (external programs).
-          const bulk = await prepared.runReanchored(anchors, points.map((p) => p.grad));
+          const bulk = await prepared.runReanchored(
+            anchors,
+            points.map((p) => p.grad),
+          );
           bulk.trajectory.forEach((params, t) => {
             if (points[t]) recordStep(series, 'params', t + 1, points[t].params, params, dtype, tol);
             const s = bulk.states?.[t];
-            if (s && points[t]) for (const q of quantities) if (s[q]) recordStep(series, q, t + 1, points[t].state[q], s[q], dtype, tol);
+            if (s && points[t])
+              for (const q of quantities) if (s[q]) recordStep(series, q, t + 1, points[t].state[q], s[q], dtype, tol);
           });
-          if (bulk.trajectory.length !== points.length) recordStep(series, 'params', points.length, [points.length], [bulk.trajectory.length], dtype, tol);
+          if (bulk.trajectory.length !== points.length)
+            recordStep(series, 'params', points.length, [points.length], [bulk.trajectory.length], dtype, tol);
           return series;
         }
         for (let t = 0; t < points.length; t++) {
-          const before = t === 0 ? { params: expected.x0, state: expected.initial } : { params: points[t - 1].params, state: points[t - 1].state };
+          const before =
+            t === 0
+              ? { params: expected.x0, state: expected.initial }
+              : { params: points[t - 1].params, state: points[t - 1].state };
           await prepared.load!(before.params, before.state);
           await prepared.step(points[t].grad);
           const out = await prepared.read();
           recordStep(series, 'params', t + 1, points[t].params, out.params, dtype, tol);
-          if (out.state) for (const q of quantities) if (out.state[q]) recordStep(series, q, t + 1, points[t].state[q], out.state[q], dtype, tol);
+          if (out.state)
+            for (const q of quantities)
+              if (out.state[q]) recordStep(series, q, t + 1, points[t].state[q], out.state[q], dtype, tol);
         }
         return series;
       })

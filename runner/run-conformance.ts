@@ -91,11 +91,16 @@ export function environment(): ConformanceReport['environment'] {
 
 function selectCases(options: ConformanceOptions): CaseSpec[] {
   const suites = options.suites ?? Object.keys(SUITES);
-  for (const s of suites) if (!SUITES[s]) throw new InputError(`unknown suite '${s}'${suggest(s, Object.keys(SUITES))}; known: ${Object.keys(SUITES).join(', ')}`);
+  for (const s of suites)
+    if (!SUITES[s])
+      throw new InputError(`unknown suite '${s}'${suggest(s, Object.keys(SUITES))}; known: ${Object.keys(SUITES).join(', ')}`);
   const cases = suites.flatMap((s) => SUITES[s]);
   if (!options.cases || options.cases.length === 0) return cases;
   const chosen = cases.filter((c) => options.cases!.some((p) => matchesCase(p, caseKey(c))));
-  if (chosen.length === 0) throw new InputError(`no case matches ${options.cases.join(', ')} in suites ${suites.join(', ')} (case keys look like ${cases.slice(0, 2).map(caseKey).join(', ')})`);
+  if (chosen.length === 0)
+    throw new InputError(
+      `no case matches ${options.cases.join(', ')} in suites ${suites.join(', ')} (case keys look like ${cases.slice(0, 2).map(caseKey).join(', ')})`,
+    );
   return chosen;
 }
 
@@ -103,7 +108,8 @@ async function probeEntry(executor: CellExecutor, spec: AdapterSpec, timeoutMs: 
   const probed = await executor.probe(spec.label, timeoutMs);
   // A probe that hung or crashed its worker returns no info: describe the adapter from its factory.
   const info = 'failed' in probed ? createAdapter(spec).info : probed.info;
-  const availability = 'failed' in probed ? { available: false as const, reason: `probe failed: ${probed.failed}` } : probed.availability;
+  const availability =
+    'failed' in probed ? { available: false as const, reason: `probe failed: ${probed.failed}` } : probed.availability;
   return {
     label: spec.label,
     short: shortAdapterLabel(spec.label, info.id),
@@ -132,7 +138,14 @@ async function ownCasesOf(executor: CellExecutor, label: string, timeoutMs: numb
 }
 
 /** planCells for each adapter on its own cases (or the selected ones), numbered in one plan order. */
-function planPerAdapter(count: number, own: (i: number) => CaseSpec[] | null, cases: readonly CaseSpec[], dtypes: readonly Dtype[], modes: readonly Mode[], entries: readonly AdapterEntry[]): PlannedCell[] {
+function planPerAdapter(
+  count: number,
+  own: (i: number) => CaseSpec[] | null,
+  cases: readonly CaseSpec[],
+  dtypes: readonly Dtype[],
+  modes: readonly Mode[],
+  entries: readonly AdapterEntry[],
+): PlannedCell[] {
   const plan: PlannedCell[] = [];
   for (let i = 0; i < count; i++) {
     const mine = own(i);
@@ -147,14 +160,16 @@ function requiredLabels(names: readonly string[], specs: readonly AdapterSpec[])
   const labels = new Set<string>();
   for (const name of names) {
     const matching = specs.filter((s) => s.label === name || s.id === name);
-    if (matching.length === 0) throw new InputError(`require: '${name}' is not among the adapters of this run (${specs.map((s) => s.label).join(', ')})`);
+    if (matching.length === 0)
+      throw new InputError(`require: '${name}' is not among the adapters of this run (${specs.map((s) => s.label).join(', ')})`);
     for (const s of matching) labels.add(s.label);
   }
   return [...labels];
 }
 
 export async function runConformance(options: ConformanceOptions): Promise<ConformanceReport> {
-  if (options.adapters.length === 0) throw new InputError('adapters: give at least one adapter (see `rmsprop-harness conform --help`)');
+  if (options.adapters.length === 0)
+    throw new InputError('adapters: give at least one adapter (see `rmsprop-harness conform --help`)');
   const specs = options.adapters.map(parseAdapterSpec);
   const cases = selectCases(options);
   const dtypes = options.dtypes ?? DTYPES;
@@ -164,8 +179,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   const cellTimeout = options.cellTimeoutMs ?? 60_000;
   const probeTimeout = options.probeTimeoutMs ?? 60_000;
   if (!(cellTimeout > 0) || !(probeTimeout > 0)) throw new InputError('timeouts must be positive numbers of milliseconds');
-  for (const [name, ms] of [['cell timeout', cellTimeout], ['probe timeout', probeTimeout]] as const) {
-    if (ms > MAX_TIMEOUT_MS) throw new InputError(`${name}: at most ${MAX_TIMEOUT_MS / 1000} s (the longest timer Node can set), got ${ms / 1000} s`);
+  for (const [name, ms] of [
+    ['cell timeout', cellTimeout],
+    ['probe timeout', probeTimeout],
+  ] as const) {
+    if (ms > MAX_TIMEOUT_MS)
+      throw new InputError(`${name}: at most ${MAX_TIMEOUT_MS / 1000} s (the longest timer Node can set), got ${ms / 1000} s`);
   }
   const jobs = options.jobs ?? os.availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new InputError(`jobs: expected a positive integer, got ${jobs}`);
@@ -179,7 +198,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       const claims = createAdapter(spec).info.claims;
       if (claims !== 'unknown') findProfile(claims);
     } catch (e) {
-      if (e instanceof InputError && !e.message.startsWith('adapter ')) throw new InputError(`adapter '${spec.label}': ${e.message}`);
+      if (e instanceof InputError && !e.message.startsWith('adapter '))
+        throw new InputError(`adapter '${spec.label}': ${e.message}`);
       throw e;
     }
   }
@@ -193,8 +213,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const adapters = await Promise.all(specs.map((spec) => probeEntry(executor, spec, probeTimeout)));
 
     // Adapters that bring their own cases (recorded runs) get those, in the dtypes they have.
-    const ownCases = await Promise.all(specs.map(async (spec, i) => (adapters[i].available ? ownCasesOf(executor, spec.label, probeTimeout) : null)));
-    const plan = planPerAdapter(specs.length, (i) => ownCases[i] ?? null, cases, dtypes, modes, adapters).filter((p) => inShard(p, options.shard));
+    const ownCases = await Promise.all(
+      specs.map(async (spec, i) => (adapters[i].available ? ownCasesOf(executor, spec.label, probeTimeout) : null)),
+    );
+    const plan = planPerAdapter(specs.length, (i) => ownCases[i] ?? null, cases, dtypes, modes, adapters).filter((p) =>
+      inShard(p, options.shard),
+    );
     const cells: (Cell | undefined)[] = new Array<Cell | undefined>(plan.length);
     let done = 0;
     await Promise.all(
@@ -213,12 +237,24 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         const cell = !entry.available
           ? unmeasuredCell(job, entry.probeFailed ? 'error' : 'unavailable', entry.reason ?? 'unavailable')
           : excluded
-            ? unmeasuredCell(job, 'skip', `excluded by rule ${excluded.adapter}:${excluded.case}:${excluded.dtype}${excluded.reason ? ` (${excluded.reason})` : ''}`)
+            ? unmeasuredCell(
+                job,
+                'skip',
+                `excluded by rule ${excluded.adapter}:${excluded.case}:${excluded.dtype}${excluded.reason ? ` (${excluded.reason})` : ''}`,
+              )
             : await executor.run(job, cellTimeout);
         if (options.signal?.aborted) return; // cells ending after Ctrl-C are dropped: the report says it is incomplete
         cells[i] = cell;
         done++;
-        options.onProgress?.({ done, total: plan.length, adapter: entry.label, case: p.caseKey, dtype: p.dtype, mode: p.mode, status: cell.status });
+        options.onProgress?.({
+          done,
+          total: plan.length,
+          adapter: entry.label,
+          case: p.caseKey,
+          dtype: p.dtype,
+          mode: p.mode,
+          status: cell.status,
+        });
       }),
     );
     await executor.close(); // after an abort too: in-process adapters release their devices; killed workers are only reaped
@@ -226,7 +262,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const finished = cells.filter((c): c is Cell => c !== undefined);
     const verdicts = adapterVerdicts(adapters, finished, options.shard !== undefined);
     // Chart data is computed here, once: renderers never run trajectories.
-    const differences = options.differences && !options.signal?.aborted ? await differenceMatrix(cases, dtypes.includes('float32') ? 'float32' : 'float64') : undefined;
+    const differences =
+      options.differences && !options.signal?.aborted
+        ? await differenceMatrix(cases, dtypes.includes('float32') ? 'float32' : 'float64')
+        : undefined;
     const complete = finished.length === plan.length && !options.signal?.aborted;
     return {
       format: 'rmsprop-harness/conformance',
@@ -244,7 +283,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       },
       seriesSampling: { maxPoints: SERIES_MAX_POINTS, rule: SERIES_SAMPLING_RULE },
       adapters,
-      cases: [...cases, ...ownCases.flatMap((x) => x ?? [])].map((c) => ({ key: caseKey(c), suite: c.suite, describe: c.describe, steps: c.steps, source: sourceText(c) })),
+      cases: [...cases, ...ownCases.flatMap((x) => x ?? [])].map((c) => ({
+        key: caseKey(c),
+        suite: c.suite,
+        describe: c.describe,
+        steps: c.steps,
+        source: sourceText(c),
+      })),
       cells: finished,
       verdicts,
       ...(differences ? { differences } : {}),

@@ -19,7 +19,8 @@ export function parseRule(text: string, reason?: string): SelectionRule {
     throw new InputError(`selection rule '${text}': expected adapter[:suite/case[:dtype]] with * wildcards`);
   }
   const [adapter, kase = '*', dtype = '*'] = parts.map((p) => p.trim());
-  if (dtype !== '*' && dtype !== 'float32' && dtype !== 'float64') throw new InputError(`selection rule '${text}': dtype must be float32, float64 or *`);
+  if (dtype !== '*' && dtype !== 'float32' && dtype !== 'float64')
+    throw new InputError(`selection rule '${text}': dtype must be float32, float64 or *`);
   return { adapter: adapter, case: kase, dtype, ...(reason ? { reason } : {}) };
 }
 
@@ -28,7 +29,12 @@ export function ruleMatches(rule: SelectionRule, adapter: string, caseKey: strin
   return adapterMatches && matchesPattern(rule.case, caseKey) && matchesPattern(rule.dtype, dtype) ? rule : null;
 }
 
-export function firstMatch(rules: readonly SelectionRule[], adapter: string, caseKey: string, dtype: Dtype): SelectionRule | null {
+export function firstMatch(
+  rules: readonly SelectionRule[],
+  adapter: string,
+  caseKey: string,
+  dtype: Dtype,
+): SelectionRule | null {
   for (const r of rules) if (ruleMatches(r, adapter, caseKey, dtype)) return r;
   return null;
 }

@@ -4,7 +4,8 @@
 /** Sends stdout writes to stderr until the returned function is called. */
 export function stdoutToStderr(): () => void {
   const original = Object.getOwnPropertyDescriptor(process.stdout, 'write');
-  const redirected = ((chunk: unknown, ...rest: unknown[]) => (process.stderr.write as (...a: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
+  const redirected = ((chunk: unknown, ...rest: unknown[]) =>
+    (process.stderr.write as (...a: unknown[]) => boolean)(chunk, ...rest)) as typeof process.stdout.write;
   process.stdout.write = redirected;
   let restored = false;
   return () => {

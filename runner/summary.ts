@@ -50,7 +50,12 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * compared: ..."): a harness must never report a pass it did not measure. In a shard report an
  * adapter without compared cells is undecided: its cells may be in another shard.
  */
-export function adapterVerdict(entry: Pick<AdapterEntry, 'label' | 'available' | 'reason' | 'probeFailed'> | undefined, label: string, cells: readonly Cell[], shard: boolean): AdapterVerdict {
+export function adapterVerdict(
+  entry: Pick<AdapterEntry, 'label' | 'available' | 'reason' | 'probeFailed'> | undefined,
+  label: string,
+  cells: readonly Cell[],
+  shard: boolean,
+): AdapterVerdict {
   const counts = countStatuses(cells);
   const compared = cells.filter(isCompared);
   let maxUlp: number | null = null;
@@ -65,7 +70,12 @@ export function adapterVerdict(entry: Pick<AdapterEntry, 'label' | 'available' |
     }
     const s = cellMaxUlpAtScale(c);
     if (s !== null) maxUlpAtScale = Math.max(maxUlpAtScale ?? 0, s);
-    if (c.worst && (worst === null || c.worst.ulpsAtScale > worst.ulpsAtScale || (c.worst.ulpsAtScale === worst.ulpsAtScale && c.worst.ulps > worst.ulps))) {
+    if (
+      c.worst &&
+      (worst === null ||
+        c.worst.ulpsAtScale > worst.ulpsAtScale ||
+        (c.worst.ulpsAtScale === worst.ulpsAtScale && c.worst.ulps > worst.ulps))
+    ) {
       worst = { ...c.worst, case: c.case, dtype: c.dtype, mode: c.mode };
     }
   }
@@ -83,7 +93,9 @@ export function adapterVerdict(entry: Pick<AdapterEntry, 'label' | 'available' |
     reason = `${plural(counts.error, 'cell')} in error: ${commonestReason(cells.filter((c) => c.status === 'error'))}`;
   } else if (compared.length === 0) {
     verdict = shard ? 'undecided' : 'fail';
-    reason = shard ? 'no compared cell in this shard (decided when the shards are merged)' : `nothing compared: ${commonestReason(cells)}`;
+    reason = shard
+      ? 'no compared cell in this shard (decided when the shards are merged)'
+      : `nothing compared: ${commonestReason(cells)}`;
   } else {
     verdict = 'pass';
     reason = `${plural(compared.length, 'cell')} within tolerance${counts.xfail > 0 ? ` (${counts.xfail} expected failures)` : ''}`;
@@ -95,7 +107,14 @@ export function adapterVerdict(entry: Pick<AdapterEntry, 'label' | 'available' |
 export function adapterVerdicts(adapters: readonly AdapterEntry[], cells: readonly Cell[], shard: boolean): AdapterVerdict[] {
   const labels = adapters.map((a) => a.label);
   for (const c of cells) if (!labels.includes(c.adapter)) labels.push(c.adapter);
-  return labels.map((label) => adapterVerdict(adapters.find((a) => a.label === label), label, cells.filter((c) => c.adapter === label), shard));
+  return labels.map((label) =>
+    adapterVerdict(
+      adapters.find((a) => a.label === label),
+      label,
+      cells.filter((c) => c.adapter === label),
+      shard,
+    ),
+  );
 }
 
 /** Exit code of a run stopped by Ctrl-C or SIGTERM (its report is incomplete). */
@@ -108,7 +127,11 @@ export interface VerdictOptions {
   required?: readonly string[];
 }
 
-export function summarize(cells: readonly Cell[], verdicts: readonly AdapterVerdict[] = [], options: VerdictOptions = {}): ConformanceReport['summary'] {
+export function summarize(
+  cells: readonly Cell[],
+  verdicts: readonly AdapterVerdict[] = [],
+  options: VerdictOptions = {},
+): ConformanceReport['summary'] {
   const summary: Record<CellStatus, number> & { exitCode: number } = { ...countStatuses(cells), exitCode: 0 };
   const failingVerdict = verdicts.some((v) => v.verdict === 'fail' || v.verdict === 'error');
   const requiredMissed = requiredNotCompared(cells, options.required ?? []).length > 0;
@@ -146,7 +169,9 @@ export function notCompared(report: Pick<ConformanceReport, 'adapters' | 'cells'
     const own = report.cells.filter((c) => c.adapter === a.label);
     if (own.length === 0 || own.some((c) => COMPARED.has(c.status))) continue;
     const first = own.find((c) => c.reason) ?? own[0];
-    const reason = !a.available ? `${a.probeFailed ? 'broken' : 'unavailable'}: ${a.reason ?? 'no reason given'}` : `every cell ${first.status === 'skip' ? 'skipped' : first.status}${first.reason ? `: ${first.reason}` : ''}`;
+    const reason = !a.available
+      ? `${a.probeFailed ? 'broken' : 'unavailable'}: ${a.reason ?? 'no reason given'}`
+      : `every cell ${first.status === 'skip' ? 'skipped' : first.status}${first.reason ? `: ${first.reason}` : ''}`;
     out.push({ label: a.label, reason, required: required.has(a.label) });
   }
   return out;

@@ -55,18 +55,29 @@ export interface ToleranceOverride {
 
 /** Glob with '*' only: the shape used for adapter and case patterns everywhere. */
 export function matchesPattern(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return re.test(value);
 }
 
 export function validateOverride(o: ToleranceOverride, where: string): void {
   if (typeof o.reason !== 'string' || o.reason.trim().length < 10) {
-    throw new InputError(`${where}: a tolerance override needs a written reason (at least a sentence), got ${JSON.stringify(o.reason)}`);
+    throw new InputError(
+      `${where}: a tolerance override needs a written reason (at least a sentence), got ${JSON.stringify(o.reason)}`,
+    );
   }
-  if (o.ulps !== undefined && (!Number.isFinite(o.ulps) || o.ulps < 0)) throw new InputError(`${where}: ulps must be a number >= 0`);
-  if (o.absFloor !== undefined && (!Number.isFinite(o.absFloor) || o.absFloor < 0)) throw new InputError(`${where}: absFloor must be a number >= 0`);
-  if (o.rtol !== undefined && (!Number.isFinite(o.rtol) || o.rtol < 0)) throw new InputError(`${where}: rtol must be a number >= 0`);
-  if (o.atol !== undefined && (!Number.isFinite(o.atol) || o.atol < 0)) throw new InputError(`${where}: atol must be a number >= 0`);
+  if (o.ulps !== undefined && (!Number.isFinite(o.ulps) || o.ulps < 0))
+    throw new InputError(`${where}: ulps must be a number >= 0`);
+  if (o.absFloor !== undefined && (!Number.isFinite(o.absFloor) || o.absFloor < 0))
+    throw new InputError(`${where}: absFloor must be a number >= 0`);
+  if (o.rtol !== undefined && (!Number.isFinite(o.rtol) || o.rtol < 0))
+    throw new InputError(`${where}: rtol must be a number >= 0`);
+  if (o.atol !== undefined && (!Number.isFinite(o.atol) || o.atol < 0))
+    throw new InputError(`${where}: atol must be a number >= 0`);
 }
 
 export interface ResolvedTolerance extends Tolerance {
@@ -74,7 +85,12 @@ export interface ResolvedTolerance extends Tolerance {
   reasons: string[];
 }
 
-export function toleranceFor(dtype: Dtype, adapter: string, caseKey: string, overrides: readonly ToleranceOverride[]): ResolvedTolerance {
+export function toleranceFor(
+  dtype: Dtype,
+  adapter: string,
+  caseKey: string,
+  overrides: readonly ToleranceOverride[],
+): ResolvedTolerance {
   const t: ResolvedTolerance = { ...DEFAULT_TOLERANCES[dtype], reasons: [] };
   for (const o of overrides) {
     if (!matchesPattern(o.adapter, adapter)) continue;

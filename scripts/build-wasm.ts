@@ -15,4 +15,6 @@ const started = performance.now();
 const dir = process.argv[2] ?? wasmOutputDir();
 const manifest = await buildAll(dir);
 writeFileSync(join(dir, 'rmsprop.generated.as'), readKernelSource());
-console.log(`wasm: generated rmsprop.generated.as and built ${Object.values(manifest.files).join(', ')} into ${dir} (hash ${manifest.hash}, asc ${manifest.asc}) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `wasm: generated rmsprop.generated.as and built ${Object.values(manifest.files).join(', ')} into ${dir} (hash ${manifest.hash}, asc ${manifest.asc}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);

@@ -21,7 +21,17 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const commands = [conformCommand, reportCommand, benchCommand, identifyCommand, profilesCommand, trajectoryCommand, calibrateCommand, compareCommand, setupCommand];
+const commands = [
+  conformCommand,
+  reportCommand,
+  benchCommand,
+  identifyCommand,
+  profilesCommand,
+  trajectoryCommand,
+  calibrateCommand,
+  compareCommand,
+  setupCommand,
+];
 
 const args = joinNegativeValues(hideBin(process.argv));
 let cli = yargs(args).scriptName('rmsprop-harness');
@@ -29,21 +39,24 @@ for (const add of commands) cli = add(cli);
 
 try {
   await cli
-  // Before validation and the command, with the command's own options known.
-  // (yargs passes its instance as a second argument, which its type declarations leave out.)
-  .middleware(((_argv: unknown, y: { getOptions(): OptionKinds }) => checkOptionValues(args, y.getOptions())) as unknown as () => void, true)
-  .demandCommand(1, 'name a command (see --help)')
-  .strict()
-  .help()
-  .alias('h', 'help')
-  .version(HARNESS_VERSION)
-  .wrap(Math.min(120, process.stdout.columns ?? 100))
-  .fail((message, error) => {
-    // yargs validation failures: one line, exit 2 (errors thrown by handlers are handled in runCommand).
-    process.stderr.write(`rmsprop-harness: error: ${String(message ?? error?.message).replace(/\s*\n\s*/g, " ")}\n`);
-    process.exit(EXIT_USAGE);
-  })
-  .parseAsync();
+    // Before validation and the command, with the command's own options known.
+    // (yargs passes its instance as a second argument, which its type declarations leave out.)
+    .middleware(
+      ((_argv: unknown, y: { getOptions(): OptionKinds }) => checkOptionValues(args, y.getOptions())) as unknown as () => void,
+      true,
+    )
+    .demandCommand(1, 'name a command (see --help)')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(HARNESS_VERSION)
+    .wrap(Math.min(120, process.stdout.columns ?? 100))
+    .fail((message, error) => {
+      // yargs validation failures: one line, exit 2 (errors thrown by handlers are handled in runCommand).
+      process.stderr.write(`rmsprop-harness: error: ${String(message ?? error?.message).replace(/\s*\n\s*/g, ' ')}\n`);
+      process.exit(EXIT_USAGE);
+    })
+    .parseAsync();
 } catch (e) {
   if (!(e instanceof InputError)) throw e;
   process.stderr.write(`rmsprop-harness: error: ${e.message}\n`);

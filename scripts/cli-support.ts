@@ -20,7 +20,9 @@ export async function runCommand(body: () => Promise<number> | number): Promise<
       code = EXIT_USAGE;
     } else {
       const message = e instanceof Error ? e.message : String(e);
-      process.stderr.write(`rmsprop-harness: internal error: ${message}${process.env.RMSPROP_HARNESS_DEBUG ? `\n${(e as Error).stack}` : ' (set RMSPROP_HARNESS_DEBUG=1 for the stack)'}\n`);
+      process.stderr.write(
+        `rmsprop-harness: internal error: ${message}${process.env.RMSPROP_HARNESS_DEBUG ? `\n${(e as Error).stack}` : ' (set RMSPROP_HARNESS_DEBUG=1 for the stack)'}\n`,
+      );
       code = EXIT_INTERNAL;
     }
   }
@@ -41,7 +43,9 @@ export function parseSetOptions(values: readonly string[] | undefined): Settings
 /** "3,5" -> [3, 5]; every item a finite number. */
 export function parseNumberList(option: string, text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
-  const items = String(text).split(',').map((s) => s.trim());
+  const items = String(text)
+    .split(',')
+    .map((s) => s.trim());
   return items.map((s) => {
     const n = s === '' ? NaN : Number(s);
     if (!Number.isFinite(n)) throw new InputError(`${option}: '${s}' is not a finite number (expected a comma list such as 3,5)`);
@@ -62,13 +66,17 @@ export function writeJsonToStdout(doc: unknown): Promise<void> {
 export function refuseRepeatedOptions(argv: Readonly<Record<string, unknown>>, names: readonly string[]): void {
   for (const name of names) {
     const value = argv[name];
-    if (Array.isArray(value) && value.length > 1) throw new InputError(`--${name}: given ${value.length} times (${value.map(String).join(', ')}); give it once`);
+    if (Array.isArray(value) && value.length > 1)
+      throw new InputError(`--${name}: given ${value.length} times (${value.map(String).join(', ')}); give it once`);
   }
 }
 
 /** "a,b" "c" -> ['a', 'b', 'c']: repeated or comma-separated list options, blanks dropped. */
 export const list = (values: readonly (string | number)[] | undefined): string[] =>
-  (values ?? []).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  (values ?? [])
+    .flatMap((v) => String(v).split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 /**
  * Ctrl-C / SIGTERM for a long command: the first aborts the returned signal (the command writes what
@@ -132,7 +140,8 @@ const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.to
  */
 export function checkOptionValues(args: readonly string[], options: OptionKinds): void {
   const known = (name: string) => name in options.key || camel(name) in options.key;
-  const isFlag = (name: string) => [name, camel(name)].some((n) => options.boolean.includes(n) || (options.count ?? []).includes(n));
+  const isFlag = (name: string) =>
+    [name, camel(name)].some((n) => options.boolean.includes(n) || (options.count ?? []).includes(n));
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === '--') return;
@@ -145,6 +154,7 @@ export function checkOptionValues(args: readonly string[], options: OptionKinds)
     }
     if (m[2] !== undefined) continue;
     const next = args[i + 1];
-    if (next === undefined || (next.startsWith('-') && !NEGATIVE_VALUE.test(next))) throw new InputError(`--${name}: expected a value after it`);
+    if (next === undefined || (next.startsWith('-') && !NEGATIVE_VALUE.test(next)))
+      throw new InputError(`--${name}: expected a value after it`);
   }
 }

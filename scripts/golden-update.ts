@@ -12,7 +12,10 @@ import { EXIT_DIVERGED, EXIT_OK, runCommand } from './cli-support.js';
 
 function goldenUpdate(args: readonly string[]): number {
   const unknown = args.filter((a) => a !== '--check');
-  if (unknown.length > 0) throw new InputError(`golden-update: unknown argument '${unknown[0]}'; accepted: --check (directory from RMSPROP_GOLDENS_DIR, default goldens)`);
+  if (unknown.length > 0)
+    throw new InputError(
+      `golden-update: unknown argument '${unknown[0]}'; accepted: --check (directory from RMSPROP_GOLDENS_DIR, default goldens)`,
+    );
   const dir = process.env.RMSPROP_GOLDENS_DIR ?? 'goldens';
   const check = args.includes('--check');
   if (check) verifyGoldenStore(dir);
@@ -29,12 +32,16 @@ function goldenUpdate(args: readonly string[]): number {
   if (!check) for (const f of stale) rmSync(join(dir, f));
   if (check) {
     if (changed.length + stale.length > 0) {
-      process.stderr.write(`goldens out of date: ${[...changed, ...stale.map((s) => `${s} (stale)`)].join(', ')}; run npm run golden:update and review the diff\n`);
+      process.stderr.write(
+        `goldens out of date: ${[...changed, ...stale.map((s) => `${s} (stale)`)].join(', ')}; run npm run golden:update and review the diff\n`,
+      );
       return EXIT_DIVERGED;
     }
     process.stdout.write(`goldens up to date (${files.size - 1} files)\n`);
   } else {
-    process.stdout.write(`goldens: ${changed.length} written, ${stale.length} removed, ${files.size - changed.length} unchanged\n`);
+    process.stdout.write(
+      `goldens: ${changed.length} written, ${stale.length} removed, ${files.size - changed.length} unchanged\n`,
+    );
   }
   return EXIT_OK;
 }

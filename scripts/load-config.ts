@@ -10,11 +10,18 @@ import { stdoutToStderr } from '../runner/stdout-to-stderr.js';
 import { validateConfig, type HarnessConfig } from '../runner/config.js';
 import { parseJsonText, readTextFile } from '../suites/json-file.js';
 
-export const CONFIG_NAMES = ['rmsprop-harness.config.ts', 'rmsprop-harness.config.mts', 'rmsprop-harness.config.js', 'rmsprop-harness.config.mjs', 'rmsprop-harness.config.json'];
+export const CONFIG_NAMES = [
+  'rmsprop-harness.config.ts',
+  'rmsprop-harness.config.mts',
+  'rmsprop-harness.config.js',
+  'rmsprop-harness.config.mjs',
+  'rmsprop-harness.config.json',
+];
 
 export function findConfig(cwd: string): string | null {
   const found = CONFIG_NAMES.filter((name) => existsSync(resolve(cwd, name)));
-  if (found.length > 1) throw new InputError(`config: both ${found.join(' and ')} exist in ${cwd}; keep one (or pick with --config)`);
+  if (found.length > 1)
+    throw new InputError(`config: both ${found.join(' and ')} exist in ${cwd}; keep one (or pick with --config)`);
   return found[0] ? resolve(cwd, found[0]) : null;
 }
 
@@ -28,7 +35,8 @@ export const CONFIG_LOAD_SECONDS = 30;
  */
 function importWithin(path: string, seconds: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const stuck = (why: string) => reject(new InputError(`config ${path}: cannot load: ${why} (a top-level await that never settles?)`));
+    const stuck = (why: string) =>
+      reject(new InputError(`config ${path}: cannot load: ${why} (a top-level await that never settles?)`));
     const never = () => stuck('its module never finished evaluating');
     const timer = setTimeout(() => stuck(`still loading after ${seconds} s`), seconds * 1000);
     timer.unref(); // the import keeps the process alive if it has work; this timer alone must not
@@ -71,13 +79,16 @@ async function importConfig(path: string): Promise<unknown> {
   } finally {
     restoreStdout();
   }
-  if (value === undefined) throw new InputError(`config ${path}: cannot load: no default export (export default defineConfig({ ... }))`);
+  if (value === undefined)
+    throw new InputError(`config ${path}: cannot load: no default export (export default defineConfig({ ... }))`);
   return value;
 }
 
 export async function loadConfig(path: string): Promise<HarnessConfig> {
   if (!existsSync(path)) throw new InputError(`config ${path}: no such file`);
-  const value = path.endsWith('.json') ? parseJsonText(readTextFile(path, 'config'), `config ${path}`) : await importConfig(resolve(path));
+  const value = path.endsWith('.json')
+    ? parseJsonText(readTextFile(path, 'config'), `config ${path}`)
+    : await importConfig(resolve(path));
   try {
     return validateConfig(value, path);
   } catch (e) {

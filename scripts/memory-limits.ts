@@ -27,8 +27,14 @@ export function maxTrajectorySteps(dim: number): number {
 export function checkTrajectorySize(steps: number, dim: number): void {
   if (!Number.isFinite(steps) || !Number.isFinite(dim) || steps < 1 || dim < 1) return; // the command's own checks say what is wrong
   const max = maxTrajectorySteps(dim);
-  if (max < 1) throw new InputError(`--dim ${dim}: a trajectory of dimension ${dim} does not fit in memory here (the whole trajectory is kept to write one JSON document)`);
-  if (steps > max) throw new InputError(`--steps ${steps}: at most ${max} steps of dimension ${dim} fit in memory here (the whole trajectory is kept to write one JSON document); run fewer steps`);
+  if (max < 1)
+    throw new InputError(
+      `--dim ${dim}: a trajectory of dimension ${dim} does not fit in memory here (the whole trajectory is kept to write one JSON document)`,
+    );
+  if (steps > max)
+    throw new InputError(
+      `--steps ${steps}: at most ${max} steps of dimension ${dim} fit in memory here (the whole trajectory is kept to write one JSON document); run fewer steps`,
+    );
 }
 
 /**
@@ -43,5 +49,8 @@ export const maxBenchElements = (): number => Math.floor(os.totalmem() / 2 / BEN
 export function checkBenchSizes(sizes: readonly number[]): void {
   const max = maxBenchElements();
   const big = sizes.find((n) => n > max);
-  if (big !== undefined) throw new InputError(`--sizes: ${big} elements do not fit in memory here (at most ${max}: ${BENCH_BYTES_PER_ELEMENT} bytes per element, half of the machine's ${Math.round(os.totalmem() / 2 ** 30)} GiB)`);
+  if (big !== undefined)
+    throw new InputError(
+      `--sizes: ${big} elements do not fit in memory here (at most ${max}: ${BENCH_BYTES_PER_ELEMENT} bytes per element, half of the machine's ${Math.round(os.totalmem() / 2 ** 30)} GiB)`,
+    );
 }

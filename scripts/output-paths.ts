@@ -35,15 +35,18 @@ export function checkOutputDirectory(option: string, path: string): void {
   if (path.trim() === '') throw new InputError(`${option}: expected a directory, got an empty path`);
   if (existsSync(path) && !statSync(path).isDirectory()) throw new InputError(`${option} ${path}: exists and is not a directory`);
   const above = nearestExisting(path);
-  if (above !== null && !statSync(above).isDirectory()) throw new InputError(`${option} ${path}: ${above} is a file, not a directory`);
+  if (above !== null && !statSync(above).isDirectory())
+    throw new InputError(`${option} ${path}: ${above} is a file, not a directory`);
   if (above !== null) checkWritable(option, path, above);
 }
 
 /** An output file must not be a directory, and what exists above it must be a directory. */
 export function checkOutputFile(option: string, path: string): void {
   if (path.trim() === '') throw new InputError(`${option}: expected a file name, got an empty path`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError(`${option} ${path}: is a directory (expected a file name)`);
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new InputError(`${option} ${path}: is a directory (expected a file name)`);
   const above = nearestExisting(dirname(path));
-  if (above !== null && !statSync(above).isDirectory()) throw new InputError(`${option} ${path}: ${above} is a file, not a directory`);
+  if (above !== null && !statSync(above).isDirectory())
+    throw new InputError(`${option} ${path}: ${above} is a file, not a directory`);
   if (above !== null) checkWritable(option, path, above);
 }

@@ -41,7 +41,12 @@ const CLEAR_LINE = '\r\x1b[K';
 const FAILURE_LABEL: Partial<Record<ProgressEvent['status'], string>> = { fail: 'FAIL', error: 'ERROR', xpass: 'XPASS' };
 
 /** 'bar' on an interactive terminal, 'lines' in CI logs and pipes, 'silent' for --quiet and --json. */
-export function progressMode(options: { quiet: boolean; json: boolean; isTTY: boolean | undefined; env: NodeJS.ProcessEnv }): ProgressMode {
+export function progressMode(options: {
+  quiet: boolean;
+  json: boolean;
+  isTTY: boolean | undefined;
+  env: NodeJS.ProcessEnv;
+}): ProgressMode {
   if (options.quiet || options.json) return 'silent';
   if (!options.isTTY) return 'lines';
   if (isSet(options.env.CI)) return 'lines';
@@ -125,7 +130,10 @@ export function createProgressReporter(options: ProgressOptions): ProgressSink {
     return ms === null ? '--:--' : formatDuration(ms);
   };
   const countsText = () => {
-    const parts = [counts.failed > 0 ? `${counts.failed} failed` : '', counts.errors > 0 ? `${counts.errors} error${counts.errors === 1 ? '' : 's'}` : ''].filter((p) => p !== '');
+    const parts = [
+      counts.failed > 0 ? `${counts.failed} failed` : '',
+      counts.errors > 0 ? `${counts.errors} error${counts.errors === 1 ? '' : 's'}` : '',
+    ].filter((p) => p !== '');
     return parts.length > 0 ? parts.join(', ') : 'no failures';
   };
 
@@ -230,7 +238,10 @@ export function createProgressReporter(options: ProgressOptions): ProgressSink {
         return;
       }
       const elapsed = formatDuration(now() - started);
-      const what = last.done >= last.total ? `${last.done}/${last.total} cells in ${elapsed}` : `stopped after ${last.done}/${last.total} cells in ${elapsed}`;
+      const what =
+        last.done >= last.total
+          ? `${last.done}/${last.total} cells in ${elapsed}`
+          : `stopped after ${last.done}/${last.total} cells in ${elapsed}`;
       write(`${mode === 'bar' && barShown ? CLEAR_LINE : ''}${what}: ${countsText()}\n`);
       barShown = false;
     },

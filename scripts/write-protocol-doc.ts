@@ -16,12 +16,20 @@ import { PROBLEMS } from '../suites/problems.js';
 
 export const PROTOCOL_DOC = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'protocol.md');
 
-const show = (v: unknown): string => (Array.isArray(v) ? (v.length === 0 ? '`[]`' : `\`[${v.join(',')}]\``) : `\`${JSON.stringify(v)}\``);
+const show = (v: unknown): string =>
+  Array.isArray(v) ? (v.length === 0 ? '`[]`' : `\`[${v.join(',')}]\``) : `\`${JSON.stringify(v)}\``;
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 function axesTable(): string {
   const rows = AXES.map((a) => {
-    const values = a.values === 'boolean' ? '`true`, `false`' : a.values === 'list' ? (a.name === 'fma' ? 'a list of sites, or `"on"` / `"off"`' : 'a list of hyperparameter names') : a.values.map((v) => `\`${v}\``).join(', ');
+    const values =
+      a.values === 'boolean'
+        ? '`true`, `false`'
+        : a.values === 'list'
+          ? a.name === 'fma'
+            ? 'a list of sites, or `"on"` / `"off"`'
+            : 'a list of hyperparameter names'
+          : a.values.map((v) => `\`${v}\``).join(', ');
     return `| \`${a.name}\` | ${cell(values)} | ${show(BASE_AXES[a.name])} | ${cell(a.describe)} |`;
   });
   return ['| axis | values | where no profile sets it | meaning |', '|---|---|---|---|', ...rows].join('\n');
@@ -55,7 +63,8 @@ export function traceGradient(problem: Problem, order: AutodiffOrder, dim: numbe
     if (!names.has(r)) names.set(r, text);
     return r;
   };
-  const binary = (op: 'add' | 'sub' | 'mul' | 'div', sign: string) => (a: number, b: number) => record(saved[op](a, b), `${operand(a)} ${sign} ${operand(b)}`);
+  const binary = (op: 'add' | 'sub' | 'mul' | 'div', sign: string) => (a: number, b: number) =>
+    record(saved[op](a, b), `${operand(a)} ${sign} ${operand(b)}`);
   try {
     A.round = (x) => record(saved.round(x), names.get(x) ?? String(x));
     A.add = binary('add', '+');
@@ -82,14 +91,34 @@ function problemsSection(): string {
     '| problem | dim | default x0 | objective |',
     '|---|---|---|---|',
   ];
-  for (const p of PROBLEMS) out.push(`| \`${p.id}\` | ${p.dim ?? `any (default ${p.defaultDim})`} | \`[${p.defaultX0(p.defaultDim).join(', ')}]\` | ${cell(p.describe)} |`);
+  for (const p of PROBLEMS)
+    out.push(
+      `| \`${p.id}\` | ${p.dim ?? `any (default ${p.defaultDim})`} | \`[${p.defaultX0(p.defaultDim).join(', ')}]\` | ${cell(p.describe)} |`,
+    );
   for (const p of PROBLEMS) {
     const dim = p.dim ?? 3;
     const torch = traceGradient(p, 'torch', dim);
     const tf = traceGradient(p, 'tf', dim);
-    out.push('', `**${p.id}**${p.dim === null ? ` (shown with dim ${dim})` : ''}${p.id === 'linreg-minibatch' ? ' (step 1: the rows of the first minibatch)' : ''}:`, '');
+    out.push(
+      '',
+      `**${p.id}**${p.dim === null ? ` (shown with dim ${dim})` : ''}${p.id === 'linreg-minibatch' ? ' (step 1: the rows of the first minibatch)' : ''}:`,
+      '',
+    );
     if (torch.join() === tf.join()) out.push('```', ...torch, '```');
-    else out.push('PyTorch-style autograd (profiles torch, chainer, d2l, ...):', '', '```', ...torch, '```', '', 'TensorFlow-style autograd (profiles tf*, keras*, tfjs):', '', '```', ...tf, '```');
+    else
+      out.push(
+        'PyTorch-style autograd (profiles torch, chainer, d2l, ...):',
+        '',
+        '```',
+        ...torch,
+        '```',
+        '',
+        'TensorFlow-style autograd (profiles tf*, keras*, tfjs):',
+        '',
+        '```',
+        ...tf,
+        '```',
+      );
   }
   return out.join('\n');
 }
@@ -108,7 +137,8 @@ export function renderProtocolDoc(text: string): string {
     const end = `<!-- END GENERATED: ${name} -->`;
     const i = out.indexOf(begin);
     const j = out.indexOf(end);
-    if (i < 0 || j < i) throw new Error(`docs/protocol.md: the markers of the generated section '${name}' are missing:\n${begin}\n${end}`);
+    if (i < 0 || j < i)
+      throw new Error(`docs/protocol.md: the markers of the generated section '${name}' are missing:\n${begin}\n${end}`);
     out = `${out.slice(0, i + begin.length)}\n${render()}\n${out.slice(j)}`;
   }
   return out;

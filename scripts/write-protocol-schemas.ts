@@ -12,7 +12,11 @@ export const PROTOCOL_SCHEMA_DIR = resolve(dirname(fileURLToPath(import.meta.url
 export function protocolSchemaFiles(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [file, schema] of Object.entries(PROTOCOL_SCHEMAS)) {
-    const doc = { $schema: 'http://json-schema.org/draft-07/schema#', $id: `${SCHEMA_ID_BASE}/${file}`, ...(JSON.parse(JSON.stringify(schema)) as Record<string, unknown>) };
+    const doc = {
+      $schema: 'http://json-schema.org/draft-07/schema#',
+      $id: `${SCHEMA_ID_BASE}/${file}`,
+      ...(JSON.parse(JSON.stringify(schema)) as Record<string, unknown>),
+    };
     out[file] = `${JSON.stringify(doc, null, 2)}\n`;
   }
   return out;
@@ -37,7 +41,9 @@ function main(): void {
     }
   }
   if (check && stale.length > 0) {
-    process.stderr.write(`schemas/protocol is out of date (${stale.join(', ')}): run npx tsx scripts/write-protocol-schemas.ts\n`);
+    process.stderr.write(
+      `schemas/protocol is out of date (${stale.join(', ')}): run npx tsx scripts/write-protocol-schemas.ts\n`,
+    );
     process.exit(1);
   }
   if (!check) process.stdout.write(`wrote ${Object.keys(PROTOCOL_SCHEMAS).length} schema files to ${PROTOCOL_SCHEMA_DIR}\n`);

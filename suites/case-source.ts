@@ -39,7 +39,8 @@ export function caseX0(c: CaseSpec): number[] {
 
 /** Closed loop for problems (gradient at the current params), replay for streams. */
 export function caseGradientSource(c: CaseSpec, dtype: Dtype, order: AutodiffOrder): GradientSource {
-  if (c.source.kind === 'stream') return replaySource(generateStream({ ...c.source.stream, steps: Math.max(c.steps, c.source.stream.steps) }));
+  if (c.source.kind === 'stream')
+    return replaySource(generateStream({ ...c.source.stream, steps: Math.max(c.steps, c.source.stream.steps) }));
   if (c.source.kind === 'recorded') {
     const where = `recorded run ${c.source.path}`;
     return replaySource(c.source.grads.map((g, t) => decodeVector(g, `${where}: grads[${t}]`)));

@@ -39,7 +39,8 @@ export interface TrajectoryDocument {
 export function computeTrajectory(req: TrajectoryRequest): TrajectoryDocument {
   const resolved = resolveVariant(req.profile, req.dtype, req.settings ?? {});
   if ((req.problem === undefined) === (req.grads === undefined)) throw new InputError('give exactly one of --problem or --grads');
-  if (req.steps !== undefined && (!Number.isInteger(req.steps) || req.steps < 1)) throw new InputError(`--steps: expected a positive integer, got ${req.steps}`);
+  if (req.steps !== undefined && (!Number.isInteger(req.steps) || req.steps < 1))
+    throw new InputError(`--steps: expected a positive integer, got ${req.steps}`);
   const profileLabel = `${resolved.profile.name}@${resolved.profile.version}`;
   let x0: number[];
   let steps: number;
@@ -48,9 +49,11 @@ export function computeTrajectory(req: TrajectoryRequest): TrajectoryDocument {
   if (req.grads) {
     if (!req.x0) throw new InputError('--x0 is required with --grads');
     const dim = req.grads.stream[0].length;
-    if (req.x0.length !== dim) throw new InputError(`--x0 has ${req.x0.length} values but the gradients in ${req.grads.path} have ${dim}`);
+    if (req.x0.length !== dim)
+      throw new InputError(`--x0 has ${req.x0.length} values but the gradients in ${req.grads.path} have ${dim}`);
     steps = req.steps ?? req.grads.stream.length;
-    if (steps > req.grads.stream.length) throw new InputError(`--steps ${steps} exceeds the ${req.grads.stream.length} gradients in ${req.grads.path}`);
+    if (steps > req.grads.stream.length)
+      throw new InputError(`--steps ${steps} exceeds the ${req.grads.stream.length} gradients in ${req.grads.path}`);
     x0 = req.x0;
     source = replaySource(req.grads.stream);
   } else {

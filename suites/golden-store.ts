@@ -74,13 +74,15 @@ export function readGoldenManifest(dir: string): GoldenManifest {
 
 /** Every vector of every trajectory has the dimension of its x0; the profile matches the file name. */
 function checkGoldenDimensions(doc: StoredGoldenFile, name: string): string | null {
-  if (`${doc.profile}.json` !== name) return `/profile: is ${JSON.stringify(doc.profile)}, expected ${JSON.stringify(name.replace(/\.json$/, ''))} (the file name)`;
+  if (`${doc.profile}.json` !== name)
+    return `/profile: is ${JSON.stringify(doc.profile)}, expected ${JSON.stringify(name.replace(/\.json$/, ''))} (the file name)`;
   for (const [i, t] of doc.trajectories.entries()) {
     const dim = t.x0.length;
     for (const [s, step] of t.steps.entries()) {
       for (const key of ['grad', 'params', 'v', 'm', 'b'] as const) {
         const v = step[key];
-        if (v !== undefined && v.length !== dim) return `/trajectories/${i}/steps/${s}/${key}: has ${v.length} values, expected ${dim} like /trajectories/${i}/x0`;
+        if (v !== undefined && v.length !== dim)
+          return `/trajectories/${i}/steps/${s}/${key}: has ${v.length} values, expected ${dim} like /trajectories/${i}/x0`;
       }
     }
   }
@@ -109,7 +111,9 @@ export function readGoldenFile(dir: string, name: string, manifest: GoldenManife
   if (error) throw new InputError(`golden file ${path}: ${error}`);
   const golden = doc as StoredGoldenFile;
   if (golden.trajectories.length !== entry.trajectories) {
-    throw new InputError(`golden file ${path}: /trajectories: has ${golden.trajectories.length} trajectories, the manifest's ${at}/trajectories says ${entry.trajectories}`);
+    throw new InputError(
+      `golden file ${path}: /trajectories: has ${golden.trajectories.length} trajectories, the manifest's ${at}/trajectories says ${entry.trajectories}`,
+    );
   }
   return golden;
 }
@@ -120,7 +124,8 @@ export function readGoldenFile(dir: string, name: string, manifest: GoldenManife
  * reports them as stale).
  */
 export function verifyGoldenStore(dir: string): string[] {
-  if (!existsSync(join(dir, 'manifest.json'))) throw new InputError(`golden manifest ${join(dir, 'manifest.json')}: no such file (${UPDATE_HINT})`);
+  if (!existsSync(join(dir, 'manifest.json')))
+    throw new InputError(`golden manifest ${join(dir, 'manifest.json')}: no such file (${UPDATE_HINT})`);
   const manifest = readGoldenManifest(dir);
   const names = Object.keys(manifest.files);
   for (const name of names) readGoldenFile(dir, name, manifest);
@@ -140,7 +145,9 @@ export function loadGolden(profile: string, caseKey: string, dtype: Dtype, dir =
   const index = doc.trajectories.findIndex((x) => x.case === caseKey && x.dtype === dtype);
   if (index < 0) {
     const cases = [...new Set(doc.trajectories.filter((x) => x.dtype === dtype).map((x) => x.case))];
-    throw new InputError(`golden file ${path}: no trajectory for case ${caseKey} in ${dtype}${suggest(caseKey, cases)}; cases: ${cases.join(', ')}`);
+    throw new InputError(
+      `golden file ${path}: no trajectory for case ${caseKey} in ${dtype}${suggest(caseKey, cases)}; cases: ${cases.join(', ')}`,
+    );
   }
   const t = doc.trajectories[index];
   const at = `golden file ${path}: /trajectories/${index}`;

@@ -31,7 +31,13 @@ export interface GoldenManifest {
   files: Record<string, { sha256: string; trajectories: number }>;
 }
 
-const Encoded = Type.Union([Type.Number(), Type.Literal('NaN'), Type.Literal('Infinity'), Type.Literal('-Infinity'), Type.Literal('-0')]);
+const Encoded = Type.Union([
+  Type.Number(),
+  Type.Literal('NaN'),
+  Type.Literal('Infinity'),
+  Type.Literal('-Infinity'),
+  Type.Literal('-0'),
+]);
 const Vector = Type.Array(Encoded);
 
 /** goldens/manifest.json: every golden file with its sha256 and trajectory count. */
@@ -96,7 +102,13 @@ export function renderGoldenFile(profile: Profile): { text: string; count: numbe
         if (e instanceof InputError) continue; // the framework refuses this configuration
         throw e;
       }
-      const t = runTrajectory(resolved.variant, dtype, caseX0(c), c.steps, caseGradientSource(c, dtype, autodiffOrderFor(profile.name)));
+      const t = runTrajectory(
+        resolved.variant,
+        dtype,
+        caseX0(c),
+        c.steps,
+        caseGradientSource(c, dtype, autodiffOrderFor(profile.name)),
+      );
       const v = resolved.variant;
       trajectories.push({
         case: caseKey(c),
@@ -113,7 +125,12 @@ export function renderGoldenFile(profile: Profile): { text: string; count: numbe
       });
     }
   }
-  const file: GoldenFile = { format: 'rmsprop-harness/goldens', generator: GOLDEN_GENERATOR_VERSION, profile: profileKey(profile), trajectories };
+  const file: GoldenFile = {
+    format: 'rmsprop-harness/goldens',
+    generator: GOLDEN_GENERATOR_VERSION,
+    profile: profileKey(profile),
+    trajectories,
+  };
   // One trajectory per line keeps diffs readable and the text deterministic.
   const text = `{"format":${JSON.stringify(file.format)},"generator":${JSON.stringify(file.generator)},"profile":${JSON.stringify(file.profile)},"trajectories":[\n${trajectories.map((t) => JSON.stringify(t)).join(',\n')}\n]}\n`;
   return { text, count: trajectories.length };
@@ -126,7 +143,12 @@ export function sha256(text: string): string {
 /** Every golden file and the manifest, as the generator would write them now. */
 export function renderAllGoldens(): Map<string, string> {
   const files = new Map<string, string>();
-  const manifest: GoldenManifest = { format: 'rmsprop-harness/golden-manifest', generator: GOLDEN_GENERATOR_VERSION, grid: GRID_DESCRIPTION, files: {} };
+  const manifest: GoldenManifest = {
+    format: 'rmsprop-harness/golden-manifest',
+    generator: GOLDEN_GENERATOR_VERSION,
+    grid: GRID_DESCRIPTION,
+    files: {},
+  };
   for (const p of PROFILES) {
     const { text, count } = renderGoldenFile(p);
     const name = goldenFileName(p);

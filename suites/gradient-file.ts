@@ -6,9 +6,18 @@ import { decodeVector } from '../reference/number-encoding.js';
 import { firstSchemaError } from './schema.js';
 import { readJsonFile } from './json-file.js';
 
-const EncodedNumber = Type.Union([Type.Number(), Type.Literal('NaN'), Type.Literal('Infinity'), Type.Literal('-Infinity'), Type.Literal('-0')]);
+const EncodedNumber = Type.Union([
+  Type.Number(),
+  Type.Literal('NaN'),
+  Type.Literal('Infinity'),
+  Type.Literal('-Infinity'),
+  Type.Literal('-0'),
+]);
 const GradientRows = Type.Array(Type.Array(EncodedNumber, { minItems: 1 }), { minItems: 1 });
-export const GradientFileSchema = Type.Union([GradientRows, Type.Object({ grads: GradientRows }, { additionalProperties: true })]);
+export const GradientFileSchema = Type.Union([
+  GradientRows,
+  Type.Object({ grads: GradientRows }, { additionalProperties: true }),
+]);
 export type GradientFile = Static<typeof GradientFileSchema>;
 
 const EXPECTED = '{"grads": [[g1...], [g2...], ...]} or a bare array of gradient vectors';
@@ -26,7 +35,10 @@ export function parseGradientStream(doc: unknown, where: string): Float64Array[]
   const grads = rows.map((row, t) => decodeVector(row, `${where}: ${at(t)}`));
   const dim = grads[0].length;
   const bad = grads.findIndex((g) => g.length !== dim);
-  if (bad >= 0) throw new InputError(`${where}: ${at(bad)}: has ${grads[bad].length} values, expected ${dim} like ${at(0)} (every step's gradient has the dimension of the parameters)`);
+  if (bad >= 0)
+    throw new InputError(
+      `${where}: ${at(bad)}: has ${grads[bad].length} values, expected ${dim} like ${at(0)} (every step's gradient has the dimension of the parameters)`,
+    );
   return grads;
 }
 

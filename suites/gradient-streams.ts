@@ -27,18 +27,52 @@ const random = (r: SeededRandom, s: StreamSpec) => r.signed() * scaleOf(s);
 
 const KINDS = {
   random: { describe: 'uniform in [-scale, scale)', value: (r, _t, _i, s) => random(r, s) },
-  'zeros-first': { describe: 'zero gradient on the first step, then random', value: (r, t, _i, s) => (t === 0 ? (r.float(), 0) : random(r, s)) },
+  'zeros-first': {
+    describe: 'zero gradient on the first step, then random',
+    value: (r, t, _i, s) => (t === 0 ? (r.float(), 0) : random(r, s)),
+  },
   zeros: { describe: 'zero gradient on every step', value: (r) => (r.float(), 0) },
   tiny: { describe: 'random times 1e-30 (g^2 underflows float32)', value: (r, _t, _i, s) => random(r, s) * 1e-30 },
-  'subnormal32': { describe: 'random times 1e-40 (float32 subnormals)', value: (r, _t, _i, s) => random(r, s) * 1e-40 },
-  'subnormal64': { describe: 'random times 1e-310 (float64 subnormals; zero in float32)', value: (r, _t, _i, s) => random(r, s) * 1e-310 },
-  'overflow32': { describe: '+-1e20 (g^2 overflows float32, not float64)', value: (r) => (r.float() < 0.5 ? -1e20 : 1e20) },
-  'overflow64': { describe: '+-1e160 (g^2 overflows float64)', value: (r) => (r.float() < 0.5 ? -1e160 : 1e160) },
-  'nan-at': { describe: 'random, NaN in coordinate 0 at step `at`', value: (r, t, i, s) => { const v = random(r, s); return t === injectAt(s) && i === 0 ? NaN : v; } },
-  'inf-at': { describe: 'random, +Infinity in coordinate 0 at step `at`', value: (r, t, i, s) => { const v = random(r, s); return t === injectAt(s) && i === 0 ? Infinity : v; } },
-  'neg-inf-at': { describe: 'random, -Infinity in coordinate 0 at step `at`', value: (r, t, i, s) => { const v = random(r, s); return t === injectAt(s) && i === 0 ? -Infinity : v; } },
-  'sign-flip': { describe: 'alternating sign, magnitude scale*(1 + u/10)', value: (r, t, _i, s) => (t % 2 === 0 ? 1 : -1) * scaleOf(s) * (1 + r.float() / 10) },
-  sparse: { describe: 'each coordinate nonzero with probability 0.1', value: (r, _t, _i, s) => { const keep = r.float() < 0.1; const v = random(r, s); return keep ? v : 0; } },
+  subnormal32: { describe: 'random times 1e-40 (float32 subnormals)', value: (r, _t, _i, s) => random(r, s) * 1e-40 },
+  subnormal64: {
+    describe: 'random times 1e-310 (float64 subnormals; zero in float32)',
+    value: (r, _t, _i, s) => random(r, s) * 1e-310,
+  },
+  overflow32: { describe: '+-1e20 (g^2 overflows float32, not float64)', value: (r) => (r.float() < 0.5 ? -1e20 : 1e20) },
+  overflow64: { describe: '+-1e160 (g^2 overflows float64)', value: (r) => (r.float() < 0.5 ? -1e160 : 1e160) },
+  'nan-at': {
+    describe: 'random, NaN in coordinate 0 at step `at`',
+    value: (r, t, i, s) => {
+      const v = random(r, s);
+      return t === injectAt(s) && i === 0 ? NaN : v;
+    },
+  },
+  'inf-at': {
+    describe: 'random, +Infinity in coordinate 0 at step `at`',
+    value: (r, t, i, s) => {
+      const v = random(r, s);
+      return t === injectAt(s) && i === 0 ? Infinity : v;
+    },
+  },
+  'neg-inf-at': {
+    describe: 'random, -Infinity in coordinate 0 at step `at`',
+    value: (r, t, i, s) => {
+      const v = random(r, s);
+      return t === injectAt(s) && i === 0 ? -Infinity : v;
+    },
+  },
+  'sign-flip': {
+    describe: 'alternating sign, magnitude scale*(1 + u/10)',
+    value: (r, t, _i, s) => (t % 2 === 0 ? 1 : -1) * scaleOf(s) * (1 + r.float() / 10),
+  },
+  sparse: {
+    describe: 'each coordinate nonzero with probability 0.1',
+    value: (r, _t, _i, s) => {
+      const keep = r.float() < 0.1;
+      const v = random(r, s);
+      return keep ? v : 0;
+    },
+  },
 } satisfies Record<string, StreamKindInfo>;
 
 export type StreamKind = keyof typeof KINDS;

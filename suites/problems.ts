@@ -88,14 +88,31 @@ function residuals(A: Arithmetic, m: number, b: number, rows: readonly number[])
 function linregGradient(A: Arithmetic, x: Float64Array, rows: readonly number[], scale: number): Float64Array {
   const e = residuals(A, x[0], x[1], rows);
   const n = A.round(rows.length);
-  const gm = A.div(sequentialSum(A, e.map((ei, k) => A.mul(ei, LINREG_X[rows[k]]))), n);
+  const gm = A.div(
+    sequentialSum(
+      A,
+      e.map((ei, k) => A.mul(ei, LINREG_X[rows[k]])),
+    ),
+    n,
+  );
   const gb = A.div(sequentialSum(A, e), n);
   return scale === 1 ? Float64Array.of(gm, gb) : Float64Array.of(A.mul(A.round(scale), gm), A.mul(A.round(scale), gb));
 }
 
 function linregLoss(A: Arithmetic, x: Float64Array, scale: number): number {
-  const e = residuals(A, x[0], x[1], LINREG_X.map((_, i) => i));
-  const mse = A.div(sequentialSum(A, e.map((v) => A.mul(v, v))), A.round(e.length));
+  const e = residuals(
+    A,
+    x[0],
+    x[1],
+    LINREG_X.map((_, i) => i),
+  );
+  const mse = A.div(
+    sequentialSum(
+      A,
+      e.map((v) => A.mul(v, v)),
+    ),
+    A.round(e.length),
+  );
   return scale === 1 ? A.mul(A.round(0.5), mse) : mse;
 }
 
@@ -181,7 +198,13 @@ const quadN: Problem = {
   loss: (x, dtype) => {
     const A = arithmeticFor(dtype);
     const c = curvatures(x.length);
-    return A.mul(A.round(0.5), sequentialSum(A, Array.from(x, (v, i) => A.mul(A.round(c[i]), A.mul(v, v)))));
+    return A.mul(
+      A.round(0.5),
+      sequentialSum(
+        A,
+        Array.from(x, (v, i) => A.mul(A.round(c[i]), A.mul(v, v))),
+      ),
+    );
   },
   gradient: (x, dtype) => {
     const A = arithmeticFor(dtype);

@@ -13,10 +13,16 @@ const Verdict = Type.Union(CALIBRATION_VERDICTS.map((v) => Type.Literal(v)));
 export const ExpectedVerdictsSchema = Type.Object(
   {
     description: Type.String(),
-    counts: Type.Object({ 'bit-exact': Type.Integer(), within: Type.Integer(), outside: Type.Integer(), refused: Type.Integer() }, { additionalProperties: false }),
+    counts: Type.Object(
+      { 'bit-exact': Type.Integer(), within: Type.Integer(), outside: Type.Integer(), refused: Type.Integer() },
+      { additionalProperties: false },
+    ),
     verdicts: Type.Record(
       Type.String(),
-      Type.Object({ framework: Type.String({ minLength: 1 }), verdict: Verdict, reason: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false }),
+      Type.Object(
+        { framework: Type.String({ minLength: 1 }), verdict: Verdict, reason: Type.Optional(Type.String({ minLength: 1 })) },
+        { additionalProperties: false },
+      ),
     ),
   },
   { additionalProperties: false },
@@ -30,7 +36,8 @@ export function readExpectedVerdicts(dir = defaultRecordingsDir()): ExpectedVerd
   const path = join(dir, EXPECTED_VERDICTS_FILE);
   const doc = readJsonFile(path, 'expected verdicts', ExpectedVerdictsSchema) as ExpectedVerdicts;
   for (const [file, entry] of Object.entries(doc.verdicts)) {
-    if (entry.verdict !== 'bit-exact' && entry.reason === undefined) throw new InputError(`expected verdicts ${path}: /verdicts/${file}: verdict '${entry.verdict}' needs a reason`);
+    if (entry.verdict !== 'bit-exact' && entry.reason === undefined)
+      throw new InputError(`expected verdicts ${path}: /verdicts/${file}: verdict '${entry.verdict}' needs a reason`);
   }
   return doc;
 }
@@ -53,8 +60,11 @@ export function compareVerdicts(report: CalibrationReport, expected: ExpectedVer
     if (stated !== r.verdict) changes.push({ file: r.file, expected: stated, actual: r.verdict });
   }
   for (const [file, entry] of Object.entries(expected.verdicts)) {
-    if (!seen.has(file) && (framework === undefined || entry.framework === framework)) changes.push({ file, expected: entry.verdict, actual: 'missing' });
+    if (!seen.has(file) && (framework === undefined || entry.framework === framework))
+      changes.push({ file, expected: entry.verdict, actual: 'missing' });
   }
   const rank = (v: CalibrationVerdict | 'missing') => (v === 'missing' ? 4 : RANK[v]);
-  return changes.sort((a, b) => rank(a.actual) - rank(a.expected) - (rank(b.actual) - rank(b.expected)) || a.file.localeCompare(b.file));
+  return changes.sort(
+    (a, b) => rank(a.actual) - rank(a.expected) - (rank(b.actual) - rank(b.expected)) || a.file.localeCompare(b.file),
+  );
 }

@@ -13,7 +13,13 @@ import { decodeVector } from '../reference/number-encoding.js';
 import { parseJsonText, readJsonFile, readTextFile } from './json-file.js';
 import { firstSchemaError } from './schema.js';
 
-const EncodedNumber = Type.Union([Type.Number(), Type.Literal('NaN'), Type.Literal('Infinity'), Type.Literal('-Infinity'), Type.Literal('-0')]);
+const EncodedNumber = Type.Union([
+  Type.Number(),
+  Type.Literal('NaN'),
+  Type.Literal('Infinity'),
+  Type.Literal('-Infinity'),
+  Type.Literal('-0'),
+]);
 const Vector = Type.Array(EncodedNumber, { minItems: 1 });
 const HyperparameterValue = Type.Union([Type.Number(), Type.Boolean(), Type.String(), Type.Null(), Type.Array(Type.Number())]);
 
@@ -122,12 +128,14 @@ function sha256(text: string): string {
 function checkDimensions(doc: RecordingFile): string | null {
   const dim = doc.x0.length;
   if (doc.grads.length !== doc.steps) return `/grads: has ${doc.grads.length} rows, expected ${doc.steps} (/steps)`;
-  if (doc.trajectory.length !== doc.steps) return `/trajectory: has ${doc.trajectory.length} rows, expected ${doc.steps} (/steps)`;
+  if (doc.trajectory.length !== doc.steps)
+    return `/trajectory: has ${doc.trajectory.length} rows, expected ${doc.steps} (/steps)`;
   for (const key of ['grads', 'trajectory'] as const) {
     const bad = doc[key].findIndex((row) => row.length !== dim);
     if (bad >= 0) return `/${key}/${bad}: has ${doc[key][bad].length} values, expected ${dim} like /x0`;
   }
-  if (doc.lr_per_step && doc.lr_per_step.length !== doc.steps) return `/lr_per_step: has ${doc.lr_per_step.length} values, expected ${doc.steps} (/steps)`;
+  if (doc.lr_per_step && doc.lr_per_step.length !== doc.steps)
+    return `/lr_per_step: has ${doc.lr_per_step.length} values, expected ${doc.steps} (/steps)`;
   return null;
 }
 
@@ -145,8 +153,15 @@ export function readRecording(dir: string, entry: RecordingManifest['files'][num
   const error = firstSchemaError(RecordingFileSchema, doc) ?? checkDimensions(doc as RecordingFile);
   if (error) throw new InputError(`recording ${path}: ${error}`);
   const r = doc as RecordingFile;
-  for (const [key, expected] of [['framework', entry.framework], ['case', entry.case], ['dtype', entry.dtype]] as const) {
-    if (expected !== undefined && r[key] !== expected) throw new InputError(`recording ${path}: /${key} is ${JSON.stringify(r[key])}, the manifest says ${JSON.stringify(expected)}`);
+  for (const [key, expected] of [
+    ['framework', entry.framework],
+    ['case', entry.case],
+    ['dtype', entry.dtype],
+  ] as const) {
+    if (expected !== undefined && r[key] !== expected)
+      throw new InputError(
+        `recording ${path}: /${key} is ${JSON.stringify(r[key])}, the manifest says ${JSON.stringify(expected)}`,
+      );
   }
   const at = (p: string) => `recording ${path}: ${p}`;
   return {
@@ -186,8 +201,9 @@ export function loadRecordings(options: { dir?: string; framework?: string } = {
   const entries = recordingEntries(manifest, options.framework);
   const counted = recordingEntries(manifest).length;
   if (counted !== manifest.count_data_files) {
-    throw new InputError(`recordings manifest ${join(dir, 'manifest.json')}: /count_data_files says ${manifest.count_data_files}, /files lists ${counted} data files`);
+    throw new InputError(
+      `recordings manifest ${join(dir, 'manifest.json')}: /count_data_files says ${manifest.count_data_files}, /files lists ${counted} data files`,
+    );
   }
   return entries.map((e) => readRecording(dir, e));
 }
-

@@ -39,12 +39,19 @@ export interface FrameworkMapping {
 const TORCH: FrameworkMapping = {
   profile: 'torch@2.13',
   inert: {
-    foreach: { values: [true, false], because: 'for-loop and foreach are bit-identical in float32 and float64 (88/88 recorded pairs); they differ only in bfloat16/float16' },
+    foreach: {
+      values: [true, false],
+      because:
+        'for-loop and foreach are bit-identical in float32 and float64 (88/88 recorded pairs); they differ only in bfloat16/float16',
+    },
     capturable: { values: [false], because: 'capturable=False: the step counter stays on the host' },
     differentiable: { values: [false], because: 'differentiable=False: no autograd through the step' },
   },
   missing: {
-    scheduler: { neutral: [null], needs: 'learning-rate schedule axis (ExponentialLR/StepLR evaluated in Python floats, or an lr_per_step stream)' },
+    scheduler: {
+      neutral: [null],
+      needs: 'learning-rate schedule axis (ExponentialLR/StepLR evaluated in Python floats, or an lr_per_step stream)',
+    },
   },
   partOf: { gamma: 'scheduler', step_size: 'scheduler', last_epoch: 'scheduler' },
   // A 0-dim float32 tensor lr is used at its float32 value, also in float64 runs (recorded: bowl3_lrtensor_momentum_float64).
@@ -58,7 +65,11 @@ const KERAS: FrameworkMapping = {
     name: { values: [null], because: 'the optimizer name does not enter the arithmetic' },
   },
   missing: {
-    learning_rate_schedule: { neutral: [null], needs: 'learning-rate schedule axis (Keras LearningRateSchedule evaluated in float32 at optimizer.iterations, or an lr_per_step stream)' },
+    learning_rate_schedule: {
+      neutral: [null],
+      needs:
+        'learning-rate schedule axis (Keras LearningRateSchedule evaluated in float32 at optimizer.iterations, or an lr_per_step stream)',
+    },
     loss_scale_factor: { neutral: [null], needs: 'loss-scaling stage' },
     gradient_accumulation_steps: { neutral: [null], needs: 'gradient-accumulation stage' },
   },
@@ -66,7 +77,10 @@ const KERAS: FrameworkMapping = {
     ema_momentum: 'use_ema',
     ema_overwrite_frequency: 'use_ema',
     ...Object.fromEntries(
-      ['initial_learning_rate', 'decay_steps', 'alpha', 'warmup_target', 'warmup_steps', 'boundaries', 'values'].map((arg) => [`schedule.${arg}`, 'learning_rate_schedule']),
+      ['initial_learning_rate', 'decay_steps', 'alpha', 'warmup_target', 'warmup_steps', 'boundaries', 'values'].map((arg) => [
+        `schedule.${arg}`,
+        'learning_rate_schedule',
+      ]),
     ),
   },
   // The learning-rate variable has dtype floatx: with floatx float64 it holds the exact lr; weight_decay
@@ -144,7 +158,10 @@ export function replayPlan(recording: Recording): ReplayPlan {
     if (owner !== undefined) continue; // judged with its owner
     const inert = mapping.inert?.[key];
     if (inert) {
-      if (!inert.values.includes(value)) refusals.push(`${key}=${settingText(value)}: only ${inert.values.map(settingText).join(' or ')} is modelled (${inert.because})`);
+      if (!inert.values.includes(value))
+        refusals.push(
+          `${key}=${settingText(value)}: only ${inert.values.map(settingText).join(' or ')} is modelled (${inert.because})`,
+        );
       continue;
     }
     const missing = mapping.missing?.[key];
@@ -166,6 +183,8 @@ export function replayPlan(recording: Recording): ReplayPlan {
 /** The command line a user types to replay the recording (the gradients written to FILE). */
 export function replayCommand(recording: Recording, plan: ReplayPlan): string {
   const x0 = Array.from(recording.x0, (x) => (Object.is(x, -0) ? '-0' : String(x))).join(',');
-  const sets = Object.entries(plan.settings).map(([k, v]) => ` --set ${k}=${v}`).join('');
+  const sets = Object.entries(plan.settings)
+    .map(([k, v]) => ` --set ${k}=${v}`)
+    .join('');
   return `rmsprop-harness trajectory --profile ${plan.profile} --dtype ${recording.dtype} --grads FILE --x0 ${x0}${sets}`;
 }

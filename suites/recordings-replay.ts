@@ -102,7 +102,11 @@ export function calibrateRecording(recording: Recording): CalibrationResult {
     command: replayCommand(recording, plan),
   };
   if (!(DTYPES as readonly string[]).includes(recording.dtype)) {
-    return { ...base, verdict: 'refused', reason: `dtype ${recording.dtype}: the reference computes in ${DTYPES.join(' and ')} only (needs the ${recording.dtype} arithmetic)` };
+    return {
+      ...base,
+      verdict: 'refused',
+      reason: `dtype ${recording.dtype}: the reference computes in ${DTYPES.join(' and ')} only (needs the ${recording.dtype} arithmetic)`,
+    };
   }
   if (plan.refused) return { ...base, verdict: 'refused', reason: plan.refused };
   const dtype = recording.dtype as Dtype;
@@ -133,7 +137,8 @@ export function calibrateRecording(recording: Recording): CalibrationResult {
     maxError = Math.max(maxError, error);
     if (firstStepOutside === undefined && !(error <= tolerance)) firstStepOutside = t + 1;
   }
-  const verdict: CalibrationVerdict = firstDifferentStep === undefined ? 'bit-exact' : firstStepOutside === undefined ? 'within' : 'outside';
+  const verdict: CalibrationVerdict =
+    firstDifferentStep === undefined ? 'bit-exact' : firstStepOutside === undefined ? 'within' : 'outside';
   return {
     ...base,
     verdict,

@@ -25,7 +25,8 @@ export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return 'NaN';
-    if (!Number.isFinite(value)) return `a number too large for float64 (write "${value > 0 ? '' : '-'}Infinity" for an infinite value)`;
+    if (!Number.isFinite(value))
+      return `a number too large for float64 (write "${value > 0 ? '' : '-'}Infinity" for an infinite value)`;
     return String(value);
   }
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
@@ -68,25 +69,52 @@ function describeError(e: ErrorObject): SchemaIssue {
     case 'additionalProperties':
       return { pointer, message: `unexpected field '${String(e.params.additionalProperty)}'` };
     case 'type':
-      return { pointer, message: `must be ${String(e.params.type).split(',').map((t) => TYPE_NAMES[t] ?? t).join(' or ')}`, got: describeValue(e.data) };
+      return {
+        pointer,
+        message: `must be ${String(e.params.type)
+          .split(',')
+          .map((t) => TYPE_NAMES[t] ?? t)
+          .join(' or ')}`,
+        got: describeValue(e.data),
+      };
     case 'const':
       return { pointer, message: `must be ${JSON.stringify(e.params.allowedValue)}`, got: describeValue(e.data) };
     case 'enum':
-      return { pointer, message: `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, got: describeValue(e.data) };
+      return {
+        pointer,
+        message: `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+        got: describeValue(e.data),
+      };
     case 'minItems':
-      return { pointer, message: `must have at least ${String(e.params.limit)} item${e.params.limit === 1 ? '' : 's'}`, got: describeValue(e.data) };
+      return {
+        pointer,
+        message: `must have at least ${String(e.params.limit)} item${e.params.limit === 1 ? '' : 's'}`,
+        got: describeValue(e.data),
+      };
     case 'maxItems':
       return { pointer, message: `must have at most ${String(e.params.limit)} items`, got: describeValue(e.data) };
     case 'minLength':
-      return { pointer, message: e.params.limit === 1 ? 'must not be empty' : `must have at least ${String(e.params.limit)} characters`, got: describeValue(e.data) };
+      return {
+        pointer,
+        message: e.params.limit === 1 ? 'must not be empty' : `must have at least ${String(e.params.limit)} characters`,
+        got: describeValue(e.data),
+      };
     case 'pattern': {
       const expected = (e.parentSchema as { 'x-expected'?: string } | undefined)?.['x-expected'];
-      return { pointer, message: expected ? `must be ${expected}` : `must match ${String(e.params.pattern)}`, got: describeValue(e.data) };
+      return {
+        pointer,
+        message: expected ? `must be ${expected}` : `must match ${String(e.params.pattern)}`,
+        got: describeValue(e.data),
+      };
     }
     case 'uniqueItems':
       return { pointer, message: `must not repeat items (items ${String(e.params.j)} and ${String(e.params.i)} are equal)` };
     default:
-      return { pointer, message: e.message ?? 'invalid', ...(e.data !== undefined && typeof e.data !== 'object' ? { got: describeValue(e.data) } : {}) };
+      return {
+        pointer,
+        message: e.message ?? 'invalid',
+        ...(e.data !== undefined && typeof e.data !== 'object' ? { got: describeValue(e.data) } : {}),
+      };
   }
 }
 

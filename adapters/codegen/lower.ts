@@ -71,7 +71,16 @@ export function lowerToText(ops: readonly ElementOp[], dialect: TextDialect): st
 }
 
 /** Infix and prefix spellings shared by the C-like dialects (JavaScript, WGSL); the rest is the dialect's. */
-export function cLikeExpression(op: ElementOp, [a, b, c]: readonly string[], calls: { sqrt(a: string): string; rsqrt(a: string): string; fma(a: string, b: string, c: string): string; clip(g: string, bound: string): string }): string {
+export function cLikeExpression(
+  op: ElementOp,
+  [a, b, c]: readonly string[],
+  calls: {
+    sqrt(a: string): string;
+    rsqrt(a: string): string;
+    fma(a: string, b: string, c: string): string;
+    clip(g: string, bound: string): string;
+  },
+): string {
   switch (op.kind) {
     case 'add':
       return `${a} + ${b}`;

@@ -2,7 +2,21 @@
 // on stdin/stdout. Faults are contained: a crash, a hang, garbage or an answer out of order fails the
 // case with the reason and the program's stderr tail, and the next case starts the program again.
 
-import { UnsupportedCaseError, unsupportedReason, type Adapter, type AdapterBenchRequest, type AdapterBenchResult, type AdapterCase, type AdapterCapabilities, type AdapterFactory, type AdapterInfo, type AdapterOptions, type Availability, type EnvironmentFacts, type OptimizerStateView } from '../adapter.js';
+import {
+  UnsupportedCaseError,
+  unsupportedReason,
+  type Adapter,
+  type AdapterBenchRequest,
+  type AdapterBenchResult,
+  type AdapterCase,
+  type AdapterCapabilities,
+  type AdapterFactory,
+  type AdapterInfo,
+  type AdapterOptions,
+  type Availability,
+  type EnvironmentFacts,
+  type OptimizerStateView,
+} from '../adapter.js';
 import { InputError } from '../../reference/errors.js';
 import { isFloat32 } from '../../reference/float-bits.js';
 import { encodeVector } from '../../reference/number-encoding.js';
@@ -48,12 +62,14 @@ const CANONICAL_HPS = new Set<string>(HYPERPARAMETERS.map((h) => h.name));
 const AXIS_NAMES = new Set<string>(AXES.map((a) => a.name));
 
 /** Hint appended when a Python client cannot import its framework. */
-const SETUP_HINT = 'run npx rmsprop-harness setup (in a checkout: bash scripts/setup-system.sh; Debian python3-torch, python3-numpy) and use /usr/bin/python3';
+const SETUP_HINT =
+  'run npx rmsprop-harness setup (in a checkout: bash scripts/setup-system.sh; Debian python3-torch, python3-numpy) and use /usr/bin/python3';
 
 const MISSING_HERE = /No module named|ModuleNotFoundError|ImportError|\(command not found\)/;
 
 function withSetupHint(text: string): string {
-  if (/No module named|ModuleNotFoundError|ImportError/.test(text) && !text.includes('setup-system.sh')) return `${text}\n(${SETUP_HINT})`;
+  if (/No module named|ModuleNotFoundError|ImportError/.test(text) && !text.includes('setup-system.sh'))
+    return `${text}\n(${SETUP_HINT})`;
   return text;
 }
 
@@ -71,28 +87,40 @@ export function profileProblem(claims: string): string | null {
 export function parseExternalOptions(options: AdapterOptions): ExternalAdapterOptions {
   const known = ['command', 'claims', 'timeout'];
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new InputError(`adapter external: unknown option '${key}'${suggest(key, known)}; accepted: ${known.join(', ')}`);
+    if (!known.includes(key))
+      throw new InputError(`adapter external: unknown option '${key}'${suggest(key, known)}; accepted: ${known.join(', ')}`);
   }
   const claims = options.claims?.trim();
-  if (options.claims !== undefined && !claims) throw new InputError('adapter external: option claims: expected a profile name such as torch or torch@1.13, got an empty value');
+  if (options.claims !== undefined && !claims)
+    throw new InputError(
+      'adapter external: option claims: expected a profile name such as torch or torch@1.13, got an empty value',
+    );
   if (claims && claims !== 'unknown') {
     const problem = profileProblem(claims);
     if (problem) throw new InputError(`adapter external: option claims: ${problem}`);
   }
   const command = options.command?.trim();
-  if (!command) throw new InputError("adapter external: option 'command' is required, e.g. external:command=/usr/bin/python3 clients/python/torch_rmsprop.py");
+  if (!command)
+    throw new InputError(
+      "adapter external: option 'command' is required, e.g. external:command=/usr/bin/python3 clients/python/torch_rmsprop.py",
+    );
   let timeoutS = DEFAULT_TIMEOUT_S;
   if (options.timeout !== undefined) {
     timeoutS = Number(options.timeout);
-    if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new InputError(`adapter external: timeout must be a positive number of seconds, got '${options.timeout}'`);
+    if (!Number.isFinite(timeoutS) || timeoutS <= 0)
+      throw new InputError(`adapter external: timeout must be a positive number of seconds, got '${options.timeout}'`);
     // setTimeout takes at most 2^31 - 1 ms; beyond that Node fires after 1 ms.
-    if (timeoutS * 1000 > 2 ** 31 - 1) throw new InputError(`adapter external: timeout must be at most ${Math.floor((2 ** 31 - 1) / 1000)} seconds, got '${options.timeout}'`);
+    if (timeoutS * 1000 > 2 ** 31 - 1)
+      throw new InputError(
+        `adapter external: timeout must be at most ${Math.floor((2 ** 31 - 1) / 1000)} seconds, got '${options.timeout}'`,
+      );
   }
   return { command, timeoutS, ...(claims ? { claims } : {}) };
 }
 
 function capabilitiesOf(impl: Implementation | null): AdapterCapabilities {
-  if (!impl) return { dtypes: [], devices: ['external'], hyperparameters: [], configurableAxes: [], loadState: false, readState: false };
+  if (!impl)
+    return { dtypes: [], devices: ['external'], hyperparameters: [], configurableAxes: [], loadState: false, readState: false };
   return {
     dtypes: impl.dtypes,
     devices: ['external'],
@@ -177,7 +205,8 @@ export class ExternalAdapter implements Adapter {
 
   async prepare(c: AdapterCase): Promise<BulkPreparedCase> {
     await this.serial(() => this.ensureStarted());
-    const reason = unsupportedReason(this.info, c) ?? (this.implementation ? arithmeticReason(this.implementation, c.dtype) : null);
+    const reason =
+      unsupportedReason(this.info, c) ?? (this.implementation ? arithmeticReason(this.implementation, c.dtype) : null);
     if (reason) throw new UnsupportedCaseError(reason);
     return new ExternalCase(this, c);
   }
@@ -195,16 +224,21 @@ export class ExternalAdapter implements Adapter {
     return this.serial(async () => {
       await this.ensureStarted();
       const program = this.program!;
-      const message = benchMessage(request, `bench/${request.tensors.length === 1 ? request.tensors[0] : `${request.tensors.length}-tensors-${request.layout}`}#${++this.counter}`);
+      const message = benchMessage(
+        request,
+        `bench/${request.tensors.length === 1 ? request.tensors[0] : `${request.tensors.length}-tensors-${request.layout}`}#${++this.counter}`,
+      );
       program.send(message);
       // Every path (a handful) gets its budget and its minimum samples of a slow step (20 ns per element),
       // plus calibration and warm-up, on top of the usual timeout: a bound for hangs, not a schedule.
       const elements = request.tensors.reduce((a, b) => a + b, 0);
       const allowMs = this.timeoutMs + 8 * (request.timeMs + elements * 2e-5 * (request.minSamples + 5));
-      const raw = await program.next(Math.min(allowMs, 2 ** 31 - 1), `the answer to bench request '${message.id}'`).catch((e: unknown) => {
-        this.program = null;
-        throw e;
-      });
+      const raw = await program
+        .next(Math.min(allowMs, 2 ** 31 - 1), `the answer to bench request '${message.id}'`)
+        .catch((e: unknown) => {
+          this.program = null;
+          throw e;
+        });
       let reply;
       try {
         reply = checkBenchReply(raw, message.id);
@@ -221,13 +255,17 @@ export class ExternalAdapter implements Adapter {
   }
 
   /** Send one case and wait for its result: the exchange behind runReplay and runProblem. */
-  async exchange(c: AdapterCase, body: { grads: readonly Float64Array[]; anchors?: readonly Anchor[] } | { problem: string; steps: number }): Promise<BulkTrajectory> {
+  async exchange(
+    c: AdapterCase,
+    body: { grads: readonly Float64Array[]; anchors?: readonly Anchor[] } | { problem: string; steps: number },
+  ): Promise<BulkTrajectory> {
     return this.serial(async () => {
       const impl = await this.ensureStarted();
       const program = this.program!;
       const id = `${c.key}#${++this.counter}`;
       const steps = 'grads' in body ? body.grads.length : body.steps;
-      if ('grads' in body && body.anchors && !impl.reanchor) throw new UnsupportedCaseError(`${impl.name} does not accept re-anchored cases (its hello has no reanchor: true)`);
+      if ('grads' in body && body.anchors && !impl.reanchor)
+        throw new UnsupportedCaseError(`${impl.name} does not accept re-anchored cases (its hello has no reanchor: true)`);
       const vec = (x: Float64Array) => encodeVector(toDtype(c.dtype, x));
       const message: CaseMessage = {
         type: 'case',
@@ -239,13 +277,23 @@ export class ExternalAdapter implements Adapter {
         x0: encodeVector(toDtype(c.dtype, c.x0)),
         ...('grads' in body ? { grads: body.grads.map(vec) } : { problem: body.problem, steps: body.steps }),
         ...('grads' in body && body.anchors
-          ? { anchors: body.anchors.map((a) => ({ params: vec(a.params), state: { v: vec(a.state.v), m: vec(a.state.m), b: vec(a.state.b) }, step: a.state.step })) }
+          ? {
+              anchors: body.anchors.map((a) => ({
+                params: vec(a.params),
+                state: { v: vec(a.state.v), m: vec(a.state.m), b: vec(a.state.b) },
+                step: a.state.step,
+              })),
+            }
           : {}),
       };
       program.send(message);
       const answer = await this.receive(program, `the answer to case '${id}'`);
       if (answer.type === 'hello') throw this.abort(program, `answered case '${id}' with a second hello`);
-      if (answer.id !== id) throw this.abort(program, `answered out of order: got ${answer.type} for case '${answer.id}' while case '${id}' was pending`);
+      if (answer.id !== id)
+        throw this.abort(
+          program,
+          `answered out of order: got ${answer.type} for case '${answer.id}' while case '${id}' was pending`,
+        );
       if (answer.type === 'error') {
         const text = `reported an error on case '${id}': ${answer.message}`;
         await program.settle();
@@ -271,7 +319,11 @@ export class ExternalAdapter implements Adapter {
   private async ensureStarted(): Promise<Implementation> {
     if (this.program?.alive && this.implementation) return this.implementation;
     this.program?.kill();
-    const program = new ExternalProgram({ command: withBundledClients(this.options.command, this.options.cwd), cwd: this.options.cwd, env: this.options.env });
+    const program = new ExternalProgram({
+      command: withBundledClients(this.options.command, this.options.cwd),
+      cwd: this.options.cwd,
+      env: this.options.env,
+    });
     this.program = program;
     program.send({ type: 'hello', protocol: PROTOCOL_VERSION });
     const raw = await program.next(this.timeoutMs, 'its hello').catch((e: unknown) => {
@@ -353,9 +405,11 @@ class ExternalCase implements BulkPreparedCase {
   }
 
   async step(grad: Float64Array): Promise<void> {
-    if (grad.length !== this.c.x0.length) throw new RangeError(`${this.c.key}: gradient has ${grad.length} elements, params have ${this.c.x0.length}`);
+    if (grad.length !== this.c.x0.length)
+      throw new RangeError(`${this.c.key}: gradient has ${grad.length} elements, params have ${this.c.x0.length}`);
     if (this.anchor) {
-      if (this.anchoredGrad) throw new Error(`${this.c.key}: one step per load() on an external program (load the next anchor first)`);
+      if (this.anchoredGrad)
+        throw new Error(`${this.c.key}: one step per load() on an external program (load the next anchor first)`);
       this.anchoredGrad = Float64Array.from(grad);
       return;
     }
@@ -363,13 +417,17 @@ class ExternalCase implements BulkPreparedCase {
   }
 
   async load(params: Float64Array, state: { v: Float64Array; m: Float64Array; b: Float64Array; step: number }): Promise<void> {
-    this.anchor = { params: Float64Array.from(params), state: { v: Float64Array.from(state.v), m: Float64Array.from(state.m), b: Float64Array.from(state.b), step: state.step } };
+    this.anchor = {
+      params: Float64Array.from(params),
+      state: { v: Float64Array.from(state.v), m: Float64Array.from(state.m), b: Float64Array.from(state.b), step: state.step },
+    };
     this.anchoredGrad = null;
   }
 
   runReanchored(anchors: readonly Anchor[], grads: readonly Float64Array[]): Promise<BulkTrajectory> {
     if (grads.length === 0) return Promise.resolve({ trajectory: [] });
-    if (anchors.length !== grads.length) throw new RangeError(`${this.c.key}: ${anchors.length} anchors for ${grads.length} gradients`);
+    if (anchors.length !== grads.length)
+      throw new RangeError(`${this.c.key}: ${anchors.length} anchors for ${grads.length} gradients`);
     return this.adapter.exchange(this.c, { grads, anchors });
   }
 
@@ -395,7 +453,9 @@ class ExternalCase implements BulkPreparedCase {
 
   async runProblem(problem: string, steps: number): Promise<BulkTrajectory> {
     if (!this.problems.includes(problem)) {
-      throw new UnsupportedCaseError(`${this.adapter.info.describe} cannot run problem '${problem}' closed loop (it lists: ${this.problems.join(', ') || 'none'})`);
+      throw new UnsupportedCaseError(
+        `${this.adapter.info.describe} cannot run problem '${problem}' closed loop (it lists: ${this.problems.join(', ') || 'none'})`,
+      );
     }
     return this.adapter.exchange(this.c, { problem, steps });
   }
@@ -410,7 +470,8 @@ class ExternalCase implements BulkPreparedCase {
 
 export const externalAdapterFactory: AdapterFactory = {
   id: 'external',
-  describe: 'any program speaking the newline-delimited JSON protocol v2 (or v1) on stdin/stdout (docs/protocol.md); options: command=..., claims=..., timeout=seconds',
+  describe:
+    'any program speaking the newline-delimited JSON protocol v2 (or v1) on stdin/stdout (docs/protocol.md); options: command=..., claims=..., timeout=seconds',
   inDefaultRun: false,
   create: (options) => new ExternalAdapter(parseExternalOptions(options)),
 };

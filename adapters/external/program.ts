@@ -194,7 +194,9 @@ export class ExternalProgram {
   private parse(line: string): Taken {
     const depth = nestingDepth(line);
     if (depth > MAX_NESTING) {
-      const error = this.fault(`wrote a message nested more than ${MAX_NESTING} levels deep (garbage, not a protocol message): ${JSON.stringify(line.slice(0, 80))}...`);
+      const error = this.fault(
+        `wrote a message nested more than ${MAX_NESTING} levels deep (garbage, not a protocol message): ${JSON.stringify(line.slice(0, 80))}...`,
+      );
       this.kill('wrote a deeply nested message');
       return { error };
     }
@@ -284,7 +286,8 @@ export class ExternalProgram {
   /** While nothing is awaited, the program must not keep Node alive (a forgotten close() cannot hang the process). */
   private idle(): void {
     this.child.unref();
-    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr]) (s as unknown as { unref?(): void } | null)?.unref?.();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr])
+      (s as unknown as { unref?(): void } | null)?.unref?.();
   }
 
   private busy(): void {

@@ -35,14 +35,16 @@ export interface GpuHandle {
 
 export type GpuResult = GpuHandle | { available: false; reason: string };
 
-const SETUP_HINT = 'run `npx rmsprop-harness setup` (in a checkout: `bash scripts/setup-system.sh`; installs libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri for Mesa llvmpipe)';
+const SETUP_HINT =
+  'run `npx rmsprop-harness setup` (in a checkout: `bash scripts/setup-system.sh`; installs libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri for Mesa llvmpipe)';
 
 /** Which backend to try first: vulkan only where a discrete GPU is detected or asked for. */
 export function preferredBackends(): DawnBackend[] {
   const asked = (process.env.RMSPROP_HARNESS_GPU_BACKEND ?? '').toLowerCase();
   if (asked === 'opengles' || asked === 'gl' || asked === 'gles') return ['opengles'];
   if (asked === 'vulkan') return ['vulkan', 'opengles'];
-  if (existsSync('/dev/nvidia0') || existsSync('/dev/nvidiactl') || existsSync('/dev/dri/renderD128-nvidia')) return ['vulkan', 'opengles'];
+  if (existsSync('/dev/nvidia0') || existsSync('/dev/nvidiactl') || existsSync('/dev/dri/renderD128-nvidia'))
+    return ['vulkan', 'opengles'];
   return ['opengles'];
 }
 
@@ -60,7 +62,9 @@ function loadDawn(): Promise<DawnModule | { error: string }> {
   if (missing) return Promise.resolve({ error: missing });
   modulePromise ??= import('webgpu').then(
     (m) => m as unknown as DawnModule,
-    (e: unknown) => ({ error: `cannot load the 'webgpu' package (Dawn node bindings): ${e instanceof Error ? e.message : String(e)}` }),
+    (e: unknown) => ({
+      error: `cannot load the 'webgpu' package (Dawn node bindings): ${e instanceof Error ? e.message : String(e)}`,
+    }),
   );
   return modulePromise;
 }
@@ -156,7 +160,10 @@ export function getGpu(): Promise<GpuResult> {
         },
       };
     } catch (e) {
-      return { available: false, reason: `WebGPU device creation failed: ${e instanceof Error ? e.message : String(e)}; ${SETUP_HINT}` };
+      return {
+        available: false,
+        reason: `WebGPU device creation failed: ${e instanceof Error ? e.message : String(e)}; ${SETUP_HINT}`,
+      };
     }
   })();
   return devicePromise;
@@ -209,6 +216,9 @@ export function installNavigatorGpu(): Promise<{ installed: true; backend: DawnB
       Object.defineProperty(globalThis, 'navigator', { value: nav, configurable: true, enumerable: true, writable: true });
     }
     return { installed: true as const, backend };
-  })().catch((e: unknown) => ({ installed: false as const, reason: `installing navigator.gpu failed: ${e instanceof Error ? e.message : String(e)}` }));
+  })().catch((e: unknown) => ({
+    installed: false as const,
+    reason: `installing navigator.gpu failed: ${e instanceof Error ? e.message : String(e)}`,
+  }));
   return installed;
 }

@@ -9,7 +9,15 @@ import { prepareScalars, stepProgram, type StepScalars } from '../../reference/p
 import { resolveVariant, type Settings } from '../../reference/resolve.js';
 import type { Variant } from '../../reference/variant.js';
 import { getGpu, type GpuHandle } from './dawn.js';
-import { COPY_WGSL, SCALAR_LAYOUT, SCALAR_STRIDE, WORKGROUP_SIZE, rmspropWgsl, stateLayout, type StateLayout } from './rmsprop-wgsl.js';
+import {
+  COPY_WGSL,
+  SCALAR_LAYOUT,
+  SCALAR_STRIDE,
+  WORKGROUP_SIZE,
+  rmspropWgsl,
+  stateLayout,
+  type StateLayout,
+} from './rmsprop-wgsl.js';
 
 const F32 = arithmeticFor('float32');
 
@@ -43,7 +51,10 @@ export function dispatchGrid(device: GPUDevice, n: number): { x: number; y: numb
 
 const pipelines = new WeakMap<GPUDevice, Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>>();
 
-async function stepPipeline(device: GPUDevice, code: string): Promise<{ pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }> {
+async function stepPipeline(
+  device: GPUDevice,
+  code: string,
+): Promise<{ pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }> {
   let cache = pipelines.get(device);
   if (!cache) pipelines.set(device, (cache = new Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>()));
   const hit = cache.get(code);
@@ -51,7 +62,10 @@ async function stepPipeline(device: GPUDevice, code: string): Promise<{ pipeline
   const module = device.createShaderModule({ code, label: 'rmsprop-step' });
   const messages = await module.getCompilationInfo();
   const errors = messages.messages.filter((m) => m.type === 'error');
-  if (errors.length > 0) throw new Error(`WGSL compilation failed: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}\n${code}`);
+  if (errors.length > 0)
+    throw new Error(
+      `WGSL compilation failed: ${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ')}\n${code}`,
+    );
   const layout = device.createBindGroupLayout({
     label: 'rmsprop-step',
     entries: [
@@ -104,7 +118,9 @@ export class GpuRmsprop {
     const maxBinding = device.limits.maxStorageBufferBindingSize;
     const stateBytes = 4 * n * this.layout.slots;
     if (stateBytes > maxBinding) {
-      throw new RangeError(`${n} elements need a ${stateBytes}-byte state buffer (${this.layout.slots} slots); this device binds at most ${maxBinding} bytes`);
+      throw new RangeError(
+        `${n} elements need a ${stateBytes}-byte state buffer (${this.layout.slots} slots); this device binds at most ${maxBinding} bytes`,
+      );
     }
     const S = Usage.STORAGE | Usage.COPY_DST | Usage.COPY_SRC;
     this.params = createBuffer(device, 4 * n, S, 'rmsprop-params');
@@ -131,7 +147,10 @@ export class GpuRmsprop {
   }
 
   /** Writes float32 params, and state (v; m and b where stored), and the step count. */
-  upload(params: ArrayLike<number>, state?: { v: ArrayLike<number>; m: ArrayLike<number>; b: ArrayLike<number>; step: number }): void {
+  upload(
+    params: ArrayLike<number>,
+    state?: { v: ArrayLike<number>; m: ArrayLike<number>; b: ArrayLike<number>; step: number },
+  ): void {
     const q = this.gpu.device.queue;
     q.writeBuffer(this.params, 0, Float32Array.from(params));
     const packed = new Float32Array(this.n * this.layout.slots);
@@ -245,7 +264,11 @@ function median(xs: number[]): number {
 }
 
 /** Submits what `encode` records, `repeats` times, and times each submission. */
-async function timeBatches(gpu: GpuHandle, repeats: number, encode: (encoder: GPUCommandEncoder, timestampWrites?: GPUComputePassTimestampWrites) => void): Promise<GpuTiming> {
+async function timeBatches(
+  gpu: GpuHandle,
+  repeats: number,
+  encode: (encoder: GPUCommandEncoder, timestampWrites?: GPUComputePassTimestampWrites) => void,
+): Promise<GpuTiming> {
   const { device } = gpu;
   const useTimestamps = gpu.timestampQuery;
   let querySet: GPUQuerySet | undefined;
@@ -381,7 +404,10 @@ export async function benchmarkCopy(opts: { n: number; copies?: number; repeats?
   const { device } = gpu;
   const n = opts.n;
   const copies = opts.copies ?? 10;
-  if (4 * n > device.limits.maxStorageBufferBindingSize) throw new RangeError(`${n} float32 exceed this device's storage binding limit (${device.limits.maxStorageBufferBindingSize} bytes)`);
+  if (4 * n > device.limits.maxStorageBufferBindingSize)
+    throw new RangeError(
+      `${n} float32 exceed this device's storage binding limit (${device.limits.maxStorageBufferBindingSize} bytes)`,
+    );
   const module = device.createShaderModule({ code: COPY_WGSL, label: 'copy' });
   const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
   const S = Usage.STORAGE | Usage.COPY_DST;
@@ -391,7 +417,11 @@ export async function benchmarkCopy(opts: { n: number; copies?: number; repeats?
   try {
     const grid = dispatchGrid(device, n);
     device.queue.writeBuffer(q, 0, new Uint32Array([n, grid.rowStride, 0, 0]));
-    device.queue.writeBuffer(a, 0, Float32Array.from({ length: n }, (_, i) => i));
+    device.queue.writeBuffer(
+      a,
+      0,
+      Float32Array.from({ length: n }, (_, i) => i),
+    );
     const bindGroup = device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
       entries: [
@@ -467,7 +497,10 @@ async function measure(device: GPUDevice): Promise<DeviceArithmetic> {
   o[5u * i + 3u] = sqrt(abs(x));
   o[5u * i + 4u] = inverseSqrt(abs(x));
 }`;
-  const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+  const pipeline = await device.createComputePipelineAsync({
+    layout: 'auto',
+    compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+  });
   const input = new Float32Array(3 * N);
   let seed = 7;
   for (let i = 0; i < input.length; i++) {
@@ -502,12 +535,19 @@ async function measure(device: GPUDevice): Promise<DeviceArithmetic> {
       const b = new Uint32Array(new Float32Array([x]).buffer)[0];
       return b >>> 31 ? -(b & 0x7fffffff) : b;
     };
-    const ulp = (x: number, y: number) => (x === y ? 0 : Number.isFinite(x) && Number.isFinite(y) ? Math.abs(ord(x) - ord(y)) : Infinity);
+    const ulp = (x: number, y: number) =>
+      x === y ? 0 : Number.isFinite(x) && Number.isFinite(y) ? Math.abs(ord(x) - ord(y)) : Infinity;
     let fused = 0;
     let unfused = 0;
     let other = 0;
     let contracted = 0;
-    const r: DeviceArithmetic = { fma: 'fused', multiplyAddContracted: false, divisionMaxUlp: 0, sqrtMaxUlp: 0, inverseSqrtMaxUlp: 0 };
+    const r: DeviceArithmetic = {
+      fma: 'fused',
+      multiplyAddContracted: false,
+      divisionMaxUlp: 0,
+      sqrtMaxUlp: 0,
+      inverseSqrtMaxUlp: 0,
+    };
     for (let i = 0; i < N; i++) {
       const x = input[3 * i];
       const y = input[3 * i + 1];

@@ -56,7 +56,8 @@ export function stateLayout(variant: Variant): StateLayout {
 
 /** Whether the kernel supports the variant (global-norm clipping needs a reduction it does not do). */
 export function wgslUnsupported(variant: Variant): string | null {
-  if (variant.clipNorm !== null) return 'clipNorm needs a global reduction over the gradient (not implemented in the WGSL kernel)';
+  if (variant.clipNorm !== null)
+    return 'clipNorm needs a global reduction over the gradient (not implemented in the WGSL kernel)';
   return null;
 }
 
@@ -82,7 +83,8 @@ const WGSL_DIALECT: TextDialect = {
       fma: (a, b, c) => `fma(${a}, ${b}, ${c})`,
       // g > c ? c : g < -c ? -c : g, and NaN passes through: the NaN test is on the bits, because
       // shader compilers may turn the selects into min/max, which drop NaN (Mesa does).
-      clip: (g, c) => `select(select(select(${g}, -${c}, ${g} < -${c}), ${c}, ${g} > ${c}), ${g}, (bitcast<u32>(${g}) & 0x7fffffffu) > 0x7f800000u)`,
+      clip: (g, c) =>
+        `select(select(select(${g}, -${c}, ${g} < -${c}), ${c}, ${g} > ${c}), ${g}, (bitcast<u32>(${g}) & 0x7fffffffu) > 0x7f800000u)`,
     })})`,
   scalar: (name) => WGSL_SCALARS[name],
   vector: (name) => name,
@@ -109,7 +111,12 @@ export function programWgsl(program: StepProgram<Variant>): string {
     layout.m >= 0 ? 'var m = state[s.mOffset + i];' : 'let m = 0.0f;',
     layout.b >= 0 ? 'var b = state[s.bOffset + i];' : 'let b = 0.0f;',
   ];
-  const store = ['params[i] = p;', 'state[i] = v;', ...(layout.m >= 0 ? ['state[s.mOffset + i] = m;'] : []), ...(layout.b >= 0 ? ['state[s.bOffset + i] = b;'] : [])];
+  const store = [
+    'params[i] = p;',
+    'state[i] = v;',
+    ...(layout.m >= 0 ? ['state[s.mOffset + i] = m;'] : []),
+    ...(layout.b >= 0 ? ['state[s.bOffset + i] = b;'] : []),
+  ];
   return `// RMSprop step, generated for: ${describeKernel(variant)}
 struct Scalars {
   lr: f32, decay: f32, w: f32, eps: f32,
@@ -154,7 +161,9 @@ export function describeKernel(variant: Variant): string {
     `ema ${variant.emaForm} ${variant.squareGrouping}`,
     `scale ${variant.scaleForm}`,
     `update ${variant.updateOrder}`,
-    variant.momentumAlways || variant.momentum !== 0 ? `momentum ${variant.momentumKind}${variant.momentumAlways ? ' (always)' : ''}` : 'no momentum',
+    variant.momentumAlways || variant.momentum !== 0
+      ? `momentum ${variant.momentumKind}${variant.momentumAlways ? ' (always)' : ''}`
+      : 'no momentum',
     variant.weightDecay !== 0 ? `weight decay ${variant.weightDecayKind}` : '',
     variant.maximize ? 'maximize' : '',
     variant.clip !== null ? 'clip' : '',

@@ -36,7 +36,13 @@ export function tsStepBench(request: AdapterBenchRequest): AdapterBenchResult[] 
   else {
     let at = 0;
     for (const size of request.tensors) {
-      views.push([p.subarray(at, at + size), g.subarray(at, at + size), v.subarray(at, at + size), m.subarray(at, at + size), b.subarray(at, at + size)]);
+      views.push([
+        p.subarray(at, at + size),
+        g.subarray(at, at + size),
+        v.subarray(at, at + size),
+        m.subarray(at, at + size),
+        b.subarray(at, at + size),
+      ]);
       at += size;
     }
   }
@@ -60,7 +66,9 @@ export function tsStepBench(request: AdapterBenchRequest): AdapterBenchResult[] 
       samplesMs,
       stepsPerSample,
       kernel: fma ? 'compileFusedStep+fma' : 'compileFusedStep',
-      notes: ['compileFusedStep loads and stores p, g, v, m and b for every variant (36 B/element in float32), whatever the variant uses'],
+      notes: [
+        'compileFusedStep loads and stores p, g, v, m and b for every variant (36 B/element in float32), whatever the variant uses',
+      ],
     },
   ];
 }

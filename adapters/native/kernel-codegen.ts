@@ -67,10 +67,11 @@ export function kernelSource(variant: Variant, dtype: Dtype): string {
 export function compileProgramStep(program: StepProgram): FusedStep {
   const fma = program.rule.compute.dtype === 'float32' ? fma32 : fma64;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the program's enumerated ops only, never from user strings
-  const factory = new Function('F', 'FMA', `return function fusedStep(p, g, v, m, b, s) {\n${programKernelSource(program)}\n};`) as (
-    F: (x: number) => number,
-    FMA: typeof fma,
-  ) => FusedStep;
+  const factory = new Function(
+    'F',
+    'FMA',
+    `return function fusedStep(p, g, v, m, b, s) {\n${programKernelSource(program)}\n};`,
+  ) as (F: (x: number) => number, FMA: typeof fma) => FusedStep;
   return factory(Math.fround, fma);
 }
 

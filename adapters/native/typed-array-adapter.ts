@@ -11,7 +11,6 @@ import type { Adapter, AdapterCase, AdapterFactory, AdapterOptions, PreparedCase
 import { UnsupportedCaseError, unsupportedReason } from '../adapter.js';
 import { compileProgramStep, type Vector } from './kernel-codegen.js';
 
-
 function makeTypedArrayAdapter(id: string, dtype: Dtype, options: AdapterOptions): Adapter {
   const { profile = 'torch', ...implementationOverrides } = options;
   const overridden = Object.keys(implementationOverrides).length > 0;
@@ -41,7 +40,9 @@ function makeTypedArrayAdapter(id: string, dtype: Dtype, options: AdapterOptions
       const reason = unsupportedReason(info, c);
       if (reason) throw new UnsupportedCaseError(reason);
       // Options other than profile change what the implementation does, not what it claims.
-      const variant = overridden ? resolveVariant(c.profile, c.dtype, { ...c.settings, ...implementationOverrides }).variant : c.variant;
+      const variant = overridden
+        ? resolveVariant(c.profile, c.dtype, { ...c.settings, ...implementationOverrides }).variant
+        : c.variant;
       const A = arithmeticFor(dtype);
       const make = (n: number): Vector => (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
       const n = c.x0.length;
@@ -61,7 +62,10 @@ function makeTypedArrayAdapter(id: string, dtype: Dtype, options: AdapterOptions
           t++;
         },
         async read() {
-          return { params: Float64Array.from(p), state: { v: Float64Array.from(v), m: Float64Array.from(m), b: Float64Array.from(b) } };
+          return {
+            params: Float64Array.from(p),
+            state: { v: Float64Array.from(v), m: Float64Array.from(m), b: Float64Array.from(b) },
+          };
         },
         async load(params, state) {
           p.set(params);
@@ -87,7 +91,7 @@ export const tsF64: AdapterFactory = {
 
 export const tsF32: AdapterFactory = {
   id: 'ts-f32',
-  describe: 'TypeScript Float32Array fused loop in the profile\'s float32 operation order (options as ts-f64)',
+  describe: "TypeScript Float32Array fused loop in the profile's float32 operation order (options as ts-f64)",
   inDefaultRun: true,
   create: (options) => makeTypedArrayAdapter('ts-f32', 'float32', options),
 };

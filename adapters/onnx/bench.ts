@@ -18,17 +18,21 @@ type OrtTensor = import('onnxruntime-node').Tensor;
 
 async function loadOrt(): Promise<Ort> {
   const m = await import('onnxruntime-node');
-  return ((m as unknown as { default?: Ort }).default ?? m);
+  return (m as unknown as { default?: Ort }).default ?? m;
 }
 
-export async function onnxruntimeBench(request: AdapterBenchRequest, cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length)): Promise<AdapterBenchResult[]> {
+export async function onnxruntimeBench(
+  request: AdapterBenchRequest,
+  cores = Math.max(1, os.availableParallelism?.() ?? os.cpus().length),
+): Promise<AdapterBenchResult[]> {
   const ort = await loadOrt();
   const { dtype, variant } = request;
   const graph = buildRmspropGraph({ ...variant, fma: [] }, dtype);
   const A = arithmeticFor(dtype);
   const S = stepScalars({ ...variant, fma: [] }, A, 0, new Float64Array(0));
   const sizes = request.layout === 'flat' ? [request.tensors.reduce((a, b) => a + b, 0)] : [...request.tensors];
-  const vec = (n: number, x: number): OrtTensor => new ort.Tensor(dtype, dtype === 'float32' ? new Float32Array(n).fill(x) : new Float64Array(n).fill(x), [n]);
+  const vec = (n: number, x: number): OrtTensor =>
+    new ort.Tensor(dtype, dtype === 'float32' ? new Float32Array(n).fill(x) : new Float64Array(n).fill(x), [n]);
   const scalars: Record<string, OrtTensor> = {};
   for (const name of graph.scalars) {
     const value = S[name];
@@ -39,7 +43,13 @@ export async function onnxruntimeBench(request: AdapterBenchRequest, cores = Mat
   for (const threads of cores > 1 ? [1, cores] : [1]) {
     const path = `bound x${threads}`;
     if (request.paths && !request.paths.includes(path)) continue;
-    const session = await ort.InferenceSession.create(graph.bytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3 });
+    const session = await ort.InferenceSession.create(graph.bytes, {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      logSeverityLevel: 3,
+    });
     try {
       // Per tensor: two state sets (ping-pong) and one gradient, all allocated here, once.
       const tensors = sizes.map((n) => {

@@ -28,14 +28,16 @@ export const STATE_OUTPUTS = ['params_out', 'v_out', 'm_out', 'b_out'] as const;
 const STATE_INPUT_OF: Record<VectorName, (typeof STATE_INPUTS)[number]> = { p: 'params', g: 'grad', v: 'v', m: 'm', b: 'b' };
 
 /** Scalars a graph may take as inputs (0-d tensors of the dtype), named as in StepScalars. */
-export type GraphScalar = 'lr' | 'decay' | 'oneMinusDecay' | 'eps' | 'momentum' | 'weightDecay' | 'rescale' | 'clip' | 'biasCorrection';
+export type GraphScalar =
+  'lr' | 'decay' | 'oneMinusDecay' | 'eps' | 'momentum' | 'weightDecay' | 'rescale' | 'clip' | 'biasCorrection';
 
 /** How the float32 rsqrt is computed: the reference's rsqrt is 1/sqrt(x) rounded once from float64. */
 // Reciprocal rather than Div(1, .): onnxruntime's DivMulFusion (a basic-level graph rewrite) turns
 // Mul(y, Div(1, x)) into Div(y, x), which rounds once instead of twice and so changes the result.
 export const RSQRT_FORM = {
   float64: 'Reciprocal(Sqrt(x))',
-  float32: 'Cast(Reciprocal(Sqrt(Cast(x, double))), float): sqrt and 1/x in float64, then rounded to float32, as the reference rsqrt',
+  float32:
+    'Cast(Reciprocal(Sqrt(Cast(x, double))), float): sqrt and 1/x in float64, then rounded to float32, as the reference rsqrt',
 } as const;
 
 export class GraphUnsupportedError extends Error {
@@ -59,7 +61,8 @@ export interface RmspropGraph {
 /** Why ONNX cannot express this variant, or null. */
 export function graphUnsupportedReason(variant: Variant): string | null {
   if (variant.fma.length > 0) return `ONNX has no fused multiply-add (the variant contracts ${variant.fma.join(', ')})`;
-  if (variant.clipNorm !== null) return 'global-norm clipping needs a reduction whose summation order ONNX does not fix (clipNorm is not expressed)';
+  if (variant.clipNorm !== null)
+    return 'global-norm clipping needs a reduction whose summation order ONNX does not fix (clipNorm is not expressed)';
   return null;
 }
 
@@ -128,7 +131,10 @@ export function buildProgramGraph(program: StepProgram<Variant>, opset: number =
           return node('Neg', [a]);
         case 'rsqrt':
           if (dtype === 'float64') return node('Reciprocal', [node('Sqrt', [a])]);
-          return cast(node('Reciprocal', [node('Sqrt', [cast(a, onnx.TensorProto.DataType.DOUBLE)])]), onnx.TensorProto.DataType.FLOAT);
+          return cast(
+            node('Reciprocal', [node('Sqrt', [cast(a, onnx.TensorProto.DataType.DOUBLE)])]),
+            onnx.TensorProto.DataType.FLOAT,
+          );
         case 'clip': {
           // g > c ? c : g < -c ? -c : g (NaN passes through; Clip/Min/Max leave NaN handling to the kernel).
           const negC = node('Neg', [b]);
@@ -137,7 +143,9 @@ export function buildProgramGraph(program: StepProgram<Variant>, opset: number =
         }
         case 'fma':
         case 'copy':
-          throw new GraphUnsupportedError(`ONNX has no ${op.kind} operator (the program asks for one: ${[a, b, c].filter(Boolean).join(', ')})`);
+          throw new GraphUnsupportedError(
+            `ONNX has no ${op.kind} operator (the program asks for one: ${[a, b, c].filter(Boolean).join(', ')})`,
+          );
       }
     },
   });
@@ -145,17 +153,35 @@ export function buildProgramGraph(program: StepProgram<Variant>, opset: number =
   const outputs: Record<(typeof STATE_OUTPUTS)[number], VectorName> = { params_out: 'p', v_out: 'v', m_out: 'm', b_out: 'b' };
   for (const name of STATE_OUTPUTS) {
     const vector = outputs[name];
-    nodes.push({ name: `out_${name}`, opType: 'Identity', input: [finals.get(vector) ?? STATE_INPUT_OF[vector]], output: [name] });
+    nodes.push({
+      name: `out_${name}`,
+      opType: 'Identity',
+      input: [finals.get(vector) ?? STATE_INPUT_OF[vector]],
+      output: [name],
+    });
     ops.push('Identity');
   }
 
-  const scalarOrder: GraphScalar[] = ['lr', 'decay', 'oneMinusDecay', 'eps', 'momentum', 'weightDecay', 'rescale', 'clip', 'biasCorrection'];
+  const scalarOrder: GraphScalar[] = [
+    'lr',
+    'decay',
+    'oneMinusDecay',
+    'eps',
+    'momentum',
+    'weightDecay',
+    'rescale',
+    'clip',
+    'biasCorrection',
+  ];
   const scalars = scalarOrder.filter((s) => usedScalars.has(s));
   const vector = (name: string): onnxProto.onnx.IValueInfoProto => ({
     name,
     type: { tensorType: { elemType, shape: { dim: [{ dimParam: 'n' }] } } },
   });
-  const zeroD = (name: string): onnxProto.onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType, shape: { dim: [] } } } });
+  const zeroD = (name: string): onnxProto.onnx.IValueInfoProto => ({
+    name,
+    type: { tensorType: { elemType, shape: { dim: [] } } },
+  });
 
   const model = onnx.ModelProto.create({
     irVersion: RMSPROP_IR_VERSION,

@@ -13,7 +13,18 @@ import { loadTf } from './tfjs-adapter.js';
 export async function tfjsResidentBench(backend: string, request: AdapterBenchRequest): Promise<AdapterBenchResult[]> {
   const path = 'resident x1';
   if (request.paths && !request.paths.includes(path)) return [];
-  if (request.dtype !== 'float32') return [{ path, describe: 'tfjs', threads: 1, device: 'cpu', samplesMs: [], stepsPerSample: 0, unavailable: 'tfjs runs float32 only' }];
+  if (request.dtype !== 'float32')
+    return [
+      {
+        path,
+        describe: 'tfjs',
+        threads: 1,
+        device: 'cpu',
+        samplesMs: [],
+        stepsPerSample: 0,
+        unavailable: 'tfjs runs float32 only',
+      },
+    ];
   const tf = await loadTf();
   if (tf.getBackend() !== backend) {
     if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed`);
@@ -49,7 +60,10 @@ export async function tfjsResidentBench(backend: string, request: AdapterBenchRe
         samplesMs,
         stepsPerSample,
         kernel: 'tfjs RMSPropOptimizer (one kernel per op)',
-        notes: ['fast path: no gradient upload or conversion per step (the conformance path converts and uploads one)', ...(backend === 'tensorflow' ? ['libtensorflow uses its own intra-op thread pool (every core by default)'] : [])],
+        notes: [
+          'fast path: no gradient upload or conversion per step (the conformance path converts and uploads one)',
+          ...(backend === 'tensorflow' ? ['libtensorflow uses its own intra-op thread pool (every core by default)'] : []),
+        ],
       },
     ];
   } finally {

@@ -77,7 +77,7 @@ let tfPromise: Promise<Tf> | undefined;
 
 /** The shared @tensorflow/tfjs module (loaded on first use, not at import of the registry). */
 export function loadTf(): Promise<Tf> {
-  tfPromise ??= import('@tensorflow/tfjs').then((m) => (m as unknown as { default?: Tf }).default ?? (m));
+  tfPromise ??= import('@tensorflow/tfjs').then((m) => (m as unknown as { default?: Tf }).default ?? m);
   return tfPromise;
 }
 
@@ -112,7 +112,8 @@ export function axesFor(v: Variant): Partial<Axes> {
 function extraReason(id: string, v: Variant): string | null {
   // tfjs passes `1 - this.decay` (float64 on the host) and the raw JS numbers: a float32-rounded decay
   // before 1 - decay is not something it can do (other hyperparameters are float32 in a float32 run anyway).
-  if (v.float32Hyperparameters.includes('decay')) return `${id} computes 1 - decay from the unrounded JS number (the case rounds decay to float32 first)`;
+  if (v.float32Hyperparameters.includes('decay'))
+    return `${id} computes 1 - decay from the unrounded JS number (the case rounds decay to float32 first)`;
   if (!Number.isFinite(v.lr) || !Number.isFinite(v.eps) || !Number.isFinite(v.decay) || !Number.isFinite(v.momentum)) {
     return `${id}: non-finite hyperparameters are not accepted`;
   }
@@ -142,7 +143,9 @@ const heldByOthers = (self: number) => [...liveCases].reduce((sum, [id, held]) =
 export function createTfjsAdapter(spec: TfjsBackendSpec, options: AdapterOptions = {}): Adapter {
   for (const key of Object.keys(options)) {
     if (!(spec.options ?? []).includes(key)) {
-      throw new InputError(`adapter ${spec.id}: unknown option '${key}'${spec.options?.length ? `; accepted: ${spec.options.join(', ')}` : ' (it takes none)'}`);
+      throw new InputError(
+        `adapter ${spec.id}: unknown option '${key}'${spec.options?.length ? `; accepted: ${spec.options.join(', ')}` : ' (it takes none)'}`,
+      );
     }
   }
   spec.validate?.(options);
@@ -180,7 +183,8 @@ export function createTfjsAdapter(spec: TfjsBackendSpec, options: AdapterOptions
         return { reason: message(e) };
       }
       try {
-        if (!(await tf.setBackend(spec.backend))) return { reason: `tfjs backend '${spec.backend}' failed to initialise (tf.setBackend returned false)` };
+        if (!(await tf.setBackend(spec.backend)))
+          return { reason: `tfjs backend '${spec.backend}' failed to initialise (tf.setBackend returned false)` };
         await tf.ready();
       } catch (e) {
         return { reason: `tfjs backend '${spec.backend}' failed to initialise: ${message(e)}` };
@@ -297,7 +301,9 @@ export function createTfjsAdapter(spec: TfjsBackendSpec, options: AdapterOptions
             });
             // The iteration counter (unused by RMSprop's arithmetic) the way setWeights sets it.
             const iter = tf.scalar(state.step, 'int32');
-            await (optimizer as unknown as { extractIterations(w: NamedTensor[]): Promise<unknown> }).extractIterations([{ name: 'iter', tensor: iter }]);
+            await (optimizer as unknown as { extractIterations(w: NamedTensor[]): Promise<unknown> }).extractIterations([
+              { name: 'iter', tensor: iter },
+            ]);
             iter.dispose();
           } else {
             // No accumulators yet: hand them to the optimizer in getWeights order (iter, ms, mom, mg).
@@ -324,7 +330,9 @@ export function createTfjsAdapter(spec: TfjsBackendSpec, options: AdapterOptions
           liveCases.delete(caseId);
           const after = tf.memory().numTensors - heldByOthers(caseId);
           if (after > before) {
-            return { leak: `${spec.id}: ${after - before} tfjs tensor(s) left after disposing ${c.key} (numTensors ${before} before prepare, ${after} after dispose)` };
+            return {
+              leak: `${spec.id}: ${after - before} tfjs tensor(s) left after disposing ${c.key} (numTensors ${before} before prepare, ${after} after dispose)`,
+            };
           }
           return {};
         },

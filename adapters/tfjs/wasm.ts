@@ -7,7 +7,8 @@ const PACKAGE = '@tensorflow/tfjs-backend-wasm';
 export const tfjsWasmAdapterFactory: AdapterFactory = tfjsAdapterFactory({
   id: 'tfjs-wasm',
   backend: 'wasm',
-  describe: 'TensorFlow.js tf.train.rmsprop on the WebAssembly backend (@tensorflow/tfjs-backend-wasm, offline .wasm from node_modules)',
+  describe:
+    'TensorFlow.js tf.train.rmsprop on the WebAssembly backend (@tensorflow/tfjs-backend-wasm, offline .wasm from node_modules)',
   packageName: PACKAGE,
   inDefaultRun: true,
   async register() {

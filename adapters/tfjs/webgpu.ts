@@ -34,7 +34,8 @@ const gpu = () => (globalThis as unknown as { navigator: { gpu: GPU } }).navigat
 export const tfjsWebgpuAdapterFactory: AdapterFactory = tfjsAdapterFactory({
   id: 'tfjs-webgpu',
   backend: 'webgpu',
-  describe: 'TensorFlow.js tf.train.rmsprop on the WebGPU backend (@tensorflow/tfjs-backend-webgpu on Dawn; OpenGL ES/llvmpipe without a GPU)',
+  describe:
+    'TensorFlow.js tf.train.rmsprop on the WebGPU backend (@tensorflow/tfjs-backend-webgpu on Dawn; OpenGL ES/llvmpipe without a GPU)',
   packageName: PACKAGE,
   alsoNeeds: ['webgpu'],
   inDefaultRun: true,
@@ -89,7 +90,12 @@ export const tfjsWebgpuAdapterFactory: AdapterFactory = tfjsAdapterFactory({
       const adapter = await gpu().requestAdapter();
       if (adapter) {
         const i = adapter.info;
-        Object.assign(facts, { gpuVendor: i.vendor, gpuArchitecture: i.architecture, gpuDevice: i.device, gpuDescription: i.description });
+        Object.assign(facts, {
+          gpuVendor: i.vendor,
+          gpuArchitecture: i.architecture,
+          gpuDevice: i.device,
+          gpuDescription: i.description,
+        });
       }
     } catch (e) {
       facts.gpuInfoError = e instanceof Error ? e.message : String(e);

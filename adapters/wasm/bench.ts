@@ -34,12 +34,26 @@ export function defaultThreads(): number {
 // ---------------------------------------------------------------------------------------------
 // Shared memories.
 
-async function sharedMemory(module: WasmModule, heapBaseExport: string, bytes: (base: number) => number): Promise<{ memory: WasmMemory; base: number }> {
+async function sharedMemory(
+  module: WasmModule,
+  heapBaseExport: string,
+  bytes: (base: number) => number,
+): Promise<{ memory: WasmMemory; base: number }> {
   const memory = new WA.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
-  const probe = await WA.instantiate(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
+  const probe = await WA.instantiate(module, {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error('wasm abort');
+      },
+    },
+  });
   const base = (probe.exports[heapBaseExport] as () => number)();
   const end = bytes(base);
-  if (end > SHARED_MEMORY_LIMIT) throw new RangeError(`needs ${end} bytes of shared linear memory, over the threads build's ${SHARED_MEMORY_LIMIT}-byte maximum`);
+  if (end > SHARED_MEMORY_LIMIT)
+    throw new RangeError(
+      `needs ${end} bytes of shared linear memory, over the threads build's ${SHARED_MEMORY_LIMIT}-byte maximum`,
+    );
   const have = memory.buffer.byteLength;
   if (end > have) memory.grow(Math.ceil((end - have) / PAGE_BYTES));
   return { memory, base };
@@ -76,7 +90,13 @@ export async function openBandwidthProbe(kernel: BandwidthKernel, dtype: Dtype, 
   if (threads > 1 && !threadsSupported()) throw new Error('this WebAssembly engine has no threads (shared memory)');
   if (threads <= 1) {
     const { module } = await loadBandwidthModule('plain');
-    const instance = await WA.instantiate(module, { env: { abort: () => { throw new Error('wasm abort'); } } });
+    const instance = await WA.instantiate(module, {
+      env: {
+        abort: () => {
+          throw new Error('wasm abort');
+        },
+      },
+    });
     const x = instance.exports as Record<string, (...a: number[]) => number>;
     const memory = instance.exports.memory as WasmMemory;
     const { offsets, end } = layoutArrays(x.bw_heap_base(), n, dtype, 3);
@@ -99,7 +119,14 @@ export async function openBandwidthProbe(kernel: BandwidthKernel, dtype: Dtype, 
   const { module } = await loadBandwidthModule('shared');
   const { memory, base } = await sharedMemory(module, 'bw_heap_base', (b) => layoutArrays(b, n, dtype, 3).end);
   const { offsets } = layoutArrays(base, n, dtype, 3);
-  const pool = await WasmPool.create({ module, memory, threads, n, elementBytes: bytesOf(dtype), ...bandwidthCalls(kernel, dtype, offsets) });
+  const pool = await WasmPool.create({
+    module,
+    memory,
+    threads,
+    n,
+    elementBytes: bytesOf(dtype),
+    ...bandwidthCalls(kernel, dtype, offsets),
+  });
   return { sample: (batch) => pool.sample(batch), close: () => pool.close() };
 }
 
@@ -114,10 +141,18 @@ function stepExportName(dtype: Dtype, kernel: string): string {
 }
 
 /** Arguments of a step call over [lo, hi) (lo, hi at index 5, 6). */
-function stepCall(dtype: Dtype, variant: Variant, ptrs: readonly number[]): { call: PoolCall; kernel: string; bytesPerElement: number } {
+function stepCall(
+  dtype: Dtype,
+  variant: Variant,
+  ptrs: readonly number[],
+): { call: PoolCall; kernel: string; bytesPerElement: number } {
   const plan = benchStepPlan(dtype, variant);
   return {
-    call: { fn: stepExportName(dtype, plan.kernel), args: [...ptrs.slice(0, 5), 0, 0, plan.word, ...stepArguments(plan.scalars)], loArg: 5 },
+    call: {
+      fn: stepExportName(dtype, plan.kernel),
+      args: [...ptrs.slice(0, 5), 0, 0, plan.word, ...stepArguments(plan.scalars)],
+      loArg: 5,
+    },
     kernel: plan.kernel,
     bytesPerElement: plan.bytesPerElement,
   };
@@ -147,7 +182,10 @@ function tensorOffsets(tensors: readonly number[], dtype: Dtype): { offsets: num
   return { offsets, total: at };
 }
 
-async function stepSampler(request: AdapterBenchRequest, threads: number): Promise<{ sampler: Sampler; kernel: string; bytesPerElement: number; note: string }> {
+async function stepSampler(
+  request: AdapterBenchRequest,
+  threads: number,
+): Promise<{ sampler: Sampler; kernel: string; bytesPerElement: number; note: string }> {
   const { dtype, variant } = request;
   const { offsets: tOff, total } = tensorOffsets(request.tensors, dtype);
   const flat = request.layout === 'flat' || request.tensors.length === 1;
@@ -156,12 +194,15 @@ async function stepSampler(request: AdapterBenchRequest, threads: number): Promi
     const { offsets, end } = layoutArrays(k.heapBase, total, dtype, 5);
     if (end > PLAIN_MEMORY_LIMIT) throw new RangeError(`${total} elements x 5 arrays exceed wasm32's 4 GiB memory`);
     k.ensure(end);
-    for (const c of stepInit(dtype, offsets)) (k.exports[c.fn] as (...a: number[]) => void)(...c.args.map((a, i) => (i === c.loArg + 1 ? total : a)));
+    for (const c of stepInit(dtype, offsets))
+      (k.exports[c.fn] as (...a: number[]) => void)(...c.args.map((a, i) => (i === c.loArg + 1 ? total : a)));
     const { call, kernel, bytesPerElement } = stepCall(dtype, variant, offsets);
     const f = k.exports[call.fn] as (...a: number[]) => void;
     const a = call.args.slice();
     const e = bytesOf(dtype);
-    const calls = flat ? [[offsets, total] as const] : request.tensors.map((s, i) => [offsets.map((o) => o + tOff[i] * e), s] as const);
+    const calls = flat
+      ? [[offsets, total] as const]
+      : request.tensors.map((s, i) => [offsets.map((o) => o + tOff[i] * e), s] as const);
     return {
       sampler: {
         sample(batch) {
@@ -186,12 +227,23 @@ async function stepSampler(request: AdapterBenchRequest, threads: number): Promi
       note: flat ? 'one call over the flat arrays per step' : `one call per tensor (${request.tensors.length} calls per step)`,
     };
   }
-  if (!flat) throw new Error('the pool splits one flat range over its threads; per-tensor steps on threads would need a join per tensor (use layout flat)');
+  if (!flat)
+    throw new Error(
+      'the pool splits one flat range over its threads; per-tensor steps on threads would need a join per tensor (use layout flat)',
+    );
   const { module } = await loadKernelModule('shared');
   const { memory, base } = await sharedMemory(module, 'heap_base', (b) => layoutArrays(b, total, dtype, 5).end);
   const { offsets } = layoutArrays(base, total, dtype, 5);
   const { call, kernel, bytesPerElement } = stepCall(dtype, variant, offsets);
-  const pool = await WasmPool.create({ module, memory, threads, n: total, elementBytes: bytesOf(dtype), init: stepInit(dtype, offsets), call });
+  const pool = await WasmPool.create({
+    module,
+    memory,
+    threads,
+    n: total,
+    elementBytes: bytesOf(dtype),
+    init: stepInit(dtype, offsets),
+    call,
+  });
   return {
     sampler: { sample: (batch) => pool.sample(batch), close: () => pool.close() },
     kernel,
@@ -202,12 +254,17 @@ async function stepSampler(request: AdapterBenchRequest, threads: number): Promi
 
 /** The wasm-simd bench capability: paths 'simd' (one thread) and 'simd-mt' (every core). */
 export async function wasmStepBench(request: AdapterBenchRequest, threads = defaultThreads()): Promise<AdapterBenchResult[]> {
-  const wanted: WasmBenchPath[] = (request.paths ?? ['simd', 'simd-mt']).filter((p): p is WasmBenchPath => p === 'simd' || p === 'simd-mt');
+  const wanted: WasmBenchPath[] = (request.paths ?? ['simd', 'simd-mt']).filter(
+    (p): p is WasmBenchPath => p === 'simd' || p === 'simd-mt',
+  );
   const out: AdapterBenchResult[] = [];
   for (const path of wanted) {
     const t = path === 'simd' ? 1 : threads;
     const base = { path, threads: t, device: 'cpu' as const, samplesMs: [], stepsPerSample: 0 };
-    const describe = path === 'simd' ? `AssemblyScript ${request.dtype === 'float32' ? 'f32x4' : 'f64x2'} step, one thread, arrays in linear memory` : `the same kernel on ${t} threads over one shared memory`;
+    const describe =
+      path === 'simd'
+        ? `AssemblyScript ${request.dtype === 'float32' ? 'f32x4' : 'f64x2'} step, one thread, arrays in linear memory`
+        : `the same kernel on ${t} threads over one shared memory`;
     if (!simdSupported()) {
       out.push({ ...base, describe, unavailable: 'this WebAssembly engine has no SIMD' });
       continue;
@@ -225,7 +282,15 @@ export async function wasmStepBench(request: AdapterBenchRequest, threads = defa
     }
     try {
       const { samplesMs, stepsPerSample } = collectSamples(s.sampler, request);
-      out.push({ ...base, describe, samplesMs, stepsPerSample, kernel: s.kernel, touchedBytesPerElement: s.bytesPerElement, notes: [s.note] });
+      out.push({
+        ...base,
+        describe,
+        samplesMs,
+        stepsPerSample,
+        kernel: s.kernel,
+        touchedBytesPerElement: s.bytesPerElement,
+        notes: [s.note],
+      });
     } finally {
       await s.sampler.close();
     }
@@ -245,9 +310,16 @@ export const COMPUTE_PROBE_ELEMENTS = 8192;
  * each thread steps its own cache-sized arrays. A sample's pass is every thread's arrays once, so
  * elements per pass = COMPUTE_PROBE_ELEMENTS x threads.
  */
-export async function openStepComputeProbe(dtype: Dtype, variant: Variant, threads: number): Promise<Sampler & { elementsPerPass: number }> {
+export async function openStepComputeProbe(
+  dtype: Dtype,
+  variant: Variant,
+  threads: number,
+): Promise<Sampler & { elementsPerPass: number }> {
   const n = COMPUTE_PROBE_ELEMENTS * Math.max(1, threads);
   const tensors = [n];
-  const s = await stepSampler({ dtype, variant, profile: undefined as never, native: {}, tensors, layout: 'flat', timeMs: 0, minSamples: 1, sampleMs: 1 }, threads);
+  const s = await stepSampler(
+    { dtype, variant, profile: undefined as never, native: {}, tensors, layout: 'flat', timeMs: 0, minSamples: 1, sampleMs: 1 },
+    threads,
+  );
   return { ...s.sampler, elementsPerPass: n };
 }

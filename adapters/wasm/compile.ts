@@ -26,7 +26,14 @@ const BASE_OPTIONS = { optimizeLevel: 3, shrinkLevel: 0, converge: false, noAsse
 export function compilerOptions(kind: WasmBuildKind): Record<string, unknown> {
   return kind === 'plain'
     ? { ...BASE_OPTIONS, enable: ['simd'] }
-    : { ...BASE_OPTIONS, enable: ['simd', 'threads'], importMemory: true, sharedMemory: true, initialMemory: 1, maximumMemory: SHARED_MAXIMUM_PAGES };
+    : {
+        ...BASE_OPTIONS,
+        enable: ['simd', 'threads'],
+        importMemory: true,
+        sharedMemory: true,
+        initialMemory: 1,
+        maximumMemory: SHARED_MAXIMUM_PAGES,
+      };
 }
 
 /** The package root: the nearest directory above this module with the harness's package.json. */
@@ -42,7 +49,8 @@ export function packageRoot(): string {
       }
     }
     const up = dirname(dir);
-    if (up === dir) throw new Error(`wasm-simd: cannot find the rmsprop-harness package root above ${fileURLToPath(import.meta.url)}`);
+    if (up === dir)
+      throw new Error(`wasm-simd: cannot find the rmsprop-harness package root above ${fileURLToPath(import.meta.url)}`);
     dir = up;
   }
 }
@@ -62,7 +70,8 @@ export function readKernelSource(root = packageRoot()): string {
 
 export function ascVersion(root = packageRoot()): string {
   try {
-    return (JSON.parse(readFileSync(join(root, 'node_modules', 'assemblyscript', 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(root, 'node_modules', 'assemblyscript', 'package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }

@@ -68,23 +68,49 @@ const lrOutsideMomentum = (v: Variant, S: StepScalars) => S.useMomentum && v.mom
 
 export const FLAG_LAYOUT: readonly FlagField[] = [
   { name: 'F_DECOUPLED', condition: 'decoupled', bit: F_DECOUPLED },
-  { name: 'F_DECOUPLED_LR', condition: 'decoupledScaledByLr', bit: F_DECOUPLED_LR, relevant: (v) => v.weightDecayKind === 'decoupled' && v.weightDecay !== 0 },
+  {
+    name: 'F_DECOUPLED_LR',
+    condition: 'decoupledScaledByLr',
+    bit: F_DECOUPLED_LR,
+    relevant: (v) => v.weightDecayKind === 'decoupled' && v.weightDecay !== 0,
+  },
   { name: 'F_MAXIMIZE', condition: 'maximize', bit: F_MAXIMIZE },
   { name: 'F_RESCALE', condition: 'rescaled', bit: F_RESCALE, scalar: (S) => S.rescale !== 1 },
   { name: 'F_COUPLED', condition: 'coupled', bit: F_COUPLED },
-  { name: 'F_WD_BEFORE_CLIP', condition: 'weightDecayBeforeClip', bit: F_WD_BEFORE_CLIP, relevant: (v) => v.weightDecayKind === 'coupled' && v.weightDecay !== 0 },
+  {
+    name: 'F_WD_BEFORE_CLIP',
+    condition: 'weightDecayBeforeClip',
+    bit: F_WD_BEFORE_CLIP,
+    relevant: (v) => v.weightDecayKind === 'coupled' && v.weightDecay !== 0,
+  },
   { name: 'F_CLIP', condition: 'clipped', bit: F_CLIP, scalar: (S) => S.clip !== null },
   { name: 'F_NORM', condition: 'normClipped', bit: F_NORM, scalar: (S) => S.normScale !== 1 },
   { name: 'EMA_SHIFT', condition: 'emaForm', shift: EMA_SHIFT, values: EMA },
-  { name: 'F_SQUARE_WEIGHT_FIRST', condition: 'squareGrouping=((1-b)*g)*g', bit: F_SQUARE_WEIGHT_FIRST, relevant: (v) => v.emaForm === 'blend' },
+  {
+    name: 'F_SQUARE_WEIGHT_FIRST',
+    condition: 'squareGrouping=((1-b)*g)*g',
+    bit: F_SQUARE_WEIGHT_FIRST,
+    relevant: (v) => v.emaForm === 'blend',
+  },
   { name: 'F_CENTERED', condition: 'centered', bit: F_CENTERED },
   { name: 'MEAN_SHIFT', condition: 'meanForm', shift: MEAN_SHIFT, values: EMA, relevant: (v) => v.centered },
   { name: 'F_BIAS', condition: 'biasCorrection', bit: F_BIAS, scalar: (S) => S.biasCorrection !== 1 },
   { name: 'EPS_SHIFT', condition: 'epsPlacement', shift: EPS_SHIFT, values: EPS },
-  { name: 'F_EPS_FIRST', condition: 'centeredGrouping=(v+eps)-m2', bit: F_EPS_FIRST, relevant: (v) => v.centered && v.epsPlacement === 'inside' },
+  {
+    name: 'F_EPS_FIRST',
+    condition: 'centeredGrouping=(v+eps)-m2',
+    bit: F_EPS_FIRST,
+    relevant: (v) => v.centered && v.epsPlacement === 'inside',
+  },
   { name: 'SCALE_SHIFT', condition: 'scaleForm', shift: SCALE_SHIFT, values: SCALE },
   // lr-outside momentum ignores the update order; keep the word canonical so it can hit a fast kernel.
-  { name: 'ORDER_SHIFT', condition: 'updateOrder', shift: ORDER_SHIFT, values: ORDER, relevant: (v, S) => !lrOutsideMomentum(v, S) },
+  {
+    name: 'ORDER_SHIFT',
+    condition: 'updateOrder',
+    shift: ORDER_SHIFT,
+    values: ORDER,
+    relevant: (v, S) => !lrOutsideMomentum(v, S),
+  },
   { name: 'F_MOMENTUM', condition: 'momentum', bit: F_MOMENTUM, scalar: (S) => S.useMomentum },
   { name: 'KIND_SHIFT', condition: 'momentumKind', shift: KIND_SHIFT, values: KIND, relevant: (_v, S) => S.useMomentum },
 ];
@@ -117,8 +143,13 @@ function buildLayout(definition: StepDefinition<Variant>): readonly FlagField[] 
       otherwise();
     },
   });
-  const added = [...extra].map((condition, k): FlagField => ({ name: `F_EXTRA_${k}`, condition, bit: 1 << (FIRST_FREE_BIT + k) }));
-  if (FIRST_FREE_BIT + added.length > 31) throw new Error(`wasm kernel: ${added.length} extra conditions do not fit in the flag word`);
+  const added = [...extra].map((condition, k): FlagField => ({
+    name: `F_EXTRA_${k}`,
+    condition,
+    bit: 1 << (FIRST_FREE_BIT + k),
+  }));
+  if (FIRST_FREE_BIT + added.length > 31)
+    throw new Error(`wasm kernel: ${added.length} extra conditions do not fit in the flag word`);
   return [...FLAG_LAYOUT, ...added];
 }
 
@@ -126,7 +157,9 @@ function buildLayout(definition: StepDefinition<Variant>): readonly FlagField[] 
 export function flagTest(layout: readonly FlagField[], definition: StepDefinition<Variant>, condition: string): string | null {
   const c = parseCondition(condition, definition.conditions);
   if (NOT_IN_WORD(c)) return null;
-  const field = layout.find((f) => f.condition === c.name || f.condition === `${c.name}=${c.value}` || f.condition.startsWith(`${c.name}=`));
+  const field = layout.find(
+    (f) => f.condition === c.name || f.condition === `${c.name}=${c.value}` || f.condition.startsWith(`${c.name}=`),
+  );
   if (!field) throw new Error(`wasm kernel: no flag for condition '${condition}'`);
   let test: string;
   if (field.shift !== undefined) {
@@ -146,7 +179,8 @@ export function stepFlags(variant: Variant, S: StepScalars, definition: StepDefi
   const env = S as unknown as Readonly<Record<string, number | undefined>>;
   for (const f of flagLayout(definition)) {
     if (f.relevant && !f.relevant(variant, S)) continue;
-    if (f.shift !== undefined) word |= (f.values?.[String((variant as unknown as Record<string, unknown>)[f.condition])] ?? 0) << f.shift;
+    if (f.shift !== undefined)
+      word |= (f.values?.[String((variant as unknown as Record<string, unknown>)[f.condition])] ?? 0) << f.shift;
     else if (f.scalar ? f.scalar(S) : conditionHolds(definition, f.condition, variant, env)) word |= f.bit!;
   }
   return word;
@@ -165,5 +199,16 @@ export function fastKernelFor(word: number): FastKernel | null {
 
 /** Scalar arguments after the flag word: lr, decay, w, eps, mu, wd, rescale, clip, normScale, biasCorrection. */
 export function stepArguments(S: StepScalars): [number, number, number, number, number, number, number, number, number, number] {
-  return [S.lr, S.decay, S.oneMinusDecay, S.eps, S.momentum, S.weightDecay, S.rescale, S.clip ?? 0, S.normScale, S.biasCorrection];
+  return [
+    S.lr,
+    S.decay,
+    S.oneMinusDecay,
+    S.eps,
+    S.momentum,
+    S.weightDecay,
+    S.rescale,
+    S.clip ?? 0,
+    S.normScale,
+    S.biasCorrection,
+  ];
 }

@@ -57,7 +57,12 @@ const local = (o: Operand) => ('vector' in o ? o.vector : 'temp' in o ? `t_${o.t
 /** The generic body<T, X>: loads, the definition's element stage under run-time flag tests, stores. */
 export function bodySource(definition: StepDefinition<Variant> = RMSPROP): string {
   const layout: readonly FlagField[] = flagLayout(definition);
-  const test = (c: Condition) => (parseCondition(c, definition.conditions).name === 'smallWeight' ? (c.startsWith('!') ? '!wSmall' : 'wSmall') : flagTest(layout, definition, c)!);
+  const test = (c: Condition) =>
+    parseCondition(c, definition.conditions).name === 'smallWeight'
+      ? c.startsWith('!')
+        ? '!wSmall'
+        : 'wSmall'
+      : flagTest(layout, definition, c)!;
   const lines: string[] = [];
   const temps = new Set<string>();
   let depth = 1;
@@ -87,8 +92,10 @@ export function bodySource(definition: StepDefinition<Variant> = RMSPROP): strin
     },
   });
   const guard = (x: VectorName) => (VECTOR_GUARDS[x] ? test(VECTOR_GUARDS[x]) : null);
-  const load = (x: VectorName, at: string) => (guard(x) ? `let ${x} = ${guard(x)} ? ld<T, X>(${at} + o) : zero;` : `let ${x} = ld<T, X>(${at} + o);`);
-  const store = (x: VectorName, at: string) => (guard(x) ? `if ${guard(x)} st<T, X>(${at} + o, ${x});` : `st<T, X>(${at} + o, ${x});`);
+  const load = (x: VectorName, at: string) =>
+    guard(x) ? `let ${x} = ${guard(x)} ? ld<T, X>(${at} + o) : zero;` : `let ${x} = ld<T, X>(${at} + o);`;
+  const store = (x: VectorName, at: string) =>
+    guard(x) ? `if ${guard(x)} st<T, X>(${at} + o, ${x});` : `st<T, X>(${at} + o, ${x});`;
   return [
     '/** One element (X = T) or one vector of lanes (X = v128) at byte offset o. Generated from the step program. */',
     '@inline function body<T, X>(',
@@ -115,7 +122,9 @@ const STEP_PARAMETERS = `pP: usize, pG: usize, pV: usize, pM: usize, pB: usize, 
   lr: f64, decay: f64, w: f64, eps: f64, mu: f64, wd: f64, rescale: f64, c: f64, ns: f64, bc: f64,`;
 
 function stepExport(name: string, word: string, type: 'f32' | 'f64'): string {
-  const scalars = ['lr', 'decay', 'w', 'eps', 'mu', 'wd', 'rescale', 'c', 'ns', 'bc'].map((s) => (type === 'f32' ? `<f32>${s}` : s)).join(', ');
+  const scalars = ['lr', 'decay', 'w', 'eps', 'mu', 'wd', 'rescale', 'c', 'ns', 'bc']
+    .map((s) => (type === 'f32' ? `<f32>${s}` : s))
+    .join(', ');
   return `export function ${name}(\n  ${STEP_PARAMETERS}\n): void {\n  run<${type}>(pP, pG, pV, pM, pB, lo, hi, ${word}, ${scalars});\n}`;
 }
 
@@ -127,13 +136,20 @@ function stepExport(name: string, word: string, type: 'f32' | 'f64'): string {
 export function exportsSource(): string {
   const parts = [stepExport('step_f32', 'flags', 'f32'), stepExport('step_f64', 'flags', 'f64')];
   for (const [name, word] of Object.entries(FAST_KERNELS)) {
-    parts.push(`export function fast_${name}(): i32 { return ${word}; }`, stepExport(`step_f32_${name}`, String(word), 'f32'), stepExport(`step_f64_${name}`, String(word), 'f64'));
+    parts.push(
+      `export function fast_${name}(): i32 { return ${word}; }`,
+      stepExport(`step_f32_${name}`, String(word), 'f32'),
+      stepExport(`step_f64_${name}`, String(word), 'f64'),
+    );
   }
   return parts.join('\n\n');
 }
 
 export function flagsSource(definition: StepDefinition<Variant> = RMSPROP): string {
-  return ['// Flag bits (adapters/wasm/flags.ts).', ...Object.entries(flagConstants(flagLayout(definition))).map(([name, value]) => `const ${name}: i32 = ${value};`)].join('\n');
+  return [
+    '// Flag bits (adapters/wasm/flags.ts).',
+    ...Object.entries(flagConstants(flagLayout(definition))).map(([name, value]) => `const ${name}: i32 = ${value};`),
+  ].join('\n');
 }
 
 /** The complete kernel source from the template. */
@@ -142,5 +158,9 @@ export function generateKernelSource(template: string, definition: StepDefinitio
     if (!text.includes(marker)) throw new Error(`wasm kernel template: marker ${marker} is missing`);
     return text.replace(marker, () => generated);
   };
-  return fill(fill(fill(template, '/* @generated:flags */', flagsSource(definition)), '/* @generated:body */', bodySource(definition)), '/* @generated:exports */', exportsSource());
+  return fill(
+    fill(fill(template, '/* @generated:flags */', flagsSource(definition)), '/* @generated:body */', bodySource(definition)),
+    '/* @generated:exports */',
+    exportsSource(),
+  );
 }

@@ -14,7 +14,17 @@ import { loadKernelModule } from './loader.js';
 import { WasmPool, type PoolCall } from './pool.js';
 import { PAGE_BYTES, WA, type WasmInstance, type WasmMemory, type WasmModule } from './webassembly.js';
 
-type StepFn = (pP: number, pG: number, pV: number, pM: number, pB: number, lo: number, hi: number, flags: number, ...scalars: number[]) => void;
+type StepFn = (
+  pP: number,
+  pG: number,
+  pV: number,
+  pM: number,
+  pB: number,
+  lo: number,
+  hi: number,
+  flags: number,
+  ...scalars: number[]
+) => void;
 type RangeFn = (pA: number, pB: number, pC: number, lo: number, hi: number, s: number) => void;
 type FillFn = (ptr: number, lo: number, hi: number, x: number) => void;
 
@@ -49,7 +59,8 @@ export function layoutArrays(base: number, n: number, dtype: Dtype, count: numbe
 function checkFastWords(exports: KernelExports): void {
   for (const [name, word] of Object.entries(FAST_KERNELS)) {
     const fn = exports[`fast_${name}`] as (() => number) | undefined;
-    if (typeof fn !== 'function' || fn() !== word) throw new Error(`wasm-simd: kernel word '${name}' differs between rmsprop.as and flags.ts`);
+    if (typeof fn !== 'function' || fn() !== word)
+      throw new Error(`wasm-simd: kernel word '${name}' differs between rmsprop.as and flags.ts`);
   }
 }
 
@@ -92,7 +103,9 @@ export class KernelInstance {
 
   /** A view of n elements at a byte offset (recreate after ensure(): growing detaches old views). */
   view(dtype: Dtype, offset: number, n: number): Float32Array | Float64Array {
-    return dtype === 'float32' ? new Float32Array(this.memory.buffer, offset, n) : new Float64Array(this.memory.buffer, offset, n);
+    return dtype === 'float32'
+      ? new Float32Array(this.memory.buffer, offset, n)
+      : new Float64Array(this.memory.buffer, offset, n);
   }
 
   /** The step function for a flag word: the branch-free export when there is one. */
@@ -145,7 +158,15 @@ export interface BenchResult {
   bestGbPerSecond: number;
 }
 
-function summarize(what: 'step' | 'triad', dtype: Dtype, n: number, threads: number, kernel: string, bytesPerElement: number, times: number[]): BenchResult {
+function summarize(
+  what: 'step' | 'triad',
+  dtype: Dtype,
+  n: number,
+  threads: number,
+  kernel: string,
+  bytesPerElement: number,
+  times: number[],
+): BenchResult {
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
   const best = sorted[0];
@@ -165,9 +186,13 @@ function summarize(what: 'step' | 'triad', dtype: Dtype, n: number, threads: num
 }
 
 /** The word, scalars and traffic of a benchmark step. */
-export function benchStepPlan(dtype: Dtype, variant?: Variant): { word: number; scalars: StepScalars; kernel: FastKernel | 'general'; bytesPerElement: number } {
+export function benchStepPlan(
+  dtype: Dtype,
+  variant?: Variant,
+): { word: number; scalars: StepScalars; kernel: FastKernel | 'general'; bytesPerElement: number } {
   const v = variant ?? resolveVariant('torch', dtype).variant;
-  if (v.clipNorm !== null) throw new Error('wasm-simd bench: clipNorm needs the gradient on the host; not part of the in-memory bench');
+  if (v.clipNorm !== null)
+    throw new Error('wasm-simd bench: clipNorm needs the gradient on the host; not part of the in-memory bench');
   const scalars = prepareScalars(stepProgram(v, dtype), 0, new Float64Array(0));
   const word = stepFlags(v, scalars);
   // read p, g, v; write p, v; plus read+write of m (centered) and b (momentum)
@@ -208,7 +233,7 @@ export async function benchTriad(options: Omit<BenchOptions, 'variant'>): Promis
   const { offsets, end } = layoutArrays(k.heapBase, n, dtype, 3);
   k.ensure(end);
   initTriadArrays(k, dtype, offsets, n);
-  const fn = (dtype === 'float32' ? k.exports.triad_f32 : k.exports.triad_f64);
+  const fn = dtype === 'float32' ? k.exports.triad_f32 : k.exports.triad_f64;
   const [pA, pB, pC] = offsets as [number, number, number];
   const times = timeReps(reps, warmup, () => fn(pA, pB, pC, 0, n, 2));
   return summarize('triad', dtype, n, 1, 'triad', 3 * bytesOf(dtype), times);
@@ -247,10 +272,14 @@ export async function benchThreaded(options: ThreadedBenchOptions): Promise<Benc
   const { n, dtype = 'float32', reps = 10, warmup = 2, threads, what } = options;
   const { module } = await loadKernelModule('shared');
   const count = what === 'step' ? 5 : 3;
-  const probe = await KernelInstance.createShared(new WA.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true }), module);
+  const probe = await KernelInstance.createShared(
+    new WA.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true }),
+    module,
+  );
   const { offsets, end } = layoutArrays(probe.heapBase, n, dtype, count);
   const pages = Math.ceil(end / PAGE_BYTES);
-  if (pages > SHARED_MAXIMUM_PAGES) throw new Error(`wasm-simd bench: ${n} elements need ${pages} pages, over the shared maximum ${SHARED_MAXIMUM_PAGES}`);
+  if (pages > SHARED_MAXIMUM_PAGES)
+    throw new Error(`wasm-simd bench: ${n} elements need ${pages} pages, over the shared maximum ${SHARED_MAXIMUM_PAGES}`);
   const memory = new WA.Memory({ initial: pages, maximum: SHARED_MAXIMUM_PAGES, shared: true });
   const plan = what === 'step' ? benchStepPlan(dtype, options.variant) : null;
   const suffix = dtype === 'float32' ? 'f32' : 'f64';
@@ -271,7 +300,11 @@ export async function benchThreaded(options: ThreadedBenchOptions): Promise<Benc
           { fn: `fill_${suffix}`, args: [o[2], 0, 0, 0.5], loArg: 1 },
         ];
   const call: PoolCall = plan
-    ? { fn: plan.kernel === 'general' ? `step_${suffix}` : `step_${suffix}_${plan.kernel}`, args: [...o.slice(0, 5), 0, 0, plan.word, ...stepArguments(plan.scalars)], loArg: 5 }
+    ? {
+        fn: plan.kernel === 'general' ? `step_${suffix}` : `step_${suffix}_${plan.kernel}`,
+        args: [...o.slice(0, 5), 0, 0, plan.word, ...stepArguments(plan.scalars)],
+        loArg: 5,
+      }
     : { fn: `triad_${suffix}`, args: [o[0], o[1], o[2], 0, 0, 2], loArg: 3 };
   const pool = await WasmPool.create({ module, memory, threads, n, elementBytes: size, init, call });
   try {
@@ -280,7 +313,15 @@ export async function benchThreaded(options: ThreadedBenchOptions): Promise<Benc
       const ms = pool.sample(1);
       if (r >= warmup) times.push(ms / 1000);
     }
-    return summarize(what, dtype, n, threads, plan ? plan.kernel : 'triad', plan ? plan.bytesPerElement : 3 * bytesOf(dtype), times);
+    return summarize(
+      what,
+      dtype,
+      n,
+      threads,
+      plan ? plan.kernel : 'triad',
+      plan ? plan.bytesPerElement : 3 * bytesOf(dtype),
+      times,
+    );
   } finally {
     await pool.close();
   }

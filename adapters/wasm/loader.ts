@@ -5,7 +5,17 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WA, type WasmModule } from './webassembly.js';
-import { ascVersion, buildHash, compileKernel, packageRoot, readKernelSource, WASM_FILES, wasmOutputDir, type WasmBuildKind, type WasmManifest } from './compile.js';
+import {
+  ascVersion,
+  buildHash,
+  compileKernel,
+  packageRoot,
+  readKernelSource,
+  WASM_FILES,
+  wasmOutputDir,
+  type WasmBuildKind,
+  type WasmManifest,
+} from './compile.js';
 
 export interface LoadedModule {
   module: WasmModule;
@@ -96,7 +106,11 @@ export function loadBandwidthModule(kind: WasmBuildKind = 'plain'): Promise<Load
   return cached(bandwidthCache, kind, () => load(kind, readBandwidthSource(), BANDWIDTH_FILES[kind]));
 }
 
-function cached(map: Map<WasmBuildKind, Promise<LoadedModule>>, kind: WasmBuildKind, make: () => Promise<LoadedModule>): Promise<LoadedModule> {
+function cached(
+  map: Map<WasmBuildKind, Promise<LoadedModule>>,
+  kind: WasmBuildKind,
+  make: () => Promise<LoadedModule>,
+): Promise<LoadedModule> {
   let p = map.get(kind);
   if (!p) {
     p = make();

@@ -163,7 +163,14 @@ export class WasmPool {
     const threads = Math.max(1, Math.floor(o.threads));
     const layout = poolLayout(o.n, threads, o.elementBytes, o.chunk);
     const ctrl = new Int32Array(new SharedArrayBuffer((NEXT + threads * LINE) * 4));
-    const instance = await WA.instantiate(o.module, { env: { memory: o.memory, abort: () => { throw new Error('wasm abort'); } } });
+    const instance = await WA.instantiate(o.module, {
+      env: {
+        memory: o.memory,
+        abort: () => {
+          throw new Error('wasm abort');
+        },
+      },
+    });
     const bind = (call: PoolCall): Bound => {
       const f = instance.exports[call.fn] as ((...a: number[]) => void) | undefined;
       if (typeof f !== 'function') throw new Error(`wasm pool: no export ${call.fn}`);
@@ -179,12 +186,20 @@ export class WasmPool {
     const run = bind(o.call);
     const workers: Worker[] = [];
     try {
-      for (let me = 1; me < threads; me++) workers.push(new Worker(WORKER_SOURCE, { eval: true, workerData: { module: o.module, memory: o.memory, ctrl: ctrl.buffer, me, layout, spinMs: o.spinMs ?? 2 } }));
+      for (let me = 1; me < threads; me++)
+        workers.push(
+          new Worker(WORKER_SOURCE, {
+            eval: true,
+            workerData: { module: o.module, memory: o.memory, ctrl: ctrl.buffer, me, layout, spinMs: o.spinMs ?? 2 },
+          }),
+        );
       await Promise.all(
         workers.map(
           (w) =>
             new Promise<void>((resolve, reject) => {
-              w.once('message', (m: { ready?: boolean; error?: string }) => (m.error ? reject(new Error(`wasm pool worker: ${m.error}`)) : resolve()));
+              w.once('message', (m: { ready?: boolean; error?: string }) =>
+                m.error ? reject(new Error(`wasm pool worker: ${m.error}`)) : resolve(),
+              );
               w.once('error', reject);
               w.postMessage({ init: o.init, call: o.call });
             }),
@@ -218,8 +233,9 @@ export class WasmPool {
     }
     let d: number;
     while ((d = Atomics.load(c, DONE)) < total) {
-      if (Atomics.load(c, FAILED) !== 0) throw new Error('wasm pool: a worker\'s call threw (the sample is void)');
-      if (performance.now() - t0 > SAMPLE_DEADLINE_MS) throw new Error(`wasm pool: a sample did not finish in ${SAMPLE_DEADLINE_MS / 1000} s`);
+      if (Atomics.load(c, FAILED) !== 0) throw new Error("wasm pool: a worker's call threw (the sample is void)");
+      if (performance.now() - t0 > SAMPLE_DEADLINE_MS)
+        throw new Error(`wasm pool: a sample did not finish in ${SAMPLE_DEADLINE_MS / 1000} s`);
       Atomics.wait(c, DONE, d, 1000);
     }
     return performance.now() - t0;

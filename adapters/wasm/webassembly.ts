@@ -26,7 +26,9 @@ export const PAGE_BYTES = 65536;
 /** Whether this engine validates a module using a v128 instruction (SIMD). */
 export function simdSupported(): boolean {
   // (module (func (result v128) i32.const 0 i8x16.splat i8x16.popcnt)) — as used by wasm-feature-detect.
-  const bytes = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+  const bytes = Uint8Array.from([
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
+  ]);
   try {
     return WA.validate(bytes);
   } catch {

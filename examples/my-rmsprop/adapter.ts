@@ -14,7 +14,14 @@ export default function myRmspropAdapter(_options: Record<string, string>, harne
       describe: 'my own RMSprop (examples/my-rmsprop)',
       claims: 'numpy-tutorial',
       // lr, decay and eps only; float64 only (JavaScript numbers). Cases needing more are skipped with the reason.
-      capabilities: { dtypes: ['float64'], devices: ['cpu'], hyperparameters: [], configurableAxes: [], loadState: false, readState: true },
+      capabilities: {
+        dtypes: ['float64'],
+        devices: ['cpu'],
+        hyperparameters: [],
+        configurableAxes: [],
+        loadState: false,
+        readState: true,
+      },
     },
     async probe() {
       return { available: true, facts: { runtime: `node ${process.version}` } };

@@ -7,13 +7,40 @@ export const caffe: Profile = {
   isDefaultVersion: true,
   framework: 'Caffe RMSPropSolver',
   sources: [
-    { repo: 'BVLC/caffe', path: 'src/caffe/solvers/rmsprop_solver.cpp', note: 'history = (1-rms_decay)*g^2 + rms_decay*history (caffe_cpu_axpby); update = g / (history^0.5 + delta); diff = local_rate * update' },
-    { repo: 'BVLC/caffe', path: 'src/caffe/solvers/sgd_solver.cpp', note: 'ApplyUpdate: ClipGradients() first (scale_factor = clip_gradients / l2norm_diff over all params), then per param Normalize, Regularize (L2: caffe_axpy(local_decay, data, diff)), ComputeUpdateValue' },
-    { repo: 'BVLC/caffe', path: 'include/caffe/util/mkl_alternate.hpp', note: 'without MKL, cblas_saxpby(N, alpha, X, beta, Y) is cblas_sscal(N, beta, Y) then cblas_saxpy(N, alpha, X, Y): history = axpy(1-rms_decay, g^2, rms_decay*history)' },
-    { repo: 'OpenMathLib/OpenBLAS', path: 'kernel/x86_64/saxpy_microk_haswell-2.c', note: 'Haswell and later saxpy kernels contract y + alpha*x into vfmadd (saxpy.c, saxpy_microk_skylakex-2.c: y + alpha*x on FMA-enabled builds): the history update and the L2 term are fused multiply-adds' },
-    { repo: 'BVLC/caffe', path: 'src/caffe/proto/caffe.proto', note: 'rms_decay default 0.99, delta default 1e-8; solver fields are float' },
+    {
+      repo: 'BVLC/caffe',
+      path: 'src/caffe/solvers/rmsprop_solver.cpp',
+      note: 'history = (1-rms_decay)*g^2 + rms_decay*history (caffe_cpu_axpby); update = g / (history^0.5 + delta); diff = local_rate * update',
+    },
+    {
+      repo: 'BVLC/caffe',
+      path: 'src/caffe/solvers/sgd_solver.cpp',
+      note: 'ApplyUpdate: ClipGradients() first (scale_factor = clip_gradients / l2norm_diff over all params), then per param Normalize, Regularize (L2: caffe_axpy(local_decay, data, diff)), ComputeUpdateValue',
+    },
+    {
+      repo: 'BVLC/caffe',
+      path: 'include/caffe/util/mkl_alternate.hpp',
+      note: 'without MKL, cblas_saxpby(N, alpha, X, beta, Y) is cblas_sscal(N, beta, Y) then cblas_saxpy(N, alpha, X, Y): history = axpy(1-rms_decay, g^2, rms_decay*history)',
+    },
+    {
+      repo: 'OpenMathLib/OpenBLAS',
+      path: 'kernel/x86_64/saxpy_microk_haswell-2.c',
+      note: 'Haswell and later saxpy kernels contract y + alpha*x into vfmadd (saxpy.c, saxpy_microk_skylakex-2.c: y + alpha*x on FMA-enabled builds): the history update and the L2 term are fused multiply-adds',
+    },
+    {
+      repo: 'BVLC/caffe',
+      path: 'src/caffe/proto/caffe.proto',
+      note: 'rms_decay default 0.99, delta default 1e-8; solver fields are float',
+    },
   ],
-  nativeNames: { base_lr: 'lr', rms_decay: 'decay', delta: 'eps', weight_decay: 'weightDecay', clip_gradients: 'clipNorm', momentum: 'momentum' },
+  nativeNames: {
+    base_lr: 'lr',
+    rms_decay: 'decay',
+    delta: 'eps',
+    weight_decay: 'weightDecay',
+    clip_gradients: 'clipNorm',
+    momentum: 'momentum',
+  },
   defaults: { lr: 0.01, decay: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0 },
   axes: {
     epsPlacement: 'outside',
@@ -41,13 +68,32 @@ export const chainer: Profile = {
   version: '7',
   isDefaultVersion: true,
   framework: 'Chainer chainer.optimizers.RMSprop',
-  sources: [{ repo: 'chainer/chainer', path: 'chainer/optimizers/rmsprop.py', note: 'ms *= alpha; ms += (1 - alpha) * grad * grad; param -= lr * grad / (sqrt(ms) + eps) (or sqrt(ms + eps) with eps_inside_sqrt)' }],
+  sources: [
+    {
+      repo: 'chainer/chainer',
+      path: 'chainer/optimizers/rmsprop.py',
+      note: 'ms *= alpha; ms += (1 - alpha) * grad * grad; param -= lr * grad / (sqrt(ms) + eps) (or sqrt(ms + eps) with eps_inside_sqrt)',
+    },
+  ],
   nativeNames: { lr: 'lr', alpha: 'decay', eps: 'eps' },
   nativeFlags: {
-    eps_inside_sqrt: { describe: 'eps inside the sqrt', default: false, whenTrue: { epsPlacement: 'inside' }, whenFalse: { epsPlacement: 'outside' } },
+    eps_inside_sqrt: {
+      describe: 'eps inside the sqrt',
+      default: false,
+      whenTrue: { epsPlacement: 'inside' },
+      whenFalse: { epsPlacement: 'outside' },
+    },
   },
   defaults: { lr: 0.01, decay: 0.99, eps: 1e-8 },
-  axes: { epsPlacement: 'outside', emaForm: 'blend', squareGrouping: '((1-b)*g)*g', scaleForm: 'divide', updateOrder: 'lr-first', oneMinusDecay: 'host', fma: [] },
+  axes: {
+    epsPlacement: 'outside',
+    emaForm: 'blend',
+    squareGrouping: '((1-b)*g)*g',
+    scaleForm: 'divide',
+    updateOrder: 'lr-first',
+    oneMinusDecay: 'host',
+    fma: [],
+  },
   notes: ['Weight decay in Chainer is a separate hook, not part of the optimizer.'],
 };
 
@@ -56,7 +102,13 @@ export const chainerGraves: Profile = {
   version: '7',
   isDefaultVersion: true,
   framework: 'Chainer chainer.optimizers.RMSpropGraves',
-  sources: [{ repo: 'chainer/chainer', path: 'chainer/optimizers/rmsprop_graves.py', note: 'n = alpha*n + (1-alpha)*g*g; g_ = alpha*g_ + (1-alpha)*g; delta = momentum*delta - lr*grad / sqrt(n - g_*g_ + eps); param += delta' }],
+  sources: [
+    {
+      repo: 'chainer/chainer',
+      path: 'chainer/optimizers/rmsprop_graves.py',
+      note: 'n = alpha*n + (1-alpha)*g*g; g_ = alpha*g_ + (1-alpha)*g; delta = momentum*delta - lr*grad / sqrt(n - g_*g_ + eps); param += delta',
+    },
+  ],
   nativeNames: { lr: 'lr', alpha: 'decay', momentum: 'momentum', eps: 'eps' },
   defaults: { lr: 1e-4, decay: 0.95, momentum: 0.9, eps: 1e-4, centered: true },
   axes: {
@@ -72,7 +124,9 @@ export const chainerGraves: Profile = {
     oneMinusDecay: 'host',
     fma: [],
   },
-  constraints: [{ kind: 'force', when: { centered: false }, force: { centered: true }, message: 'RMSpropGraves is always centered' }],
+  constraints: [
+    { kind: 'force', when: { centered: false }, force: { centered: true }, message: 'RMSpropGraves is always centered' },
+  ],
   notes: ['Always centered; eps inside; the delta buffer holds the signed step.'],
 };
 
@@ -81,10 +135,34 @@ export const flux: Profile = {
   version: '0.3',
   isDefaultVersion: true,
   framework: 'Optimisers.jl (Flux) RMSProp',
-  sources: [{ repo: 'FluxML/Optimisers.jl', path: 'src/rules.jl', note: 'RMSProp(eta=0.001, rho=0.9, epsilon=1e-8; centred=false): lin = rho*lin + (1-rho)*abs2(dx); wid = centred ? lin - abs2(mu) : lin; dx * eta / (sqrt(wid) + epsilon); hyperparameters converted to the array eltype' }],
-  nativeNames: { eta: 'lr', 'η': 'lr', rho: 'decay', 'ρ': 'decay', epsilon: 'eps', 'ϵ': 'eps', centred: 'centered', centered: 'centered' },
+  sources: [
+    {
+      repo: 'FluxML/Optimisers.jl',
+      path: 'src/rules.jl',
+      note: 'RMSProp(eta=0.001, rho=0.9, epsilon=1e-8; centred=false): lin = rho*lin + (1-rho)*abs2(dx); wid = centred ? lin - abs2(mu) : lin; dx * eta / (sqrt(wid) + epsilon); hyperparameters converted to the array eltype',
+    },
+  ],
+  nativeNames: {
+    eta: 'lr',
+    η: 'lr',
+    rho: 'decay',
+    ρ: 'decay',
+    epsilon: 'eps',
+    ϵ: 'eps',
+    centred: 'centered',
+    centered: 'centered',
+  },
   defaults: { lr: 0.001, decay: 0.9, eps: 1e-8, centered: false },
-  axes: { epsPlacement: 'outside', emaForm: 'blend', squareGrouping: '(1-b)*(g*g)', meanForm: 'blend', scaleForm: 'divide', updateOrder: 'lr-first', oneMinusDecay: 'compute', fma: [] },
+  axes: {
+    epsPlacement: 'outside',
+    emaForm: 'blend',
+    squareGrouping: '(1-b)*(g*g)',
+    meanForm: 'blend',
+    scaleForm: 'divide',
+    updateOrder: 'lr-first',
+    oneMinusDecay: 'compute',
+    fma: [],
+  },
   notes: ['eps outside the sqrt; (1 - rho) is computed in the array element type.'],
 };
 
@@ -93,10 +171,24 @@ export const lasagne: Profile = {
   version: '0.2',
   isDefaultVersion: true,
   framework: 'Lasagne lasagne.updates.rmsprop',
-  sources: [{ repo: 'Lasagne/Lasagne', path: 'lasagne/updates.py', note: 'accu_new = rho * accu + (one - rho) * grad ** 2; param - (learning_rate * grad / T.sqrt(accu_new + epsilon))' }],
+  sources: [
+    {
+      repo: 'Lasagne/Lasagne',
+      path: 'lasagne/updates.py',
+      note: 'accu_new = rho * accu + (one - rho) * grad ** 2; param - (learning_rate * grad / T.sqrt(accu_new + epsilon))',
+    },
+  ],
   nativeNames: { learning_rate: 'lr', rho: 'decay', epsilon: 'eps' },
   defaults: { lr: 1.0, decay: 0.9, eps: 1e-6 },
-  axes: { epsPlacement: 'inside', emaForm: 'blend', squareGrouping: '(1-b)*(g*g)', scaleForm: 'divide', updateOrder: 'lr-first', oneMinusDecay: 'compute', fma: [] },
+  axes: {
+    epsPlacement: 'inside',
+    emaForm: 'blend',
+    squareGrouping: '(1-b)*(g*g)',
+    scaleForm: 'divide',
+    updateOrder: 'lr-first',
+    oneMinusDecay: 'compute',
+    fma: [],
+  },
   notes: ['learning_rate defaults to 1.0.'],
 };
 
@@ -106,11 +198,30 @@ export const paddle: Profile = {
   isDefaultVersion: true,
   framework: 'PaddlePaddle paddle.optimizer.RMSProp',
   sources: [
-    { repo: 'PaddlePaddle/Paddle', path: 'paddle/phi/kernels/impl/rmsprop_kernel_impl.h', note: 'ms_out = rho*ms + (1-rho)*g*g; mom_out = momentum*mom + lr*g/sqrt(ms_out + epsilon); param_out = param - mom_out; centered: mg_out = rho*mg + (1-rho)*g, sqrt(ms_out - mg_out*mg_out + epsilon)' },
-    { repo: 'PaddlePaddle/Paddle', path: 'python/paddle/optimizer/rmsprop.py', note: 'RMSProp(learning_rate, rho=0.95, epsilon=1e-06, momentum=0.0, centered=False); attributes are float' },
-    { repo: 'PaddlePaddle/Paddle', path: 'python/paddle/optimizer/optimizer.py', note: 'apply_gradients: params_grads = self._grad_clip(params_grads) (or append_gradient_clip_ops), then append_regularization_ops(params_grads, self.regularization): grad_clip runs before L2' },
+    {
+      repo: 'PaddlePaddle/Paddle',
+      path: 'paddle/phi/kernels/impl/rmsprop_kernel_impl.h',
+      note: 'ms_out = rho*ms + (1-rho)*g*g; mom_out = momentum*mom + lr*g/sqrt(ms_out + epsilon); param_out = param - mom_out; centered: mg_out = rho*mg + (1-rho)*g, sqrt(ms_out - mg_out*mg_out + epsilon)',
+    },
+    {
+      repo: 'PaddlePaddle/Paddle',
+      path: 'python/paddle/optimizer/rmsprop.py',
+      note: 'RMSProp(learning_rate, rho=0.95, epsilon=1e-06, momentum=0.0, centered=False); attributes are float',
+    },
+    {
+      repo: 'PaddlePaddle/Paddle',
+      path: 'python/paddle/optimizer/optimizer.py',
+      note: 'apply_gradients: params_grads = self._grad_clip(params_grads) (or append_gradient_clip_ops), then append_regularization_ops(params_grads, self.regularization): grad_clip runs before L2',
+    },
   ],
-  nativeNames: { learning_rate: 'lr', rho: 'decay', epsilon: 'eps', momentum: 'momentum', centered: 'centered', weight_decay: 'weightDecay' },
+  nativeNames: {
+    learning_rate: 'lr',
+    rho: 'decay',
+    epsilon: 'eps',
+    momentum: 'momentum',
+    centered: 'centered',
+    weight_decay: 'weightDecay',
+  },
   defaults: { lr: 0.001, decay: 0.95, eps: 1e-6, momentum: 0, centered: false, weightDecay: 0 },
   axes: {
     epsPlacement: 'inside',

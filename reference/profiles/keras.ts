@@ -6,8 +6,16 @@ export const keras3: Profile = {
   isDefaultVersion: true,
   framework: 'Keras 3 keras.optimizers.RMSprop',
   sources: [
-    { repo: 'keras-team/keras', path: 'keras/src/optimizers/rmsprop.py', note: 'velocity = rho*velocity + (1-rho)*square(g); average_grad = rho*average_grad + (1-rho)*g; denominator = velocity - square(average_grad); increment = lr*g / sqrt(denominator + epsilon); momentum: mom = momentum*mom + increment; var -= mom' },
-    { repo: 'keras-team/keras', path: 'keras/src/optimizers/base_optimizer.py', note: '_apply_weight_decay: variable - variable * wd * lr (decoupled, before the step); wd = ops.cast(self.weight_decay, variable.dtype): a Python float becomes a float32 tensor first' },
+    {
+      repo: 'keras-team/keras',
+      path: 'keras/src/optimizers/rmsprop.py',
+      note: 'velocity = rho*velocity + (1-rho)*square(g); average_grad = rho*average_grad + (1-rho)*g; denominator = velocity - square(average_grad); increment = lr*g / sqrt(denominator + epsilon); momentum: mom = momentum*mom + increment; var -= mom',
+    },
+    {
+      repo: 'keras-team/keras',
+      path: 'keras/src/optimizers/base_optimizer.py',
+      note: '_apply_weight_decay: variable - variable * wd * lr (decoupled, before the step); wd = ops.cast(self.weight_decay, variable.dtype): a Python float becomes a float32 tensor first',
+    },
   ],
   nativeNames: {
     learning_rate: 'lr',
@@ -53,8 +61,16 @@ export const keras2Legacy: Profile = {
   isDefaultVersion: true,
   framework: 'tf.keras (Keras 2.x) OptimizerV2 / tf.keras.optimizers.legacy.RMSprop',
   sources: [
-    { repo: 'keras-team/keras', path: 'keras/optimizers/legacy/rmsprop.py', note: 'momentum=0: rms_t = rho*rms + one_minus_rho*square(grad); var - lr_t*grad/(sqrt(denom_t)+epsilon). momentum>0: training_ops.resource_apply_rms_prop (eps inside). epsilon = epsilon or backend_config.epsilon()' },
-    { repo: 'keras-team/keras', path: 'keras/optimizers/legacy/optimizer_v2.py', note: '_decayed_lr: decay_t = math_ops.cast(self._initial_decay, var_dtype); lr_t / (1. + decay_t * local_step); hyperparameters are float32 variables cast to the variable dtype; one_minus_rho = 1. - rho in the variable dtype. _transform_gradients: clipvalue, then clipnorm, then global_clipnorm' },
+    {
+      repo: 'keras-team/keras',
+      path: 'keras/optimizers/legacy/rmsprop.py',
+      note: 'momentum=0: rms_t = rho*rms + one_minus_rho*square(grad); var - lr_t*grad/(sqrt(denom_t)+epsilon). momentum>0: training_ops.resource_apply_rms_prop (eps inside). epsilon = epsilon or backend_config.epsilon()',
+    },
+    {
+      repo: 'keras-team/keras',
+      path: 'keras/optimizers/legacy/optimizer_v2.py',
+      note: '_decayed_lr: decay_t = math_ops.cast(self._initial_decay, var_dtype); lr_t / (1. + decay_t * local_step); hyperparameters are float32 variables cast to the variable dtype; one_minus_rho = 1. - rho in the variable dtype. _transform_gradients: clipvalue, then clipnorm, then global_clipnorm',
+    },
     { repo: 'tensorflow/tensorflow', path: 'tensorflow/core/kernels/training_ops.cc', note: 'the raw op used when momentum > 0' },
   ],
   nativeNames: {
@@ -97,7 +113,7 @@ export const keras2Legacy: Profile = {
     "'decay' is an inverse-time LEARNING-RATE decay lr/(1+decay*t), not rho.",
     'epsilon=0 silently becomes 1e-7.',
     'eps is outside the sqrt without momentum and inside with momentum: two different optimizers behind one class.',
-    "lrDecay: math_ops.cast(python float, var_dtype) converts the Python float to a float32 tensor before the cast (measured on TF 2.21: tf.cast(0.02, tf.float64) = 0.019999999552965164), so it stays float32-rounded in float64 runs.",
+    'lrDecay: math_ops.cast(python float, var_dtype) converts the Python float to a float32 tensor before the cast (measured on TF 2.21: tf.cast(0.02, tf.float64) = 0.019999999552965164), so it stays float32-rounded in float64 runs.',
     'clipvalue is applied before the global-norm clip, whose norm is taken of the clipped gradient; the reference takes the norm of the unclipped gradient (needs a clip-order axis), so combining both is not exact.',
   ],
 };

@@ -6,8 +6,16 @@ export const mlx: Profile = {
   isDefaultVersion: true,
   framework: 'Apple MLX mlx.optimizers.RMSprop',
   sources: [
-    { repo: 'ml-explore/mlx', path: 'python/mlx/optimizers/optimizers.py', note: 'RMSprop(learning_rate, alpha=0.99, eps=1e-8): lr = self.learning_rate.astype(gradient.dtype); v = alpha * v + (1 - alpha) * mx.square(gradient); parameter - lr * gradient / (mx.sqrt(v) + eps); state v = zeros_like' },
-    { repo: 'ml-explore/mlx', path: 'python/mlx/optimizers/optimizers.py', note: 'Optimizer._maybe_schedule stores a float learning rate as mx.array(value): a float32 array, cast to the parameter dtype at every step' },
+    {
+      repo: 'ml-explore/mlx',
+      path: 'python/mlx/optimizers/optimizers.py',
+      note: 'RMSprop(learning_rate, alpha=0.99, eps=1e-8): lr = self.learning_rate.astype(gradient.dtype); v = alpha * v + (1 - alpha) * mx.square(gradient); parameter - lr * gradient / (mx.sqrt(v) + eps); state v = zeros_like',
+    },
+    {
+      repo: 'ml-explore/mlx',
+      path: 'python/mlx/optimizers/optimizers.py',
+      note: 'Optimizer._maybe_schedule stores a float learning rate as mx.array(value): a float32 array, cast to the parameter dtype at every step',
+    },
   ],
   nativeNames: { learning_rate: 'lr', alpha: 'decay', eps: 'eps' },
   defaults: { lr: 0.01, decay: 0.99, eps: 1e-8 },

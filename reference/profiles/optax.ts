@@ -6,9 +6,21 @@ export const optax: Profile = {
   isDefaultVersion: true,
   framework: 'Optax optax.rmsprop',
   sources: [
-    { repo: 'google-deepmind/optax', path: 'optax/_src/alias.py', note: 'rmsprop(learning_rate, decay=0.9, eps=1e-8, initial_scale=0., eps_in_sqrt=True, centered=False, momentum=None, nesterov=False, bias_correction=False): chain(scale_by_rms|scale_by_stddev, scale_by_learning_rate, trace(momentum, nesterov))' },
-    { repo: 'google-deepmind/optax', path: 'optax/_src/transform.py', note: 'nu = (1-decay)*g**2 + decay*nu; updates = g * rsqrt(nu + eps) (eps_in_sqrt) or g / (sqrt(nu) + eps); stddev: rsqrt(nu - mu**2 + eps); trace: t = g + decay*t' },
-    { repo: 'google-deepmind/optax', path: 'optax/_src/clipping.py', note: 'clip_by_global_norm(max_norm): trigger = g_norm < max_norm; select(trigger, t, (t / g_norm) * max_norm), used as optax.chain(optax.clip_by_global_norm(max_norm), optax.rmsprop(...))' },
+    {
+      repo: 'google-deepmind/optax',
+      path: 'optax/_src/alias.py',
+      note: 'rmsprop(learning_rate, decay=0.9, eps=1e-8, initial_scale=0., eps_in_sqrt=True, centered=False, momentum=None, nesterov=False, bias_correction=False): chain(scale_by_rms|scale_by_stddev, scale_by_learning_rate, trace(momentum, nesterov))',
+    },
+    {
+      repo: 'google-deepmind/optax',
+      path: 'optax/_src/transform.py',
+      note: 'nu = (1-decay)*g**2 + decay*nu; updates = g * rsqrt(nu + eps) (eps_in_sqrt) or g / (sqrt(nu) + eps); stddev: rsqrt(nu - mu**2 + eps); trace: t = g + decay*t',
+    },
+    {
+      repo: 'google-deepmind/optax',
+      path: 'optax/_src/clipping.py',
+      note: 'clip_by_global_norm(max_norm): trigger = g_norm < max_norm; select(trigger, t, (t / g_norm) * max_norm), used as optax.chain(optax.clip_by_global_norm(max_norm), optax.rmsprop(...))',
+    },
   ],
   nativeNames: {
     learning_rate: 'lr',

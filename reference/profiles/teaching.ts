@@ -6,10 +6,24 @@ export const d2l: Profile = {
   version: '1',
   isDefaultVersion: true,
   framework: 'Dive into Deep Learning, chapter RMSProp (from-scratch implementation)',
-  sources: [{ repo: 'd2l-ai/d2l-en', path: 'chapter_optimization/rmsprop.md', note: 'eps = 1e-6; s[:] = gamma * s + (1 - gamma) * torch.square(p.grad); p[:] -= hyperparams["lr"] * p.grad / torch.sqrt(s + eps)' }],
+  sources: [
+    {
+      repo: 'd2l-ai/d2l-en',
+      path: 'chapter_optimization/rmsprop.md',
+      note: 'eps = 1e-6; s[:] = gamma * s + (1 - gamma) * torch.square(p.grad); p[:] -= hyperparams["lr"] * p.grad / torch.sqrt(s + eps)',
+    },
+  ],
   nativeNames: { lr: 'lr', gamma: 'decay', eta: 'lr' },
   defaults: { lr: 0.01, decay: 0.9, eps: 1e-6 },
-  axes: { epsPlacement: 'inside', emaForm: 'blend', squareGrouping: '(1-b)*(g*g)', scaleForm: 'divide', updateOrder: 'lr-first', oneMinusDecay: 'host', fma: [] },
+  axes: {
+    epsPlacement: 'inside',
+    emaForm: 'blend',
+    squareGrouping: '(1-b)*(g*g)',
+    scaleForm: 'divide',
+    updateOrder: 'lr-first',
+    oneMinusDecay: 'host',
+    fma: [],
+  },
   notes: ['eps = 1e-6 is hard-coded inside the sqrt; gamma = 0.9 in the examples.'],
 };
 
@@ -18,11 +32,27 @@ export const hinton: Profile = {
   version: '2012',
   isDefaultVersion: true,
   framework: 'Hinton, Neural Networks for Machine Learning, lecture 6e',
-  sources: [{ repo: 'lecture', path: 'Tieleman & Hinton, COURSERA NNML lecture 6e slides', note: 'MeanSquare(w,t) = 0.9 MeanSquare(w,t-1) + 0.1 (dE/dw)^2; divide the gradient by sqrt(MeanSquare(w,t))' }],
+  sources: [
+    {
+      repo: 'lecture',
+      path: 'Tieleman & Hinton, COURSERA NNML lecture 6e slides',
+      note: 'MeanSquare(w,t) = 0.9 MeanSquare(w,t-1) + 0.1 (dE/dw)^2; divide the gradient by sqrt(MeanSquare(w,t))',
+    },
+  ],
   nativeNames: { lr: 'lr', decay: 'decay' },
   defaults: { lr: 0.001, decay: 0.9, eps: 0 },
-  axes: { epsPlacement: 'outside', emaForm: 'blend', squareGrouping: '(1-b)*(g*g)', scaleForm: 'divide', updateOrder: 'lr-first', oneMinusDecay: 'host', fma: [] },
-  notes: ['No epsilon and no learning rate in the lecture: eps = 0 (a zero gradient on step 1 gives 0/0 = NaN); the harness uses lr = 0.001.'],
+  axes: {
+    epsPlacement: 'outside',
+    emaForm: 'blend',
+    squareGrouping: '(1-b)*(g*g)',
+    scaleForm: 'divide',
+    updateOrder: 'lr-first',
+    oneMinusDecay: 'host',
+    fma: [],
+  },
+  notes: [
+    'No epsilon and no learning rate in the lecture: eps = 0 (a zero gradient on step 1 gives 0/0 = NaN); the harness uses lr = 0.001.',
+  ],
 };
 
 export const numpyTutorial: Profile = {
@@ -30,9 +60,23 @@ export const numpyTutorial: Profile = {
   version: '1',
   isDefaultVersion: true,
   framework: 'The common NumPy tutorial form',
-  sources: [{ repo: 'tutorial', path: 'squared_grad = decay*sq + (1-decay)*grad**2; params -= lr*grad/(np.sqrt(sq) + eps)', note: 'accumulator starts at 0; float64 NumPy arrays' }],
+  sources: [
+    {
+      repo: 'tutorial',
+      path: 'squared_grad = decay*sq + (1-decay)*grad**2; params -= lr*grad/(np.sqrt(sq) + eps)',
+      note: 'accumulator starts at 0; float64 NumPy arrays',
+    },
+  ],
   nativeNames: { lr: 'lr', learning_rate: 'lr', decay: 'decay', eps: 'eps', epsilon: 'eps' },
   defaults: { lr: 0.001, decay: 0.9, eps: 1e-8, initialAccumulator: 0 },
-  axes: { epsPlacement: 'outside', emaForm: 'blend', squareGrouping: '(1-b)*(g*g)', scaleForm: 'divide', updateOrder: 'lr-first', oneMinusDecay: 'host', fma: [] },
+  axes: {
+    epsPlacement: 'outside',
+    emaForm: 'blend',
+    squareGrouping: '(1-b)*(g*g)',
+    scaleForm: 'divide',
+    updateOrder: 'lr-first',
+    oneMinusDecay: 'host',
+    fma: [],
+  },
   notes: ['Some tutorials start the accumulator at 0.001: set initial_accumulator=0.001.'],
 };

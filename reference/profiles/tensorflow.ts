@@ -1,7 +1,11 @@
 import type { Profile } from '../profile.js';
 
 const rawOpSources = [
-  { repo: 'tensorflow/tensorflow', path: 'tensorflow/core/kernels/training_ops.cc', note: 'ApplyRMSProp CPU functor: ms += (grad.square() - ms) * (1 - rho); mom = mom * momentum + (grad * lr) / (ms + epsilon).sqrt(); var -= mom. ApplyCenteredRMSProp: mg += (grad - mg) * (1 - rho); denominator (ms - mg.square()) + epsilon' },
+  {
+    repo: 'tensorflow/tensorflow',
+    path: 'tensorflow/core/kernels/training_ops.cc',
+    note: 'ApplyRMSProp CPU functor: ms += (grad.square() - ms) * (1 - rho); mom = mom * momentum + (grad * lr) / (ms + epsilon).sqrt(); var -= mom. ApplyCenteredRMSProp: mg += (grad - mg) * (1 - rho); denominator (ms - mg.square()) + epsilon',
+  },
 ];
 
 const rawOpAxes = {
@@ -40,7 +44,11 @@ export const tf1: Profile = {
   isDefaultVersion: true,
   framework: 'TensorFlow 1.x tf.compat.v1.train.RMSPropOptimizer',
   sources: [
-    { repo: 'tensorflow/tensorflow', path: 'tensorflow/python/training/rmsprop.py', note: 'decay=0.9, momentum=0.0, epsilon=1e-10; rms slot initialised with ones; calls training_ops.apply_rms_prop / apply_centered_rms_prop with hyperparameters cast from float32 tensors' },
+    {
+      repo: 'tensorflow/tensorflow',
+      path: 'tensorflow/python/training/rmsprop.py',
+      note: 'decay=0.9, momentum=0.0, epsilon=1e-10; rms slot initialised with ones; calls training_ops.apply_rms_prop / apply_centered_rms_prop with hyperparameters cast from float32 tensors',
+    },
     ...rawOpSources,
   ],
   nativeNames: { learning_rate: 'lr', decay: 'decay', momentum: 'momentum', epsilon: 'eps', centered: 'centered' },

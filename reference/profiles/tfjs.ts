@@ -6,8 +6,16 @@ export const tfjs: Profile = {
   isDefaultVersion: true,
   framework: 'TensorFlow.js tf.train.rmsprop (RMSPropOptimizer)',
   sources: [
-    { repo: 'tensorflow/tfjs', path: 'tfjs-core/src/optimizers/rmsprop_optimizer.ts', note: 'ms = ms.mul(decay).add(square(g).mul(1-decay)); centered: mg = mg.mul(decay).add(g.mul(1-decay)); mom = mom.mul(momentum).add(div(mul(g, lr), sqrt(ms.sub(square(mg).add(epsilon))))) ; value.sub(mom). epsilon == null -> ENGINE.backend.epsilon()' },
-    { repo: 'tensorflow/tfjs', path: 'tfjs-core/src/backends/backend.ts', note: 'epsilon(): 1e-7 for 32-bit float backends, 1e-4 for 16-bit WebGL' },
+    {
+      repo: 'tensorflow/tfjs',
+      path: 'tfjs-core/src/optimizers/rmsprop_optimizer.ts',
+      note: 'ms = ms.mul(decay).add(square(g).mul(1-decay)); centered: mg = mg.mul(decay).add(g.mul(1-decay)); mom = mom.mul(momentum).add(div(mul(g, lr), sqrt(ms.sub(square(mg).add(epsilon))))) ; value.sub(mom). epsilon == null -> ENGINE.backend.epsilon()',
+    },
+    {
+      repo: 'tensorflow/tfjs',
+      path: 'tfjs-core/src/backends/backend.ts',
+      note: 'epsilon(): 1e-7 for 32-bit float backends, 1e-4 for 16-bit WebGL',
+    },
   ],
   nativeNames: { learningRate: 'lr', decay: 'decay', momentum: 'momentum', epsilon: 'eps', centered: 'centered' },
   defaults: { lr: 0.001, decay: 0.9, momentum: 0, centered: false },
@@ -29,7 +37,8 @@ export const tfjs: Profile = {
     {
       when: { centered: true },
       set: { epsPlacement: 'inside-subtracted' },
-      because: 'the centered path computes sqrt(ms - (square(mg) + epsilon)): epsilon is subtracted (a zero first gradient gives sqrt(-eps) = NaN)',
+      because:
+        'the centered path computes sqrt(ms - (square(mg) + epsilon)): epsilon is subtracted (a zero first gradient gives sqrt(-eps) = NaN)',
     },
   ],
   notes: [

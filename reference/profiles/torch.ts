@@ -11,10 +11,26 @@ const nativeNames = {
 } as const;
 
 const sources2 = [
-  { repo: 'pytorch/pytorch', path: 'torch/optim/rmsprop.py', note: '_single_tensor_rmsprop: square_avg.mul_(alpha).addcmul_(grad, grad, value=1-alpha); grad_avg.lerp_(grad, 1-alpha); avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_() / square_avg.sqrt(); avg.add_(eps); buf.mul_(momentum).addcdiv_(grad, avg); param.add_(buf, alpha=-lr) / param.addcdiv_(grad, avg, value=-lr)' },
-  { repo: 'pytorch/pytorch', path: 'aten/src/ATen/native/cpu/PointwiseOpsKernel.cpp', note: 'addcmul: self + value*t1*t2 (contracted to fma on AVX2 builds); addcdiv: self + value*t1/t2 (not contracted)' },
-  { repo: 'pytorch/pytorch', path: 'aten/src/ATen/native/cpu/LerpKernel.cpp', note: 'lerp_vec: fmadd(|w|<0.5 ? w : w-1, end-start, |w|<0.5 ? start : end)' },
-  { repo: 'pytorch/pytorch', path: 'aten/src/ATen/native/cpu/BinaryOpsKernel.cpp', note: 'add with alpha: vec::fmadd(b, alpha, a)' },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'torch/optim/rmsprop.py',
+    note: '_single_tensor_rmsprop: square_avg.mul_(alpha).addcmul_(grad, grad, value=1-alpha); grad_avg.lerp_(grad, 1-alpha); avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_() / square_avg.sqrt(); avg.add_(eps); buf.mul_(momentum).addcdiv_(grad, avg); param.add_(buf, alpha=-lr) / param.addcdiv_(grad, avg, value=-lr)',
+  },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'aten/src/ATen/native/cpu/PointwiseOpsKernel.cpp',
+    note: 'addcmul: self + value*t1*t2 (contracted to fma on AVX2 builds); addcdiv: self + value*t1/t2 (not contracted)',
+  },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'aten/src/ATen/native/cpu/LerpKernel.cpp',
+    note: 'lerp_vec: fmadd(|w|<0.5 ? w : w-1, end-start, |w|<0.5 ? start : end)',
+  },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'aten/src/ATen/native/cpu/BinaryOpsKernel.cpp',
+    note: 'add with alpha: vec::fmadd(b, alpha, a)',
+  },
 ];
 
 const notes = [
@@ -56,9 +72,16 @@ export const torch113: Profile = {
   isDefaultVersion: false,
   framework: 'PyTorch 1.x and 2.0 torch.optim.RMSprop',
   sources: [
-    { repo: 'pytorch/pytorch', path: 'torch/optim/rmsprop.py', note: 'v1.13 _single_tensor_rmsprop: grad_avg.mul_(alpha).add_(grad, alpha=1-alpha) (no lerp)' },
+    {
+      repo: 'pytorch/pytorch',
+      path: 'torch/optim/rmsprop.py',
+      note: 'v1.13 _single_tensor_rmsprop: grad_avg.mul_(alpha).add_(grad, alpha=1-alpha) (no lerp)',
+    },
     ...sources2.slice(1),
   ],
   axes: { ...torch2.axes, meanForm: 'blend' },
-  notes: [...notes, 'Centered mean is mul_ then add_(alpha=1-alpha): fma(1-alpha, g, alpha*m) when contracted; lerp_ arrived in 2.1 (pytorch/pytorch#104796), so 2.0 is this form too.'],
+  notes: [
+    ...notes,
+    'Centered mean is mul_ then add_(alpha=1-alpha): fma(1-alpha, g, alpha*m) when contracted; lerp_ arrived in 2.1 (pytorch/pytorch#104796), so 2.0 is this form too.',
+  ],
 };

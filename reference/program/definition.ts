@@ -52,11 +52,15 @@ export function conditionHolds<V extends VariantLike>(
   if (c.kind === 'named') holds = definition.conditions[c.name].holds(variant, scalars);
   else if (c.kind === 'fma') holds = variant.fma.includes(c.name);
   else {
-    if (!Object.hasOwn(fields, c.name)) throw new Error(`step definition ${definition.name}: condition '${condition}' names no axis, hyperparameter or condition`);
+    if (!Object.hasOwn(fields, c.name))
+      throw new Error(`step definition ${definition.name}: condition '${condition}' names no axis, hyperparameter or condition`);
     const value = fields[c.name];
     if (c.kind === 'equals') holds = String(value) === c.value;
     else if (typeof value === 'boolean') holds = value;
-    else throw new Error(`step definition ${definition.name}: condition '${condition}' is not boolean (${c.name} = ${String(value)})`);
+    else
+      throw new Error(
+        `step definition ${definition.name}: condition '${condition}' is not boolean (${c.name} = ${String(value)})`,
+      );
   }
   return c.negated ? !holds : holds;
 }

@@ -2,7 +2,20 @@
 // written as strings: 'p' 'g' 'v' 'm' 'b' are the vectors, '$name' a scalar, anything else a
 // temporary.
 
-import { VECTORS, type Branch, type Condition, type ElementBlock, type ElementKind, type ElementOp, type Operand, type ScalarBlock, type ScalarKind, type ScalarName, type ScalarOp, type VectorName } from './ops.js';
+import {
+  VECTORS,
+  type Branch,
+  type Condition,
+  type ElementBlock,
+  type ElementKind,
+  type ElementOp,
+  type Operand,
+  type ScalarBlock,
+  type ScalarKind,
+  type ScalarName,
+  type ScalarOp,
+  type VectorName,
+} from './ops.js';
 
 export function operand(name: string): Operand {
   if (name.startsWith('$')) return { scalar: name.slice(1) as ScalarName };
@@ -22,14 +35,29 @@ export function madd(site: string, out: string, a: string, b: string, c: string,
   return {
     when: [`fma:${site}`],
     then: { ...op('fma', out, a, b, c), site },
-    else: [{ ...op('mul', tmp, a, b), site }, { ...op('add', out, tmp, c), site }],
+    else: [
+      { ...op('mul', tmp, a, b), site },
+      { ...op('add', out, tmp, c), site },
+    ],
   };
 }
 
-export function when(conditions: Condition | readonly Condition[], then: ElementBlock, otherwise?: ElementBlock): Branch<ElementBlock>;
-export function when(conditions: Condition | readonly Condition[], then: ScalarBlock, otherwise?: ScalarBlock): Branch<ScalarBlock>;
+export function when(
+  conditions: Condition | readonly Condition[],
+  then: ElementBlock,
+  otherwise?: ElementBlock,
+): Branch<ElementBlock>;
+export function when(
+  conditions: Condition | readonly Condition[],
+  then: ScalarBlock,
+  otherwise?: ScalarBlock,
+): Branch<ScalarBlock>;
 export function when<B>(conditions: Condition | readonly Condition[], then: B, otherwise?: B): Branch<B> {
-  return { when: typeof conditions === 'string' ? [conditions] : conditions, then, ...(otherwise === undefined ? {} : { else: otherwise }) };
+  return {
+    when: typeof conditions === 'string' ? [conditions] : conditions,
+    then,
+    ...(otherwise === undefined ? {} : { else: otherwise }),
+  };
 }
 
 /** A named stage: printed as a heading with the program. */
@@ -53,5 +81,8 @@ export function compute(kind: ScalarKind, out: string, ...args: (string | number
 export function match(axis: string, blocks: Readonly<Record<string, ElementBlock>>): ElementBlock {
   const entries = Object.entries(blocks);
   const [last] = entries.pop()!;
-  return entries.reduceRight<ElementBlock>((otherwise, [value, block]) => when(`${axis}=${value}`, block, otherwise), blocks[last]);
+  return entries.reduceRight<ElementBlock>(
+    (otherwise, [value, block]) => when(`${axis}=${value}`, block, otherwise),
+    blocks[last],
+  );
 }

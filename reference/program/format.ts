@@ -16,7 +16,8 @@ function elementExpression(op: ElementOp): string {
 }
 
 function elementMarks(op: ElementOp, program: StepProgram): string {
-  const dtype = op.rounding === 'compute' ? program.rule.compute.dtype : op.rounding === 'storage' ? program.rule.storageDtype : '';
+  const dtype =
+    op.rounding === 'compute' ? program.rule.compute.dtype : op.rounding === 'storage' ? program.rule.storageDtype : '';
   const rounding = op.rounding === 'exact' ? 'exact' : `rounded ${op.rounding} (${dtype})`;
   const fused = op.kind === 'fma' ? `FMA ${op.site}, one rounding` : op.site ? `unfused ${op.site}` : '';
   return [rounding, fused].filter((x) => x !== '').join('; ');
@@ -49,7 +50,9 @@ function scalarExpression(op: ScalarOp, program: StepProgram): string {
 }
 
 export function formatProgram(program: StepProgram, title: string): string {
-  const lines = [`${title}: ${program.definition.name} step program, rounding rule ${program.rule.name} (compute ${program.rule.compute.dtype}, storage ${program.rule.storageDtype})`];
+  const lines = [
+    `${title}: ${program.definition.name} step program, rounding rule ${program.rule.name} (compute ${program.rule.compute.dtype}, storage ${program.rule.storageDtype})`,
+  ];
   const heading = (scalar: boolean, at: number) => {
     for (const s of program.stages) if (s.scalar === scalar && s.at === at) lines.push(`  # ${s.name}`);
   };
@@ -57,7 +60,12 @@ export function formatProgram(program: StepProgram, title: string): string {
   lines.push('scalars (host, once per step):');
   program.scalarOps.forEach((op, i) => {
     heading(true, i);
-    const where = op.kind === 'cast' ? `cast to ${program.rule.compute.dtype}` : op.at === 'host' ? 'host float64' : `computed in ${program.rule.compute.dtype}`;
+    const where =
+      op.kind === 'cast'
+        ? `cast to ${program.rule.compute.dtype}`
+        : op.at === 'host'
+          ? 'host float64'
+          : `computed in ${program.rule.compute.dtype}`;
     lines.push(`    ${pad(op.out, 20)}= ${pad(scalarExpression(op, program), 44)}[${where}]`);
   });
   lines.push('element (per parameter, fused kernel order):');

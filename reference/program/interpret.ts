@@ -14,7 +14,13 @@ interface HeldVariant {
 }
 
 /** Runs the scalar stage: every prepared scalar by name. */
-export function runScalarOps(ops: readonly ScalarOp[], rule: RoundingRule, variant: HeldVariant, step: number, grad: ArrayLike<number>): Record<string, number> {
+export function runScalarOps(
+  ops: readonly ScalarOp[],
+  rule: RoundingRule,
+  variant: HeldVariant,
+  step: number,
+  grad: ArrayLike<number>,
+): Record<string, number> {
   const env: Record<string, number> = {};
   const fields = variant as unknown as Readonly<Record<string, unknown>>;
   const arg = (o: ScalarOp, i: number): number => {
@@ -79,7 +85,18 @@ export function runScalarOps(ops: readonly ScalarOp[], rule: RoundingRule, varia
 /** One element's vectors, in and out. */
 export type ElementValues = Record<VectorName, number>;
 
-const KIND_CODE: Record<ElementKind, number> = { add: 0, sub: 1, mul: 2, div: 3, sqrt: 4, rsqrt: 5, neg: 6, fma: 7, clip: 8, copy: 9 };
+const KIND_CODE: Record<ElementKind, number> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  sqrt: 4,
+  rsqrt: 5,
+  neg: 6,
+  fma: 7,
+  clip: 8,
+  copy: 9,
+};
 
 /**
  * The element stage compiled to a register machine: vectors in registers 0..4, then the scalars
@@ -91,7 +108,10 @@ export class ElementInterpreter {
   private readonly scalarSlots: [string, number][] = [];
   private readonly storage: boolean[];
 
-  constructor(ops: readonly ElementOp[], private readonly rule: RoundingRule) {
+  constructor(
+    ops: readonly ElementOp[],
+    private readonly rule: RoundingRule,
+  ) {
     const index = new Map<string, number>(VECTORS.map((v, i) => [`vector:${v}`, i]));
     const slot = (key: string): number => {
       let i = index.get(key);
@@ -101,7 +121,8 @@ export class ElementInterpreter {
       }
       return i;
     };
-    const key = (o: ElementOp['out']) => ('vector' in o ? `vector:${o.vector}` : 'temp' in o ? `temp:${o.temp}` : `scalar:${o.scalar}`);
+    const key = (o: ElementOp['out']) =>
+      'vector' in o ? `vector:${o.vector}` : 'temp' in o ? `temp:${o.temp}` : `scalar:${o.scalar}`;
     this.code = new Int32Array(ops.length * 5);
     this.storage = ops.map((o) => o.rounding === 'storage');
     ops.forEach((o, k) => {
@@ -135,17 +156,36 @@ export class ElementInterpreter {
       const b = r[code[pc + 2]];
       let x: number;
       switch (code[pc]) {
-        case 0: x = A.add(a, b); break;
-        case 1: x = A.sub(a, b); break;
-        case 2: x = A.mul(a, b); break;
-        case 3: x = A.div(a, b); break;
-        case 4: x = A.sqrt(a); break;
-        case 5: x = A.rsqrt(a); break;
-        case 6: x = -a; break;
-        case 7: x = A.fma(a, b, r[code[pc + 3]]); break;
+        case 0:
+          x = A.add(a, b);
+          break;
+        case 1:
+          x = A.sub(a, b);
+          break;
+        case 2:
+          x = A.mul(a, b);
+          break;
+        case 3:
+          x = A.div(a, b);
+          break;
+        case 4:
+          x = A.sqrt(a);
+          break;
+        case 5:
+          x = A.rsqrt(a);
+          break;
+        case 6:
+          x = -a;
+          break;
+        case 7:
+          x = A.fma(a, b, r[code[pc + 3]]);
+          break;
         // g > c ? c : g < -c ? -c : g (NaN passes through)
-        case 8: x = a > b ? b : a < -b ? -b : a; break;
-        default: x = a;
+        case 8:
+          x = a > b ? b : a < -b ? -b : a;
+          break;
+        default:
+          x = a;
       }
       r[code[pc + 4]] = this.storage[k] ? this.rule.storage(x) : x;
     }

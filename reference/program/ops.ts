@@ -7,15 +7,23 @@ export const VECTORS = ['p', 'g', 'v', 'm', 'b'] as const;
 export type VectorName = (typeof VECTORS)[number];
 
 /** Per-step scalars the element stage reads, prepared by the scalar stage. */
-export const STEP_SCALARS = ['lr', 'decay', 'oneMinusDecay', 'eps', 'momentum', 'weightDecay', 'rescale', 'clip', 'normScale', 'biasCorrection'] as const;
+export const STEP_SCALARS = [
+  'lr',
+  'decay',
+  'oneMinusDecay',
+  'eps',
+  'momentum',
+  'weightDecay',
+  'rescale',
+  'clip',
+  'normScale',
+  'biasCorrection',
+] as const;
 export type StepScalarName = (typeof STEP_SCALARS)[number];
 /** Scalars an element op may read: the prepared ones and the constant 1 of the compute dtype. */
 export type ScalarName = StepScalarName | 'one';
 
-export type Operand =
-  | { readonly vector: VectorName }
-  | { readonly temp: string }
-  | { readonly scalar: ScalarName };
+export type Operand = { readonly vector: VectorName } | { readonly temp: string } | { readonly scalar: ScalarName };
 
 /** Elementwise operations. fma rounds once; neg and clip are exact (no rounding). */
 export type ElementKind = 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'rsqrt' | 'neg' | 'fma' | 'clip' | 'copy';
@@ -44,7 +52,12 @@ export type ScalarKind =
   | 'constant' // args[0] is the value
   | 'step' // steps taken so far
   | 'cast' // host value -> compute dtype
-  | 'add' | 'sub' | 'mul' | 'div' | 'sqrt' | 'pow'
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'sqrt'
+  | 'pow'
   | 'sum-of-squares' // reduction over a vector, in index order
   | 'factor-above'; // args (bound, x): x > bound ? bound / x : 1 (global-norm clipping)
 

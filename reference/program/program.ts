@@ -25,7 +25,11 @@ export interface StepProgram<V extends ProgramVariant = ProgramVariant> {
   readonly scalars: readonly string[];
 }
 
-export function compileProgram<V extends ProgramVariant>(definition: StepDefinition<V>, variant: V, rule: RoundingRule): StepProgram<V> {
+export function compileProgram<V extends ProgramVariant>(
+  definition: StepDefinition<V>,
+  variant: V,
+  rule: RoundingRule,
+): StepProgram<V> {
   const stages: { name: string; at: number; scalar: boolean }[] = [];
   const scalarOps: ScalarOp[] = [];
   walkBlock<ScalarOp>(definition.scalars, (when) => decide(definition, when, variant, {}), {
@@ -44,7 +48,10 @@ export function compileProgram<V extends ProgramVariant>(definition: StepDefinit
       const args = o.args.map(resolve);
       if ('temp' in o.out) aliases.delete(o.out.temp);
       for (const [name, target] of aliases) {
-        if (operandName(target) === operandName(o.out)) throw new Error(`step definition ${definition.name}: ${operandName(o.out)} is overwritten while ${name} still names it`);
+        if (operandName(target) === operandName(o.out))
+          throw new Error(
+            `step definition ${definition.name}: ${operandName(o.out)} is overwritten while ${name} still names it`,
+          );
       }
       // A copy names a value; it is no operation (generators see the original operand).
       if (o.kind === 'copy' && 'temp' in o.out) aliases.set(o.out.temp, args[0]);
@@ -65,6 +72,11 @@ export function compileProgram<V extends ProgramVariant>(definition: StepDefinit
   return { definition, variant, rule, scalarOps, ops, stages, vectors: [...vectors], scalars: [...scalars] };
 }
 
-function decide<V extends ProgramVariant>(definition: StepDefinition<V>, when: readonly Condition[], variant: V, scalars: ScalarEnvironment): 'then' | 'else' {
+function decide<V extends ProgramVariant>(
+  definition: StepDefinition<V>,
+  when: readonly Condition[],
+  variant: V,
+  scalars: ScalarEnvironment,
+): 'then' | 'else' {
   return when.every((c) => conditionHolds(definition, c, variant, scalars)) ? 'then' : 'else';
 }

@@ -42,11 +42,10 @@ const SCALARS: ScalarBlock = [
         cast('one', 'oneHost'),
         compute('mul', 'lrDecayT', 'lrDecay', 't'),
         compute('add', 'lrDenominator', 'one', 'lrDecayT'),
-        when(
-          'lrSchedule=inverse-time',
-          compute('div', 'lr', 'lr0', 'lrDenominator'),
-          [compute('div', 'lrFactor', 'one', 'lrDenominator'), compute('mul', 'lr', 'lr0', 'lrFactor')],
-        ),
+        when('lrSchedule=inverse-time', compute('div', 'lr', 'lr0', 'lrDenominator'), [
+          compute('div', 'lrFactor', 'one', 'lrDenominator'),
+          compute('mul', 'lr', 'lr0', 'lrFactor'),
+        ]),
       ],
       cast('lr'),
     ),
@@ -93,8 +92,15 @@ const lerp = (site: string, target: string, start: string, end: string): Element
     ]),
     when(
       `fma:${site}`,
-      [op('sub', `${target}WeightMinusOne`, '$oneMinusDecay', '$one'), { ...op('fma', target, `${target}WeightMinusOne`, `${target}Diff`, end), site }],
-      [op('sub', `${target}Complement`, '$one', '$oneMinusDecay'), op('mul', `${target}Back`, `${target}Diff`, `${target}Complement`), op('sub', target, end, `${target}Back`)],
+      [
+        op('sub', `${target}WeightMinusOne`, '$oneMinusDecay', '$one'),
+        { ...op('fma', target, `${target}WeightMinusOne`, `${target}Diff`, end), site },
+      ],
+      [
+        op('sub', `${target}Complement`, '$one', '$oneMinusDecay'),
+        op('mul', `${target}Back`, `${target}Diff`, `${target}Complement`),
+        op('sub', target, end, `${target}Back`),
+      ],
     ),
   ),
 ];
@@ -102,21 +108,37 @@ const lerp = (site: string, target: string, start: string, end: string): Element
 /** variance = vHat - m*m (centered; fused as fma(-m, m, vHat) at site 'centered'), else vHat. */
 const VARIANCE: ElementBlock = when(
   'centered',
-  when('fma:centered', [op('neg', 'negM', 'm'), { ...op('fma', 'variance', 'negM', 'm', 'vHat'), site: 'centered' }], [op('mul', 'meanSquare', 'm', 'm'), op('sub', 'variance', 'vHat', 'meanSquare')]),
+  when(
+    'fma:centered',
+    [op('neg', 'negM', 'm'), { ...op('fma', 'variance', 'negM', 'm', 'vHat'), site: 'centered' }],
+    [op('mul', 'meanSquare', 'm', 'm'), op('sub', 'variance', 'vHat', 'meanSquare')],
+  ),
   op('copy', 'variance', 'vHat'),
 );
 
 /** d = sqrt(inner) and, for the multiplying scale forms, s. */
-const INSIDE_SCALE: ElementBlock = [op('sqrt', 'd', 'inner'), match('scaleForm', { rsqrt: op('rsqrt', 's', 'inner'), reciprocal: op('div', 's', '$one', 'd'), divide: [] })];
+const INSIDE_SCALE: ElementBlock = [
+  op('sqrt', 'd', 'inner'),
+  match('scaleForm', { rsqrt: op('rsqrt', 's', 'inner'), reciprocal: op('div', 's', '$one', 'd'), divide: [] }),
+];
 
 /** out = x / d, or x * s for the multiplying scale forms. */
-const byDenominator = (out: string, x: string): ElementBlock => when('scaleForm=divide', op('div', out, x, 'd'), op('mul', out, x, 's'));
+const byDenominator = (out: string, x: string): ElementBlock =>
+  when('scaleForm=divide', op('div', out, x, 'd'), op('mul', out, x, 's'));
 
 const ELEMENT: ElementBlock = [
-  stage('decoupled weight decay (acts on the parameter before the step, Keras 3 _apply_weight_decay)', [
-    when('decoupledScaledByLr', [op('mul', 'pDecay', 'p', '$weightDecay'), op('mul', 'shrink', 'pDecay', '$lr')], op('mul', 'shrink', 'p', '$weightDecay')),
-    op('sub', 'p', 'p', 'shrink'),
-  ], ['decoupled']),
+  stage(
+    'decoupled weight decay (acts on the parameter before the step, Keras 3 _apply_weight_decay)',
+    [
+      when(
+        'decoupledScaledByLr',
+        [op('mul', 'pDecay', 'p', '$weightDecay'), op('mul', 'shrink', 'pDecay', '$lr')],
+        op('mul', 'shrink', 'p', '$weightDecay'),
+      ),
+      op('sub', 'p', 'p', 'shrink'),
+    ],
+    ['decoupled'],
+  ),
   stage('gradient preprocessing', [
     when('maximize', op('neg', 'g', 'g')),
     when('rescaled', op('mul', 'g', '$rescale', 'g')),
@@ -127,7 +149,11 @@ const ELEMENT: ElementBlock = [
   ]),
   stage('second moment', [
     match('emaForm', {
-      increment: [op('mul', 'gg', 'g', 'g'), op('sub', 'vDelta', 'gg', 'v'), madd('ema', 'v', 'vDelta', '$oneMinusDecay', 'v', 'vStep')],
+      increment: [
+        op('mul', 'gg', 'g', 'g'),
+        op('sub', 'vDelta', 'gg', 'v'),
+        madd('ema', 'v', 'vDelta', '$oneMinusDecay', 'v', 'vStep'),
+      ],
       lerp: [op('mul', 'gg', 'g', 'g'), lerp('ema', 'v', 'v', 'gg')],
       blend: [
         op('mul', 'vKept', '$decay', 'v'),
@@ -139,27 +165,48 @@ const ELEMENT: ElementBlock = [
       ],
     }),
   ]),
-  stage('centered mean', [
-    match('meanForm', {
-      increment: [op('sub', 'mDelta', 'g', 'm'), madd('mean', 'm', 'mDelta', '$oneMinusDecay', 'm', 'mStep')],
-      lerp: lerp('mean', 'm', 'm', 'g'),
-      blend: [op('mul', 'mKept', '$decay', 'm'), madd('mean', 'm', '$oneMinusDecay', 'g', 'mKept', 'mNew')],
-    }),
-  ], ['centered']),
+  stage(
+    'centered mean',
+    [
+      match('meanForm', {
+        increment: [op('sub', 'mDelta', 'g', 'm'), madd('mean', 'm', 'mDelta', '$oneMinusDecay', 'm', 'mStep')],
+        lerp: lerp('mean', 'm', 'm', 'g'),
+        blend: [op('mul', 'mKept', '$decay', 'm'), madd('mean', 'm', '$oneMinusDecay', 'g', 'mKept', 'mNew')],
+      }),
+    ],
+    ['centered'],
+  ),
   stage('denominator (eps placement, centered grouping, scale form)', [
     when('biasCorrection', op('div', 'vHat', 'v', '$biasCorrection'), op('copy', 'vHat', 'v')),
     match('epsPlacement', {
-      outside: [VARIANCE, op('sqrt', 'rms', 'variance'), op('add', 'd', 'rms', '$eps'), when('!scaleForm=divide', op('div', 's', '$one', 'd'))],
+      outside: [
+        VARIANCE,
+        op('sqrt', 'rms', 'variance'),
+        op('add', 'd', 'rms', '$eps'),
+        when('!scaleForm=divide', op('div', 's', '$one', 'd')),
+      ],
       inside: [
         when(
           'centered',
-          when('centeredGrouping=(v+eps)-m2', [op('add', 'vEps', 'vHat', '$eps'), op('mul', 'meanSquare', 'm', 'm'), op('sub', 'inner', 'vEps', 'meanSquare')], [VARIANCE, op('add', 'inner', 'variance', '$eps')]),
+          when(
+            'centeredGrouping=(v+eps)-m2',
+            [op('add', 'vEps', 'vHat', '$eps'), op('mul', 'meanSquare', 'm', 'm'), op('sub', 'inner', 'vEps', 'meanSquare')],
+            [VARIANCE, op('add', 'inner', 'variance', '$eps')],
+          ),
           op('add', 'inner', 'vHat', '$eps'),
         ),
         INSIDE_SCALE,
       ],
       'inside-subtracted': [
-        when('centered', [op('mul', 'meanSquare', 'm', 'm'), op('add', 'meanSquareEps', 'meanSquare', '$eps'), op('sub', 'inner', 'vHat', 'meanSquareEps')], op('add', 'inner', 'vHat', '$eps')),
+        when(
+          'centered',
+          [
+            op('mul', 'meanSquare', 'm', 'm'),
+            op('add', 'meanSquareEps', 'meanSquare', '$eps'),
+            op('sub', 'inner', 'vHat', 'meanSquareEps'),
+          ],
+          op('add', 'inner', 'vHat', '$eps'),
+        ),
         INSIDE_SCALE,
       ],
     }),
@@ -170,7 +217,11 @@ const ELEMENT: ElementBlock = [
       [
         byDenominator('gd', 'g'),
         madd('momentum', 'b', '$momentum', 'b', 'gd', 'bKept'),
-        when('fma:param', [op('neg', 'negLr', '$lr'), { ...op('fma', 'p', 'negLr', 'b', 'p'), site: 'param' }], [op('mul', 'lrB', '$lr', 'b'), op('sub', 'p', 'p', 'lrB')]),
+        when(
+          'fma:param',
+          [op('neg', 'negLr', '$lr'), { ...op('fma', 'p', 'negLr', 'b', 'p'), site: 'param' }],
+          [op('mul', 'lrB', '$lr', 'b'), op('sub', 'p', 'p', 'lrB')],
+        ),
       ],
       [
         match('updateOrder', {
@@ -182,7 +233,11 @@ const ELEMENT: ElementBlock = [
           'momentum',
           match('momentumKind', {
             graves: [op('mul', 'bKept', '$momentum', 'b'), op('sub', 'b', 'bKept', 'u'), op('add', 'p', 'p', 'b')],
-            nesterov: [madd('momentum', 'b', '$momentum', 'b', 'u', 'bKept'), madd('momentum', 'lookahead', '$momentum', 'b', 'u', 'bAhead'), op('sub', 'p', 'p', 'lookahead')],
+            nesterov: [
+              madd('momentum', 'b', '$momentum', 'b', 'u', 'bKept'),
+              madd('momentum', 'lookahead', '$momentum', 'b', 'u', 'bAhead'),
+              op('sub', 'p', 'p', 'lookahead'),
+            ],
             // lr-inside (lr-outside took the other branch)
             'lr-inside': [madd('momentum', 'b', '$momentum', 'b', 'u', 'bKept'), op('sub', 'p', 'p', 'b')],
           }),
@@ -198,13 +253,22 @@ export const RMSPROP: StepDefinition<Variant> = {
   scalars: SCALARS,
   element: ELEMENT,
   conditions: {
-    decoupled: { describe: 'decoupled weight decay, weightDecay != 0', holds: (v) => v.weightDecayKind === 'decoupled' && v.weightDecay !== 0 },
-    coupled: { describe: 'coupled (L2) weight decay, weightDecay != 0', holds: (v) => v.weightDecayKind === 'coupled' && v.weightDecay !== 0 },
+    decoupled: {
+      describe: 'decoupled weight decay, weightDecay != 0',
+      holds: (v) => v.weightDecayKind === 'decoupled' && v.weightDecay !== 0,
+    },
+    coupled: {
+      describe: 'coupled (L2) weight decay, weightDecay != 0',
+      holds: (v) => v.weightDecayKind === 'coupled' && v.weightDecay !== 0,
+    },
     rescaled: { describe: 'rescale != 1', holds: (v) => v.rescale !== 1 },
     clipped: { describe: 'elementwise clipping', holds: (v) => v.clip !== null },
     normClipped: { describe: 'global-norm clipping', holds: (v) => v.clipNorm !== null },
     lrDecayed: { describe: 'lrDecay > 0', holds: (v) => v.lrDecay > 0 },
-    momentum: { describe: 'the momentum path runs (momentum != 0 or momentumAlways)', holds: (v) => v.momentumAlways || v.momentum !== 0 },
+    momentum: {
+      describe: 'the momentum path runs (momentum != 0 or momentumAlways)',
+      holds: (v) => v.momentumAlways || v.momentum !== 0,
+    },
     smallWeight: { describe: '|1 - decay| < 0.5 (ATen lerp branch)', holds: (_v, s) => Math.abs(s.oneMinusDecay!) < 0.5 },
   },
 };

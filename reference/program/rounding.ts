@@ -14,11 +14,20 @@ export interface RoundingRule {
   readonly storageDtype: Dtype;
 }
 
-export const FLOAT64_RULE: RoundingRule = { name: 'float64', compute: float64Arithmetic, storage: (x) => x, storageDtype: 'float64' };
-export const FLOAT32_RULE: RoundingRule = { name: 'float32', compute: float32Arithmetic, storage: Math.fround, storageDtype: 'float32' };
+export const FLOAT64_RULE: RoundingRule = {
+  name: 'float64',
+  compute: float64Arithmetic,
+  storage: (x) => x,
+  storageDtype: 'float64',
+};
+export const FLOAT32_RULE: RoundingRule = {
+  name: 'float32',
+  compute: float32Arithmetic,
+  storage: Math.fround,
+  storageDtype: 'float32',
+};
 
 /** The rule of a plain dtype: compute and storage in it. */
 export function ruleFor(dtype: Dtype): RoundingRule {
   return dtype === 'float32' ? FLOAT32_RULE : FLOAT64_RULE;
 }
-

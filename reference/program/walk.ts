@@ -16,7 +16,11 @@ export interface BlockVisitor<Op> {
 
 type Tree<Op> = Op | Branch<Tree<Op>> | readonly Tree<Op>[];
 
-export function walkBlock<Op>(block: Tree<Op>, decide: (conditions: readonly Condition[]) => Decision, visitor: BlockVisitor<Op>): void {
+export function walkBlock<Op>(
+  block: Tree<Op>,
+  decide: (conditions: readonly Condition[]) => Decision,
+  visitor: BlockVisitor<Op>,
+): void {
   if (Array.isArray(block)) {
     for (const b of block as readonly Tree<Op>[]) walkBlock(b, decide, visitor);
     return;

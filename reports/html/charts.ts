@@ -66,7 +66,10 @@ export async function renderChart(spec: TopLevelSpec, chartId: string): Promise<
  * then each chart is a fresh View fed its named datasets (the comparison charts of the difference
  * matrix: a hundred and more small charts of one design). Returns the SVGs in order.
  */
-export async function renderChartsWithData(spec: TopLevelSpec, charts: readonly { id: string; data: Record<string, readonly object[]> }[]): Promise<string[]> {
+export async function renderChartsWithData(
+  spec: TopLevelSpec,
+  charts: readonly { id: string; data: Record<string, readonly object[]> }[],
+): Promise<string[]> {
   for (const c of charts) if (!/^[a-z][a-z0-9-]*$/.test(c.id)) throw new ChartError(`chart id '${c.id}' is not a plain id`);
   const config = mergeConfig(BASE_CONFIG, (spec as { config?: Record<string, unknown> }).config ?? {});
   const runtime = vega.parse(compile({ ...spec, config }, { logger: vega.logger(vega.Error) }).spec);
@@ -89,8 +92,9 @@ function mergeConfig(base: Record<string, unknown>, own: Record<string, unknown>
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(own)) {
     const shared = base[key];
-    const bothObjects = typeof shared === 'object' && shared !== null && typeof value === 'object' && value !== null && !Array.isArray(value);
-    out[key] = bothObjects ? { ...(shared), ...(value) } : value;
+    const bothObjects =
+      typeof shared === 'object' && shared !== null && typeof value === 'object' && value !== null && !Array.isArray(value);
+    out[key] = bothObjects ? { ...shared, ...value } : value;
   }
   return out;
 }

@@ -69,7 +69,8 @@ function toleranceRows(cells: readonly Cell[], lastStep: number): Row[] {
     const key = `${c.dtype}|${c.mode}|${tol}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    for (const step of [1, lastStep]) rows.push({ kind: 'tolerance', dtype: c.dtype, mode: c.mode, step, ulp: ULP_FLOOR, ulp2: tol, band: String(tol) });
+    for (const step of [1, lastStep])
+      rows.push({ kind: 'tolerance', dtype: c.dtype, mode: c.mode, step, ulp: ULP_FLOOR, ulp2: tol, band: String(tol) });
   }
   return rows;
 }
@@ -85,7 +86,13 @@ function ulpTicks(top: number): number[] {
 }
 
 /** shortOf: the display label of an adapter (id plus a short hash; the full spec is in the adapter table). */
-export function divergenceSpec(caseKey: string, describe: string, cells: readonly Cell[], palette: Palette, shortOf: (label: string) => string = (l) => l): TopLevelSpec {
+export function divergenceSpec(
+  caseKey: string,
+  describe: string,
+  cells: readonly Cell[],
+  palette: Palette,
+  shortOf: (label: string) => string = (l) => l,
+): TopLevelSpec {
   const rows: Row[] = [];
   for (const c of cells) {
     rows.push(...seriesRows(c, 'free-running', c.freeRunning!, shortOf(c.adapter)));
@@ -95,28 +102,52 @@ export function divergenceSpec(caseKey: string, describe: string, cells: readonl
   rows.push(...toleranceRows(cells, lastStep));
   const top = Math.max(10, ...rows.map((r) => Math.max(r.ulp, r.ulp2 ?? 0))) * 3;
   const adapters = [...new Set(cells.map((c) => shortOf(c.adapter)))];
-  const x: Encoding<string>['x'] = { field: 'step', type: 'quantitative', title: 'step', scale: { domain: [1, lastStep], nice: false, padding: 8 } }; // padding: a divergence at step 1 stays off the axis
+  const x: Encoding<string>['x'] = {
+    field: 'step',
+    type: 'quantitative',
+    title: 'step',
+    scale: { domain: [1, lastStep], nice: false, padding: 8 },
+  }; // padding: a divergence at step 1 stays off the axis
   const y: Encoding<string>['y'] = {
     field: 'ulp',
     type: 'quantitative',
     title: 'max ULP error',
     scale: { type: 'log', domain: [ULP_FLOOR / 2, top], nice: false, clamp: true }, // the zero line sits just above the axis
-    axis: { values: ulpTicks(top), labelExpr: `datum.value <= ${ULP_FLOOR} ? '0' : datum.value >= ${NON_FINITE_ULP} ? 'NaN/Inf' : datum.value < 1e4 ? format(datum.value, ',') : format(datum.value, '.0e')` },
+    axis: {
+      values: ulpTicks(top),
+      labelExpr: `datum.value <= ${ULP_FLOOR} ? '0' : datum.value >= ${NON_FINITE_ULP} ? 'NaN/Inf' : datum.value < 1e4 ? format(datum.value, ',') : format(datum.value, '.0e')`,
+    },
   };
-  const color: Encoding<string>['color'] = { field: 'adapter', type: 'nominal', title: 'adapter', scale: palette.scaleFor(adapters), legend: { orient: 'bottom', columns: 2, symbolType: 'stroke', labelLimit: 420 } };
+  const color: Encoding<string>['color'] = {
+    field: 'adapter',
+    type: 'nominal',
+    title: 'adapter',
+    scale: palette.scaleFor(adapters),
+    legend: { orient: 'bottom', columns: 2, symbolType: 'stroke', labelLimit: 420 },
+  };
   const spec: TopLevelSpec = {
     title: {
       text: caseKey,
       subtitle: [
         ...wrapText(describe),
-        ...wrapText('Largest ULP distance over the params at each step on a log scale: exact zeros are drawn on the bottom line labelled 0 (a log axis has no 0), NaN/Inf mismatches at the top.'),
-        ...wrapText("Solid: free-running (the adapter's own trajectory); dashed: re-anchored (each step from the reference state). Shaded: within tolerance. Rule and diamond: first divergent step."),
+        ...wrapText(
+          'Largest ULP distance over the params at each step on a log scale: exact zeros are drawn on the bottom line labelled 0 (a log axis has no 0), NaN/Inf mismatches at the top.',
+        ),
+        ...wrapText(
+          "Solid: free-running (the adapter's own trajectory); dashed: re-anchored (each step from the reference state). Shaded: within tolerance. Rule and diamond: first divergent step.",
+        ),
       ],
     },
     data: { values: rows },
     facet: {
       column: { field: 'dtype', type: 'nominal', title: null, header: { labelFontSize: 12, labelFontWeight: 'bold' } },
-      row: { field: 'mode', type: 'nominal', title: null, sort: ['replay', 'closed-loop'], header: { labelFontSize: 12, labelFontWeight: 'bold' } },
+      row: {
+        field: 'mode',
+        type: 'nominal',
+        title: null,
+        sort: ['replay', 'closed-loop'],
+        header: { labelFontSize: 12, labelFontWeight: 'bold' },
+      },
     },
     spec: {
       width: 330,
@@ -134,7 +165,19 @@ export function divergenceSpec(caseKey: string, describe: string, cells: readonl
             x,
             y,
             color,
-            strokeDash: { field: 'series', type: 'nominal', title: 'series', scale: { domain: [...SERIES_KINDS], range: [[1, 0], [5, 3]] }, legend: { orient: 'right', symbolType: 'stroke' } },
+            strokeDash: {
+              field: 'series',
+              type: 'nominal',
+              title: 'series',
+              scale: {
+                domain: [...SERIES_KINDS],
+                range: [
+                  [1, 0],
+                  [5, 3],
+                ],
+              },
+              legend: { orient: 'right', symbolType: 'stroke' },
+            },
           },
         },
         {
@@ -155,7 +198,11 @@ export function divergenceSpec(caseKey: string, describe: string, cells: readonl
 }
 
 /** One figure per case with compared cells, in the report's case order, with the divergences in words under it. */
-export async function renderDivergenceSection(report: ConformanceReport, palette: Palette, caseAnchor: (key: string) => string): Promise<RawHtml> {
+export async function renderDivergenceSection(
+  report: ConformanceReport,
+  palette: Palette,
+  caseAnchor: (key: string) => string,
+): Promise<RawHtml> {
   const shorts = new Map(report.adapters.map((a) => [a.label, a.short ?? a.label]));
   const shortOf = (label: string) => shorts.get(label) ?? label;
   const byCase = new Map<string, Cell[]>();
@@ -168,14 +215,28 @@ export async function renderDivergenceSection(report: ConformanceReport, palette
     const svg = await renderChart(divergenceSpec(k.key, k.describe, cells, palette, shortOf), `div-${index++}`);
     const beyond = cells.filter((c) => c.status === 'fail' || c.status === 'xfail' || c.status === 'xpass');
     // Values within the absolute floor of the expected value pass whatever their ULP distance (near zero).
-    const aboveBandYetPassing = cells.some((c) => c.status === 'pass' && c.tolerance && numeric(c.freeRunning!.maxUlp) > numeric(c.tolerance.ulps));
-    figures.push(html`<figure id="${caseAnchor(k.key)}" class="divergence" data-case="${k.key}">
-${raw(svg)}
-<figcaption>${cells.length} compared cell${cells.length === 1 ? '' : 's'} (${[...new Set(cells.map((c) => c.adapter))].length} adapters)${beyond.length === 0 ? ', all within tolerance' : html`; beyond tolerance:`}</figcaption>
-${aboveBandYetPassing ? html`<p class="small muted">A passing line above the band: those values are within the absolute floor of the expected value (near zero), where the ULP distance is not the criterion.</p>` : ''}
-${beyond.length > 0 ? html`<ul class="divergences">${beyond.map((c) => html`<li><b class="label" title="${c.adapter}">${shortOf(c.adapter)}</b> [${c.dtype}, ${c.mode}, ${c.status}]: ${describeDivergence(c)}</li>`)}</ul>` : ''}
-</figure>`);
+    const aboveBandYetPassing = cells.some(
+      (c) => c.status === 'pass' && c.tolerance && numeric(c.freeRunning!.maxUlp) > numeric(c.tolerance.ulps),
+    );
+    figures.push(
+      html`<figure id="${caseAnchor(k.key)}" class="divergence" data-case="${k.key}">
+        ${raw(svg)}
+        <figcaption>
+          ${cells.length} compared cell${cells.length === 1 ? '' : 's'} (${[...new Set(cells.map((c) => c.adapter))].length}
+          adapters)${beyond.length === 0 ? ', all within tolerance' : html`; beyond tolerance:`}
+        </figcaption>
+        ${aboveBandYetPassing ? html`<p class="small muted">A passing line above the band: those values are within the absolute floor of the expected value (near zero), where the ULP distance is not the criterion.</p>` : ''}
+        ${
+          beyond.length > 0
+            ? html`<ul class="divergences">
+                ${beyond.map((c) => html`<li><b class="label" title="${c.adapter}">${shortOf(c.adapter)}</b> [${c.dtype}, ${c.mode}, ${c.status}]: ${describeDivergence(c)}</li>`)}
+              </ul>`
+            : ''
+        }
+      </figure>`,
+    );
   }
-  if (figures.length === 0) return html`<p class="muted">No cell was compared (every cell was skipped, unavailable or an error).</p>`;
+  if (figures.length === 0)
+    return html`<p class="muted">No cell was compared (every cell was skipped, unavailable or an error).</p>`;
   return html`${figures}`;
 }

@@ -13,7 +13,11 @@ export function accuracyFromConformance(report: ConformanceReport): AccuracyEntr
   const byAdapter = new Map<string, AccuracyEntry>();
   const entry = (adapter: string) => {
     let e = byAdapter.get(adapter);
-    if (!e) byAdapter.set(adapter, (e = { adapter, pass: 0, fail: 0, error: 0, skip: 0, maxUlp: null, maxUlpByDtype: {}, verdict: 'no cells' }));
+    if (!e)
+      byAdapter.set(
+        adapter,
+        (e = { adapter, pass: 0, fail: 0, error: 0, skip: 0, maxUlp: null, maxUlpByDtype: {}, verdict: 'no cells' }),
+      );
     return e;
   };
   for (const a of report.adapters) entry(a.label);
@@ -45,8 +49,11 @@ const ENCODED = new Set(['NaN', 'Infinity', '-Infinity', '-0']);
 export function loadAccuracy(file: string): { entries: AccuracyEntry[] } | { error: string } {
   if (!existsSync(file)) return { error: `${file} does not exist` };
   try {
-    const doc = JSON.parse(readFileSync(file, 'utf8'), (_key, value: unknown) => (typeof value === 'string' && ENCODED.has(value) ? decodeNumber(value) : value)) as ConformanceReport;
-    if (doc.format !== 'rmsprop-harness/conformance' || !Array.isArray(doc.cells) || !Array.isArray(doc.adapters)) return { error: `${file} is not a rmsprop-harness conformance report` };
+    const doc = JSON.parse(readFileSync(file, 'utf8'), (_key, value: unknown) =>
+      typeof value === 'string' && ENCODED.has(value) ? decodeNumber(value) : value,
+    ) as ConformanceReport;
+    if (doc.format !== 'rmsprop-harness/conformance' || !Array.isArray(doc.cells) || !Array.isArray(doc.adapters))
+      return { error: `${file} is not a rmsprop-harness conformance report` };
     return { entries: accuracyFromConformance(doc) };
   } catch (e) {
     return { error: `${file}: ${(e as Error).message}` };

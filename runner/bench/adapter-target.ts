@@ -71,7 +71,9 @@ export async function createAdapterTarget(options: AdapterTargetOptions, ctx: Be
   const close = async () => {
     await adapter.close?.();
   };
-  const device = adapter.info.capabilities.devices.some((d) => d !== 'cpu' && d !== 'external') ? ('gpu' as const) : ('cpu' as const);
+  const device = adapter.info.capabilities.devices.some((d) => d !== 'cpu' && d !== 'external')
+    ? ('gpu' as const)
+    : ('cpu' as const);
 
   const benchFn = options.fastPath ?? (typeof adapter.bench === 'function' ? adapter.bench.bind(adapter) : undefined);
   if (options.path !== 'conformance' && benchFn) {
@@ -100,7 +102,10 @@ export async function createAdapterTarget(options: AdapterTargetOptions, ctx: Be
         kind: r.kind ?? 'step',
         pytorch: pytorch && (r.kind ?? 'step') === 'step',
         stats,
-        touched: r.kind === 'triad' ? { ...touched, bytesPerElement: r.touchedBytesPerElement ?? 16 } : { ...touched, bytesPerElement: r.touchedBytesPerElement ?? touched.bytesPerElement },
+        touched:
+          r.kind === 'triad'
+            ? { ...touched, bytesPerElement: r.touchedBytesPerElement ?? 16 }
+            : { ...touched, bytesPerElement: r.touchedBytesPerElement ?? touched.bytesPerElement },
         kernel: r.kernel ?? `${r.path} (own step loop)`,
         notes: [`timed by the implementation's own loop (bench capability): ${r.describe}`, ...(r.notes ?? [])],
       };
@@ -134,7 +139,13 @@ export async function createAdapterTarget(options: AdapterTargetOptions, ctx: Be
               if (p.unavailable || f?.unavailable) throw new Error(`${rowId(p)}: ${p.unavailable ?? f?.unavailable}`);
               continue;
             }
-            out.push({ label: rowId(p), pytorch, perTensor: await statsFromSamples(p.samplesMs, Math.max(1, p.stepsPerSample)), fused: await statsFromSamples(f.samplesMs, Math.max(1, f.stepsPerSample)), notes: [p.describe, f.describe] });
+            out.push({
+              label: rowId(p),
+              pytorch,
+              perTensor: await statsFromSamples(p.samplesMs, Math.max(1, p.stepsPerSample)),
+              fused: await statsFromSamples(f.samplesMs, Math.max(1, f.stepsPerSample)),
+              notes: [p.describe, f.describe],
+            });
           }
           return out;
         },
@@ -152,12 +163,31 @@ export async function createAdapterTarget(options: AdapterTargetOptions, ctx: Be
       describe: `${adapter.info.describe} (conformance path: PreparedCase.step, ${profile})`,
       skipReason,
       async run(n): Promise<SizeRun> {
-        const c: AdapterCase = { key: `bench/${n}`, dtype: ctx.dtype, variant, profile: resolved.profile, native: resolved.native, settings: {}, x0: uniform(n, 1) };
+        const c: AdapterCase = {
+          key: `bench/${n}`,
+          dtype: ctx.dtype,
+          variant,
+          profile: resolved.profile,
+          native: resolved.native,
+          settings: {},
+          x0: uniform(n, 1),
+        };
         const prepared = await adapter.prepare(c);
         const grad = uniform(n, 2);
         try {
-          const stats = await measureAsync(() => prepared.step(grad), { ...ctx.measure, minSamples: Math.min(ctx.measure.minSamples ?? 10, 5) });
-          return { stats, touched, kernel: 'PreparedCase.step', pytorch, notes: [`conformance path: one Promise per step; the Float64Array gradient is converted by the adapter each step; profile ${profile}`] };
+          const stats = await measureAsync(() => prepared.step(grad), {
+            ...ctx.measure,
+            minSamples: Math.min(ctx.measure.minSamples ?? 10, 5),
+          });
+          return {
+            stats,
+            touched,
+            kernel: 'PreparedCase.step',
+            pytorch,
+            notes: [
+              `conformance path: one Promise per step; the Float64Array gradient is converted by the adapter each step; profile ${profile}`,
+            ],
+          };
         } finally {
           await prepared.dispose();
         }

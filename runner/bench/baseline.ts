@@ -37,7 +37,8 @@ export const GATE_MIN_CHANGE = 0.05;
 /** Fewer samples than this on either side: the rank test cannot reach significance, the interval rule decides. */
 export const GATE_MIN_SAMPLES = 5;
 
-const rankTestable = (b: Timed, c: Timed) => (b.samplesMs?.length ?? 0) >= GATE_MIN_SAMPLES && (c.samplesMs?.length ?? 0) >= GATE_MIN_SAMPLES;
+const rankTestable = (b: Timed, c: Timed) =>
+  (b.samplesMs?.length ?? 0) >= GATE_MIN_SAMPLES && (c.samplesMs?.length ?? 0) >= GATE_MIN_SAMPLES;
 
 /**
  * The gate's comparison of one entry: 'slower' or 'faster' when the Mann-Whitney U test on the
@@ -73,7 +74,10 @@ export function timedEntries(report: Pick<BenchReport, 'results' | 'models'>): M
   return out;
 }
 
-export function compareReports(baseline: Pick<BenchReport, 'results' | 'models'>, current: Pick<BenchReport, 'results' | 'models'>): { comparisons: Comparison[]; slower: number } {
+export function compareReports(
+  baseline: Pick<BenchReport, 'results' | 'models'>,
+  current: Pick<BenchReport, 'results' | 'models'>,
+): { comparisons: Comparison[]; slower: number } {
   const b = timedEntries(baseline);
   const c = timedEntries(current);
   const comparisons: Comparison[] = [];
@@ -94,13 +98,18 @@ export function compareReports(baseline: Pick<BenchReport, 'results' | 'models'>
       ...(ranked ? { p: mannWhitneyU(base.samplesMs!, cur.samplesMs!).p } : {}),
     });
   }
-  for (const [key, base] of b) if (!c.has(key)) comparisons.push({ key, verdict: 'missing', baseline: { medianMs: base.medianMs, rme: base.rme } });
+  for (const [key, base] of b)
+    if (!c.has(key)) comparisons.push({ key, verdict: 'missing', baseline: { medianMs: base.medianMs, rme: base.rme } });
   return { comparisons, slower: comparisons.filter((x) => x.verdict === 'slower').length };
 }
 
 const Status = Type.Union([Type.Literal('ok'), Type.Literal('skip'), Type.Literal('unavailable'), Type.Literal('error')]);
 // medianMs > 0 and finite (numbers are): ratios are taken against it.
-const TimedSchema = Type.Object({ medianMs: Type.Number({ exclusiveMinimum: 0 }), rme: Type.Number({ minimum: 0 }), samplesMs: Type.Optional(Type.Array(Type.Number({ minimum: 0 }))) });
+const TimedSchema = Type.Object({
+  medianMs: Type.Number({ exclusiveMinimum: 0 }),
+  rme: Type.Number({ minimum: 0 }),
+  samplesMs: Type.Optional(Type.Array(Type.Number({ minimum: 0 }))),
+});
 const ResultEntrySchema = Type.Object({
   target: Type.String({ minLength: 1 }),
   n: Type.Integer({ minimum: 1 }),
@@ -130,7 +139,8 @@ function entryLabel(doc: Partial<BenchReport>, pointer: string): string {
   if (!m) return '';
   const i = Number(m[2]);
   const e = (m[1] === 'results' ? doc.results?.[i] : doc.models?.[i]) as Record<string, unknown> | undefined;
-  const parts = m[1] === 'results' ? [e?.target, e?.n !== undefined ? `n=${JSON.stringify(e.n)}` : undefined] : [e?.model, e?.target];
+  const parts =
+    m[1] === 'results' ? [e?.target, e?.n !== undefined ? `n=${JSON.stringify(e.n)}` : undefined] : [e?.model, e?.target];
   const name = parts.filter((x) => typeof x === 'string' || typeof x === 'number').join(' ');
   return ` (entry ${m[1]}[${i}]${name ? `: ${name}` : ''})`;
 }
@@ -138,19 +148,23 @@ function entryLabel(doc: Partial<BenchReport>, pointer: string): string {
 /** Checks a parsed document is a bench report with usable timings; returns the first problem (with its JSON pointer) or null. */
 export function baselineProblem(doc: unknown): string | null {
   const d = doc as Partial<BenchReport> | null;
-  if (!d || typeof d !== 'object' || Array.isArray(d)) return `not a JSON object (got ${describeValue(doc)}; expected a report written by bench --save-baseline or bench --out)`;
+  if (!d || typeof d !== 'object' || Array.isArray(d))
+    return `not a JSON object (got ${describeValue(doc)}; expected a report written by bench --save-baseline or bench --out)`;
   if (d.format !== BENCH_FORMAT) return `/format: must be "${BENCH_FORMAT}", got ${describeValue(d.format)} (not a bench report)`;
   if (!Array.isArray(d.results)) return 'no results array';
   if (!Array.isArray(d.models)) return 'no models array';
   const issue = firstSchemaIssue(BaselineSchema, doc);
   if (issue) return `${formatIssue(issue)}${entryLabel(d, issue.pointer)}`;
-  if (d.formatVersion !== undefined && d.formatVersion > BENCH_FORMAT_VERSION) return `/formatVersion: ${d.formatVersion} is newer than this harness reads (${BENCH_FORMAT_VERSION})`;
+  if (d.formatVersion !== undefined && d.formatVersion > BENCH_FORMAT_VERSION)
+    return `/formatVersion: ${d.formatVersion} is newer than this harness reads (${BENCH_FORMAT_VERSION})`;
   for (const [i, r] of d.results.entries()) {
-    if (r.status === 'ok' && !r.stats) return `/results/${i}: missing field 'stats' (status is "ok")${entryLabel(d, `/results/${i}`)}`;
+    if (r.status === 'ok' && !r.stats)
+      return `/results/${i}: missing field 'stats' (status is "ok")${entryLabel(d, `/results/${i}`)}`;
   }
   for (const [i, m] of d.models.entries()) {
     for (const key of ['perTensor', 'fused'] as const) {
-      if (m.status === 'ok' && !m[key]) return `/models/${i}: missing field '${key}' (status is "ok")${entryLabel(d, `/models/${i}`)}`;
+      if (m.status === 'ok' && !m[key])
+        return `/models/${i}: missing field '${key}' (status is "ok")${entryLabel(d, `/models/${i}`)}`;
     }
   }
   return null;
@@ -179,7 +193,12 @@ export function loadBaseline(file: string): BenchReport {
 export function formatComparison(c: Comparison): string {
   const f = (t?: { medianMs: number; rme: number }) => (t ? `${fmtMs(t.medianMs)} ±${t.rme.toFixed(1)}%` : '-');
   const change = c.ratio !== undefined ? ` (${c.ratio >= 1 ? '+' : ''}${((c.ratio - 1) * 100).toFixed(1)}%)` : '';
-  const test = c.test === 'mann-whitney-u' ? `, U test p=${c.p! < 1e-4 ? c.p!.toExponential(1) : c.p!.toFixed(4)}` : c.test === 'interval' ? ', margins of error (no samples saved)' : '';
+  const test =
+    c.test === 'mann-whitney-u'
+      ? `, U test p=${c.p! < 1e-4 ? c.p!.toExponential(1) : c.p!.toFixed(4)}`
+      : c.test === 'interval'
+        ? ', margins of error (no samples saved)'
+        : '';
   return `${c.verdict.toUpperCase().padEnd(7)} ${c.key}: ${f(c.baseline)} -> ${f(c.current)}${change}${test}`;
 }
 

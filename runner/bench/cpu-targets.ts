@@ -9,5 +9,7 @@ import { elementBytes } from './traffic.js';
 export function memorySkip(n: number, dtype: Dtype, arrays: number): string | null {
   const need = n * elementBytes(dtype) * arrays;
   const have = os.totalmem() * 0.7;
-  return need > have ? `${arrays} arrays of ${n} ${dtype} need ${(need / 2 ** 30).toFixed(1)} GiB, over 70% of this machine's memory` : null;
+  return need > have
+    ? `${arrays} arrays of ${n} ${dtype} need ${(need / 2 ** 30).toFixed(1)} GiB, over 70% of this machine's memory`
+    : null;
 }

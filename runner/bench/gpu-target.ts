@@ -40,18 +40,27 @@ export async function createWebgpuTarget(ctx: BenchContext): Promise<TargetCreat
       device: 'gpu',
       threads: 1,
       describe: `WGSL fused step on ${device}; compute timed on the device without readback`,
-      skipReason: (n) => (4 * n * stateSlots > maxBinding ? `${n} elements x ${stateSlots} state slots exceed this device's ${maxBinding}-byte storage binding limit` : null),
+      skipReason: (n) =>
+        4 * n * stateSlots > maxBinding
+          ? `${n} elements x ${stateSlots} state slots exceed this device's ${maxBinding}-byte storage binding limit`
+          : null,
       async run(n): Promise<SizeRun> {
         // Compute: batches of K dispatches, one submit each.
         const probe = await benchmarkRmspropSteps({ n, steps: 1, repeats: 2, profile: ctx.profile });
         const p = plan(probe.msPerStep, ctx, 256);
         const steps = await benchmarkRmspropSteps({ n, steps: p.batch, repeats: p.repeats, profile: ctx.profile });
-        const stats: Stats = await statsFromSamples(steps.samplesMs.map((ms) => ms / p.batch), p.batch);
+        const stats: Stats = await statsFromSamples(
+          steps.samplesMs.map((ms) => ms / p.batch),
+          p.batch,
+        );
         // Roofline: the device copy kernel at this size.
         const copyProbe = await benchmarkCopy({ n, copies: 1, repeats: 2 });
         const c = plan(copyProbe.medianMs, ctx, 256);
         const copy = await benchmarkCopy({ n, copies: c.batch, repeats: c.repeats });
-        const copyStats = await statsFromSamples(copy.samplesMs.map((ms) => ms / c.batch), c.batch);
+        const copyStats = await statsFromSamples(
+          copy.samplesMs.map((ms) => ms / c.batch),
+          c.batch,
+        );
         // Transfers.
         const run = await GpuRmsprop.create(gpu, ctx.variant, n);
         const params = new Float32Array(n);
@@ -92,7 +101,9 @@ export async function createWebgpuTarget(ctx: BenchContext): Promise<TargetCreat
           touched,
           kernel: 'wgsl',
           gpu: gpuPhases,
-          notes: [`compute: ${p.batch} dispatches per submit, ${steps.method} timing; upload = params + state, readback = params + state`],
+          notes: [
+            `compute: ${p.batch} dispatches per submit, ${steps.method} timing; upload = params + state, readback = params + state`,
+          ],
         };
       },
     },

@@ -50,10 +50,12 @@ function toStats(bench: Bench, batch: number): Stats {
   const task = bench.tasks[0];
   const r = task.result;
   if (r.state === 'errored') throw r.error;
-  if (r.state !== 'completed' && r.state !== 'aborted-with-statistics') throw new Error(`benchmark task ended in state ${r.state}`);
+  if (r.state !== 'completed' && r.state !== 'aborted-with-statistics')
+    throw new Error(`benchmark task ended in state ${r.state}`);
   const L = r.latency;
   const sorted = [...(L.samples ?? [])].sort((a, b) => a - b);
-  const q = (p: number) => (sorted.length === 0 ? L.p50 : sorted[Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))]);
+  const q = (p: number) =>
+    sorted.length === 0 ? L.p50 : sorted[Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))];
   return {
     medianMs: L.p50,
     p99Ms: L.p99,
@@ -81,7 +83,13 @@ async function calibrate(step: () => unknown, sampleMs: number, maxBatch: number
 /** Times a synchronous step (the CPU kernels). */
 export async function measureSync(step: () => void, options: MeasureOptions): Promise<Stats> {
   const batch = await calibrate(step, options.sampleMs ?? 1, options.maxBatch ?? 100_000);
-  const bench = new Bench({ time: options.timeMs, iterations: options.minSamples ?? 10, warmupTime: Math.min(100, options.timeMs / 4), warmupIterations: 2, retainSamples: true });
+  const bench = new Bench({
+    time: options.timeMs,
+    iterations: options.minSamples ?? 10,
+    warmupTime: Math.min(100, options.timeMs / 4),
+    warmupIterations: 2,
+    retainSamples: true,
+  });
   bench.add('step', (): Result => {
     const t0 = performance.now();
     for (let i = 0; i < batch; i++) step();
@@ -95,7 +103,13 @@ export async function measureSync(step: () => void, options: MeasureOptions): Pr
 /** Times an asynchronous step (adapters' PreparedCase.step, which resolve when the step is done). */
 export async function measureAsync(step: () => Promise<void>, options: MeasureOptions): Promise<Stats> {
   const batch = await calibrate(step, options.sampleMs ?? 1, options.maxBatch ?? 10_000);
-  const bench = new Bench({ time: options.timeMs, iterations: options.minSamples ?? 10, warmupTime: Math.min(100, options.timeMs / 4), warmupIterations: 1, retainSamples: true });
+  const bench = new Bench({
+    time: options.timeMs,
+    iterations: options.minSamples ?? 10,
+    warmupTime: Math.min(100, options.timeMs / 4),
+    warmupIterations: 1,
+    retainSamples: true,
+  });
   bench.add('step', async (): Promise<Result> => {
     const t0 = performance.now();
     for (let i = 0; i < batch; i++) await step();
@@ -110,11 +124,20 @@ export async function measureAsync(step: () => Promise<void>, options: MeasureOp
  * A step that times itself (a device-side duration, or a worker pool's barrier-to-barrier time):
  * `sample(batch)` runs `batch` steps and returns their total milliseconds.
  */
-export async function measureSelfTimed(sample: (batch: number) => number | Promise<number>, options: MeasureOptions): Promise<Stats> {
+export async function measureSelfTimed(
+  sample: (batch: number) => number | Promise<number>,
+  options: MeasureOptions,
+): Promise<Stats> {
   await sample(1);
   const once = Math.max(await sample(1), 1e-4);
   const batch = Math.max(1, Math.min(options.maxBatch ?? 100_000, Math.ceil((options.sampleMs ?? 1) / once)));
-  const bench = new Bench({ time: options.timeMs, iterations: options.minSamples ?? 10, warmupTime: Math.min(100, options.timeMs / 4), warmupIterations: 1, retainSamples: true });
+  const bench = new Bench({
+    time: options.timeMs,
+    iterations: options.minSamples ?? 10,
+    warmupTime: Math.min(100, options.timeMs / 4),
+    warmupIterations: 1,
+    retainSamples: true,
+  });
   bench.add('step', async (): Promise<Result> => {
     const t0 = performance.now();
     const ms = await sample(batch);

@@ -17,7 +17,21 @@ export interface RankTest {
 export function normalUpperTail(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.5 * x);
-  const erfc = t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const erfc =
+    t *
+    Math.exp(
+      -x * x -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   const upper = erfc / 2;
   return z >= 0 ? upper : 1 - upper;
 }
@@ -30,7 +44,7 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): RankTe
   // Average ranks over ties; collect the tie term sum(t^3 - t).
   let rankSumA = 0;
   let ties = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j + 1 < all.length && all[j + 1].x === all[i].x) j++;
     const rank = (i + j + 2) / 2;

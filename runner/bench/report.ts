@@ -100,7 +100,15 @@ export interface BenchReport {
   generatedAt: string;
   complete: boolean;
   environment: BenchEnvironment;
-  settings: { targets: string[]; sizes: number[]; dtype: Dtype; profile: string; timeMs: number; models: string[]; repetitions?: number };
+  settings: {
+    targets: string[];
+    sizes: number[];
+    dtype: Dtype;
+    profile: string;
+    timeMs: number;
+    models: string[];
+    repetitions?: number;
+  };
   /** How bytes are counted (the roofline's probes and the step). */
   byteModel?: string;
   /** The variant's minimum traffic, stated once. */

@@ -15,7 +15,14 @@
 // machine can do, not what it did while another process had the core.
 
 import type { Dtype } from '../../reference/arithmetic.js';
-import { BANDWIDTH_KERNELS, collectSamples, defaultThreads, openBandwidthProbe, openStepComputeProbe, type BandwidthKernel } from '../../adapters/wasm/bench.js';
+import {
+  BANDWIDTH_KERNELS,
+  collectSamples,
+  defaultThreads,
+  openBandwidthProbe,
+  openStepComputeProbe,
+  type BandwidthKernel,
+} from '../../adapters/wasm/bench.js';
 import type { Variant } from '../../reference/variant.js';
 import { statsFromSamples, type MeasureOptions, type Stats } from './measure.js';
 import { elementBytes } from './traffic.js';
@@ -112,7 +119,9 @@ export function limitsOf(probes: readonly BandwidthProbe[], compute: readonly Co
     if (ok.length === 0) continue;
     const best = ok.reduce((x, y) => (y.gbPerSecond! > x.gbPerSecond! ? y : x));
     const memory = { probe: `${best.probe} x${best.threads}`, gbPerSecond: best.gbPerSecond! };
-    const c = compute.filter((x) => x.threads <= t && x.gbPerSecond !== undefined).reduce<ComputeProbe | undefined>((x, y) => (!x || y.gbPerSecond! > x.gbPerSecond! ? y : x), undefined);
+    const c = compute
+      .filter((x) => x.threads <= t && x.gbPerSecond !== undefined)
+      .reduce<ComputeProbe | undefined>((x, y) => (!x || y.gbPerSecond! > x.gbPerSecond! ? y : x), undefined);
     const computeBound = c !== undefined && c.gbPerSecond! < memory.gbPerSecond;
     out.push({
       threads: t,
@@ -128,13 +137,23 @@ export function limitsOf(probes: readonly BandwidthProbe[], compute: readonly Co
 }
 
 /** The step's compute ceiling on each thread count (the wasm step with its arrays in cache). */
-export async function measureCompute(dtype: Dtype, variant: Variant, variantBytes: number, measure: MeasureOptions, threadCounts: readonly number[]): Promise<ComputeProbe[]> {
+export async function measureCompute(
+  dtype: Dtype,
+  variant: Variant,
+  variantBytes: number,
+  measure: MeasureOptions,
+  threadCounts: readonly number[],
+): Promise<ComputeProbe[]> {
   const out: ComputeProbe[] = [];
   for (const t of threadCounts) {
     try {
       const p = await openStepComputeProbe(dtype, variant, t);
       try {
-        const { samplesMs, stepsPerSample } = collectSamples(p, { timeMs: measure.timeMs, minSamples: measure.minSamples ?? 10, sampleMs: Math.max(measure.sampleMs ?? 1, 1) });
+        const { samplesMs, stepsPerSample } = collectSamples(p, {
+          timeMs: measure.timeMs,
+          minSamples: measure.minSamples ?? 10,
+          sampleMs: Math.max(measure.sampleMs ?? 1, 1),
+        });
         const stats = await statsFromSamples(samplesMs, stepsPerSample);
         const eps = p.elementsPerPass / (stats.minMs / 1e3);
         out.push({ threads: t, stats, elementsPerSecond: eps, gbPerSecond: (eps * variantBytes) / 1e9 });
@@ -153,7 +172,13 @@ export interface StepForCeiling {
   bytesPerElement: number;
 }
 
-export async function measureRoofline(n: number, dtype: Dtype, measure: MeasureOptions, threads = defaultThreads(), step?: StepForCeiling): Promise<Roofline> {
+export async function measureRoofline(
+  n: number,
+  dtype: Dtype,
+  measure: MeasureOptions,
+  threads = defaultThreads(),
+  step?: StepForCeiling,
+): Promise<Roofline> {
   const probes: BandwidthProbe[] = [];
   const kernels: BandwidthKernel[] = ['triad', 'copy', 'sum'];
   for (const t of threads > 1 ? [1, threads] : [1]) {
@@ -163,7 +188,11 @@ export async function measureRoofline(n: number, dtype: Dtype, measure: MeasureO
       try {
         const p = await openBandwidthProbe(kernel, dtype, n, t);
         try {
-          const { samplesMs, stepsPerSample } = collectSamples(p, { timeMs: measure.timeMs, minSamples: measure.minSamples ?? 10, sampleMs: measure.sampleMs ?? 1 });
+          const { samplesMs, stepsPerSample } = collectSamples(p, {
+            timeMs: measure.timeMs,
+            minSamples: measure.minSamples ?? 10,
+            sampleMs: measure.sampleMs ?? 1,
+          });
           const stats = await statsFromSamples(samplesMs, stepsPerSample);
           entry.stats = stats;
           entry.gbPerSecond = gbps(n, bytes, stats.minMs);
@@ -177,9 +206,12 @@ export async function measureRoofline(n: number, dtype: Dtype, measure: MeasureO
       probes.push(entry);
     }
   }
-  const compute = step ? await measureCompute(dtype, step.variant, step.bytesPerElement, measure, threads > 1 ? [1, threads] : [1]) : [];
+  const compute = step
+    ? await measureCompute(dtype, step.variant, step.bytesPerElement, measure, threads > 1 ? [1, threads] : [1])
+    : [];
   const limits = limitsOf(probes, compute);
-  if (limits.length === 0) throw new Error(`no bandwidth probe ran at n=${n}: ${probes.map((p) => `${p.probe} x${p.threads}: ${p.error}`).join('; ')}`);
+  if (limits.length === 0)
+    throw new Error(`no bandwidth probe ran at n=${n}: ${probes.map((p) => `${p.probe} x${p.threads}: ${p.error}`).join('; ')}`);
   const top = limits[limits.length - 1];
   return { n, dtype, byteModel: BYTE_MODEL, probes, compute, limits, best: top.probe, gbPerSecond: top.gbPerSecond, native: [] };
 }

@@ -12,7 +12,15 @@ import { loadAccuracy } from './accuracy.js';
 import { statsFromSamples, type MeasureOptions } from './measure.js';
 import { modelLayout, modelScale } from './models.js';
 import { BENCH_FORMAT, BENCH_FORMAT_VERSION, type BenchReport, type ModelEntry, type ThroughputEntry } from './report.js';
-import { BYTE_MODEL, limitFor, limitsOf, measureRoofline, type BandwidthProbe, type NativeTriad, type Roofline } from './roofline.js';
+import {
+  BYTE_MODEL,
+  limitFor,
+  limitsOf,
+  measureRoofline,
+  type BandwidthProbe,
+  type NativeTriad,
+  type Roofline,
+} from './roofline.js';
 import { BENCH_TARGETS, MODEL_TARGETS } from './targets.js';
 import { createAdapterTarget } from './adapter-target.js';
 import { parseAdapterSpec } from '../../adapters/registry.js';
@@ -43,16 +51,26 @@ export interface BenchOptions {
 }
 
 export function benchEnvironment(): BenchReport['environment'] {
-  return { ...environment(), freeMemoryGiB: Math.round((os.freemem() / 2 ** 30) * 10) / 10, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100) };
+  return {
+    ...environment(),
+    freeMemoryGiB: Math.round((os.freemem() / 2 ** 30) * 10) / 10,
+    loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  };
 }
 
-export function selectTargets(ids: readonly string[] | undefined, dtype: Dtype): { factory: BenchTargetFactory; explicit: boolean }[] {
-  if (!ids || ids.length === 0) return BENCH_TARGETS.filter((f) => f.inDefault && f.dtypes.includes(dtype)).map((factory) => ({ factory, explicit: false }));
+export function selectTargets(
+  ids: readonly string[] | undefined,
+  dtype: Dtype,
+): { factory: BenchTargetFactory; explicit: boolean }[] {
+  if (!ids || ids.length === 0)
+    return BENCH_TARGETS.filter((f) => f.inDefault && f.dtypes.includes(dtype)).map((factory) => ({ factory, explicit: false }));
   return ids.map((id) => {
     const factory = BENCH_TARGETS.find((f) => f.id === id) ?? adapterSpecTarget(id);
     if (!factory) {
       const known = BENCH_TARGETS.map((f) => f.id);
-      throw new InputError(`unknown bench target '${id}'${suggest(id, known)}; known: ${known.join(', ')}, or an adapter spec such as external:command=... or module:path=...`);
+      throw new InputError(
+        `unknown bench target '${id}'${suggest(id, known)}; known: ${known.join(', ')}, or an adapter spec such as external:command=... or module:path=...`,
+      );
     }
     return { factory, explicit: true };
   });
@@ -75,20 +93,32 @@ function adapterSpecTarget(spec: string): BenchTargetFactory | null {
 
 export function validateSizes(sizes: readonly number[]): number[] {
   return sizes.map((s) => {
-    if (!Number.isInteger(s) || s < 1 || s > 2 ** 31) throw new InputError(`--sizes: ${s} is not a whole number of elements between 1 and 2^31`);
+    if (!Number.isInteger(s) || s < 1 || s > 2 ** 31)
+      throw new InputError(`--sizes: ${s} is not a whole number of elements between 1 and 2^31`);
     return s;
   });
 }
 
 /** Fills in the derived numbers of a throughput entry from a run and the limit of its threads at its size. */
-export function throughputEntry(base: Omit<ThroughputEntry, 'status'>, run: SizeRun, variantBytes: number, roofline: Pick<Roofline, 'limits' | 'best' | 'gbPerSecond'> | null): ThroughputEntry {
+export function throughputEntry(
+  base: Omit<ThroughputEntry, 'status'>,
+  run: SizeRun,
+  variantBytes: number,
+  roofline: Pick<Roofline, 'limits' | 'best' | 'gbPerSecond'> | null,
+): ThroughputEntry {
   const { n } = base;
   const seconds = run.stats.medianMs / 1e3;
   const eps = n / seconds;
   const gb = (eps * variantBytes) / 1e9;
   const touchedGb = (eps * run.touched.bytesPerElement) / 1e9;
-  const limit = roofline ? (limitFor(roofline, base.threads) ?? { probe: roofline.best, gbPerSecond: roofline.gbPerSecond, threads: base.threads }) : undefined;
-  const roof = run.gpu ? { probe: 'webgpu-copy', gbPerSecond: run.gpu.copy.gbPerSecond } : limit ? { probe: limit.probe, gbPerSecond: limit.gbPerSecond, threads: limit.threads } : undefined;
+  const limit = roofline
+    ? (limitFor(roofline, base.threads) ?? { probe: roofline.best, gbPerSecond: roofline.gbPerSecond, threads: base.threads })
+    : undefined;
+  const roof = run.gpu
+    ? { probe: 'webgpu-copy', gbPerSecond: run.gpu.copy.gbPerSecond }
+    : limit
+      ? { probe: limit.probe, gbPerSecond: limit.gbPerSecond, threads: limit.threads }
+      : undefined;
   const ratio = roof ? gb / roof.gbPerSecond : undefined;
   const bestRatio = roof ? (n * variantBytes) / (run.stats.minMs / 1e3) / 1e9 / roof.gbPerSecond : undefined;
   return {
@@ -98,12 +128,25 @@ export function throughputEntry(base: Omit<ThroughputEntry, 'status'>, run: Size
     ...(run.notes ? { notes: run.notes } : {}),
     ...(run.describe ? { describe: run.describe } : {}),
     ...(run.pytorch ? { pytorch: true } : {}),
-    traffic: { variantBytesPerElement: variantBytes, touchedBytesPerElement: run.touched.bytesPerElement, reads: run.touched.reads, writes: run.touched.writes },
+    traffic: {
+      variantBytesPerElement: variantBytes,
+      touchedBytesPerElement: run.touched.bytesPerElement,
+      reads: run.touched.reads,
+      writes: run.touched.writes,
+    },
     stats: run.stats,
     elementsPerSecond: eps,
     gbPerSecond: gb,
     touchedGbPerSecond: touchedGb,
-    ...(roof ? { roofline: roof, limitMs: ((n * variantBytes) / (roof.gbPerSecond * 1e9)) * 1e3, ratio, bestRatio, touchedRatio: touchedGb / roof.gbPerSecond } : {}),
+    ...(roof
+      ? {
+          roofline: roof,
+          limitMs: ((n * variantBytes) / (roof.gbPerSecond * 1e9)) * 1e3,
+          ratio,
+          bestRatio,
+          touchedRatio: touchedGb / roof.gbPerSecond,
+        }
+      : {}),
     ...(ratio !== undefined && ratio > 1 ? { ratioNote: aboveLimitNote(n, variantBytes, run) } : {}),
     ...(run.gpu ? { gpu: run.gpu } : {}),
   };
@@ -115,10 +158,11 @@ const limitName = (threads: number | undefined): string => (threads === undefine
 /** Why a median step can beat the limit: said in the report next to the ratio, never left unexplained. */
 function aboveLimitNote(n: number, bytes: number, run: SizeRun): string {
   const footprint = n * bytes;
-  if (run.gpu) return 'above the device copy kernel: the step moves fewer bytes than the variant minimum assumes, or the copy kernel is not the device\'s best';
+  if (run.gpu)
+    return "above the device copy kernel: the step moves fewer bytes than the variant minimum assumes, or the copy kernel is not the device's best";
   return footprint <= 64 * 2 ** 20
     ? `the step's ${(footprint / 2 ** 20).toFixed(1)} MiB of arrays stay in cache between steps, and the step's access pattern (in-place updates of p and v) uses the caches better than the probes at this size; ratios above 100% at cache-resident sizes measure cache, not memory`
-    : 'the step\'s median beat the fastest probe sample at this size: the probes were slowed by other load on the machine while they ran (see their spread)';
+    : "the step's median beat the fastest probe sample at this size: the probes were slowed by other load on the machine while they ran (see their spread)";
 }
 
 /** Pools the samples of several runs of one row (repetitions) into one run with the spread kept per repetition. */
@@ -135,14 +179,25 @@ async function mergeRooflines(reps: Roofline[]): Promise<Roofline> {
   const first = reps[0];
   const probes: BandwidthProbe[] = [];
   for (const p of first.probes) {
-    const same = reps.map((r) => r.probes.find((x) => x.probe === p.probe && x.threads === p.threads)).filter((x): x is BandwidthProbe => x !== undefined && x.stats !== undefined);
+    const same = reps
+      .map((r) => r.probes.find((x) => x.probe === p.probe && x.threads === p.threads))
+      .filter((x): x is BandwidthProbe => x !== undefined && x.stats !== undefined);
     if (same.length === 0) {
       probes.push(p);
       continue;
     }
-    const stats = await statsFromSamples(same.flatMap((x) => x.stats!.samplesMs ?? [x.stats!.medianMs]), same[0].stats!.batch);
+    const stats = await statsFromSamples(
+      same.flatMap((x) => x.stats!.samplesMs ?? [x.stats!.medianMs]),
+      same[0].stats!.batch,
+    );
     const minMs = Math.min(...same.map((x) => x.stats!.minMs));
-    probes.push({ ...p, stats: { ...stats, minMs }, gbPerSecond: (first.n * p.bytesPerElement) / (minMs / 1e3) / 1e9, medianGbPerSecond: (first.n * p.bytesPerElement) / (stats.medianMs / 1e3) / 1e9, error: undefined });
+    probes.push({
+      ...p,
+      stats: { ...stats, minMs },
+      gbPerSecond: (first.n * p.bytesPerElement) / (minMs / 1e3) / 1e9,
+      medianGbPerSecond: (first.n * p.bytesPerElement) / (stats.medianMs / 1e3) / 1e9,
+      error: undefined,
+    });
   }
   const compute = (first.compute ?? []).map((c) => {
     const all = reps.flatMap((r) => (r.compute ?? []).filter((x) => x.threads === c.threads && x.gbPerSecond !== undefined));
@@ -150,7 +205,18 @@ async function mergeRooflines(reps: Roofline[]): Promise<Roofline> {
   });
   const limits = limitsOf(probes, compute);
   const top = limits[limits.length - 1];
-  return { ...first, probes, compute, limits, best: top.probe, gbPerSecond: top.gbPerSecond, native: await mergeNative(first.n, reps.flatMap((r) => r.native ?? [])) };
+  return {
+    ...first,
+    probes,
+    compute,
+    limits,
+    best: top.probe,
+    gbPerSecond: top.gbPerSecond,
+    native: await mergeNative(
+      first.n,
+      reps.flatMap((r) => r.native ?? []),
+    ),
+  };
 }
 
 /** One native triad per source over the repetitions: samples pooled, the fastest sample kept. */
@@ -162,31 +228,58 @@ async function mergeNative(n: number, all: NativeTriad[]): Promise<NativeTriad[]
       out.push(same[0]);
       continue;
     }
-    const stats = await statsFromSamples(same.flatMap((t) => t.stats.samplesMs ?? [t.stats.medianMs]), same[0].stats.batch);
+    const stats = await statsFromSamples(
+      same.flatMap((t) => t.stats.samplesMs ?? [t.stats.medianMs]),
+      same[0].stats.batch,
+    );
     const minMs = Math.min(...same.map((t) => t.stats.minMs));
     const bytes = same[0].bytesPerElement;
-    out.push({ ...same[0], stats: { ...stats, minMs }, gbPerSecond: (n * bytes) / (minMs / 1e3) / 1e9, medianGbPerSecond: (n * bytes) / (stats.medianMs / 1e3) / 1e9 });
+    out.push({
+      ...same[0],
+      stats: { ...stats, minMs },
+      gbPerSecond: (n * bytes) / (minMs / 1e3) / 1e9,
+      medianGbPerSecond: (n * bytes) / (stats.medianMs / 1e3) / 1e9,
+    });
   }
   return out;
 }
 
 function nativeTriad(n: number, run: SizeRun, source: string): NativeTriad {
   const bytes = run.touched.bytesPerElement;
-  return { source, describe: run.describe ?? source, threads: run.threads ?? 1, bytesPerElement: bytes, stats: run.stats, gbPerSecond: (n * bytes) / (run.stats.minMs / 1e3) / 1e9, medianGbPerSecond: (n * bytes) / (run.stats.medianMs / 1e3) / 1e9 };
+  return {
+    source,
+    describe: run.describe ?? source,
+    threads: run.threads ?? 1,
+    bytesPerElement: bytes,
+    stats: run.stats,
+    gbPerSecond: (n * bytes) / (run.stats.minMs / 1e3) / 1e9,
+    medianGbPerSecond: (n * bytes) / (run.stats.medianMs / 1e3) / 1e9,
+  };
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const log = options.log ?? (() => {});
   const sizes = validateSizes(options.sizes);
   const repetitions = options.repetitions ?? 1;
-  if (!Number.isInteger(repetitions) || repetitions < 1) throw new InputError(`--repetitions: expected a whole number of at least 1, got '${repetitions}'`);
+  if (!Number.isInteger(repetitions) || repetitions < 1)
+    throw new InputError(`--repetitions: expected a whole number of at least 1, got '${repetitions}'`);
   const { dtype, profile } = options;
   const { variant } = resolveVariant(profile, dtype, {});
-  const measure: MeasureOptions = { timeMs: options.timeMs, minSamples: options.minSamples ?? 10, sampleMs: options.sampleMs ?? 1 };
+  const measure: MeasureOptions = {
+    timeMs: options.timeMs,
+    minSamples: options.minSamples ?? 10,
+    sampleMs: options.sampleMs ?? 1,
+  };
   const ctx: BenchContext = { dtype, profile, variant, measure, log, nativeTriad: true };
   const vt = variantTraffic(variant, dtype);
   const modelIds = options.models.map((id) => {
-    if (!MODELS.some((m) => m.id === id)) throw new InputError(`unknown model '${id}'${suggest(id, MODELS.map((m) => m.id))}; known: ${MODELS.map((m) => m.id).join(', ')}`);
+    if (!MODELS.some((m) => m.id === id))
+      throw new InputError(
+        `unknown model '${id}'${suggest(
+          id,
+          MODELS.map((m) => m.id),
+        )}; known: ${MODELS.map((m) => m.id).join(', ')}`,
+      );
     return id;
   });
   const selected = selectTargets(options.targets, dtype);
@@ -224,15 +317,27 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         const tag = repetitions > 1 ? ` (repetition ${rep + 1}/${repetitions})` : '';
         log(`n=${n}: bandwidth roofline${tag}`);
         try {
-          const roof = await measureRoofline(n, dtype, measure, undefined, { variant: { ...variant, fma: [] }, bytesPerElement: vt.bytesPerElement });
+          const roof = await measureRoofline(n, dtype, measure, undefined, {
+            variant: { ...variant, fma: [] },
+            bytesPerElement: vt.bytesPerElement,
+          });
           roofs.push(roof);
-          log(`  limits (${BYTE_MODEL}): ${(roof.limits ?? []).map((l) => `${l.threads} thread${l.threads > 1 ? 's' : ''} ${l.gbPerSecond.toFixed(1)} GB/s (${l.probe}${l.bound === 'compute' ? `; memory ${l.memoryGbPerSecond!.toFixed(1)}` : ''})`).join(', ')}`);
+          log(
+            `  limits (${BYTE_MODEL}): ${(roof.limits ?? []).map((l) => `${l.threads} thread${l.threads > 1 ? 's' : ''} ${l.gbPerSecond.toFixed(1)} GB/s (${l.probe}${l.bound === 'compute' ? `; memory ${l.memoryGbPerSecond!.toFixed(1)}` : ''})`).join(', ')}`,
+          );
         } catch (e) {
           log(`  roofline failed: ${(e as Error).message}`);
         }
         for (const { factory, target, unavailable } of created) {
           if (options.signal?.aborted) break;
-          const base = { target: factory.id, adapter: target?.adapter ?? factory.adapter, device: target?.device ?? ('cpu' as const), threads: target?.threads ?? 1, n, dtype };
+          const base = {
+            target: factory.id,
+            adapter: target?.adapter ?? factory.adapter,
+            device: target?.device ?? ('cpu' as const),
+            threads: target?.threads ?? 1,
+            n,
+            dtype,
+          };
           if (rep === 0 && !target) {
             failures.push({ ...base, status: 'unavailable', reason: unavailable ?? 'unavailable' });
             continue;
@@ -252,13 +357,17 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
               const id = run.label ?? factory.id;
               if (run.kind === 'triad') {
                 roofs[roofs.length - 1]?.native?.push(nativeTriad(n, run, id));
-                log(`  ${id}: native triad ${((n * run.touched.bytesPerElement) / (run.stats.minMs / 1e3) / 1e9).toFixed(1)} GB/s (${BYTE_MODEL}, fastest sample)`);
+                log(
+                  `  ${id}: native triad ${((n * run.touched.bytesPerElement) / (run.stats.minMs / 1e3) / 1e9).toFixed(1)} GB/s (${BYTE_MODEL}, fastest sample)`,
+                );
                 continue;
               }
               const row = rows.get(id) ?? { base: { ...base, target: id, threads: run.threads ?? base.threads }, runs: [] };
               row.runs.push(run);
               rows.set(id, row);
-              log(`  ${id}: median ${run.stats.medianMs.toPrecision(4)} ms/step (${((n / run.stats.medianMs) * 1e3 / 1e9).toFixed(3)} G elem/s)`);
+              log(
+                `  ${id}: median ${run.stats.medianMs.toPrecision(4)} ms/step (${(((n / run.stats.medianMs) * 1e3) / 1e9).toFixed(3)} G elem/s)`,
+              );
             }
           } catch (e) {
             if (rep === 0) failures.push({ ...base, status: 'error', reason: (e as Error).message });
@@ -271,11 +380,20 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       const entries: ThroughputEntry[] = [];
       for (const { base, runs } of rows.values()) {
         const entry = throughputEntry(base, await pooled(runs), vt.bytesPerElement, roof);
-        if (runs.length > 1 && entry.roofline) entry.repetitions = runs.map((r) => ({ medianMs: r.stats.medianMs, minMs: r.stats.minMs, ratio: entry.limitMs! / r.stats.medianMs }));
+        if (runs.length > 1 && entry.roofline)
+          entry.repetitions = runs.map((r) => ({
+            medianMs: r.stats.medianMs,
+            minMs: r.stats.minMs,
+            ratio: entry.limitMs! / r.stats.medianMs,
+          }));
         else if (runs.length > 1) entry.repetitions = runs.map((r) => ({ medianMs: r.stats.medianMs, minMs: r.stats.minMs }));
         entries.push(entry);
-        const spread = entry.repetitions ? ` [repetitions ${entry.repetitions.map((r) => (r.ratio !== undefined ? `${(r.ratio * 100).toFixed(0)}%` : `${r.medianMs.toPrecision(3)} ms`)).join(' ')}]` : '';
-        log(`  ${entry.target}: ${entry.gbPerSecond!.toFixed(1)} GB/s${entry.ratio !== undefined ? `, ${(entry.ratio * 100).toFixed(0)}%${entry.ratioNote ? '*' : ''} of the ${limitName(entry.roofline!.threads)} ${entry.roofline!.gbPerSecond.toFixed(1)} GB/s` : ''}${spread}${entry.ratioNote ? ` (* ${entry.ratioNote})` : ''}`);
+        const spread = entry.repetitions
+          ? ` [repetitions ${entry.repetitions.map((r) => (r.ratio !== undefined ? `${(r.ratio * 100).toFixed(0)}%` : `${r.medianMs.toPrecision(3)} ms`)).join(' ')}]`
+          : '';
+        log(
+          `  ${entry.target}: ${entry.gbPerSecond!.toFixed(1)} GB/s${entry.ratio !== undefined ? `, ${(entry.ratio * 100).toFixed(0)}%${entry.ratioNote ? '*' : ''} of the ${limitName(entry.roofline!.threads)} ${entry.roofline!.gbPerSecond.toFixed(1)} GB/s` : ''}${spread}${entry.ratioNote ? ` (* ${entry.ratioNote})` : ''}`,
+        );
       }
       const torch = entries.filter((e) => e.pytorch && e.device === 'cpu');
       if (torch.length > 0) {
@@ -295,7 +413,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         const scale = options.modelScale ?? modelScale(model, dtype, 5);
         const layout = modelLayout(model, scale);
         const parameters = layout.sizes.reduce((a, b) => a + b, 0);
-        const base = { model: id, target: factory.id, adapter: target?.adapter ?? factory.adapter, parameters, tensors: layout.sizes.length, scale, paddingElements: layout.total - parameters };
+        const base = {
+          model: id,
+          target: factory.id,
+          adapter: target?.adapter ?? factory.adapter,
+          parameters,
+          tensors: layout.sizes.length,
+          scale,
+          paddingElements: layout.total - parameters,
+        };
         if (factory.noModelStep) {
           modelRows.push({ ...base, status: 'unavailable', reason: factory.noModelStep });
           continue;
@@ -316,7 +442,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
             const fusedGb = (layout.total * vt.bytesPerElement) / (r.fused.medianMs / 1e3) / 1e9;
             const roof = nearestRoofline(roofline, layout.total);
             const threads = created.find((c) => c.target === target)?.target?.threads ?? 1;
-            const limit = roof ? limitFor(roof, r.label?.includes(' x') ? Number(/ x(\d+)/.exec(r.label)?.[1] ?? threads) : threads) : undefined;
+            const limit = roof
+              ? limitFor(roof, r.label?.includes(' x') ? Number(/ x(\d+)/.exec(r.label)?.[1] ?? threads) : threads)
+              : undefined;
             modelRows.push({
               ...base,
               target: r.label ?? factory.id,
@@ -329,7 +457,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
               ...(r.pytorch ? { pytorch: true } : {}),
               ...(r.notes ? { notes: r.notes } : {}),
             });
-            log(`  ${r.label ?? factory.id}: per tensor ${r.perTensor.medianMs.toFixed(3)} ms, fused ${r.fused.medianMs.toFixed(3)} ms`);
+            log(
+              `  ${r.label ?? factory.id}: per tensor ${r.perTensor.medianMs.toFixed(3)} ms, fused ${r.fused.medianMs.toFixed(3)} ms`,
+            );
           }
         } catch (e) {
           modelRows.push({ ...base, status: 'error', reason: (e as Error).message });
@@ -360,7 +490,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     generatedAt,
     complete: !options.signal?.aborted,
     environment: benchEnvironment(),
-    settings: { targets: created.map((c) => c.factory.id), sizes, dtype, profile, timeMs: options.timeMs, models: modelIds, repetitions },
+    settings: {
+      targets: created.map((c) => c.factory.id),
+      sizes,
+      dtype,
+      profile,
+      timeMs: options.timeMs,
+      models: modelIds,
+      repetitions,
+    },
     byteModel: BYTE_MODEL,
     variantTraffic: vt,
     roofline,

@@ -18,13 +18,18 @@ function wasmLimit(dtype: Dtype, build: 'plain' | 'shared'): { maxElements: numb
   const bytes = build === 'plain' ? PLAIN_MEMORY_LIMIT : SHARED_MEMORY_LIMIT;
   const fit = Math.floor((bytes - 2 ** 20) / 5 / elementBytes(dtype));
   const memory = memorySkip(fit, dtype, 5);
-  return { maxElements: fit, limitReason: memory ?? `5 arrays above ${fit} ${dtype} elements exceed the ${build === 'plain' ? "wasm32 build's 4 GiB" : `threads build's ${bytes / 2 ** 30} GiB`} linear memory` };
+  return {
+    maxElements: fit,
+    limitReason:
+      memory ??
+      `5 arrays above ${fit} ${dtype} elements exceed the ${build === 'plain' ? "wasm32 build's 4 GiB" : `threads build's ${bytes / 2 ** 30} GiB`} linear memory`,
+  };
 }
 
 /** Five typed arrays must fit in 70% of this machine's memory. */
 function tsLimit(dtype: Dtype): { maxElements: number; limitReason: string } {
   const fit = Math.floor((os.totalmem() * 0.7) / 5 / elementBytes(dtype));
-  return { maxElements: fit, limitReason: memorySkip(fit + 1, dtype, 5) ?? 'over 70% of this machine\'s memory' };
+  return { maxElements: fit, limitReason: memorySkip(fit + 1, dtype, 5) ?? "over 70% of this machine's memory" };
 }
 
 /** Rows of a fast path are named '<adapter> <path>' ('onnxruntime bound x2'), beside the conformance path's '<adapter>'. */
@@ -37,7 +42,11 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'TypeScript fused loop over Float32Array (compileFusedStep)',
     dtypes: ['float32'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ spec: `ts-f32:profile=${ctx.profile}`, id: 'ts-f32', fastPath: async (r) => tsStepBench(r), ...tsLimit('float32') }, ctx),
+    create: (ctx) =>
+      createAdapterTarget(
+        { spec: `ts-f32:profile=${ctx.profile}`, id: 'ts-f32', fastPath: async (r) => tsStepBench(r), ...tsLimit('float32') },
+        ctx,
+      ),
   },
   {
     id: 'ts-f32-nofma',
@@ -45,7 +54,16 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'the same fused loop with every FMA site unfused (fma=off), the operation order wasm-simd runs',
     dtypes: ['float32'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ spec: `ts-f32:profile=${ctx.profile},fma=off`, id: 'ts-f32-nofma', fastPath: async (r) => tsStepBench({ ...r, variant: { ...r.variant, fma: [] } }), ...tsLimit('float32') }, ctx),
+    create: (ctx) =>
+      createAdapterTarget(
+        {
+          spec: `ts-f32:profile=${ctx.profile},fma=off`,
+          id: 'ts-f32-nofma',
+          fastPath: async (r) => tsStepBench({ ...r, variant: { ...r.variant, fma: [] } }),
+          ...tsLimit('float32'),
+        },
+        ctx,
+      ),
   },
   {
     id: 'ts-f64',
@@ -53,24 +71,38 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'TypeScript fused loop over Float64Array (compileFusedStep)',
     dtypes: ['float64'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ spec: `ts-f64:profile=${ctx.profile}`, id: 'ts-f64', fastPath: async (r) => tsStepBench(r), ...tsLimit('float64') }, ctx),
+    create: (ctx) =>
+      createAdapterTarget(
+        { spec: `ts-f64:profile=${ctx.profile}`, id: 'ts-f64', fastPath: async (r) => tsStepBench(r), ...tsLimit('float64') },
+        ctx,
+      ),
   },
   {
     id: 'wasm-simd',
     adapter: 'wasm-simd',
-    describe: 'WASM SIMD kernel, one thread, arrays in linear memory (the wasm-simd adapter\'s bench capability)',
+    describe: "WASM SIMD kernel, one thread, arrays in linear memory (the wasm-simd adapter's bench capability)",
     dtypes: ['float32', 'float64'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ spec: `wasm-simd:profile=${ctx.profile}`, id: 'wasm-simd', paths: ['simd'], ...wasmLimit(ctx.dtype, 'plain') }, ctx),
+    create: (ctx) =>
+      createAdapterTarget(
+        { spec: `wasm-simd:profile=${ctx.profile}`, id: 'wasm-simd', paths: ['simd'], ...wasmLimit(ctx.dtype, 'plain') },
+        ctx,
+      ),
   },
   {
     id: 'wasm-simd-mt',
     adapter: 'wasm-simd',
-    describe: 'WASM SIMD kernel on every core over one shared memory: the caller plus warm workers (the wasm-simd adapter\'s bench capability)',
+    describe:
+      "WASM SIMD kernel on every core over one shared memory: the caller plus warm workers (the wasm-simd adapter's bench capability)",
     dtypes: ['float32', 'float64'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ spec: `wasm-simd:profile=${ctx.profile}`, id: 'wasm-simd-mt', paths: ['simd-mt'], ...wasmLimit(ctx.dtype, 'shared') }, ctx),
-    noModelStep: 'the pool splits one flat range over its threads: a per-tensor step would put a join per tensor in the measurement (wasm-simd times the model per tensor and fused on one thread)',
+    create: (ctx) =>
+      createAdapterTarget(
+        { spec: `wasm-simd:profile=${ctx.profile}`, id: 'wasm-simd-mt', paths: ['simd-mt'], ...wasmLimit(ctx.dtype, 'shared') },
+        ctx,
+      ),
+    noModelStep:
+      'the pool splits one flat range over its threads: a per-tensor step would put a join per tensor in the measurement (wasm-simd times the model per tensor and fused on one thread)',
   },
   {
     id: 'webgpu',
@@ -86,7 +118,17 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'onnxruntime-node session per step, through the adapter (conformance path)',
     dtypes: ['float32', 'float64'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ spec: 'onnxruntime', id: 'onnxruntime', path: 'conformance', maxElements: 1e7, limitReason: 'onnxruntime through the adapter: sizes above 1e7 skipped to bound run time' }, ctx),
+    create: (ctx) =>
+      createAdapterTarget(
+        {
+          spec: 'onnxruntime',
+          id: 'onnxruntime',
+          path: 'conformance',
+          maxElements: 1e7,
+          limitReason: 'onnxruntime through the adapter: sizes above 1e7 skipped to bound run time',
+        },
+        ctx,
+      ),
   },
   {
     id: 'onnxruntime-bound',
@@ -94,7 +136,8 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'onnxruntime-node fast path: preallocated, bound outputs, state ping-ponged, 1 and every intra-op thread',
     dtypes: ['float32', 'float64'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ spec: 'onnxruntime', fastPath: (r) => onnxruntimeBench(r), ...rowIds('onnxruntime') }, ctx),
+    create: (ctx) =>
+      createAdapterTarget({ spec: 'onnxruntime', fastPath: (r) => onnxruntimeBench(r), ...rowIds('onnxruntime') }, ctx),
   },
   {
     id: 'tfjs-wasm-resident',
@@ -102,7 +145,8 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'tfjs WASM backend fast path: tf.train.rmsprop over variables and gradients kept on the backend',
     dtypes: ['float32'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ spec: 'tfjs-wasm', fastPath: (r) => tfjsResidentBench('wasm', r), ...rowIds('tfjs-wasm') }, ctx),
+    create: (ctx) =>
+      createAdapterTarget({ spec: 'tfjs-wasm', fastPath: (r) => tfjsResidentBench('wasm', r), ...rowIds('tfjs-wasm') }, ctx),
   },
   {
     id: 'tfjs-node-resident',
@@ -110,7 +154,11 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'tfjs-node fast path: tf.train.rmsprop over variables and gradients kept in libtensorflow',
     dtypes: ['float32'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ spec: 'tfjs-node', fastPath: (r) => tfjsResidentBench('tensorflow', r), ...rowIds('tfjs-node') }, ctx),
+    create: (ctx) =>
+      createAdapterTarget(
+        { spec: 'tfjs-node', fastPath: (r) => tfjsResidentBench('tensorflow', r), ...rowIds('tfjs-node') },
+        ctx,
+      ),
   },
   {
     id: 'tfjs-cpu-resident',
@@ -118,7 +166,17 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'tfjs CPU backend fast path: tf.train.rmsprop over variables and gradients kept on the backend',
     dtypes: ['float32'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ spec: 'tfjs-cpu', fastPath: (r) => tfjsResidentBench('cpu', r), maxElements: 1e6, limitReason: 'tfjs-cpu (plain JS, a tensor per op): sizes above 1e6 skipped to bound run time', ...rowIds('tfjs-cpu') }, ctx),
+    create: (ctx) =>
+      createAdapterTarget(
+        {
+          spec: 'tfjs-cpu',
+          fastPath: (r) => tfjsResidentBench('cpu', r),
+          maxElements: 1e6,
+          limitReason: 'tfjs-cpu (plain JS, a tensor per op): sizes above 1e6 skipped to bound run time',
+          ...rowIds('tfjs-cpu'),
+        },
+        ctx,
+      ),
   },
   {
     id: 'tfjs-wasm',
@@ -126,7 +184,17 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'tfjs WASM backend, through the adapter',
     dtypes: ['float32'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ spec: 'tfjs-wasm', id: 'tfjs-wasm', path: 'conformance', maxElements: 1e7, limitReason: 'tfjs-wasm (~5 ms per 1M step): sizes above 1e7 skipped to bound run time' }, ctx),
+    create: (ctx) =>
+      createAdapterTarget(
+        {
+          spec: 'tfjs-wasm',
+          id: 'tfjs-wasm',
+          path: 'conformance',
+          maxElements: 1e7,
+          limitReason: 'tfjs-wasm (~5 ms per 1M step): sizes above 1e7 skipped to bound run time',
+        },
+        ctx,
+      ),
   },
   {
     id: 'tfjs-cpu',
@@ -134,7 +202,17 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'tfjs CPU backend (plain JS, a tensor per op), through the adapter',
     dtypes: ['float32'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ spec: 'tfjs-cpu', id: 'tfjs-cpu', path: 'conformance', maxElements: 1e6, limitReason: 'tfjs-cpu allocates a tensor per op (~155 ms per 1M step): sizes above 1e6 skipped to bound run time' }, ctx),
+    create: (ctx) =>
+      createAdapterTarget(
+        {
+          spec: 'tfjs-cpu',
+          id: 'tfjs-cpu',
+          path: 'conformance',
+          maxElements: 1e6,
+          limitReason: 'tfjs-cpu allocates a tensor per op (~155 ms per 1M step): sizes above 1e6 skipped to bound run time',
+        },
+        ctx,
+      ),
   },
   {
     id: 'tfjs-webgpu',
@@ -142,7 +220,17 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'tfjs WebGPU backend on Dawn, through the adapter (readback-free steps)',
     dtypes: ['float32'],
     inDefault: false,
-    create: (ctx) => createAdapterTarget({ spec: 'tfjs-webgpu', id: 'tfjs-webgpu', path: 'conformance', maxElements: 1e6, limitReason: 'tfjs-webgpu on llvmpipe: sizes above 1e6 skipped to bound run time' }, ctx),
+    create: (ctx) =>
+      createAdapterTarget(
+        {
+          spec: 'tfjs-webgpu',
+          id: 'tfjs-webgpu',
+          path: 'conformance',
+          maxElements: 1e6,
+          limitReason: 'tfjs-webgpu on llvmpipe: sizes above 1e6 skipped to bound run time',
+        },
+        ctx,
+      ),
   },
   {
     id: 'tfjs-node',
@@ -150,8 +238,26 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
     describe: 'tfjs-node (libtensorflow), through the adapter',
     dtypes: ['float32'],
     inDefault: true,
-    create: (ctx) => createAdapterTarget({ spec: 'tfjs-node', id: 'tfjs-node', path: 'conformance', maxElements: 1e7, limitReason: 'tfjs-node: sizes above 1e7 skipped to bound run time' }, ctx),
+    create: (ctx) =>
+      createAdapterTarget(
+        {
+          spec: 'tfjs-node',
+          id: 'tfjs-node',
+          path: 'conformance',
+          maxElements: 1e7,
+          limitReason: 'tfjs-node: sizes above 1e7 skipped to bound run time',
+        },
+        ctx,
+      ),
   },
 ];
 
-export const MODEL_TARGETS = ['ts-f32', 'ts-f32-nofma', 'ts-f64', 'wasm-simd', 'onnxruntime-bound', 'tfjs-wasm-resident', 'tfjs-node-resident'];
+export const MODEL_TARGETS = [
+  'ts-f32',
+  'ts-f32-nofma',
+  'ts-f64',
+  'wasm-simd',
+  'onnxruntime-bound',
+  'tfjs-wasm-resident',
+  'tfjs-node-resident',
+];

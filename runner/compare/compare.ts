@@ -80,7 +80,12 @@ export function gapOf(a: Path, b: Path, dtype: Dtype): Gap {
   const n = Math.max(a.length, b.length);
   for (let t = 0; t < n; t++) recordStep(series, 'params', t + 1, a[t] ?? [], b[t] ?? [], dtype, EXACT);
   const totalUlps = series.steps.reduce((sum, x) => sum + x.maxUlp, 0);
-  return { max: series.maxAbs === 0 && series.maxUlp === Infinity ? Infinity : series.maxAbs, firstDivergentStep: series.firstDivergentStep, totalUlps, perStep: series.steps.map((s) => ({ step: s.step, gap: s.maxUlp === Infinity && s.maxAbs === 0 ? Infinity : s.maxAbs })) };
+  return {
+    max: series.maxAbs === 0 && series.maxUlp === Infinity ? Infinity : series.maxAbs,
+    firstDivergentStep: series.firstDivergentStep,
+    totalUlps,
+    perStep: series.steps.map((s) => ({ step: s.step, gap: s.maxUlp === Infinity && s.maxAbs === 0 ? Infinity : s.maxAbs })),
+  };
 }
 
 /** Fraction of the gap a flip closes: 1 closes it, 0 changes nothing, negative widens it. */
@@ -110,13 +115,24 @@ export function axisDifferences(a: Resolved, b: Resolved, shared: Settings): Axi
   for (const h of HYPERPARAMETERS) {
     if (JSON.stringify(va[h.name]) === JSON.stringify(vb[h.name])) continue;
     const name = setByBoth.has(h.name) || h.aliases?.some((x) => setByBoth.has(x)) ? h.name : `${h.name} (default)`;
-    out.push({ axis: name, a: show(va[h.name]), b: show(vb[h.name]), apply: (t, f) => ({ ...t, variant: { ...t.variant, [h.name]: (f.variant as unknown as Record<string, unknown>)[h.name] } }) });
+    out.push({
+      axis: name,
+      a: show(va[h.name]),
+      b: show(vb[h.name]),
+      apply: (t, f) => ({ ...t, variant: { ...t.variant, [h.name]: (f.variant as unknown as Record<string, unknown>)[h.name] } }),
+    });
   }
   for (const x of AXES) {
     if (JSON.stringify(va[x.name]) === JSON.stringify(vb[x.name])) continue;
-    out.push({ axis: x.name, a: show(va[x.name]), b: show(vb[x.name]), apply: (t, f) => ({ ...t, variant: { ...t.variant, [x.name]: (f.variant as unknown as Record<string, unknown>)[x.name] } }) });
+    out.push({
+      axis: x.name,
+      a: show(va[x.name]),
+      b: show(vb[x.name]),
+      apply: (t, f) => ({ ...t, variant: { ...t.variant, [x.name]: (f.variant as unknown as Record<string, unknown>)[x.name] } }),
+    });
   }
-  if (a.order !== b.order) out.push({ axis: 'autodiff order', a: a.order, b: b.order, apply: (t, f) => ({ ...t, order: f.order }) });
+  if (a.order !== b.order)
+    out.push({ axis: 'autodiff order', a: a.order, b: b.order, apply: (t, f) => ({ ...t, order: f.order }) });
   return out;
 }
 
@@ -172,7 +188,16 @@ export function judgeAxes(a: Resolved, b: Resolved, inputs: CompareInputs, gap: 
   const verdicts: AxisVerdict[] = diffs.map((d) => {
     const flipped = gapOf(run(d.apply(a, b)), pathB, inputs.dtype);
     const alone = gapOf(run(d.apply(b, a)), pathB, inputs.dtype);
-    return { axis: d.axis, a: d.a, b: d.b, closes: closedFraction(gap.max, flipped.max), alone: alone.max, rank: null, gapAfter: null, responsible: false };
+    return {
+      axis: d.axis,
+      a: d.a,
+      b: d.b,
+      closes: closedFraction(gap.max, flipped.max),
+      alone: alone.max,
+      rank: null,
+      gapAfter: null,
+      responsible: false,
+    };
   });
   // The chain: only axes that change something on these inputs are candidates.
   let candidates = diffs.map((d, i) => ({ d, v: verdicts[i] })).filter(({ v }) => v.closes !== 0 || v.alone !== 0);
@@ -194,7 +219,8 @@ export function judgeAxes(a: Resolved, b: Resolved, inputs: CompareInputs, gap: 
     let best = bestMove(moves);
     if (!best || !smaller(best.gap, remaining)) {
       const pairs: (typeof candidates)[] = [];
-      for (let i = 0; i < candidates.length; i++) for (let j = i + 1; j < candidates.length; j++) pairs.push([candidates[i], candidates[j]]);
+      for (let i = 0; i < candidates.length; i++)
+        for (let j = i + 1; j < candidates.length; j++) pairs.push([candidates[i], candidates[j]]);
       best = bestMove(pairs);
       if (!best || !smaller(best.gap, remaining)) break;
     }
@@ -231,7 +257,11 @@ export interface CompareRequest {
 
 /** Names of the same hyperparameter on each side (native names; null where a side has none). */
 function namesOf(a: Profile | undefined, b: Profile | undefined): Comparison['names'] {
-  return HYPERPARAMETERS.map((h) => ({ hyperparameter: h.name, a: a ? nativeNamesOf(a, h.name) || null : null, b: b ? nativeNamesOf(b, h.name) || null : null })).filter((n) => n.a !== null || n.b !== null);
+  return HYPERPARAMETERS.map((h) => ({
+    hyperparameter: h.name,
+    a: a ? nativeNamesOf(a, h.name) || null : null,
+    b: b ? nativeNamesOf(b, h.name) || null : null,
+  })).filter((n) => n.a !== null || n.b !== null);
 }
 
 export async function compare(req: CompareRequest): Promise<Comparison> {
@@ -253,9 +283,11 @@ export async function compare(req: CompareRequest): Promise<Comparison> {
   const gap = gapOf(pa, pb, inputs.dtype);
   const last = Math.min(pa.length, pb.length) - 1;
   let finalParamGap = 0;
-  if (last >= 0) for (let i = 0; i < pa[last].length; i++) finalParamGap = Math.max(finalParamGap, elementGap(pa[last][i], pb[last][i]));
+  if (last >= 0)
+    for (let i = 0; i < pa[last].length; i++) finalParamGap = Math.max(finalParamGap, elementGap(pa[last][i], pb[last][i]));
   const loss = inputs.problem;
-  const finalLossGap = loss && last >= 0 ? elementGap(loss.loss(pa[last], inputs.dtype), loss.loss(pb[last], inputs.dtype)) : null;
+  const finalLossGap =
+    loss && last >= 0 ? elementGap(loss.loss(pa[last], inputs.dtype), loss.loss(pb[last], inputs.dtype)) : null;
   const axes = ra && rb ? judgeAxes(ra, rb, inputs, gap, req.cache) : [];
   return {
     id: req.id,
@@ -269,7 +301,10 @@ export async function compare(req: CompareRequest): Promise<Comparison> {
     firstStep: { a: Array.from(pa[0] ?? []), b: Array.from(pb[0] ?? []) },
     gapOverSteps: sampledGap(gap.perStep),
     axes,
-    responsible: axes.filter((x) => x.rank !== null).sort((x, y) => x.rank! - y.rank!).map((x) => x.axis),
+    responsible: axes
+      .filter((x) => x.rank !== null)
+      .sort((x, y) => x.rank! - y.rank!)
+      .map((x) => x.axis),
     names: namesOf(req.a.reference?.profile, req.b.reference?.profile),
   };
 }

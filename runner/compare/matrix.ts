@@ -17,7 +17,7 @@ import { caseInputs } from './run-compare.js';
 const label = (p: Profile) => `${p.name}@${p.version}`;
 
 export const MATRIX_RULE =
-  'Every pair of canonical profiles runs every selected case both can express on identical inputs (the case\'s x0, gradients and settings; every other hyperparameter is each framework\'s default). A pair diverges on a case from the first step where their params differ at all. The worst case is the one with the largest final parameter gap relative to the largest |x0|; its comparison names the responsible axes.';
+  "Every pair of canonical profiles runs every selected case both can express on identical inputs (the case's x0, gradients and settings; every other hyperparameter is each framework's default). A pair diverges on a case from the first step where their params differ at all. The worst case is the one with the largest final parameter gap relative to the largest |x0|; its comparison names the responsible axes.";
 
 interface CaseRun {
   c: CaseSpec;
@@ -26,7 +26,11 @@ interface CaseRun {
   cache: Map<string, Path>;
 }
 
-export async function differenceMatrix(cases: readonly CaseSpec[], dtype: Dtype, profiles: readonly Profile[] = CANONICAL_PROFILES): Promise<Differences> {
+export async function differenceMatrix(
+  cases: readonly CaseSpec[],
+  dtype: Dtype,
+  profiles: readonly Profile[] = CANONICAL_PROFILES,
+): Promise<Differences> {
   const runs: CaseRun[] = cases.map((c) => ({ c, inputs: caseInputs(c, dtype), paths: new Map(), cache: new Map() }));
   for (const run of runs) {
     for (const p of profiles) {
@@ -66,7 +70,14 @@ export async function differenceMatrix(cases: readonly CaseSpec[], dtype: Dtype,
         for (let k = 0; k < (pa[last]?.length ?? 0); k++) {
           const x = pa[last][k];
           const y = pb[last][k];
-          finalGap = Math.max(finalGap, Number.isFinite(x) && Number.isFinite(y) ? Math.abs(x - y) : Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)) ? 0 : Infinity);
+          finalGap = Math.max(
+            finalGap,
+            Number.isFinite(x) && Number.isFinite(y)
+              ? Math.abs(x - y)
+              : Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y))
+                ? 0
+                : Infinity,
+          );
         }
         const scale = Math.max(1e-30, ...caseX0(run.c).map(Math.abs));
         const relative = Math.max(finalGap, g.max / 1e6) / scale; // a gap that closed again still ranks above none

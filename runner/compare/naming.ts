@@ -16,16 +16,31 @@ export interface NamingRow {
  * canonical hyperparameter. (Cross-framework conflicts are found from the profiles' data.)
  */
 const MISLEADING: readonly { word: string; canonical: keyof Hyperparameters; why: string }[] = [
-  { word: 'alpha', canonical: 'decay', why: "'alpha' is the decay rho here, not a step size (alpha is the learning rate in the Adam paper and most textbooks)" },
-  { word: 'gamma1', canonical: 'decay', why: "'gamma1' is the decay rho (Graves 2013 numbering), not a learning rate or a momentum" },
-  { word: 'gamma2', canonical: 'momentum', why: "'gamma2' is the momentum (Graves 2013 numbering), used only by the centered update" },
+  {
+    word: 'alpha',
+    canonical: 'decay',
+    why: "'alpha' is the decay rho here, not a step size (alpha is the learning rate in the Adam paper and most textbooks)",
+  },
+  {
+    word: 'gamma1',
+    canonical: 'decay',
+    why: "'gamma1' is the decay rho (Graves 2013 numbering), not a learning rate or a momentum",
+  },
+  {
+    word: 'gamma2',
+    canonical: 'momentum',
+    why: "'gamma2' is the momentum (Graves 2013 numbering), used only by the centered update",
+  },
 ];
 
 const label = (p: Profile) => `${p.name}@${p.version}`;
 
 /** The native names of a canonical hyperparameter in a profile ('lr, learning_rate'), '' when none. */
 export function nativeNamesOf(profile: Profile, canonical: string): string {
-  return Object.entries(profile.nativeNames).filter(([, c]) => c === canonical).map(([n]) => n).join(', ');
+  return Object.entries(profile.nativeNames)
+    .filter(([, c]) => c === canonical)
+    .map(([n]) => n)
+    .join(', ');
 }
 
 /** Traps among the given profiles: each is one sentence naming the profiles and the meanings. */

@@ -90,7 +90,10 @@ async function resolveSideSpec(spec: string, settings: Settings, which: 'A' | 'B
     return new InputError(message);
   };
   if (!availability.available) throw await refuse(`${which}: adapter '${spec}' is unavailable here: ${availability.reason}`);
-  if (instance.info.claims === 'unknown') throw await refuse(`${which}: adapter '${spec}' claims no profile, so there is nothing to run it with; find its variant with \`rmsprop-harness identify\` first`);
+  if (instance.info.claims === 'unknown')
+    throw await refuse(
+      `${which}: adapter '${spec}' claims no profile, so there is nothing to run it with; find its variant with \`rmsprop-harness identify\` first`,
+    );
   const profile = findProfile(instance.info.claims);
   return { label: adapter.label, profile, reference: { label: profileLabel(profile), profile, settings }, adapter, instance };
 }
@@ -99,15 +102,22 @@ async function resolveSideSpec(spec: string, settings: Settings, which: 'A' | 'B
 function problemInputs(id: string, options: CompareOptions): CompareInputs {
   const problem = findProblem(id);
   const suiteCase = SUITES.problems.find((c) => c.source.kind === 'problem' && c.source.problem === id);
-  const dim = problem.dim ?? options.dim ?? options.x0?.length ?? (suiteCase?.source.kind === 'problem' ? suiteCase.source.dim : undefined) ?? problem.defaultDim;
+  const dim =
+    problem.dim ??
+    options.dim ??
+    options.x0?.length ??
+    (suiteCase?.source.kind === 'problem' ? suiteCase.source.dim : undefined) ??
+    problem.defaultDim;
   const x0 = options.x0 ?? (suiteCase && caseX0(suiteCase).length === dim ? caseX0(suiteCase) : problem.defaultX0(dim));
   if (x0.length !== dim) throw new InputError(`--x0 has ${x0.length} values but problem ${id} has dimension ${dim}`);
   const steps = options.steps ?? suiteCase?.steps ?? 100;
   const lr = suiteCase?.settings.lr;
   const shared: Settings = { ...(lr !== undefined ? { lr } : {}), ...options.set };
-  const sharedText = Object.entries(shared).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+  const sharedText = Object.entries(shared)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ');
   return {
-    describe: `problem ${id} from x0 [${x0.join(', ')}], ${steps} steps, closed loop; ${sharedText || 'no setting'} on both sides${lr !== undefined && options.set?.lr === undefined ? ' (the problems suite\'s learning rate)' : ''}; every other hyperparameter is each side's own default`,
+    describe: `problem ${id} from x0 [${x0.join(', ')}], ${steps} steps, closed loop; ${sharedText || 'no setting'} on both sides${lr !== undefined && options.set?.lr === undefined ? " (the problems suite's learning rate)" : ''}; every other hyperparameter is each side's own default`,
     dtype: options.dtype,
     x0,
     steps,
@@ -120,12 +130,18 @@ function problemInputs(id: string, options: CompareOptions): CompareInputs {
 function gradsInputs(grads: NonNullable<CompareOptions['grads']>, options: CompareOptions): CompareInputs {
   if (!options.x0) throw new InputError('--x0 is required with --grads');
   const dim = grads.stream[0].length;
-  if (options.x0.length !== dim) throw new InputError(`--x0 has ${options.x0.length} values but the gradients in ${grads.path} have ${dim}`);
+  if (options.x0.length !== dim)
+    throw new InputError(`--x0 has ${options.x0.length} values but the gradients in ${grads.path} have ${dim}`);
   const steps = options.steps ?? grads.stream.length;
-  if (steps > grads.stream.length) throw new InputError(`--steps ${steps} exceeds the ${grads.stream.length} gradients in ${grads.path}`);
+  if (steps > grads.stream.length)
+    throw new InputError(`--steps ${steps} exceeds the ${grads.stream.length} gradients in ${grads.path}`);
   const shared = { ...options.set };
   return {
-    describe: `the ${steps} gradients of ${grads.path} replayed from x0 [${options.x0.join(', ')}]; ${Object.entries(shared).map(([k, v]) => `${k}=${String(v)}`).join(', ') || 'no setting'} on both sides; every other hyperparameter each side's own default`,
+    describe: `the ${steps} gradients of ${grads.path} replayed from x0 [${options.x0.join(', ')}]; ${
+      Object.entries(shared)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', ') || 'no setting'
+    } on both sides; every other hyperparameter each side's own default`,
     dtype: options.dtype,
     x0: options.x0,
     steps,
@@ -138,7 +154,9 @@ function gradsInputs(grads: NonNullable<CompareOptions['grads']>, options: Compa
 export function caseInputs(c: CaseSpec, dtype: Dtype, extra: Settings = {}): CompareInputs {
   const settings = { ...c.settings, ...extra };
   return {
-    describe: `case ${caseKey(c)}: ${c.describe} (${Object.entries(settings).map(([k, v]) => `${k}=${String(v)}`).join(', ')} on both sides)`,
+    describe: `case ${caseKey(c)}: ${c.describe} (${Object.entries(settings)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ')} on both sides)`,
     dtype,
     x0: caseX0(c),
     steps: c.steps,
@@ -151,7 +169,9 @@ export function caseInputs(c: CaseSpec, dtype: Dtype, extra: Settings = {}): Com
 function selectedCases(options: CompareOptions): CaseSpec[] {
   const suites = options.suites && options.suites.length > 0 ? options.suites : Object.keys(SUITES);
   for (const s of suites) if (!SUITES[s]) throw new InputError(`unknown suite '${s}'; known: ${Object.keys(SUITES).join(', ')}`);
-  const cases = suites.flatMap((s) => SUITES[s]).filter((c) => !options.cases || options.cases.some((p) => matchesCase(p, caseKey(c))));
+  const cases = suites
+    .flatMap((s) => SUITES[s])
+    .filter((c) => !options.cases || options.cases.some((p) => matchesCase(p, caseKey(c))));
   if (cases.length === 0) throw new InputError(`no case matches ${options.cases?.join(', ')}`);
   return cases;
 }
@@ -174,11 +194,20 @@ async function adapterPath(side: Side, inputs: CompareInputs): Promise<Path> {
 async function runAdapter(side: Side, inputs: CompareInputs): Promise<Path> {
   const adapter = side.instance!;
   {
-    if (!adapter.info.capabilities.dtypes.includes(inputs.dtype)) throw new InputError(`adapter '${side.label}' does not support ${inputs.dtype}`);
+    if (!adapter.info.capabilities.dtypes.includes(inputs.dtype))
+      throw new InputError(`adapter '${side.label}' does not support ${inputs.dtype}`);
     const settings = { ...inputs.settings, ...side.reference.settings };
     const resolved = resolveVariant(side.profile, inputs.dtype, settings);
     const x0 = toDtype(inputs.dtype, inputs.x0);
-    const prepared = await adapter.prepare({ key: 'compare', dtype: inputs.dtype, variant: { ...resolved.variant, ...adapter.info.fixedAxes }, profile: resolved.profile, native: resolved.native, settings, x0 });
+    const prepared = await adapter.prepare({
+      key: 'compare',
+      dtype: inputs.dtype,
+      variant: { ...resolved.variant, ...adapter.info.fixedAxes },
+      profile: resolved.profile,
+      native: resolved.native,
+      settings,
+      x0,
+    });
     const source = inputs.source(autodiffOrderFor(side.profile.name));
     const path: Path = [];
     try {
@@ -196,11 +225,21 @@ async function runAdapter(side: Side, inputs: CompareInputs): Promise<Path> {
 }
 
 export async function runCompare(options: CompareOptions): Promise<CompareResult> {
-  const sources = [options.problem !== undefined, options.grads !== undefined, options.suites !== undefined || options.cases !== undefined].filter(Boolean).length;
+  const sources = [
+    options.problem !== undefined,
+    options.grads !== undefined,
+    options.suites !== undefined || options.cases !== undefined,
+  ].filter(Boolean).length;
   if (sources !== 1) throw new InputError('give exactly one of --problem, --grads, or --suite/--cases');
-  if (options.steps !== undefined && (!Number.isInteger(options.steps) || options.steps < 1)) throw new InputError(`--steps: expected a positive integer, got ${options.steps}`);
+  if (options.steps !== undefined && (!Number.isInteger(options.steps) || options.steps < 1))
+    throw new InputError(`--steps: expected a positive integer, got ${options.steps}`);
   // The inputs are checked before any adapter is started.
-  const inputs: CompareInputs[] = options.problem !== undefined ? [problemInputs(options.problem, options)] : options.grads ? [gradsInputs(options.grads, options)] : selectedCases(options).map((c) => caseInputs(c, options.dtype, options.set));
+  const inputs: CompareInputs[] =
+    options.problem !== undefined
+      ? [problemInputs(options.problem, options)]
+      : options.grads
+        ? [gradsInputs(options.grads, options)]
+        : selectedCases(options).map((c) => caseInputs(c, options.dtype, options.set));
   const a = await resolveSideSpec(options.a, options.setA ?? {}, 'A');
   let b: Side;
   try {
@@ -222,7 +261,11 @@ async function compareSides(a: Side, b: Side, options: CompareOptions, inputs: r
   const comparisons: Comparison[] = [];
   const notes: string[] = [];
   for (const [i, input] of inputs.entries()) {
-    const side = (s: Side) => ({ label: s.label, reference: s.reference, ...(s.adapter ? { path: () => adapterPath(s, input) } : {}) });
+    const side = (s: Side) => ({
+      label: s.label,
+      reference: s.reference,
+      ...(s.adapter ? { path: () => adapterPath(s, input) } : {}),
+    });
     try {
       comparisons.push(await compare({ id: `compare-${i}`, inputs: input, a: side(a), b: side(b), cache }));
     } catch (e) {
@@ -231,6 +274,20 @@ async function compareSides(a: Side, b: Side, options: CompareOptions, inputs: r
       else throw e;
     }
   }
-  if (a.adapter || b.adapter) notes.push(`adapters run for real; the axes are explained from the profiles they claim (${[a, b].filter((s) => s.adapter).map((s) => `${s.label} claims ${profileLabel(s.profile)}`).join('; ')})`);
-  return { a: a.label, b: b.label, dtype: options.dtype, rule: RESPONSIBLE_RULE, comparisons, traps: namingTraps([a.profile, b.profile]).map((t) => t.text), notes };
+  if (a.adapter || b.adapter)
+    notes.push(
+      `adapters run for real; the axes are explained from the profiles they claim (${[a, b]
+        .filter((s) => s.adapter)
+        .map((s) => `${s.label} claims ${profileLabel(s.profile)}`)
+        .join('; ')})`,
+    );
+  return {
+    a: a.label,
+    b: b.label,
+    dtype: options.dtype,
+    rule: RESPONSIBLE_RULE,
+    comparisons,
+    traps: namingTraps([a.profile, b.profile]).map((t) => t.text),
+    notes,
+  };
 }

@@ -3,7 +3,17 @@
 
 import { UNPROBED_PRECISIONS } from './probes.js';
 import type { Evaluator } from './evaluate.js';
-import { ALL_AXES, alternativesFor, applyChanges, axisValue, sameValue, type AxisChange, type AxisName, type AxisValue, type Candidate } from './predict.js';
+import {
+  ALL_AXES,
+  alternativesFor,
+  applyChanges,
+  axisValue,
+  sameValue,
+  type AxisChange,
+  type AxisName,
+  type AxisValue,
+  type Candidate,
+} from './predict.js';
 import type { AxisGroup, AxisInference, ProbeRun } from './types.js';
 
 /** Axes that only some probes expose, with the reason when those did not run. */
@@ -16,7 +26,12 @@ const NOT_PROBED: Partial<Record<AxisName, string>> = {
   computeDtype: 'only float32 storage can be computed in a wider dtype',
 };
 
-export function inferAxes(ev: Evaluator, c: Candidate, changes: readonly AxisChange[], runs: readonly ProbeRun[]): AxisInference[] {
+export function inferAxes(
+  ev: Evaluator,
+  c: Candidate,
+  changes: readonly AxisChange[],
+  runs: readonly ProbeRun[],
+): AxisInference[] {
   const out: AxisInference[] = [];
   for (const axis of ALL_AXES) {
     const groups: AxisGroup[] = [];
@@ -52,10 +67,16 @@ export function inferAxes(ev: Evaluator, c: Candidate, changes: readonly AxisCha
         else sensitive = true;
       }
       const status: AxisGroup['status'] = !sensitive ? 'not-probed' : consistent.length > 0 ? 'ambiguous' : 'determined';
-      groups.push({ value, probes: idx.map((i) => ev.ran[i].inst.key), status, alsoConsistent: status === 'not-probed' ? [] : consistent });
+      groups.push({
+        value,
+        probes: idx.map((i) => ev.ran[i].inst.key),
+        status,
+        alsoConsistent: status === 'not-probed' ? [] : consistent,
+      });
     }
     const probed = groups.filter((g) => g.status !== 'not-probed');
-    const status: AxisInference['status'] = probed.length === 0 ? 'not-probed' : probed.every((g) => g.status === 'determined') ? 'determined' : 'ambiguous';
+    const status: AxisInference['status'] =
+      probed.length === 0 ? 'not-probed' : probed.every((g) => g.status === 'determined') ? 'determined' : 'ambiguous';
     const inference: AxisInference = { axis, status, groups: probed.length > 0 ? probed : groups };
     if (status === 'not-probed') inference.reason = notProbedReason(axis, runs);
     out.push(inference);

@@ -101,7 +101,11 @@ export class Evaluator {
 /** How far a set of comparisons is from agreeing: 0 when it agrees, more for more ULPs. */
 export const weight = (c: Comparison): number => (c.agree ? 0 : Number.isFinite(c.maxUlp) ? Math.log2(1 + c.maxUlp) : 64);
 
-export function score(c: Candidate, comparisons: readonly Comparison[], ran: readonly Ran[]): CandidateScore & { weight: number } {
+export function score(
+  c: Candidate,
+  comparisons: readonly Comparison[],
+  ran: readonly Ran[],
+): CandidateScore & { weight: number } {
   const disagreeing = ran.filter((_, i) => !comparisons[i].agree).map((r) => r.inst.key);
   return {
     label: c.label,

@@ -53,12 +53,18 @@ export interface CandidateInfo {
   weight: number;
 }
 
-const sameComparison = (a: Comparison, b: Comparison) => a.agree === b.agree && a.maxUlp === b.maxUlp && a.mismatches === b.mismatches;
+const sameComparison = (a: Comparison, b: Comparison) =>
+  a.agree === b.agree && a.maxUlp === b.maxUlp && a.mismatches === b.mismatches;
 
 /** The useful changes that, on their own, move the prediction of some disagreeing probe (the set-size-3 pool). */
 function moving(ev: Evaluator, info: CandidateInfo): Useful[] {
   return info.useful
-    .map((u) => ({ change: u.change, affected: new Set(info.bad.filter((i) => u.affected.has(i) && !sameComparison(ev.compareOne(info.candidate, i, [u.change]), info.base[i]))) }))
+    .map((u) => ({
+      change: u.change,
+      affected: new Set(
+        info.bad.filter((i) => u.affected.has(i) && !sameComparison(ev.compareOne(info.candidate, i, [u.change]), info.base[i])),
+      ),
+    }))
     .filter((u) => u.affected.size > 0);
 }
 
@@ -77,7 +83,12 @@ function describeCandidate(ev: Evaluator, candidate: Candidate): CandidateInfo {
 }
 
 /** Sets of `size` changes from `pool` (indices ascending), each on a distinct axis value. */
-function* combinations<T extends { change: AxisChange }>(pool: readonly T[], size: number, start = 0, chosen: T[] = []): Generator<T[]> {
+function* combinations<T extends { change: AxisChange }>(
+  pool: readonly T[],
+  size: number,
+  start = 0,
+  chosen: T[] = [],
+): Generator<T[]> {
   if (chosen.length === size) {
     yield chosen;
     return;
@@ -89,10 +100,15 @@ function* combinations<T extends { change: AxisChange }>(pool: readonly T[], siz
   }
 }
 
-const sameFrom = (a: AxisChange, b: AxisChange) => (Array.isArray(a.from) || Array.isArray(b.from) ? JSON.stringify(a.from) === JSON.stringify(b.from) : a.from === b.from);
+const sameFrom = (a: AxisChange, b: AxisChange) =>
+  Array.isArray(a.from) || Array.isArray(b.from) ? JSON.stringify(a.from) === JSON.stringify(b.from) : a.from === b.from;
 
 /** Whether the candidate with these changes agrees with every probe (disagreeing probes checked first). */
-function agreesEverywhere(ev: Evaluator, info: CandidateInfo, set: readonly { change: AxisChange; affected: Set<number> }[]): boolean {
+function agreesEverywhere(
+  ev: Evaluator,
+  info: CandidateInfo,
+  set: readonly { change: AxisChange; affected: Set<number> }[],
+): boolean {
   const changes = set.map((s) => s.change);
   const touched = new Set<number>();
   for (const s of set) for (const i of s.affected) touched.add(i);
@@ -101,11 +117,18 @@ function agreesEverywhere(ev: Evaluator, info: CandidateInfo, set: readonly { ch
   return true;
 }
 
-export function searchExplanations(ev: Evaluator, candidates: readonly Candidate[], claimed: Candidate['profile'] | null, options: SearchOptions = {}): SearchResult & { infos: CandidateInfo[] } {
+export function searchExplanations(
+  ev: Evaluator,
+  candidates: readonly Candidate[],
+  claimed: Candidate['profile'] | null,
+  options: SearchOptions = {},
+): SearchResult & { infos: CandidateInfo[] } {
   const maxChanges = options.maxChanges ?? 3;
   const deep = options.deepCandidates ?? 5;
   const budget = options.budget ?? 150_000;
-  const infos = candidates.map((c) => describeCandidate(ev, c)).sort((a, b) => a.bad.length - b.bad.length || a.weight - b.weight);
+  const infos = candidates
+    .map((c) => describeCandidate(ev, c))
+    .sort((a, b) => a.bad.length - b.bad.length || a.weight - b.weight);
   let evaluated = 0;
   let exhausted = true;
   const prefer = (a: Found, b: Found) => preferenceRank(a.candidate, claimed) - preferenceRank(b.candidate, claimed);
@@ -142,7 +165,12 @@ export interface Partial {
 }
 
 /** The closest partial explanation: the fewest probes left disagreeing with at most 2 changes, among the closest candidates. */
-export function closestPartial(ev: Evaluator, infos: readonly CandidateInfo[], claimed: Candidate['profile'] | null, top = 3): Partial | null {
+export function closestPartial(
+  ev: Evaluator,
+  infos: readonly CandidateInfo[],
+  claimed: Candidate['profile'] | null,
+  top = 3,
+): Partial | null {
   let best: (Partial & { weight: number; rank: number }) | null = null;
   for (const info of infos.slice(0, top)) {
     const rank = preferenceRank(info.candidate, claimed);
@@ -156,7 +184,9 @@ export function closestPartial(ev: Evaluator, infos: readonly CandidateInfo[], c
       const better =
         !best ||
         remaining.length < best.remaining.length ||
-        (remaining.length === best.remaining.length && (changes.length < best.changes.length || (changes.length === best.changes.length && (rank < best.rank || (rank === best.rank && w < best.weight)))));
+        (remaining.length === best.remaining.length &&
+          (changes.length < best.changes.length ||
+            (changes.length === best.changes.length && (rank < best.rank || (rank === best.rank && w < best.weight)))));
       if (better) best = { candidate: info.candidate, changes, remaining, weight: w, rank };
     };
     consider([]);
@@ -176,7 +206,13 @@ export function unexplainedProbes(ev: Evaluator, info: CandidateInfo | undefined
     let explainedAlone = false;
     for (const size of [1, 2]) {
       for (const set of combinations(touching, size)) {
-        if (ev.compareOne(partial.candidate, i, set.map((s) => s.change)).agree) {
+        if (
+          ev.compareOne(
+            partial.candidate,
+            i,
+            set.map((s) => s.change),
+          ).agree
+        ) {
           explainedAlone = true;
           break;
         }
@@ -187,7 +223,16 @@ export function unexplainedProbes(ev: Evaluator, info: CandidateInfo | undefined
     return {
       probe: ev.ran[i].inst.key,
       explainedAlone,
-      ...(f ? { step: f.step, quantity: f.quantity, index: f.index, expected: encodeNumber(f.predicted), observed: encodeNumber(f.observed), ulp: f.ulp } : {}),
+      ...(f
+        ? {
+            step: f.step,
+            quantity: f.quantity,
+            index: f.index,
+            expected: encodeNumber(f.predicted),
+            observed: encodeNumber(f.observed),
+            ulp: f.ulp,
+          }
+        : {}),
       ...(c.refused ? { refused: c.refused } : {}),
     };
   });

@@ -7,7 +7,6 @@ import { changeText, show } from './identify.js';
 import type { Comparison } from './predict.js';
 import type { AxisInference, IdentifyResult, UnexplainedProbe } from './types.js';
 
-
 /** Enough digits to tell neighbouring values of the dtype apart. */
 function num(x: number, dtype: Dtype): string {
   if (Number.isNaN(x)) return 'NaN';
@@ -58,20 +57,29 @@ export function renderIdentifyText(r: IdentifyResult): string {
   );
   lines.push(`${v.matched ? 'MATCH' : 'NO MATCH'}: ${v.summary}`);
   if ((v.explanations?.length ?? 0) > 1) {
-    lines.push(`explanations (${v.explanations!.length}, tied at ${v.explanations![0].changes.length} change${v.explanations![0].changes.length === 1 ? '' : 's'}):`);
+    lines.push(
+      `explanations (${v.explanations!.length}, tied at ${v.explanations![0].changes.length} change${v.explanations![0].changes.length === 1 ? '' : 's'}):`,
+    );
     for (const x of v.explanations!.slice(0, 8)) lines.push(`  - ${x.label}: ${changeText(x.changes)}`);
     if (v.explanations!.length > 8) lines.push(`  - ... ${v.explanations!.length - 8} more (--json lists them all)`);
   }
-  if (v.fromClaimed?.length) lines.push(`differs from its claimed ${v.fromClaimed.map((x) => `${x.label} by ${changeText(x.changes)}`).join('; or from ')}`);
+  if (v.fromClaimed?.length)
+    lines.push(
+      `differs from its claimed ${v.fromClaimed.map((x) => `${x.label} by ${changeText(x.changes)}`).join('; or from ')}`,
+    );
   for (const u of v.unexplained ?? []) lines.push(describeUnexplained(u, (u.probe.split('/')[1] ?? 'float64') as Dtype));
   if (v.runnerUp) {
     const ru = r.candidates.find((c) => c.label === v.runnerUp);
-    if (ru) lines.push(`runner-up: ${ru.label}, ${ru.disagree} of ${ru.agree + ru.disagree} probes disagree (${probeList(ru.disagreeing)})`);
+    if (ru)
+      lines.push(
+        `runner-up: ${ru.label}, ${ru.disagree} of ${ru.agree + ru.disagree} probes disagree (${probeList(ru.disagreeing)})`,
+      );
   }
   const probed = r.axes.filter((a) => a.status !== 'not-probed');
   const notProbed = r.axes.filter((a) => a.status === 'not-probed');
   if (probed.length > 0) lines.push(`axes ("or": values the probes cannot tell apart): ${probed.map(axisLine).join('; ')}`);
-  if (notProbed.length > 0) lines.push(`not probed: ${notProbed.map((a) => `${a.axis} (${(a.reason ?? '').replace(/^not probed: /, '')})`).join('; ')}`);
+  if (notProbed.length > 0)
+    lines.push(`not probed: ${notProbed.map((a) => `${a.axis} (${(a.reason ?? '').replace(/^not probed: /, '')})`).join('; ')}`);
   if (r.notProbed.length > 0) lines.push(`not probed here: ${r.notProbed.map((n) => `${n.what} (${n.reason})`).join('; ')}`);
   lines.push('probes (best | runner-up):');
   for (const p of r.probes) {

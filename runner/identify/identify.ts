@@ -45,7 +45,8 @@ export function show(v: AxisValue): string {
   return Array.isArray(v) ? `[${v.join(',')}]` : String(v);
 }
 
-export const changeText = (changes: readonly AxisChange[]): string => changes.map((c) => `${c.axis} ${show(c.from)}→${show(c.to)}`).join(', ');
+export const changeText = (changes: readonly AxisChange[]): string =>
+  changes.map((c) => `${c.axis} ${show(c.from)}→${show(c.to)}`).join(', ');
 
 /** Identifies the RMSprop variant behind an adapter spec ('ts-f32:profile=keras', 'tfjs-cpu', ...). */
 export async function identify(adapterSpec: string, options: IdentifyOptions = {}): Promise<IdentifyResult> {
@@ -77,12 +78,16 @@ async function identifyTarget(target: ProbeTarget, label: string, options: Ident
   const caseProfile = claimed ?? NEUTRAL_PROFILE;
   const supported = DTYPES.filter((d) => info.capabilities.dtypes.includes(d));
   if (options.dtypes) {
-    for (const d of options.dtypes) if (!supported.includes(d)) throw new InputError(`${label} does not support ${d} (it supports ${supported.join(', ') || 'no dtype'})`);
+    for (const d of options.dtypes)
+      if (!supported.includes(d))
+        throw new InputError(`${label} does not support ${d} (it supports ${supported.join(', ') || 'no dtype'})`);
   }
   const dtypes = options.dtypes ? supported.filter((d) => options.dtypes!.includes(d)) : supported;
   let probes: readonly ProbeSpec[] = PROBES;
   if (options.probes) {
-    for (const id of options.probes) if (!PROBES.some((p) => p.id === id)) throw new InputError(`unknown probe '${id}'; known: ${PROBES.map((p) => p.id).join(', ')}`);
+    for (const id of options.probes)
+      if (!PROBES.some((p) => p.id === id))
+        throw new InputError(`unknown probe '${id}'; known: ${PROBES.map((p) => p.id).join(', ')}`);
     probes = PROBES.filter((p) => options.probes!.includes(p.id));
   }
 
@@ -91,7 +96,15 @@ async function identifyTarget(target: ProbeTarget, label: string, options: Ident
   const ran: Ran[] = [];
   for (const probe of probes) {
     for (const dtype of dtypes.filter((d) => probe.dtypes.includes(d))) {
-      const run: ProbeRun = { key: `${probe.id}/${dtype}`, probe: probe.id, dtype, describe: probe.describe, targets: probe.targets, settings: probe.settings, status: 'ran' };
+      const run: ProbeRun = {
+        key: `${probe.id}/${dtype}`,
+        probe: probe.id,
+        dtype,
+        describe: probe.describe,
+        targets: probe.targets,
+        settings: probe.settings,
+        status: 'ran',
+      };
       runs.push(run);
       let resolved;
       try {
@@ -102,7 +115,16 @@ async function identifyTarget(target: ProbeTarget, label: string, options: Ident
       }
       const variant = { ...resolved.variant, ...info.fixedAxes };
       const inst = instantiateProbe(probe, dtype, variant);
-      const request: ObserveRequest = { key: `identify/${inst.key}`, dtype, variant, profile: profileKey(resolved.profile), native: resolved.native, settings: probe.settings, x0: inst.x0, grads: inst.grads };
+      const request: ObserveRequest = {
+        key: `identify/${inst.key}`,
+        dtype,
+        variant,
+        profile: profileKey(resolved.profile),
+        native: resolved.native,
+        settings: probe.settings,
+        x0: inst.x0,
+        grads: inst.grads,
+      };
       const reason = unsupportedReason(info, { ...request, profile: resolved.profile }, info.fixedAxes);
       if (reason) {
         Object.assign(run, { status: 'skipped', reason });
@@ -124,7 +146,11 @@ async function identifyTarget(target: ProbeTarget, label: string, options: Ident
   const prefer = (a: Candidate, b: Candidate) => preferenceRank(a, claimed) - preferenceRank(b, claimed);
 
   const anyRan = ran.length > 0;
-  const matchesOf = (list: Candidate[]) => scored.filter((s) => list.includes(s.c) && s.score.disagree === 0).map((s) => s.c).sort(prefer);
+  const matchesOf = (list: Candidate[]) =>
+    scored
+      .filter((s) => list.includes(s.c) && s.score.disagree === 0)
+      .map((s) => s.c)
+      .sort(prefer);
   let matches = anyRan ? matchesOf(pure) : [];
   let viaFixedAxes: Partial<Axes> | undefined;
   if (anyRan && matches.length === 0 && withFixed.length > 0) {
@@ -151,8 +177,17 @@ async function identifyTarget(target: ProbeTarget, label: string, options: Ident
       if (partial) {
         bestCandidate = partial.candidate;
         bestChanges = partial.changes;
-        closest = { label: partial.candidate.label, changes: partial.changes, explained: false, remaining: partial.remaining.map((i) => ran[i].inst.key) };
-        verdictExtra.unexplained = unexplainedProbes(ev, search.infos.find((x) => x.candidate === partial.candidate), partial);
+        closest = {
+          label: partial.candidate.label,
+          changes: partial.changes,
+          explained: false,
+          remaining: partial.remaining.map((i) => ran[i].inst.key),
+        };
+        verdictExtra.unexplained = unexplainedProbes(
+          ev,
+          search.infos.find((x) => x.candidate === partial.candidate),
+          partial,
+        );
       }
     }
   }
@@ -161,7 +196,8 @@ async function identifyTarget(target: ProbeTarget, label: string, options: Ident
   const claimedCandidates = claimed ? all.filter((c) => c.profile === claimed) : [];
   if (claimed && anyRan && bestCandidate && bestCandidate.profile !== claimed && claimedCandidates.length > 0) {
     const fromClaimed = searchExplanations(ev, claimedCandidates, claimed);
-    if (fromClaimed.explanations.length > 0) verdictExtra.fromClaimed = fromClaimed.explanations.map((x) => ({ label: x.candidate.label, changes: x.changes }));
+    if (fromClaimed.explanations.length > 0)
+      verdictExtra.fromClaimed = fromClaimed.explanations.map((x) => ({ label: x.candidate.label, changes: x.changes }));
   }
 
   const bestProfile = bestCandidate?.profile;

@@ -30,7 +30,15 @@ export interface Observation {
 export type ObserveOutcome = { observed: Observation } | { unsupported: string } | { failed: string };
 
 export function adapterCaseOf(r: ObserveRequest): AdapterCase {
-  return { key: r.key, dtype: r.dtype, variant: r.variant, profile: findProfile(r.profile), native: r.native, settings: r.settings, x0: r.x0 };
+  return {
+    key: r.key,
+    dtype: r.dtype,
+    variant: r.variant,
+    profile: findProfile(r.profile),
+    native: r.native,
+    settings: r.settings,
+    x0: r.x0,
+  };
 }
 
 /** Steps the adapter through the probe's gradients, reading back after every step. */

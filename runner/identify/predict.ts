@@ -45,7 +45,9 @@ export interface Candidate {
 }
 
 export const sameValue = (a: unknown, b: unknown): boolean =>
-  Array.isArray(a) && Array.isArray(b) ? JSON.stringify([...(a as unknown[])].sort()) === JSON.stringify([...(b as unknown[])].sort()) : JSON.stringify(a) === JSON.stringify(b);
+  Array.isArray(a) && Array.isArray(b)
+    ? JSON.stringify([...(a as unknown[])].sort()) === JSON.stringify([...(b as unknown[])].sort())
+    : JSON.stringify(a) === JSON.stringify(b);
 
 export function formatAxes(axes: Partial<Record<string, unknown>>): string {
   return Object.entries(axes)
@@ -56,7 +58,9 @@ export function formatAxes(axes: Partial<Record<string, unknown>>): string {
 export function candidatesFor(fixedAxes: Partial<Axes> | undefined): { pure: Candidate[]; withFixed: Candidate[] } {
   const pure = PROFILES.map((p) => ({ label: profileKey(p), profile: p }));
   const hasFixed = fixedAxes && Object.keys(fixedAxes).length > 0;
-  const withFixed = hasFixed ? PROFILES.map((p) => ({ label: `${profileKey(p)} with ${formatAxes(fixedAxes)}`, profile: p, fixedAxes })) : [];
+  const withFixed = hasFixed
+    ? PROFILES.map((p) => ({ label: `${profileKey(p)} with ${formatAxes(fixedAxes)}`, profile: p, fixedAxes }))
+    : [];
   return { pure, withFixed };
 }
 
@@ -151,7 +155,12 @@ export function compare(obs: Observation, variant: Variant, predicted: Trajector
   let maxUlp = 0;
   let mismatches = 0;
   let first: Difference | undefined;
-  const check = (step: number, quantity: Difference['quantity'], observed: ArrayLike<number> | undefined, want: ArrayLike<number>) => {
+  const check = (
+    step: number,
+    quantity: Difference['quantity'],
+    observed: ArrayLike<number> | undefined,
+    want: ArrayLike<number>,
+  ) => {
     if (!observed) return;
     for (let i = 0; i < want.length; i++) {
       const o = observed[i];

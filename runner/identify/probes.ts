@@ -59,7 +59,9 @@ function uniform(seed: number): () => number {
 /** steps x n gradients with random signs and magnitudes spread over [2^-4, 2^1). */
 function randomGrads(seed: number, steps: number, n: number): number[][] {
   const r = uniform(seed);
-  return Array.from({ length: steps }, () => Array.from({ length: n }, () => (r() < 0.5 ? -1 : 1) * 2 ** (-4 + 5 * r()) * (1 + r())));
+  return Array.from({ length: steps }, () =>
+    Array.from({ length: n }, () => (r() < 0.5 ? -1 : 1) * 2 ** (-4 + 5 * r()) * (1 + r())),
+  );
 }
 
 /** Nearly constant gradients per element (v - m^2 cancels in the centered denominator). */
@@ -77,7 +79,8 @@ const BOTH: readonly Dtype[] = ['float32', 'float64'];
 export const PROBES: readonly ProbeSpec[] = [
   {
     id: 'first-step',
-    describe: 'one step from 1 with |g| from 1e-3 to 7: the first step is ~3.2*lr from a zero accumulator, ~lr from an accumulator of 1',
+    describe:
+      'one step from 1 with |g| from 1e-3 to 7: the first step is ~3.2*lr from a zero accumulator, ~lr from an accumulator of 1',
     targets: ['initialAccumulator'],
     dtypes: BOTH,
     settings: { lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0, centered: false },
@@ -85,7 +88,8 @@ export const PROBES: readonly ProbeSpec[] = [
   },
   {
     id: 'eps-placement',
-    describe: 'eps 1e-6 and tiny gradients (1e-5..3e-3, one zero first gradient): v ~ eps, so sqrt(v)+eps and sqrt(v+eps) differ by orders of magnitude',
+    describe:
+      'eps 1e-6 and tiny gradients (1e-5..3e-3, one zero first gradient): v ~ eps, so sqrt(v)+eps and sqrt(v+eps) differ by orders of magnitude',
     targets: ['epsPlacement', 'scaleForm'],
     dtypes: BOTH,
     settings: { lr: 0.01, rho: 0.9, eps: 1e-6, momentum: 0, centered: false },
@@ -115,7 +119,8 @@ export const PROBES: readonly ProbeSpec[] = [
   },
   {
     id: 'square-overflow',
-    describe: 'gradients near sqrt(max float) (2e19 in float32, 1.5e154 in float64): (1-b)*(g*g) overflows to Inf, ((1-b)*g)*g does not',
+    describe:
+      'gradients near sqrt(max float) (2e19 in float32, 1.5e154 in float64): (1-b)*(g*g) overflows to Inf, ((1-b)*g)*g does not',
     targets: ['squareGrouping', 'emaForm'],
     dtypes: BOTH,
     settings: { lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0, centered: false },
@@ -135,7 +140,8 @@ export const PROBES: readonly ProbeSpec[] = [
   },
   {
     id: 'momentum',
-    describe: 'momentum 0.9, 4 random steps, amplified, buffer compared: lr inside (b holds lr*g/d) vs outside (b holds g/d) the buffer, Graves, Nesterov',
+    describe:
+      'momentum 0.9, 4 random steps, amplified, buffer compared: lr inside (b holds lr*g/d) vs outside (b holds g/d) the buffer, Graves, Nesterov',
     targets: ['momentumKind', 'updateOrder', 'fma'],
     dtypes: BOTH,
     settings: { lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0.9, centered: false },
@@ -152,7 +158,8 @@ export const PROBES: readonly ProbeSpec[] = [
   },
   {
     id: 'centered',
-    describe: 'centered, eps 1e-6, 6 nearly constant gradients (v - m^2 cancels), amplified: (v-m2)+eps vs (v+eps)-m2, mean blend vs lerp, fused v - m*m',
+    describe:
+      'centered, eps 1e-6, 6 nearly constant gradients (v - m^2 cancels), amplified: (v-m2)+eps vs (v+eps)-m2, mean blend vs lerp, fused v - m*m',
     targets: ['centeredGrouping', 'meanForm', 'epsPlacement', 'fma'],
     dtypes: BOTH,
     settings: { lr: 0.01, rho: 0.9, eps: 1e-6, momentum: 0, centered: true },
@@ -161,7 +168,8 @@ export const PROBES: readonly ProbeSpec[] = [
   },
   {
     id: 'hyperparameter-rounding',
-    describe: 'float64 with lr 0.1, decay 0.9, eps 1e-7 (none representable in float32), amplified: hyperparameters rounded to float32 first',
+    describe:
+      'float64 with lr 0.1, decay 0.9, eps 1e-7 (none representable in float32), amplified: hyperparameters rounded to float32 first',
     targets: ['float32Hyperparameters'],
     dtypes: ['float64'],
     settings: { lr: 0.1, rho: 0.9, eps: 1e-7, momentum: 0, centered: false },
@@ -170,7 +178,8 @@ export const PROBES: readonly ProbeSpec[] = [
   },
   {
     id: 'weight-decay',
-    describe: 'weight decay 0.1 at lr 0.1 from parameters of both signs up to 4: coupled (g + wd*p) vs decoupled (p - p*wd*lr or p - p*wd)',
+    describe:
+      'weight decay 0.1 at lr 0.1 from parameters of both signs up to 4: coupled (g + wd*p) vs decoupled (p - p*wd*lr or p - p*wd)',
     targets: ['weightDecayKind', 'decoupledScaledByLr'],
     dtypes: BOTH,
     settings: { lr: 0.1, rho: 0.9, eps: 1e-8, momentum: 0, centered: false, weightDecay: 0.1 },
@@ -179,11 +188,13 @@ export const PROBES: readonly ProbeSpec[] = [
   },
   {
     id: 'clip',
-    describe: 'elementwise clip 0.5 with weight decay 0.2 from parameters of +-3: g + wd*p crosses the bound, so adding the decay before or after clipping differs',
+    describe:
+      'elementwise clip 0.5 with weight decay 0.2 from parameters of +-3: g + wd*p crosses the bound, so adding the decay before or after clipping differs',
     targets: ['weightDecayBeforeClip'],
     dtypes: BOTH,
     settings: { lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0, centered: false, clip: 0.5, weightDecay: 0.2 },
-    grads: () => Array.from({ length: 3 }, (_, t) => [0.4, -0.4, 0.45, -0.45, 0.3, -0.6, -0.2, 0.2].map((x) => (t % 2 === 0 ? x : -x))),
+    grads: () =>
+      Array.from({ length: 3 }, (_, t) => [0.4, -0.4, 0.45, -0.45, 0.3, -0.6, -0.2, 0.2].map((x) => (t % 2 === 0 ? x : -x))),
     x0: () => [3, -3, 1, -1, 0.2, -0.2, 2, -2],
   },
   {
@@ -200,7 +211,8 @@ export const PROBES: readonly ProbeSpec[] = [
   },
   {
     id: 'non-finite',
-    describe: 'NaN, +Inf and -Inf gradients at step 2, a persistent zero and a zero first gradient, momentum 0: what each does to the parameter and the accumulator',
+    describe:
+      'NaN, +Inf and -Inf gradients at step 2, a persistent zero and a zero first gradient, momentum 0: what each does to the parameter and the accumulator',
     targets: ['momentumAlways', 'nonFiniteGradients'],
     dtypes: BOTH,
     settings: { lr: 0.01, rho: 0.9, eps: 1e-8, momentum: 0, centered: false },
@@ -216,7 +228,8 @@ export const PROBES: readonly ProbeSpec[] = [
   },
   {
     id: 'lr-schedule',
-    describe: 'inverse-time learning-rate decay 0.3 over 5 random steps, amplified: lr/(1+k*t) vs lr*(1/(1+k*t)), and t counted from 0',
+    describe:
+      'inverse-time learning-rate decay 0.3 over 5 random steps, amplified: lr/(1+k*t) vs lr*(1/(1+k*t)), and t counted from 0',
     targets: ['lrSchedule'],
     dtypes: BOTH,
     settings: { lr: 0.1, rho: 0.9, eps: 1e-8, momentum: 0, centered: false, lrDecay: 0.3 },

@@ -16,7 +16,17 @@ import { readJsonFile } from '../../suites/json-file.js';
 import { checkOutputDirectory, checkOutputFile } from '../output-paths.js';
 import { MODELS } from '../../suites/models/index.js';
 import { splitAdapterSpecs } from './conform.js';
-import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, interruptible, list, parseNumberList, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
+import {
+  EXIT_DIVERGED,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  interruptible,
+  list,
+  parseNumberList,
+  refuseRepeatedOptions,
+  runCommand,
+  writeJsonToStdout,
+} from '../cli-support.js';
 import { checkBenchSizes } from '../memory-limits.js';
 
 export interface BenchArgs {
@@ -40,7 +50,13 @@ export interface BenchArgs {
 const ConformanceInputSchema = Type.Object({
   format: Type.Literal('rmsprop-harness/conformance'),
   adapters: Type.Array(Type.Object({ label: Type.String() })),
-  cells: Type.Array(Type.Object({ adapter: Type.String(), dtype: Type.Union([Type.Literal('float32'), Type.Literal('float64')]), status: Type.String() })),
+  cells: Type.Array(
+    Type.Object({
+      adapter: Type.String(),
+      dtype: Type.Union([Type.Literal('float32'), Type.Literal('float64')]),
+      status: Type.String(),
+    }),
+  ),
 });
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
@@ -53,7 +69,9 @@ export function benchSummaryLines(report: BenchReport): string[] {
       const l = limitFor(r, t.threads)!;
       return `${t.source} ${t.gbPerSecond.toFixed(1)} GB/s (harness memory roofline ${pct((l.memoryGbPerSecond ?? l.gbPerSecond) / t.gbPerSecond)} of it)`;
     });
-    out.push(`roofline n=${r.n} (${r.byteModel ?? 'STREAM bytes'}): ${(r.limits ?? []).map((l) => `${l.threads} thr limit ${l.gbPerSecond.toFixed(1)} GB/s (${l.probe}; memory ${(l.memoryGbPerSecond ?? l.gbPerSecond).toFixed(1)}${l.computeGbPerSecond !== undefined ? `, compute ${l.computeGbPerSecond.toFixed(1)}` : ''})`).join(', ')}${native.length > 0 ? `; native: ${native.join(', ')}` : ''}`);
+    out.push(
+      `roofline n=${r.n} (${r.byteModel ?? 'STREAM bytes'}): ${(r.limits ?? []).map((l) => `${l.threads} thr limit ${l.gbPerSecond.toFixed(1)} GB/s (${l.probe}; memory ${(l.memoryGbPerSecond ?? l.gbPerSecond).toFixed(1)}${l.computeGbPerSecond !== undefined ? `, compute ${l.computeGbPerSecond.toFixed(1)}` : ''})`).join(', ')}${native.length > 0 ? `; native: ${native.join(', ')}` : ''}`,
+    );
   }
   for (const r of report.results) {
     if (r.status !== 'ok') {
@@ -61,7 +79,9 @@ export function benchSummaryLines(report: BenchReport): string[] {
       continue;
     }
     const s = r.stats!;
-    const reps = r.repetitions ? `, repetitions ${r.repetitions.map((x) => (x.ratio !== undefined ? pct(x.ratio) : `${x.medianMs.toPrecision(3)} ms`)).join(' ')}` : '';
+    const reps = r.repetitions
+      ? `, repetitions ${r.repetitions.map((x) => (x.ratio !== undefined ? pct(x.ratio) : `${x.medianMs.toPrecision(3)} ms`)).join(' ')}`
+      : '';
     out.push(
       `${r.target} n=${r.n}: ${s.medianMs.toPrecision(4)} ms/step (p25-p75 ${(s.p25Ms ?? s.medianMs).toPrecision(3)}-${(s.p75Ms ?? s.medianMs).toPrecision(3)}), ${(r.elementsPerSecond! / 1e9).toFixed(3)} G elem/s, ${r.gbPerSecond!.toFixed(1)} GB/s at ${r.traffic!.variantBytesPerElement} B/elem` +
         `${r.ratio !== undefined ? `, ${pct(r.ratio)} of the ${r.roofline!.threads ?? ''}${r.roofline!.threads ? '-thread ' : ''}limit (best sample ${pct(r.bestRatio!)})${r.ratio > 1 ? ' [above 100%: see bench.md]' : ''}` : ''}` +
@@ -84,22 +104,49 @@ export function renderBenchJson(report: BenchReport): string {
 
 /** The command body: returns the exit code (0 ok, 1 a significant slowdown, 2 via InputError). */
 export async function bench(argv: BenchArgs): Promise<number> {
-  refuseRepeatedOptions(argv as unknown as Record<string, unknown>, ['sizes', 'dtype', 'profile', 'time', 'models', 'model-scale', 'out', 'conformance', 'baseline', 'save-baseline', 'repetitions']);
+  refuseRepeatedOptions(argv as unknown as Record<string, unknown>, [
+    'sizes',
+    'dtype',
+    'profile',
+    'time',
+    'models',
+    'model-scale',
+    'out',
+    'conformance',
+    'baseline',
+    'save-baseline',
+    'repetitions',
+  ]);
   const dtype = argv.dtype as Dtype;
   if (!DTYPES.includes(dtype)) throw new InputError(`--dtype: expected ${DTYPES.join(' or ')}, got '${argv.dtype}'`);
-  if (!Number.isFinite(argv.time) || argv.time <= 0) throw new InputError(`--time: expected a positive number of milliseconds, got '${argv.time}'`);
+  if (!Number.isFinite(argv.time) || argv.time <= 0)
+    throw new InputError(`--time: expected a positive number of milliseconds, got '${argv.time}'`);
   const sizes = parseNumberList('--sizes', argv.sizes) ?? [];
   if (sizes.length === 0) throw new InputError('--sizes: give at least one size');
   checkBenchSizes(sizes);
   const models = argv.models === 'none' ? [] : argv.models === 'all' ? MODELS.map((m) => m.id) : list([argv.models]);
-  if (argv.modelScale !== undefined && !(argv.modelScale > 0 && argv.modelScale <= 1)) throw new InputError(`--model-scale: expected a factor in (0, 1], got '${argv.modelScale}'`);
+  if (argv.modelScale !== undefined && !(argv.modelScale > 0 && argv.modelScale <= 1))
+    throw new InputError(`--model-scale: expected a factor in (0, 1], got '${argv.modelScale}'`);
   const repetitions = argv.repetitions ?? 1;
-  if (!Number.isInteger(repetitions) || repetitions < 1 || repetitions > 100) throw new InputError(`--repetitions: expected a whole number from 1 to 100, got '${argv.repetitions}'`);
+  if (!Number.isInteger(repetitions) || repetitions < 1 || repetitions > 100)
+    throw new InputError(`--repetitions: expected a whole number from 1 to 100, got '${argv.repetitions}'`);
   // Every input file and output path is checked before anything is measured or written: bad input
   // is one line and exit 2, and leaves no file behind.
   const baseline = argv.baseline ? loadBaseline(argv.baseline) : null;
-  if (argv.conformance !== undefined) readJsonFile(argv.conformance, '--conformance', ConformanceInputSchema, 'a conformance report written by rmsprop-harness conform');
-  const conformance = argv.conformance ?? (existsSync(join(argv.out, 'conformance.json')) ? join(argv.out, 'conformance.json') : existsSync('reports/latest/conformance.json') ? 'reports/latest/conformance.json' : null);
+  if (argv.conformance !== undefined)
+    readJsonFile(
+      argv.conformance,
+      '--conformance',
+      ConformanceInputSchema,
+      'a conformance report written by rmsprop-harness conform',
+    );
+  const conformance =
+    argv.conformance ??
+    (existsSync(join(argv.out, 'conformance.json'))
+      ? join(argv.out, 'conformance.json')
+      : existsSync('reports/latest/conformance.json')
+        ? 'reports/latest/conformance.json'
+        : null);
   checkOutputDirectory('--out', argv.out);
   if (argv.saveBaseline !== undefined) checkOutputFile('--save-baseline', argv.saveBaseline);
   const say = (line: string) => {
@@ -147,34 +194,67 @@ export async function bench(argv: BenchArgs): Promise<number> {
   const { comparisons, slower } = compareReports(baseline, report);
   for (const c of comparisons) print(formatComparison(c));
   // Under GitHub Actions: step summary and ::error per slowdown (on stderr when stdout carries --json).
-  publishBenchToGitHub(comparisons, process.env, argv.json ? createGitHubOutput(process.stderr) : defaultGitHubOutput, { baseline: argv.baseline! });
-  print(slower > 0 ? `REGRESSION: ${slower} slower (Mann-Whitney U p < 0.05 and median more than 5% up)` : 'no significant slowdown (Mann-Whitney U on the samples)');
+  publishBenchToGitHub(comparisons, process.env, argv.json ? createGitHubOutput(process.stderr) : defaultGitHubOutput, {
+    baseline: argv.baseline!,
+  });
+  print(
+    slower > 0
+      ? `REGRESSION: ${slower} slower (Mann-Whitney U p < 0.05 and median more than 5% up)`
+      : 'no significant slowdown (Mann-Whitney U on the samples)',
+  );
   return slower > 0 ? EXIT_DIVERGED : EXIT_OK;
 }
 
 export function benchCommand(yargs: Argv): Argv {
   return yargs.command(
     'bench',
-    'Benchmark RMSprop steps per target and size against the same-size roofline (bandwidth probes, write-allocate bytes, and the step\'s compute ceiling); every implementation in one run (adapters\' bench capability, external programs, modules); model-shaped steps; regression gate (Mann-Whitney U on the samples; exit 1 on a significant slowdown, 2 on bad input)',
+    "Benchmark RMSprop steps per target and size against the same-size roofline (bandwidth probes, write-allocate bytes, and the step's compute ceiling); every implementation in one run (adapters' bench capability, external programs, modules); model-shaped steps; regression gate (Mann-Whitney U on the samples; exit 1 on a significant slowdown, 2 on bad input)",
     (y) =>
       y
-        .option('adapters', { type: 'string', array: true, describe: 'bench targets (ts-f32, wasm-simd, wasm-simd-mt, webgpu, onnxruntime, tfjs-*) or adapter specs (external:command=..., module:path=...); default: all in the default run for the dtype' })
+        .option('adapters', {
+          type: 'string',
+          array: true,
+          describe:
+            'bench targets (ts-f32, wasm-simd, wasm-simd-mt, webgpu, onnxruntime, tfjs-*) or adapter specs (external:command=..., module:path=...); default: all in the default run for the dtype',
+        })
         .option('sizes', { type: 'string', default: '1e3,1e4,1e5,1e6,1e7', describe: 'elements per step, comma list' })
         .option('dtype', { type: 'string', default: 'float32', describe: 'float32 or float64' })
         .option('profile', { type: 'string', default: 'torch', describe: 'profile whose plain variant is stepped' })
         .option('time', { type: 'number', default: 500, describe: 'time budget per measurement, ms' })
-        .option('models', { type: 'string', default: 'mlp,resnet50,gpt2', describe: `model-shaped steps (${MODELS.map((m) => m.id).join(', ')}), 'all' or 'none'` })
-        .option('model-scale', { type: 'number', describe: 'scale every model tensor by this factor (default: 1 where it fits in memory)' })
+        .option('models', {
+          type: 'string',
+          default: 'mlp,resnet50,gpt2',
+          describe: `model-shaped steps (${MODELS.map((m) => m.id).join(', ')}), 'all' or 'none'`,
+        })
+        .option('model-scale', {
+          type: 'number',
+          describe: 'scale every model tensor by this factor (default: 1 where it fits in memory)',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'print the JSON report on stdout' })
         .option('out', { type: 'string', default: 'reports/latest', describe: 'directory for bench.json and bench.md' })
-        .option('conformance', { type: 'string', describe: 'conformance JSON for the accuracy table (default: reports/latest/conformance.json if present)' })
-        .option('baseline', { type: 'string', describe: 'compare with a saved run; exit 1 on a significant slowdown (Mann-Whitney U p < 0.05 and the median more than 5% up)' })
+        .option('conformance', {
+          type: 'string',
+          describe: 'conformance JSON for the accuracy table (default: reports/latest/conformance.json if present)',
+        })
+        .option('baseline', {
+          type: 'string',
+          describe:
+            'compare with a saved run; exit 1 on a significant slowdown (Mann-Whitney U p < 0.05 and the median more than 5% up)',
+        })
         .option('save-baseline', { type: 'string', describe: 'also write this run to FILE as a baseline' })
-        .option('repetitions', { type: 'number', default: 1, describe: 'run every size this many times (roofline and targets interleaved); the report shows the spread across repetitions' })
+        .option('repetitions', {
+          type: 'number',
+          default: 1,
+          describe:
+            'run every size this many times (roofline and targets interleaved); the report shows the spread across repetitions',
+        })
         .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors (and the comparison)' })
         .example('$0 bench --sizes 1e7 --models none', '')
         .example('$0 bench --adapters ts-f32,wasm-simd --baseline reports/baseline-bench.json', '')
-        .example('$0 bench --sizes 1e6,1e7 --repetitions 3 --adapters wasm-simd,wasm-simd-mt --adapters "external:command=/usr/bin/python3 clients/python/torch_rmsprop.py"', ''),
+        .example(
+          '$0 bench --sizes 1e6,1e7 --repetitions 3 --adapters wasm-simd,wasm-simd-mt --adapters "external:command=/usr/bin/python3 clients/python/torch_rmsprop.py"',
+          '',
+        ),
     (argv) => runCommand(() => bench(argv)),
   );
 }

@@ -10,7 +10,13 @@ function percent(n: number, total: number): string {
 function renderText(report: CalibrationReport, verbose: boolean, stated: ExpectedVerdicts | null): string {
   const lines: string[] = [];
   const header = ['framework', ...CALIBRATION_VERDICTS, 'files'];
-  const rows = Object.entries(report.summary.byFramework).sort(([a], [b]) => a.localeCompare(b)).map(([framework, c]) => [framework, ...CALIBRATION_VERDICTS.map((v) => String(c[v])), String(CALIBRATION_VERDICTS.reduce((s, v) => s + c[v], 0))]);
+  const rows = Object.entries(report.summary.byFramework)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([framework, c]) => [
+      framework,
+      ...CALIBRATION_VERDICTS.map((v) => String(c[v])),
+      String(CALIBRATION_VERDICTS.reduce((s, v) => s + c[v], 0)),
+    ]);
   const c = report.summary.counts;
   rows.push(['all', ...CALIBRATION_VERDICTS.map((v) => String(c[v])), String(report.summary.total)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -26,7 +32,10 @@ function renderText(report: CalibrationReport, verbose: boolean, stated: Expecte
     lines.push('');
     for (const r of report.results) {
       if (r.verdict === 'bit-exact') continue;
-      const detail = r.verdict === 'refused' ? r.reason : `max error ${r.maxError?.toExponential(2)}, first differing step ${r.firstDifferentStep}${r.firstStepOutside ? `, outside from step ${r.firstStepOutside}` : ''}`;
+      const detail =
+        r.verdict === 'refused'
+          ? r.reason
+          : `max error ${r.maxError?.toExponential(2)}, first differing step ${r.firstDifferentStep}${r.firstStepOutside ? `, outside from step ${r.firstStepOutside}` : ''}`;
       lines.push(`${r.verdict.padEnd(8)} ${r.file}: ${detail}`);
       const why = stated?.verdicts[r.file];
       if (r.verdict !== 'refused' && why?.reason && why.verdict === r.verdict) lines.push(`         because: ${why.reason}`);
@@ -41,10 +50,21 @@ export function calibrateCommand(yargs: Argv): Argv {
     'Replay the recorded framework runs (torch, Keras, TF, optax, tfjs) through the reference and classify each one',
     (y) =>
       y
-        .option('framework', { type: 'string', describe: 'only this recorded framework (torch-forloop, keras-tf, tf-rawops, optax-eps_in_sqrt, tfjs-cpu, ...)' })
+        .option('framework', {
+          type: 'string',
+          describe: 'only this recorded framework (torch-forloop, keras-tf, tf-rawops, optax-eps_in_sqrt, tfjs-cpu, ...)',
+        })
         .option('json', { type: 'boolean', default: false, describe: 'print the full report as JSON' })
-        .option('verbose', { type: 'boolean', default: false, describe: 'list every file that is not bit-exact, with its error or refusal' })
-        .option('check', { type: 'boolean', default: false, describe: 'compare with suites/recordings/expected-verdicts.json; exit 1 when a verdict moved' })
+        .option('verbose', {
+          type: 'boolean',
+          default: false,
+          describe: 'list every file that is not bit-exact, with its error or refusal',
+        })
+        .option('check', {
+          type: 'boolean',
+          default: false,
+          describe: 'compare with suites/recordings/expected-verdicts.json; exit 1 when a verdict moved',
+        })
         .example('$0 calibrate', 'counts per framework')
         .example('$0 calibrate --framework torch-forloop --verbose', 'why each torch file is not bit-exact'),
     (argv) =>
@@ -57,7 +77,11 @@ export function calibrateCommand(yargs: Argv): Argv {
         else {
           process.stdout.write(renderText(report, argv.verbose, stated));
           if (argv.check) {
-            process.stdout.write(changes.length === 0 ? 'every verdict is as stated in expected-verdicts.json\n' : `${changes.length} verdicts moved:\n`);
+            process.stdout.write(
+              changes.length === 0
+                ? 'every verdict is as stated in expected-verdicts.json\n'
+                : `${changes.length} verdicts moved:\n`,
+            );
             for (const ch of changes) process.stdout.write(`  ${ch.file}: stated ${ch.expected}, now ${ch.actual}\n`);
           }
         }

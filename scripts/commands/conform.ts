@@ -16,16 +16,36 @@ import { runConformance, type ConformanceOptions } from '../../runner/run-confor
 import { notCompared, requiredNotCompared } from '../../runner/summary.js';
 import { parseRule } from '../../runner/selection.js';
 import { checkOutputDirectory } from '../output-paths.js';
-import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, interruptible, list, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
+import {
+  EXIT_DIVERGED,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  interruptible,
+  list,
+  refuseRepeatedOptions,
+  runCommand,
+  writeJsonToStdout,
+} from '../cli-support.js';
 import { findConfig, loadConfig } from '../load-config.js';
 import { createProgressReporter, progressMode } from '../progress.js';
 import { quickBench } from './quick-bench.js';
 
 function conformOptions<T>(y: Argv<T>) {
   return y
-    .option('config', { type: 'string', describe: 'config file (default: rmsprop-harness.config.{ts,mts,js,mjs,json} in the working directory, if any)' })
-    .option('adapters', { type: 'string', array: true, describe: 'adapter specs (id or id:key=value,...); default: every adapter of the default run' })
-    .option('require', { type: 'string', array: true, describe: 'adapters (id or label) that must be compared: one that is unavailable or errors fails the run (exit 1)' })
+    .option('config', {
+      type: 'string',
+      describe: 'config file (default: rmsprop-harness.config.{ts,mts,js,mjs,json} in the working directory, if any)',
+    })
+    .option('adapters', {
+      type: 'string',
+      array: true,
+      describe: 'adapter specs (id or id:key=value,...); default: every adapter of the default run',
+    })
+    .option('require', {
+      type: 'string',
+      array: true,
+      describe: 'adapters (id or label) that must be compared: one that is unavailable or errors fails the run (exit 1)',
+    })
     .option('suites', { type: 'string', array: true, describe: 'suites to run (problems, variants, edge); default all' })
     .option('cases', { type: 'string', array: true, describe: 'case patterns (problems/*, edge/nan-at)' })
     .option('dtype', { type: 'string', describe: 'float32, float64 or all (default all)' })
@@ -33,14 +53,26 @@ function conformOptions<T>(y: Argv<T>) {
     .option('exclude', { type: 'string', array: true, describe: 'skip cells: adapter[:case[:dtype]] with * wildcards' })
     .option('xfail', { type: 'string', array: true, describe: 'expected failures: adapter[:case[:dtype]]' })
     .option('jobs', { type: 'number', describe: 'worker processes running cells in parallel (default: number of cores)' })
-    .option('cell-timeout', { type: 'number', describe: 'seconds a cell may run before its worker is stopped and the cell fails (default 60)' })
-    .option('isolation', { type: 'string', choices: ['process', 'in-process'], describe: 'run cells in worker processes (default) or in this process' })
+    .option('cell-timeout', {
+      type: 'number',
+      describe: 'seconds a cell may run before its worker is stopped and the cell fails (default 60)',
+    })
+    .option('isolation', {
+      type: 'string',
+      choices: ['process', 'in-process'],
+      describe: 'run cells in worker processes (default) or in this process',
+    })
     .option('shard', { type: 'string', describe: 'run shard i of n of the cell matrix (i/n); combine with `report merge`' })
     .option('out', { type: 'string', describe: 'directory for the reports (default reports/latest)' })
     .option('format', { type: 'string', describe: 'report formats: json, md, junit, html (default all four)' })
     .option('json', { type: 'boolean', default: false, describe: 'print the JSON report on stdout (progress and messages off)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors' })
-    .option('differences', { type: 'boolean', default: true, describe: 'compare every pair of canonical profiles on the selected cases ("how the frameworks differ"; --no-differences to skip)' });
+    .option('differences', {
+      type: 'boolean',
+      default: true,
+      describe:
+        'compare every pair of canonical profiles on the selected cases ("how the frameworks differ"; --no-differences to skip)',
+    });
 }
 
 export interface ConformArgs {
@@ -97,19 +129,39 @@ function nonEmpty(specs: string[]): string[] {
 
 function positive(option: string, value: number | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) throw new InputError(`${option}: expected a positive ${integer ? 'integer' : 'number'}, got '${value}'`);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value)))
+    throw new InputError(`${option}: expected a positive ${integer ? 'integer' : 'number'}, got '${value}'`);
   return value;
 }
 
 /** Flags win over the config file, which wins over the defaults. */
-export async function resolveRun(argv: ConformArgs, defaults: { adapters: string[] }): Promise<{ options: ConformanceOptions; out: string; formats: ReturnType<typeof parseFormats> }> {
-  refuseRepeatedOptions(argv as unknown as Record<string, unknown>, ['config', 'dtype', 'modes', 'jobs', 'cell-timeout', 'isolation', 'shard', 'out', 'format', 'json', 'quiet', 'bench']);
+export async function resolveRun(
+  argv: ConformArgs,
+  defaults: { adapters: string[] },
+): Promise<{ options: ConformanceOptions; out: string; formats: ReturnType<typeof parseFormats> }> {
+  refuseRepeatedOptions(argv as unknown as Record<string, unknown>, [
+    'config',
+    'dtype',
+    'modes',
+    'jobs',
+    'cell-timeout',
+    'isolation',
+    'shard',
+    'out',
+    'format',
+    'json',
+    'quiet',
+    'bench',
+  ]);
   const configPath = argv.config ?? findConfig(process.cwd());
   const config = configPath ? await loadConfig(configPath) : null;
   const fromConfig = config ? configToOptions(config) : {};
   const jobs = positive('--jobs', argv.jobs, true);
   const cellTimeout = positive('--cell-timeout', argv.cellTimeout, false);
-  if (cellTimeout !== undefined && cellTimeout > MAX_TIMEOUT_SECONDS) throw new InputError(`--cell-timeout: at most ${MAX_TIMEOUT_SECONDS} seconds (the longest timer Node can set), got ${cellTimeout}`);
+  if (cellTimeout !== undefined && cellTimeout > MAX_TIMEOUT_SECONDS)
+    throw new InputError(
+      `--cell-timeout: at most ${MAX_TIMEOUT_SECONDS} seconds (the longest timer Node can set), got ${cellTimeout}`,
+    );
   const options: ConformanceOptions = {
     ...fromConfig,
     adapters: argv.adapters ? nonEmpty(splitAdapterSpecs(argv.adapters)) : (fromConfig.adapters ?? defaults.adapters),
@@ -135,18 +187,37 @@ export async function resolveRun(argv: ConformArgs, defaults: { adapters: string
 export async function conform(argv: ConformArgs, defaults: { adapters: string[] }): Promise<number> {
   const { options, out, formats } = await resolveRun(argv, defaults);
   const quiet = argv.quiet || argv.json;
-  const progress = createProgressReporter({ stream: process.stderr, mode: progressMode({ quiet: argv.quiet, json: argv.json, isTTY: process.stderr.isTTY, env: process.env }) });
+  const progress = createProgressReporter({
+    stream: process.stderr,
+    mode: progressMode({ quiet: argv.quiet, json: argv.json, isTTY: process.stderr.isTTY, env: process.env }),
+  });
   const interrupt = interruptible('the report');
   let report: ConformanceReport;
   let bench: BenchReport | null = null;
   const written: string[] = [];
   try {
-    report = await runConformance({ ...options, onStart: (adapters) => progress.begin(adapters), onProgress: (e) => progress.onProgress(e), signal: interrupt.signal });
+    report = await runConformance({
+      ...options,
+      onStart: (adapters) => progress.begin(adapters),
+      onProgress: (e) => progress.onProgress(e),
+      signal: interrupt.signal,
+    });
     progress.finish();
     // The report is on disk before the benchmark starts: an interrupted benchmark cannot lose it.
-    written.push(...(await writeReports(report, out, formats.filter((f) => f !== 'html'))));
+    written.push(
+      ...(await writeReports(
+        report,
+        out,
+        formats.filter((f) => f !== 'html'),
+      )),
+    );
     if (argv.bench && report.complete && !options.shard) {
-      bench = await quickBench({ out, conformanceFile: formats.includes('json') ? join(out, 'conformance.json') : null, log: quiet ? () => {} : (line) => process.stderr.write(`${line}\n`), signal: interrupt.signal });
+      bench = await quickBench({
+        out,
+        conformanceFile: formats.includes('json') ? join(out, 'conformance.json') : null,
+        log: quiet ? () => {} : (line) => process.stderr.write(`${line}\n`),
+        signal: interrupt.signal,
+      });
       if (bench) written.push(join(out, 'bench.json'), join(out, 'bench.md'));
     }
     if (formats.includes('html')) written.push(...(await writeReports(report, out, ['html'], { bench })));
@@ -165,10 +236,17 @@ export async function conform(argv: ConformArgs, defaults: { adapters: string[] 
     const missed = notCompared(report);
     if (missed.length > 0) process.stdout.write(`not compared (${missed.length} adapter${missed.length === 1 ? '' : 's'}):\n`);
     for (const m of missed) process.stdout.write(`  ${m.label}${m.required ? ' (required: fails the run)' : ''}: ${m.reason}\n`);
-    for (const label of requiredNotCompared(report.cells, report.selection.required ?? []).filter((l) => !missed.some((m) => m.label === l))) {
+    for (const label of requiredNotCompared(report.cells, report.selection.required ?? []).filter(
+      (l) => !missed.some((m) => m.label === l),
+    )) {
       process.stdout.write(`  ${label} (required: fails the run): some cells unavailable or errored\n`);
     }
-    for (const v of report.verdicts.filter((x) => x.verdict === 'fail' || (x.verdict === 'error' && report.adapters.find((a) => a.label === x.adapter)?.available !== false))) process.stdout.write(`  ${v.verdict}: ${v.adapter}: ${v.reason}\n`);
+    for (const v of report.verdicts.filter(
+      (x) =>
+        x.verdict === 'fail' ||
+        (x.verdict === 'error' && report.adapters.find((a) => a.label === x.adapter)?.available !== false),
+    ))
+      process.stdout.write(`  ${v.verdict}: ${v.adapter}: ${v.reason}\n`);
     for (const p of written) process.stdout.write(`  wrote ${p}\n`);
     if (github.summaryWritten) process.stdout.write('  appended the summary to $GITHUB_STEP_SUMMARY\n');
   }
@@ -182,7 +260,10 @@ export const DEFAULT_EXTERNAL_SPECS = [
   'external:command=/usr/bin/python3 clients/python/numpy_rmsprop.py',
 ];
 
-export const defaultAdapters = () => [...ADAPTER_FACTORIES.filter((f) => f.inDefaultRun).map((f) => f.id), ...DEFAULT_EXTERNAL_SPECS];
+export const defaultAdapters = () => [
+  ...ADAPTER_FACTORIES.filter((f) => f.inDefaultRun).map((f) => f.id),
+  ...DEFAULT_EXTERNAL_SPECS,
+];
 
 export function conformCommand(yargs: Argv): Argv {
   return yargs
@@ -199,7 +280,12 @@ export function conformCommand(yargs: Argv): Argv {
     .command(
       'run',
       'The main job: conformance of every adapter available on this machine plus a quick benchmark; reports (json, md, junit, html) under reports/latest',
-      (y) => conformOptions(y).option('bench', { type: 'boolean', default: true, describe: 'run the quick benchmark (--no-bench to skip)' }),
+      (y) =>
+        conformOptions(y).option('bench', {
+          type: 'boolean',
+          default: true,
+          describe: 'run the quick benchmark (--no-bench to skip)',
+        }),
       (argv) => runCommand(() => conform(argv as unknown as ConformArgs, { adapters: defaultAdapters() })),
     );
 }

@@ -17,7 +17,14 @@ import type { ConformanceReport } from '../../runner/result.js';
 import { readJsonFile } from '../../suites/json-file.js';
 import { mergeReports } from '../../runner/merge-reports.js';
 import { checkOutputDirectory } from '../output-paths.js';
-import { EXIT_DIVERGED, EXIT_INTERRUPTED, EXIT_OK, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
+import {
+  EXIT_DIVERGED,
+  EXIT_INTERRUPTED,
+  EXIT_OK,
+  refuseRepeatedOptions,
+  runCommand,
+  writeJsonToStdout,
+} from '../cli-support.js';
 
 interface RenderArgs {
   from: string;
@@ -48,9 +55,15 @@ async function render(argv: RenderArgs): Promise<number> {
   if (argv.html && argv.format && !formats.includes('html')) throw new InputError('--html and --format without html: pick one');
   const report = readConformanceReport(argv.from);
   // The bench of the same run sits next to the conformance report unless named.
-  const benchFile = argv.bench ?? (existsSync(join(dirname(argv.from), 'bench.json')) ? join(dirname(argv.from), 'bench.json') : null);
+  const benchFile =
+    argv.bench ?? (existsSync(join(dirname(argv.from), 'bench.json')) ? join(dirname(argv.from), 'bench.json') : null);
   const bench = benchFile ? loadBaseline(benchFile) : null;
-  const written = await writeReports(report, argv.out ?? dirname(argv.from), formats.filter((f) => f !== 'json' || argv.out !== undefined), { bench });
+  const written = await writeReports(
+    report,
+    argv.out ?? dirname(argv.from),
+    formats.filter((f) => f !== 'json' || argv.out !== undefined),
+    { bench },
+  );
   if (!argv.quiet) for (const p of written) process.stdout.write(`wrote ${p}\n`);
   return EXIT_OK;
 }
@@ -65,7 +78,9 @@ async function merge(argv: MergeArgs): Promise<number> {
   publishToGitHub(report, process.env);
   if (!argv.quiet) {
     const s = report.summary;
-    process.stdout.write(`${s.exitCode === 0 ? 'PASS' : 'FAIL'}: ${argv.shards.length} shards merged: ${s.pass} passed, ${s.fail + s.xpass} failed, ${s.error} errors, ${s.skip} skipped, ${s.unavailable} unavailable${report.complete ? '' : ' (a shard was interrupted: report incomplete)'}\n`);
+    process.stdout.write(
+      `${s.exitCode === 0 ? 'PASS' : 'FAIL'}: ${argv.shards.length} shards merged: ${s.pass} passed, ${s.fail + s.xpass} failed, ${s.error} errors, ${s.skip} skipped, ${s.unavailable} unavailable${report.complete ? '' : ' (a shard was interrupted: report incomplete)'}\n`,
+    );
     for (const p of written) process.stdout.write(`  wrote ${p}\n`);
   }
   if (!report.complete) return EXIT_INTERRUPTED;
@@ -73,7 +88,9 @@ async function merge(argv: MergeArgs): Promise<number> {
 }
 
 /** A conformance report or a bench report, told apart by its format field; each read with its own checks. */
-function readAnyReport(path: string): { kind: 'conformance'; report: ConformanceReport } | { kind: 'bench'; report: BenchReport } {
+function readAnyReport(
+  path: string,
+): { kind: 'conformance'; report: ConformanceReport } | { kind: 'bench'; report: BenchReport } {
   const doc = readJsonFile(path, 'report');
   if ((doc as { format?: unknown } | null)?.format === BENCH_FORMAT) return { kind: 'bench', report: loadBaseline(path) };
   return { kind: 'conformance', report: readConformanceReport(path) };
@@ -83,7 +100,10 @@ async function diff(argv: DiffArgs): Promise<number> {
   refuseRepeatedOptions(argv as unknown as Record<string, unknown>, ['json']);
   const base = readAnyReport(argv.base);
   const head = readAnyReport(argv.head);
-  if (base.kind !== head.kind) throw new InputError(`report diff: ${argv.base} is a ${base.kind} report and ${argv.head} a ${head.kind} report; compare two of the same kind`);
+  if (base.kind !== head.kind)
+    throw new InputError(
+      `report diff: ${argv.base} is a ${base.kind} report and ${argv.head} a ${head.kind} report; compare two of the same kind`,
+    );
   const names = { base: argv.base, head: argv.head };
   if (base.kind === 'conformance') {
     const d = diffConformance(base.report, head.report as ConformanceReport);
@@ -117,7 +137,7 @@ export function reportCommand(yargs: Argv): Argv {
         )
         .command(
           'diff <base> <head>',
-          'Compare two runs (two conformance.json or two bench.json): cells newly failing or passing and error growth; benchmark changes beyond noise (the bench gate\'s test). Markdown on stdout; exit 1 on a newly failing cell or a slower entry',
+          "Compare two runs (two conformance.json or two bench.json): cells newly failing or passing and error growth; benchmark changes beyond noise (the bench gate's test). Markdown on stdout; exit 1 on a newly failing cell or a slower entry",
           (d) =>
             d
               .positional('base', { type: 'string', describe: 'the report of the base (e.g. the main branch)' })
@@ -127,7 +147,10 @@ export function reportCommand(yargs: Argv): Argv {
           (argv) => runCommand(() => diff(argv as unknown as DiffArgs)),
         )
         .option('from', { type: 'string', default: 'reports/latest/conformance.json', describe: 'the JSON report to render' })
-        .option('bench', { type: 'string', describe: 'bench.json for the throughput charts (default: bench.json next to the report, if any)' })
+        .option('bench', {
+          type: 'string',
+          describe: 'bench.json for the throughput charts (default: bench.json next to the report, if any)',
+        })
         .option('html', { type: 'boolean', default: false, describe: 'write the HTML report (conformance.html)' })
         .option('format', { type: 'string', describe: 'formats to write (default html,md,junit; --html alone: html)' })
         .option('out', { type: 'string', describe: 'directory (default: the directory of --from)' })

@@ -14,7 +14,12 @@ export function setupCommand(yargs: Argv): Argv {
   return yargs.command(
     'setup',
     'Install the Debian packages the optional adapters need (python3-torch, python3-numpy, Mesa EGL/GLES for WebGPU on CPU, chromium); uses sudo when not root',
-    (y) => y.option('check', { type: 'boolean', default: false, describe: 'only list the missing packages (exit 1 when some are missing)' }),
+    (y) =>
+      y.option('check', {
+        type: 'boolean',
+        default: false,
+        describe: 'only list the missing packages (exit 1 when some are missing)',
+      }),
     (argv) =>
       runCommand(() => {
         const r = spawnSync('bash', [setupScriptPath(), ...(argv.check ? ['--check'] : [])], { stdio: 'inherit' });

@@ -14,15 +14,36 @@ export function trajectoryCommand(yargs: Argv): Argv {
     'Print the reference trajectory of a profile on a problem or a recorded gradient stream (JSON on stdout, or --out FILE)',
     (y) =>
       y
-        .option('profile', { type: 'string', demandOption: true, describe: 'profile name, optionally name@version (see `profiles`)' })
-        .option('dtype', { choices: ['float32', 'float64'] as const, default: 'float64' as const, describe: 'arithmetic to evaluate in' })
-        .option('problem', { type: 'string', describe: 'objective function (xlogx, quad2d, rotated2d, linreg, linreg-mse, linreg-minibatch, rosenbrock, quadN)' })
+        .option('profile', {
+          type: 'string',
+          demandOption: true,
+          describe: 'profile name, optionally name@version (see `profiles`)',
+        })
+        .option('dtype', {
+          choices: ['float32', 'float64'] as const,
+          default: 'float64' as const,
+          describe: 'arithmetic to evaluate in',
+        })
+        .option('problem', {
+          type: 'string',
+          describe: 'objective function (xlogx, quad2d, rotated2d, linreg, linreg-mse, linreg-minibatch, rosenbrock, quadN)',
+        })
         .option('grads', { type: 'string', describe: 'JSON file with one gradient vector per step (replay)' })
         .option('x0', { type: 'string', describe: 'initial parameters, comma separated (required with --grads)' })
         .option('dim', { type: 'number', describe: 'dimension for problems of any dimension (quadN)' })
-        .option('steps', { type: 'number', describe: 'number of steps (default 100 for problems, the stream length for --grads)' })
-        .option('set', { type: 'string', array: true, describe: 'name=value: native hyperparameter names, canonical names or axes (fma=on|off)' })
-        .option('autodiff', { choices: ['torch', 'tf'] as const, describe: 'chain-rule evaluation order for float32 problem gradients (default by profile)' })
+        .option('steps', {
+          type: 'number',
+          describe: 'number of steps (default 100 for problems, the stream length for --grads)',
+        })
+        .option('set', {
+          type: 'string',
+          array: true,
+          describe: 'name=value: native hyperparameter names, canonical names or axes (fma=on|off)',
+        })
+        .option('autodiff', {
+          choices: ['torch', 'tf'] as const,
+          describe: 'chain-rule evaluation order for float32 problem gradients (default by profile)',
+        })
         .option('out', { type: 'string', describe: 'write the JSON document to FILE (atomically) instead of stdout' })
         .example('$0 trajectory --profile numpy-tutorial --problem linreg --x0 3,5 --steps 5000 --set lr=0.001', '')
         .example('$0 trajectory --profile torch --dtype float32 --grads g.json --x0 1,2 --set alpha=0.9 --set fma=off', ''),
@@ -30,12 +51,16 @@ export function trajectoryCommand(yargs: Argv): Argv {
       runCommand(async () => {
         // Everything is read and checked, and the whole trajectory computed, before anything is written.
         refuseRepeatedOptions(argv, ['profile', 'dtype', 'problem', 'grads', 'x0', 'dim', 'steps', 'autodiff', 'out']);
-        if (argv.dim !== undefined && (!Number.isInteger(argv.dim) || argv.dim < 1)) throw new InputError(`--dim: expected a positive integer, got ${argv.dim}`);
+        if (argv.dim !== undefined && (!Number.isInteger(argv.dim) || argv.dim < 1))
+          throw new InputError(`--dim: expected a positive integer, got ${argv.dim}`);
         if (argv.out !== undefined) checkOutputFile('--out', argv.out);
         const stream = argv.grads === undefined ? undefined : readGradientFile(argv.grads);
         const x0 = parseNumberList('--x0', argv.x0);
         const problem = argv.problem === undefined ? undefined : PROBLEMS.find((p) => p.id === argv.problem);
-        checkTrajectorySize(argv.steps ?? stream?.length ?? 100, problem?.dim ?? argv.dim ?? x0?.length ?? stream?.[0]?.length ?? problem?.defaultDim ?? 1);
+        checkTrajectorySize(
+          argv.steps ?? stream?.length ?? 100,
+          problem?.dim ?? argv.dim ?? x0?.length ?? stream?.[0]?.length ?? problem?.defaultDim ?? 1,
+        );
         const doc = computeTrajectory({
           profile: argv.profile,
           dtype: argv.dtype,

@@ -34,7 +34,8 @@ function build(): ParameterTensor[] {
       t.push(conv(`${p}.conv1`, width, inplanes, 1), ...bn(`${p}.bn1`, width));
       t.push(conv(`${p}.conv2`, width, width, 3), ...bn(`${p}.bn2`, width));
       t.push(conv(`${p}.conv3`, width * EXPANSION, width, 1), ...bn(`${p}.bn3`, width * EXPANSION));
-      if (b === 0) t.push(conv(`${p}.downsample.0`, width * EXPANSION, inplanes, 1), ...bn(`${p}.downsample.1`, width * EXPANSION));
+      if (b === 0)
+        t.push(conv(`${p}.downsample.0`, width * EXPANSION, inplanes, 1), ...bn(`${p}.downsample.1`, width * EXPANSION));
       inplanes = width * EXPANSION;
     }
   });

@@ -35,7 +35,10 @@ function requireModule(module: string): void {
     importable.set(module, r.status === 0 ? null : (r.stderr || r.error?.message || '').trim().split('\n').slice(-1)[0]);
   }
   const why = importable.get(module);
-  if (why !== null) throw new Error(`${PYTHON} cannot import ${module} (${why}): run bash scripts/setup-system.sh (installs Debian python3-torch and python3-numpy)`);
+  if (why !== null)
+    throw new Error(
+      `${PYTHON} cannot import ${module} (${why}): run bash scripts/setup-system.sh (installs Debian python3-torch and python3-numpy)`,
+    );
 }
 
 /** A test that needs a Python module: it fails with the setup hint when the module is missing. */
@@ -113,7 +116,15 @@ function prepareCase(spec: CaseSpec, profile: string, dtype: Dtype, extra: Setti
   const key = caseKey(spec);
   return {
     key,
-    adapterCase: { key, dtype, variant: resolved.variant, profile: resolved.profile, native: resolved.native, settings: { ...spec.settings, ...extra }, x0: Float64Array.from(x0) },
+    adapterCase: {
+      key,
+      dtype,
+      variant: resolved.variant,
+      profile: resolved.profile,
+      native: resolved.native,
+      settings: { ...spec.settings, ...extra },
+      x0: Float64Array.from(x0),
+    },
     grads: reference.points.map((p) => p.grad),
     reference,
   };
@@ -122,7 +133,9 @@ function prepareCase(spec: CaseSpec, profile: string, dtype: Dtype, extra: Setti
 /** The same gradients on another variant of the profile (fma off). */
 function referenceFor(p: Prepared, profile: string, extra: Settings, spec: CaseSpec): Float64Array[] {
   const resolved = resolveVariant(profile, p.adapterCase.dtype, { ...spec.settings, ...extra });
-  return runTrajectory(resolved.variant, p.adapterCase.dtype, p.adapterCase.x0, p.grads.length, (_x, t) => p.grads[t]).points.map((q) => q.params);
+  return runTrajectory(resolved.variant, p.adapterCase.dtype, p.adapterCase.x0, p.grads.length, (_x, t) => p.grads[t]).points.map(
+    (q) => q.params,
+  );
 }
 
 const TORCH_CASES = ALL_CASES.filter((c) => caseAppliesTo(c, resolveVariant('torch@1.13', 'float64').profile).applies);
@@ -152,24 +165,50 @@ describe('external adapter on real torch.optim.RMSprop (clients/python/torch_rms
     console.log(`torch client facts: ${JSON.stringify(a.facts)}`);
   });
 
-  itWith('torch', 'conform checks it like a built-in adapter (protocol 2): every step re-anchored on the reference state, the state compared at every step', async () => {
-    const r = await runConformance({ adapters: [`external:command=${TORCH_CLIENT}`], cases: ['variants/centered-momentum', 'edge/nan-at'], suites: ['variants', 'edge'], dtypes: ['float64'], modes: ['replay'], isolation: 'in-process', compareProfiles: false });
-    for (const cell of r.cells) {
-      expect(cell.status, `${cell.case}: ${cell.reason ?? ''}`).toBe('pass');
-      const steps = cell.case === 'variants/centered-momentum' ? 30 : 12;
-      expect(cell.reanchored?.steps.length, cell.case).toBe(steps);
-      expect(cell.state?.steps.length, cell.case).toBe(steps);
-    }
-  });
+  itWith(
+    'torch',
+    'conform checks it like a built-in adapter (protocol 2): every step re-anchored on the reference state, the state compared at every step',
+    async () => {
+      const r = await runConformance({
+        adapters: [`external:command=${TORCH_CLIENT}`],
+        cases: ['variants/centered-momentum', 'edge/nan-at'],
+        suites: ['variants', 'edge'],
+        dtypes: ['float64'],
+        modes: ['replay'],
+        isolation: 'in-process',
+        compareProfiles: false,
+      });
+      for (const cell of r.cells) {
+        expect(cell.status, `${cell.case}: ${cell.reason ?? ''}`).toBe('pass');
+        const steps = cell.case === 'variants/centered-momentum' ? 30 : 12;
+        expect(cell.reanchored?.steps.length, cell.case).toBe(steps);
+        expect(cell.state?.steps.length, cell.case).toBe(steps);
+      }
+    },
+  );
 
   itWith('torch', 'covers the cases of the suites torch can express', () => {
     const ids = TORCH_CASES.map((c) => c.id);
-    for (const id of ['quad2d', 'xlogx', 'centered', 'momentum', 'centered-momentum', 'weight-decay', 'zeros-first', 'overflow32', 'nan-at', 'centered-inf-at']) {
+    for (const id of [
+      'quad2d',
+      'xlogx',
+      'centered',
+      'momentum',
+      'centered-momentum',
+      'weight-decay',
+      'zeros-first',
+      'overflow32',
+      'nan-at',
+      'centered-inf-at',
+    ]) {
       expect(ids).toContain(id);
     }
   });
 
-  async function runAll(dtype: Dtype, extra: Settings = {}): Promise<{ prepared: Prepared; out: BulkTrajectory; spec: CaseSpec }[]> {
+  async function runAll(
+    dtype: Dtype,
+    extra: Settings = {},
+  ): Promise<{ prepared: Prepared; out: BulkTrajectory; spec: CaseSpec }[]> {
     const runs = [];
     for (const spec of TORCH_CASES) {
       const prepared = prepareCase(spec, 'torch@1.13', dtype, extra);
@@ -184,7 +223,10 @@ describe('external adapter on real torch.optim.RMSprop (clients/python/torch_rms
 
   itWith('torch', 'float64: agrees with torch@1.13 bit for bit, params and state', async () => {
     const runs = await runAll('float64');
-    const params = compare('float64', runs.map((r) => ({ key: r.prepared.key, got: r.out.trajectory, want: r.prepared.reference.points.map((p) => p.params) })));
+    const params = compare(
+      'float64',
+      runs.map((r) => ({ key: r.prepared.key, got: r.out.trajectory, want: r.prepared.reference.points.map((p) => p.params) })),
+    );
     const last = (r: (typeof runs)[number]) => r.prepared.reference.points[r.prepared.reference.points.length - 1].state;
     const state = compare(
       'float64',
@@ -199,7 +241,9 @@ describe('external adapter on real torch.optim.RMSprop (clients/python/torch_rms
         ];
       }),
     );
-    console.log(`float64 torch vs torch@1.13: params max ${params.maxUlp} ulp (max rel ${params.maxRel}), ${params.exactCases}/${params.cases} cases bit-exact ${params.where}; state max ${state.maxUlp} ulp`);
+    console.log(
+      `float64 torch vs torch@1.13: params max ${params.maxUlp} ulp (max rel ${params.maxRel}), ${params.exactCases}/${params.cases} cases bit-exact ${params.where}; state max ${state.maxUlp} ulp`,
+    );
     expect(params.maxRel).toBeLessThanOrEqual(1e-15);
     expect(params.maxUlp, params.where).toBe(0);
     expect(state.maxUlp, state.where).toBe(0);
@@ -211,7 +255,10 @@ describe('external adapter on real torch.optim.RMSprop (clients/python/torch_rms
       runs.map((r) => ({
         key: r.prepared.key,
         got: r.out.trajectory,
-        want: fma === 'on' ? r.prepared.reference.points.map((p) => p.params) : referenceFor(r.prepared, 'torch@1.13', { fma: 'off' }, r.spec),
+        want:
+          fma === 'on'
+            ? r.prepared.reference.points.map((p) => p.params)
+            : referenceFor(r.prepared, 'torch@1.13', { fma: 'off' }, r.spec),
       }));
     const on = compare('float32', results('on'));
     const off = compare('float32', results('off'));
@@ -224,24 +271,34 @@ describe('external adapter on real torch.optim.RMSprop (clients/python/torch_rms
     expect(off.maxUlp).toBeGreaterThan(0);
   });
 
-  itWith('torch', 'float32 with ATEN_CPU_CAPABILITY=default (no vectorised kernels): bit-exact with torch@1.13 fma=off', async () => {
-    const scalar = new ExternalAdapter(parseExternalOptions({ command: `ATEN_CPU_CAPABILITY=default ${TORCH_CLIENT}` }));
-    try {
-      const a = await scalar.probe();
-      expect(a, JSON.stringify(a)).toMatchObject({ available: true, facts: { cpuCapability: 'NO AVX' } });
-      const results = [];
-      for (const spec of TORCH_CASES) {
-        const p = prepareCase(spec, 'torch@1.13', 'float32', { fma: 'off' });
-        const pc = (await scalar.prepare(p.adapterCase));
-        results.push({ key: p.key, got: (await pc.runReplay(p.grads)).trajectory, want: p.reference.points.map((q) => q.params) });
+  itWith(
+    'torch',
+    'float32 with ATEN_CPU_CAPABILITY=default (no vectorised kernels): bit-exact with torch@1.13 fma=off',
+    async () => {
+      const scalar = new ExternalAdapter(parseExternalOptions({ command: `ATEN_CPU_CAPABILITY=default ${TORCH_CLIENT}` }));
+      try {
+        const a = await scalar.probe();
+        expect(a, JSON.stringify(a)).toMatchObject({ available: true, facts: { cpuCapability: 'NO AVX' } });
+        const results = [];
+        for (const spec of TORCH_CASES) {
+          const p = prepareCase(spec, 'torch@1.13', 'float32', { fma: 'off' });
+          const pc = await scalar.prepare(p.adapterCase);
+          results.push({
+            key: p.key,
+            got: (await pc.runReplay(p.grads)).trajectory,
+            want: p.reference.points.map((q) => q.params),
+          });
+        }
+        const off = compare('float32', results);
+        console.log(
+          `float32 torch ATEN_CPU_CAPABILITY=default vs torch@1.13 fma=off: max ${off.maxUlp} ulp, ${off.exactCases}/${off.cases} bit-exact`,
+        );
+        expect(off.maxUlp, off.where).toBe(0);
+      } finally {
+        await scalar.close();
       }
-      const off = compare('float32', results);
-      console.log(`float32 torch ATEN_CPU_CAPABILITY=default vs torch@1.13 fma=off: max ${off.maxUlp} ulp, ${off.exactCases}/${off.cases} bit-exact`);
-      expect(off.maxUlp, off.where).toBe(0);
-    } finally {
-      await scalar.close();
-    }
-  });
+    },
+  );
 
   itWith('torch', 'the step()/read() fallback replays the buffered prefix and equals runReplay', async () => {
     const spec = TORCH_CASES.find((c) => c.id === 'centered-momentum')!;
@@ -256,33 +313,39 @@ describe('external adapter on real torch.optim.RMSprop (clients/python/torch_rms
     }
   });
 
-  itWith('torch', 'closed loop: torch autograd matches the reference closed loop on quad2d and rotated2d; xlogx differs only through Math.log', async () => {
-    const lines: string[] = [];
-    const problems = Object.fromEntries(PROBLEMS.map((q) => [q.id, q]));
-    for (const dtype of ['float64', 'float32'] as Dtype[]) {
-      for (const id of ['quad2d', 'rotated2d', 'xlogx']) {
-        const spec = ALL_CASES.find((c) => c.source.kind === 'problem' && c.source.problem === id)!;
-        const p = prepareCase(spec, 'torch@1.13', dtype);
-        const pc = (await adapter.prepare(p.adapterCase));
-        expect(pc.problems).toContain(id);
-        const out = await pc.runProblem!(id, spec.steps);
-        const params = compare(dtype, [{ key: id, got: out.trajectory, want: p.reference.points.map((q) => q.params) }]);
-        // The reference gradient at torch's own params: isolates the gradient from the optimizer.
-        const atOwn = out.trajectory.slice(0, -1).map((x, t) => problems[id].gradient(x, dtype, t + 1, 'torch'));
-        const grads = compare(dtype, [{ key: id, got: out.grads!.slice(1), want: atOwn }]);
-        const differing = out.grads!.slice(1).filter((g, t) => !Object.is(g[0], atOwn[t][0])).length;
-        lines.push(`${dtype} ${id}: params max ${params.maxUlp} ulp, grads at torch's params max ${grads.maxUlp} ulp (${differing}/${atOwn.length} steps differ)`);
-        if (id === 'xlogx') {
-          // V8's Math.log (fdlibm) is not correctly rounded: log(361.2747723178631) is 1 ulp off in float64; glibc's is right.
-          expect(grads.maxUlp, grads.where).toBeLessThanOrEqual(1);
-        } else {
-          expect(params.maxUlp, params.where).toBe(0);
-          expect(grads.maxUlp, grads.where).toBe(0);
+  itWith(
+    'torch',
+    'closed loop: torch autograd matches the reference closed loop on quad2d and rotated2d; xlogx differs only through Math.log',
+    async () => {
+      const lines: string[] = [];
+      const problems = Object.fromEntries(PROBLEMS.map((q) => [q.id, q]));
+      for (const dtype of ['float64', 'float32'] as Dtype[]) {
+        for (const id of ['quad2d', 'rotated2d', 'xlogx']) {
+          const spec = ALL_CASES.find((c) => c.source.kind === 'problem' && c.source.problem === id)!;
+          const p = prepareCase(spec, 'torch@1.13', dtype);
+          const pc = await adapter.prepare(p.adapterCase);
+          expect(pc.problems).toContain(id);
+          const out = await pc.runProblem!(id, spec.steps);
+          const params = compare(dtype, [{ key: id, got: out.trajectory, want: p.reference.points.map((q) => q.params) }]);
+          // The reference gradient at torch's own params: isolates the gradient from the optimizer.
+          const atOwn = out.trajectory.slice(0, -1).map((x, t) => problems[id].gradient(x, dtype, t + 1, 'torch'));
+          const grads = compare(dtype, [{ key: id, got: out.grads!.slice(1), want: atOwn }]);
+          const differing = out.grads!.slice(1).filter((g, t) => !Object.is(g[0], atOwn[t][0])).length;
+          lines.push(
+            `${dtype} ${id}: params max ${params.maxUlp} ulp, grads at torch's params max ${grads.maxUlp} ulp (${differing}/${atOwn.length} steps differ)`,
+          );
+          if (id === 'xlogx') {
+            // V8's Math.log (fdlibm) is not correctly rounded: log(361.2747723178631) is 1 ulp off in float64; glibc's is right.
+            expect(grads.maxUlp, grads.where).toBeLessThanOrEqual(1);
+          } else {
+            expect(params.maxUlp, params.where).toBe(0);
+            expect(grads.maxUlp, grads.where).toBe(0);
+          }
         }
       }
-    }
-    console.log(`closed loop torch vs reference: ${lines.join('; ')}`);
-  });
+      console.log(`closed loop torch vs reference: ${lines.join('; ')}`);
+    },
+  );
 
   itWith('torch', 'refuses what torch.optim.RMSprop has no argument for', async () => {
     const spec = ALL_CASES.find((c) => c.id === 'random')!;
@@ -311,11 +374,13 @@ describe('external adapter on the NumPy tutorial client (clients/python/numpy_rm
       const runs = [];
       for (const spec of specs) {
         const p = prepareCase(spec, 'numpy-tutorial', dtype);
-        const pc = (await adapter.prepare(p.adapterCase));
+        const pc = await adapter.prepare(p.adapterCase);
         runs.push({ key: p.key, got: (await pc.runReplay(p.grads)).trajectory, want: p.reference.points.map((q) => q.params) });
       }
       const c = compare(dtype, runs);
-      console.log(`${dtype} numpy client vs numpy-tutorial: max ${c.maxUlp} ulp, ${c.exactCases}/${c.cases} cases bit-exact ${c.where}`);
+      console.log(
+        `${dtype} numpy client vs numpy-tutorial: max ${c.maxUlp} ulp, ${c.exactCases}/${c.cases} cases bit-exact ${c.where}`,
+      );
       expect(c.maxUlp, c.where).toBe(0);
       expect(c.exactCases).toBe(c.cases);
     }
@@ -366,7 +431,7 @@ describe('external adapter fault containment (fake programs)', () => {
 
   async function run(name: string, dtype: Dtype = 'float64'): Promise<BulkTrajectory> {
     const p = prepareCase({ ...spec, id: name }, 'numpy-tutorial', dtype);
-    const pc = (await adapter.prepare(p.adapterCase));
+    const pc = await adapter.prepare(p.adapterCase);
     return pc.runReplay(p.grads.slice(0, 3));
   }
 
@@ -386,7 +451,10 @@ describe('external adapter fault containment (fake programs)', () => {
 
   it('crash: names the exit code and shows the last 20 lines of stderr; the next case restarts the program', async () => {
     const before = adapter.pid;
-    const err = await run('crash').then(() => null, (e: Error) => e);
+    const err = await run('crash').then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/exited with code 7 before the answer to case 'edge\/crash#\d+'/);
     expect(err?.message).toContain('boom: simulated crash');
     expect(err?.message).toContain('trace line 29');
@@ -398,7 +466,10 @@ describe('external adapter fault containment (fake programs)', () => {
   it('hang: times out, kills the program, and the next case restarts it', async () => {
     const before = adapter.pid;
     // The adapter's own timeout (1.5 s) is what the message states; the test's timeout bounds the wait.
-    const err = await run('hang').then(() => null, (e: Error) => e);
+    const err = await run('hang').then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/timed out after 1\.5 s waiting for the answer to case 'edge\/hang#\d+' \(killed\)/);
     expect(err?.message).toContain('flaky: hanging on edge/hang');
     await vi.waitFor(() => expect(alive(before)).toBe(false));
@@ -415,7 +486,10 @@ describe('external adapter fault containment (fake programs)', () => {
     ];
     for (const f of faults) {
       const [name, pattern, dtype] = f;
-      const err = await run(name, dtype).then(() => null, (e: Error) => e);
+      const err = await run(name, dtype).then(
+        () => null,
+        (e: Error) => e,
+      );
       expect(err?.message, name).toMatch(pattern);
       expect(err?.message, name).toMatch(/stderr \(last 20 lines\):\nflaky: started pid/);
       expect((await run(`fine-${faults.indexOf(f)}`)).trajectory).toHaveLength(3);
@@ -425,7 +499,10 @@ describe('external adapter fault containment (fake programs)', () => {
   it("a program's own error answer fails the case but keeps the program; unsupported skips it", async () => {
     await run('ok');
     const pid = adapter.pid;
-    const err = await run('error').then(() => null, (e: Error) => e);
+    const err = await run('error').then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/reported an error on case 'edge\/error#\d+': cannot do this one/);
     expect(err?.message).toContain('flaky: refusing edge/error');
     await expect(run('unsupported')).rejects.toBeInstanceOf(UnsupportedCaseError);
@@ -434,7 +511,10 @@ describe('external adapter fault containment (fake programs)', () => {
   });
 
   it('probe reports a program that cannot start, with the setup hint for a missing Python module', async () => {
-    writeFileSync(join(dir, 'noimport.py'), "import sys\nsys.stderr.write(\"ModuleNotFoundError: No module named 'torch'\\n\")\nsys.exit(1)\n");
+    writeFileSync(
+      join(dir, 'noimport.py'),
+      'import sys\nsys.stderr.write("ModuleNotFoundError: No module named \'torch\'\\n")\nsys.exit(1)\n',
+    );
     const a = await new ExternalAdapter({ command: `${PYTHON} '${join(dir, 'noimport.py')}'`, timeoutS: 5 }).probe();
     expect(a.available).toBe(false);
     if (a.available) return;
@@ -443,7 +523,10 @@ describe('external adapter fault containment (fake programs)', () => {
     expect(a.reason).toContain('bash scripts/setup-system.sh');
 
     const missing = await new ExternalAdapter({ command: 'definitely-not-a-command-xyz', timeoutS: 5 }).probe();
-    expect(missing).toMatchObject({ available: false, reason: expect.stringMatching(/exited with code 127 \(command not found\)[\s\S]*not found/) });
+    expect(missing).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/exited with code 127 \(command not found\)[\s\S]*not found/),
+    });
   });
 
   it('probe fails (an adapter fault, not "unavailable") on a wrong protocol version, an invalid hello and a silent program', async () => {
@@ -452,30 +535,77 @@ describe('external adapter fault containment (fake programs)', () => {
       writeFileSync(file, `require('node:readline').createInterface({ input: process.stdin }).on('line', () => { ${body} });`);
       return `'${process.execPath}' '${file}'`;
     };
-    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 3, implementation: {} }))`), timeoutS: 5 }).probe()).rejects.toThrow('speaks protocol 3, the harness speaks 2 (and accepts 1 or 2)');
-    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 1, implementation: { name: 'x' } }))`), timeoutS: 5 }).probe()).rejects.toThrow(/not a valid hello \(implementation: missing field 'version'\)/);
-    await expect(new ExternalAdapter({ command: script(''), timeoutS: 1 }).probe()).rejects.toThrow('timed out after 1 s waiting for its hello (killed)');
+    await expect(
+      new ExternalAdapter({
+        command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 3, implementation: {} }))`),
+        timeoutS: 5,
+      }).probe(),
+    ).rejects.toThrow('speaks protocol 3, the harness speaks 2 (and accepts 1 or 2)');
+    await expect(
+      new ExternalAdapter({
+        command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 1, implementation: { name: 'x' } }))`),
+        timeoutS: 5,
+      }).probe(),
+    ).rejects.toThrow(/not a valid hello \(implementation: missing field 'version'\)/);
+    await expect(new ExternalAdapter({ command: script(''), timeoutS: 1 }).probe()).rejects.toThrow(
+      'timed out after 1 s waiting for its hello (killed)',
+    );
     const impl = { name: 'x', version: '1', claims: 'torch@1.13', dtypes: ['float64'], hyperparameters: [] };
-    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 1, implementation: { ...${JSON.stringify(impl)}, fixedAxes: { fma: 'off' } } }))`), timeoutS: 5 }).probe()).rejects.toThrow(
-      /protocol 1 hello with the protocol 2 field implementation\.fixedAxes: answer "protocol":2/,
-    );
-    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 2, implementation: { ...${JSON.stringify(impl)}, fixedAxes: { fmaa: 'off' } } }))`), timeoutS: 5 }).probe()).rejects.toThrow(
-      /invalid implementation\.fixedAxes: unknown axis 'fmaa'/,
-    );
-    await expect(new ExternalAdapter({ command: script(`console.log(JSON.stringify({ type: 'hello', protocol: 2, implementation: { ...${JSON.stringify(impl)}, fixedAxes: { epsPlacement: 'insde' } } }))`), timeoutS: 5 }).probe()).rejects.toThrow(
-      /epsPlacement: expected one of outside \| inside \| inside-subtracted, got 'insde'/,
-    );
+    await expect(
+      new ExternalAdapter({
+        command: script(
+          `console.log(JSON.stringify({ type: 'hello', protocol: 1, implementation: { ...${JSON.stringify(impl)}, fixedAxes: { fma: 'off' } } }))`,
+        ),
+        timeoutS: 5,
+      }).probe(),
+    ).rejects.toThrow(/protocol 1 hello with the protocol 2 field implementation\.fixedAxes: answer "protocol":2/);
+    await expect(
+      new ExternalAdapter({
+        command: script(
+          `console.log(JSON.stringify({ type: 'hello', protocol: 2, implementation: { ...${JSON.stringify(impl)}, fixedAxes: { fmaa: 'off' } } }))`,
+        ),
+        timeoutS: 5,
+      }).probe(),
+    ).rejects.toThrow(/invalid implementation\.fixedAxes: unknown axis 'fmaa'/);
+    await expect(
+      new ExternalAdapter({
+        command: script(
+          `console.log(JSON.stringify({ type: 'hello', protocol: 2, implementation: { ...${JSON.stringify(impl)}, fixedAxes: { epsPlacement: 'insde' } } }))`,
+        ),
+        timeoutS: 5,
+      }).probe(),
+    ).rejects.toThrow(/epsPlacement: expected one of outside \| inside \| inside-subtracted, got 'insde'/);
   });
 
   it('a program that computes float32 in float64 (hello arithmetic) has its float32 cases skipped with the reason', async () => {
     const file = join(dir, 'wide.cjs');
-    const impl = { name: 'wide', version: '1', claims: 'numpy-tutorial', dtypes: ['float32', 'float64'], hyperparameters: [], arithmetic: { float32: { compute: 'float64' } } };
-    writeFileSync(file, `require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => { const m = JSON.parse(l); if (m.type === 'hello') console.log(JSON.stringify({ type: 'hello', protocol: 2, implementation: ${JSON.stringify(impl)} })); });`);
+    const impl = {
+      name: 'wide',
+      version: '1',
+      claims: 'numpy-tutorial',
+      dtypes: ['float32', 'float64'],
+      hyperparameters: [],
+      arithmetic: { float32: { compute: 'float64' } },
+    };
+    writeFileSync(
+      file,
+      `require('node:readline').createInterface({ input: process.stdin }).on('line', (l) => { const m = JSON.parse(l); if (m.type === 'hello') console.log(JSON.stringify({ type: 'hello', protocol: 2, implementation: ${JSON.stringify(impl)} })); });`,
+    );
     const a = new ExternalAdapter({ command: `'${process.execPath}' '${file}'`, timeoutS: 5 });
     await a.probe();
     const c = ALL_CASES.find((x) => caseKey(x) === 'edge/random')!;
     const v = resolveVariant('numpy-tutorial', 'float32', c.settings);
-    await expect(a.prepare({ key: 'edge/random', dtype: 'float32', variant: v.variant, profile: v.profile, native: v.native, settings: c.settings, x0: new Float64Array(4) })).rejects.toThrow(
+    await expect(
+      a.prepare({
+        key: 'edge/random',
+        dtype: 'float32',
+        variant: v.variant,
+        profile: v.profile,
+        native: v.native,
+        settings: c.settings,
+        x0: new Float64Array(4),
+      }),
+    ).rejects.toThrow(
       /wide computes float32 cases in float64 \(its hello's arithmetic\): the reference evaluates a step in the storage dtype only/,
     );
     await a.close();
@@ -485,7 +615,10 @@ describe('external adapter fault containment (fake programs)', () => {
     const noModule = join(dir, 'no-module.py');
     writeFileSync(noModule, 'import no_such_framework_here\n');
     const missing = await new ExternalAdapter({ command: `/usr/bin/python3 ${noModule}`, timeoutS: 10 }).probe();
-    expect(missing).toMatchObject({ available: false, reason: expect.stringMatching(/No module named 'no_such_framework_here'[\s\S]*setup-system\.sh/) });
+    expect(missing).toMatchObject({
+      available: false,
+      reason: expect.stringMatching(/No module named 'no_such_framework_here'[\s\S]*setup-system\.sh/),
+    });
     const absent = await new ExternalAdapter({ command: 'no-such-command-here --flag', timeoutS: 5 }).probe();
     expect(absent).toMatchObject({ available: false, reason: expect.stringContaining('command not found') });
   });
@@ -495,7 +628,11 @@ describe('external adapter fault containment (fake programs)', () => {
 
 describe('external adapter options and protocol schemas', () => {
   it('parses command, claims and timeout; refuses unknown options', () => {
-    expect(parseExternalOptions({ command: 'x', claims: 'torch@2.1', timeout: '2' })).toEqual({ command: 'x', claims: 'torch@2.1', timeoutS: 2 });
+    expect(parseExternalOptions({ command: 'x', claims: 'torch@2.1', timeout: '2' })).toEqual({
+      command: 'x',
+      claims: 'torch@2.1',
+      timeoutS: 2,
+    });
     expect(() => parseExternalOptions({})).toThrow(/option 'command' is required/);
     expect(() => parseExternalOptions({ command: 'x', timeout: '-1' })).toThrow(/timeout must be a positive number/);
     expect(() => parseExternalOptions({ command: 'x', cmd: 'y' })).toThrow(/unknown option 'cmd'/);
@@ -506,24 +643,73 @@ describe('external adapter options and protocol schemas', () => {
   it('the message schemas accept the documented examples and refuse malformed ones', () => {
     expect(firstSchemaError(HarnessMessageSchema, { type: 'hello', protocol: 2, cases: 3 })).toBeNull();
     expect(
-      firstSchemaError(HarnessMessageSchema, { type: 'case', id: 'a', dtype: 'float32', profile: 'torch@1.13', hyperparameters: { lr: 0.01 }, canonical: { lr: 0.01, fma: ['ema'] }, x0: [1, '-0'], grads: [[0.5, 'NaN']] }),
+      firstSchemaError(HarnessMessageSchema, {
+        type: 'case',
+        id: 'a',
+        dtype: 'float32',
+        profile: 'torch@1.13',
+        hyperparameters: { lr: 0.01 },
+        canonical: { lr: 0.01, fma: ['ema'] },
+        x0: [1, '-0'],
+        grads: [[0.5, 'NaN']],
+      }),
     ).toBeNull();
-    expect(firstSchemaError(HarnessMessageSchema, { type: 'case', id: 'a', dtype: 'float64', hyperparameters: {}, canonical: {}, x0: [1], problem: 'quad2d', steps: 3 })).toBeNull();
-    expect(firstSchemaError(ProgramMessageSchema, { type: 'result', id: 'a', trajectory: [[1, 'Infinity']], state: { v: [0] } })).toBeNull();
+    expect(
+      firstSchemaError(HarnessMessageSchema, {
+        type: 'case',
+        id: 'a',
+        dtype: 'float64',
+        hyperparameters: {},
+        canonical: {},
+        x0: [1],
+        problem: 'quad2d',
+        steps: 3,
+      }),
+    ).toBeNull();
+    expect(
+      firstSchemaError(ProgramMessageSchema, { type: 'result', id: 'a', trajectory: [[1, 'Infinity']], state: { v: [0] } }),
+    ).toBeNull();
     expect(firstSchemaError(ProgramMessageSchema, { type: 'result', id: 'a', trajectory: [['inf']] })).not.toBeNull();
     // Protocol 2: a re-anchored case, a result with the state after every step, a hello with declarations.
     const anchor = { params: [1, 2], state: { v: [0, 0], m: [0, 0], b: [0, '-0'] }, step: 0 };
-    expect(firstSchemaError(HarnessMessageSchema, { type: 'case', id: 'a', dtype: 'float64', hyperparameters: {}, canonical: {}, x0: [1, 2], grads: [[0.5, 1]], anchors: [anchor] })).toBeNull();
-    expect(firstSchemaError(ProgramMessageSchema, { type: 'result', id: 'a', trajectory: [[1, 2]], states: [{ v: [0.1, 0.2] }] })).toBeNull();
-    const impl = { name: 'x', version: '1', claims: 'torch@1.13', dtypes: ['float32'], hyperparameters: [], fixedAxes: { fma: 'off' }, arithmetic: { float32: { compute: 'float64' } }, reanchor: true };
+    expect(
+      firstSchemaError(HarnessMessageSchema, {
+        type: 'case',
+        id: 'a',
+        dtype: 'float64',
+        hyperparameters: {},
+        canonical: {},
+        x0: [1, 2],
+        grads: [[0.5, 1]],
+        anchors: [anchor],
+      }),
+    ).toBeNull();
+    expect(
+      firstSchemaError(ProgramMessageSchema, { type: 'result', id: 'a', trajectory: [[1, 2]], states: [{ v: [0.1, 0.2] }] }),
+    ).toBeNull();
+    const impl = {
+      name: 'x',
+      version: '1',
+      claims: 'torch@1.13',
+      dtypes: ['float32'],
+      hyperparameters: [],
+      fixedAxes: { fma: 'off' },
+      arithmetic: { float32: { compute: 'float64' } },
+      reanchor: true,
+    };
     expect(firstSchemaError(ProgramMessageSchema, { type: 'hello', protocol: 2, implementation: impl })).toBeNull();
-    expect(firstSchemaError(ProgramMessageSchema, { type: 'hello', protocol: 2, implementation: { ...impl, reanchor: 'yes' } })).not.toBeNull();
+    expect(
+      firstSchemaError(ProgramMessageSchema, { type: 'hello', protocol: 2, implementation: { ...impl, reanchor: 'yes' } }),
+    ).not.toBeNull();
     expect(firstSchemaError(ProgramMessageSchema, { type: 'error', id: 'a', message: 'x', extra: 1 })).not.toBeNull();
   });
 
   it('schemas/protocol is generated from the typebox definitions (npx tsx scripts/write-protocol-schemas.ts)', () => {
     for (const [file, text] of Object.entries(protocolSchemaFiles())) {
-      expect(readFileSync(join(PROTOCOL_SCHEMA_DIR, file), 'utf8'), `${file} is stale: run npx tsx scripts/write-protocol-schemas.ts`).toBe(text);
+      expect(
+        readFileSync(join(PROTOCOL_SCHEMA_DIR, file), 'utf8'),
+        `${file} is stale: run npx tsx scripts/write-protocol-schemas.ts`,
+      ).toBe(text);
     }
   });
 });

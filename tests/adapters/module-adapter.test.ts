@@ -17,13 +17,24 @@ describe('module adapters', () => {
       compareProfiles: false,
     });
     const cell = (key: string) => r.cells.find((c) => c.case === key)!;
-    expect(cell('variants/centered')).toMatchObject({ status: 'skip', reason: 'refusing has no centered (the case sets centered=true)' });
+    expect(cell('variants/centered')).toMatchObject({
+      status: 'skip',
+      reason: 'refusing has no centered (the case sets centered=true)',
+    });
     expect(cell('variants/momentum')).toMatchObject({ status: 'skip', reason: 'this implementation refuses momentum today' });
     expect(cell('variants/weight-decay').status).toBe('pass');
   });
 
   it('a module declaring fixedAxes { fma: "off" } is compared with the profile without FMA', async () => {
-    const r = await runConformance({ adapters: ['module:path=tests/fixtures/user-rmsprop/module.ts'], cases: ['edge/random'], suites: ['edge'], dtypes: ['float32'], modes: ['replay'], isolation: 'in-process', compareProfiles: false });
+    const r = await runConformance({
+      adapters: ['module:path=tests/fixtures/user-rmsprop/module.ts'],
+      cases: ['edge/random'],
+      suites: ['edge'],
+      dtypes: ['float32'],
+      modes: ['replay'],
+      isolation: 'in-process',
+      compareProfiles: false,
+    });
     expect(r.cells[0].expectedProfile).toBe('torch@1.13 with {"fma":[]}');
   });
 

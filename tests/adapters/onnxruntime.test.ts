@@ -9,7 +9,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import type { AdapterCase, PreparedCase } from '../../adapters/adapter.js';
 import { UnsupportedCaseError } from '../../adapters/adapter.js';
-import { buildRmspropGraph, decodeModel, GraphUnsupportedError, onnx, RMSPROP_OPSET, STATE_INPUTS, STATE_OUTPUTS } from '../../adapters/onnx/rmsprop-graph.js';
+import {
+  buildRmspropGraph,
+  decodeModel,
+  GraphUnsupportedError,
+  onnx,
+  RMSPROP_OPSET,
+  STATE_INPUTS,
+  STATE_OUTPUTS,
+} from '../../adapters/onnx/rmsprop-graph.js';
 import { ONNX_FIXED_AXES, onnxruntimeAdapter } from '../../adapters/onnxruntime.js';
 import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
 import { bitsOf32, bitsOf64 } from '../../reference/float-bits.js';
@@ -50,7 +58,14 @@ interface Comparison {
   first?: string;
 }
 
-function compare(label: string, dtype: Dtype, expected: Float64Array, actual: Float64Array, into: Comparison, step: number): void {
+function compare(
+  label: string,
+  dtype: Dtype,
+  expected: Float64Array,
+  actual: Float64Array,
+  into: Comparison,
+  step: number,
+): void {
   for (let i = 0; i < expected.length; i++) {
     const e = expected[i];
     const a = actual[i];
@@ -62,7 +77,14 @@ function compare(label: string, dtype: Dtype, expected: Float64Array, actual: Fl
   }
 }
 
-function adapterCase(resolved: ResolvedVariant, key: string, dtype: Dtype, settings: Settings, x0: Float64Array, variant: Variant = resolved.variant): AdapterCase {
+function adapterCase(
+  resolved: ResolvedVariant,
+  key: string,
+  dtype: Dtype,
+  settings: Settings,
+  x0: Float64Array,
+  variant: Variant = resolved.variant,
+): AdapterCase {
   return { key, dtype, variant, profile: resolved.profile, native: resolved.native, settings, x0 };
 }
 
@@ -121,24 +143,30 @@ describe('onnxruntime adapter', () => {
     expect(adapterFor('torch').info.claims).toBe('torch');
   });
 
-  it.runIf(!CUDA_PROVIDER_INSTALLED)('reports ep=cuda unavailable with a reason (machines without the CUDA provider libraries, which only a CUDA install downloads)', async () => {
-    const adapter = onnxruntimeAdapter.create({ ep: 'cuda' });
-    expect(adapter.info.capabilities.devices).toEqual(['cuda']);
-    const availability = await adapter.probe();
-    expect(availability.available).toBe(false);
-    if (!availability.available) {
-      expect(availability.reason).toMatch(/CUDA/);
-      expect(availability.reason.length).toBeGreaterThan(40);
-    }
-    await adapter.close?.();
-  });
+  it.runIf(!CUDA_PROVIDER_INSTALLED)(
+    'reports ep=cuda unavailable with a reason (machines without the CUDA provider libraries, which only a CUDA install downloads)',
+    async () => {
+      const adapter = onnxruntimeAdapter.create({ ep: 'cuda' });
+      expect(adapter.info.capabilities.devices).toEqual(['cuda']);
+      const availability = await adapter.probe();
+      expect(availability.available).toBe(false);
+      if (!availability.available) {
+        expect(availability.reason).toMatch(/CUDA/);
+        expect(availability.reason.length).toBeGreaterThan(40);
+      }
+      await adapter.close?.();
+    },
+  );
 
-  it.runIf(CUDA_PROVIDER_INSTALLED)('probes ep=cuda available (machines with the CUDA provider libraries installed)', async () => {
-    const adapter = onnxruntimeAdapter.create({ ep: 'cuda' });
-    const availability = await adapter.probe();
-    expect(availability, JSON.stringify(availability)).toMatchObject({ available: true, facts: { executionProvider: 'cuda' } });
-    await adapter.close?.();
-  });
+  it.runIf(CUDA_PROVIDER_INSTALLED)(
+    'probes ep=cuda available (machines with the CUDA provider libraries installed)',
+    async () => {
+      const adapter = onnxruntimeAdapter.create({ ep: 'cuda' });
+      const availability = await adapter.probe();
+      expect(availability, JSON.stringify(availability)).toMatchObject({ available: true, facts: { executionProvider: 'cuda' } });
+      await adapter.close?.();
+    },
+  );
 
   it('refuses unknown options and execution providers', () => {
     expect(() => onnxruntimeAdapter.create({ ep: 'rocm' })).toThrow(/ep must be one of/);
@@ -153,7 +181,9 @@ describe('onnxruntime adapter', () => {
     await expect(adapter.prepare(adapterCase(resolved, 'fma', 'float32', {}, x0))).rejects.toBeInstanceOf(UnsupportedCaseError);
     const keras = resolveVariant('keras', 'float32', { clipNorm: 1 });
     const variant = { ...keras.variant, ...ONNX_FIXED_AXES };
-    await expect(adapter.prepare(adapterCase(keras, 'norm', 'float32', { clipNorm: 1 }, x0, variant))).rejects.toBeInstanceOf(UnsupportedCaseError);
+    await expect(adapter.prepare(adapterCase(keras, 'norm', 'float32', { clipNorm: 1 }, x0, variant))).rejects.toBeInstanceOf(
+      UnsupportedCaseError,
+    );
     expect(() => buildRmspropGraph(resolved.variant, 'float32')).toThrow(GraphUnsupportedError);
   });
 
@@ -161,7 +191,9 @@ describe('onnxruntime adapter', () => {
     const { variant } = resolveVariant('tf-raw', 'float32', { centered: true, momentum: 0.9, lrDecay: 0.1 });
     const graph = buildRmspropGraph({ ...variant, scaleForm: 'rsqrt' }, 'float32');
     const decoded = decodeModel(graph.bytes);
-    expect(onnx.ModelProto.toObject(decoded, { longs: Number })).toEqual(onnx.ModelProto.toObject(graph.model, { longs: Number }));
+    expect(onnx.ModelProto.toObject(decoded, { longs: Number })).toEqual(
+      onnx.ModelProto.toObject(graph.model, { longs: Number }),
+    );
     expect(Number(decoded.irVersion)).toBe(8);
     expect(decoded.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', RMSPROP_OPSET]]);
     const g = decoded.graph!;
@@ -172,7 +204,20 @@ describe('onnxruntime adapter', () => {
     expect(g.node!.map((n) => n.opType)).toEqual(graph.ops);
     expect(graph.ops).toContain('Cast'); // float32 rsqrt goes through float64
     expect(graph.ops).toContain('Reciprocal');
-    const elementwise = new Set(['Mul', 'Add', 'Sub', 'Div', 'Sqrt', 'Reciprocal', 'Neg', 'Less', 'Greater', 'Where', 'Cast', 'Identity']);
+    const elementwise = new Set([
+      'Mul',
+      'Add',
+      'Sub',
+      'Div',
+      'Sqrt',
+      'Reciprocal',
+      'Neg',
+      'Less',
+      'Greater',
+      'Where',
+      'Cast',
+      'Identity',
+    ]);
     expect(graph.ops.filter((o) => !elementwise.has(o))).toEqual([]);
     // Encoding is deterministic: re-encoding the decoded model gives the same bytes.
     expect(Buffer.from(onnx.ModelProto.encode(decoded).finish()).equals(Buffer.from(graph.bytes))).toBe(true);
@@ -180,7 +225,10 @@ describe('onnxruntime adapter', () => {
 
   it("why rsqrt is Reciprocal(Sqrt): ORT's DivMulFusion rewrites Mul(y, Div(1, x)) to Div(y, x)", async () => {
     const ort = (await import('onnxruntime-node')).default;
-    const vector = (name: string) => ({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.DOUBLE, shape: { dim: [{ dimParam: 'n' }] } } } });
+    const vector = (name: string) => ({
+      name,
+      type: { tensorType: { elemType: onnx.TensorProto.DataType.DOUBLE, shape: { dim: [{ dimParam: 'n' }] } } },
+    });
     const bytes = onnx.ModelProto.encode(
       onnx.ModelProto.create({
         irVersion: 8,
@@ -232,16 +280,25 @@ describe('onnxruntime adapter', () => {
           }
           const resolved = { ...base, variant: { ...base.variant, ...ONNX_FIXED_AXES } };
           const x0 = toDtype(dtype, caseX0(c));
-          const trajectory = runTrajectory(resolved.variant, dtype, x0, c.steps, caseGradientSource(c, dtype, autodiffOrderFor(base.profile.name)));
+          const trajectory = runTrajectory(
+            resolved.variant,
+            dtype,
+            x0,
+            c.steps,
+            caseGradientSource(c, dtype, autodiffOrderFor(base.profile.name)),
+          );
           const prepared = await adapter.prepare(adapterCase(resolved, caseKey(c), dtype, c.settings, x0));
           const result = await replay(prepared, trajectory, dtype);
           await prepared.dispose();
           cases++;
           steps += result.steps;
           maxUlp = Math.max(maxUlp, result.maxUlp);
-          if (result.mismatches > 0) failures.push(`${caseKey(c)}: ${result.mismatches} values differ, max ${result.maxUlp} ulp; first ${result.first}`);
+          if (result.mismatches > 0)
+            failures.push(`${caseKey(c)}: ${result.mismatches} values differ, max ${result.maxUlp} ulp; first ${result.first}`);
         }
-        summary.push(`  ${profile.padEnd(7)} ${dtype}: ${cases} cases, ${steps} steps, ${failures.length === 0 ? 'bit-exact' : `${failures.length} cases differ, max ${maxUlp} ulp`}`);
+        summary.push(
+          `  ${profile.padEnd(7)} ${dtype}: ${cases} cases, ${steps} steps, ${failures.length === 0 ? 'bit-exact' : `${failures.length} cases differ, max ${maxUlp} ulp`}`,
+        );
         expect(cases).toBeGreaterThan(10);
         expect(failures).toEqual([]);
       });
@@ -276,11 +333,18 @@ describe('onnxruntime adapter', () => {
     ['bias correction', { biasCorrection: true }],
     ['lrDecay inverse-time', { lrDecay: 0.1, lrSchedule: 'inverse-time' }],
     ['lrDecay reciprocal', { lrDecay: 0.1, lrSchedule: 'inverse-time-reciprocal' }],
-    ['oneMinusDecay compute, f32 hyperparameters', { oneMinusDecay: 'compute', float32Hyperparameters: ['lr', 'decay', 'eps', 'momentum', 'weightDecay', 'rescale'] }],
+    [
+      'oneMinusDecay compute, f32 hyperparameters',
+      { oneMinusDecay: 'compute', float32Hyperparameters: ['lr', 'decay', 'eps', 'momentum', 'weightDecay', 'rescale'] },
+    ],
     ['initial accumulator', { initialAccumulator: 0.1 }],
     ['no eps', { eps: 0 }],
   ];
-  const sweepCases = SUITES.edge.filter((c) => ['random', 'zeros-first', 'overflow32', 'overflow64', 'subnormal32', 'nan-at', 'inf-at', 'neg-inf-at', 'sign-flip'].includes(c.id));
+  const sweepCases = SUITES.edge.filter((c) =>
+    ['random', 'zeros-first', 'overflow32', 'overflow64', 'subnormal32', 'nan-at', 'inf-at', 'neg-inf-at', 'sign-flip'].includes(
+      c.id,
+    ),
+  );
   for (const dtype of DTYPES) {
     it(`axis sweep ${dtype}: bit-exact for every axis value`, async () => {
       const adapter = adapterFor('torch');
@@ -295,10 +359,13 @@ describe('onnxruntime adapter', () => {
           const prepared = await adapter.prepare(adapterCase(base, `${label}/${c.id}`, dtype, settings, x0, variant));
           const result = await replay(prepared, trajectory, dtype);
           await prepared.dispose();
-          if (result.mismatches > 0) failures.push(`${label} ${c.id}: ${result.mismatches} differ, max ${result.maxUlp} ulp; ${result.first}`);
+          if (result.mismatches > 0)
+            failures.push(`${label} ${c.id}: ${result.mismatches} differ, max ${result.maxUlp} ulp; ${result.first}`);
         }
       }
-      summary.push(`  axis sweep ${dtype}: ${axisSweep.length} axis settings x ${sweepCases.length} streams, ${failures.length === 0 ? 'bit-exact' : `${failures.length} differ`}`);
+      summary.push(
+        `  axis sweep ${dtype}: ${axisSweep.length} axis settings x ${sweepCases.length} streams, ${failures.length === 0 ? 'bit-exact' : `${failures.length} differ`}`,
+      );
       expect(failures).toEqual([]);
     });
   }
@@ -330,8 +397,12 @@ describe('onnxruntime graph cache', () => {
   it('encodes models of one shape to the same bytes, whatever the hyperparameter values', () => {
     const a = resolveVariant('keras', 'float32', { lr: 0.1, rho: 0.8, momentum: 0.5 }).variant;
     const b = resolveVariant('keras', 'float32', { lr: 0.3, rho: 0.95, momentum: 0.9 }).variant;
-    expect(Buffer.from(buildRmspropGraph(a, 'float32').bytes).equals(Buffer.from(buildRmspropGraph(b, 'float32').bytes))).toBe(true);
+    expect(Buffer.from(buildRmspropGraph(a, 'float32').bytes).equals(Buffer.from(buildRmspropGraph(b, 'float32').bytes))).toBe(
+      true,
+    );
     const centered = resolveVariant('keras', 'float32', { lr: 0.1, rho: 0.8, momentum: 0.5, centered: true }).variant;
-    expect(Buffer.from(buildRmspropGraph(a, 'float32').bytes).equals(Buffer.from(buildRmspropGraph(centered, 'float32').bytes))).toBe(false);
+    expect(
+      Buffer.from(buildRmspropGraph(a, 'float32').bytes).equals(Buffer.from(buildRmspropGraph(centered, 'float32').bytes)),
+    ).toBe(false);
   });
 });

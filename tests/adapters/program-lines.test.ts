@@ -13,13 +13,22 @@ const node = (code: string) => `'${process.execPath}' -e '${code}'`;
 describe('lines from an external program', () => {
   it('a 100 MB line without a newline is rejected as garbage within seconds, holding no more than the limit', async () => {
     // Written in 1 MB pieces, as a runaway program would.
-    const program = new ExternalProgram({ command: node('const s = "x".repeat(1 << 20); let n = 0; const w = () => { while (n < 100) { n++; if (!process.stdout.write(s)) return process.stdout.once("drain", w); } }; w();') });
+    const program = new ExternalProgram({
+      command: node(
+        'const s = "x".repeat(1 << 20); let n = 0; const w = () => { while (n < 100) { n++; if (!process.stdout.write(s)) return process.stdout.once("drain", w); } }; w();',
+      ),
+    });
     const started = performance.now();
     const heapBefore = process.memoryUsage().heapUsed;
-    const err = await program.next(60_000, 'its hello').then(() => null, (e: unknown) => e);
+    const err = await program.next(60_000, 'its hello').then(
+      () => null,
+      (e: unknown) => e,
+    );
     const seconds = (performance.now() - started) / 1000;
     expect(err).toBeInstanceOf(ProgramFault);
-    expect((err as Error).message).toMatch(new RegExp(`wrote a line longer than ${MAX_LINE_CHARS} characters \\(garbage, not a message; killed\\)`));
+    expect((err as Error).message).toMatch(
+      new RegExp(`wrote a line longer than ${MAX_LINE_CHARS} characters \\(garbage, not a message; killed\\)`),
+    );
     expect(seconds).toBeLessThan(20);
     // The pieces held are freed once rejected: far less than the 100 MB written (2 bytes per character).
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(3 * MAX_LINE_CHARS);
@@ -28,7 +37,11 @@ describe('lines from an external program', () => {
   }, 60_000);
 
   it('a line that arrives in many small pieces is assembled once, whole', async () => {
-    const program = new ExternalProgram({ command: node('const m = JSON.stringify({ type: "hello", pad: "y".repeat(300000) }); for (let i = 0; i < m.length; i += 1000) process.stdout.write(m.slice(i, i + 1000)); process.stdout.write("\\n");') });
+    const program = new ExternalProgram({
+      command: node(
+        'const m = JSON.stringify({ type: "hello", pad: "y".repeat(300000) }); for (let i = 0; i < m.length; i += 1000) process.stdout.write(m.slice(i, i + 1000)); process.stdout.write("\\n");',
+      ),
+    });
     const value = (await program.next(30_000, 'its hello')) as { type: string; pad: string };
     expect(value.type).toBe('hello');
     expect(value.pad).toHaveLength(300_000);
@@ -42,10 +55,19 @@ describe('lines from an external program', () => {
   });
 
   it('a deeply nested message is a fault naming the program, with its stderr tail', async () => {
-    const program = new ExternalProgram({ command: node('console.error("about to nest"); setTimeout(() => console.log("[".repeat(100000) + "]".repeat(100000)), 100);') });
-    const err = await program.next(30_000, 'its hello').then(() => null, (e: unknown) => e);
+    const program = new ExternalProgram({
+      command: node(
+        'console.error("about to nest"); setTimeout(() => console.log("[".repeat(100000) + "]".repeat(100000)), 100);',
+      ),
+    });
+    const err = await program.next(30_000, 'its hello').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ProgramFault);
-    expect((err as Error).message).toMatch(/^external program `.+` wrote a message nested more than 32 levels deep \(garbage, not a protocol message\)/);
+    expect((err as Error).message).toMatch(
+      /^external program `.+` wrote a message nested more than 32 levels deep \(garbage, not a protocol message\)/,
+    );
     expect((err as Error).message).toMatch(/stderr \(last 20 lines\):\nabout to nest/);
   });
 
@@ -62,7 +84,13 @@ describe('lines from an external program', () => {
   console.log('{"type":"result","id":' + JSON.stringify(m.id) + ',"trajectory":' + '['.repeat(50000) + ']'.repeat(50000) + '}');
 });`,
     );
-    const r = await runConformance({ adapters: [`external:command='${process.execPath}' '${script}'`], suites: ['edge'], cases: ['edge/random'], dtypes: ['float64'], modes: ['replay'] });
+    const r = await runConformance({
+      adapters: [`external:command='${process.execPath}' '${script}'`],
+      suites: ['edge'],
+      cases: ['edge/random'],
+      dtypes: ['float64'],
+      modes: ['replay'],
+    });
     expect(r.cells.length).toBeGreaterThan(0);
     for (const c of r.cells) {
       expect(c.status).toBe('error');

@@ -39,15 +39,28 @@ describe('docs/protocol.md', () => {
   });
 
   it('gives the gradient in float32 evaluation order, traced from the code (PyTorch and TensorFlow differ on xlogx)', () => {
-    expect(traceGradient(PROBLEMS.find((p) => p.id === 'quad2d')!, 'torch', 2)).toEqual(['g[0] = (0.1 * 2) * x[0]', 'g[1] = 4 * x[1]']);
+    expect(
+      traceGradient(
+        PROBLEMS.find((p) => p.id === 'quad2d')!,
+        'torch',
+        2,
+      ),
+    ).toEqual(['g[0] = (0.1 * 2) * x[0]', 'g[1] = 4 * x[1]']);
     const xlogx = PROBLEMS.find((p) => p.id === 'xlogx')!;
     expect(traceGradient(xlogx, 'tf', 1)).not.toEqual(traceGradient(xlogx, 'torch', 1));
   });
 
-  it.each(exampleCommands(doc))('example runs and exits 0: %s', (command) => {
-    const r = spawnSync('/bin/sh', ['-c', command.replace(/^rmsprop-harness /, `"${process.execPath}" "${CLI}" `)], { encoding: 'utf8', timeout: 240_000 });
-    expect(r.status, `${command}\n${r.stderr}\n${r.stdout.slice(-2000)}`).toBe(0);
-  }, 300_000);
+  it.each(exampleCommands(doc))(
+    'example runs and exits 0: %s',
+    (command) => {
+      const r = spawnSync('/bin/sh', ['-c', command.replace(/^rmsprop-harness /, `"${process.execPath}" "${CLI}" `)], {
+        encoding: 'utf8',
+        timeout: 240_000,
+      });
+      expect(r.status, `${command}\n${r.stderr}\n${r.stdout.slice(-2000)}`).toBe(0);
+    },
+    300_000,
+  );
 
   it('has at least four example commands', () => {
     expect(exampleCommands(doc).length).toBeGreaterThanOrEqual(4);
@@ -58,7 +71,27 @@ describe('docs/protocol.md', () => {
     const dir = mkdtempSync(join(tmpdir(), 'protocol-doc-'));
     const file = join(dir, 'mini.py');
     writeFileSync(file, code);
-    const r = spawnSync(process.execPath, [CLI, 'conform', '--adapters', `external:command=/usr/bin/python3 ${file}`, '--cases', 'edge/random', 'edge/sign-flip', 'edge/sparse', '--dtype', 'float64', '--format', 'json', '--out', dir, '--quiet'], { encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        'conform',
+        '--adapters',
+        `external:command=/usr/bin/python3 ${file}`,
+        '--cases',
+        'edge/random',
+        'edge/sign-flip',
+        'edge/sparse',
+        '--dtype',
+        'float64',
+        '--format',
+        'json',
+        '--out',
+        dir,
+        '--quiet',
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
     expect(r.status, r.stderr).toBe(0);
   }, 180_000);
 });

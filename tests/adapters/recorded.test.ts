@@ -36,7 +36,10 @@ function recordTorchRun(dtype: 'float32' | 'float64'): string {
   const out = join(dir, `run-${dtype}.json`);
   writeFileSync(script, TRAINING_LOOP);
   const r = spawnSync(PYTHON, [script, out, dtype], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${PYTHON} could not run the torch training loop (${r.stderr.trim().split('\n').pop()}): run bash scripts/setup-system.sh (installs Debian python3-torch)`);
+  if (r.status !== 0)
+    throw new Error(
+      `${PYTHON} could not run the torch training loop (${r.stderr.trim().split('\n').pop()}): run bash scripts/setup-system.sh (installs Debian python3-torch)`,
+    );
   return out;
 }
 
@@ -45,19 +48,23 @@ async function check(path: string) {
 }
 
 describe('recorded runs', () => {
-  it.each(['float32', 'float64'] as const)('record.py records a torch %s training loop, and the run is bit-exact with torch@1.13 at every step, state included', async (dtype) => {
-    const path = recordTorchRun(dtype);
-    const doc = JSON.parse(readFileSync(path, 'utf8'));
-    expect(doc).toMatchObject({ framework: 'torch', dtype, steps: 15, case: 'recorded' });
-    expect(Object.keys(doc.state_per_step).sort()).toEqual(['grad_avg', 'momentum_buffer', 'square_avg', 'step']);
-    const r = await check(path);
-    expect(r.cells).toHaveLength(1);
-    const cell = r.cells[0];
-    expect(cell).toMatchObject({ case: `recorded/run-${dtype}`, dtype, status: 'pass', expectedProfile: 'torch@1.13' });
-    expect(cell.freeRunning?.maxUlp).toBe(0);
-    expect(cell.state?.steps.length).toBe(15);
-    expect(cell.state?.maxUlp).toBe(0);
-  }, 60_000);
+  it.each(['float32', 'float64'] as const)(
+    'record.py records a torch %s training loop, and the run is bit-exact with torch@1.13 at every step, state included',
+    async (dtype) => {
+      const path = recordTorchRun(dtype);
+      const doc = JSON.parse(readFileSync(path, 'utf8'));
+      expect(doc).toMatchObject({ framework: 'torch', dtype, steps: 15, case: 'recorded' });
+      expect(Object.keys(doc.state_per_step).sort()).toEqual(['grad_avg', 'momentum_buffer', 'square_avg', 'step']);
+      const r = await check(path);
+      expect(r.cells).toHaveLength(1);
+      const cell = r.cells[0];
+      expect(cell).toMatchObject({ case: `recorded/run-${dtype}`, dtype, status: 'pass', expectedProfile: 'torch@1.13' });
+      expect(cell.freeRunning?.maxUlp).toBe(0);
+      expect(cell.state?.steps.length).toBe(15);
+      expect(cell.state?.maxUlp).toBe(0);
+    },
+    60_000,
+  );
 
   it('a recorded run that departs from its profile fails at the step where it does', async () => {
     const path = recordTorchRun('float64');
@@ -69,16 +76,20 @@ describe('recorded runs', () => {
     expect(cell.freeRunning?.firstDivergentStep).toBe(6);
   }, 60_000);
 
-  it.runIf(existsSync(RECORDINGS))('checks the calibration recordings of ../shared/recordings (skipped where ../shared is absent: it is not part of the repository)', async () => {
-    const keras = (await check(join(RECORDINGS, 'keras', 'keras-tf_bowl3_centered_momentum_float32.json'))).cells[0];
-    expect(keras).toMatchObject({ status: 'pass', expectedProfile: 'keras@3' });
-    const tfRaw = (await check(join(RECORDINGS, 'tf', 'tf-rawops_stream12_momentum_float32.json'))).cells[0];
-    expect(tfRaw).toMatchObject({ status: 'pass', expectedProfile: 'tf-raw@2' });
-    // A learning-rate schedule is not modelled: skipped with the reason, never passed.
-    const schedule = (await check(join(RECORDINGS, 'torch', 'torch-forloop_bowl3_explr_float64.json'))).cells[0];
-    expect(schedule.status).toBe('skip');
-    expect(schedule.reason).toMatch(/learning-rate schedule/);
-  }, 60_000);
+  it.runIf(existsSync(RECORDINGS))(
+    'checks the calibration recordings of ../shared/recordings (skipped where ../shared is absent: it is not part of the repository)',
+    async () => {
+      const keras = (await check(join(RECORDINGS, 'keras', 'keras-tf_bowl3_centered_momentum_float32.json'))).cells[0];
+      expect(keras).toMatchObject({ status: 'pass', expectedProfile: 'keras@3' });
+      const tfRaw = (await check(join(RECORDINGS, 'tf', 'tf-rawops_stream12_momentum_float32.json'))).cells[0];
+      expect(tfRaw).toMatchObject({ status: 'pass', expectedProfile: 'tf-raw@2' });
+      // A learning-rate schedule is not modelled: skipped with the reason, never passed.
+      const schedule = (await check(join(RECORDINGS, 'torch', 'torch-forloop_bowl3_explr_float64.json'))).cells[0];
+      expect(schedule.status).toBe('skip');
+      expect(schedule.reason).toMatch(/learning-rate schedule/);
+    },
+    60_000,
+  );
 
   it('bad recordings are usage errors naming the file and the field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recorded-bad-'));
@@ -86,10 +97,24 @@ describe('recorded runs', () => {
     expect(create('recorded')).toThrow(/give the recording's path/);
     expect(create(`recorded:path=${join(dir, 'none.json')}`)).toThrow(InputError);
     const half = join(dir, 'half.json');
-    writeFileSync(half, JSON.stringify({ framework: 'torch', framework_version: '2.1', dtype: 'bfloat16', hyperparams: {}, x0: [1], grads: [[1]], trajectory: [[0.9]] }));
+    writeFileSync(
+      half,
+      JSON.stringify({
+        framework: 'torch',
+        framework_version: '2.1',
+        dtype: 'bfloat16',
+        hyperparams: {},
+        x0: [1],
+        grads: [[1]],
+        trajectory: [[0.9]],
+      }),
+    );
     expect(create(`recorded:path=${half}`)).toThrow(/bfloat16: the reference has float32 and float64 arithmetic only/);
     const noTrajectory = join(dir, 'short.json');
-    writeFileSync(noTrajectory, JSON.stringify({ framework: 'torch', framework_version: '2.1', dtype: 'float32', hyperparams: {}, x0: [1], grads: [[1]] }));
+    writeFileSync(
+      noTrajectory,
+      JSON.stringify({ framework: 'torch', framework_version: '2.1', dtype: 'float32', hyperparams: {}, x0: [1], grads: [[1]] }),
+    );
     expect(create(`recorded:path=${noTrajectory}`)).toThrow(/trajectory/);
   });
 });

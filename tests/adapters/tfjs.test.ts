@@ -63,7 +63,15 @@ function reference(key: string, extra: Settings = {}): Prepared {
   const source = caseGradientSource(c, 'float32', autodiffOrderFor('tfjs'));
   const trajectory = runTrajectory(resolved.variant, 'float32', x0, c.steps, source);
   return {
-    adapterCase: { key: caseKey(c), dtype: 'float32', variant: resolved.variant, profile: resolved.profile, native: resolved.native, settings, x0: trajectory.x0 },
+    adapterCase: {
+      key: caseKey(c),
+      dtype: 'float32',
+      variant: resolved.variant,
+      profile: resolved.profile,
+      native: resolved.native,
+      settings,
+      x0: trajectory.x0,
+    },
     reference: trajectory,
   };
 }
@@ -146,7 +154,6 @@ const measured: Record<string, Record<string, number>> = {};
 const record = (backend: string, key: string, ulp: number) => ((measured[backend] ??= {})[key] = ulp);
 
 afterAll(() => {
-   
   console.log(`tfjs max ULP per case (params, v, m, b over every step):\n${JSON.stringify(measured, null, 1)}`);
 });
 
@@ -201,27 +208,36 @@ function tfjsNodeAddonInstalled(): boolean {
 const ADDON_INSTALLED = tfjsNodeAddonInstalled();
 
 describe('tfjs-node', () => {
-  it.runIf(ADDON_INSTALLED)('is available where its native addon is installed (machines where libtensorflow could be downloaded)', async () => {
-    const probe = await node.probe();
-    expect(probe.available, JSON.stringify(probe)).toBe(true);
-  });
+  it.runIf(ADDON_INSTALLED)(
+    'is available where its native addon is installed (machines where libtensorflow could be downloaded)',
+    async () => {
+      const probe = await node.probe();
+      expect(probe.available, JSON.stringify(probe)).toBe(true);
+    },
+  );
 
-  it.runIf(!ADDON_INSTALLED)('reports why it is unavailable where its native addon is missing (libtensorflow cannot be downloaded here)', async () => {
-    const probe = await node.probe();
-    expect(probe.available).toBe(false);
-    if (probe.available) return;
-    expect(probe.reason).toMatch(/@tensorflow\/tfjs-node/);
-    expect(probe.reason).toMatch(/libtensorflow/);
-    expect(probe.reason).toMatch(/storage\.googleapis\.com/);
-    // A failed tfjs-node import leaves the shared engine usable.
-    expect((await cpu.probe()).available).toBe(true);
-  });
+  it.runIf(!ADDON_INSTALLED)(
+    'reports why it is unavailable where its native addon is missing (libtensorflow cannot be downloaded here)',
+    async () => {
+      const probe = await node.probe();
+      expect(probe.available).toBe(false);
+      if (probe.available) return;
+      expect(probe.reason).toMatch(/@tensorflow\/tfjs-node/);
+      expect(probe.reason).toMatch(/libtensorflow/);
+      expect(probe.reason).toMatch(/storage\.googleapis\.com/);
+      // A failed tfjs-node import leaves the shared engine usable.
+      expect((await cpu.probe()).available).toBe(true);
+    },
+  );
 });
 
 describe('tfjs-cpu', () => {
   beforeAll(async () => {
     const probe = await cpu.probe();
-    expect(probe, JSON.stringify(probe)).toMatchObject({ available: true, facts: { backend: 'cpu', floatPrecision: 32, epsilonWhenNull: 1e-7 } });
+    expect(probe, JSON.stringify(probe)).toMatchObject({
+      available: true,
+      facts: { backend: 'cpu', floatPrecision: 32, epsilonWhenNull: 1e-7 },
+    });
   });
 
   it.each(CASE_KEYS)('%s is bit-exact on every step', async (key) => {
@@ -244,7 +260,10 @@ describe('tfjs-cpu', () => {
           const point = p.reference.points[t];
           await prepared.step(point.grad);
           const { params, state } = await prepared.read();
-          expect([...params].every((x, i) => sameBits(x, point.params[i])), `${key} step ${t + 1}`).toBe(true);
+          expect(
+            [...params].every((x, i) => sameBits(x, point.params[i])),
+            `${key} step ${t + 1}`,
+          ).toBe(true);
           expect([...state!.v!].every((x, i) => sameBits(x, point.state.v[i]))).toBe(true);
           expect([...state!.b!].every((x, i) => sameBits(x, point.state.b[i]))).toBe(true);
           if (p.adapterCase.variant.centered) expect([...state!.m!].every((x, i) => sameBits(x, point.state.m[i]))).toBe(true);
@@ -274,7 +293,10 @@ describe('tfjs-cpu', () => {
 describe('tfjs-wasm', () => {
   beforeAll(async () => {
     const probe = await wasm.probe();
-    expect(probe, JSON.stringify(probe)).toMatchObject({ available: true, facts: { backend: 'wasm', floatPrecision: 32, epsilonWhenNull: 1e-7 } });
+    expect(probe, JSON.stringify(probe)).toMatchObject({
+      available: true,
+      facts: { backend: 'wasm', floatPrecision: 32, epsilonWhenNull: 1e-7 },
+    });
   });
 
   it.each(CASE_KEYS)('%s is bit-exact on every step', async (key) => {
@@ -304,7 +326,9 @@ describe('tfjs-wasm', () => {
 
 // The device decides what is asserted: probed once when the file is collected.
 const WEBGPU_PROBE = await webgpu.probe();
-const WEBGPU_DEVICE = WEBGPU_PROBE.available ? `${String(WEBGPU_PROBE.facts.gpuDevice)} ${String(WEBGPU_PROBE.facts.gpuDescription)}` : 'no device';
+const WEBGPU_DEVICE = WEBGPU_PROBE.available
+  ? `${String(WEBGPU_PROBE.facts.gpuDevice)} ${String(WEBGPU_PROBE.facts.gpuDescription)}`
+  : 'no device';
 const ON_LLVMPIPE = /llvmpipe/i.test(WEBGPU_DEVICE);
 
 describe('tfjs-webgpu (Dawn; OpenGL ES on Mesa llvmpipe without a GPU)', () => {
@@ -323,19 +347,29 @@ describe('tfjs-webgpu (Dawn; OpenGL ES on Mesa llvmpipe without a GPU)', () => {
   // 2.5 ULP for division (and more for sqrt); that bound is not measured here.
   const OTHER_GPU_MAX_ULP = 64;
 
-  it.runIf(ON_LLVMPIPE).each(CASE_KEYS)('%s matches the reference bit for bit (on Mesa llvmpipe: one shader per op, IEEE f32 division and sqrt)', async (key) => {
-    const r = await runCase(webgpu, reference(key));
-    record('tfjs-webgpu', key, r.maxUlp);
-    expect(r.mismatches, `${WEBGPU_DEVICE}: ${describeMismatches(r.mismatches.sort((x, y) => y.ulp - x.ulp))}`).toEqual([]);
-    expect(r.leak).toBeUndefined();
-  }, 120_000);
+  it.runIf(ON_LLVMPIPE).each(CASE_KEYS)(
+    '%s matches the reference bit for bit (on Mesa llvmpipe: one shader per op, IEEE f32 division and sqrt)',
+    async (key) => {
+      const r = await runCase(webgpu, reference(key));
+      record('tfjs-webgpu', key, r.maxUlp);
+      expect(r.mismatches, `${WEBGPU_DEVICE}: ${describeMismatches(r.mismatches.sort((x, y) => y.ulp - x.ulp))}`).toEqual([]);
+      expect(r.leak).toBeUndefined();
+    },
+    120_000,
+  );
 
-  it.runIf(!ON_LLVMPIPE).each(CASE_KEYS)(`%s stays within ${OTHER_GPU_MAX_ULP} ulp of the reference (on a GPU other than llvmpipe: WGSL allows 2.5 ulp division, more for sqrt)`, async (key) => {
-    const r = await runCase(webgpu, reference(key));
-    record('tfjs-webgpu', key, r.maxUlp);
-    expect(r.maxUlp, `${WEBGPU_DEVICE}: ${describeMismatches(r.mismatches.sort((x, y) => y.ulp - x.ulp))}`).toBeLessThanOrEqual(OTHER_GPU_MAX_ULP);
-    expect(r.leak).toBeUndefined();
-  }, 120_000);
+  it.runIf(!ON_LLVMPIPE).each(CASE_KEYS)(
+    `%s stays within ${OTHER_GPU_MAX_ULP} ulp of the reference (on a GPU other than llvmpipe: WGSL allows 2.5 ulp division, more for sqrt)`,
+    async (key) => {
+      const r = await runCase(webgpu, reference(key));
+      record('tfjs-webgpu', key, r.maxUlp);
+      expect(r.maxUlp, `${WEBGPU_DEVICE}: ${describeMismatches(r.mismatches.sort((x, y) => y.ulp - x.ulp))}`).toBeLessThanOrEqual(
+        OTHER_GPU_MAX_ULP,
+      );
+      expect(r.leak).toBeUndefined();
+    },
+    120_000,
+  );
 
   it('rejects a bad cpuForward option at create time', () => {
     expect(() => tfjsWebgpuAdapterFactory.create({ cpuForward: 'maybe' })).toThrow(/cpuForward/);

@@ -24,7 +24,8 @@ const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Nu
 function firstDifference(label: string, got: ArrayLike<number>, want: ArrayLike<number>): string | null {
   if (got.length !== want.length) return `${label}: length ${got.length} vs ${want.length}`;
   for (let i = 0; i < got.length; i++) {
-    if (!same(got[i], want[i])) return `${label}[${i}]: got ${Object.is(got[i], -0) ? '-0' : got[i]} want ${Object.is(want[i], -0) ? '-0' : want[i]}`;
+    if (!same(got[i], want[i]))
+      return `${label}[${i}]: got ${Object.is(got[i], -0) ? '-0' : got[i]} want ${Object.is(want[i], -0) ? '-0' : want[i]}`;
   }
   return null;
 }
@@ -94,7 +95,15 @@ describe('wasm-simd adapter', () => {
           const variant: Variant = { ...resolved.variant, fma: [] };
           const order = profile === 'torch' ? 'torch' : 'tf';
           const ref = runTrajectory(variant, dtype, caseX0(c), c.steps, caseGradientSource(c, dtype, order));
-          const ac: AdapterCase = { key: caseKey(c), dtype, variant: resolved.variant, profile: resolved.profile, native: resolved.native, settings: c.settings, x0: ref.x0 };
+          const ac: AdapterCase = {
+            key: caseKey(c),
+            dtype,
+            variant: resolved.variant,
+            profile: resolved.profile,
+            native: resolved.native,
+            settings: c.settings,
+            x0: ref.x0,
+          };
           const prepared = (await adapter.prepare(ac)) as PreparedCase & { kernelFor?(g: Float64Array): string };
           const diff = await replay(prepared, ref);
           if (diff) failures.push(`${caseKey(c)}: ${diff}`);
@@ -176,7 +185,13 @@ describe('wasm-simd adapter', () => {
         for (const kind of ['random', 'inf-at', 'zeros-first', 'overflow64'] as StreamKind[]) {
           const grads = generateStream({ kind, dim: 37, steps: 10, seed: 300 + i, at: 3 });
           const variant: Variant = { ...resolveCase('torch', dtype, {}, settings)!.variant, fma: [] };
-          const ref = runTrajectory(variant, dtype, new Array(37).fill(0).map((_, j) => Math.sin(j + 1)), grads.length, replaySource(grads));
+          const ref = runTrajectory(
+            variant,
+            dtype,
+            new Array(37).fill(0).map((_, j) => Math.sin(j + 1)),
+            grads.length,
+            replaySource(grads),
+          );
           const prepared = await prepareWasmCase(dtype, variant, ref.x0);
           const diff = await replay(prepared, ref);
           if (diff) failures.push(`${JSON.stringify(settings)} ${kind} ${dtype}: ${diff}`);
@@ -187,7 +202,8 @@ describe('wasm-simd adapter', () => {
   });
 
   it('ran both specialised and general kernels', () => {
-    for (const k of ['torch', 'torch_momentum', 'plain_inside', 'tfjs', 'tf_raw', 'plain_outside', 'general']) expect(kernelsUsed).toContain(k);
+    for (const k of ['torch', 'torch_momentum', 'plain_inside', 'tfjs', 'tf_raw', 'plain_outside', 'general'])
+      expect(kernelsUsed).toContain(k);
   });
 
   it('load() overwrites params and state, and the step counter', async () => {

@@ -12,7 +12,13 @@ import { rmspropWgsl } from '../../adapters/gpu/rmsprop-wgsl.js';
 import type { OptimizerStateView } from '../../adapters/adapter.js';
 import { initialState, type OptimizerState } from '../../reference/step.js';
 import type { Axes } from '../../reference/variant.js';
-import { benchmarkCopy, benchmarkRmspropSteps, measureDeviceArithmetic, webgpu, type DeviceArithmetic } from '../../adapters/webgpu.js';
+import {
+  benchmarkCopy,
+  benchmarkRmspropSteps,
+  measureDeviceArithmetic,
+  webgpu,
+  type DeviceArithmetic,
+} from '../../adapters/webgpu.js';
 import { resolveVariant, type Settings } from '../../reference/resolve.js';
 import { replaySource, runTrajectory } from '../../reference/trajectory.js';
 import { ulpDistance } from '../../runner/ulp.js';
@@ -57,7 +63,9 @@ const skipped: string[] = [];
 
 function requireGpu(): void {
   if (!gpu.available) {
-    throw new Error(`WebGPU device unavailable (this test needs it; on a fresh machine run \`bash scripts/setup-system.sh\`): ${gpu.reason}`);
+    throw new Error(
+      `WebGPU device unavailable (this test needs it; on a fresh machine run \`bash scripts/setup-system.sh\`): ${gpu.reason}`,
+    );
   }
 }
 
@@ -155,7 +163,16 @@ async function compareCase(group: string, profile: string, c: CaseSpec, extra: S
     expect(leak).toBeUndefined();
   }
   const rsqrt = deviceVariant.scaleForm === 'rsqrt' && deviceVariant.epsPlacement !== 'outside';
-  results.push({ group, key: label, maxUlp, claimedUlp, claimedStepUlp, deviceStepUlp, rsqrt, ...(firstMismatch ? { firstMismatch } : {}) });
+  results.push({
+    group,
+    key: label,
+    maxUlp,
+    claimedUlp,
+    claimedStepUlp,
+    deviceStepUlp,
+    rsqrt,
+    ...(firstMismatch ? { firstMismatch } : {}),
+  });
 }
 
 /** Axis values the suites' profiles do not reach: each one run on a momentum/centered case and an edge stream. */
@@ -212,8 +229,11 @@ afterAll(() => {
   const groups = new Map<string, CaseResult[]>();
   for (const r of results) groups.set(r.group, [...(groups.get(r.group) ?? []), r]);
   const lines = ['webgpu vs float32 reference: max ULP over every step of params and used state'];
-  if (gpu.available) lines.push(`  device: ${describeGpu(gpu.info)}; arithmetic ${JSON.stringify(arith)}; fixedAxes ${JSON.stringify(fixedAxes)}`);
-  lines.push('  columns: free-running vs device-order reference | free-running vs claimed profile | one step re-anchored on claimed | one step re-anchored on device order');
+  if (gpu.available)
+    lines.push(`  device: ${describeGpu(gpu.info)}; arithmetic ${JSON.stringify(arith)}; fixedAxes ${JSON.stringify(fixedAxes)}`);
+  lines.push(
+    '  columns: free-running vs device-order reference | free-running vs claimed profile | one step re-anchored on claimed | one step re-anchored on device order',
+  );
   for (const [group, rs] of groups) {
     const worst = (f: (r: CaseResult) => number) => Math.max(...rs.map(f));
     const exact = rs.filter((r) => r.maxUlp === 0).length;
@@ -221,9 +241,12 @@ afterAll(() => {
       `  ${group.padEnd(16)} ${String(rs.length).padStart(3)} cases, ${String(exact).padStart(3)} bit-exact | ` +
         `${worst((r) => r.maxUlp)} | ${worst((r) => r.claimedUlp)} | ${worst((r) => r.claimedStepUlp)} | ${worst((r) => r.deviceStepUlp)} ulp`,
     );
-    for (const r of rs.filter((x) => x.maxUlp > 0)) lines.push(`      ${r.key}: ${r.maxUlp} ulp free-running, ${r.deviceStepUlp} ulp per step (first: ${r.firstMismatch})`);
+    for (const r of rs.filter((x) => x.maxUlp > 0))
+      lines.push(`      ${r.key}: ${r.maxUlp} ulp free-running, ${r.deviceStepUlp} ulp per step (first: ${r.firstMismatch})`);
   }
-  lines.push(`  unsupported (skipped by the adapter): ${skipped.length}${skipped.length ? ': ' + skipped.slice(0, 5).join('; ') : ''}`);
+  lines.push(
+    `  unsupported (skipped by the adapter): ${skipped.length}${skipped.length ? ': ' + skipped.slice(0, 5).join('; ') : ''}`,
+  );
   console.log(lines.join('\n'));
 });
 
@@ -240,13 +263,22 @@ describe('webgpu adapter', () => {
     const a = await webgpu.create({}).probe();
     expect(a.available).toBe(true);
     if (!a.available) return;
-    for (const k of ['vendor', 'architecture', 'description', 'backend', 'timestampQuery', 'maxStorageBuffersPerShaderStage']) expect(a.facts).toHaveProperty(k);
+    for (const k of ['vendor', 'architecture', 'description', 'backend', 'timestampQuery', 'maxStorageBuffersPerShaderStage'])
+      expect(a.facts).toHaveProperty(k);
   });
 
   it('refuses clipNorm cases with UnsupportedCaseError and unknown options with an error', async () => {
     requireGpu();
     const resolved = resolveVariant('torch', 'float32', { clipNorm: 1 });
-    const ac: AdapterCase = { key: 'x', dtype: 'float32', variant: resolved.variant, profile: resolved.profile, native: resolved.native, settings: { clipNorm: 1 }, x0: new Float64Array([1]) };
+    const ac: AdapterCase = {
+      key: 'x',
+      dtype: 'float32',
+      variant: resolved.variant,
+      profile: resolved.profile,
+      native: resolved.native,
+      settings: { clipNorm: 1 },
+      x0: new Float64Array([1]),
+    };
     await expect(webgpu.create({}).prepare(ac)).rejects.toBeInstanceOf(UnsupportedCaseError);
     await expect(webgpu.create({}).prepare({ ...ac, dtype: 'float64' })).rejects.toBeInstanceOf(UnsupportedCaseError);
     expect(() => webgpu.create({ profiel: 'keras' })).toThrow(/profiel/);
@@ -273,7 +305,9 @@ describe('webgpu adapter', () => {
     requireGpu();
     const momentumCase = SUITES.variants.find((c) => c.id === 'centered-momentum')!;
     const plain = SUITES.variants.find((c) => c.id === 'momentum')!;
-    const edgeCases = ['zeros-first', 'overflow32', 'inf-at', 'nan-at', 'subnormal32'].map((id) => SUITES.edge.find((c) => c.id === id)!);
+    const edgeCases = ['zeros-first', 'overflow32', 'inf-at', 'nan-at', 'subnormal32'].map((id) =>
+      SUITES.edge.find((c) => c.id === id)!,
+    );
     for (const extra of AXIS_SWEEP) {
       for (const c of [plain, momentumCase, ...edgeCases]) {
         await compareCase('axis-sweep', 'torch', c, extra);
@@ -291,7 +325,9 @@ describe('webgpu adapter', () => {
 
   it('generates WGSL with fma() exactly at the variant fma sites', () => {
     const withFma = rmspropWgsl(resolveVariant('torch', 'float32', { centered: true, momentum: 0.9, weightDecay: 0.1 }).variant);
-    const without = rmspropWgsl(resolveVariant('torch', 'float32', { centered: true, momentum: 0.9, weightDecay: 0.1, fma: 'off' }).variant);
+    const without = rmspropWgsl(
+      resolveVariant('torch', 'float32', { centered: true, momentum: 0.9, weightDecay: 0.1, fma: 'off' }).variant,
+    );
     expect(withFma).toMatch(/fma\(/);
     expect(without).not.toMatch(/fma\(/);
     expect(rmspropWgsl(resolveVariant('keras', 'float32', { rho: 0.9 }).variant)).not.toMatch(/fma\(/);
@@ -305,6 +341,8 @@ describe('webgpu adapter', () => {
     const c = await benchmarkCopy({ n: 1 << 16, copies: 4, repeats: 2 });
     expect(c.bytesPerCopy).toBe(8 << 16);
     expect(c.gbPerSecond).toBeGreaterThan(0);
-    console.log(`webgpu timing (${s.method}): ${(s.msPerStep * 1e3).toFixed(1)} us/step for 65536 elements; copy ${c.gbPerSecond.toFixed(2)} GB/s`);
+    console.log(
+      `webgpu timing (${s.method}): ${(s.msPerStep * 1e3).toFixed(1)} us/step for 65536 elements; copy ${c.gbPerSecond.toFixed(2)} GB/s`,
+    );
   });
 });

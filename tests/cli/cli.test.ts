@@ -19,7 +19,19 @@ beforeAll(() => {
 
 describe('trajectory', () => {
   it('numpy-tutorial on linreg reproduces NumPy bit for bit (values recorded from NumPy 1.24, float64)', () => {
-    const r = cli(['trajectory', '--profile', 'numpy-tutorial', '--problem', 'linreg', '--x0', '3,5', '--steps', '5000', '--set', 'lr=0.001']);
+    const r = cli([
+      'trajectory',
+      '--profile',
+      'numpy-tutorial',
+      '--problem',
+      'linreg',
+      '--x0',
+      '3,5',
+      '--steps',
+      '5000',
+      '--set',
+      'lr=0.001',
+    ]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.final).toEqual([0.5493527569724495, 5.2424042884817315]);
@@ -31,8 +43,31 @@ describe('trajectory', () => {
   it('replays a recorded gradient stream with non-finite values', () => {
     const dir = mkdtempSync(join(tmpdir(), 'grads-'));
     const file = join(dir, 'g.json');
-    writeFileSync(file, JSON.stringify({ grads: [[1, -2], ['Infinity', 0.5], [0.25, 'NaN']] }));
-    const r = cli(['trajectory', '--profile', 'torch', '--dtype', 'float32', '--grads', file, '--x0', '1,2', '--set', 'alpha=0.9', '--set', 'fma=off']);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        grads: [
+          [1, -2],
+          ['Infinity', 0.5],
+          [0.25, 'NaN'],
+        ],
+      }),
+    );
+    const r = cli([
+      'trajectory',
+      '--profile',
+      'torch',
+      '--dtype',
+      'float32',
+      '--grads',
+      file,
+      '--x0',
+      '1,2',
+      '--set',
+      'alpha=0.9',
+      '--set',
+      'fma=off',
+    ]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.steps).toBe(3);
@@ -49,7 +84,26 @@ describe('profiles, conform', () => {
     const r = cli(['profiles', '--json']);
     const doc = JSON.parse(r.stdout);
     const names = doc.profiles.map((p: { profile: string }) => p.profile);
-    for (const n of ['torch@2.1', 'torch@1.13', 'keras@3', 'keras2-legacy@2', 'tf-raw@2', 'tf1@1', 'tfjs@4', 'optax@0.2', 'mxnet@1', 'mxnet2@2', 'caffe@1', 'chainer@7', 'flux@0.3', 'lasagne@0.2', 'paddle@2', 'd2l@1', 'hinton@2012', 'numpy-tutorial@1']) {
+    for (const n of [
+      'torch@2.1',
+      'torch@1.13',
+      'keras@3',
+      'keras2-legacy@2',
+      'tf-raw@2',
+      'tf1@1',
+      'tfjs@4',
+      'optax@0.2',
+      'mxnet@1',
+      'mxnet2@2',
+      'caffe@1',
+      'chainer@7',
+      'flux@0.3',
+      'lasagne@0.2',
+      'paddle@2',
+      'd2l@1',
+      'hinton@2012',
+      'numpy-tutorial@1',
+    ]) {
       expect(names).toContain(n);
     }
     for (const p of doc.profiles) expect(p.sources.length).toBeGreaterThan(0);
@@ -57,7 +111,16 @@ describe('profiles, conform', () => {
 
   it('conform exits 1 on a deliberately wrong implementation and writes every report', () => {
     const out = mkdtempSync(join(tmpdir(), 'reports-'));
-    const r = cli(['conform', '--adapters', 'ts-f64:profile=torch,epsPlacement=inside', '--suites', 'edge', '--out', out, '--quiet']);
+    const r = cli([
+      'conform',
+      '--adapters',
+      'ts-f64:profile=torch,epsPlacement=inside',
+      '--suites',
+      'edge',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(r.code).toBe(1);
     expect(readdirSync(out).sort()).toEqual(['conformance.html', 'conformance.json', 'conformance.junit.xml', 'conformance.md']);
   });

@@ -36,7 +36,10 @@ describe('rmsprop-harness compare', () => {
     const doc = JSON.parse(r.stdout);
     const c = doc.comparisons[0];
     expect(c.responsible).toEqual(['epsPlacement']);
-    expect(c.axes.find((x: { axis: string }) => x.axis === 'epsPlacement')).toMatchObject({ a: 'inside-subtracted', b: 'inside' });
+    expect(c.axes.find((x: { axis: string }) => x.axis === 'epsPlacement')).toMatchObject({
+      a: 'inside-subtracted',
+      b: 'inside',
+    });
     expect(readFileSync(page, 'utf8')).toContain('tfjs@4 vs keras@3');
   });
 

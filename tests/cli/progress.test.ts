@@ -1,7 +1,14 @@
 // The progress reporter with a fake stream (collects writes) and a fake clock.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ProgressEvent } from '../../runner/run-conformance.js';
-import { BAR_INTERVAL_MS, createProgressReporter, estimateRemainingMs, formatDuration, progressMode, type ProgressStream } from '../../scripts/progress.js';
+import {
+  BAR_INTERVAL_MS,
+  createProgressReporter,
+  estimateRemainingMs,
+  formatDuration,
+  progressMode,
+  type ProgressStream,
+} from '../../scripts/progress.js';
 
 function fakeStream(options: { isTTY?: boolean; columns?: number } = {}) {
   const writes: string[] = [];
@@ -34,7 +41,12 @@ const event = (done: number, total: number, over: Partial<ProgressEvent> = {}): 
 /** What a terminal would show: the text after the last carriage return of each line, escape sequences removed. */
 function screen(text: string): string[] {
   // eslint-disable-next-line no-control-regex -- the ESC of the erase-line sequence the progress line writes is what is stripped.
-  return text.split('\n').map((line) => line.split('\r').pop()!.replace(/\x1b\[K/g, ''));
+  return text.split('\n').map((line) =>
+    line
+      .split('\r')
+      .pop()!
+      .replace(/\x1b\[K/g, ''),
+  );
 }
 
 afterEach(() => {
@@ -209,7 +221,13 @@ describe("mode 'lines'", () => {
     expect(lines).toContain('XPASS ts-f32 problems/xlogx float32 replay');
     expect(text).not.toContain('XFAIL');
     const heartbeats = lines.filter((l) => / ETA /.test(l));
-    expect(heartbeats).toEqual(['[10/60] 16% ETA 0:50', '[20/60] 33% ETA 0:40', '[30/60] 50% ETA 0:30', '[40/60] 66% ETA 0:20', '[50/60] 83% ETA 0:10']);
+    expect(heartbeats).toEqual([
+      '[10/60] 16% ETA 0:50',
+      '[20/60] 33% ETA 0:40',
+      '[30/60] 50% ETA 0:30',
+      '[40/60] 66% ETA 0:20',
+      '[50/60] 83% ETA 0:10',
+    ]);
     expect(lines.at(-1)).toBe('60/60 cells in 1:00: 2 failed, 1 error');
   });
 
@@ -249,7 +267,7 @@ it('finish without any event prints nothing (the run failed before the first cel
 });
 
 describe('before the first cell ends', () => {
-  it("bar: shows what is starting at once and ticks its elapsed time every second until the first cell replaces it", () => {
+  it('bar: shows what is starting at once and ticks its elapsed time every second until the first cell replaces it', () => {
     vi.useFakeTimers();
     const clock = fakeClock();
     const out = fakeStream({ isTTY: true, columns: 100 });

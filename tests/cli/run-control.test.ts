@@ -12,7 +12,12 @@ const CLI = join(ROOT, 'dist', 'scripts', 'cli.js');
 const HANG = `module:path=${join(ROOT, 'tests/fixtures/adapters/faulty-adapter.mjs')},fault=hang`;
 
 function cli(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000, cwd, env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    cwd,
+    env: { ...process.env, CI: 'true', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -26,7 +31,30 @@ describe('interrupting a run', () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`${signal} during a hung cell writes the report so far, marked incomplete, exit 130`, async () => {
       const out = temp('interrupt-');
-      const child = spawn(process.execPath, [CLI, 'conform', '--adapters', `ts-f64,${HANG}`, '--suites', 'problems', '--cases', 'problems/linreg,problems/quad2d', '--dtype', 'float64', '--format', 'json,md,junit', '--out', out, '--cell-timeout', '600', '--jobs', '1'], { env: { ...process.env, CI: 'true' } });
+      const child = spawn(
+        process.execPath,
+        [
+          CLI,
+          'conform',
+          '--adapters',
+          `ts-f64,${HANG}`,
+          '--suites',
+          'problems',
+          '--cases',
+          'problems/linreg,problems/quad2d',
+          '--dtype',
+          'float64',
+          '--format',
+          'json,md,junit',
+          '--out',
+          out,
+          '--cell-timeout',
+          '600',
+          '--jobs',
+          '1',
+        ],
+        { env: { ...process.env, CI: 'true' } },
+      );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       // Wait until ts-f64's cells are done and the hung adapter's first cell is running, then interrupt.
@@ -72,7 +100,11 @@ describe('config file', () => {
     const r = cli(['conform', '--modes', 'replay'], dir);
     expect(r.code, r.stderr).toBe(0);
     const report = readConformanceReport(join(dir, 'reports/latest/conformance.json'));
-    expect(report.selection).toMatchObject({ adapters: ['ts-f64', 'ts-f64:profile=torch,epsPlacement=inside'], dtypes: ['float64'], modes: ['replay'] });
+    expect(report.selection).toMatchObject({
+      adapters: ['ts-f64', 'ts-f64:profile=torch,epsPlacement=inside'],
+      dtypes: ['float64'],
+      modes: ['replay'],
+    });
     expect(report.cells.map((c) => c.status)).toEqual(['pass', 'xfail']);
     expect(report.cells[0].tolerance).toMatchObject({ ulps: 4, reasons: ['demonstrates an override with its reason'] });
     expect(existsSync(join(dir, 'reports/latest/conformance.md'))).toBe(false);
@@ -80,7 +112,10 @@ describe('config file', () => {
 
   it('a TypeScript config is loaded and validated the same way', () => {
     const dir = temp('config-ts-');
-    writeFileSync(join(dir, 'rmsprop-harness.config.ts'), "const config: { adapters: string[]; cases: string[]; dtypes: ('float32' | 'float64')[] } = { adapters: ['ts-f32'], cases: ['edge/zeros*'], dtypes: ['float32'] };\nexport default config;\n");
+    writeFileSync(
+      join(dir, 'rmsprop-harness.config.ts'),
+      "const config: { adapters: string[]; cases: string[]; dtypes: ('float32' | 'float64')[] } = { adapters: ['ts-f32'], cases: ['edge/zeros*'], dtypes: ['float32'] };\nexport default config;\n",
+    );
     const r = cli(['conform', '--format', 'json', '--out', 'out'], dir);
     expect(r.code, r.stderr).toBe(0);
     const report = readConformanceReport(join(dir, 'out/conformance.json'));
@@ -90,11 +125,27 @@ describe('config file', () => {
   }, 60_000);
 
   const bad: [string, string, RegExp][] = [
-    ['rmsprop-harness.config.json', '{"adapters": ["ts-f64"],', /config .*rmsprop-harness.config.json: malformed JSON at line 1 column \d+/],
+    [
+      'rmsprop-harness.config.json',
+      '{"adapters": ["ts-f64"],',
+      /config .*rmsprop-harness.config.json: malformed JSON at line 1 column \d+/,
+    ],
     ['rmsprop-harness.config.json', '{"adapter": ["ts-f64"]}', /config .*: unexpected field 'adapter'/],
-    ['rmsprop-harness.config.json', '{"adapters": ["ts-f33"]}', /config .*: \/adapters\/0: unknown adapter 'ts-f33' \(did you mean 'ts-f32'\?\)/],
-    ['rmsprop-harness.config.json', '{"tolerances": [{"adapter": "webgpu", "ulps": 8}]}', /config .*: \/tolerances\/0: missing field 'reason'/],
-    ['rmsprop-harness.config.json', '{"tolerances": [{"adapter": "webgpu", "ulps": -1, "reason": "a long enough reason"}]}', /config .*: \/tolerances\/0\/ulps: must be >= 0/],
+    [
+      'rmsprop-harness.config.json',
+      '{"adapters": ["ts-f33"]}',
+      /config .*: \/adapters\/0: unknown adapter 'ts-f33' \(did you mean 'ts-f32'\?\)/,
+    ],
+    [
+      'rmsprop-harness.config.json',
+      '{"tolerances": [{"adapter": "webgpu", "ulps": 8}]}',
+      /config .*: \/tolerances\/0: missing field 'reason'/,
+    ],
+    [
+      'rmsprop-harness.config.json',
+      '{"tolerances": [{"adapter": "webgpu", "ulps": -1, "reason": "a long enough reason"}]}',
+      /config .*: \/tolerances\/0\/ulps: must be >= 0/,
+    ],
     ['rmsprop-harness.config.json', '{"xfail": [{"adapter": "webgpu"}]}', /config .*: \/xfail\/0: missing field 'reason'/],
     ['rmsprop-harness.config.json', '{"dtypes": ["float16"]}', /config .*: \/dtypes\/0/],
     ['rmsprop-harness.config.json', '{"jobs": 0}', /config .*: \/jobs: must be >= 1/],
@@ -119,10 +170,29 @@ describe('config file', () => {
 describe('sharded runs on the command line', () => {
   it('report merge of 3 shards equals the unsharded report (ignoring timings) and gives its verdict', () => {
     const dir = temp('shards-');
-    const args = ['conform', '--adapters', 'ts-f64,ts-f32,ts-f64:profile=torch,epsPlacement=inside', '--suites', 'problems,edge', '--cases', 'problems/quad2d,edge/*', '--format', 'json'];
+    const args = [
+      'conform',
+      '--adapters',
+      'ts-f64,ts-f32,ts-f64:profile=torch,epsPlacement=inside',
+      '--suites',
+      'problems,edge',
+      '--cases',
+      'problems/quad2d,edge/*',
+      '--format',
+      'json',
+    ];
     expect(cli([...args, '--out', join(dir, 'whole')]).code).toBe(1); // the misconfigured adapter fails
-    for (const i of [1, 2, 3]) expect(cli([...args, '--shard', `${i}/3`, '--out', join(dir, `shard-${i}`)]).code).toBeLessThanOrEqual(1);
-    const merged = cli(['report', 'merge', ...[1, 2, 3].map((i) => join(dir, `shard-${i}`, 'conformance.json')), '--out', join(dir, 'merged'), '--format', 'json,md,junit']);
+    for (const i of [1, 2, 3])
+      expect(cli([...args, '--shard', `${i}/3`, '--out', join(dir, `shard-${i}`)]).code).toBeLessThanOrEqual(1);
+    const merged = cli([
+      'report',
+      'merge',
+      ...[1, 2, 3].map((i) => join(dir, `shard-${i}`, 'conformance.json')),
+      '--out',
+      join(dir, 'merged'),
+      '--format',
+      'json,md,junit',
+    ]);
     expect(merged.code, merged.stderr).toBe(1);
     expect(merged.stdout).toMatch(/3 shards merged/);
     const timeless = (path: string) => {
@@ -133,7 +203,14 @@ describe('sharded runs on the command line', () => {
     const html = cli(['report', '--html', '--from', join(dir, 'merged', 'conformance.json')]);
     expect(html.code, html.stderr).toBe(0);
     expect(readFileSync(join(dir, 'merged', 'conformance.html'), 'utf8')).toMatch(/Divergence per case[\s\S]*<svg/);
-    const missing = cli(['report', 'merge', join(dir, 'shard-1', 'conformance.json'), join(dir, 'shard-3', 'conformance.json'), '--out', join(dir, 'm2')]);
+    const missing = cli([
+      'report',
+      'merge',
+      join(dir, 'shard-1', 'conformance.json'),
+      join(dir, 'shard-3', 'conformance.json'),
+      '--out',
+      join(dir, 'm2'),
+    ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/shard 2\/3 missing/);
     expect(existsSync(join(dir, 'm2'))).toBe(false);
@@ -150,14 +227,19 @@ describe('signals during start-up', () => {
     it(`${signal} while the config file is still loading exits 130 with nothing written`, async () => {
       const dir = temp('early-signal-');
       // A config whose top-level await takes 5 s: the signal arrives before any command handler exists.
-      writeFileSync(join(dir, 'rmsprop-harness.config.mjs'), "await new Promise((resolve) => setTimeout(resolve, 5000));\nexport default { adapters: ['ts-f64'] };\n");
+      writeFileSync(
+        join(dir, 'rmsprop-harness.config.mjs'),
+        "await new Promise((resolve) => setTimeout(resolve, 5000));\nexport default { adapters: ['ts-f64'] };\n",
+      );
       const child = spawn(process.execPath, [CLI, 'conform', '--out', 'out'], { cwd: dir, env: { ...process.env, CI: 'true' } });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const started = Date.now();
       child.kill(signal);
-      const [code, killedBy] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+      const [code, killedBy] = await new Promise<[number | null, string | null]>((resolve) =>
+        child.on('exit', (c, s) => resolve([c, s])),
+      );
       expect(Date.now() - started).toBeLessThan(3000);
       expect(killedBy, stderr).toBeNull(); // it exited on its own, with its code
       expect(code, stderr).toBe(130);
@@ -179,25 +261,44 @@ describe('signals in the first half-second', () => {
   for (const ms of [0, 300, 1000]) {
     it(`SIGINT ${ms} ms after the harness's first code ran (commands still loading, or the run starting) exits 130`, async () => {
       const out = join(temp('first-second-'), 'out');
-      const child = spawn(process.execPath, [CLI, 'conform', '--adapters', 'ts-f64', '--suites', 'edge', '--format', 'json', '--out', out], { env: { ...process.env, CI: 'true' } });
+      const child = spawn(
+        process.execPath,
+        [CLI, 'conform', '--adapters', 'ts-f64', '--suites', 'edge', '--format', 'json', '--out', out],
+        { env: { ...process.env, CI: 'true' } },
+      );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       // Node's own start-up (before any of the harness's code runs; a third of a second on a busy machine) cannot be hooked.
       while (!harnessStarted(child.pid!)) await new Promise((resolve) => setTimeout(resolve, 2));
       await new Promise((resolve) => setTimeout(resolve, ms));
       child.kill('SIGINT');
-      const [code, killedBy] = await new Promise<[number | null, string | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+      const [code, killedBy] = await new Promise<[number | null, string | null]>((resolve) =>
+        child.on('exit', (c, s) => resolve([c, s])),
+      );
       expect(killedBy, stderr).toBeNull();
       expect(code, stderr).toBe(130);
       // Whatever exists is whole: no report, or one marked incomplete.
-      if (existsSync(join(out, 'conformance.json'))) expect(readConformanceReport(join(out, 'conformance.json')).complete).toBe(false);
+      if (existsSync(join(out, 'conformance.json')))
+        expect(readConformanceReport(join(out, 'conformance.json')).complete).toBe(false);
     }, 30_000);
   }
 });
 
 describe('values a user types', () => {
   it('negative numbers as values: --x0 -1.5,2 and --set rescale_grad=-0.5', () => {
-    const r = cli(['trajectory', '--profile', 'mxnet', '--problem', 'linreg', '--x0', '-1.5,2', '--steps', '2', '--set', 'rescale_grad=-0.5']);
+    const r = cli([
+      'trajectory',
+      '--profile',
+      'mxnet',
+      '--problem',
+      'linreg',
+      '--x0',
+      '-1.5,2',
+      '--steps',
+      '2',
+      '--set',
+      'rescale_grad=-0.5',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.x0).toEqual([-1.5, 2]);
@@ -211,7 +312,24 @@ describe('values a user types', () => {
 describe('adapter output and --json', () => {
   it('under --isolation in-process, what an adapter writes to stdout goes to stderr: stdout is the JSON report alone', () => {
     const adapter = `module:path=${join(ROOT, 'tests/fixtures/adapters/hostile-adapter.mjs')},fault=stdout`;
-    const r = cli(['conform', '--adapters', adapter, '--cases', 'problems/quad2d', '--dtype', 'float64', '--modes', 'replay', '--isolation', 'in-process', '--json', '--format', 'json', '--out', temp('json-stdout-')]);
+    const r = cli([
+      'conform',
+      '--adapters',
+      adapter,
+      '--cases',
+      'problems/quad2d',
+      '--dtype',
+      'float64',
+      '--modes',
+      'replay',
+      '--isolation',
+      'in-process',
+      '--json',
+      '--format',
+      'json',
+      '--out',
+      temp('json-stdout-'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as { cells: { status: string }[] };
     expect(doc.cells.map((c) => c.status)).toEqual(['pass']);

@@ -34,7 +34,25 @@ describe('setup', () => {
 
 describe('report diff', () => {
   const dir = mkdtempSync(join(tmpdir(), 'diff-'));
-  const run = (adapters: string, out: string) => cli(['conform', '--adapters', adapters, '--suites', 'edge', '--cases', 'edge/random,edge/sparse', '--dtype', 'float64', '--modes', 'replay', '--format', 'json', '--out', join(dir, out), '--quiet']);
+  const run = (adapters: string, out: string) =>
+    cli([
+      'conform',
+      '--adapters',
+      adapters,
+      '--suites',
+      'edge',
+      '--cases',
+      'edge/random,edge/sparse',
+      '--dtype',
+      'float64',
+      '--modes',
+      'replay',
+      '--format',
+      'json',
+      '--out',
+      join(dir, out),
+      '--quiet',
+    ]);
 
   it('names the cells that newly fail and exits 1; two equal runs exit 0', () => {
     expect(run('ts-f64', 'base').code).toBe(0);
@@ -56,7 +74,11 @@ describe('report diff', () => {
     expect(diff.stdout).toContain('❌ 2 cells newly failing');
     expect(diff.stdout).toContain('- `ts-f64 edge/random float64 replay`: pass → fail');
     const json = cli(['report', 'diff', '--json', join(dir, 'base', 'conformance.json'), head]);
-    expect(JSON.parse(json.stdout)).toMatchObject({ kind: 'conformance', exitCode: 1, newlyFailing: [{ key: 'ts-f64 edge/random float64 replay' }, { key: 'ts-f64 edge/sparse float64 replay' }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      kind: 'conformance',
+      exitCode: 1,
+      newlyFailing: [{ key: 'ts-f64 edge/random float64 replay' }, { key: 'ts-f64 edge/sparse float64 replay' }],
+    });
   });
 
   it('refuses a conformance report compared with a bench report, and a missing file, with one line and exit 2', () => {

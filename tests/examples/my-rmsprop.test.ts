@@ -17,7 +17,11 @@ beforeAll(() => {
 
 describe('examples/my-rmsprop', () => {
   it('its module adapter passes every case it supports, skipping the others with the reason', () => {
-    const r = spawnSync(process.execPath, [CLI, 'conform', '--adapters', ADAPTER, '--json', '--isolation', 'in-process'], { encoding: 'utf8', timeout: 240_000, maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync(process.execPath, [CLI, 'conform', '--adapters', ADAPTER, '--json', '--isolation', 'in-process'], {
+      encoding: 'utf8',
+      timeout: 240_000,
+      maxBuffer: 256 * 1024 * 1024,
+    });
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as ConformanceReport;
     const by = (s: string) => report.cells.filter((c) => c.status === s);
@@ -27,13 +31,21 @@ describe('examples/my-rmsprop', () => {
   }, 240_000);
 
   it('identify names the profile it claims', () => {
-    const r = spawnSync(process.execPath, [CLI, 'identify', '--adapter', ADAPTER], { encoding: 'utf8', timeout: 240_000, maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync(process.execPath, [CLI, 'identify', '--adapter', ADAPTER], {
+      encoding: 'utf8',
+      timeout: 240_000,
+      maxBuffer: 256 * 1024 * 1024,
+    });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('MATCH: numpy-tutorial@1');
   }, 240_000);
 
   it('its vitest file passes with the exported matchers', () => {
-    const r = spawnSync('npx', ['vitest', 'run', '--config', 'examples/my-rmsprop/vitest.config.ts'], { encoding: 'utf8', timeout: 240_000, maxBuffer: 256 * 1024 * 1024 });
+    const r = spawnSync('npx', ['vitest', 'run', '--config', 'examples/my-rmsprop/vitest.config.ts'], {
+      encoding: 'utf8',
+      timeout: 240_000,
+      maxBuffer: 256 * 1024 * 1024,
+    });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/2 passed/);
   }, 240_000);

@@ -20,24 +20,46 @@ const NOT_RUN: Record<string, string> = {
 
 /** The command without its trailing comment (two spaces and '#'). */
 const command = (line: string) => line.replace(/\s{2,}#.*$/, '').trim();
-const shLines = blocks.filter((b) => b.lang === 'sh').flatMap((b) => b.text.split('\n').map(command).filter((l) => l !== ''));
+const shLines = blocks
+  .filter((b) => b.lang === 'sh')
+  .flatMap((b) =>
+    b.text
+      .split('\n')
+      .map(command)
+      .filter((l) => l !== ''),
+  );
 
 let user: UserProject;
 beforeAll(() => {
   user = createUserProject('rmsprop-readme-');
   // What the user brings: a recorded gradient stream for `trajectory --grads grads.json`.
-  writeFileSync(join(user.dir, 'grads.json'), JSON.stringify({ grads: [[1, -2], [0.5, 0.25], ['NaN', 1]] }));
+  writeFileSync(
+    join(user.dir, 'grads.json'),
+    JSON.stringify({
+      grads: [
+        [1, -2],
+        [0.5, 0.25],
+        ['NaN', 1],
+      ],
+    }),
+  );
 }, 300_000);
 afterAll(() => user?.remove());
 
 /** Runs a README line with node_modules/.bin on PATH, as npm scripts and npx do. */
 function shell(line: string) {
-  return user.run('bash', ['-c', line], { env: { PATH: `${join(user.dir, 'node_modules', '.bin')}:${process.env.PATH}`, CI: 'true' }, timeout: 300_000 });
+  return user.run('bash', ['-c', line], {
+    env: { PATH: `${join(user.dir, 'node_modules', '.bin')}:${process.env.PATH}`, CI: 'true' },
+    timeout: 300_000,
+  });
 }
 
 describe("the README's sh examples", () => {
   it('every line is run or listed as not run with its reason', () => {
-    expect(Object.keys(NOT_RUN).filter((l) => !shLines.includes(l)), 'NOT_RUN lines no longer in the README').toEqual([]);
+    expect(
+      Object.keys(NOT_RUN).filter((l) => !shLines.includes(l)),
+      'NOT_RUN lines no longer in the README',
+    ).toEqual([]);
     expect(shLines.length).toBeGreaterThan(10);
   });
 
@@ -46,7 +68,9 @@ describe("the README's sh examples", () => {
     for (const line of shLines) {
       if (NOT_RUN[line]) continue;
       // The package is not in the registry: the packed tarball stands in for its name.
-      const actual = line.startsWith('npm install') ? `${line.replace(/ rmsprop-harness\b/, ` ${user.tarball}`)} --prefer-offline --no-audit --no-fund` : line;
+      const actual = line.startsWith('npm install')
+        ? `${line.replace(/ rmsprop-harness\b/, ` ${user.tarball}`)} --prefer-offline --no-audit --no-fund`
+        : line;
       const r = shell(actual);
       if (r.code !== 0) failures.push(`${line}\n  exit ${r.code}: ${r.all.trim().split('\n').slice(-5).join('\n  ')}`);
     }
@@ -59,10 +83,26 @@ describe("the README's TypeScript examples", () => {
 
   it('type-check in the project (strict, NodeNext) and run: the vitest suite passes, the API script handles a missing module in one line', () => {
     expect(ts).toHaveLength(2);
-    const [vitestExample, apiExample] = [ts.find((t) => t.includes("from 'vitest'"))!, ts.find((t) => !t.includes("from 'vitest'"))!];
+    const [vitestExample, apiExample] = [
+      ts.find((t) => t.includes("from 'vitest'"))!,
+      ts.find((t) => !t.includes("from 'vitest'"))!,
+    ];
     writeFileSync(join(user.dir, 'readme.test.ts'), vitestExample);
     writeFileSync(join(user.dir, 'api-example.ts'), apiExample);
-    writeFileSync(join(user.dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, types: ['node'], outDir: 'build' }, include: ['*.ts'] }));
+    writeFileSync(
+      join(user.dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          target: 'ES2022',
+          strict: true,
+          types: ['node'],
+          outDir: 'build',
+        },
+        include: ['*.ts'],
+      }),
+    );
     // A Node script in TypeScript has Node's types, as any such project does.
     const types = user.run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '@types/node@20.19.43']);
     expect(types.code, types.all).toBe(0);

@@ -9,7 +9,11 @@ export interface UserProject {
   dir: string;
   tarball: string;
   /** Runs a command in the project; exit code and output, never throws. */
-  run(cmd: string, args: string[], options?: { env?: NodeJS.ProcessEnv; timeout?: number }): { code: number | null; stdout: string; stderr: string; all: string };
+  run(
+    cmd: string,
+    args: string[],
+    options?: { env?: NodeJS.ProcessEnv; timeout?: number },
+  ): { code: number | null; stdout: string; stderr: string; all: string };
   remove(): void;
 }
 
@@ -25,12 +29,20 @@ export function createUserProject(prefix: string): UserProject {
   const tarball = join(root, out.trim().split('\n').at(-1));
   const dir = join(root, 'user-project');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true, type: 'module' }, null, 2));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'user-project', version: '1.0.0', private: true, type: 'module' }, null, 2),
+  );
   return {
     dir,
     tarball,
     run(cmd, args, options = {}) {
-      const r = spawnSync(cmd, args, { cwd: dir, env: { ...USER_ENV, ...options.env }, encoding: 'utf8', timeout: options.timeout ?? 240_000 });
+      const r = spawnSync(cmd, args, {
+        cwd: dir,
+        env: { ...USER_ENV, ...options.env },
+        encoding: 'utf8',
+        timeout: options.timeout ?? 240_000,
+      });
       return { code: r.status, stdout: r.stdout, stderr: r.stderr, all: `${r.stdout}\n${r.stderr}` };
     },
     remove: () => rmSync(root, { recursive: true, force: true }),

@@ -12,7 +12,16 @@ import type { Dtype } from '../../reference/arithmetic.js';
 import { profileKey, type Profile } from '../../reference/profile.js';
 import { step, type OptimizerState } from '../../reference/step.js';
 import { replaySource, runTrajectory, toDtype } from '../../reference/trajectory.js';
-import { firstDifference, generatedVariantFor, loadedState, NUM_RUNS, ordinaryGradient, streamOf, wideGradientValue, type GeneratedVariant } from './arbitraries.js';
+import {
+  firstDifference,
+  generatedVariantFor,
+  loadedState,
+  NUM_RUNS,
+  ordinaryGradient,
+  streamOf,
+  wideGradientValue,
+  type GeneratedVariant,
+} from './arbitraries.js';
 
 /** x0 and a gradient stream: half the runs with edge values anywhere (huge values over their whole range), half ordinary values only. */
 const problem = fc.oneof(streamOf(ordinaryGradient), streamOf(wideGradientValue));

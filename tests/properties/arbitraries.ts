@@ -72,7 +72,9 @@ export function generatedVariantFor(dtype: Dtype): fc.Arbitrary<GeneratedVariant
       try {
         const resolved = resolveVariant(profile, dtype, {}, settings);
         const generated: GeneratedVariant = { resolved, settings };
-        return Object.assign(generated, { [fc.toStringMethod]: () => `${profileKey(profile)} ${dtype} ${fc.stringify(settings)}` });
+        return Object.assign(generated, {
+          [fc.toStringMethod]: () => `${profileKey(profile)} ${dtype} ${fc.stringify(settings)}`,
+        });
       } catch (e) {
         if (e instanceof SettingError) return null;
         throw e;
@@ -113,18 +115,19 @@ export const paramValue = fc.oneof(
 );
 
 /** Ordinary gradients only: runs where every element stays finite and the comparison has bits to compare. */
-export const ordinaryGradient = fc.oneof({ weight: 9, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) }, { weight: 1, arbitrary: fc.constantFrom(0, -0) });
+export const ordinaryGradient = fc.oneof(
+  { weight: 9, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -0) },
+);
 
 /** x0 (paramValue elements) and a gradient stream from the given element arbitrary: 1..8 elements, 1..20 steps. */
 export function streamOf(grad: fc.Arbitrary<number>) {
-  return fc
-    .tuple(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 20 }))
-    .chain(([n, steps]) =>
-      fc.record({
-        x0: fc.array(paramValue, { minLength: n, maxLength: n }),
-        grads: fc.array(fc.array(grad, { minLength: n, maxLength: n }), { minLength: steps, maxLength: steps }),
-      }),
-    );
+  return fc.tuple(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 20 })).chain(([n, steps]) =>
+    fc.record({
+      x0: fc.array(paramValue, { minLength: n, maxLength: n }),
+      grads: fc.array(fc.array(grad, { minLength: n, maxLength: n }), { minLength: steps, maxLength: steps }),
+    }),
+  );
 }
 
 // ---- comparison --------------------------------------------------------------------------------

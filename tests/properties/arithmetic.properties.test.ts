@@ -253,7 +253,16 @@ function nearMidpoint(fmt: Format, round: (x: number) => number, cArb: fc.Arbitr
   const p = fmt.precision;
   const bit = fc.integer({ min: 1, max: p - 1 });
   return fc
-    .tuple(cArb, bit, fc.option(bit, { nil: undefined, freq: 2 }), fc.constantFrom(-1, 1), fc.constantFrom(-1, 0, 1), fc.constantFrom(-1, 0, 0, 1), fc.boolean(), fc.boolean())
+    .tuple(
+      cArb,
+      bit,
+      fc.option(bit, { nil: undefined, freq: 2 }),
+      fc.constantFrom(-1, 1),
+      fc.constantFrom(-1, 0, 1),
+      fc.constantFrom(-1, 0, 0, 1),
+      fc.boolean(),
+      fc.boolean(),
+    )
     .map(([c, i, j, s, t, shift, negA, negB]): [number, number, number] => {
       const halfUlp = 2 ** (Math.floor(Math.log2(Math.abs(c))) - p + shift);
       const a = round((negA ? -1 : 1) * halfUlp * (1 + s * 2 ** -i));
@@ -269,7 +278,9 @@ describe('fma near rounding midpoints (property, exact BigInt oracle)', () => {
   const cases64 = nearMidpoint(BINARY64, (x) => x, c64);
 
   it('the generator reaches double-rounding cases: Math.fround(a*b + c) is wrong on some of them', () => {
-    const naiveWrong = fc.sample(cases32, 1000).filter(([a, b, c]) => !Object.is(Math.fround(a * b + c), exactFma(BINARY32, a, b, c)));
+    const naiveWrong = fc
+      .sample(cases32, 1000)
+      .filter(([a, b, c]) => !Object.is(Math.fround(a * b + c), exactFma(BINARY32, a, b, c)));
     expect(naiveWrong.length).toBeGreaterThan(10); // a few percent of them
   });
 

@@ -33,7 +33,21 @@ const anyDouble = fc.oneof(
   { weight: 4, arbitrary: fc.double() },
   { weight: 2, arbitrary: anyBits },
   { weight: 1, arbitrary: subnormal },
-  { weight: 1, arbitrary: fc.constantFrom(0, -0, NaN, Infinity, -Infinity, Number.MIN_VALUE, -Number.MIN_VALUE, Number.MAX_VALUE, 2 ** -1022, 2 ** -1022 - 2 ** -1074) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      0,
+      -0,
+      NaN,
+      Infinity,
+      -Infinity,
+      Number.MIN_VALUE,
+      -Number.MIN_VALUE,
+      Number.MAX_VALUE,
+      2 ** -1022,
+      2 ** -1022 - 2 ** -1074,
+    ),
+  },
   { weight: 1, arbitrary: nanWithPayload },
 );
 
@@ -103,20 +117,34 @@ describe('number encoding round-trips every float64 through JSON (property)', ()
   });
 
   it(`the JSON report's replacer: numbers, arrays and typed arrays anywhere in the document (${NUM_RUNS} runs)`, () => {
-    const reviver = (_key: string, value: unknown) => (typeof value === 'number' || value === 'NaN' || value === 'Infinity' || value === '-Infinity' || value === '-0' ? decodeNumber(value) : value);
+    const reviver = (_key: string, value: unknown) =>
+      typeof value === 'number' || value === 'NaN' || value === 'Infinity' || value === '-Infinity' || value === '-0'
+        ? decodeNumber(value)
+        : value;
     fc.assert(
-      fc.property(anyDouble, fc.array(anyDouble, { maxLength: 8 }), fc.float64Array({ maxLength: 8 }), fc.float32Array({ maxLength: 8 }), (x, list, f64, f32) => {
-        const doc = { x, nested: { list, deeper: [{ x }] }, f64, f32 };
-        const text = JSON.stringify(doc, numberReplacer, 1);
-        expect(text).not.toMatch(/\bnull\b/);
-        const back = JSON.parse(text, reviver) as { x: number; nested: { list: number[]; deeper: { x: number }[] }; f64: number[]; f32: number[] };
-        expectSameValue(back.x, x, 'x');
-        expectSameValue(back.nested.deeper[0].x, x, 'nested x');
-        list.forEach((y, i) => expectSameValue(back.nested.list[i], y, `list[${i}]`));
-        f64.forEach((y, i) => expectSameValue(back.f64[i], y, `f64[${i}]`));
-        f32.forEach((y, i) => expectSameValue(back.f32[i], y, `f32[${i}]`));
-        expect([back.nested.list.length, back.f64.length, back.f32.length]).toEqual([list.length, f64.length, f32.length]);
-      }),
+      fc.property(
+        anyDouble,
+        fc.array(anyDouble, { maxLength: 8 }),
+        fc.float64Array({ maxLength: 8 }),
+        fc.float32Array({ maxLength: 8 }),
+        (x, list, f64, f32) => {
+          const doc = { x, nested: { list, deeper: [{ x }] }, f64, f32 };
+          const text = JSON.stringify(doc, numberReplacer, 1);
+          expect(text).not.toMatch(/\bnull\b/);
+          const back = JSON.parse(text, reviver) as {
+            x: number;
+            nested: { list: number[]; deeper: { x: number }[] };
+            f64: number[];
+            f32: number[];
+          };
+          expectSameValue(back.x, x, 'x');
+          expectSameValue(back.nested.deeper[0].x, x, 'nested x');
+          list.forEach((y, i) => expectSameValue(back.nested.list[i], y, `list[${i}]`));
+          f64.forEach((y, i) => expectSameValue(back.f64[i], y, `f64[${i}]`));
+          f32.forEach((y, i) => expectSameValue(back.f32[i], y, `f32[${i}]`));
+          expect([back.nested.list.length, back.f64.length, back.f32.length]).toEqual([list.length, f64.length, f32.length]);
+        },
+      ),
       { numRuns: NUM_RUNS },
     );
   });
@@ -127,7 +155,9 @@ describe('the committed goldens', () => {
     const manifest = JSON.parse(readFileSync(join('goldens', 'manifest.json'), 'utf8')) as { files: Record<string, unknown> };
     const seen = { nan: 0, inf: 0, negZero: 0, subnormal: 0, total: 0 };
     for (const name of Object.keys(manifest.files)) {
-      const doc = JSON.parse(readFileSync(join('goldens', name), 'utf8')) as { trajectories: { x0: unknown[]; steps: Record<string, unknown[]>[] }[] };
+      const doc = JSON.parse(readFileSync(join('goldens', name), 'utf8')) as {
+        trajectories: { x0: unknown[]; steps: Record<string, unknown[]>[] }[];
+      };
       for (const t of doc.trajectories) {
         for (const v of [t.x0, ...t.steps.flatMap((s) => Object.values(s))]) {
           const decoded = decodeVector(v);

@@ -13,7 +13,16 @@ import { replaySource, runTrajectory, toDtype, type Trajectory } from '../../ref
 import type { EpsPlacement, Variant } from '../../reference/variant.js';
 import type { AutodiffOrder } from '../../suites/problem.js';
 import { PROBLEMS } from '../../suites/problems.js';
-import { firstDifference, generatedVariantFor, gradientValue, nonNegative, NUM_RUNS, ordinaryGradient, paramValue, streamOf } from './arbitraries.js';
+import {
+  firstDifference,
+  generatedVariantFor,
+  gradientValue,
+  nonNegative,
+  NUM_RUNS,
+  ordinaryGradient,
+  paramValue,
+  streamOf,
+} from './arbitraries.js';
 
 // ---- arbitraries -------------------------------------------------------------------------------
 
@@ -33,7 +42,11 @@ function labelled(variant: Variant, label: string): Variant {
 // ---- comparison --------------------------------------------------------------------------------
 
 /** Params and the whole state after every step, bit for bit (Object.is: -0 is not 0, any NaN is NaN). */
-function expectSameTrajectory(actual: Trajectory, expected: Trajectory, fields: readonly ('params' | 'v' | 'm' | 'b' | 'grad')[]): void {
+function expectSameTrajectory(
+  actual: Trajectory,
+  expected: Trajectory,
+  fields: readonly ('params' | 'v' | 'm' | 'b' | 'grad')[],
+): void {
   expect(actual.points.length).toBe(expected.points.length);
   let diff = firstDifference('x0', actual.x0, expected.x0);
   for (let t = 0; t < actual.points.length && diff === null; t++) {
@@ -75,8 +88,16 @@ describe.each(DTYPES)('eps = 0: inside and outside the sqrt coincide, %s (proper
           ['inside-subtracted', '(v-m2)+eps'],
         ];
         for (const [epsPlacement, centeredGrouping] of inside) {
-          const sameVariance = !variant.centered || !variant.fma.includes('centered') || (epsPlacement === 'inside' && centeredGrouping === '(v-m2)+eps');
-          const v = { ...variant, epsPlacement, centeredGrouping, fma: sameVariance ? variant.fma : variant.fma.filter((s) => s !== 'centered') };
+          const sameVariance =
+            !variant.centered ||
+            !variant.fma.includes('centered') ||
+            (epsPlacement === 'inside' && centeredGrouping === '(v-m2)+eps');
+          const v = {
+            ...variant,
+            epsPlacement,
+            centeredGrouping,
+            fma: sameVariance ? variant.fma : variant.fma.filter((s) => s !== 'centered'),
+          };
           const reference = sameVariance ? outside : run({ ...v, epsPlacement: 'outside' }, dtype, x0, grads);
           expectSameTrajectory(run(v, dtype, x0, grads), reference, ['params', 'v', 'm', 'b']);
         }
@@ -101,7 +122,10 @@ describe.each(DTYPES)('eps = 0: gradients scaled by a power of two give the same
   // or a nonzero initial accumulator (v0 does not scale): those are switched off. For c not a power
   // of two it holds only to within a few ulps, which this test does not check.
   const magnitude = fc.double({ min: 2 ** -6, max: 2 ** 6, noNaN: true });
-  const gradient = fc.oneof({ weight: 1, arbitrary: fc.constantFrom(0, -0) }, { weight: 6, arbitrary: fc.tuple(fc.boolean(), magnitude).map(([neg, x]) => (neg ? -x : x)) });
+  const gradient = fc.oneof(
+    { weight: 1, arbitrary: fc.constantFrom(0, -0) },
+    { weight: 6, arbitrary: fc.tuple(fc.boolean(), magnitude).map(([neg, x]) => (neg ? -x : x)) },
+  );
   const scale = fc.integer({ min: -8, max: 7 }).map((k) => 2 ** (k >= 0 ? k + 1 : k)); // never 1
   const variant = fc
     .tuple(
@@ -122,19 +146,41 @@ describe.each(DTYPES)('eps = 0: gradients scaled by a power of two give the same
       weightDecay: v.weightDecayKind === 'decoupled' ? v.weightDecay : 0,
     }));
   /** Every stored v and m is 0 or far from underflow and overflow, so no intermediate is subnormal or infinite. */
-  const inRange = (t: Trajectory) => t.points.every((p) => [...p.state.v, ...p.state.m].every((x) => x === 0 || (Math.abs(x) >= 2 ** -50 && Math.abs(x) <= 2 ** 50)));
+  const inRange = (t: Trajectory) =>
+    t.points.every((p) =>
+      [...p.state.v, ...p.state.m].every((x) => x === 0 || (Math.abs(x) >= 2 ** -50 && Math.abs(x) <= 2 ** 50)),
+    );
 
   it(`params and momentum buffer unchanged, v scaled by c^2 and m by c (${NUM_RUNS} runs)`, () => {
     fc.assert(
       fc.property(variant, streamOf(gradient), scale, (v, { x0, grads }, c) => {
         const plain = run(v, dtype, x0, grads);
-        const scaled = run(v, dtype, x0, grads.map((g) => g.map((x) => c * x)));
+        const scaled = run(
+          v,
+          dtype,
+          x0,
+          grads.map((g) => g.map((x) => c * x)),
+        );
         fc.pre(inRange(plain) && inRange(scaled));
         expectSameTrajectory(scaled, plain, ['params', 'b']);
         scaled.points.forEach((s, t) => {
           const p = plain.points[t];
-          expect(firstDifference('v', s.state.v, p.state.v.map((x) => c * c * x)), `step ${t + 1}`).toBeNull();
-          expect(firstDifference('m', s.state.m, p.state.m.map((x) => c * x)), `step ${t + 1}`).toBeNull();
+          expect(
+            firstDifference(
+              'v',
+              s.state.v,
+              p.state.v.map((x) => c * c * x),
+            ),
+            `step ${t + 1}`,
+          ).toBeNull();
+          expect(
+            firstDifference(
+              'm',
+              s.state.m,
+              p.state.m.map((x) => c * x),
+            ),
+            `step ${t + 1}`,
+          ).toBeNull();
         });
       }),
       { numRuns: NUM_RUNS },
@@ -146,11 +192,22 @@ describe.each(DTYPES)('eps = 0: gradients scaled by a power of two give the same
 
 describe.each(DTYPES)('replaying recorded gradients reproduces a closed-loop trajectory, %s (property)', (dtype) => {
   const problemCase = fc
-    .tuple(fc.constantFrom(...PROBLEMS), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 20 }), fc.constantFrom<AutodiffOrder>('torch', 'tf'))
+    .tuple(
+      fc.constantFrom(...PROBLEMS),
+      fc.integer({ min: 1, max: 8 }),
+      fc.integer({ min: 1, max: 20 }),
+      fc.constantFrom<AutodiffOrder>('torch', 'tf'),
+    )
     .chain(([problem, n, steps, order]) => {
       const dim = problem.dim ?? n;
       // xlogx lives on x > 1; elsewhere anything moderate, signed zeros included.
-      const value = problem.id === 'xlogx' ? fc.double({ min: 1.5, max: 1000, noNaN: true }) : fc.oneof({ weight: 9, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) }, { weight: 1, arbitrary: fc.constantFrom(0, -0) });
+      const value =
+        problem.id === 'xlogx'
+          ? fc.double({ min: 1.5, max: 1000, noNaN: true })
+          : fc.oneof(
+              { weight: 9, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
+              { weight: 1, arbitrary: fc.constantFrom(0, -0) },
+            );
       return fc.record({
         problem: fc.constant(problem),
         order: fc.constant(order),
@@ -158,7 +215,9 @@ describe.each(DTYPES)('replaying recorded gradients reproduces a closed-loop tra
         x0: fc.array(value, { minLength: dim, maxLength: dim }),
       });
     })
-    .map((c) => Object.assign(c, { [fc.toStringMethod]: () => `${c.problem.id} ${c.order} ${c.steps} steps from ${fc.stringify(c.x0)}` }));
+    .map((c) =>
+      Object.assign(c, { [fc.toStringMethod]: () => `${c.problem.id} ${c.order} ${c.steps} steps from ${fc.stringify(c.x0)}` }),
+    );
 
   it(`grads, params, v, m, b and step count (${NUM_RUNS} runs)`, () => {
     fc.assert(
@@ -170,7 +229,10 @@ describe.each(DTYPES)('replaying recorded gradients reproduces a closed-loop tra
         // The gradient recorded at step t is the problem's gradient at the params before step t.
         closed.points.forEach((p, t) => {
           const before = t === 0 ? closed.x0 : closed.points[t - 1].params;
-          const again = Float64Array.from(problem.gradient(Float64Array.from(before), dtype, t, order), dtype === 'float32' ? Math.fround : (x) => x);
+          const again = Float64Array.from(
+            problem.gradient(Float64Array.from(before), dtype, t, order),
+            dtype === 'float32' ? Math.fround : (x) => x,
+          );
           expect(firstDifference('grad', p.grad, again), `step ${t + 1}`).toBeNull();
         });
       }),

@@ -50,7 +50,9 @@ describe('fma32', () => {
   });
 
   it('equals the exact rational result rounded to float32 (property)', () => {
-    const f32 = fc.float({ noDefaultInfinity: true, noNaN: true, min: Math.fround(-1e10), max: Math.fround(1e10) }).filter((x) => Math.abs(x) > 1e-10 || x === 0);
+    const f32 = fc
+      .float({ noDefaultInfinity: true, noNaN: true, min: Math.fround(-1e10), max: Math.fround(1e10) })
+      .filter((x) => Math.abs(x) > 1e-10 || x === 0);
     fc.assert(
       fc.property(f32, f32, f32, (a, b, c) => {
         expect(fma32(a, b, c)).toBe(exactFma32(a, b, c));
@@ -80,12 +82,17 @@ describe('fma64', () => {
 
   it('equals exact BigInt arithmetic rounded once (property)', () => {
     fc.assert(
-      fc.property(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.double({ noNaN: true, noDefaultInfinity: true }), (a, b, c) => {
-        const { sum, exp: e } = exactProductSum(a, b, c);
-        const got = fma64(a, b, c);
-        if (sum === 0n) expect(got === 0).toBe(true);
-        else expect(got).toBe(roundToFloat64(sum, e));
-      }),
+      fc.property(
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        (a, b, c) => {
+          const { sum, exp: e } = exactProductSum(a, b, c);
+          const got = fma64(a, b, c);
+          if (sum === 0n) expect(got === 0).toBe(true);
+          else expect(got).toBe(roundToFloat64(sum, e));
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -13,7 +13,12 @@ import { listProfiles } from '../../reference/registry.js';
 import { resolveVariant } from '../../reference/resolve.js';
 
 const f = Math.fround;
-const COMPUTE64_STORE32: RoundingRule = { name: 'compute-float64-store-float32', compute: float64Arithmetic, storage: f, storageDtype: 'float32' };
+const COMPUTE64_STORE32: RoundingRule = {
+  name: 'compute-float64-store-float32',
+  compute: float64Arithmetic,
+  storage: f,
+  storageDtype: 'float32',
+};
 
 describe('the RMSprop step program', () => {
   it('compiles for every profile and dtype, with its copies folded away and its vectors listed', () => {
@@ -30,7 +35,10 @@ describe('the RMSprop step program', () => {
   it('prints one line per op with where it rounds and which multiply-adds are fused', () => {
     const program = stepProgram(resolveVariant('torch', 'float32', { momentum: 0.9 }).variant, 'float32');
     const text = formatProgram(program, 'torch');
-    const elementLines = text.slice(text.indexOf('element (')).split('\n').filter((l) => l.includes('= '));
+    const elementLines = text
+      .slice(text.indexOf('element ('))
+      .split('\n')
+      .filter((l) => l.includes('= '));
     expect(elementLines).toHaveLength(program.ops.length);
     expect(text).toMatch(/v += fma\(wg, g, vKept\) +\[rounded storage \(float32\); FMA ema, one rounding\]/);
     expect(text).toMatch(/negLr += -lr +\[exact\]/);
@@ -55,7 +63,13 @@ describe('a rounding rule that computes in float64 and stores in float32', () =>
   });
 
   it('the generated JavaScript loop follows the same rule', () => {
-    const arrays = [Float32Array.of(p), Float32Array.of(g), Float32Array.of(v), new Float32Array(1), new Float32Array(1)] as const;
+    const arrays = [
+      Float32Array.of(p),
+      Float32Array.of(g),
+      Float32Array.of(v),
+      new Float32Array(1),
+      new Float32Array(1),
+    ] as const;
     compileProgramStep(program)(...arrays, S);
     const interpreter = new ElementInterpreter(program.ops, program.rule);
     interpreter.setScalars({ ...S });

@@ -8,7 +8,13 @@ import type { Variant } from '../../reference/variant.js';
 
 const f = Math.fround;
 
-function run(profile: string, dtype: Dtype, settings: Settings, x0: number[], grads: number[][]): { p: number[]; v: number[]; m: number[]; b: number[] } {
+function run(
+  profile: string,
+  dtype: Dtype,
+  settings: Settings,
+  x0: number[],
+  grads: number[][],
+): { p: number[]; v: number[]; m: number[]; b: number[] } {
   const variant: Variant = resolveVariant(profile, dtype, {}, settings).variant;
   let params: Float64Array = Float64Array.from(x0);
   let state = initialState(variant, dtype, x0.length);
@@ -47,7 +53,13 @@ describe('eps placement', () => {
   });
   it('centered grouping (v+eps)-m2 differs from (v-m2)+eps', () => {
     const a = run('keras', 'float64', { lr: 0.1, rho: 0.9, centered: true, eps: 0.3 }, [1], [[1], [-1]]);
-    const b = run('keras', 'float64', { lr: 0.1, rho: 0.9, centered: true, eps: 0.3, centeredGrouping: '(v+eps)-m2' }, [1], [[1], [-1]]);
+    const b = run(
+      'keras',
+      'float64',
+      { lr: 0.1, rho: 0.9, centered: true, eps: 0.3, centeredGrouping: '(v+eps)-m2' },
+      [1],
+      [[1], [-1]],
+    );
     // By hand, step 2: v = 0.9*0.1 + 0.1 = 0.19..., m = 0.9*0.1 - 0.1 = -0.01...
     const w = 1 - 0.9;
     const v1 = 0.9 * 0 + w * 1;
@@ -184,17 +196,23 @@ describe('update order, weight decay, preprocessing, schedules, hyperparameter p
   it('coupled weight decay adds wd*p to the gradient; decoupled shrinks p by p*wd*lr first', () => {
     const g = 3 + 0.5 * 2; // g + wd*p
     const vc = (1 - 0.9) * (g * g);
-    expect(run('numpy-tutorial', 'float64', { lr: 0.1, weightDecay: 0.5 }, [2], [[3]]).p[0]).toBe(2 - (0.1 * g) / (Math.sqrt(vc) + 1e-8));
+    expect(run('numpy-tutorial', 'float64', { lr: 0.1, weightDecay: 0.5 }, [2], [[3]]).p[0]).toBe(
+      2 - (0.1 * g) / (Math.sqrt(vc) + 1e-8),
+    );
     const shrunk = 2 - 2 * 0.5 * f(0.1); // Keras 3: lr is a float32 variable
     const vk = 0.9 * 0 + (1 - 0.9) * (3 * 3);
-    expect(run('keras', 'float64', { lr: 0.1, weightDecay: 0.5 }, [2], [[3]]).p[0]).toBe(shrunk - (f(0.1) * 3) / Math.sqrt(vk + 1e-7));
+    expect(run('keras', 'float64', { lr: 0.1, weightDecay: 0.5 }, [2], [[3]]).p[0]).toBe(
+      shrunk - (f(0.1) * 3) / Math.sqrt(vk + 1e-7),
+    );
   });
   it('maximize, rescale and clip', () => {
     expect(run('numpy-tutorial', 'float64', { lr: 0.3, maximize: true }, [1], [[3]]).p[0]).toBe(1 - (0.3 * -3) / d);
     const gr = 0.5 * 6;
     expect(run('numpy-tutorial', 'float64', { lr: 0.3, rescale: 0.5 }, [1], [[6]]).p[0]).toBe(1 - (0.3 * gr) / d);
     const vclip = (1 - 0.9) * 1;
-    expect(run('numpy-tutorial', 'float64', { lr: 0.3, clip: 1 }, [1], [[-3]]).p[0]).toBe(1 - (0.3 * -1) / (Math.sqrt(vclip) + 1e-8));
+    expect(run('numpy-tutorial', 'float64', { lr: 0.3, clip: 1 }, [1], [[-3]]).p[0]).toBe(
+      1 - (0.3 * -1) / (Math.sqrt(vclip) + 1e-8),
+    );
   });
   it('inverse-time learning-rate decay (Keras 2 decay=) at step 2: lr/(1 + decay*1)', () => {
     const rho = f(0.9);
@@ -215,7 +233,9 @@ describe('update order, weight decay, preprocessing, schedules, hyperparameter p
   it('scale forms: rsqrt and reciprocal', () => {
     const vv = (1 - 0.9) * 4;
     expect(run('optax', 'float64', { lr: 0.1 }, [1], [[2]]).p[0]).toBe(1 - 0.1 * (2 * (1 / Math.sqrt(vv + 1e-8))));
-    expect(run('optax', 'float64', { lr: 0.1, scaleForm: 'reciprocal', epsPlacement: 'outside' }, [1], [[2]]).p[0]).toBe(1 - 0.1 * (2 * (1 / (Math.sqrt(vv) + 1e-8))));
+    expect(run('optax', 'float64', { lr: 0.1, scaleForm: 'reciprocal', epsPlacement: 'outside' }, [1], [[2]]).p[0]).toBe(
+      1 - 0.1 * (2 * (1 / (Math.sqrt(vv) + 1e-8))),
+    );
   });
   it('hinton: no eps, so a zero first gradient is 0/0 = NaN', () => {
     expect(run('hinton', 'float64', {}, [1], [[0]]).p[0]).toBeNaN();

@@ -49,16 +49,29 @@ interface Inputs {
 }
 
 function inputs(dtype: Dtype): Inputs {
-  return { params: vector(1, dtype), grad: vector(2, dtype, 3), state: { step: 3, v: vector(3, dtype, 0.5, true), m: vector(4, dtype, 0.1), b: vector(5, dtype, 0.1) } };
+  return {
+    params: vector(1, dtype),
+    grad: vector(2, dtype, 3),
+    state: { step: 3, v: vector(3, dtype, 0.5, true), m: vector(4, dtype, 0.1), b: vector(5, dtype, 0.1) },
+  };
 }
 
-function toyVariant(profile: string, dtype: Dtype, settings: Settings, toyGradient: ToyVariant['toyGradient'], fma?: []): ToyVariant {
+function toyVariant(
+  profile: string,
+  dtype: Dtype,
+  settings: Settings,
+  toyGradient: ToyVariant['toyGradient'],
+  fma?: [],
+): ToyVariant {
   const variant = resolveVariant(profile, dtype, {}, settings).variant;
   return { ...variant, ...(fma ? { fma } : {}), toyGradient };
 }
 
 /** The program's interpreter over the whole vector: the expected result of every kernel. */
-function interpret(program: StepProgram<Variant>, x: Inputs): { p: Float64Array; v: Float64Array; m: Float64Array; b: Float64Array } {
+function interpret(
+  program: StepProgram<Variant>,
+  x: Inputs,
+): { p: Float64Array; v: Float64Array; m: Float64Array; b: Float64Array } {
   const interpreter = new ElementInterpreter(program.ops, program.rule);
   interpreter.setScalars({ ...prepareScalars(program, x.state.step, x.grad) });
   const out = { p: new Float64Array(N), v: new Float64Array(N), m: new Float64Array(N), b: new Float64Array(N) };
@@ -82,7 +95,13 @@ describe.each(['float32', 'float64'] as const)('a toy axis defined in the progra
     const on = interpret(compileProgram(TOY_RMSPROP, toyVariant(profile, dtype, settings, 'doubled'), ruleFor(dtype)), x);
     const variant = resolveVariant(profile, dtype, {}, settings).variant;
     const plain = step(variant, dtype, x.state, x.params, x.grad);
-    const doubled = step(variant, dtype, x.state, x.params, x.grad.map((g) => g + g));
+    const doubled = step(
+      variant,
+      dtype,
+      x.state,
+      x.params,
+      x.grad.map((g) => g + g),
+    );
     expect(bits(off.p)).toEqual(bits(plain.params));
     expect(bits(on.p)).toEqual(bits(doubled.params));
     expect(bits(on.v)).toEqual(bits(doubled.state.v));
@@ -92,10 +111,21 @@ describe.each(['float32', 'float64'] as const)('a toy axis defined in the progra
   it.each(CASES)('%s %j: the generated JavaScript loop equals the interpreter', (profile, settings) => {
     const program = compileProgram(TOY_RMSPROP, toyVariant(profile, dtype, settings, 'doubled'), ruleFor(dtype));
     const typed = (a: Float64Array) => (dtype === 'float32' ? Float32Array.from(a) : Float64Array.from(a));
-    const [p, g, v, m, b] = [x.params, x.grad, x.state.v, x.state.m, x.state.b].map(typed) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const [p, g, v, m, b] = [x.params, x.grad, x.state.v, x.state.m, x.state.b].map(typed) as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
     compileProgramStep(program)(p, g, v, m, b, prepareScalars(program, x.state.step, x.grad));
     const expected = interpret(program, x);
-    expect([bits(p), bits(v), bits(m), bits(b)]).toEqual([bits(expected.p), bits(expected.v), bits(expected.m), bits(expected.b)]);
+    expect([bits(p), bits(v), bits(m), bits(b)]).toEqual([
+      bits(expected.p),
+      bits(expected.v),
+      bits(expected.m),
+      bits(expected.b),
+    ]);
   });
 
   it.each(CASES)('%s %j: the generated ONNX graph, run by onnxruntime, equals the interpreter', async (profile, settings) => {
@@ -105,16 +135,34 @@ describe.each(['float32', 'float64'] as const)('a toy axis defined in the progra
     const graph = buildProgramGraph(program);
     expect(graph.ops.slice(0, 1)).toEqual(['Add']);
     const ort = await import('onnxruntime-node');
-    const session = await ort.InferenceSession.create(graph.bytes, { executionProviders: ['cpu'], logSeverityLevel: 3, graphOptimizationLevel: 'all' });
-    const tensor = (a: Float64Array) => new ort.Tensor(dtype, dtype === 'float32' ? Float32Array.from(a) : Float64Array.from(a), [N]);
+    const session = await ort.InferenceSession.create(graph.bytes, {
+      executionProviders: ['cpu'],
+      logSeverityLevel: 3,
+      graphOptimizationLevel: 'all',
+    });
+    const tensor = (a: Float64Array) =>
+      new ort.Tensor(dtype, dtype === 'float32' ? Float32Array.from(a) : Float64Array.from(a), [N]);
     const S = prepareScalars(program, x.state.step, x.grad);
-    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = { params: tensor(x.params), grad: tensor(x.grad), v: tensor(x.state.v), m: tensor(x.state.m), b: tensor(x.state.b) };
-    for (const name of graph.scalars) feeds[name] = new ort.Tensor(dtype, dtype === 'float32' ? Float32Array.of(Number(S[name])) : Float64Array.of(Number(S[name])), []);
+    const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
+      params: tensor(x.params),
+      grad: tensor(x.grad),
+      v: tensor(x.state.v),
+      m: tensor(x.state.m),
+      b: tensor(x.state.b),
+    };
+    for (const name of graph.scalars)
+      feeds[name] = new ort.Tensor(
+        dtype,
+        dtype === 'float32' ? Float32Array.of(Number(S[name])) : Float64Array.of(Number(S[name])),
+        [],
+      );
     const out = await session.run(feeds);
     const expected = interpret(program, x);
-    expect([bits(out.params_out.data as Float64Array), bits(out.v_out.data as Float64Array)]).toEqual([bits(expected.p), bits(expected.v)]);
+    expect([bits(out.params_out.data as Float64Array), bits(out.v_out.data as Float64Array)]).toEqual([
+      bits(expected.p),
+      bits(expected.v),
+    ]);
   });
-
 });
 
 it('the WGSL shader generated from the float32 program carries the new op only when the axis is on', () => {
@@ -128,11 +176,21 @@ describe('the WASM kernel generated from the toy definition', () => {
   let exports: Record<string, (...args: number[]) => number> & { memory: WasmMemory };
   beforeAll(async () => {
     const source = generateKernelSource(readFileSync(kernelSourcePath(), 'utf8'), TOY_RMSPROP);
-    const instance = await WA.instantiate(await WA.compile(await compileKernel('plain', source)), { env: { abort: () => { throw new Error('abort'); } } });
+    const instance = await WA.instantiate(await WA.compile(await compileKernel('plain', source)), {
+      env: {
+        abort: () => {
+          throw new Error('abort');
+        },
+      },
+    });
     exports = instance.exports as typeof exports;
   }, 180_000);
 
-  it.each(CASES.flatMap(([p, s]) => (['float32', 'float64'] as const).flatMap((d) => (['plain', 'doubled'] as const).map((t) => [p, s, d, t] as const))))(
+  it.each(
+    CASES.flatMap(([p, s]) =>
+      (['float32', 'float64'] as const).flatMap((d) => (['plain', 'doubled'] as const).map((t) => [p, s, d, t] as const)),
+    ),
+  )(
     '%s %j %s toyGradient=%s: the general kernel, with the axis on a flag bit of its own, equals the interpreter',
     (profile, settings, dtype, toy) => {
       const x = inputs(dtype);
@@ -140,10 +198,20 @@ describe('the WASM kernel generated from the toy definition', () => {
       const program = compileProgram(TOY_RMSPROP, variant, ruleFor(dtype));
       const S = prepareScalars(program, x.state.step, x.grad);
       const { offsets, end } = layoutArrays(exports.heap_base(), N, dtype, 5);
-      if (end > exports.memory.buffer.byteLength) exports.memory.grow(Math.ceil((end - exports.memory.buffer.byteLength) / 65536));
-      const view = (k: number) => (dtype === 'float32' ? new Float32Array(exports.memory.buffer, offsets[k], N) : new Float64Array(exports.memory.buffer, offsets[k], N));
+      if (end > exports.memory.buffer.byteLength)
+        exports.memory.grow(Math.ceil((end - exports.memory.buffer.byteLength) / 65536));
+      const view = (k: number) =>
+        dtype === 'float32'
+          ? new Float32Array(exports.memory.buffer, offsets[k], N)
+          : new Float64Array(exports.memory.buffer, offsets[k], N);
       [x.params, x.grad, x.state.v, x.state.m, x.state.b].forEach((a, k) => view(k).set(a));
-      exports[dtype === 'float32' ? 'step_f32' : 'step_f64'](...(offsets as [number, number, number, number, number]), 0, N, stepFlags(variant, S, TOY_RMSPROP), ...stepArguments(S));
+      exports[dtype === 'float32' ? 'step_f32' : 'step_f64'](
+        ...(offsets as [number, number, number, number, number]),
+        0,
+        N,
+        stepFlags(variant, S, TOY_RMSPROP),
+        ...stepArguments(S),
+      );
       const expected = interpret(program, x);
       expect([bits(view(0)), bits(view(2))]).toEqual([bits(expected.p), bits(expected.v)]);
     },

@@ -18,7 +18,13 @@ const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 describe('adapter-supplied strings in reports', () => {
   it('a report is read back as written: the version "NaN" stays text, encoded numbers become numbers', async () => {
-    const r = await runConformance({ adapters: [STRINGS, 'ts-f64'], suites: ['problems'], cases: ['problems/quad2d'], dtypes: ['float64'], modes: ['replay'] });
+    const r = await runConformance({
+      adapters: [STRINGS, 'ts-f64'],
+      suites: ['problems'],
+      cases: ['problems/quad2d'],
+      dtypes: ['float64'],
+      modes: ['replay'],
+    });
     r.cells[1].durationMs = NaN; // written as "NaN", a number field
     const dir = mkdtempSync(join(tmpdir(), 'strings-'));
     await writeReports(r, dir, ['json']);
@@ -29,7 +35,13 @@ describe('adapter-supplied strings in reports', () => {
   }, 60_000);
 
   it('raw ESC and NUL from an adapter are escaped in ::error lines and in the HTML text', async () => {
-    const r = await runConformance({ adapters: [STRINGS], suites: ['problems'], cases: ['problems/quad2d'], dtypes: ['float64'], modes: ['replay'] });
+    const r = await runConformance({
+      adapters: [STRINGS],
+      suites: ['problems'],
+      cases: ['problems/quad2d'],
+      dtypes: ['float64'],
+      modes: ['replay'],
+    });
     // eslint-disable-next-line no-control-regex -- the raw ESC and NUL the hostile adapter wrote are what is checked.
     expect(r.cells[0].reason).toMatch(/\u001b\[2J\u0000/); // the report keeps the text as the adapter wrote it
     const annotations = renderAnnotations(r);

@@ -39,13 +39,29 @@ afterAll(async () => {
 describe('the HTML report in a browser', () => {
   it('renders offline without script, errors or dialogs, with its tables and charts, and escapes hostile labels', async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`no Chromium at ${CHROMIUM}: run \`bash scripts/setup-system.sh\` (installs Debian's chromium) or set CHROMIUM_PATH`);
+      throw new Error(
+        `no Chromium at ${CHROMIUM}: run \`bash scripts/setup-system.sh\` (installs Debian's chromium) or set CHROMIUM_PATH`,
+      );
     }
-    const conformance = await runConformance({ adapters: ['ts-f64', 'ts-f32', WRONG], suites: ['problems'], cases: ['problems/quad2d', 'problems/rosenbrock'], isolation: 'in-process', differences: true });
+    const conformance = await runConformance({
+      adapters: ['ts-f64', 'ts-f32', WRONG],
+      suites: ['problems'],
+      cases: ['problems/quad2d', 'problems/rosenbrock'],
+      isolation: 'in-process',
+      differences: true,
+    });
     const scratch = mkdtempSync(join(tmpdir(), 'rmsprop-html-'));
     const conformanceFile = join(scratch, 'conformance.json');
     writeFileSync(conformanceFile, renderJson(conformance));
-    const bench = await runBench({ targets: ['ts-f32', 'wasm-simd'], sizes: [1000, 10000], dtype: 'float32', profile: 'torch', timeMs: 20, models: [], accuracyFile: conformanceFile });
+    const bench = await runBench({
+      targets: ['ts-f32', 'wasm-simd'],
+      sizes: [1000, 10000],
+      dtype: 'float32',
+      profile: 'torch',
+      timeMs: 20,
+      models: [],
+      accuracyFile: conformanceFile,
+    });
     expect(bench.results.some((r) => r.status === 'ok')).toBe(true);
 
     const doc = await renderHtml(withHostileAdapter(conformance), bench);
@@ -110,7 +126,9 @@ describe('the HTML report in a browser', () => {
     for (const href of await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')!))) {
       expect(await page.locator(`figure${href} svg`).count(), href).toBe(1);
     }
-    const torchKeras = page.locator('#difference-matrix tr', { has: page.locator('th', { hasText: /^torch@2\.1$/ }) }).locator('td[title^="torch@2.1 vs keras@3"] a');
+    const torchKeras = page
+      .locator('#difference-matrix tr', { has: page.locator('th', { hasText: /^torch@2\.1$/ }) })
+      .locator('td[title^="torch@2.1 vs keras@3"] a');
     const target = await torchKeras.getAttribute('href');
     await torchKeras.click();
     expect(page.url().endsWith(target!)).toBe(true);
@@ -123,7 +141,9 @@ describe('the HTML report in a browser', () => {
     const decayRow = rowNames.findIndex((t) => t.replace(/\W/g, '') === 'decay');
     expect(decayRow, rowNames.join(' | ')).toBeGreaterThanOrEqual(0);
     const decay = page.locator('#naming-table tbody tr').nth(decayRow);
-    const alphaUsers = Object.values(conformance.differences!.naming.find((r) => r.hyperparameter === 'decay')!.names).filter((n) => n === 'alpha').length;
+    const alphaUsers = Object.values(conformance.differences!.naming.find((r) => r.hyperparameter === 'decay')!.names).filter(
+      (n) => n === 'alpha',
+    ).length;
     expect(alphaUsers).toBeGreaterThanOrEqual(1); // torch, chainer, ...
     expect(await decay.locator('code', { hasText: /^alpha$/ }).count()).toBe(alphaUsers);
     expect(await decay.locator('th .trap').count()).toBe(1);

@@ -33,7 +33,14 @@ const adapter = (label: string, over: Partial<AdapterEntry> = {}): AdapterEntry 
   claims: 'torch@2',
   available: true,
   facts: {},
-  capabilities: { dtypes: ['float32', 'float64'], devices: ['cpu'], hyperparameters: ['lr'], configurableAxes: 'all', loadState: true, readState: true },
+  capabilities: {
+    dtypes: ['float32', 'float64'],
+    devices: ['cpu'],
+    hyperparameters: ['lr'],
+    configurableAxes: 'all',
+    loadState: true,
+    readState: true,
+  },
   ...over,
 });
 
@@ -44,7 +51,10 @@ const series = (maxUlp: number, firstDivergentStep: number | null): Series => ({
   maxUlp,
   maxUlpAtScale: maxUlp,
   firstDivergentStep,
-  firstDivergence: firstDivergentStep === null ? null : { quantity: 'params', step: firstDivergentStep, index: 0, expected: 0.5, actual: 0.5000006, ulps: maxUlp, kind: 'ulps' },
+  firstDivergence:
+    firstDivergentStep === null
+      ? null
+      : { quantity: 'params', step: firstDivergentStep, index: 0, expected: 0.5, actual: 0.5000006, ulps: maxUlp, kind: 'ulps' },
   worst: null,
 });
 
@@ -80,7 +90,12 @@ function makeReport(over: Partial<ConformanceReport> = {}): ConformanceReport {
     generatedAt: '2025-01-01T00:00:00.000Z',
     complete: true,
     environment: { harness: '0.1.0', node: 'v20.19.0', platform: 'linux', arch: 'x64', cpu: 'test cpu', cores: 4, memoryGiB: 16 },
-    selection: { adapters: ['ts-f32', EVIL, 'webgpu'], suites: ['problems', 'edge'], dtypes: ['float32', 'float64'], modes: ['replay'] },
+    selection: {
+      adapters: ['ts-f32', EVIL, 'webgpu'],
+      suites: ['problems', 'edge'],
+      dtypes: ['float32', 'float64'],
+      modes: ['replay'],
+    },
     adapters: [adapter('ts-f32'), adapter(EVIL), adapter('webgpu', { available: false, reason: 'no GPU | no Mesa' })],
     cases: [
       { key: 'problems/xlogx', suite: 'problems', describe: 'x log x', steps: 10, source: 'problem xlogx' },
@@ -131,10 +146,15 @@ describe('renderStepSummary', () => {
     expect(summary).not.toMatch(/(?<!\\)<img/); // only the escaped form
     expect(summary).toContain('\\<img src=x onerror=alert(1)\\>');
     const row = summary.split('\n').find((l) => l.includes('worker crashed'))!;
-    expect(row).toMatch(/^\| \\<img src=x onerror=alert\(1\)\\> \| problems\/xlogx \| float32 \| replay \| error \| – \| – \| error: worker crashed: 100% of memory at step 3: params, v {2}::error::injected \|$/);
+    expect(row).toMatch(
+      /^\| \\<img src=x onerror=alert\(1\)\\> \| problems\/xlogx \| float32 \| replay \| error \| – \| – \| error: worker crashed: 100% of memory at step 3: params, v {2}::error::injected \|$/,
+    );
     expect(summary).not.toContain('\r');
     // every row of the failing-cells table has its 8 columns: nothing in a reason splits or ends a row
-    const rows = summary.split('### Failing cells')[1].split('\n').filter((l) => l.startsWith('|'));
+    const rows = summary
+      .split('### Failing cells')[1]
+      .split('\n')
+      .filter((l) => l.startsWith('|'));
     expect(rows).toHaveLength(4);
     for (const r of rows) expect(r.replace(/\\\|/g, '').split('|')).toHaveLength(10);
   });
@@ -154,8 +174,12 @@ describe('renderStepSummary', () => {
   });
 
   it('lists at most 50 failing cells, then "and N more"', () => {
-    const cells = Array.from({ length: 80 }, (_, i) => cell({ adapter: 'ts-f32', case: `edge/c${i}`, status: 'fail', freeRunning: series(9, 1) }));
-    const text = renderStepSummary(makeReport({ cells, summary: { pass: 0, fail: 80, xfail: 0, xpass: 0, error: 0, skip: 0, unavailable: 0, exitCode: 1 } }));
+    const cells = Array.from({ length: 80 }, (_, i) =>
+      cell({ adapter: 'ts-f32', case: `edge/c${i}`, status: 'fail', freeRunning: series(9, 1) }),
+    );
+    const text = renderStepSummary(
+      makeReport({ cells, summary: { pass: 0, fail: 80, xfail: 0, xpass: 0, error: 0, skip: 0, unavailable: 0, exitCode: 1 } }),
+    );
     expect(text.split('\n').filter((l) => l.startsWith('| ts-f32 | edge/c'))).toHaveLength(SUMMARY_FAILURE_LIMIT);
     expect(text).toContain(`… and ${80 - SUMMARY_FAILURE_LIMIT} more`);
   });
@@ -166,7 +190,9 @@ describe('renderAnnotations', () => {
     const lines = renderAnnotations(makeReport());
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe('::error title=rmsprop-harness conformance failed::1 cell beyond tolerance, 1 error');
-    expect(lines[1]).toMatch(/^::error title=divergence%3A ts-f32 edge\/nan-at float32 replay::first divergent step 3 \(re-anchored, vs torch@2\): params\[0\] expected 0.5 got 0.5000006 \(12 ulps\); tolerance 2 ulps$/);
+    expect(lines[1]).toMatch(
+      /^::error title=divergence%3A ts-f32 edge\/nan-at float32 replay::first divergent step 3 \(re-anchored, vs torch@2\): params\[0\] expected 0.5 got 0.5000006 \(12 ulps\); tolerance 2 ulps$/,
+    );
     expect(lines[2]).toBe(
       `::error title=error%3A ${EVIL} problems/xlogx float32 replay::error: worker crashed: 100%25 of memory%0Aat step 3: params, v%0D%0A::error::injected`,
     );
@@ -178,22 +204,33 @@ describe('renderAnnotations', () => {
   });
 
   it('warns about an incomplete report; nothing for a clean complete run', () => {
-    const clean = makeReport({ cells: [cell({ adapter: 'ts-f32', status: 'pass' })], summary: { pass: 1, fail: 0, xfail: 0, xpass: 0, error: 0, skip: 0, unavailable: 0, exitCode: 0 } });
+    const clean = makeReport({
+      cells: [cell({ adapter: 'ts-f32', status: 'pass' })],
+      summary: { pass: 1, fail: 0, xfail: 0, xpass: 0, error: 0, skip: 0, unavailable: 0, exitCode: 0 },
+    });
     expect(renderAnnotations(clean)).toEqual([]);
     const partial = renderAnnotations({ ...clean, complete: false });
     expect(partial).toHaveLength(1);
-    expect(partial[0]).toMatch(/^::warning title=rmsprop-harness%3A incomplete report::The conformance run was interrupted after 1 cell;/);
+    expect(partial[0]).toMatch(
+      /^::warning title=rmsprop-harness%3A incomplete report::The conformance run was interrupted after 1 cell;/,
+    );
   });
 
   it('caps the annotations and puts the first failure of each adapter first', () => {
     const cells = [
-      ...Array.from({ length: 70 }, (_, i) => cell({ adapter: 'ts-f32', case: `edge/c${i}`, status: 'fail', freeRunning: series(9, 1) })),
+      ...Array.from({ length: 70 }, (_, i) =>
+        cell({ adapter: 'ts-f32', case: `edge/c${i}`, status: 'fail', freeRunning: series(9, 1) }),
+      ),
       cell({ adapter: 'tfjs-cpu', status: 'xpass' }),
     ];
-    const lines = renderAnnotations(makeReport({ cells, summary: { pass: 0, fail: 70, xfail: 0, xpass: 1, error: 0, skip: 0, unavailable: 0, exitCode: 1 } }));
+    const lines = renderAnnotations(
+      makeReport({ cells, summary: { pass: 0, fail: 70, xfail: 0, xpass: 1, error: 0, skip: 0, unavailable: 0, exitCode: 1 } }),
+    );
     expect(lines).toHaveLength(ANNOTATION_LIMIT + 1);
     expect(lines[0]).toContain(`71 cells beyond tolerance, 0 errors (${71 - ANNOTATION_LIMIT} not annotated`);
-    expect(lines[2]).toBe('::error title=unexpected pass%3A tfjs-cpu problems/xlogx float32 replay::passed although marked expected-to-fail: remove it from the xfail list');
+    expect(lines[2]).toBe(
+      '::error title=unexpected pass%3A tfjs-cpu problems/xlogx float32 replay::passed although marked expected-to-fail: remove it from the xfail list',
+    );
   });
 });
 
@@ -222,10 +259,16 @@ describe('publishToGitHub', () => {
     expect(a.lines).toEqual(renderAnnotations(report));
     expect(a.appended).toEqual([]);
     const b = recorder();
-    expect(publishToGitHub(report, { GITHUB_ACTIONS: 'false', CI: 'true' }, b)).toEqual({ summaryWritten: false, annotations: 0 });
+    expect(publishToGitHub(report, { GITHUB_ACTIONS: 'false', CI: 'true' }, b)).toEqual({
+      summaryWritten: false,
+      annotations: 0,
+    });
     expect(b.lines).toEqual([]);
     const c = recorder();
-    expect(publishToGitHub(report, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: '/x/summary' }, c)).toEqual({ summaryWritten: true, annotations: 3 });
+    expect(publishToGitHub(report, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: '/x/summary' }, c)).toEqual({
+      summaryWritten: true,
+      annotations: 3,
+    });
     expect(c.appended).toEqual([{ path: '/x/summary', text: renderStepSummary(report) }]);
   });
 
@@ -246,8 +289,20 @@ describe('publishToGitHub', () => {
 
 describe('bench', () => {
   const comparisons: Comparison[] = [
-    { key: 'ts-f32 float32 n=1000', verdict: 'same', baseline: { medianMs: 0.01, rme: 1 }, current: { medianMs: 0.0101, rme: 1 }, ratio: 1.01 },
-    { key: 'wasm-simd float32 n=10000000', verdict: 'slower', baseline: { medianMs: 10, rme: 0.5 }, current: { medianMs: 12.5, rme: 0.5 }, ratio: 1.25 },
+    {
+      key: 'ts-f32 float32 n=1000',
+      verdict: 'same',
+      baseline: { medianMs: 0.01, rme: 1 },
+      current: { medianMs: 0.0101, rme: 1 },
+      ratio: 1.01,
+    },
+    {
+      key: 'wasm-simd float32 n=10000000',
+      verdict: 'slower',
+      baseline: { medianMs: 10, rme: 0.5 },
+      current: { medianMs: 12.5, rme: 0.5 },
+      ratio: 1.25,
+    },
     { key: 'model gpt2 x1 ts-f32 fused', verdict: 'missing', baseline: { medianMs: 40, rme: 2 } },
     { key: 'webgpu float32 n=1000, <b>x</b>', verdict: 'new', current: { medianMs: 1, rme: 3 } },
   ];
@@ -260,7 +315,9 @@ describe('bench', () => {
     expect(rows[0]).toBe('| **slower** | wasm-simd float32 n=10000000 | 10.000 ms ±0.5% | 12.500 ms ±0.5% | +25.0% |');
     expect(text).not.toMatch(/(?<!\\)<b>/);
     expect(text).toContain('webgpu float32 n=1000, \\<b\\>x\\</b\\>');
-    expect(renderBenchStepSummary(comparisons.filter((c) => c.verdict !== 'slower'))).toContain('✅ **no slowdown** beyond the margins of error');
+    expect(renderBenchStepSummary(comparisons.filter((c) => c.verdict !== 'slower'))).toContain(
+      '✅ **no slowdown** beyond the margins of error',
+    );
   });
 
   it('annotations: ::error per slower entry, a warning for baseline entries not measured', () => {

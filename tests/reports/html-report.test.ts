@@ -26,7 +26,9 @@ let page: string;
 
 /** A deep copy the way the JSON report round-trips it (non-finite numbers as strings and back). */
 function roundTrip(r: ConformanceReport): ConformanceReport {
-  return JSON.parse(JSON.stringify(r, numberReplacer), (_k, v) => (typeof v === 'string' && ['NaN', 'Infinity', '-Infinity', '-0'].includes(v) ? decodeNumber(v) : v)) as ConformanceReport;
+  return JSON.parse(JSON.stringify(r, numberReplacer), (_k, v) =>
+    typeof v === 'string' && ['NaN', 'Infinity', '-Infinity', '-0'].includes(v) ? decodeNumber(v) : v,
+  ) as ConformanceReport;
 }
 
 /** Every string an adapter, a config or a case controls, replaced by hostile markup. */
@@ -53,7 +55,17 @@ function tinyBench(): BenchReport {
     formatVersion: 1,
     generatedAt: '2025-01-01T00:00:00.000Z',
     complete: true,
-    environment: { harness: '0.1.0', node: 'v20', platform: 'linux', arch: 'x64', cpu: HOSTILE, cores: 2, memoryGiB: 1, freeMemoryGiB: 1, loadAverage: [0, 0, 0] },
+    environment: {
+      harness: '0.1.0',
+      node: 'v20',
+      platform: 'linux',
+      arch: 'x64',
+      cpu: HOSTILE,
+      cores: 2,
+      memoryGiB: 1,
+      freeMemoryGiB: 1,
+      loadAverage: [0, 0, 0],
+    },
     settings: { targets: [HOSTILE], sizes: [1000, 10000], dtype: 'float32', profile: 'torch', timeMs: 10, models: [] },
     variantTraffic: variantTraffic(resolveVariant('torch', 'float32').variant, 'float32'),
     roofline: [1000, 10000].map((n) => ({ n, dtype: 'float32' as const, probes: [], best: 'ts-triad', gbPerSecond: 50 })),
@@ -74,7 +86,12 @@ function tinyBench(): BenchReport {
       ratio: 0.5,
     })),
     models: [],
-    accuracy: { source: HOSTILE, entries: [{ adapter: HOSTILE, pass: 1, fail: 0, error: 0, skip: 0, maxUlp: 0, maxUlpByDtype: { float32: 0 }, verdict: 'pass' }] },
+    accuracy: {
+      source: HOSTILE,
+      entries: [
+        { adapter: HOSTILE, pass: 1, fail: 0, error: 0, skip: 0, maxUlp: 0, maxUlpByDtype: { float32: 0 }, verdict: 'pass' },
+      ],
+    },
   };
 }
 
@@ -127,8 +144,12 @@ describe('renderHtml: one self-contained document', () => {
     expect(first).toBeGreaterThanOrEqual(1);
 
     const cells = comparedCells(report).filter((c) => c.case === failing.case);
-    const spec = divergenceSpec(failing.case, 'describe', cells, new Palette(report.adapters.map((a) => a.label))) as { data: { values: { kind: string; adapter?: string; step: number; mode: string; dtype: string; ulp: number }[] } };
-    const marks = spec.data.values.filter((r) => r.kind === 'divergence' && r.adapter === WRONG && r.mode === failing.mode && r.dtype === failing.dtype);
+    const spec = divergenceSpec(failing.case, 'describe', cells, new Palette(report.adapters.map((a) => a.label))) as {
+      data: { values: { kind: string; adapter?: string; step: number; mode: string; dtype: string; ulp: number }[] };
+    };
+    const marks = spec.data.values.filter(
+      (r) => r.kind === 'divergence' && r.adapter === WRONG && r.mode === failing.mode && r.dtype === failing.dtype,
+    );
     expect(marks.map((m) => m.step)).toContain(first);
     expect(spec.data.values.filter((r) => r.kind === 'divergence' && r.adapter !== WRONG)).toEqual([]);
     expect(marks.every((m) => m.ulp > ULP_FLOOR)).toBe(true);
@@ -214,8 +235,14 @@ describe('renderHtml: hostile strings', () => {
 describe('html building blocks', () => {
   it('escapes text and attribute values alike, and only raw() passes markup', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
-    expect(html`<td title="${BROKEN_ATTRIBUTE}">${HOSTILE}</td>`.__html).toBe(`<td title="${escapeHtml(BROKEN_ATTRIBUTE)}">${escapeHtml(HOSTILE)}</td>`);
-    expect(html`<ul>${['<a>', html`<li>${'<b>'}</li>`]}</ul>`.__html).toBe('<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul>');
+    expect(html`<td title="${BROKEN_ATTRIBUTE}">${HOSTILE}</td>`.__html).toBe(
+      `<td title="${escapeHtml(BROKEN_ATTRIBUTE)}">${escapeHtml(HOSTILE)}</td>`,
+    );
+    expect(
+      html`<ul>
+        ${['<a>', html`<li>${'<b>'}</li>`]}
+      </ul>`.__html,
+    ).toBe('<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul>');
   });
 
   it('downsamples by bucket maxima and keeps the first divergent step exactly', () => {

@@ -10,7 +10,9 @@ describe('vitest matchers', () => {
   it('toBeCloseToArray takes rtol/atol/ulps and fails with the mismatch summary', () => {
     expect(new Float32Array([1, 2])).toBeCloseToArray(new Float32Array([1, 2 + 2 ** -22]), { ulps: 1 });
     expect([1, 2]).not.toBeCloseToArray([1, 3], { atol: 0.5 });
-    expect(() => expect([1, 2]).toBeCloseToArray([1, 3], { atol: 0.5 })).toThrow(/Mismatched elements: 1 \/ 2[\s\S]*Greatest absolute difference: 1 at index 1/);
+    expect(() => expect([1, 2]).toBeCloseToArray([1, 3], { atol: 0.5 })).toThrow(
+      /Mismatched elements: 1 \/ 2[\s\S]*Greatest absolute difference: 1 at index 1/,
+    );
     expect(() => expect([1, 2]).toBeCloseToArray([1])).toThrow('Lengths differ: expected 1 elements, got 2.');
   });
 
@@ -24,14 +26,18 @@ describe('vitest matchers', () => {
 
   it('toBeWithinUlps infers float32 from a Float32Array (1 ULP, not 1e8) and reports a length mismatch as such', () => {
     expect(new Float32Array([1.5])).toBeWithinUlps(new Float32Array([1.5 + 2 ** -23]), 1);
-    expect(() => expect(new Float32Array([1.5])).toBeWithinUlps(new Float32Array([1.5 + 2 ** -21]), 1)).toThrow(/4 ulps > 1, float32/);
+    expect(() => expect(new Float32Array([1.5])).toBeWithinUlps(new Float32Array([1.5 + 2 ** -21]), 1)).toThrow(
+      /4 ulps > 1, float32/,
+    );
     expect(() => expect([1, 2]).toBeWithinUlps([1], 2)).toThrow('lengths differ: expected 1 elements, got 2');
   });
 
   it('toMatchGolden says when the number of steps differs', () => {
     const g = loadGolden('torch', 'problems/quad2d', 'float32');
     expect(g.trajectory).toMatchGolden({ profile: 'torch', case: 'problems/quad2d', dtype: 'float32' });
-    expect(() => expect(g.trajectory.slice(2)).toMatchGolden({ profile: 'torch', case: 'problems/quad2d', dtype: 'float32' })).toThrow(/numbers of steps differ/);
+    expect(() =>
+      expect(g.trajectory.slice(2)).toMatchGolden({ profile: 'torch', case: 'problems/quad2d', dtype: 'float32' }),
+    ).toThrow(/numbers of steps differ/);
   });
 });
 
@@ -46,6 +52,8 @@ describe('loadGolden', () => {
   });
 
   it('names the cases there are when the case is unknown', () => {
-    expect(() => loadGolden('torch', 'problems/quad2', 'float32')).toThrow(/no trajectory for case problems\/quad2 in float32 \(did you mean 'problems\/quad2d'\?\); cases: /);
+    expect(() => loadGolden('torch', 'problems/quad2', 'float32')).toThrow(
+      /no trajectory for case problems\/quad2 in float32 \(did you mean 'problems\/quad2d'\?\); cases: /,
+    );
   });
 });

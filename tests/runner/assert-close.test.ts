@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { assertClose, CloseAssertionError, compareClose, compareTrajectories, DEFAULT_CLOSENESS } from '../../runner/assert-close.js';
+import {
+  assertClose,
+  CloseAssertionError,
+  compareClose,
+  compareTrajectories,
+  DEFAULT_CLOSENESS,
+} from '../../runner/assert-close.js';
 import { InputError } from '../../reference/errors.js';
 
 describe('assertClose', () => {
@@ -64,8 +70,16 @@ describe('assertClose', () => {
 
 describe('compareTrajectories', () => {
   it('names the first step that differs and how many do', () => {
-    const expected = [[1, 2], [3, 4], [5, 6]];
-    const actual = [[1, 2], [3, 4.5], [5, 7]];
+    const expected = [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ];
+    const actual = [
+      [1, 2],
+      [3, 4.5],
+      [5, 7],
+    ];
     const r = compareTrajectories(actual, expected, { atol: 0.1 });
     expect(r).toMatchObject({ pass: false, steps: 3, mismatchedSteps: 2, firstMismatchStep: 2 });
     expect(r.message).toMatch(/2 of 3 steps differ; the first is step 2:\n[\s\S]*index 1/);

@@ -15,19 +15,28 @@ const PYTHON = '/usr/bin/python3';
 /** Fails (never skips) the calling test when /usr/bin/python3 cannot import the module. */
 function requireModule(module: string): void {
   const r = spawnSync(PYTHON, ['-c', `import ${module}`], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${PYTHON} cannot import ${module} (${(r.stderr || r.error?.message || '').trim().split('\n').slice(-1)[0]}): run bash scripts/setup-system.sh (installs Debian python3-torch and python3-numpy)`);
+  if (r.status !== 0)
+    throw new Error(
+      `${PYTHON} cannot import ${module} (${(r.stderr || r.error?.message || '').trim().split('\n').slice(-1)[0]}): run bash scripts/setup-system.sh (installs Debian python3-torch and python3-numpy)`,
+    );
 }
 
 const tiny = { sizes: [2048], dtype: 'float32' as const, profile: 'torch', timeMs: 20, models: [], minSamples: 3, sampleMs: 0.5 };
 
 describe('the protocol bench request', () => {
   it('accepts a bench-result or an error for the pending id, and names the field of a bad one', () => {
-    const ok = { type: 'bench-result', id: 'b#1', results: [{ path: 'foreach x1', describe: 'd', threads: 1, samplesMs: [0.5, 0.6], stepsPerSample: 4 }] };
+    const ok = {
+      type: 'bench-result',
+      id: 'b#1',
+      results: [{ path: 'foreach x1', describe: 'd', threads: 1, samplesMs: [0.5, 0.6], stepsPerSample: 4 }],
+    };
     expect(checkBenchReply(ok, 'b#1')).toEqual(ok);
     expect(checkBenchReply({ type: 'error', id: 'b#1', message: 'no' }, 'b#1').type).toBe('error');
     expect(() => checkBenchReply({ ...ok, id: 'b#2' }, 'b#1')).toThrow(/out of order/);
     expect(() => checkBenchReply({ type: 'result', id: 'b#1', trajectory: [] }, 'b#1')).toThrow(ProtocolViolation);
-    expect(() => checkBenchReply({ ...ok, results: [{ ...ok.results[0], samplesMs: ['x'] }] }, 'b#1')).toThrow(/results\[0\]\.samplesMs\[0\]/);
+    expect(() => checkBenchReply({ ...ok, results: [{ ...ok.results[0], samplesMs: ['x'] }] }, 'b#1')).toThrow(
+      /results\[0\]\.samplesMs\[0\]/,
+    );
   });
 });
 
@@ -51,7 +60,9 @@ describe('every implementation in the same run', () => {
     const spec = `external:command=${PYTHON} clients/python/torch_rmsprop.py`;
     const report = await runBench({ ...tiny, targets: ['wasm-simd', spec], models: ['mlp'], modelScale: 1 / 64 });
     const torch = report.results.filter((r) => r.pytorch);
-    expect(torch.map((r) => r.target)).toEqual(expect.arrayContaining(['torch.optim.RMSprop for-loop x1', 'torch.optim.RMSprop foreach x1']));
+    expect(torch.map((r) => r.target)).toEqual(
+      expect.arrayContaining(['torch.optim.RMSprop for-loop x1', 'torch.optim.RMSprop foreach x1']),
+    );
     for (const r of torch) expect(r.status).toBe('ok');
     const ref = report.pytorchReference!.find((x) => x.n === 2048)!;
     expect(Math.min(...torch.map((r) => r.stats!.medianMs))).toBe(ref.medianMs);
@@ -60,7 +71,9 @@ describe('every implementation in the same run', () => {
     expect(report.roofline[0].native!.map((t) => t.source)).toContain('torch.optim.RMSprop triad x1');
     // model-shaped: the parameter list (per tensor / foreach multi-tensor) and one flat tensor
     const models = report.models.filter((m) => m.pytorch);
-    expect(models.map((m) => m.target)).toEqual(expect.arrayContaining(['torch.optim.RMSprop for-loop x1', 'torch.optim.RMSprop foreach x1']));
+    expect(models.map((m) => m.target)).toEqual(
+      expect.arrayContaining(['torch.optim.RMSprop for-loop x1', 'torch.optim.RMSprop foreach x1']),
+    );
     for (const m of models) expect(m.status, m.reason).toBe('ok');
     expect(renderBenchMarkdown(report)).toMatch(/Speed-up over PyTorch: the fastest PyTorch CPU step/);
   }, 120_000);
@@ -90,7 +103,13 @@ describe('every implementation in the same run', () => {
 
 describe('the WASM thread pool', () => {
   it('splits n into cache-line-aligned ranges covered by chunks', () => {
-    for (const [n, threads, bytes] of [[10_000_000, 2, 4], [1000, 2, 4], [1001, 3, 8], [7, 2, 4], [100_000, 4, 4]] as const) {
+    for (const [n, threads, bytes] of [
+      [10_000_000, 2, 4],
+      [1000, 2, 4],
+      [1001, 3, 8],
+      [7, 2, 4],
+      [100_000, 4, 4],
+    ] as const) {
       const L = poolLayout(n, threads, bytes, 32768);
       expect(L.ranges).toHaveLength(threads);
       let covered = 0;
@@ -119,7 +138,20 @@ describe('the WASM thread pool', () => {
       }
     }
     const r = resolveVariant('torch', 'float32');
-    const results = await wasmStepBench({ dtype: 'float32', variant: { ...r.variant, fma: [] }, profile: r.profile, native: r.native, tensors: [50_000], layout: 'flat', timeMs: 5, minSamples: 3, sampleMs: 0.5 }, 2);
+    const results = await wasmStepBench(
+      {
+        dtype: 'float32',
+        variant: { ...r.variant, fma: [] },
+        profile: r.profile,
+        native: r.native,
+        tensors: [50_000],
+        layout: 'flat',
+        timeMs: 5,
+        minSamples: 3,
+        sampleMs: 0.5,
+      },
+      2,
+    );
     expect(results.map((x) => [x.path, x.threads, x.kernel])).toEqual([
       ['simd', 1, 'torch'],
       ['simd-mt', 2, 'torch'],

@@ -21,8 +21,18 @@ import { runCommand } from '../../scripts/cli-support.js';
 import { gpt2Small, MODELS, parameterCount, resnet50, smallMlp } from '../../suites/models/index.js';
 
 /** 20 samples spread +-2% around the median (a fixed pattern: deterministic). */
-const spreadSamples = (medianMs: number) => Array.from({ length: 20 }, (_, i) => medianMs * (1 + 0.02 * Math.sin(i * 2.399963))).sort((a, b) => a - b);
-const stats = (medianMs: number, rme: number): Stats => ({ medianMs, p99Ms: medianMs * 1.2, meanMs: medianMs, minMs: medianMs * 0.9, rme, samples: 20, batch: 1, samplesMs: spreadSamples(medianMs) });
+const spreadSamples = (medianMs: number) =>
+  Array.from({ length: 20 }, (_, i) => medianMs * (1 + 0.02 * Math.sin(i * 2.399963))).sort((a, b) => a - b);
+const stats = (medianMs: number, rme: number): Stats => ({
+  medianMs,
+  p99Ms: medianMs * 1.2,
+  meanMs: medianMs,
+  minMs: medianMs * 0.9,
+  rme,
+  samples: 20,
+  batch: 1,
+  samplesMs: spreadSamples(medianMs),
+});
 
 function syntheticReport(entries: { target: string; n: number; medianMs: number; rme: number }[]): BenchReport {
   return {
@@ -30,11 +40,37 @@ function syntheticReport(entries: { target: string; n: number; medianMs: number;
     formatVersion: 1,
     generatedAt: '2025-01-01T00:00:00.000Z',
     complete: true,
-    environment: { harness: '0.1.0', node: 'v20', platform: 'linux', arch: 'x64', cpu: 'test', cores: 2, memoryGiB: 1, freeMemoryGiB: 1, loadAverage: [0, 0, 0] },
-    settings: { targets: [...new Set(entries.map((e) => e.target))], sizes: [...new Set(entries.map((e) => e.n))], dtype: 'float32', profile: 'torch', timeMs: 10, models: [] },
+    environment: {
+      harness: '0.1.0',
+      node: 'v20',
+      platform: 'linux',
+      arch: 'x64',
+      cpu: 'test',
+      cores: 2,
+      memoryGiB: 1,
+      freeMemoryGiB: 1,
+      loadAverage: [0, 0, 0],
+    },
+    settings: {
+      targets: [...new Set(entries.map((e) => e.target))],
+      sizes: [...new Set(entries.map((e) => e.n))],
+      dtype: 'float32',
+      profile: 'torch',
+      timeMs: 10,
+      models: [],
+    },
     variantTraffic: variantTraffic(resolveVariant('torch', 'float32').variant, 'float32'),
     roofline: [],
-    results: entries.map((e) => ({ target: e.target, adapter: e.target, device: 'cpu', threads: 1, n: e.n, dtype: 'float32', status: 'ok', stats: stats(e.medianMs, e.rme) })),
+    results: entries.map((e) => ({
+      target: e.target,
+      adapter: e.target,
+      device: 'cpu',
+      threads: 1,
+      n: e.n,
+      dtype: 'float32',
+      status: 'ok',
+      stats: stats(e.medianMs, e.rme),
+    })),
     models: [],
     accuracy: null,
   };
@@ -71,7 +107,11 @@ describe('bytes per element', () => {
     expect(variantTraffic(plain, 'float32')).toMatchObject({ reads: ['p', 'g', 'v'], writes: ['p', 'v'], bytesPerElement: 20 });
     expect(variantTraffic(plain, 'float64').bytesPerElement).toBe(40);
     const centered = resolveVariant('torch', 'float32', { centered: true }).variant;
-    expect(variantTraffic(centered, 'float32')).toMatchObject({ reads: ['p', 'g', 'v', 'm'], writes: ['p', 'v', 'm'], bytesPerElement: 28 });
+    expect(variantTraffic(centered, 'float32')).toMatchObject({
+      reads: ['p', 'g', 'v', 'm'],
+      writes: ['p', 'v', 'm'],
+      bytesPerElement: 28,
+    });
     const both = resolveVariant('torch', 'float32', { centered: true, momentum: 0.9 }).variant;
     expect(variantTraffic(both, 'float32').bytesPerElement).toBe(36);
     const momentum = resolveVariant('torch', 'float32', { momentum: 0.9 }).variant;
@@ -82,7 +122,7 @@ describe('bytes per element', () => {
 });
 
 describe('roofline ratio', () => {
-  it('holds each row to the limit of its thread count, at the step\'s write-allocate bytes', () => {
+  it("holds each row to the limit of its thread count, at the step's write-allocate bytes", () => {
     const roof: Roofline = {
       n: 1000,
       dtype: 'float32',
@@ -98,7 +138,12 @@ describe('roofline ratio', () => {
     };
     // 1000 elements in 1 us = 1e9 elements/s; x 20 B = 20 GB/s; / 80 = 0.25
     const touched = variantTraffic(resolveVariant('torch', 'float32', { centered: true, momentum: 0.9 }).variant, 'float32');
-    const e = throughputEntry({ target: 'x', adapter: 'x', device: 'cpu', threads: 1, n: 1000, dtype: 'float32' }, { stats: stats(1e-3, 1), touched }, 20, roof);
+    const e = throughputEntry(
+      { target: 'x', adapter: 'x', device: 'cpu', threads: 1, n: 1000, dtype: 'float32' },
+      { stats: stats(1e-3, 1), touched },
+      20,
+      roof,
+    );
     expect(e.elementsPerSecond).toBeCloseTo(1e9, 3);
     expect(e.gbPerSecond).toBeCloseTo(20, 6);
     expect(e.ratio).toBeCloseTo(0.25, 9);
@@ -108,7 +153,12 @@ describe('roofline ratio', () => {
     expect(e.touchedRatio).toBeCloseTo(0.45, 9);
     expect(e.roofline).toEqual({ probe: 'wasm-simd-triad x1', gbPerSecond: 80, threads: 1 });
     expect(e.ratioNote).toBeUndefined();
-    const two = throughputEntry({ target: 'y', adapter: 'y', device: 'cpu', threads: 2, n: 1000, dtype: 'float32' }, { stats: stats(1e-4, 1), touched }, 20, roof);
+    const two = throughputEntry(
+      { target: 'y', adapter: 'y', device: 'cpu', threads: 2, n: 1000, dtype: 'float32' },
+      { stats: stats(1e-4, 1), touched },
+      20,
+      roof,
+    );
     expect(two.roofline).toEqual({ probe: 'wasm-simd-copy x2', gbPerSecond: 160, threads: 2 });
     expect(two.ratio).toBeCloseTo(1.25, 9); // 200 GB/s of a 160 GB/s limit: printed with its reason
     expect(two.ratioNote).toMatch(/cache/);
@@ -122,17 +172,56 @@ describe('roofline ratio', () => {
     expect(probeBytes('triad', 'float64')).toBe(32);
   });
 
-  it('caps the bandwidth limit with the step\'s compute ceiling where that is lower', () => {
-    const probe = (kernel: 'triad' | 'copy' | 'sum', threads: number, gb: number) => ({ probe: `wasm-simd-${kernel}`, kernel, threads, bytesPerElement: probeBytes(kernel, 'float32'), gbPerSecond: gb });
-    const limits = limitsOf([probe('triad', 1, 30), probe('sum', 1, 35), probe('triad', 2, 60), probe('copy', 2, 58)], [{ threads: 1, gbPerSecond: 31 }, { threads: 2, gbPerSecond: 62 }]);
+  it("caps the bandwidth limit with the step's compute ceiling where that is lower", () => {
+    const probe = (kernel: 'triad' | 'copy' | 'sum', threads: number, gb: number) => ({
+      probe: `wasm-simd-${kernel}`,
+      kernel,
+      threads,
+      bytesPerElement: probeBytes(kernel, 'float32'),
+      gbPerSecond: gb,
+    });
+    const limits = limitsOf(
+      [probe('triad', 1, 30), probe('sum', 1, 35), probe('triad', 2, 60), probe('copy', 2, 58)],
+      [
+        { threads: 1, gbPerSecond: 31 },
+        { threads: 2, gbPerSecond: 62 },
+      ],
+    );
     expect(limits).toEqual([
-      { threads: 1, probe: 'step in cache x1', gbPerSecond: 31, bound: 'compute', memoryGbPerSecond: 35, memoryProbe: 'wasm-simd-sum x1', computeGbPerSecond: 31 },
-      { threads: 2, probe: 'wasm-simd-triad x2', gbPerSecond: 60, bound: 'memory', memoryGbPerSecond: 60, memoryProbe: 'wasm-simd-triad x2', computeGbPerSecond: 62 },
+      {
+        threads: 1,
+        probe: 'step in cache x1',
+        gbPerSecond: 31,
+        bound: 'compute',
+        memoryGbPerSecond: 35,
+        memoryProbe: 'wasm-simd-sum x1',
+        computeGbPerSecond: 31,
+      },
+      {
+        threads: 2,
+        probe: 'wasm-simd-triad x2',
+        gbPerSecond: 60,
+        bound: 'memory',
+        memoryGbPerSecond: 60,
+        memoryProbe: 'wasm-simd-triad x2',
+        computeGbPerSecond: 62,
+      },
     ]);
   });
 
   it('runs the bench at a tiny size: structure, accounting, ratio against the same-size triad', async () => {
-    const report = await runBench({ targets: ['ts-f32', 'wasm-simd', 'wasm-simd-mt'], sizes: [1000, 4096], dtype: 'float32', profile: 'torch', timeMs: 15, models: ['mlp'], modelScale: 1 / 64, minSamples: 3, sampleMs: 0.2, repetitions: 2 });
+    const report = await runBench({
+      targets: ['ts-f32', 'wasm-simd', 'wasm-simd-mt'],
+      sizes: [1000, 4096],
+      dtype: 'float32',
+      profile: 'torch',
+      timeMs: 15,
+      models: ['mlp'],
+      modelScale: 1 / 64,
+      minSamples: 3,
+      sampleMs: 0.2,
+      repetitions: 2,
+    });
     expect(report.format).toBe(BENCH_FORMAT);
     expect(report.environment.cores).toBeGreaterThan(0);
     expect(report.environment.node).toBe(process.version);
@@ -170,7 +259,10 @@ describe('roofline ratio', () => {
       expect(s.medianMs).toBeGreaterThan(0);
       expect(e.traffic!.variantBytesPerElement).toBe(20);
       expect(e.traffic!.touchedBytesPerElement).toBe(20); // every CPU kernel touches only the arrays the variant uses
-      const limit = limitFor(report.roofline.find((r) => r.n === e.n)!, e.threads)!;
+      const limit = limitFor(
+        report.roofline.find((r) => r.n === e.n)!,
+        e.threads,
+      )!;
       expect(e.roofline!.gbPerSecond).toBe(limit.gbPerSecond);
       expect(e.ratio).toBeCloseTo(((e.n / (s.medianMs / 1e3)) * 20) / 1e9 / limit.gbPerSecond, 9);
       if (e.ratio! > 1) expect(e.ratioNote).toBeTruthy(); // never an unexplained ratio above 100%
@@ -192,13 +284,25 @@ describe('roofline ratio', () => {
   }, 60_000);
 
   it('refuses a repetition count that is not a whole number of at least 1', async () => {
-    await expect(runBench({ targets: ['ts-f32'], sizes: [64], dtype: 'float32', profile: 'torch', timeMs: 5, models: [], repetitions: 0 })).rejects.toThrow(InputError);
+    await expect(
+      runBench({ targets: ['ts-f32'], sizes: [64], dtype: 'float32', profile: 'torch', timeMs: 5, models: [], repetitions: 0 }),
+    ).rejects.toThrow(InputError);
   });
 
   it('reports targets that do not run the dtype as unavailable, and rejects unknown ones', async () => {
-    const report = await runBench({ targets: ['webgpu'], sizes: [64], dtype: 'float64', profile: 'torch', timeMs: 5, models: [], minSamples: 2 });
+    const report = await runBench({
+      targets: ['webgpu'],
+      sizes: [64],
+      dtype: 'float64',
+      profile: 'torch',
+      timeMs: 5,
+      models: [],
+      minSamples: 2,
+    });
     expect(report.results[0]).toMatchObject({ target: 'webgpu', status: 'unavailable' });
-    await expect(runBench({ targets: ['ts-f33'], sizes: [64], dtype: 'float32', profile: 'torch', timeMs: 5, models: [] })).rejects.toThrow(/unknown bench target 'ts-f33'.*ts-f32/);
+    await expect(
+      runBench({ targets: ['ts-f33'], sizes: [64], dtype: 'float32', profile: 'torch', timeMs: 5, models: [] }),
+    ).rejects.toThrow(/unknown bench target 'ts-f33'.*ts-f32/);
     expect(new Set(BENCH_TARGETS.map((t) => t.id)).size).toBe(BENCH_TARGETS.length);
   }, 30_000);
 });
@@ -209,21 +313,49 @@ describe('the Markdown report', () => {
       { target: 'wasm-simd', n: 1000, medianMs: 1e-3, rme: 1 },
       { target: 'torch.optim.RMSprop foreach x1', n: 1000, medianMs: 4e-3, rme: 1 },
     ]);
-    const roof: Roofline = { n: 1000, dtype: 'float32', byteModel: 'write-allocate', probes: [], limits: [{ threads: 1, probe: 'wasm-simd-copy x1', gbPerSecond: 16, bound: 'memory', memoryGbPerSecond: 16, memoryProbe: 'wasm-simd-copy x1' }], best: 'wasm-simd-copy x1', gbPerSecond: 16, native: [] };
+    const roof: Roofline = {
+      n: 1000,
+      dtype: 'float32',
+      byteModel: 'write-allocate',
+      probes: [],
+      limits: [
+        {
+          threads: 1,
+          probe: 'wasm-simd-copy x1',
+          gbPerSecond: 16,
+          bound: 'memory',
+          memoryGbPerSecond: 16,
+          memoryProbe: 'wasm-simd-copy x1',
+        },
+      ],
+      best: 'wasm-simd-copy x1',
+      gbPerSecond: 16,
+      native: [],
+    };
     report.roofline = [roof];
     report.byteModel = 'write-allocate';
     report.pytorchReference = [{ n: 1000, target: 'torch.optim.RMSprop foreach x1', medianMs: 4e-3 }];
     report.results = report.results.map((r) => {
-      const e = throughputEntry(r, { stats: r.stats!, touched: report.variantTraffic, ...(r.target.startsWith('torch') ? { pytorch: true } : {}) }, 20, roof);
+      const e = throughputEntry(
+        r,
+        { stats: r.stats!, touched: report.variantTraffic, ...(r.target.startsWith('torch') ? { pytorch: true } : {}) },
+        20,
+        roof,
+      );
       e.speedupOverPytorch = 4e-3 / r.stats!.medianMs;
-      e.repetitions = [{ medianMs: 1e-3, minMs: 0.9e-3, ratio: 1.2 }, { medianMs: 1.1e-3, minMs: 1e-3, ratio: 1.1 }];
+      e.repetitions = [
+        { medianMs: 1e-3, minMs: 0.9e-3, ratio: 1.2 },
+        { medianMs: 1.1e-3, minMs: 1e-3, ratio: 1.1 },
+      ];
       return e;
     });
     const md = renderBenchMarkdown(report);
     expect(md).toContain('## Throughput at 1e3 elements');
     expect(md).toContain('the fastest PyTorch CPU step at this size, `torch.optim.RMSprop foreach x1`');
     // 1000 x 20 B in 1 us = 20 GB/s: 125% of 16 GB/s, marked and explained
-    expect(md).toMatch(/\| wasm-simd \| 1 \| 1\.000 us \| [^|]+ \| 900\.0 ns \| 1\.000 \| 20\.0 \| 1\.250 us \(wasm-simd-copy x1\) \| 125% \* \/ 139% \| 110%–120% \(120% 110%\) \| 4\.00x \|/);
+    expect(md).toMatch(
+      /\| wasm-simd \| 1 \| 1\.000 us \| [^|]+ \| 900\.0 ns \| 1\.000 \| 20\.0 \| 1\.250 us \(wasm-simd-copy x1\) \| 125% \* \/ 139% \| 110%–120% \(120% 110%\) \| 4\.00x \|/,
+    );
     expect(md).toMatch(/\n\* wasm-simd: 125% of the limit: the step's 0\.0 MiB of arrays stay in cache/);
     expect(md).toContain('**write-allocate** model');
   });
@@ -250,7 +382,8 @@ describe('Mann-Whitney U', () => {
 });
 
 describe('baseline gate', () => {
-  const sample = (center: number, n: number, spread: number) => Array.from({ length: n }, (_, i) => center * (1 + spread * Math.sin(i * 2.399963)));
+  const sample = (center: number, n: number, spread: number) =>
+    Array.from({ length: n }, (_, i) => center * (1 + spread * Math.sin(i * 2.399963)));
   it('decides on the samples with the rank test: a shift beyond 5% that the ranks confirm', () => {
     const base = { medianMs: 10, rme: 1, samplesMs: sample(10, 40, 0.03) };
     expect(compareStats(base, { medianMs: 12, rme: 1, samplesMs: sample(12, 40, 0.03) })).toBe('slower');
@@ -304,7 +437,7 @@ describe('baseline gate', () => {
     expect(baselineProblem([])).toMatch(/not a JSON object/);
     expect(baselineProblem({ format: 'other', results: [], models: [] })).toMatch(/format/);
     const broken = syntheticReport([{ target: 'a', n: 1, medianMs: 1, rme: 1 }]);
-    (broken.results[0]).stats = { medianMs: 'x' } as unknown as Stats;
+    broken.results[0].stats = { medianMs: 'x' } as unknown as Stats;
     expect(baselineProblem(broken)).toMatch(/results\[0\]/);
   });
 
@@ -317,11 +450,22 @@ describe('baseline gate', () => {
     writeFileSync(join(dir, 'notjson.json'), '{oops');
     expect(() => loadBaseline(join(dir, 'notjson.json'))).toThrow(/not valid JSON/);
 
-    const args = (extra: Partial<BenchArgs>): BenchArgs => ({ adapters: ['ts-f32'], sizes: '256', dtype: 'float32', profile: 'torch', time: 60, json: false, out: join(dir, 'out'), models: 'none', quiet: true, ...extra });
+    const args = (extra: Partial<BenchArgs>): BenchArgs => ({
+      adapters: ['ts-f32'],
+      sizes: '256',
+      dtype: 'float32',
+      profile: 'torch',
+      time: 60,
+      json: false,
+      out: join(dir, 'out'),
+      models: 'none',
+      quiet: true,
+      ...extra,
+    });
     const stderr: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
     const saved = process.exitCode;
-    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true));
+    process.stderr.write = (chunk: string) => (stderr.push(String(chunk)), true);
     try {
       await runCommand(() => bench(args({ baseline: bad })));
       expect(process.exitCode).toBe(2);
@@ -329,7 +473,9 @@ describe('baseline gate', () => {
       process.stderr.write = write;
       process.exitCode = saved;
     }
-    expect(stderr.join('')).toMatch(/^rmsprop-harness: error: --baseline .*bad\.json: malformed bench baseline: no results array\n$/);
+    expect(stderr.join('')).toMatch(
+      /^rmsprop-harness: error: --baseline .*bad\.json: malformed bench baseline: no results array\n$/,
+    );
     expect(existsSync(join(dir, 'out', 'bench.json'))).toBe(false); // nothing measured
 
     // A baseline 1000x faster than anything: the run is slower beyond the margins -> 1.
@@ -338,7 +484,7 @@ describe('baseline gate', () => {
     writeFileSync(join(dir, 'fast.json'), JSON.stringify(fast));
     const out: string[] = [];
     const writeOut = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true));
+    process.stdout.write = (chunk: string) => (out.push(String(chunk)), true);
     let code: number;
     let code2: number;
     try {
@@ -363,7 +509,14 @@ describe('baseline gate', () => {
 
 describe('accuracy from a conformance report', () => {
   it('takes max ULP and pass/fail per adapter', () => {
-    const series = (maxUlp: number) => ({ steps: [], maxAbs: 0, maxRel: 0, maxUlp, firstDivergentStep: null, firstDivergence: null });
+    const series = (maxUlp: number) => ({
+      steps: [],
+      maxAbs: 0,
+      maxRel: 0,
+      maxUlp,
+      firstDivergentStep: null,
+      firstDivergence: null,
+    });
     const doc = {
       format: 'rmsprop-harness/conformance',
       adapters: [{ label: 'ts-f32' }, { label: 'webgpu' }, { label: 'tfjs-node' }],

@@ -35,7 +35,12 @@ describe('compare A B', () => {
     const c = r.comparisons[0];
     expect(c.firstDivergentStep).toBe(1);
     expect(c.responsible).toEqual(['epsPlacement']);
-    expect(c.axes.find((x) => x.axis === 'epsPlacement')).toMatchObject({ a: 'inside-subtracted', b: 'inside', closes: 1, gapAfter: 0 });
+    expect(c.axes.find((x) => x.axis === 'epsPlacement')).toMatchObject({
+      a: 'inside-subtracted',
+      b: 'inside',
+      closes: 1,
+      gapAfter: 0,
+    });
   });
 
   it('a profile and an adapter claiming it agree bit for bit; sides can have settings of their own', async () => {
@@ -49,13 +54,18 @@ describe('compare A B', () => {
 
   it('real PyTorch (python3-torch through the external protocol) takes the published first step 361.0000 and matches the torch profile bit for bit', async () => {
     // Needs Debian's python3-torch: `bash scripts/setup-system.sh`.
-    const r = await runCompare({ a: 'torch', b: 'external:command=/usr/bin/python3 clients/python/torch_rmsprop.py', problem: 'xlogx', dtype: 'float32' });
+    const r = await runCompare({
+      a: 'torch',
+      b: 'external:command=/usr/bin/python3 clients/python/torch_rmsprop.py',
+      problem: 'xlogx',
+      dtype: 'float32',
+    });
     const c = r.comparisons[0];
     expect(c.firstStep.b[0].toFixed(4)).toBe('361.0000');
     expect(c.firstDivergentStep).toBeNull();
   }, 60_000);
 
-  it('runs on every case of a suite, with the cases\' settings', async () => {
+  it("runs on every case of a suite, with the cases' settings", async () => {
     const r = await runCompare({ a: 'keras', b: 'keras2-legacy', suites: ['variants'], dtype: 'float32' });
     expect(r.comparisons.length).toBe(SUITES.variants.length);
     const momentum = r.comparisons.find((c) => c.inputs.startsWith('case variants/momentum'))!;
@@ -64,8 +74,12 @@ describe('compare A B', () => {
 
   it('refuses bad input with one clear message', async () => {
     await expect(runCompare({ a: 'torch', b: 'keras', dtype: 'float32' })).rejects.toThrow(InputError);
-    await expect(runCompare({ a: 'torhc', b: 'keras', problem: 'xlogx', dtype: 'float32' })).rejects.toThrow(/A 'torhc' is neither a profile nor an adapter: unknown profile 'torhc'; known: torch, keras/);
-    await expect(runCompare({ a: 'torch', b: 'keras', problem: 'nope', dtype: 'float32' })).rejects.toThrow(/unknown problem 'nope'/);
+    await expect(runCompare({ a: 'torhc', b: 'keras', problem: 'xlogx', dtype: 'float32' })).rejects.toThrow(
+      /A 'torhc' is neither a profile nor an adapter: unknown profile 'torhc'; known: torch, keras/,
+    );
+    await expect(runCompare({ a: 'torch', b: 'keras', problem: 'nope', dtype: 'float32' })).rejects.toThrow(
+      /unknown problem 'nope'/,
+    );
   });
 
   it('writes a self-contained HTML page with one chart per comparison', async () => {
@@ -78,7 +92,7 @@ describe('compare A B', () => {
 });
 
 describe('how the frameworks differ', () => {
-  it('names each framework\'s word for every hyperparameter and marks the traps', () => {
+  it("names each framework's word for every hyperparameter and marks the traps", () => {
     const profiles = ['torch', 'keras', 'keras2-legacy', 'tf1', 'mxnet', 'tfjs'].map((p) => findProfile(p));
     const traps = namingTraps(profiles).map((t) => t.text);
     expect(traps).toContain("'decay' means lrDecay in keras2-legacy; decay in tf1, tfjs");
@@ -86,13 +100,23 @@ describe('how the frameworks differ', () => {
     expect(traps.some((t) => t.startsWith("mxnet: 'gamma2' is the momentum"))).toBe(true);
     expect(traps.some((t) => t.startsWith("torch: 'alpha' is the decay rho"))).toBe(true);
     const decay = namingTable(profiles).find((r) => r.hyperparameter === 'decay')!;
-    expect(decay.names).toMatchObject({ 'torch@2.1': 'alpha', 'keras@3': 'rho', 'tf1@1': 'decay', 'mxnet@1': 'gamma1', 'tfjs@4': 'decay' });
+    expect(decay.names).toMatchObject({
+      'torch@2.1': 'alpha',
+      'keras@3': 'rho',
+      'tf1@1': 'decay',
+      'mxnet@1': 'gamma1',
+      'tfjs@4': 'decay',
+    });
     expect(decay.traps.length).toBeGreaterThanOrEqual(3);
   });
 
   it('the profiles x profiles matrix gives each pair its first divergent step, final gap and responsible axes', async () => {
     const profiles = ['torch', 'keras', 'tfjs'].map((p) => findProfile(p));
-    const d = await differenceMatrix(SUITES.problems.filter((c) => ['xlogx', 'quad2d'].includes(c.id)), 'float32', profiles);
+    const d = await differenceMatrix(
+      SUITES.problems.filter((c) => ['xlogx', 'quad2d'].includes(c.id)),
+      'float32',
+      profiles,
+    );
     expect(d.matrix.length).toBe(3);
     const keras = d.matrix.find((m) => m.a === 'keras@3' && m.b === 'tfjs@4')!;
     expect(keras.diverging).toBe(0); // uncentered Keras 3 and tfjs are the same arithmetic on these problems

@@ -11,12 +11,16 @@ describe('config', () => {
     const config = validateConfig(JSON.parse(json), 'README.md');
     const options = configToOptions(config);
     expect(options.cellTimeoutMs).toBe(120_000);
-    expect(options.xfail).toEqual([{ adapter: 'module*', case: 'edge/nan-at', dtype: '*', reason: 'NaN handling lands in v2 (issue 12)' }]);
+    expect(options.xfail).toEqual([
+      { adapter: 'module*', case: 'edge/nan-at', dtype: '*', reason: 'NaN handling lands in v2 (issue 12)' },
+    ]);
     expect(options.overrides?.[0]).toMatchObject({ adapter: 'webgpu', ulps: 4 });
   });
 
   it('names the field of the first problem', () => {
-    expect(() => validateConfig({ tolerances: [{ adapter: 'x', ulps: 1, reason: 'short' }] }, 'c.json')).toThrow(/config c.json: \/tolerances\/0\/reason: must have at least 10 characters/);
+    expect(() => validateConfig({ tolerances: [{ adapter: 'x', ulps: 1, reason: 'short' }] }, 'c.json')).toThrow(
+      /config c.json: \/tolerances\/0\/reason: must have at least 10 characters/,
+    );
     expect(() => validateConfig({ modes: ['replay', 'closed'] }, 'c.json')).toThrow(/config c.json: \/modes\/1/);
     expect(() => validateConfig([], 'c.json')).toThrow(/config c.json: .*must be object/);
   });

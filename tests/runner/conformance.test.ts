@@ -7,7 +7,10 @@ import { renderAnnotations, renderStepSummary } from '../../reports/github.js';
 
 describe('conformance of the native TypeScript adapters', () => {
   it('ts-f64 equals the reference exactly and ts-f32 is bit-exact on every case in every mode, for several profiles', async () => {
-    const adapters = ['torch', 'torch@1.13', 'keras', 'tfjs', 'tf-raw', 'tf1', 'mxnet', 'optax', 'd2l'].flatMap((p) => [`ts-f64:profile=${p}`, `ts-f32:profile=${p}`]);
+    const adapters = ['torch', 'torch@1.13', 'keras', 'tfjs', 'tf-raw', 'tf1', 'mxnet', 'optax', 'd2l'].flatMap((p) => [
+      `ts-f64:profile=${p}`,
+      `ts-f32:profile=${p}`,
+    ]);
     const report = await runConformance({ adapters, compareProfiles: false });
     const ran = report.cells.filter((c) => c.status !== 'skip');
     expect(ran.length).toBeGreaterThan(500);
@@ -41,7 +44,9 @@ describe('conformance of the native TypeScript adapters', () => {
       if (c.dtype === 'float32' && w.abs < 1e-6 * w.scale) expect(w.ulpsAtScale).toBeLessThanOrEqual(2 ** 24);
     }
     expect(report.verdicts.map((v) => v.verdict)).toEqual(['fail', 'fail']);
-    const epsInside = report.cells.find((c) => c.adapter.includes('epsPlacement') && c.case === 'problems/quad2d' && c.mode === 'replay' && c.dtype === 'float64')!;
+    const epsInside = report.cells.find(
+      (c) => c.adapter.includes('epsPlacement') && c.case === 'problems/quad2d' && c.mode === 'replay' && c.dtype === 'float64',
+    )!;
     expect(epsInside.status).toBe('fail');
     expect(epsInside.reanchored!.firstDivergentStep).toBe(1);
     const init = report.cells.find((c) => c.adapter.includes('initialAccumulator') && c.case === 'edge/random')!;
@@ -66,7 +71,9 @@ describe('conformance of the native TypeScript adapters', () => {
     const wrong = report.cells.filter((c) => c.adapter.includes('eps=0.5'));
     expect(wrong.filter((c) => c.case !== 'problems/rosenbrock').every((c) => c.status === 'xfail')).toBe(true);
     expect(wrong.filter((c) => c.case === 'problems/rosenbrock').every((c) => c.status === 'skip')).toBe(true);
-    expect(report.cells.find((c) => c.adapter === 'ts-f32' && c.case === 'problems/rosenbrock')!.reason).toMatch(/excluded by rule/);
+    expect(report.cells.find((c) => c.adapter === 'ts-f32' && c.case === 'problems/rosenbrock')!.reason).toMatch(
+      /excluded by rule/,
+    );
     const node = report.cells.filter((c) => c.adapter === 'tfjs-node');
     expect(node.every((c) => c.status === 'unavailable' && /tfjs-node/.test(c.reason!))).toBe(true);
     expect(report.summary.exitCode).toBe(0);
@@ -75,7 +82,13 @@ describe('conformance of the native TypeScript adapters', () => {
 
 describe('per-adapter verdicts', () => {
   it('an adapter for which nothing was compared fails with the reason, and the run exits 1', async () => {
-    const report = await runConformance({ adapters: ['ts-f32', 'ts-f64'], suites: ['problems'], cases: ['problems/quad2d'], dtypes: ['float64'], isolation: 'in-process' });
+    const report = await runConformance({
+      adapters: ['ts-f32', 'ts-f64'],
+      suites: ['problems'],
+      cases: ['problems/quad2d'],
+      dtypes: ['float64'],
+      isolation: 'in-process',
+    });
     const f32 = report.verdicts.find((v) => v.adapter === 'ts-f32')!;
     expect(f32).toMatchObject({ verdict: 'fail', compared: 0 });
     expect(f32.reason).toMatch(/^nothing compared: ts-f32 does not support float64/);
@@ -83,19 +96,35 @@ describe('per-adapter verdicts', () => {
     expect(report.summary.fail).toBe(0);
     expect(report.summary.exitCode).toBe(1);
     expect(renderMarkdown(report)).toContain('nothing compared: ts-f32 does not support float64');
-    expect(renderJunit(report)).toMatch(/<testcase classname="rmsprop-harness.ts-f32" name="verdict" time="0">\n +<failure message="nothing compared: ts-f32 does not support float64/);
+    expect(renderJunit(report)).toMatch(
+      /<testcase classname="rmsprop-harness.ts-f32" name="verdict" time="0">\n +<failure message="nothing compared: ts-f32 does not support float64/,
+    );
     expect(renderStepSummary(report)).toContain('**ts-f32**: nothing compared: ts-f32 does not support float64');
     expect(renderAnnotations(report)[0]).toMatch(/^::error title=no comparison%3A ts-f32::nothing compared/);
   });
 
   it('in a shard an adapter without compared cells is undecided, not failed', async () => {
-    const report = await runConformance({ adapters: ['ts-f32'], suites: ['problems'], cases: ['problems/quad2d'], dtypes: ['float64'], shard: { index: 1, count: 2 }, isolation: 'in-process' });
+    const report = await runConformance({
+      adapters: ['ts-f32'],
+      suites: ['problems'],
+      cases: ['problems/quad2d'],
+      dtypes: ['float64'],
+      shard: { index: 1, count: 2 },
+      isolation: 'in-process',
+    });
     expect(report.verdicts[0]).toMatchObject({ verdict: 'undecided' });
     expect(report.summary.exitCode).toBe(0);
   });
 
   it('adapters with options get a short display label: id plus a hash of the spec', async () => {
-    const report = await runConformance({ adapters: ['ts-f32', 'ts-f32:profile=keras,epsPlacement=outside'], suites: ['problems'], cases: ['problems/quad2d'], dtypes: ['float32'], modes: ['replay'], isolation: 'in-process' });
+    const report = await runConformance({
+      adapters: ['ts-f32', 'ts-f32:profile=keras,epsPlacement=outside'],
+      suites: ['problems'],
+      cases: ['problems/quad2d'],
+      dtypes: ['float32'],
+      modes: ['replay'],
+      isolation: 'in-process',
+    });
     expect(report.adapters.map((a) => a.short)).toEqual(['ts-f32', expect.stringMatching(/^ts-f32#[0-9a-f]{6}$/)]);
   });
 });

@@ -5,13 +5,26 @@ import { emptySeries } from '../../runner/metrics.js';
 import type { Cell, CellStatus } from '../../runner/result.js';
 
 function cell(adapter: string, status: CellStatus, maxUlp = 0): Cell {
-  return { adapter, case: 'edge/random', suite: 'edge', dtype: 'float32', mode: 'replay', status, durationMs: 1, freeRunning: { ...emptySeries(), maxUlp, maxRel: maxUlp * 1e-7 } };
+  return {
+    adapter,
+    case: 'edge/random',
+    suite: 'edge',
+    dtype: 'float32',
+    mode: 'replay',
+    status,
+    durationMs: 1,
+    freeRunning: { ...emptySeries(), maxUlp, maxRel: maxUlp * 1e-7 },
+  };
 }
 
 describe('report diff: conformance', () => {
   it('lists cells newly failing, newly passing, no longer compared, and error growth', () => {
-    const base = { cells: [cell('a', 'pass', 0), cell('b', 'fail', 9), cell('c', 'pass', 1), cell('d', 'pass', 0), cell('e', 'pass', 0)] };
-    const head = { cells: [cell('a', 'fail', 9), cell('b', 'pass', 1), cell('c', 'pass', 2), cell('d', 'unavailable'), cell('f', 'error')] };
+    const base = {
+      cells: [cell('a', 'pass', 0), cell('b', 'fail', 9), cell('c', 'pass', 1), cell('d', 'pass', 0), cell('e', 'pass', 0)],
+    };
+    const head = {
+      cells: [cell('a', 'fail', 9), cell('b', 'pass', 1), cell('c', 'pass', 2), cell('d', 'unavailable'), cell('f', 'error')],
+    };
     const d = diffConformance(base, head);
     expect(d.newlyFailing.map((c) => [c.key, c.base, c.head])).toEqual([
       ['a edge/random float32 replay', 'pass', 'fail'],
@@ -31,13 +44,29 @@ describe('report diff: conformance', () => {
 
   it('identical reports differ in nothing and exit 0', () => {
     const r = { cells: [cell('a', 'pass'), cell('b', 'xfail', 5)] };
-    expect(diffConformance(r, r)).toMatchObject({ newlyFailing: [], newlyPassing: [], noLongerCompared: [], errorGrowth: [], unchanged: 2, exitCode: 0 });
+    expect(diffConformance(r, r)).toMatchObject({
+      newlyFailing: [],
+      newlyPassing: [],
+      noLongerCompared: [],
+      errorGrowth: [],
+      unchanged: 2,
+      exitCode: 0,
+    });
   });
 });
 
 describe('report diff: bench', () => {
   const bench = (medians: Record<string, number>): Pick<BenchReport, 'results' | 'models'> => ({
-    results: Object.entries(medians).map(([target, medianMs]) => ({ target, n: 1000, dtype: 'float32', status: 'ok', stats: { medianMs, rme: 1 } }) as unknown as BenchReport['results'][number]),
+    results: Object.entries(medians).map(
+      ([target, medianMs]) =>
+        ({
+          target,
+          n: 1000,
+          dtype: 'float32',
+          status: 'ok',
+          stats: { medianMs, rme: 1 },
+        }) as unknown as BenchReport['results'][number],
+    ),
     models: [],
   });
 

@@ -4,7 +4,13 @@ import type { Cell } from '../../runner/result.js';
 import { runConformance } from '../../runner/run-conformance.js';
 import { notCompared, summarize } from '../../runner/summary.js';
 
-const base = { suites: ['edge'], cases: ['edge/random'], dtypes: ['float64' as const], modes: ['replay' as const], isolation: 'in-process' as const };
+const base = {
+  suites: ['edge'],
+  cases: ['edge/random'],
+  dtypes: ['float64' as const],
+  modes: ['replay' as const],
+  isolation: 'in-process' as const,
+};
 
 describe('honest gates', () => {
   it('a required adapter that is unavailable fails the run, and the report says it was not compared and why', async () => {
@@ -26,7 +32,9 @@ describe('honest gates', () => {
     const report = await runConformance({ ...base, adapters: ['ts-f64'], require: ['ts-f64'] });
     expect(report.summary.exitCode).toBe(0);
     await expect(runConformance({ ...base, adapters: ['ts-f64'], require: ['tfjs-cpu'] })).rejects.toThrow(InputError);
-    await expect(runConformance({ ...base, adapters: ['ts-f64'], require: ['tfjs-cpu'] })).rejects.toThrow(/require: 'tfjs-cpu' is not among the adapters of this run \(ts-f64\)/);
+    await expect(runConformance({ ...base, adapters: ['ts-f64'], require: ['tfjs-cpu'] })).rejects.toThrow(
+      /require: 'tfjs-cpu' is not among the adapters of this run \(ts-f64\)/,
+    );
   });
 
   it('an interrupted run says exit code 130 whatever its cells say', () => {

@@ -49,10 +49,24 @@ function rightStep(bug: string): number {
   return series.firstDivergentStep!;
 }
 
-const divergentStep = (cell: Cell) => Math.min(...[cell.freeRunning, cell.reanchored, cell.state].map((s) => s?.firstDivergentStep ?? Infinity));
+const divergentStep = (cell: Cell) =>
+  Math.min(...[cell.freeRunning, cell.reanchored, cell.state].map((s) => s?.firstDivergentStep ?? Infinity));
 
-async function conform(adapter: string, cases: string[], dtypes: Dtype[] = ['float32', 'float64'], modes: ('replay' | 'closed-loop')[] = ['replay']) {
-  return runConformance({ adapters: [adapter], cases, suites: ['variants', 'edge'], dtypes, modes, isolation: 'in-process', compareProfiles: false });
+async function conform(
+  adapter: string,
+  cases: string[],
+  dtypes: Dtype[] = ['float32', 'float64'],
+  modes: ('replay' | 'closed-loop')[] = ['replay'],
+) {
+  return runConformance({
+    adapters: [adapter],
+    cases,
+    suites: ['variants', 'edge'],
+    dtypes,
+    modes,
+    isolation: 'in-process',
+    compareProfiles: false,
+  });
 }
 
 /** The axes identify blames: the smallest explanation, or, when another profile matches, what separates it from the claimed one. */
@@ -67,7 +81,10 @@ describe("a user's RMSprop without FMA", () => {
     for (const adapter of [MODULE, PROGRAM]) {
       const r = await conform(adapter, ['variants/*', 'edge/*']);
       const bad = r.cells.filter((c) => c.status !== 'pass' && c.status !== 'skip');
-      expect(bad.map((c) => `${c.case} ${c.dtype} ${c.status} ${c.reason ?? ''}`), adapter).toEqual([]);
+      expect(
+        bad.map((c) => `${c.case} ${c.dtype} ${c.status} ${c.reason ?? ''}`),
+        adapter,
+      ).toEqual([]);
       expect(r.cells.filter((c) => c.status === 'pass').length).toBeGreaterThanOrEqual(40);
       // Re-anchored steps and the state at every step are compared, over the protocol too.
       const momentum = r.cells.find((c) => c.case === 'variants/momentum' && c.dtype === 'float32')!;
@@ -98,33 +115,43 @@ describe("a user's RMSprop without FMA", () => {
   describe('seven injected single-axis bugs', () => {
     const named: Record<string, boolean> = {};
 
-    it.each(Object.keys(BUGS))('%s fails conform at the step where it first matters', async (bug) => {
-      const spec = BUG_CASES[bug];
-      const r = await conform(`${MODULE},bug=${bug}`, [spec.case], [spec.dtype]);
-      const cell = r.cells[0];
-      expect(cell.status).toBe('fail');
-      expect(divergentStep(cell)).toBe(rightStep(bug));
-    }, 60_000);
+    it.each(Object.keys(BUGS))(
+      '%s fails conform at the step where it first matters',
+      async (bug) => {
+        const spec = BUG_CASES[bug];
+        const r = await conform(`${MODULE},bug=${bug}`, [spec.case], [spec.dtype]);
+        const cell = r.cells[0];
+        expect(cell.status).toBe('fail');
+        expect(divergentStep(cell)).toBe(rightStep(bug));
+      },
+      60_000,
+    );
 
-    it.each(Object.keys(BUGS))('identify on %s names the responsible axis, or says no axis explains the probe', async (bug) => {
-      const r = await identify(`${MODULE},bug=${bug}`, { isolation: 'in-process' });
-      const why = renderIdentifyText(r);
-      const axis = BUGS[bug];
-      if (axis) {
-        named[bug] = namedAxes(r).length === 1 && namedAxes(r)[0] === axis;
-        expect(namedAxes(r), why).toEqual([axis]);
-        expect(r.exitCode).toBe(1 - Number(r.verdict.matched));
-      } else {
-        // No axis of the reference replaces NaN gradients: the non-finite probes are named, with what was expected and observed.
-        named[bug] = false;
-        expect(r.verdict.matched, why).toBe(false);
-        expect(r.verdict.closest?.explained, why).toBe(false);
-        const nonFinite = r.verdict.unexplained!.filter((u) => u.probe.startsWith('non-finite'));
-        expect(nonFinite.length, why).toBeGreaterThan(0);
-        expect(nonFinite[0]).toMatchObject({ explainedAlone: false, step: 2, expected: 'NaN' });
-        expect(why).toMatch(/no axis explains probe non-finite\/float(32|64) \(no change of up to 2 axes makes it agree on its own\): step 2 p\[0\]: expected NaN, observed 1\.03/);
-      }
-    }, 120_000);
+    it.each(Object.keys(BUGS))(
+      'identify on %s names the responsible axis, or says no axis explains the probe',
+      async (bug) => {
+        const r = await identify(`${MODULE},bug=${bug}`, { isolation: 'in-process' });
+        const why = renderIdentifyText(r);
+        const axis = BUGS[bug];
+        if (axis) {
+          named[bug] = namedAxes(r).length === 1 && namedAxes(r)[0] === axis;
+          expect(namedAxes(r), why).toEqual([axis]);
+          expect(r.exitCode).toBe(1 - Number(r.verdict.matched));
+        } else {
+          // No axis of the reference replaces NaN gradients: the non-finite probes are named, with what was expected and observed.
+          named[bug] = false;
+          expect(r.verdict.matched, why).toBe(false);
+          expect(r.verdict.closest?.explained, why).toBe(false);
+          const nonFinite = r.verdict.unexplained!.filter((u) => u.probe.startsWith('non-finite'));
+          expect(nonFinite.length, why).toBeGreaterThan(0);
+          expect(nonFinite[0]).toMatchObject({ explainedAlone: false, step: 2, expected: 'NaN' });
+          expect(why).toMatch(
+            /no axis explains probe non-finite\/float(32|64) \(no change of up to 2 axes makes it agree on its own\): step 2 p\[0\]: expected NaN, observed 1\.03/,
+          );
+        }
+      },
+      120_000,
+    );
 
     it('identify named the responsible axis for at least 6 of the 7', () => {
       expect(Object.keys(named).length).toBe(7);
@@ -135,7 +162,10 @@ describe("a user's RMSprop without FMA", () => {
       const r = await identify(`${PROGRAM} --bug=eps-inside`, { isolation: 'in-process' });
       expect(namedAxes(r)).toEqual(['epsPlacement']);
       const json = JSON.parse(JSON.stringify(r)) as IdentifyResult;
-      expect(json.verdict.explanations?.[0]).toMatchObject({ label: 'torch@1.13 with fma=[]', changes: [{ axis: 'epsPlacement', from: 'outside', to: 'inside' }] });
+      expect(json.verdict.explanations?.[0]).toMatchObject({
+        label: 'torch@1.13 with fma=[]',
+        changes: [{ axis: 'epsPlacement', from: 'outside', to: 'inside' }],
+      });
       expect(json.verdict.search).toMatchObject({ maxChanges: 1, exhausted: true });
     }, 60_000);
   });
@@ -160,7 +190,9 @@ describe('identify search', () => {
   }, 60_000);
 
   it('a hung adapter is stopped: its probe is an error with the reason, the others still run', async () => {
-    const r = await identify('module:path=tests/fixtures/adapters/faulty-adapter.mjs,fault=hang,on=identify/momentum/', { probeTimeoutMs: 4000 });
+    const r = await identify('module:path=tests/fixtures/adapters/faulty-adapter.mjs,fault=hang,on=identify/momentum/', {
+      probeTimeoutMs: 4000,
+    });
     const hung = r.probes.find((p) => p.key === 'momentum/float64')!;
     expect(hung.status).toBe('error');
     expect(hung.reason).toMatch(/timed out after 4 s; the worker process was stopped/);

@@ -23,12 +23,16 @@ function expectMatch(r: IdentifyResult, profile: string): void {
   for (const other of r.verdict.indistinguishable) expect(SAME_ARITHMETIC[profile] ?? [], why).toContain(other);
   expect(r.exitCode).toBe(0);
   // Every probe ran, or was skipped because the adapter declares it lacks the probe's hyperparameter.
-  for (const p of r.probes) if (p.status !== 'ran') expect(p.reason, why).toMatch(/ has no (weightDecay|clip|clipNorm|lrDecay|momentum)\b/);
+  for (const p of r.probes)
+    if (p.status !== 'ran') expect(p.reason, why).toMatch(/ has no (weightDecay|clip|clipNorm|lrDecay|momentum)\b/);
   expect(r.probes.filter((p) => p.status === 'ran').length, why).toBeGreaterThanOrEqual(10);
   // Evidence: every probe agrees with the best profile, and the runner-up is named with where it differs.
   for (const e of r.evidence) expect(e.best?.agree, `${e.key}\n${why}`).toBe(true);
   expect(r.verdict.runnerUp).toBeTruthy();
-  expect(r.evidence.some((e) => e.runnerUp && !e.runnerUp.agree && e.runnerUp.first), why).toBe(true);
+  expect(
+    r.evidence.some((e) => e.runnerUp && !e.runnerUp.agree && e.runnerUp.first),
+    why,
+  ).toBe(true);
 }
 
 function axis(r: IdentifyResult, name: string) {
@@ -59,7 +63,10 @@ describe('identify', () => {
   it('ts-f32:profile=torch is torch 2.1, told from 1.13 by the centered mean (lerp), with its FMA sites', async () => {
     const r = await identify('ts-f32:profile=torch');
     expect(r.verdict.runnerUp).toBe('torch@1.13');
-    expect(r.candidates.find((c) => c.label === 'torch@1.13')!.disagreeing).toEqual(['centered-zero-first/float32', 'centered/float32']);
+    expect(r.candidates.find((c) => c.label === 'torch@1.13')!.disagreeing).toEqual([
+      'centered-zero-first/float32',
+      'centered/float32',
+    ]);
     expect(axis(r, 'fma').status).toBe('determined');
     expect(axis(r, 'initialAccumulator').groups[0].value).toBe(0);
   });
@@ -89,7 +96,11 @@ describe('identify', () => {
     const why = renderIdentifyText(r);
     expect(r.verdict.matched, why).toBe(false);
     expect(r.exitCode).toBe(1);
-    expect(r.verdict.closest, why).toMatchObject({ label: 'torch@2.1', explained: true, changes: [{ axis: 'epsPlacement', from: 'outside', to: 'inside' }] });
+    expect(r.verdict.closest, why).toMatchObject({
+      label: 'torch@2.1',
+      explained: true,
+      changes: [{ axis: 'epsPlacement', from: 'outside', to: 'inside' }],
+    });
     expect(r.verdict.summary).toMatch(/no profile matches; closest torch@2\.1.*epsPlacement outside→inside/);
     expect(axis(r, 'epsPlacement').groups).toMatchObject([{ value: 'inside', status: 'determined' }]);
     // Evidence names the first differing value against the unmodified profile.
@@ -131,12 +142,14 @@ describe('identify', () => {
     const capture = () => {
       out = '';
       // writeJsonToStdout waits for the write callback: call it.
-      vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, encodingOrCallback?: unknown, callback?: unknown) => {
-        out += String(chunk);
-        const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
-        if (typeof done === 'function') (done as (err?: Error | null) => void)(null);
-        return true;
-      }));
+      vi.spyOn(process.stdout, 'write').mockImplementation(
+        (chunk: string | Uint8Array, encodingOrCallback?: unknown, callback?: unknown) => {
+          out += String(chunk);
+          const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
+          if (typeof done === 'function') (done as (err?: Error | null) => void)(null);
+          return true;
+        },
+      );
     };
 
     it('prints one screen of text, exit 0 on a match', async () => {
@@ -162,7 +175,9 @@ describe('identify', () => {
     it('usage errors are InputErrors (exit 2, one line)', async () => {
       await expect(identifyMain({ adapter: ['no-such-adapter'], json: false })).rejects.toThrow(InputError);
       await expect(identifyMain({ adapter: ['ts-f32', 'ts-f64'], json: false })).rejects.toThrow(/one adapter spec/);
-      await expect(identifyMain({ adapter: ['ts-f32'], json: false, dtype: 'float64' })).rejects.toThrow(/does not support float64/);
+      await expect(identifyMain({ adapter: ['ts-f32'], json: false, dtype: 'float64' })).rejects.toThrow(
+        /does not support float64/,
+      );
       await expect(identifyMain({ adapter: ['ts-f32'], json: false, dtype: 'half' })).rejects.toThrow(InputError);
       await expect(identifyMain({ adapter: ['ts-f32:profile=nope'], json: false })).rejects.toThrow(InputError);
       await expect(identify('tfjs-node')).rejects.toThrow(/unavailable/);

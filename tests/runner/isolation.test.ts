@@ -9,7 +9,13 @@ import { IntrinsicsGuard } from '../../runner/intrinsics-guard.js';
 
 const HOSTILE = 'tests/fixtures/adapters/hostile-adapter.mjs';
 const hostile = (fault: string) => `module:path=${HOSTILE},fault=${fault}`;
-const base: ConformanceOptions = { adapters: [], suites: ['problems', 'edge'], cases: ['problems/quad2d', 'problems/linreg', 'edge/random'], dtypes: ['float64'], modes: ['replay'] };
+const base: ConformanceOptions = {
+  adapters: [],
+  suites: ['problems', 'edge'],
+  cases: ['problems/quad2d', 'problems/linreg', 'edge/random'],
+  dtypes: ['float64'],
+  modes: ['replay'],
+};
 
 const timeless = (cells: Cell[]) => cells.map(({ durationMs: _, ...c }) => c);
 const cellsOf = (r: ConformanceReport, adapter: string) => r.cells.filter((c) => c.adapter === adapter);

@@ -10,7 +10,13 @@ import { killTree, newProcessTag, taggedEnv } from '../../adapters/process-tree.
 import { spawn } from 'node:child_process';
 import { runConformance, type ConformanceOptions } from '../../runner/run-conformance.js';
 
-const base: ConformanceOptions = { adapters: [], suites: ['problems'], cases: ['problems/quad2d'], dtypes: ['float64'], modes: ['replay'] };
+const base: ConformanceOptions = {
+  adapters: [],
+  suites: ['problems'],
+  cases: ['problems/quad2d'],
+  dtypes: ['float64'],
+  modes: ['replay'],
+};
 
 /** A `sleep` duration nobody else uses: its command line identifies the process. */
 let serial = 0;
@@ -78,15 +84,24 @@ describe('every process cleaned up', () => {
 
   it('a module adapter that spawns a child and then calls process.exit leaves nothing running', async () => {
     const m = marker();
-    const r = await runConformance({ ...base, adapters: [`module:path=tests/fixtures/adapters/hostile-adapter.mjs,fault=spawn-exit,marker=${m}`] });
-    expect(r.cells[0]).toMatchObject({ status: 'error', reason: expect.stringMatching(/the worker process died \(exit code 3\)/) });
+    const r = await runConformance({
+      ...base,
+      adapters: [`module:path=tests/fixtures/adapters/hostile-adapter.mjs,fault=spawn-exit,marker=${m}`],
+    });
+    expect(r.cells[0]).toMatchObject({
+      status: 'error',
+      reason: expect.stringMatching(/the worker process died \(exit code 3\)/),
+    });
     expect(await untilGone([m])).toEqual([]);
   }, 60_000);
 
   it('killTree finds a tagged process after its parent exited (re-parented to init) and a setsid child of a child', async () => {
     const tag = newProcessTag('test');
     const [a, b] = [marker(), marker()];
-    const parent = spawn('/bin/sh', ['-c', `sleep ${a} & setsid sh -c 'sleep ${b}' & exit 0`], { env: taggedEnv(process.env, tag), stdio: 'ignore' });
+    const parent = spawn('/bin/sh', ['-c', `sleep ${a} & setsid sh -c 'sleep ${b}' & exit 0`], {
+      env: taggedEnv(process.env, tag),
+      stdio: 'ignore',
+    });
     await new Promise((r) => parent.on('exit', r));
     for (let i = 0; i < 40 && running([a, b]).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
     expect(running([a, b])).toHaveLength(2);

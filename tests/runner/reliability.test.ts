@@ -8,19 +8,31 @@ import type { Cell, ConformanceReport } from '../../runner/result.js';
 
 const FAULTY = 'tests/fixtures/adapters/faulty-adapter.mjs';
 const faulty = (fault: string, on = 'quad2d') => `module:path=${FAULTY},fault=${fault},on=${on}`;
-const base: ConformanceOptions = { adapters: [], suites: ['problems'], cases: ['problems/quad2d', 'problems/linreg'], dtypes: ['float64'], modes: ['replay'] };
+const base: ConformanceOptions = {
+  adapters: [],
+  suites: ['problems'],
+  cases: ['problems/quad2d', 'problems/linreg'],
+  dtypes: ['float64'],
+  modes: ['replay'],
+};
 
 /** A report without what legitimately changes between runs (time stamps, durations). */
 function timeless(r: ConformanceReport) {
   return { ...r, generatedAt: '', cells: r.cells.map(({ durationMs: _, ...c }) => c) };
 }
-const cellOf = (r: ConformanceReport, adapter: string, kase: string) => r.cells.find((c) => c.adapter === adapter && c.case === kase) as Cell;
+const cellOf = (r: ConformanceReport, adapter: string, kase: string) =>
+  r.cells.find((c) => c.adapter === adapter && c.case === kase) as Cell;
 
 describe('adapter faults', () => {
   it('hangs, throws, crashes, NaN, wrong length and leaks fail their own cells; the rest is intact', async () => {
     const faults = ['hang', 'hang-async', 'throw', 'crash', 'nan', 'length', 'leak'];
     const clean = await runConformance({ ...base, adapters: ['ts-f64'] });
-    const r = await runConformance({ ...base, adapters: ['ts-f64', ...faults.map((f) => faulty(f))], cellTimeoutMs: 5000, jobs: 2 });
+    const r = await runConformance({
+      ...base,
+      adapters: ['ts-f64', ...faults.map((f) => faulty(f))],
+      cellTimeoutMs: 5000,
+      jobs: 2,
+    });
     expect(r.complete).toBe(true);
     const expectations: Record<string, [Cell['status'], RegExp]> = {
       hang: ['error', /cell timed out after 5 s; the worker process was stopped/],
@@ -47,12 +59,19 @@ describe('adapter faults', () => {
   }, 90_000);
 
   it('a probe that hangs or throws is an adapter fault: its cells are errors, not unavailable', async () => {
-    const r = await runConformance({ ...base, adapters: ['ts-f64', faulty('probe-hang'), faulty('probe-throw'), faulty('bad-claim')], probeTimeoutMs: 4000 });
+    const r = await runConformance({
+      ...base,
+      adapters: ['ts-f64', faulty('probe-hang'), faulty('probe-throw'), faulty('bad-claim')],
+      probeTimeoutMs: 4000,
+    });
     const hung = r.adapters.find((a) => a.label === faulty('probe-hang'))!;
     expect(hung).toMatchObject({ available: false, probeFailed: true });
     expect(hung.reason).toMatch(/probe timed out after 4 s/);
     expect(r.adapters.find((a) => a.label === faulty('probe-throw'))!.reason).toMatch(/probe failed: probe exploded/);
-    expect(r.adapters.find((a) => a.label === faulty('bad-claim'))).toMatchObject({ probeFailed: true, reason: expect.stringMatching(/unknown profile 'torchh' \(did you mean 'torch'\?\)/) });
+    expect(r.adapters.find((a) => a.label === faulty('bad-claim'))).toMatchObject({
+      probeFailed: true,
+      reason: expect.stringMatching(/unknown profile 'torchh' \(did you mean 'torch'\?\)/),
+    });
     for (const c of r.cells.filter((x) => x.adapter !== 'ts-f64')) expect(c.status).toBe('error');
     expect(r.cells.filter((c) => c.adapter === 'ts-f64').every((c) => c.status === 'pass')).toBe(true);
   }, 60_000);
@@ -60,7 +79,14 @@ describe('adapter faults', () => {
   it('aborting stops at once, also inside a hung cell, and the report says it is incomplete', async () => {
     // No wall-clock bound: the hung cell's own timeout is 600 s, so only a prompt abort finishes within the test's timeout.
     const controller = new AbortController();
-    const run = runConformance({ ...base, adapters: ['ts-f64', faulty('hang')], cellTimeoutMs: 600_000, signal: controller.signal, jobs: 1, onProgress: (e) => (e.done === 2 ? setTimeout(() => controller.abort(), 500) : undefined) });
+    const run = runConformance({
+      ...base,
+      adapters: ['ts-f64', faulty('hang')],
+      cellTimeoutMs: 600_000,
+      signal: controller.signal,
+      jobs: 1,
+      onProgress: (e) => (e.done === 2 ? setTimeout(() => controller.abort(), 500) : undefined),
+    });
     const r = await run;
     expect(r.complete).toBe(false);
     expect(r.cells.length).toBeGreaterThanOrEqual(2);
@@ -69,21 +95,35 @@ describe('adapter faults', () => {
 
   it('in-process runs stop at the abort too: queued cells are not run one after another', async () => {
     const controller = new AbortController();
-    const r = await runConformance({ ...base, adapters: ['ts-f64', 'ts-f32'], suites: ['problems', 'edge'], cases: ['problems/*', 'edge/*'], dtypes: ['float32', 'float64'], isolation: 'in-process', signal: controller.signal, onProgress: (e) => (e.done === 3 ? controller.abort() : undefined) });
+    const r = await runConformance({
+      ...base,
+      adapters: ['ts-f64', 'ts-f32'],
+      suites: ['problems', 'edge'],
+      cases: ['problems/*', 'edge/*'],
+      dtypes: ['float32', 'float64'],
+      isolation: 'in-process',
+      signal: controller.signal,
+      onProgress: (e) => (e.done === 3 ? controller.abort() : undefined),
+    });
     expect(r.complete).toBe(false);
     expect(r.cells.length).toBe(3);
   }, 60_000);
 });
 
 describe('parallel and sharded runs', () => {
-  const options: ConformanceOptions = { adapters: ['ts-f64', 'ts-f32', 'ts-f32:profile=keras', 'wasm-simd'], suites: ['problems', 'edge'], cases: ['problems/quad2d', 'problems/rosenbrock', 'edge/*'] };
+  const options: ConformanceOptions = {
+    adapters: ['ts-f64', 'ts-f32', 'ts-f32:profile=keras', 'wasm-simd'],
+    suites: ['problems', 'edge'],
+    cases: ['problems/quad2d', 'problems/rosenbrock', 'edge/*'],
+  };
 
   it('3 shards merged equal the unsharded run, and 1 worker equals 2 (ignoring timings)', async () => {
     const whole = await runConformance({ ...options, jobs: 2 });
     const serial = await runConformance({ ...options, jobs: 1 });
     expect(timeless(serial)).toEqual({ ...timeless(whole), environment: serial.environment });
     const shards: NamedReport[] = [];
-    for (const i of [3, 1, 2]) shards.push({ source: `shard ${i}`, report: await runConformance({ ...options, shard: parseShard(`${i}/3`) }) });
+    for (const i of [3, 1, 2])
+      shards.push({ source: `shard ${i}`, report: await runConformance({ ...options, shard: parseShard(`${i}/3`) }) });
     for (const s of shards) expect(s.report.cells.length).toBeLessThan(whole.cells.length);
     const merged = mergeReports(shards);
     expect(timeless(merged)).toEqual({ ...timeless(whole), environment: merged.environment });

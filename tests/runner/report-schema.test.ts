@@ -14,7 +14,10 @@ describe('JSON report schema', () => {
     for (const { path, schema } of PUBLISHED_SCHEMAS) expect(readFileSync(path, 'utf8'), path).toBe(schemaText(schema));
   });
   it('a real report (with failures, NaN and Infinity in it) validates', async () => {
-    const report = await runConformance({ adapters: ['ts-f32', 'ts-f64:profile=torch,epsPlacement=inside', 'tfjs-node'], suites: ['edge'] });
+    const report = await runConformance({
+      adapters: ['ts-f32', 'ts-f64:profile=torch,epsPlacement=inside', 'tfjs-node'],
+      suites: ['edge'],
+    });
     const doc = JSON.parse(renderJson(report));
     expect(firstSchemaError(ConformanceReportSchema, doc)).toBeNull();
     expect(JSON.stringify(doc)).toContain('"Infinity"');
@@ -27,7 +30,9 @@ describe('JSON report schema', () => {
     expect(doc.seriesSampling.rule).toMatch(/maxPoints/);
     // An infinite error survives the file into the bench accuracy table.
     const file = join(mkdtempSync(join(tmpdir(), 'rmsprop-accuracy-')), 'conformance.json');
-    const failing = doc.cells.find((c: { adapter: string; status: string }) => c.adapter.includes('epsPlacement') && c.status === 'fail');
+    const failing = doc.cells.find(
+      (c: { adapter: string; status: string }) => c.adapter.includes('epsPlacement') && c.status === 'fail',
+    );
     failing.freeRunning.maxUlp = 'Infinity'; // as a NaN-vs-number mismatch is written
     writeFileSync(file, JSON.stringify(doc));
     const accuracy = loadAccuracy(file);

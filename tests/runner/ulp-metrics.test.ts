@@ -82,7 +82,18 @@ describe('the worst element of a series', () => {
     recordStep(s, 'params', 1, [1, 2], [1, 2], 'float32', tol);
     recordStep(s, 'params', 2, [1, 2], [1, 2 + 2 ** -22 * 3], 'float32', tol);
     recordStep(s, 'params', 3, [1, 2], [1 + 2 ** -23, 2], 'float32', tol);
-    expect(s.worst).toEqual({ quantity: 'params', step: 2, index: 1, expected: 2, got: 2 + 2 ** -22 * 3, abs: 2 ** -22 * 3, rel: (2 ** -22 * 3) / 2, ulps: 3, ulpsAtScale: 3, scale: 2 });
+    expect(s.worst).toEqual({
+      quantity: 'params',
+      step: 2,
+      index: 1,
+      expected: 2,
+      got: 2 + 2 ** -22 * 3,
+      abs: 2 ** -22 * 3,
+      rel: (2 ** -22 * 3) / 2,
+      ulps: 3,
+      ulpsAtScale: 3,
+      scale: 2,
+    });
   });
 
   it('measures a tiny value crossing zero at the scale of its vector, not in its own ULPs', () => {
@@ -115,7 +126,8 @@ describe('the worst element of a series', () => {
 
   it('long series are downsampled by the stated rule, keeping the first divergent and the worst step', () => {
     const s = emptySeries();
-    for (let t = 1; t <= 1000; t++) recordStep(s, 'params', t, [1], [t === 700 ? 1 + 2 ** -19 : t === 333 ? 1 + 2 ** -21 : 1], 'float32', tol);
+    for (let t = 1; t <= 1000; t++)
+      recordStep(s, 'params', t, [1], [t === 700 ? 1 + 2 ** -19 : t === 333 ? 1 + 2 ** -21 : 1], 'float32', tol);
     downsampleSeries(s, 100);
     expect(s.stepsTotal).toBe(1000);
     expect(s.steps.length).toBeLessThanOrEqual(110);
@@ -131,7 +143,10 @@ describe('the rtol/atol tolerance mode', () => {
     recordStep(strict, 'params', 1, [1], [1 + 1e-6], 'float32', DEFAULT_TOLERANCES.float32);
     expect(strict.firstDivergentStep).toBe(1);
     const close = emptySeries();
-    recordStep(close, 'params', 1, [1], [1 + 1e-6], 'float32', { ...DEFAULT_TOLERANCES.float32, ...ASSERT_CLOSE_DEFAULTS.float32 });
+    recordStep(close, 'params', 1, [1], [1 + 1e-6], 'float32', {
+      ...DEFAULT_TOLERANCES.float32,
+      ...ASSERT_CLOSE_DEFAULTS.float32,
+    });
     expect(close.firstDivergentStep).toBeNull();
     const far = emptySeries();
     recordStep(far, 'params', 1, [1], [1 + 1e-4], 'float32', { ...DEFAULT_TOLERANCES.float32, ...ASSERT_CLOSE_DEFAULTS.float32 });
@@ -144,9 +159,13 @@ describe('the rtol/atol tolerance mode', () => {
 
   it('is set per dtype and adapter by an override that says why', () => {
     const reason = 'WebGPU sqrt is not correctly rounded on this driver';
-    const t = toleranceFor('float32', 'webgpu', 'problems/quad2d', [{ adapter: 'webgpu', dtype: 'float32', rtol: 1e-5, atol: 1e-6, reason }]);
+    const t = toleranceFor('float32', 'webgpu', 'problems/quad2d', [
+      { adapter: 'webgpu', dtype: 'float32', rtol: 1e-5, atol: 1e-6, reason },
+    ]);
     expect(t).toMatchObject({ ulps: 2, rtol: 1e-5, atol: 1e-6, reasons: [reason] });
-    expect(toleranceFor('float64', 'webgpu', 'problems/quad2d', [{ adapter: 'webgpu', dtype: 'float32', rtol: 1e-5, reason }]).rtol).toBeUndefined();
+    expect(
+      toleranceFor('float64', 'webgpu', 'problems/quad2d', [{ adapter: 'webgpu', dtype: 'float32', rtol: 1e-5, reason }]).rtol,
+    ).toBeUndefined();
     expect(() => validateOverride({ adapter: 'webgpu', rtol: 1e-5, reason: 'gpu' }, 'override')).toThrow(/written reason/);
     expect(() => validateOverride({ adapter: 'webgpu', rtol: -1, reason }, 'override')).toThrow(/rtol must be/);
   });

@@ -43,12 +43,21 @@ const STREAM_SPECS: StreamSpec[] = STREAM_KINDS.flatMap((kind, i) => [
 ]);
 
 /** A stream's exact bytes, as hex (NaN payloads included: same machine, same engine). */
-const streamHex = (s: Float64Array[]) => s.map((g) => Buffer.from(g.buffer, g.byteOffset, g.byteLength).toString('hex')).join('|');
+const streamHex = (s: Float64Array[]) =>
+  s.map((g) => Buffer.from(g.buffer, g.byteOffset, g.byteLength).toString('hex')).join('|');
 
 /** Bits of every value, NaN written as NaN (its payload is not part of the contract): the same on any machine. */
 function canonicalStreamText(specs: readonly StreamSpec[]): string {
-  const word = (x: number) => (Number.isNaN(x) ? 'NaN' : Buffer.from(Float64Array.of(x).buffer).readBigUInt64LE().toString(16).padStart(16, '0'));
-  return specs.map((spec) => `${JSON.stringify(spec)}\n${generateStream(spec).map((g) => Array.from(g, word).join(' ')).join('\n')}`).join('\n');
+  const word = (x: number) =>
+    Number.isNaN(x) ? 'NaN' : Buffer.from(Float64Array.of(x).buffer).readBigUInt64LE().toString(16).padStart(16, '0');
+  return specs
+    .map(
+      (spec) =>
+        `${JSON.stringify(spec)}\n${generateStream(spec)
+          .map((g) => Array.from(g, word).join(' '))
+          .join('\n')}`,
+    )
+    .join('\n');
 }
 
 // ---- the child process -------------------------------------------------------------------------
@@ -118,11 +127,27 @@ function runChild(): ChildResult {
   writeFileSync(preload, PRELOAD);
   writeFileSync(script, CHILD);
   const tsx = createRequire(import.meta.url).resolve('tsx'); // its ESM loader entry
-  const env: NodeJS.ProcessEnv = { ...process.env, TZ: 'Pacific/Chatham', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8', LANGUAGE: 'tr' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TZ: 'Pacific/Chatham',
+    LANG: 'tr_TR.UTF-8',
+    LC_ALL: 'tr_TR.UTF-8',
+    LANGUAGE: 'tr',
+  };
   delete env.NODE_OPTIONS;
   const r = spawnSync(
     process.execPath,
-    ['--hash-seed=918273645', '--random-seed=1234567', '--import', pathToFileURL(tsx).href, '--import', pathToFileURL(preload).href, script, ROOT, JSON.stringify(STREAM_SPECS)],
+    [
+      '--hash-seed=918273645',
+      '--random-seed=1234567',
+      '--import',
+      pathToFileURL(tsx).href,
+      '--import',
+      pathToFileURL(preload).href,
+      script,
+      ROOT,
+      JSON.stringify(STREAM_SPECS),
+    ],
     { cwd: work, env, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
   );
   if (r.status !== 0) throw new Error(`child exited with ${r.status ?? r.signal}: ${r.error?.message ?? ''}\n${r.stderr}`);
@@ -221,7 +246,8 @@ describe('determinism: goldens', () => {
 
 describe('determinism: seeded gradient streams', () => {
   it('are byte-identical generated twice in this process', () => {
-    for (const spec of STREAM_SPECS) expect(streamHex(generateStream(spec)), JSON.stringify(spec)).toBe(streamHex(generateStream(spec)));
+    for (const spec of STREAM_SPECS)
+      expect(streamHex(generateStream(spec)), JSON.stringify(spec)).toBe(streamHex(generateStream(spec)));
   });
 
   it('are byte-identical in the child process (other time zone, locale, clock, V8 seeds; Math.random throwing)', () => {

@@ -53,7 +53,17 @@ describe('the replay a user types', () => {
     const grads = join(mkdtempSync(join(tmpdir(), 'replay-')), 'g.json');
     writeFileSync(grads, JSON.stringify({ grads: rec.grads.map((g) => encodeVector(g)) }));
     const sets = Object.entries(plan.settings).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
-    const r = cli(['trajectory', '--profile', plan.profile, '--dtype', 'float32', '--grads', grads, `--x0=${Array.from(rec.x0).join(',')}`, ...sets]);
+    const r = cli([
+      'trajectory',
+      '--profile',
+      plan.profile,
+      '--dtype',
+      'float32',
+      '--grads',
+      grads,
+      `--x0=${Array.from(rec.x0).join(',')}`,
+      ...sets,
+    ]);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout).trajectory).toEqual(rec.trajectory.map((x) => encodeVector(x)));
   });

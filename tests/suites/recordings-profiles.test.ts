@@ -11,7 +11,9 @@ const f = Math.fround;
 /** Parameters after each step of the reference for a profile, on a fixed gradient stream. */
 function replay(profile: string, dtype: Dtype, x0: number[], grads: number[][], settings: Settings = {}): number[][] {
   const { variant } = resolveVariant(profile, dtype, settings);
-  return runTrajectory(variant, dtype, x0, grads.length, replaySource(grads.map((g) => Float64Array.from(g)))).points.map((p) => Array.from(p.params));
+  return runTrajectory(variant, dtype, x0, grads.length, replaySource(grads.map((g) => Float64Array.from(g)))).points.map((p) =>
+    Array.from(p.params),
+  );
 }
 
 describe('MXNet', () => {
@@ -23,14 +25,18 @@ describe('MXNet', () => {
     const n = w * g * g;
     const gbar = w * g;
     const delta = mom * 0 - (lr * g) / Math.sqrt(n - gbar * gbar + eps);
-    expect(replay('mxnet@1', 'float64', [1], [[g]], { learning_rate: 0.01, gamma1: 0.9, gamma2: 0.9, centered: true })[0]).toEqual([1 + delta]);
+    expect(
+      replay('mxnet@1', 'float64', [1], [[g]], { learning_rate: 0.01, gamma1: 0.9, gamma2: 0.9, centered: true })[0],
+    ).toEqual([1 + delta]);
   });
 
   it('1.5 centered step is lr*(g/sqrt(...)) with (1-gamma1)*(g*g) (mshadow RMSPropAlexUpdate)', () => {
     const n = w * (g * g);
     const gbar = w * g;
     const delta = mom * 0 - lr * (g / Math.sqrt(n - gbar * gbar + eps));
-    expect(replay('mxnet@1.5', 'float64', [1], [[g]], { learning_rate: 0.01, gamma1: 0.9, gamma2: 0.9, centered: true })[0]).toEqual([1 + delta]);
+    expect(
+      replay('mxnet@1.5', 'float64', [1], [[g]], { learning_rate: 0.01, gamma1: 0.9, gamma2: 0.9, centered: true })[0],
+    ).toEqual([1 + delta]);
     expect(resolveVariant('mxnet@1.5.1', 'float64', { centered: true }).variant.updateOrder).toBe('lr-last');
     expect(resolveVariant('mxnet@1.9.1', 'float64', { centered: true }).variant.updateOrder).toBe('lr-first');
   });
@@ -39,19 +45,26 @@ describe('MXNet', () => {
     const [wd, clip] = [f(0.1), f(0.2)];
     const gc = Math.min(0.5, clip) + wd * 1; // clip(0.5) = 0.2, then += wd*w
     const n = w * (gc * gc);
-    expect(replay('mxnet2', 'float64', [1], [[0.5]], { learning_rate: 0.01, rho: 0.9, epsilon: 1e-8, wd: 0.1, clip_gradient: 0.2 })[0]).toEqual([1 - (lr * gc) / (Math.sqrt(n) + eps)]);
+    expect(
+      replay('mxnet2', 'float64', [1], [[0.5]], { learning_rate: 0.01, rho: 0.9, epsilon: 1e-8, wd: 0.1, clip_gradient: 0.2 })[0],
+    ).toEqual([1 - (lr * gc) / (Math.sqrt(n) + eps)]);
     expect(() => resolveVariant('mxnet2', 'float64', { gamma1: 0.9 })).toThrow(/unknown setting 'gamma1' for profile mxnet2/);
   });
 
   it('2.0 Python step (use_fused_step=False) is lr*(g/(sqrt(var)+eps)) with (1 - rho) on the host', () => {
     const n = (1 - 0.9) * (g * g);
-    expect(replay('mxnet2', 'float64', [1], [[g]], { learning_rate: 0.01, rho: 0.9, epsilon: 1e-8, use_fused_step: false })[0]).toEqual([1 - 0.01 * (g / (Math.sqrt(n) + 1e-8))]);
+    expect(
+      replay('mxnet2', 'float64', [1], [[g]], { learning_rate: 0.01, rho: 0.9, epsilon: 1e-8, use_fused_step: false })[0],
+    ).toEqual([1 - 0.01 * (g / (Math.sqrt(n) + 1e-8))]);
   });
 });
 
 describe('Caffe', () => {
   it('clips the global norm first, then adds the L2 term as an saxpy FMA, and fuses the history saxpy (float32)', () => {
-    const [x, g] = [[f(2), f(-1)], [f(3), f(4)]]; // |g| = 5 > clip 1
+    const [x, g] = [
+      [f(2), f(-1)],
+      [f(3), f(4)],
+    ]; // |g| = 5 > clip 1
     const [lr, decay, delta, wd] = [f(0.01), f(0.99), f(1e-8), f(0.1)];
     const oneMinus = f(f(1) - decay);
     const scale = f(f(1) / f(5));
@@ -84,7 +97,16 @@ describe('timm RMSpropTF', () => {
     const m = fma32(f(g - 0), oma, 0);
     const avg = f(Math.sqrt(f(fma32(-m, m, v) + eps)));
     const buf = f(f(mom * 0) + f(g / avg));
-    expect(replay('timm-tf', 'float32', [x], [[g]], { lr: 0.01, alpha: 0.9, eps: 1e-10, momentum: 0.9, centered: true, lr_in_momentum: false })[0]).toEqual([fma32(buf, -lr, x)]);
+    expect(
+      replay('timm-tf', 'float32', [x], [[g]], {
+        lr: 0.01,
+        alpha: 0.9,
+        eps: 1e-10,
+        momentum: 0.9,
+        centered: true,
+        lr_in_momentum: false,
+      })[0],
+    ).toEqual([fma32(buf, -lr, x)]);
   });
 });
 
@@ -92,7 +114,9 @@ describe('new profiles', () => {
   it('mlx: lr is a float32 array, so a float64 step uses fround(lr); eps outside the sqrt', () => {
     const g = 0.3;
     const v = 0.99 * 0 + (1 - 0.99) * (g * g);
-    expect(replay('mlx', 'float64', [1], [[g]], { learning_rate: 0.1, alpha: 0.99, eps: 1e-8 })[0]).toEqual([1 - (f(0.1) * g) / (Math.sqrt(v) + 1e-8)]);
+    expect(replay('mlx', 'float64', [1], [[g]], { learning_rate: 0.1, alpha: 0.99, eps: 1e-8 })[0]).toEqual([
+      1 - (f(0.1) * g) / (Math.sqrt(v) + 1e-8),
+    ]);
   });
 
   it('mindspore: the TF1 form, mean square starting at 1, float32 attributes, defaults lr 0.1 and eps 1e-10', () => {
@@ -113,6 +137,9 @@ describe('new profiles', () => {
     v = alpha * v + w * (g2 * g2);
     m = alpha * m + w * g2;
     buf = mom * buf + g2 / (Math.sqrt(v - m * m) + eps);
-    expect(replay('burn', 'float64', [1], [[g1], [g2]], { learning_rate: 0.01, centered: true })).toEqual([[x1], [x1 - 0.01 * buf]]);
+    expect(replay('burn', 'float64', [1], [[g1], [g2]], { learning_rate: 0.01, centered: true })).toEqual([
+      [x1],
+      [x1 - 0.01 * buf],
+    ]);
   });
 });

@@ -8,7 +8,13 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../reference/errors.js';
 import { compareVerdicts, readExpectedVerdicts } from '../../suites/recordings-expected.js';
-import { defaultRecordingsDir, loadRecordings, readRecording, readRecordingManifest, type Recording } from '../../suites/recordings-file.js';
+import {
+  defaultRecordingsDir,
+  loadRecordings,
+  readRecording,
+  readRecordingManifest,
+  type Recording,
+} from '../../suites/recordings-file.js';
 import { replayCommand, replayPlan } from '../../suites/recordings-mapping.js';
 import { calibrate, calibrateRecording, type CalibrationReport } from '../../suites/recordings-replay.js';
 
@@ -22,7 +28,12 @@ function copyOne(file: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'recordings-'));
   mkdirSync(join(dir, file.split('/')[0]));
   copyFileSync(join(DIR, file), join(dir, file));
-  const only = { ...manifest, count_data_files: 1, data_files_per_framework: { [entry(file).framework!]: 1 }, files: [entry(file)] };
+  const only = {
+    ...manifest,
+    count_data_files: 1,
+    data_files_per_framework: { [entry(file).framework!]: 1 },
+    files: [entry(file)],
+  };
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(only));
   return dir;
 }
@@ -58,7 +69,9 @@ describe('loading the recordings', () => {
   });
 
   it('names the recorded frameworks when asked for one that was not recorded', () => {
-    expect(() => loadRecordings({ framework: 'jax-gpu' })).toThrow(/unknown framework 'jax-gpu'; recorded: keras-tf, .*torch-forloop/);
+    expect(() => loadRecordings({ framework: 'jax-gpu' })).toThrow(
+      /unknown framework 'jax-gpu'; recorded: keras-tf, .*torch-forloop/,
+    );
   });
 });
 
@@ -67,7 +80,15 @@ describe('the mapping from a recorded API call to a replay', () => {
     const plan = replayPlan(recording('torch/torch-forloop_bowl3_wd_centered_momentum_float64.json'));
     expect(plan).toEqual({
       profile: 'torch@2.13',
-      settings: { lr: '0.02', alpha: '0.8', eps: '0.000001', weight_decay: '0.05', momentum: '0.7', centered: 'true', maximize: 'false' },
+      settings: {
+        lr: '0.02',
+        alpha: '0.8',
+        eps: '0.000001',
+        weight_decay: '0.05',
+        momentum: '0.7',
+        centered: 'true',
+        maximize: 'false',
+      },
     });
   });
 
@@ -78,8 +99,13 @@ describe('the mapping from a recorded API call to a replay', () => {
   });
 
   it('keeps Keras weight_decay float32-rounded but the lr exact when floatx is float64', () => {
-    expect(replayPlan(recording('keras/keras-tf_bowl3_wd_float64.json')).settings).toMatchObject({ weight_decay: '0.02', float32Hyperparameters: 'weightDecay' });
-    expect(replayPlan(recording('keras/keras-tf-floatx32_bowl3_wd_float64.json')).settings.float32Hyperparameters).toBeUndefined();
+    expect(replayPlan(recording('keras/keras-tf_bowl3_wd_float64.json')).settings).toMatchObject({
+      weight_decay: '0.02',
+      float32Hyperparameters: 'weightDecay',
+    });
+    expect(
+      replayPlan(recording('keras/keras-tf-floatx32_bowl3_wd_float64.json')).settings.float32Hyperparameters,
+    ).toBeUndefined();
   });
 
   it('names the chained optax.clip_by_global_norm argument by its own name, max_norm', () => {
@@ -95,13 +121,25 @@ describe('the mapping from a recorded API call to a replay', () => {
     expect(replayPlan({ ...r, hyperparams: { ...r.hyperparams, capturable: true } }).refused).toBe(
       'capturable=true: only false is modelled (capturable=False: the step counter stays on the host)',
     );
-    expect(calibrateRecording({ ...r, hyperparams: { ...r.hyperparams, fused: true } })).toMatchObject({ verdict: 'refused', reason: expect.stringMatching(/^unknown setting 'fused' for profile torch/) });
+    expect(calibrateRecording({ ...r, hyperparams: { ...r.hyperparams, fused: true } })).toMatchObject({
+      verdict: 'refused',
+      reason: expect.stringMatching(/^unknown setting 'fused' for profile torch/),
+    });
   });
 
   it('refuses a learning-rate schedule and a dtype the reference lacks, saying what is missing', () => {
-    expect(calibrateRecording(recording('torch/torch-forloop_bowl3_explr_float64.json'))).toMatchObject({ verdict: 'refused', reason: expect.stringMatching(/^scheduler=ExponentialLR: needs learning-rate schedule axis/) });
-    expect(calibrateRecording(recording('keras/keras-tf_bowl3_piecewise_float32.json'))).toMatchObject({ verdict: 'refused', reason: expect.stringMatching(/^learning_rate_schedule=PiecewiseConstantDecay: needs learning-rate schedule axis/) });
-    expect(calibrateRecording(recording('torch/torch-foreach_bowl3_plain_bfloat16.json'))).toMatchObject({ verdict: 'refused', reason: expect.stringMatching(/^dtype bfloat16: the reference computes in float32 and float64 only/) });
+    expect(calibrateRecording(recording('torch/torch-forloop_bowl3_explr_float64.json'))).toMatchObject({
+      verdict: 'refused',
+      reason: expect.stringMatching(/^scheduler=ExponentialLR: needs learning-rate schedule axis/),
+    });
+    expect(calibrateRecording(recording('keras/keras-tf_bowl3_piecewise_float32.json'))).toMatchObject({
+      verdict: 'refused',
+      reason: expect.stringMatching(/^learning_rate_schedule=PiecewiseConstantDecay: needs learning-rate schedule axis/),
+    });
+    expect(calibrateRecording(recording('torch/torch-foreach_bowl3_plain_bfloat16.json'))).toMatchObject({
+      verdict: 'refused',
+      reason: expect.stringMatching(/^dtype bfloat16: the reference computes in float32 and float64 only/),
+    });
   });
 });
 
