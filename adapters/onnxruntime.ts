@@ -16,7 +16,7 @@ import { InputError } from '../reference/errors.js';
 import { profileKey } from '../reference/profile.js';
 import { findProfile } from '../reference/registry.js';
 import { prepareScalars } from '../reference/program/index.js';
-import type { Axes, Variant } from '../reference/variant.js';
+import { BASE_AXES, BASE_HYPERPARAMETERS, type Axes, type Variant } from '../reference/variant.js';
 import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, Availability, PreparedCase } from './adapter.js';
 import { UnsupportedCaseError, unsupportedReason } from './adapter.js';
 import { missingPeersReason } from './optional-peers.js';
@@ -105,37 +105,7 @@ async function probeCuda(ort: Ort): Promise<string | null> {
 }
 
 // A minimal variant for the provider probe (any graph will do).
-const probeVariant: Variant = {
-  lr: 0.01,
-  decay: 0.9,
-  eps: 1e-8,
-  momentum: 0,
-  centered: false,
-  weightDecay: 0,
-  maximize: false,
-  rescale: 1,
-  clip: null,
-  clipNorm: null,
-  lrDecay: 0,
-  initialAccumulator: 0,
-  biasCorrection: false,
-  epsPlacement: 'outside',
-  centeredGrouping: '(v-m2)+eps',
-  emaForm: 'blend',
-  squareGrouping: '(1-b)*(g*g)',
-  meanForm: 'blend',
-  scaleForm: 'divide',
-  updateOrder: 'lr-first',
-  momentumKind: 'lr-inside',
-  momentumAlways: false,
-  weightDecayKind: 'coupled',
-  weightDecayBeforeClip: true,
-  decoupledScaledByLr: true,
-  lrSchedule: 'inverse-time',
-  oneMinusDecay: 'host',
-  float32Hyperparameters: [],
-  fma: [],
-};
+const probeVariant: Variant = { ...BASE_HYPERPARAMETERS, ...BASE_AXES };
 
 type Vector = Float32Array | Float64Array;
 

@@ -33,9 +33,12 @@ JAX / optax (optax.rmsprop; give the arguments you passed, under optax's names):
 """
 
 import json
-import math
 import platform
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from protocol import encode_number  # noqa: E402  (the harness's number encoding, shared with the clients)
 
 FORMAT_NOTE = {
     "index": "grads[k], trajectory[k], state_per_step[slot][k] belong to step k+1 (grads: before it; trajectory and state: after it)",
@@ -43,19 +46,8 @@ FORMAT_NOTE = {
 }
 
 
-def _enc(x):
-    x = float(x)
-    if math.isnan(x):
-        return "NaN"
-    if math.isinf(x):
-        return "Infinity" if x > 0 else "-Infinity"
-    if x == 0 and math.copysign(1.0, x) < 0:
-        return "-0"
-    return x
-
-
 def _vector(values):
-    return [_enc(x) for x in values]
+    return [encode_number(x) for x in values]
 
 
 def _plain(value):
@@ -63,7 +55,7 @@ def _plain(value):
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
-        return _enc(value)
+        return encode_number(value)
     try:
         return float(value)
     except (TypeError, ValueError):
