@@ -76,8 +76,8 @@ const clip = (s: string, n: number) => {
 };
 // escapeMarkdown handles \n; a lone \r (a line ending to CommonMark) or other control characters would break a table row too.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are replaced by spaces.
-const md = (s: string, n = SUMMARY_REASON_CHARS) =>
-  escapeMarkdown(clip(s.replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, ' '), n));
+const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f]/g;
+const md = (s: string, n = SUMMARY_REASON_CHARS) => escapeMarkdown(clip(s.replace(CONTROL_BUT_NEWLINE, ' '), n));
 
 function failing(report: ConformanceReport): Cell[] {
   return report.cells.filter((c) => FAILING.includes(c.status));

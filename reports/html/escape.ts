@@ -7,12 +7,11 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
  * Control characters (NUL, ESC, the C1 range, DEL; not tab or newline) shown as visible `\x1B`
  * escapes: raw, they are invalid in HTML, move a terminal's cursor, or cut a workflow command short.
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are escaped.
+const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
 export function escapeControls(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are escaped.
-  return text.replace(
-    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
-  );
+  return text.replace(CONTROLS, (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 /** Safe in HTML text and in single- or double-quoted attribute values. */

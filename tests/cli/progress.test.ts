@@ -39,14 +39,11 @@ const event = (done: number, total: number, over: Partial<ProgressEvent> = {}): 
 });
 
 /** What a terminal would show: the text after the last carriage return of each line, escape sequences removed. */
+// eslint-disable-next-line no-control-regex -- the ESC of the erase-line sequence the progress line writes is what is stripped.
+const ERASE_LINE = /\x1b\[K/g;
+
 function screen(text: string): string[] {
-  // eslint-disable-next-line no-control-regex -- the ESC of the erase-line sequence the progress line writes is what is stripped.
-  return text.split('\n').map((line) =>
-    line
-      .split('\r')
-      .pop()!
-      .replace(/\x1b\[K/g, ''),
-  );
+  return text.split('\n').map((line) => line.split('\r').pop()!.replace(ERASE_LINE, ''));
 }
 
 afterEach(() => {
