@@ -1,9 +1,9 @@
 // Recorded runs: clients/python/record.py records a real torch training loop (Debian torch 1.13), and
 // the `recorded` adapter checks it offline against its profile, step by step; so are the calibration
-// recordings of ../shared/recordings, in the same format.
+// recordings the project ships (suites/recordings), in the same format.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { InputError } from '../../reference/errors.js';
 import { runConformance } from '../../runner/run-conformance.js';
 
 const PYTHON = '/usr/bin/python3';
-const RECORDINGS = join(process.cwd(), '..', 'shared', 'recordings');
+const RECORDINGS = join(process.cwd(), 'suites', 'recordings');
 
 const TRAINING_LOOP = `
 import sys
@@ -76,20 +76,16 @@ describe('recorded runs', () => {
     expect(cell.freeRunning?.firstDivergentStep).toBe(6);
   }, 60_000);
 
-  it.runIf(existsSync(RECORDINGS))(
-    'checks the calibration recordings of ../shared/recordings (skipped where ../shared is absent: it is not part of the repository)',
-    async () => {
-      const keras = (await check(join(RECORDINGS, 'keras', 'keras-tf_bowl3_centered_momentum_float32.json'))).cells[0];
-      expect(keras).toMatchObject({ status: 'pass', expectedProfile: 'keras@3' });
-      const tfRaw = (await check(join(RECORDINGS, 'tf', 'tf-rawops_stream12_momentum_float32.json'))).cells[0];
-      expect(tfRaw).toMatchObject({ status: 'pass', expectedProfile: 'tf-raw@2' });
-      // A learning-rate schedule is not modelled: skipped with the reason, never passed.
-      const schedule = (await check(join(RECORDINGS, 'torch', 'torch-forloop_bowl3_explr_float64.json'))).cells[0];
-      expect(schedule.status).toBe('skip');
-      expect(schedule.reason).toMatch(/learning-rate schedule/);
-    },
-    60_000,
-  );
+  it('checks the calibration recordings shipped in suites/recordings', async () => {
+    const keras = (await check(join(RECORDINGS, 'keras', 'keras-tf_bowl3_centered_momentum_float32.json'))).cells[0];
+    expect(keras).toMatchObject({ status: 'pass', expectedProfile: 'keras@3' });
+    const tfRaw = (await check(join(RECORDINGS, 'tf', 'tf-rawops_stream12_momentum_float32.json'))).cells[0];
+    expect(tfRaw).toMatchObject({ status: 'pass', expectedProfile: 'tf-raw@2' });
+    // A learning-rate schedule is not modelled: skipped with the reason, never passed.
+    const schedule = (await check(join(RECORDINGS, 'torch', 'torch-forloop_bowl3_explr_float64.json'))).cells[0];
+    expect(schedule.status).toBe('skip');
+    expect(schedule.reason).toMatch(/learning-rate schedule/);
+  }, 60_000);
 
   it('bad recordings are usage errors naming the file and the field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recorded-bad-'));
