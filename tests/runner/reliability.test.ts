@@ -1,6 +1,9 @@
 // Adapter faults are contained: a hang (even a synchronous loop), a throw, a crash, NaN, a wrong
 // length or a leak fails that adapter's cell with the reason; every other cell is as in a clean run.
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { runConformance, type ConformanceOptions } from '../../runner/run-conformance.js';
 import { mergeReports, type NamedReport } from '../../runner/merge-reports.js';
 import { parseShard } from '../../runner/plan.js';
@@ -79,14 +82,17 @@ describe('adapter faults', () => {
   it('aborting stops at once, also inside a hung cell, and the report says it is incomplete', async () => {
     // No wall-clock bound: the hung cell's own timeout is 600 s, so only a prompt abort finishes within the test's timeout.
     const controller = new AbortController();
+    const started = join(mkdtempSync(join(tmpdir(), 'abort-')), 'started');
     const run = runConformance({
       ...base,
-      adapters: ['ts-f64', faulty('hang')],
+      adapters: ['ts-f64', `${faulty('hang')},started=${started}`],
       cellTimeoutMs: 600_000,
       signal: controller.signal,
       jobs: 1,
-      onProgress: (e) => (e.done === 2 ? setTimeout(() => controller.abort(), 500) : undefined),
     });
+    // Abort once the hung step has begun (the fixture writes the file as it enters the loop).
+    await vi.waitFor(() => expect(existsSync(started)).toBe(true), { timeout: 50_000, interval: 20 });
+    controller.abort();
     const r = await run;
     expect(r.complete).toBe(false);
     expect(r.cells.length).toBeGreaterThanOrEqual(2);
