@@ -13,8 +13,8 @@
 //     on a shared machine, a thread that loses its core for a while no longer doubles the step
 //     time, the others take over its chunks. When nobody is descheduled each thread touches only its
 //     own range, so the in-cache sizes keep their data in the same core's cache.
-//   - A sample is `batch` passes in one claim space (chunk j of a range is pass floor(j / chunks),
-//     chunk j mod chunks): one release and one join per sample, however many passes it holds.
+//   - A sample is `batch` passes in one claim space (each range's counter starts at chunks x batch
+//     and counts down): one release and one join per sample, however many passes it holds.
 //   - Pages are first touched by the thread that owns them (the init job runs on the owner).
 
 import { Worker } from 'node:worker_threads';
@@ -51,11 +51,11 @@ export interface PoolOptions {
 const LINE = 16;
 const GEN = 0;
 const DONE = 1 * LINE;
-const BATCH = 2 * LINE;
+// (line 2 is unused)
 const CMD = 3 * LINE;
 const TOTAL = 4 * LINE; // chunks to complete in this sample (all ranges, all passes)
 const FAILED = 5 * LINE; // set by a worker whose call threw (the caller cannot receive messages while it waits)
-const NEXT = 6 * LINE; // NEXT + t * LINE: next chunk of range t
+const NEXT = 6 * LINE; // NEXT + t * LINE: chunks range t has left in this sample
 /** A sample that has not finished after this long is a hang, not a measurement. */
 const SAMPLE_DEADLINE_MS = 120_000;
 const RUN = 0;
@@ -82,18 +82,21 @@ export function poolLayout(n: number, threads: number, elementBytes: number, chu
   return { ranges, chunk: c, chunks: ranges.map(([lo, hi]) => Math.ceil((hi - lo) / c)) };
 }
 
-// The loop every thread runs for a sample (the workers' copy is the same text, below).
-function work(ctrl: Int32Array, layout: PoolLayout, me: number, batch: number, run: (lo: number, hi: number) => void): void {
+// The loop every thread runs for a sample (the workers' copy is the same text, below). Each range's
+// counter holds the chunks it has left in this sample (set by the caller); a claim takes one with a
+// fetch-and-subtract, and the chunk follows from the count alone. A worker still in the loop of the
+// previous sample when the next one is released therefore claims a chunk of the new sample, never an
+// index of the old one: no claim is dropped (the join would wait for it forever) or counted twice.
+function work(ctrl: Int32Array, layout: PoolLayout, me: number, run: (lo: number, hi: number) => void): void {
   const T = layout.ranges.length;
   for (let k = 0; k < T; k++) {
     const t = (me + k) % T;
     const [lo, hi] = layout.ranges[t];
     const per = layout.chunks[t];
-    const total = per * batch;
     for (;;) {
-      const j = Atomics.add(ctrl, NEXT + t * LINE, 1);
-      if (j >= total) break;
-      const c = j % per;
+      const left = Atomics.sub(ctrl, NEXT + t * LINE, 1);
+      if (left <= 0) break;
+      const c = (per - (left % per)) % per;
       const a = lo + c * layout.chunk;
       run(a, Math.min(hi, a + layout.chunk));
       Atomics.add(ctrl, DONE, 1);
@@ -105,7 +108,7 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { module, memory, ctrl: ctrlBuffer, me, layout, spinMs } = workerData;
 const ctrl = new Int32Array(ctrlBuffer);
-const LINE = ${LINE}, GEN = ${GEN}, DONE = ${DONE}, BATCH = ${BATCH}, CMD = ${CMD}, NEXT = ${NEXT}, FAILED = ${FAILED}, STOP = ${STOP};
+const LINE = ${LINE}, GEN = ${GEN}, DONE = ${DONE}, CMD = ${CMD}, NEXT = ${NEXT}, FAILED = ${FAILED}, STOP = ${STOP};
 const T = layout.ranges.length;
 const work = ${work.toString()};
 const started = WebAssembly.instantiate(module, { env: { memory, abort() { throw new Error('wasm abort'); } } });
@@ -134,7 +137,7 @@ parentPort.on('message', async (job) => {
     gen = Atomics.load(ctrl, GEN);
     if (Atomics.load(ctrl, CMD) === STOP) break;
     try {
-      work(ctrl, layout, me, Atomics.load(ctrl, BATCH), run);
+      work(ctrl, layout, me, run);
     } catch (e) {
       Atomics.store(ctrl, FAILED, 1);
       Atomics.notify(ctrl, DONE);
@@ -216,15 +219,14 @@ export class WasmPool {
   sample(batch: number): number {
     const c = this.ctrl;
     const total = this.layout.chunks.reduce((a, b) => a + b, 0) * batch;
-    Atomics.store(c, BATCH, batch);
     Atomics.store(c, TOTAL, total);
     Atomics.store(c, DONE, 0);
-    for (let t = 0; t < this.threads; t++) Atomics.store(c, NEXT + t * LINE, 0);
+    for (let t = 0; t < this.threads; t++) Atomics.store(c, NEXT + t * LINE, this.layout.chunks[t] * batch);
     Atomics.store(c, CMD, RUN);
     const t0 = performance.now();
     Atomics.add(c, GEN, 1);
     if (this.workers.length > 0) Atomics.notify(c, GEN);
-    work(c, this.layout, 0, batch, this.run);
+    work(c, this.layout, 0, this.run);
     // The join waits for the chunks, not for the workers: a worker that never got a core this sample
     // claimed nothing and is not waited for (the caller did its share). Spin briefly, then sleep.
     const until = performance.now() + 1;
