@@ -52,7 +52,10 @@ function importWithin(path: string, seconds: number): Promise<unknown> {
       },
       (e: unknown) => {
         done();
-        reject(e instanceof Error ? e : new Error(String(e)));
+        // Passed on as thrown: safeInputError describes it, hostile values included (a Proxy whose traps
+        // throw breaks instanceof and String() alike, so nothing may inspect it here).
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- see above
+        reject(e);
       },
     );
   });

@@ -65,25 +65,10 @@ function axesTable(c: Comparison): RawHtml {
   const pct = (x: number) => `${(Math.max(-1, x) * 100).toFixed(x > 0 && x < 0.001 ? 4 : 1)}%`;
   const idle = c.axes.filter((x) => x.closes === 0 && x.alone === 0);
   const active = c.axes.filter((x) => !idle.includes(x));
-  return html`${idle.length > 0 ? html`<p class="small muted">No effect on these inputs: ${idle.map((x) => x.axis).join(', ')}.</p>` : ''}
-    <table class="small axes">
-      <thead>
-        <tr>
-          <th>axis</th>
-          <th>${c.a}</th>
-          <th>${c.b}</th>
-          <th class="num" title="fraction of the gap closed by flipping this axis alone in A towards B">closes</th>
-          <th class="num" title="the gap left when this is the only difference">alone</th>
-          <th title="position in the chain of flips that closes the gap">chain</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${active.map(
-          (x) =>
-            html`<tr${x.responsible ? raw(' class="responsible"') : ''}><td>${x.responsible ? html`<b>${x.axis}</b>` : x.axis}</td><td class="label">${x.a}</td><td class="label">${x.b}</td><td class="num">${pct(x.closes)}</td><td class="num">${formatGap(x.alone)}</td><td>${x.rank === null ? '' : `${x.rank} (gap left ${formatGap(x.gapAfter)})`}</td></tr>`,
-        )}
-      </tbody>
-    </table>`;
+  return html`${idle.length > 0 ? html`<p class="small muted">No effect on these inputs: ${idle.map((x) => x.axis).join(', ')}.</p>` : ''}<table class="small axes"><thead><tr><th>axis</th><th>${c.a}</th><th>${c.b}</th><th class="num" title="fraction of the gap closed by flipping this axis alone in A towards B">closes</th><th class="num" title="the gap left when this is the only difference">alone</th><th title="position in the chain of flips that closes the gap">chain</th></tr></thead><tbody>${active.map(
+    (x) =>
+      html`<tr${x.responsible ? raw(' class="responsible"') : ''}><td>${x.responsible ? html`<b>${x.axis}</b>` : x.axis}</td><td class="label">${x.a}</td><td class="label">${x.b}</td><td class="num">${pct(x.closes)}</td><td class="num">${formatGap(x.alone)}</td><td>${x.rank === null ? '' : `${x.rank} (gap left ${formatGap(x.gapAfter)})`}</td></tr>`,
+  )}</tbody></table>`;
 }
 
 /** One comparison: the chart (already rendered), the first step, the axes, the names. */
@@ -92,22 +77,16 @@ export function renderComparisonFigure(c: Comparison, svg: string, withNames: bo
   const value = (v: number) => `${v.toFixed(4)} (${formatInDtype(v, c.dtype)})`;
   const differentNames = c.names.filter((n) => n.a !== n.b);
   return html`<figure id="${anchor}" class="comparison" data-a="${c.a}" data-b="${c.b}">
-    <h4>${c.a} vs ${c.b} <span class="small muted">(${c.dtype})</span></h4>
-    <p class="small muted">${c.inputs}</p>
-    ${raw(svg)}
-    <figcaption>
-      First divergent step: <b>${c.firstDivergentStep ?? 'none'}</b> (dashed). After step 1:
-      <b>${c.a}</b> ${c.firstStep.a.map(value).join(', ')} · <b>${c.b}</b> ${c.firstStep.b.map(value).join(', ')}. Final gap:
-      params ${formatGap(c.finalParamGap)}${c.finalLossGap === null ? '' : `, loss ${formatGap(c.finalLossGap)}`}. Responsible:
-      <b>${c.responsible.length > 0 ? c.responsible.join(', ') : '-'}</b>.
-    </figcaption>
-    <details>
-      <summary class="small">axes${withNames ? ' and names' : ''}</summary>
-      ${axesTable(c)}
-      ${withNames && differentNames.length > 0 ? html`<p class="small">Names: ${differentNames.map((n, i) => html`${i > 0 ? '; ' : ''}${n.hyperparameter}: <code>${n.a ?? '-'}</code> / <code>${n.b ?? '-'}</code>`)}</p>` : ''}
-    </details>
-    <p class="small"><a href="#difference-matrix">↑ matrix</a></p>
-  </figure>`;
+<h4>${c.a} vs ${c.b} <span class="small muted">(${c.dtype})</span></h4>
+<p class="small muted">${c.inputs}</p>
+${raw(svg)}
+<figcaption>First divergent step: <b>${c.firstDivergentStep ?? 'none'}</b> (dashed). After step 1: <b>${c.a}</b> ${c.firstStep.a.map(value).join(', ')} · <b>${c.b}</b> ${c.firstStep.b.map(value).join(', ')}. Final gap: params ${formatGap(c.finalParamGap)}${c.finalLossGap === null ? '' : `, loss ${formatGap(c.finalLossGap)}`}. Responsible: <b>${c.responsible.length > 0 ? c.responsible.join(', ') : '-'}</b>.</figcaption>
+<details><summary class="small">axes${withNames ? ' and names' : ''}</summary>
+${axesTable(c)}
+${withNames && differentNames.length > 0 ? html`<p class="small">Names: ${differentNames.map((n, i) => html`${i > 0 ? '; ' : ''}${n.hyperparameter}: <code>${n.a ?? '-'}</code> / <code>${n.b ?? '-'}</code>`)}</p>` : ''}
+</details>
+<p class="small"><a href="#difference-matrix">↑ matrix</a></p>
+</figure>`;
 }
 
 /** Every comparison's figure, the charts rendered from one compiled spec. */
@@ -137,65 +116,24 @@ export function renderDifferenceMatrix(d: Differences): RawHtml {
     const text = m.diverging === 0 ? '=' : String(m.firstDivergentStep ?? '');
     const style = `background:${heat(m.diverging, m.cases)}`;
     const dark = m.diverging / m.cases >= 0.5;
-    return html`<td style="${style}" ${dark ? raw(' class="dark"') : ''} title="${title}">
-      ${m.comparison && ids.has(m.comparison) ? html`<a href="#${comparisonAnchor({ id: m.comparison })}">${text}</a>` : text}
-    </td>`;
+    return html`<td style="${style}"${dark ? raw(' class="dark"') : ''} title="${title}">${m.comparison && ids.has(m.comparison) ? html`<a href="#${comparisonAnchor({ id: m.comparison })}">${text}</a>` : text}</td>`;
   };
-  return html`<p class="small muted">
-      ${d.rule} Numbers: the first divergent step over the cases (= bit-identical on every case); colour: the share of cases on
-      which the pair diverges (white none, dark red all). Click a cell for the comparison chart of its worst case; hover for the
-      counts, the final gap and the responsible axes.
-    </p>
-    <div class="wrap">
-      <table class="heatmap diffmatrix" id="difference-matrix">
-        <thead>
-          <tr>
-            <th></th>
-            ${d.profiles.map((p) => html`<th class="adapter" title="${p}"><span>${p}</span></th>`)}
-          </tr>
-        </thead>
-        <tbody>
-          ${d.profiles.map(
-            (a) =>
-              html`<tr>
-                <th class="case">${a}</th>
-                ${d.profiles.map((b) => cell(a, b))}
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+  return html`<p class="small muted">${d.rule} Numbers: the first divergent step over the cases (= bit-identical on every case); colour: the share of cases on which the pair diverges (white none, dark red all). Click a cell for the comparison chart of its worst case; hover for the counts, the final gap and the responsible axes.</p>
+<div class="wrap"><table class="heatmap diffmatrix" id="difference-matrix">
+<thead><tr><th></th>${d.profiles.map((p) => html`<th class="adapter" title="${p}"><span>${p}</span></th>`)}</tr></thead>
+<tbody>${d.profiles.map((a) => html`<tr><th class="case">${a}</th>${d.profiles.map((b) => cell(a, b))}</tr>`)}</tbody>
+</table></div>`;
 }
 
 export function renderNamingTable(d: Differences): RawHtml {
   const profiles = d.profiles;
-  return html`<p class="small muted">
-      Each framework's own name for every hyperparameter (canonical names down the left). <span class="trap">⚠</span> marks a row
-      with a trap: one word meaning different things, or a word that reads as something else.
-    </p>
-    <div class="wrap">
-      <table class="small" id="naming-table">
-        <thead>
-          <tr>
-            <th>hyperparameter</th>
-            ${profiles.map((p) => html`<th>${p}</th>`)}
-            <th>traps</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${d.naming.map(
-            (row) =>
-              html`<tr${row.traps.length > 0 ? raw(' class="has-trap"') : ''}><th>${row.traps.length > 0 ? html`<span class="trap" title="${row.traps.join('\n')}">⚠</span> ` : ''}${row.hyperparameter}</th>${profiles.map((p) => html`<td>${row.names[p] ? html`<code>${row.names[p]}</code>` : ''}</td>`)}<td class="label">${
-                row.traps.length > 0
-                  ? html`<ul class="traps">
-                      ${row.traps.map((t) => html`<li>${t}</li>`)}
-                    </ul>`
-                  : ''
-              }</td></tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+  return html`<p class="small muted">Each framework's own name for every hyperparameter (canonical names down the left). <span class="trap">⚠</span> marks a row with a trap: one word meaning different things, or a word that reads as something else.</p>
+<div class="wrap"><table class="small" id="naming-table">
+<thead><tr><th>hyperparameter</th>${profiles.map((p) => html`<th>${p}</th>`)}<th>traps</th></tr></thead>
+<tbody>${d.naming.map(
+    (row) =>
+      html`<tr${row.traps.length > 0 ? raw(' class="has-trap"') : ''}><th>${row.traps.length > 0 ? html`<span class="trap" title="${row.traps.join('\n')}">⚠</span> ` : ''}${row.hyperparameter}</th>${profiles.map((p) => html`<td>${row.names[p] ? html`<code>${row.names[p]}</code>` : ''}</td>`)}<td class="label">${row.traps.length > 0 ? html`<ul class="traps">${row.traps.map((t) => html`<li>${t}</li>`)}</ul>` : ''}</td></tr>`,
+  )}</tbody></table></div>`;
 }
 
 /** The whole section of the conformance report. */
@@ -204,54 +142,26 @@ export async function renderDifferencesSection(d: Differences | undefined): Prom
     return html`<p class="muted">This report has no profile comparison (it was written by a run without one, or a shard).</p>`;
   const figures = await renderComparisonFigures(d.comparisons, false); // the naming table holds the names
   return html`<h3>Profiles × profiles (${d.dtype})</h3>
-    ${renderDifferenceMatrix(d)}
-    <h3>What each framework calls each hyperparameter</h3>
-    ${renderNamingTable(d)}
-    <h3>Comparisons</h3>
-    <p class="small muted">
-      One per pair that diverges, on its worst case: the gap between the two parameter paths at each step (log scale; the dashed
-      rule is the first divergent step), and the axes on which the two profiles differ. Bold axes are the chain of flips that
-      closes the gap.
-    </p>
-    ${figures}`;
+${renderDifferenceMatrix(d)}
+<h3>What each framework calls each hyperparameter</h3>
+${renderNamingTable(d)}
+<h3>Comparisons</h3>
+<p class="small muted">One per pair that diverges, on its worst case: the gap between the two parameter paths at each step (log scale; the dashed rule is the first divergent step), and the axes on which the two profiles differ. Bold axes are the chain of flips that closes the gap.</p>
+${figures}`;
 }
 
 /** A page of its own for `compare --html`. */
 export async function renderCompareHtml(r: CompareResult): Promise<string> {
   const figures = await renderComparisonFigures(r.comparisons);
   const page = html`<!DOCTYPE html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY_TEXT}" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${r.a} vs ${r.b}</title>
-        <style>
-          ${raw(STYLESHEET)}
-        </style>
-      </head>
-      <body>
-        <main id="differences">
-          <h1>${r.a} vs ${r.b} (${r.dtype})</h1>
-          <p class="small muted">${r.rule}.</p>
-          ${
-            r.traps.length > 0
-              ? html`<h3>Naming traps</h3>
-                  <ul class="small">
-                    ${r.traps.map((t) => html`<li>${t}</li>`)}
-                  </ul>`
-              : ''
-          }
-          ${
-            r.notes.length > 0
-              ? html`<ul class="small muted">
-                  ${r.notes.map((n) => html`<li>${n}</li>`)}
-                </ul>`
-              : ''
-          }
-          ${figures}
-        </main>
-      </body>
-    </html> `;
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY_TEXT}"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${r.a} vs ${r.b}</title><style>${raw(STYLESHEET)}</style></head>
+<body><main id="differences"><h1>${r.a} vs ${r.b} (${r.dtype})</h1>
+<p class="small muted">${r.rule}.</p>
+${r.traps.length > 0 ? html`<h3>Naming traps</h3><ul class="small">${r.traps.map((t) => html`<li>${t}</li>`)}</ul>` : ''}
+${r.notes.length > 0 ? html`<ul class="small muted">${r.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
+${figures}
+</main></body></html>
+`;
   return page.__html;
 }

@@ -45,9 +45,7 @@ function hoverText(c: Cell, reasonNumber: number | undefined): string {
 }
 
 export function renderStatusLegend(): RawHtml {
-  return html`<div class="chips">
-    ${STATUS_ORDER.map((s) => html`<span class="chip" title="${STATUS_MEANING[s]}"><span class="sw st-${s}"></span>${s}</span>`)}
-  </div>`;
+  return html`<div class="chips">${STATUS_ORDER.map((s) => html`<span class="chip" title="${STATUS_MEANING[s]}"><span class="sw st-${s}"></span>${s}</span>`)}</div>`;
 }
 
 export function renderCoverageHeatmap(report: ConformanceReport): RawHtml {
@@ -62,66 +60,21 @@ export function renderCoverageHeatmap(report: ConformanceReport): RawHtml {
     combos.map(({ dtype, mode }) => {
       const c = index.get(JSON.stringify([adapter, key, dtype, mode]));
       if (!c) return html`<span class="none" title="${`${adapter} · ${key} · ${dtype} · ${mode}: not run`}"></span>`;
-      return html`<span
-        class="st-${c.status}"
-        data-status="${c.status}"
-        title="${hoverText(c, reasonNumber.get(JSON.stringify([c.status, c.reason])))}"
-      ></span>`;
+      return html`<span class="st-${c.status}" data-status="${c.status}" title="${hoverText(c, reasonNumber.get(JSON.stringify([c.status, c.reason])))}"></span>`;
     });
   const grid = `grid-template-columns:repeat(${report.selection.modes.length},11px)`;
-  return html`<p class="small muted">
-      Each cell holds one square per ${report.selection.dtypes.join(' / ')} (rows) × ${report.selection.modes.join(' / ')}
-      (columns); a dotted square was not run (streams have no closed loop; an interrupted run stops early). Hover a square for its
-      status and reason.
-    </p>
-    ${renderStatusLegend()}
-    <div class="wrap">
-      <table class="heatmap" id="coverage-heatmap">
-        <thead>
-          <tr>
-            <th>case</th>
-            ${labels.map((l) => html`<th class="adapter" title="${l}"><span>${shorts.get(l) ?? l}</span></th>`)}
-          </tr>
-        </thead>
-        <tbody>
-          ${report.cases.map(
-            (k) =>
-              html`<tr>
-                <th class="case" title="${k.describe}">${k.key}</th>
-                ${labels.map((l) => html`<td><span class="cellgrid" style="${grid}">${squares(l, k.key)}</span></td>`)}
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
-    ${
-      reasons.length === 0
-        ? html`<p class="muted">No cell was skipped, unavailable or in error.</p>`
-        : html`<h3>Reasons</h3>
-            <div class="wrap">
-              <table id="reasons">
-                <thead>
-                  <tr>
-                    <th>#</th>
-                    <th>status</th>
-                    <th>reason</th>
-                    <th class="num">cells</th>
-                    <th>adapters</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${reasons.map(
-                    (r) =>
-                      html`<tr>
-                        <td>R${r.number}</td>
-                        <td><span class="sw st-${r.status}"></span> ${r.status}</td>
-                        <td class="label">${r.reason}</td>
-                        <td class="num">${r.cells}</td>
-                        <td class="label small">${r.adapters.join(', ')}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>
-            </div>`
-    }`;
+  return html`<p class="small muted">Each cell holds one square per ${report.selection.dtypes.join(' / ')} (rows) × ${report.selection.modes.join(' / ')} (columns); a dotted square was not run (streams have no closed loop; an interrupted run stops early). Hover a square for its status and reason.</p>
+${renderStatusLegend()}
+<div class="wrap"><table class="heatmap" id="coverage-heatmap">
+<thead><tr><th>case</th>${labels.map((l) => html`<th class="adapter" title="${l}"><span>${shorts.get(l) ?? l}</span></th>`)}</tr></thead>
+<tbody>${report.cases.map((k) => html`<tr><th class="case" title="${k.describe}">${k.key}</th>${labels.map((l) => html`<td><span class="cellgrid" style="${grid}">${squares(l, k.key)}</span></td>`)}</tr>`)}</tbody>
+</table></div>
+${
+  reasons.length === 0
+    ? html`<p class="muted">No cell was skipped, unavailable or in error.</p>`
+    : html`<h3>Reasons</h3><div class="wrap"><table id="reasons"><thead><tr><th>#</th><th>status</th><th>reason</th><th class="num">cells</th><th>adapters</th></tr></thead><tbody>${reasons.map(
+        (r) =>
+          html`<tr><td>R${r.number}</td><td><span class="sw st-${r.status}"></span> ${r.status}</td><td class="label">${r.reason}</td><td class="num">${r.cells}</td><td class="label small">${r.adapters.join(', ')}</td></tr>`,
+      )}</tbody></table></div>`
+}`;
 }

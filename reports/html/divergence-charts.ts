@@ -218,23 +218,12 @@ export async function renderDivergenceSection(
     const aboveBandYetPassing = cells.some(
       (c) => c.status === 'pass' && c.tolerance && numeric(c.freeRunning!.maxUlp) > numeric(c.tolerance.ulps),
     );
-    figures.push(
-      html`<figure id="${caseAnchor(k.key)}" class="divergence" data-case="${k.key}">
-        ${raw(svg)}
-        <figcaption>
-          ${cells.length} compared cell${cells.length === 1 ? '' : 's'} (${[...new Set(cells.map((c) => c.adapter))].length}
-          adapters)${beyond.length === 0 ? ', all within tolerance' : html`; beyond tolerance:`}
-        </figcaption>
-        ${aboveBandYetPassing ? html`<p class="small muted">A passing line above the band: those values are within the absolute floor of the expected value (near zero), where the ULP distance is not the criterion.</p>` : ''}
-        ${
-          beyond.length > 0
-            ? html`<ul class="divergences">
-                ${beyond.map((c) => html`<li><b class="label" title="${c.adapter}">${shortOf(c.adapter)}</b> [${c.dtype}, ${c.mode}, ${c.status}]: ${describeDivergence(c)}</li>`)}
-              </ul>`
-            : ''
-        }
-      </figure>`,
-    );
+    figures.push(html`<figure id="${caseAnchor(k.key)}" class="divergence" data-case="${k.key}">
+${raw(svg)}
+<figcaption>${cells.length} compared cell${cells.length === 1 ? '' : 's'} (${[...new Set(cells.map((c) => c.adapter))].length} adapters)${beyond.length === 0 ? ', all within tolerance' : html`; beyond tolerance:`}</figcaption>
+${aboveBandYetPassing ? html`<p class="small muted">A passing line above the band: those values are within the absolute floor of the expected value (near zero), where the ULP distance is not the criterion.</p>` : ''}
+${beyond.length > 0 ? html`<ul class="divergences">${beyond.map((c) => html`<li><b class="label" title="${c.adapter}">${shortOf(c.adapter)}</b> [${c.dtype}, ${c.mode}, ${c.status}]: ${describeDivergence(c)}</li>`)}</ul>` : ''}
+</figure>`);
   }
   if (figures.length === 0)
     return html`<p class="muted">No cell was compared (every cell was skipped, unavailable or an error).</p>`;

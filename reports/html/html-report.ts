@@ -31,65 +31,52 @@ export async function renderHtml(report: ConformanceReport, bench?: BenchReport 
   const differences = await renderDifferencesSection(report.differences);
 
   const page = html`<!DOCTYPE html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>RMSprop conformance · harness ${report.environment.harness}</title>
-        <style>
-          ${raw(STYLESHEET)}
-        </style>
-      </head>
-      <body>
-        <main>
-          <h1>RMSprop conformance</h1>
-          <p class="muted">
-            rmsprop-harness ${report.environment.harness} · ${report.generatedAt} · report format ${report.formatVersion}
-          </p>
-          ${renderBanners(report)} ${renderSummary(report)}
-          <nav>
-            <ul>
-              <li><a href="#overview">Overview</a></li>
-              <li><a href="#coverage">Coverage matrix</a></li>
-              <li><a href="#divergence">Divergence per case</a></li>
-              <li><a href="#differences">How the frameworks differ</a></li>
-              <li><a href="#trajectories">Trajectories</a></li>
-              <li><a href="#throughput">Throughput</a></li>
-            </ul>
-          </nav>
-          <section id="overview">
-            <h2>Overview</h2>
-            ${renderEnvironment(report)}
-            <h3>Adapters</h3>
-            ${renderAdapterTable(report)} ${renderFailures(report, anchorOf)}
-          </section>
-          <section id="coverage">
-            <h2>Coverage matrix</h2>
-            ${renderCoverageHeatmap(report)}
-          </section>
-          <section id="divergence">
-            <h2>Divergence per case</h2>
-            <p class="small muted">
-              Every case with at least one compared cell (pass, fail, xfail, xpass). Series longer than the plot can show are
-              reduced to the largest error in each bucket of steps; the first divergent step is always kept exactly.
-            </p>
-            ${divergence}
-          </section>
-          <section id="differences">
-            <h2>How the frameworks differ</h2>
-            ${differences}
-          </section>
-          <section id="trajectories">
-            <h2>Trajectories on the 2-D problems</h2>
-            ${trajectories}
-          </section>
-          <section id="throughput">
-            <h2>Throughput</h2>
-            ${throughput}
-          </section>
-        </main>
-      </body>
-    </html> `;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>RMSprop conformance · harness ${report.environment.harness}</title>
+<style>${raw(STYLESHEET)}</style>
+</head>
+<body>
+<main>
+<h1>RMSprop conformance</h1>
+<p class="muted">rmsprop-harness ${report.environment.harness} · ${report.generatedAt} · report format ${report.formatVersion}</p>
+${renderBanners(report)}
+${renderSummary(report)}
+<nav><ul><li><a href="#overview">Overview</a></li><li><a href="#coverage">Coverage matrix</a></li><li><a href="#divergence">Divergence per case</a></li><li><a href="#differences">How the frameworks differ</a></li><li><a href="#trajectories">Trajectories</a></li><li><a href="#throughput">Throughput</a></li></ul></nav>
+<section id="overview">
+<h2>Overview</h2>
+${renderEnvironment(report)}
+<h3>Adapters</h3>
+${renderAdapterTable(report)}
+${renderFailures(report, anchorOf)}
+</section>
+<section id="coverage">
+<h2>Coverage matrix</h2>
+${renderCoverageHeatmap(report)}
+</section>
+<section id="divergence">
+<h2>Divergence per case</h2>
+<p class="small muted">Every case with at least one compared cell (pass, fail, xfail, xpass). Series longer than the plot can show are reduced to the largest error in each bucket of steps; the first divergent step is always kept exactly.</p>
+${divergence}
+</section>
+<section id="differences">
+<h2>How the frameworks differ</h2>
+${differences}
+</section>
+<section id="trajectories">
+<h2>Trajectories on the 2-D problems</h2>
+${trajectories}
+</section>
+<section id="throughput">
+<h2>Throughput</h2>
+${throughput}
+</section>
+</main>
+</body>
+</html>
+`;
   return page.__html;
 }

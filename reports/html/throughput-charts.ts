@@ -84,54 +84,15 @@ export function throughputSpec(bench: BenchReport, palette: Palette): TopLevelSp
 function resultsTable(bench: BenchReport): RawHtml {
   const rows = bench.results.map((r) =>
     r.status === 'ok'
-      ? html`<tr>
-          <td class="label">${r.target}</td>
-          <td class="num">${formatSize(r.n)}</td>
-          <td class="num">${formatMs(r.stats?.medianMs)}</td>
-          <td class="num">${r.stats ? `±${r.stats.rme.toFixed(1)}%` : '-'}</td>
-          <td class="num">${formatFixed(r.elementsPerSecond === undefined ? undefined : r.elementsPerSecond / 1e9, 3)}</td>
-          <td class="num">${formatFixed(r.gbPerSecond, 1)}</td>
-          <td class="label">${r.roofline ? `${formatFixed(r.roofline.gbPerSecond, 1)} ${r.roofline.probe}` : '-'}</td>
-          <td class="num">${formatPercent(r.ratio)}</td>
-          <td class="label small">${r.kernel ?? ''}</td>
-        </tr>`
-      : html`<tr>
-          <td class="label">${r.target}</td>
-          <td class="num">${formatSize(r.n)}</td>
-          <td colspan="7" class="label">${r.status}: ${r.reason ?? ''}</td>
-        </tr>`,
+      ? html`<tr><td class="label">${r.target}</td><td class="num">${formatSize(r.n)}</td><td class="num">${formatMs(r.stats?.medianMs)}</td><td class="num">${r.stats ? `±${r.stats.rme.toFixed(1)}%` : '-'}</td><td class="num">${formatFixed(r.elementsPerSecond === undefined ? undefined : r.elementsPerSecond / 1e9, 3)}</td><td class="num">${formatFixed(r.gbPerSecond, 1)}</td><td class="label">${r.roofline ? `${formatFixed(r.roofline.gbPerSecond, 1)} ${r.roofline.probe}` : '-'}</td><td class="num">${formatPercent(r.ratio)}</td><td class="label small">${r.kernel ?? ''}</td></tr>`
+      : html`<tr><td class="label">${r.target}</td><td class="num">${formatSize(r.n)}</td><td colspan="7" class="label">${r.status}: ${r.reason ?? ''}</td></tr>`,
   );
   const notes = [...new Set(bench.results.flatMap((r) => (r.notes ?? []).map((n) => `${r.target}: ${n}`)))];
-  return html`<details>
-    <summary>Every measurement (${bench.results.length})</summary>
-    <div class="wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>target</th>
-            <th class="num">size</th>
-            <th class="num">median</th>
-            <th class="num">rme</th>
-            <th class="num">G elem/s</th>
-            <th class="num">GB/s</th>
-            <th>roofline GB/s</th>
-            <th class="num">ratio</th>
-            <th>kernel</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows}
-        </tbody>
-      </table>
-    </div>
-    ${
-      notes.length > 0
-        ? html`<ul class="small">
-            ${notes.map((n) => html`<li class="label">${n}</li>`)}
-          </ul>`
-        : ''
-    }
-  </details>`;
+  return html`<details><summary>Every measurement (${bench.results.length})</summary>
+<div class="wrap"><table><thead><tr><th>target</th><th class="num">size</th><th class="num">median</th><th class="num">rme</th><th class="num">G elem/s</th><th class="num">GB/s</th><th>roofline GB/s</th><th class="num">ratio</th><th>kernel</th></tr></thead>
+<tbody>${rows}</tbody></table></div>
+${notes.length > 0 ? html`<ul class="small">${notes.map((n) => html`<li class="label">${n}</li>`)}</ul>` : ''}
+</details>`;
 }
 
 /** Each benchmarked adapter's best throughput (largest elements/s over its targets and sizes) beside its conformance. */
@@ -148,113 +109,37 @@ export function accuracyVersusSpeed(
 
 function accuracyTable(bench: BenchReport): RawHtml {
   if (!bench.accuracy)
-    return html`<p class="muted">
-      No conformance report was given to the benchmark, so there is no accuracy-versus-speed table.
-    </p>`;
+    return html`<p class="muted">No conformance report was given to the benchmark, so there is no accuracy-versus-speed table.</p>`;
   const verdictCell = (e: AccuracyEntry | undefined) =>
     e
       ? html`<span class="sw st-${e.verdict === 'pass' ? 'pass' : e.verdict === 'fail' ? 'fail' : 'skip'}"></span> ${e.verdict}`
       : html`<span class="muted">not in the conformance report</span>`;
-  return html`<p class="small muted">
-      Accuracy from <code>${bench.accuracy.source}</code>: cells within tolerance and the largest free-running ULP distance;
-      speed: the best throughput measured for the adapter.
-    </p>
-    <div class="wrap">
-      <table id="accuracy-speed">
-        <thead>
-          <tr>
-            <th>adapter</th>
-            <th>conformance</th>
-            <th class="num">pass</th>
-            <th class="num">fail</th>
-            <th class="num">error</th>
-            <th class="num">max ULP f32</th>
-            <th class="num">max ULP f64</th>
-            <th class="num">best G elem/s</th>
-            <th class="num">GB/s</th>
-            <th class="num">at n</th>
-            <th>target</th>
-            <th class="num">of roofline</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${accuracyVersusSpeed(bench).map(
-            ({ adapter, entry: e, best: b }) =>
-              html`<tr>
-                <td class="label">${adapter}</td>
-                <td>${verdictCell(e)}</td>
-                <td class="num">${e?.pass ?? '-'}</td>
-                <td class="num">${e?.fail ?? '-'}</td>
-                <td class="num">${e?.error ?? '-'}</td>
-                <td class="num">${formatUlp(e?.maxUlpByDtype.float32)}</td>
-                <td class="num">${formatUlp(e?.maxUlpByDtype.float64)}</td>
-                <td class="num">${b ? formatFixed(b.elementsPerSecond! / 1e9, 3) : '-'}</td>
-                <td class="num">${b ? formatFixed(b.gbPerSecond, 1) : '-'}</td>
-                <td class="num">${b ? formatSize(b.n) : '-'}</td>
-                <td class="label">${b?.target ?? '-'}</td>
-                <td class="num">${b ? formatPercent(b.ratio) : '-'}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+  return html`<p class="small muted">Accuracy from <code>${bench.accuracy.source}</code>: cells within tolerance and the largest free-running ULP distance; speed: the best throughput measured for the adapter.</p>
+<div class="wrap"><table id="accuracy-speed"><thead><tr><th>adapter</th><th>conformance</th><th class="num">pass</th><th class="num">fail</th><th class="num">error</th><th class="num">max ULP f32</th><th class="num">max ULP f64</th><th class="num">best G elem/s</th><th class="num">GB/s</th><th class="num">at n</th><th>target</th><th class="num">of roofline</th></tr></thead>
+<tbody>${accuracyVersusSpeed(bench).map(
+    ({ adapter, entry: e, best: b }) =>
+      html`<tr><td class="label">${adapter}</td><td>${verdictCell(e)}</td><td class="num">${e?.pass ?? '-'}</td><td class="num">${e?.fail ?? '-'}</td><td class="num">${e?.error ?? '-'}</td><td class="num">${formatUlp(e?.maxUlpByDtype.float32)}</td><td class="num">${formatUlp(e?.maxUlpByDtype.float64)}</td><td class="num">${b ? formatFixed(b.elementsPerSecond! / 1e9, 3) : '-'}</td><td class="num">${b ? formatFixed(b.gbPerSecond, 1) : '-'}</td><td class="num">${b ? formatSize(b.n) : '-'}</td><td class="label">${b?.target ?? '-'}</td><td class="num">${b ? formatPercent(b.ratio) : '-'}</td></tr>`,
+  )}</tbody></table></div>`;
 }
 
 function modelsTable(bench: BenchReport): RawHtml {
   if (bench.models.length === 0) return html``;
   return html`<h3>Model-shaped steps (per tensor vs one fused call)</h3>
-    <div class="wrap">
-      <table>
-        <thead>
-          <tr>
-            <th>model</th>
-            <th>target</th>
-            <th class="num">parameters</th>
-            <th class="num">tensors</th>
-            <th class="num">scale</th>
-            <th class="num">per-tensor step</th>
-            <th class="num">fused step</th>
-            <th class="num">per-tensor / fused</th>
-            <th class="num">fused GB/s</th>
-            <th>status</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${bench.models.map(
-            (m) =>
-              html`<tr>
-                <td class="label">${m.model}</td>
-                <td class="label">${m.target}</td>
-                <td class="num">${m.parameters.toLocaleString('en-US')}</td>
-                <td class="num">${m.tensors}</td>
-                <td class="num">${m.scale}</td>
-                <td class="num">${formatMs(m.perTensor?.medianMs)}</td>
-                <td class="num">${formatMs(m.fused?.medianMs)}</td>
-                <td class="num">${m.speedup === undefined ? '-' : `${m.speedup.toFixed(2)}x`}</td>
-                <td class="num">${formatFixed(m.fusedGbPerSecond, 1)}</td>
-                <td class="label">${m.status === 'ok' ? 'ok' : `${m.status}: ${m.reason ?? ''}`}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
+<div class="wrap"><table><thead><tr><th>model</th><th>target</th><th class="num">parameters</th><th class="num">tensors</th><th class="num">scale</th><th class="num">per-tensor step</th><th class="num">fused step</th><th class="num">per-tensor / fused</th><th class="num">fused GB/s</th><th>status</th></tr></thead>
+<tbody>${bench.models.map(
+    (m) =>
+      html`<tr><td class="label">${m.model}</td><td class="label">${m.target}</td><td class="num">${m.parameters.toLocaleString('en-US')}</td><td class="num">${m.tensors}</td><td class="num">${m.scale}</td><td class="num">${formatMs(m.perTensor?.medianMs)}</td><td class="num">${formatMs(m.fused?.medianMs)}</td><td class="num">${m.speedup === undefined ? '-' : `${m.speedup.toFixed(2)}x`}</td><td class="num">${formatFixed(m.fusedGbPerSecond, 1)}</td><td class="label">${m.status === 'ok' ? 'ok' : `${m.status}: ${m.reason ?? ''}`}</td></tr>`,
+  )}</tbody></table></div>`;
 }
 
 export async function renderThroughputSection(bench: BenchReport | null | undefined): Promise<RawHtml> {
   if (!bench) return html`<p class="muted">No benchmark in this run (run <code>rmsprop-harness bench</code>).</p>`;
   const e = bench.environment;
-  const header = html`<p class="small muted">
-    ${bench.generatedAt} · ${e.cpu} · ${e.cores} cores · ${e.memoryGiB} GiB · node ${e.node} · load ${e.loadAverage.join(' ')} ·
-    ${bench.settings.timeMs} ms per measurement${bench.complete ? '' : ' · incomplete (interrupted)'}
-  </p>`;
+  const header = html`<p class="small muted">${bench.generatedAt} · ${e.cpu} · ${e.cores} cores · ${e.memoryGiB} GiB · node ${e.node} · load ${e.loadAverage.join(' ')} · ${bench.settings.timeMs} ms per measurement${bench.complete ? '' : ' · incomplete (interrupted)'}</p>`;
   const ok = okEntries(bench);
   const chart =
     ok.length > 0
-      ? html`<figure class="throughput">
-          ${raw(await renderChart(throughputSpec(bench, new Palette(bench.settings.targets)), 'throughput'))}
-        </figure>`
+      ? html`<figure class="throughput">${raw(await renderChart(throughputSpec(bench, new Palette(bench.settings.targets)), 'throughput'))}</figure>`
       : html`<p class="muted">No target produced a measurement.</p>`;
-  return html`${header}${chart}${resultsTable(bench)}${modelsTable(bench)}
-    <h3>Accuracy versus speed</h3>
-    ${accuracyTable(bench)}`;
+  return html`${header}${chart}${resultsTable(bench)}${modelsTable(bench)}<h3>Accuracy versus speed</h3>${accuracyTable(bench)}`;
 }

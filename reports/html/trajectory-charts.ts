@@ -160,18 +160,12 @@ export async function renderTrajectorySection(report: ConformanceReport): Promis
     }));
     const groups = groupIndistinguishable(paths, box);
     const svg = await renderChart(trajectorySpec(c, groups, box, lines, entry.minimum ?? null), `traj-${index++}`);
-    figures.push(
-      html`<figure class="trajectory">
-        ${raw(svg)}
-        <figcaption>
-          Profiles whose paths coincide on this scale are drawn as one line:
-          <ul class="divergences">
-            ${groups.map((g) => html`<li><b>${groupLabel(g)}</b>${g.profiles.length > 1 ? html`: ${g.profiles.join(', ')}` : ''}</li>`)}
-          </ul>
-          ${excluded.length > 0 ? html`Not drawn (the profile cannot express this case): ${excluded.map((e) => `${e.profile} (${e.reason})`).join('; ')}.` : ''}
-        </figcaption>
-      </figure>`,
-    );
+    figures.push(html`<figure class="trajectory">
+${raw(svg)}
+<figcaption>Profiles whose paths coincide on this scale are drawn as one line:
+<ul class="divergences">${groups.map((g) => html`<li><b>${groupLabel(g)}</b>${g.profiles.length > 1 ? html`: ${g.profiles.join(', ')}` : ''}</li>`)}</ul>
+${excluded.length > 0 ? html`Not drawn (the profile cannot express this case): ${excluded.map((e) => `${e.profile} (${e.reason})`).join('; ')}.` : ''}</figcaption>
+</figure>`);
   }
   if (figures.length === 0)
     return html`<p class="muted">No case of this report runs a 2-D problem with contours (${CONTOUR_PROBLEMS.join(', ')}).</p>`;

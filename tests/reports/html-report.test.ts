@@ -238,11 +238,7 @@ describe('html building blocks', () => {
     expect(html`<td title="${BROKEN_ATTRIBUTE}">${HOSTILE}</td>`.__html).toBe(
       `<td title="${escapeHtml(BROKEN_ATTRIBUTE)}">${escapeHtml(HOSTILE)}</td>`,
     );
-    expect(
-      html`<ul>
-        ${['<a>', html`<li>${'<b>'}</li>`]}
-      </ul>`.__html,
-    ).toBe('<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul>');
+    expect(html`<ul>${['<a>', html`<li>${'<b>'}</li>`]}</ul>`.__html).toBe('<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul>');
   });
 
   it('downsamples by bucket maxima and keeps the first divergent step exactly', () => {
