@@ -10,6 +10,7 @@ import { Type } from '@sinclair/typebox';
 import { InputError } from '../../reference/errors.js';
 import { describeJsonSyntaxError } from '../../suites/json-file.js';
 import { describeValue, firstSchemaIssue, formatIssue } from '../../suites/schema.js';
+import { formatChange, formatP, formatTiming } from '../number-format.js';
 import type { Stats } from './measure.js';
 import { mannWhitneyU } from './rank-test.js';
 import { BENCH_FORMAT, BENCH_FORMAT_VERSION, type BenchReport } from './report.js';
@@ -191,19 +192,13 @@ export function loadBaseline(file: string): BenchReport {
 }
 
 export function formatComparison(c: Comparison): string {
-  const f = (t?: { medianMs: number; rme: number }) => (t ? `${fmtMs(t.medianMs)} ±${t.rme.toFixed(1)}%` : '-');
-  const change = c.ratio !== undefined ? ` (${c.ratio >= 1 ? '+' : ''}${((c.ratio - 1) * 100).toFixed(1)}%)` : '';
+  const f = (t?: { medianMs: number; rme: number }) => formatTiming(t);
+  const change = c.ratio !== undefined ? ` (${formatChange(c.ratio)})` : '';
   const test =
     c.test === 'mann-whitney-u'
-      ? `, U test p=${c.p! < 1e-4 ? c.p!.toExponential(1) : c.p!.toFixed(4)}`
+      ? `, U test p=${formatP(c.p!)}`
       : c.test === 'interval'
         ? ', margins of error (no samples saved)'
         : '';
   return `${c.verdict.toUpperCase().padEnd(7)} ${c.key}: ${f(c.baseline)} -> ${f(c.current)}${change}${test}`;
-}
-
-export function fmtMs(ms: number): string {
-  if (ms >= 1) return `${ms.toFixed(3)} ms`;
-  if (ms >= 1e-3) return `${(ms * 1e3).toFixed(3)} us`;
-  return `${(ms * 1e6).toFixed(1)} ns`;
 }
