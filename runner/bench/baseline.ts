@@ -11,9 +11,15 @@ import { InputError } from '../../reference/errors.js';
 import { describeJsonSyntaxError } from '../../suites/json-file.js';
 import { describeValue, firstSchemaIssue, formatIssue } from '../../suites/schema.js';
 import { formatChange, formatP, formatTiming } from '../number-format.js';
-import type { Stats } from './measure.js';
+import { StatsSchema, type Stats } from './measure.js';
 import { mannWhitneyU } from './rank-test.js';
-import { BENCH_FORMAT, BENCH_FORMAT_VERSION, type BenchReport } from './report.js';
+import {
+  BENCH_FORMAT,
+  BENCH_FORMAT_VERSION,
+  ModelEntrySchema as ModelEntrySchemaOfReport,
+  ThroughputEntrySchema,
+  type BenchReport,
+} from './report.js';
 
 export type Verdict = 'slower' | 'faster' | 'same' | 'missing' | 'new';
 
@@ -104,25 +110,16 @@ export function compareReports(
   return { comparisons, slower: comparisons.filter((x) => x.verdict === 'slower').length };
 }
 
-const Status = Type.Union([Type.Literal('ok'), Type.Literal('skip'), Type.Literal('unavailable'), Type.Literal('error')]);
-// medianMs > 0 and finite (numbers are): ratios are taken against it.
-const TimedSchema = Type.Object({
-  medianMs: Type.Number({ exclusiveMinimum: 0 }),
-  rme: Type.Number({ minimum: 0 }),
-  samplesMs: Type.Optional(Type.Array(Type.Number({ minimum: 0 }))),
-});
+// The parts of the report's entry schemas (report.ts) the gate reads; bench format 1 saved no
+// model scale and no samples.
+const TimedSchema = Type.Pick(StatsSchema, ['medianMs', 'rme', 'samplesMs']);
 const ResultEntrySchema = Type.Object({
-  target: Type.String({ minLength: 1 }),
-  n: Type.Integer({ minimum: 1 }),
-  dtype: Type.Union([Type.Literal('float32'), Type.Literal('float64')]),
-  status: Status,
+  ...Type.Pick(ThroughputEntrySchema, ['target', 'n', 'dtype', 'status']).properties,
   stats: Type.Optional(TimedSchema),
 });
 const ModelEntrySchema = Type.Object({
-  model: Type.String({ minLength: 1 }),
-  target: Type.String({ minLength: 1 }),
-  scale: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
-  status: Status,
+  ...Type.Pick(ModelEntrySchemaOfReport, ['model', 'target', 'status']).properties,
+  scale: Type.Optional(ModelEntrySchemaOfReport.properties.scale),
   perTensor: Type.Optional(TimedSchema),
   fused: Type.Optional(TimedSchema),
 });
