@@ -4,52 +4,11 @@
 import type { Dtype } from '../reference/arithmetic.js';
 import type { Profile } from '../reference/profile.js';
 import type { Settings } from '../reference/resolve.js';
-import type { CaseSpec } from '../suites/case.js';
+import type { AdapterInfo } from './adapter-info-schema.js';
 import { BASE_HYPERPARAMETERS, HYPERPARAMETERS, type Axes, type Hyperparameters, type Variant } from '../reference/variant.js';
 
-/** What an adapter can be asked to do, as data the runner reads to build the coverage matrix. */
-export interface AdapterCapabilities {
-  dtypes: readonly Dtype[];
-  devices: readonly string[];
-  /** Canonical hyperparameters the implementation accepts; any other must keep its neutral value (momentum 0, centered false, ...). */
-  hyperparameters: readonly (keyof Hyperparameters)[];
-  /** Axes the implementation can be configured on; every other axis is fixed to its claimed profile's value. */
-  configurableAxes: readonly (keyof Axes)[] | 'all';
-  /** Whether params and optimizer state can be loaded before a step (needed for re-anchored metrics). */
-  loadState: boolean;
-  /** Whether the optimizer state (v, m, b) can be read back. */
-  readState: boolean;
-}
-
-export interface AdapterInfo {
-  id: string;
-  /** The implementation's version (package version, or the harness version for built-in kernels). */
-  version: string;
-  describe: string;
-  /** Profile spec the implementation claims to follow ('torch', 'tfjs@4'), or 'unknown'. */
-  claims: string;
-  /**
-   * Axis values the implementation always has whatever it claims (an ONNX graph has no FMA): applied on
-   * top of the claimed profile when the runner computes the expected trajectory, so float32 is compared
-   * against the reference in the implementation's own operation order.
-   */
-  fixedAxes?: Partial<Axes>;
-  /** Tolerances this implementation needs beyond the dtype defaults, each with its written reason. */
-  toleranceOverrides?: readonly {
-    case?: string;
-    dtype?: Dtype;
-    ulps?: number;
-    absFloor?: number;
-    signedZero?: 'strict' | 'ignore';
-    reason: string;
-  }[];
-  capabilities: AdapterCapabilities;
-  /**
-   * Cases the adapter brings itself (a recorded run replays only its own gradients): when present,
-   * conform runs these for the adapter instead of the selected suites' cases.
-   */
-  cases?: readonly CaseSpec[];
-}
+// AdapterInfo and AdapterCapabilities are derived from their TypeBox schemas (adapter-info-schema.ts).
+export type { AdapterCapabilities, AdapterInfo } from './adapter-info-schema.js';
 
 /** Facts about the environment an available adapter runs in: backend, float precision, the epsilon actually used... */
 export type EnvironmentFacts = Record<string, string | number | boolean>;

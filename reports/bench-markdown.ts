@@ -4,12 +4,7 @@
 // accuracy versus speed per adapter.
 
 import type { BenchReport, ThroughputEntry } from '../runner/bench/report.js';
-import { fmtMs } from '../runner/bench/baseline.js';
-
-const g = (x: number | undefined, digits = 2) => (x === undefined ? '-' : x.toFixed(digits));
-const pct = (x: number | undefined) => (x === undefined ? '-' : `${(x * 100).toFixed(0)}%`);
-const sizeLabel = (n: number) => (Number.isInteger(Math.log10(n)) ? `1e${Math.log10(n)}` : String(n));
-const ms = (x: number | undefined) => (x === undefined ? '-' : fmtMs(x));
+import { formatFixed, formatMs, formatPercent, formatRme, formatSize, formatTiming } from '../runner/number-format.js';
 
 function row(cells: (string | number)[]): string {
   return `| ${cells.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
@@ -19,27 +14,27 @@ function spread(r: ThroughputEntry): string {
   if (!r.repetitions || r.repetitions.length < 2) return '-';
   const ratios = r.repetitions.map((x) => x.ratio).filter((x): x is number => x !== undefined);
   if (ratios.length === r.repetitions.length)
-    return `${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))} (${ratios.map(pct).join(' ')})`;
+    return `${formatPercent(Math.min(...ratios))}–${formatPercent(Math.max(...ratios))} (${ratios.map(formatPercent).join(' ')})`;
   const m = r.repetitions.map((x) => x.medianMs);
-  return `${ms(Math.min(...m))}–${ms(Math.max(...m))}`;
+  return `${formatMs(Math.min(...m))}–${formatMs(Math.max(...m))}`;
 }
 
 function throughputRow(r: ThroughputEntry): string {
   if (r.status !== 'ok') return row([r.target, r.threads, r.status, '-', '-', '-', '-', '-', '-', '-', '-', r.reason ?? '']);
   const s = r.stats!;
-  const ratio = r.ratio !== undefined ? `${pct(r.ratio)}${r.ratio > 1 ? ' *' : ''}` : '-';
+  const ratio = r.ratio !== undefined ? `${formatPercent(r.ratio)}${r.ratio > 1 ? ' *' : ''}` : '-';
   return row([
     r.target,
     r.roofline?.threads !== undefined ? `${r.threads}` : String(r.threads),
-    ms(s.medianMs),
-    s.p25Ms !== undefined ? `${ms(s.p25Ms)}–${ms(s.p75Ms)}` : `±${s.rme.toFixed(1)}%`,
-    ms(s.minMs),
-    g(r.elementsPerSecond! / 1e9, 3),
-    g(r.gbPerSecond, 1),
-    r.limitMs !== undefined ? `${ms(r.limitMs)} (${r.roofline!.probe})` : '-',
-    `${ratio} / ${pct(r.bestRatio)}`,
+    formatMs(s.medianMs),
+    s.p25Ms !== undefined ? `${formatMs(s.p25Ms)}–${formatMs(s.p75Ms)}` : formatRme(s.rme),
+    formatMs(s.minMs),
+    formatFixed(r.elementsPerSecond! / 1e9, 3),
+    formatFixed(r.gbPerSecond, 1),
+    r.limitMs !== undefined ? `${formatMs(r.limitMs)} (${r.roofline!.probe})` : '-',
+    `${ratio} / ${formatPercent(r.bestRatio)}`,
     spread(r),
-    r.speedupOverPytorch !== undefined ? `${g(r.speedupOverPytorch, 2)}x` : '-',
+    r.speedupOverPytorch !== undefined ? `${formatFixed(r.speedupOverPytorch, 2)}x` : '-',
     r.kernel ?? '',
   ]);
 }
@@ -87,21 +82,24 @@ export function renderBenchMarkdown(report: BenchReport): string {
         const p = r.probes.find((x) => x.probe === `wasm-simd-${k}` && x.threads === l.threads);
         return p
           ? p.gbPerSecond !== undefined
-            ? `${g(p.gbPerSecond, 1)} (median ${g(p.medianGbPerSecond, 1)})`
+            ? `${formatFixed(p.gbPerSecond, 1)} (median ${formatFixed(p.medianGbPerSecond, 1)})`
             : `error: ${p.error}`
           : '-';
       };
       const native = (r.native ?? [])
         .filter((t) => t.threads === l.threads)
-        .map((t) => `${t.source}: ${g(t.gbPerSecond, 1)} (${pct((l.memoryGbPerSecond ?? l.gbPerSecond) / t.gbPerSecond)})`);
+        .map(
+          (t) =>
+            `${t.source}: ${formatFixed(t.gbPerSecond, 1)} (${formatPercent((l.memoryGbPerSecond ?? l.gbPerSecond) / t.gbPerSecond)})`,
+        );
       out.push(
         row([
-          sizeLabel(r.n),
+          formatSize(r.n),
           l.threads,
-          g(l.gbPerSecond, 1),
+          formatFixed(l.gbPerSecond, 1),
           l.bound ?? 'memory',
-          `${g(l.memoryGbPerSecond ?? l.gbPerSecond, 1)} (${l.memoryProbe ?? l.probe})`,
-          g(l.computeGbPerSecond, 1),
+          `${formatFixed(l.memoryGbPerSecond ?? l.gbPerSecond, 1)} (${l.memoryProbe ?? l.probe})`,
+          formatFixed(l.computeGbPerSecond, 1),
           probe('triad'),
           probe('copy'),
           probe('sum'),
@@ -116,10 +114,10 @@ export function renderBenchMarkdown(report: BenchReport): string {
   for (const n of sizes) {
     const rows = report.results.filter((r) => r.n === n);
     const ref = report.pytorchReference?.find((x) => x.n === n);
-    out.push(`## Throughput at ${sizeLabel(n)} elements`, '');
+    out.push(`## Throughput at ${formatSize(n)} elements`, '');
     if (ref)
       out.push(
-        `Speed-up over PyTorch: the fastest PyTorch CPU step at this size, \`${ref.target}\` (${ms(ref.medianMs)}), divided by the row's median.`,
+        `Speed-up over PyTorch: the fastest PyTorch CPU step at this size, \`${ref.target}\` (${formatMs(ref.medianMs)}), divided by the row's median.`,
         '',
       );
     out.push(
@@ -142,7 +140,8 @@ export function renderBenchMarkdown(report: BenchReport): string {
     for (const r of rows) out.push(throughputRow(r));
     out.push('');
     const above = rows.filter((r) => r.ratioNote);
-    if (above.length > 0) out.push(...above.map((r) => `* ${r.target}: ${pct(r.ratio)} of the limit: ${r.ratioNote}.`), '');
+    if (above.length > 0)
+      out.push(...above.map((r) => `* ${r.target}: ${formatPercent(r.ratio)} of the limit: ${r.ratioNote}.`), '');
   }
   const notes = [...new Set(report.results.flatMap((r) => (r.notes ?? []).map((n) => `${r.target}: ${n}`)))];
   if (notes.length > 0) out.push('Notes:', '', ...notes.map((n) => `- ${n}`), '');
@@ -171,15 +170,15 @@ export function renderBenchMarkdown(report: BenchReport): string {
       out.push(
         row([
           r.target,
-          sizeLabel(r.n),
+          formatSize(r.n),
           p.device,
-          ms(p.uploadMs),
-          ms(p.gradientUploadMs),
-          ms(p.computeMs),
-          ms(p.readbackMs),
-          g(p.copy.gbPerSecond, 1),
-          g(r.gbPerSecond, 1),
-          pct(r.ratio),
+          formatMs(p.uploadMs),
+          formatMs(p.gradientUploadMs),
+          formatMs(p.computeMs),
+          formatMs(p.readbackMs),
+          formatFixed(p.copy.gbPerSecond, 1),
+          formatFixed(r.gbPerSecond, 1),
+          formatPercent(r.ratio),
           p.timing,
         ]),
       );
@@ -218,12 +217,12 @@ export function renderBenchMarkdown(report: BenchReport): string {
           m.parameters.toLocaleString('en-US'),
           m.tensors,
           m.scale,
-          m.perTensor ? `${ms(m.perTensor.medianMs)} ±${m.perTensor.rme.toFixed(1)}%` : '-',
-          m.fused ? `${ms(m.fused.medianMs)} ±${m.fused.rme.toFixed(1)}%` : '-',
-          m.speedup !== undefined ? `${g(m.speedup, 2)}x` : '-',
-          g(m.fusedGbPerSecond, 1),
-          pct(m.fusedRatio),
-          m.speedupOverPytorch !== undefined ? `${g(m.speedupOverPytorch, 2)}x` : '-',
+          formatTiming(m.perTensor),
+          formatTiming(m.fused),
+          m.speedup !== undefined ? `${formatFixed(m.speedup, 2)}x` : '-',
+          formatFixed(m.fusedGbPerSecond, 1),
+          formatPercent(m.fusedRatio),
+          m.speedupOverPytorch !== undefined ? `${formatFixed(m.speedupOverPytorch, 2)}x` : '-',
           m.status === 'ok' ? 'ok' : `${m.status}: ${m.reason ?? ''}`,
         ]),
       );
@@ -238,7 +237,17 @@ export function renderBenchMarkdown(report: BenchReport): string {
     out.push(`Accuracy from \`${report.accuracy.source}\` (max free-running ULP distance over compared cells).`, '');
     const largest = Math.max(...report.settings.sizes);
     out.push(
-      row(['target', 'adapter', 'conformance', 'pass', 'fail', 'error', 'max ULP', `G elem/s at ${sizeLabel(largest)}`, 'ratio']),
+      row([
+        'target',
+        'adapter',
+        'conformance',
+        'pass',
+        'fail',
+        'error',
+        'max ULP',
+        `G elem/s at ${formatSize(largest)}`,
+        'ratio',
+      ]),
     );
     out.push(row(['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:']));
     // Every row at the largest size (an adapter's paths are rows of their own), else the target's status.
@@ -255,8 +264,8 @@ export function renderBenchMarkdown(report: BenchReport): string {
           a?.fail ?? '-',
           a?.error ?? '-',
           a?.maxUlp ?? '-',
-          r?.status === 'ok' ? g(r.elementsPerSecond! / 1e9, 3) : (r?.status ?? '-'),
-          pct(r?.ratio),
+          r?.status === 'ok' ? formatFixed(r.elementsPerSecond! / 1e9, 3) : (r?.status ?? '-'),
+          formatPercent(r?.ratio),
         ]),
       );
     }

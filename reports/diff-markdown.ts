@@ -1,7 +1,7 @@
 // `report diff` as Markdown: readable in a terminal, and pasted as is into a PR comment or
 // $GITHUB_STEP_SUMMARY. Lists are capped so a large regression stays readable.
 
-import { fmtMs } from '../runner/bench/baseline.js';
+import { formatChange, formatTiming } from '../runner/number-format.js';
 import type { BenchDiff, CellChange, ConformanceDiff } from '../runner/diff-reports.js';
 import { formatUlps } from '../runner/ulp.js';
 
@@ -55,9 +55,9 @@ export function renderBenchDiff(d: BenchDiff, names: { base: string; head: strin
   if (d.significant.length > 0) {
     lines.push('', '| verdict | entry | base | head | change |', '|---|---|---:|---:|---:|');
     for (const c of d.significant.slice(0, LIMIT)) {
-      const t = (x?: { medianMs: number; rme: number }) => (x ? `${fmtMs(x.medianMs)} ±${x.rme.toFixed(1)}%` : '-');
+      const t = (x?: { medianMs: number; rme: number }) => formatTiming(x);
       lines.push(
-        `| ${c.verdict} | \`${c.key}\` | ${t(c.baseline)} | ${t(c.current)} | ${c.ratio !== undefined ? `${c.ratio >= 1 ? '+' : ''}${((c.ratio - 1) * 100).toFixed(1)}%` : '-'} |`,
+        `| ${c.verdict} | \`${c.key}\` | ${t(c.baseline)} | ${t(c.current)} | ${c.ratio !== undefined ? formatChange(c.ratio) : '-'} |`,
       );
     }
     if (d.significant.length > LIMIT) lines.push('', `... and ${d.significant.length - LIMIT} more`);

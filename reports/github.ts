@@ -8,7 +8,7 @@
 
 import { appendFileSync } from 'node:fs';
 import type { Comparison } from '../runner/bench/baseline.js';
-import { fmtMs } from '../runner/bench/baseline.js';
+import { formatChange, formatTiming } from '../runner/number-format.js';
 import type { Cell, CellStatus, ConformanceReport } from '../runner/result.js';
 import { escapeControls } from './html/escape.js';
 import { escapeMarkdown } from './markdown.js';
@@ -211,9 +211,8 @@ export function renderAnnotations(report: ConformanceReport, limit = ANNOTATION_
 // ---------------------------------------------------------------------------------------------------
 // Bench baseline comparison
 
-const timing = (t?: { medianMs: number; rme: number }) => (t ? `${fmtMs(t.medianMs)} ±${t.rme.toFixed(1)}%` : '–');
-const change = (c: Comparison) =>
-  c.ratio !== undefined ? `${c.ratio >= 1 ? '+' : ''}${((c.ratio - 1) * 100).toFixed(1)}%` : '–';
+const timing = (t?: { medianMs: number; rme: number }) => formatTiming(t, '–');
+const change = (c: Comparison) => (c.ratio !== undefined ? formatChange(c.ratio) : '–');
 
 /** Markdown for $GITHUB_STEP_SUMMARY: the verdict, the slower entries first, then the rest. */
 export function renderBenchStepSummary(comparisons: readonly Comparison[], options: { baseline?: string } = {}): string {

@@ -74,3 +74,23 @@ export function formatInDtype(x: number, dtype: 'float32' | 'float64'): string {
   }
   return String(x);
 }
+
+/** A bench timing: its median per step and the relative margin of error ("1.234 ms ±0.5%"), `none` without one. */
+export function formatTiming(t: { medianMs: number; rme: number } | undefined, none = '-'): string {
+  return t ? `${formatMs(t.medianMs)} ${formatRme(t.rme)}` : none;
+}
+
+/** A relative margin of error, in percent of the median ("±0.5%"). */
+export function formatRme(rme: number): string {
+  return `±${rme.toFixed(1)}%`;
+}
+
+/** The change a ratio current/baseline stands for, signed ("+25.0%", "-3.1%"). */
+export function formatChange(ratio: number): string {
+  return `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
+}
+
+/** A p-value: four decimals, exponent form below 1e-4. */
+export function formatP(p: number): string {
+  return p < 1e-4 ? p.toExponential(1) : p.toFixed(4);
+}

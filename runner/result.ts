@@ -5,7 +5,8 @@
 // the file NaN, +-Infinity and -0 are written as strings (reports/json-report.ts).
 
 import { Type, type Static, type TNumber, type TSchema } from '@sinclair/typebox';
-import type { AdapterCapabilities, EnvironmentFacts } from '../adapters/adapter.js';
+import { AdapterCapabilitiesSchema } from '../adapters/adapter-info-schema.js';
+import type { EnvironmentFacts } from '../adapters/adapter.js';
 
 export const REPORT_FORMAT_VERSION = 2;
 
@@ -304,7 +305,7 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
       Type.Boolean({ description: 'the probe threw, hung or crashed its worker: its cells are errors, not unavailable' }),
     ),
     facts: Type.Unsafe<EnvironmentFacts>(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]))),
-    capabilities: Type.Unsafe<AdapterCapabilities>(Type.Object({}, { additionalProperties: true })),
+    capabilities: AdapterCapabilitiesSchema,
   });
 
   const Environment = Type.Object({

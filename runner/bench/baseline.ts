@@ -10,9 +10,16 @@ import { Type } from '@sinclair/typebox';
 import { InputError } from '../../reference/errors.js';
 import { describeJsonSyntaxError } from '../../suites/json-file.js';
 import { describeValue, firstSchemaIssue, formatIssue } from '../../suites/schema.js';
-import type { Stats } from './measure.js';
+import { formatChange, formatP, formatTiming } from '../number-format.js';
+import { StatsSchema, type Stats } from './measure.js';
 import { mannWhitneyU } from './rank-test.js';
-import { BENCH_FORMAT, BENCH_FORMAT_VERSION, type BenchReport } from './report.js';
+import {
+  BENCH_FORMAT,
+  BENCH_FORMAT_VERSION,
+  ModelEntrySchema as ModelEntrySchemaOfReport,
+  ThroughputEntrySchema,
+  type BenchReport,
+} from './report.js';
 
 export type Verdict = 'slower' | 'faster' | 'same' | 'missing' | 'new';
 
@@ -103,25 +110,16 @@ export function compareReports(
   return { comparisons, slower: comparisons.filter((x) => x.verdict === 'slower').length };
 }
 
-const Status = Type.Union([Type.Literal('ok'), Type.Literal('skip'), Type.Literal('unavailable'), Type.Literal('error')]);
-// medianMs > 0 and finite (numbers are): ratios are taken against it.
-const TimedSchema = Type.Object({
-  medianMs: Type.Number({ exclusiveMinimum: 0 }),
-  rme: Type.Number({ minimum: 0 }),
-  samplesMs: Type.Optional(Type.Array(Type.Number({ minimum: 0 }))),
-});
+// The parts of the report's entry schemas (report.ts) the gate reads; bench format 1 saved no
+// model scale and no samples.
+const TimedSchema = Type.Pick(StatsSchema, ['medianMs', 'rme', 'samplesMs']);
 const ResultEntrySchema = Type.Object({
-  target: Type.String({ minLength: 1 }),
-  n: Type.Integer({ minimum: 1 }),
-  dtype: Type.Union([Type.Literal('float32'), Type.Literal('float64')]),
-  status: Status,
+  ...Type.Pick(ThroughputEntrySchema, ['target', 'n', 'dtype', 'status']).properties,
   stats: Type.Optional(TimedSchema),
 });
 const ModelEntrySchema = Type.Object({
-  model: Type.String({ minLength: 1 }),
-  target: Type.String({ minLength: 1 }),
-  scale: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
-  status: Status,
+  ...Type.Pick(ModelEntrySchemaOfReport, ['model', 'target', 'status']).properties,
+  scale: Type.Optional(ModelEntrySchemaOfReport.properties.scale),
   perTensor: Type.Optional(TimedSchema),
   fused: Type.Optional(TimedSchema),
 });
@@ -191,19 +189,13 @@ export function loadBaseline(file: string): BenchReport {
 }
 
 export function formatComparison(c: Comparison): string {
-  const f = (t?: { medianMs: number; rme: number }) => (t ? `${fmtMs(t.medianMs)} ±${t.rme.toFixed(1)}%` : '-');
-  const change = c.ratio !== undefined ? ` (${c.ratio >= 1 ? '+' : ''}${((c.ratio - 1) * 100).toFixed(1)}%)` : '';
+  const f = (t?: { medianMs: number; rme: number }) => formatTiming(t);
+  const change = c.ratio !== undefined ? ` (${formatChange(c.ratio)})` : '';
   const test =
     c.test === 'mann-whitney-u'
-      ? `, U test p=${c.p! < 1e-4 ? c.p!.toExponential(1) : c.p!.toFixed(4)}`
+      ? `, U test p=${formatP(c.p!)}`
       : c.test === 'interval'
         ? ', margins of error (no samples saved)'
         : '';
   return `${c.verdict.toUpperCase().padEnd(7)} ${c.key}: ${f(c.baseline)} -> ${f(c.current)}${change}${test}`;
-}
-
-export function fmtMs(ms: number): string {
-  if (ms >= 1) return `${ms.toFixed(3)} ms`;
-  if (ms >= 1e-3) return `${(ms * 1e3).toFixed(3)} us`;
-  return `${(ms * 1e6).toFixed(1)} ns`;
 }

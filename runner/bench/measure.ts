@@ -3,26 +3,33 @@
 // resolution) and reports the per-repetition duration to tinybench, or hands over samples measured
 // elsewhere (device-side GPU timings), which tinybench then summarises the same way.
 
+import { Type, type Static } from '@sinclair/typebox';
 import { Bench } from 'tinybench';
 
-export interface Stats {
-  /** Milliseconds per step. */
-  medianMs: number;
-  p99Ms: number;
-  meanMs: number;
-  minMs: number;
-  /** Relative margin of error of the mean, percent (95%, Student's t). */
-  rme: number;
-  samples: number;
-  /** Repetitions timed together per sample (1 = each sample is one step). */
-  batch: number;
-  /** Quartiles and slowest sample, ms per step: the spread. */
-  p25Ms?: number;
-  p75Ms?: number;
-  maxMs?: number;
-  /** The samples (ms per step, ascending; at most MAX_KEPT_SAMPLES order statistics): what the regression gate's rank test reads. */
-  samplesMs?: number[];
-}
+/** The timing statistics of one entry, as a TypeBox schema: the Stats type is derived from it. */
+export const StatsSchema = Type.Object({
+  medianMs: Type.Number({
+    exclusiveMinimum: 0,
+    description: 'Median milliseconds per step (> 0: ratios are taken against it).',
+  }),
+  p99Ms: Type.Number({ description: '99th percentile, ms per step.' }),
+  meanMs: Type.Number({ description: 'Mean, ms per step.' }),
+  minMs: Type.Number({ description: 'Fastest sample, ms per step.' }),
+  rme: Type.Number({ minimum: 0, description: "Relative margin of error of the mean, percent (95%, Student's t)." }),
+  samples: Type.Number({ description: 'Samples timed.' }),
+  batch: Type.Number({ description: 'Repetitions timed together per sample (1 = each sample is one step).' }),
+  p25Ms: Type.Optional(Type.Number({ description: 'First quartile, ms per step (the spread).' })),
+  p75Ms: Type.Optional(Type.Number({ description: 'Third quartile, ms per step (the spread).' })),
+  maxMs: Type.Optional(Type.Number({ description: 'Slowest sample, ms per step.' })),
+  samplesMs: Type.Optional(
+    Type.Array(Type.Number({ minimum: 0 }), {
+      description:
+        "The samples (ms per step, ascending; at most MAX_KEPT_SAMPLES order statistics): what the regression gate's rank test reads.",
+    }),
+  ),
+});
+
+export type Stats = Static<typeof StatsSchema>;
 
 /** Samples kept per entry in a report (evenly spaced order statistics beyond this). */
 export const MAX_KEPT_SAMPLES = 256;

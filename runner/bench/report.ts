@@ -1,8 +1,9 @@
 // The benchmark report: the single source the JSON, the Markdown and the baseline gate read.
 
-import type { Dtype } from '../../reference/arithmetic.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
 import type { Environment } from '../result.js';
-import type { Stats } from './measure.js';
+import { StatsSchema } from './measure.js';
 import type { Roofline } from './roofline.js';
 import type { Traffic } from './traffic.js';
 import type { GpuPhases } from './types.js';
@@ -10,72 +11,122 @@ import type { GpuPhases } from './types.js';
 export const BENCH_FORMAT = 'rmsprop-harness/bench';
 export const BENCH_FORMAT_VERSION = 2;
 
-export type EntryStatus = 'ok' | 'skip' | 'unavailable' | 'error';
+// The entries the regression gate reads (results, models, their stats) are TypeBox schemas, the
+// definition their types are derived from (Static<>), every field described; baseline.ts validates
+// a saved report against the part of them it reads.
 
-export interface ThroughputEntry {
-  target: string;
-  adapter: string;
-  device: 'cpu' | 'gpu';
-  threads: number;
-  n: number;
-  dtype: Dtype;
-  status: EntryStatus;
-  reason?: string;
-  kernel?: string;
-  notes?: string[];
-  /** Bytes per element: the variant's minimum (used for GB/s and the ratio) and what the kernel touches. */
-  traffic?: { variantBytesPerElement: number; touchedBytesPerElement: number; reads: string[]; writes: string[] };
-  /** Milliseconds per step. */
-  stats?: Stats;
-  elementsPerSecond?: number;
-  /** Effective GB/s: variant bytes per element x elements/s (from the median). */
-  gbPerSecond?: number;
-  /** GB/s of what the kernel actually touches. */
-  touchedGbPerSecond?: number;
-  /** The limit this entry is held to (CPU: best bandwidth probe on at most its threads at this size; GPU: the device copy kernel). */
-  roofline?: { probe: string; gbPerSecond: number; threads?: number };
-  /** The step time that limit allows: n x variant bytes / roofline GB/s. */
-  limitMs?: number;
-  /** gbPerSecond / roofline (= limitMs / median): the fraction of the limit the median step reaches. */
-  ratio?: number;
-  /** The same from the fastest sample. */
-  bestRatio?: number;
-  touchedRatio?: number;
-  /** Why a ratio is above 100%, when it is. */
-  ratioNote?: string;
-  /** One entry per repetition of the run (--repetitions): the spread across repetitions. */
-  repetitions?: { medianMs: number; minMs: number; ratio?: number }[];
-  /** The fastest PyTorch CPU step at this size / this median: the speed-up over PyTorch. */
-  speedupOverPytorch?: number;
-  /** This row is PyTorch's own CPU optimizer step. */
-  pytorch?: boolean;
-  describe?: string;
-  gpu?: GpuPhases;
-}
+const DtypeSchema = Type.Unsafe<Dtype>(Type.Union(DTYPES.map((d) => Type.Literal(d))));
 
-export interface ModelEntry {
-  model: string;
-  target: string;
-  adapter: string;
-  parameters: number;
-  tensors: number;
-  /** 1 = the real model; otherwise every tensor scaled by this factor (memory). */
-  scale: number;
-  paddingElements: number;
-  status: EntryStatus;
-  reason?: string;
-  perTensor?: Stats;
-  fused?: Stats;
-  /** perTensor median / fused median. */
-  speedup?: number;
-  fusedGbPerSecond?: number;
-  /** Fused step vs the limit of its threads at the model's size (the 1e7 roofline when the model was not probed). */
-  fusedRatio?: number;
-  /** The fastest PyTorch fused (flat) step of this model / this fused median. */
-  speedupOverPytorch?: number;
-  pytorch?: boolean;
-  notes?: string[];
-}
+export const EntryStatusSchema = Type.Union(
+  [Type.Literal('ok'), Type.Literal('skip'), Type.Literal('unavailable'), Type.Literal('error')],
+  { description: 'ok: measured; skip: not applicable here; unavailable: cannot run on this machine; error: it failed' },
+);
+export type EntryStatus = Static<typeof EntryStatusSchema>;
+
+export const ThroughputEntrySchema = Type.Object({
+  target: Type.String({ minLength: 1, description: "Row label: the bench target, or an adapter's bench path." }),
+  adapter: Type.String({ description: 'The adapter (or implementation) the target runs.' }),
+  device: Type.Union([Type.Literal('cpu'), Type.Literal('gpu')], { description: 'Where the step runs.' }),
+  threads: Type.Number({ description: 'Threads the step runs on.' }),
+  n: Type.Integer({ minimum: 1, description: 'Elements of the parameter tensor.' }),
+  dtype: DtypeSchema,
+  status: EntryStatusSchema,
+  reason: Type.Optional(Type.String({ description: 'Why the entry is not ok.' })),
+  kernel: Type.Optional(Type.String({ description: 'The kernel that ran, when the target says.' })),
+  notes: Type.Optional(Type.Array(Type.String(), { description: 'Notes for people.' })),
+  traffic: Type.Optional(
+    Type.Object(
+      {
+        variantBytesPerElement: Type.Number({ description: "The variant's minimum bytes per element." }),
+        touchedBytesPerElement: Type.Number({ description: 'Bytes per element the kernel loads and stores.' }),
+        reads: Type.Array(Type.String(), { description: 'Arrays read.' }),
+        writes: Type.Array(Type.String(), { description: 'Arrays written.' }),
+      },
+      {
+        description: "Bytes per element: the variant's minimum (used for GB/s and the ratio) and what the kernel touches.",
+      },
+    ),
+  ),
+  stats: Type.Optional({ ...StatsSchema, description: 'Milliseconds per step.' }),
+  elementsPerSecond: Type.Optional(Type.Number({ description: 'Elements stepped per second (from the median).' })),
+  gbPerSecond: Type.Optional(
+    Type.Number({ description: 'Effective GB/s: variant bytes per element x elements/s (from the median).' }),
+  ),
+  touchedGbPerSecond: Type.Optional(Type.Number({ description: 'GB/s of what the kernel actually touches.' })),
+  roofline: Type.Optional(
+    Type.Object(
+      {
+        probe: Type.String({ description: 'The probe (or copy kernel) that set the limit.' }),
+        gbPerSecond: Type.Number({ description: 'The limit, GB/s.' }),
+        threads: Type.Optional(Type.Number({ description: 'Threads of that probe.' })),
+      },
+      {
+        description:
+          'The limit this entry is held to (CPU: best bandwidth probe on at most its threads at this size; GPU: the device copy kernel).',
+      },
+    ),
+  ),
+  limitMs: Type.Optional(Type.Number({ description: 'The step time that limit allows: n x variant bytes / roofline GB/s.' })),
+  ratio: Type.Optional(
+    Type.Number({
+      description: 'gbPerSecond / roofline (= limitMs / median): the fraction of the limit the median step reaches.',
+    }),
+  ),
+  bestRatio: Type.Optional(Type.Number({ description: 'The same from the fastest sample.' })),
+  touchedRatio: Type.Optional(Type.Number({ description: 'touchedGbPerSecond / roofline.' })),
+  ratioNote: Type.Optional(Type.String({ description: 'Why a ratio is above 100%, when it is.' })),
+  repetitions: Type.Optional(
+    Type.Array(
+      Type.Object({
+        medianMs: Type.Number({ description: 'Median of this repetition, ms per step.' }),
+        minMs: Type.Number({ description: 'Fastest sample of this repetition, ms per step.' }),
+        ratio: Type.Optional(Type.Number({ description: 'Fraction of the limit this repetition reaches.' })),
+      }),
+      { description: 'One entry per repetition of the run (--repetitions): the spread across repetitions.' },
+    ),
+  ),
+  speedupOverPytorch: Type.Optional(
+    Type.Number({ description: 'The fastest PyTorch CPU step at this size / this median: the speed-up over PyTorch.' }),
+  ),
+  pytorch: Type.Optional(Type.Boolean({ description: "This row is PyTorch's own CPU optimizer step." })),
+  describe: Type.Optional(Type.String({ description: 'What the target is, for people.' })),
+  gpu: Type.Optional(
+    Type.Unsafe<GpuPhases>(
+      Type.Object({}, { additionalProperties: true, description: "GPU targets: the step's cost split in phases (types.ts)." }),
+    ),
+  ),
+});
+export type ThroughputEntry = Static<typeof ThroughputEntrySchema>;
+
+export const ModelEntrySchema = Type.Object({
+  model: Type.String({ minLength: 1, description: 'The model whose parameter shapes are stepped.' }),
+  target: Type.String({ minLength: 1, description: 'The bench target.' }),
+  adapter: Type.String({ description: 'The adapter (or implementation) the target runs.' }),
+  parameters: Type.Number({ description: 'Parameters of the model (as stepped).' }),
+  tensors: Type.Number({ description: 'Parameter tensors of the model.' }),
+  scale: Type.Number({
+    exclusiveMinimum: 0,
+    description: '1 = the real model; otherwise every tensor scaled by this factor (memory).',
+  }),
+  paddingElements: Type.Number({ description: 'Elements added to align tensors in the fused (flat) step.' }),
+  status: EntryStatusSchema,
+  reason: Type.Optional(Type.String({ description: 'Why the entry is not ok.' })),
+  perTensor: Type.Optional({ ...StatsSchema, description: 'One step per tensor, ms per model step.' }),
+  fused: Type.Optional({ ...StatsSchema, description: 'One step over all tensors together, ms per model step.' }),
+  speedup: Type.Optional(Type.Number({ description: 'perTensor median / fused median.' })),
+  fusedGbPerSecond: Type.Optional(Type.Number({ description: 'Effective GB/s of the fused step.' })),
+  fusedRatio: Type.Optional(
+    Type.Number({
+      description: "Fused step vs the limit of its threads at the model's size (the 1e7 roofline when the model was not probed).",
+    }),
+  ),
+  speedupOverPytorch: Type.Optional(
+    Type.Number({ description: 'The fastest PyTorch fused (flat) step of this model / this fused median.' }),
+  ),
+  pytorch: Type.Optional(Type.Boolean({ description: "This row is PyTorch's own optimizer step." })),
+  notes: Type.Optional(Type.Array(Type.String(), { description: 'Notes for people.' })),
+});
+export type ModelEntry = Static<typeof ModelEntrySchema>;
 
 export interface AccuracyEntry {
   adapter: string;

@@ -8,6 +8,7 @@ import { resolveVariant } from '../../reference/resolve.js';
 import { suggest } from '../../reference/suggest.js';
 import { MODELS, parameterCount } from '../../suites/models/index.js';
 import { environment } from '../run-conformance.js';
+import { formatFixed, formatMs, formatPercent } from '../number-format.js';
 import { loadAccuracy } from './accuracy.js';
 import { statsFromSamples, type MeasureOptions } from './measure.js';
 import { modelLayout, modelScale } from './models.js';
@@ -323,7 +324,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           });
           roofs.push(roof);
           log(
-            `  limits (${BYTE_MODEL}): ${(roof.limits ?? []).map((l) => `${l.threads} thread${l.threads > 1 ? 's' : ''} ${l.gbPerSecond.toFixed(1)} GB/s (${l.probe}${l.bound === 'compute' ? `; memory ${l.memoryGbPerSecond!.toFixed(1)}` : ''})`).join(', ')}`,
+            `  limits (${BYTE_MODEL}): ${(roof.limits ?? []).map((l) => `${l.threads} thread${l.threads > 1 ? 's' : ''} ${formatFixed(l.gbPerSecond, 1)} GB/s (${l.probe}${l.bound === 'compute' ? `; memory ${formatFixed(l.memoryGbPerSecond, 1)}` : ''})`).join(', ')}`,
           );
         } catch (e) {
           log(`  roofline failed: ${(e as Error).message}`);
@@ -358,7 +359,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
               if (run.kind === 'triad') {
                 roofs[roofs.length - 1]?.native?.push(nativeTriad(n, run, id));
                 log(
-                  `  ${id}: native triad ${((n * run.touched.bytesPerElement) / (run.stats.minMs / 1e3) / 1e9).toFixed(1)} GB/s (${BYTE_MODEL}, fastest sample)`,
+                  `  ${id}: native triad ${formatFixed((n * run.touched.bytesPerElement) / (run.stats.minMs / 1e3) / 1e9, 1)} GB/s (${BYTE_MODEL}, fastest sample)`,
                 );
                 continue;
               }
@@ -366,7 +367,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
               row.runs.push(run);
               rows.set(id, row);
               log(
-                `  ${id}: median ${run.stats.medianMs.toPrecision(4)} ms/step (${(((n / run.stats.medianMs) * 1e3) / 1e9).toFixed(3)} G elem/s)`,
+                `  ${id}: median ${formatMs(run.stats.medianMs)}/step (${formatFixed(((n / run.stats.medianMs) * 1e3) / 1e9, 3)} G elem/s)`,
               );
             }
           } catch (e) {
@@ -389,10 +390,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         else if (runs.length > 1) entry.repetitions = runs.map((r) => ({ medianMs: r.stats.medianMs, minMs: r.stats.minMs }));
         entries.push(entry);
         const spread = entry.repetitions
-          ? ` [repetitions ${entry.repetitions.map((r) => (r.ratio !== undefined ? `${(r.ratio * 100).toFixed(0)}%` : `${r.medianMs.toPrecision(3)} ms`)).join(' ')}]`
+          ? ` [repetitions ${entry.repetitions.map((r) => (r.ratio !== undefined ? formatPercent(r.ratio) : formatMs(r.medianMs))).join(' ')}]`
           : '';
         log(
-          `  ${entry.target}: ${entry.gbPerSecond!.toFixed(1)} GB/s${entry.ratio !== undefined ? `, ${(entry.ratio * 100).toFixed(0)}%${entry.ratioNote ? '*' : ''} of the ${limitName(entry.roofline!.threads)} ${entry.roofline!.gbPerSecond.toFixed(1)} GB/s` : ''}${spread}${entry.ratioNote ? ` (* ${entry.ratioNote})` : ''}`,
+          `  ${entry.target}: ${formatFixed(entry.gbPerSecond, 1)} GB/s${entry.ratio !== undefined ? `, ${formatPercent(entry.ratio)}${entry.ratioNote ? '*' : ''} of the ${limitName(entry.roofline!.threads)} ${formatFixed(entry.roofline!.gbPerSecond, 1)} GB/s` : ''}${spread}${entry.ratioNote ? ` (* ${entry.ratioNote})` : ''}`,
         );
       }
       const torch = entries.filter((e) => e.pytorch && e.device === 'cpu');
@@ -457,9 +458,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
               ...(r.pytorch ? { pytorch: true } : {}),
               ...(r.notes ? { notes: r.notes } : {}),
             });
-            log(
-              `  ${r.label ?? factory.id}: per tensor ${r.perTensor.medianMs.toFixed(3)} ms, fused ${r.fused.medianMs.toFixed(3)} ms`,
-            );
+            log(`  ${r.label ?? factory.id}: per tensor ${formatMs(r.perTensor.medianMs)}, fused ${formatMs(r.fused.medianMs)}`);
           }
         } catch (e) {
           modelRows.push({ ...base, status: 'error', reason: (e as Error).message });

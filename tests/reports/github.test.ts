@@ -312,7 +312,7 @@ describe('bench', () => {
     expect(text).toContain('❌ **REGRESSION** against reports/baseline-bench.json: 1 slower beyond both margins of error');
     expect(text).toContain('1 same, 0 faster, 1 slower, 1 new, 1 missing from this run');
     const rows = text.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| verdict'));
-    expect(rows[0]).toBe('| **slower** | wasm-simd float32 n=10000000 | 10.000 ms ±0.5% | 12.500 ms ±0.5% | +25.0% |');
+    expect(rows[0]).toBe('| **slower** | wasm-simd float32 n=10000000 | 10.00 ms ±0.5% | 12.50 ms ±0.5% | +25.0% |');
     expect(text).not.toMatch(/(?<!\\)<b>/);
     expect(text).toContain('webgpu float32 n=1000, \\<b\\>x\\</b\\>');
     expect(renderBenchStepSummary(comparisons.filter((c) => c.verdict !== 'slower'))).toContain(
@@ -324,7 +324,7 @@ describe('bench', () => {
     const lines = renderBenchAnnotations(comparisons);
     expect(lines).toEqual([
       '::error title=rmsprop-harness bench regression::1 entry slower than the baseline beyond both margins of error',
-      '::error title=slower%3A wasm-simd float32 n=10000000::wasm-simd float32 n=10000000: 10.000 ms ±0.5%25 -> 12.500 ms ±0.5%25 (+25.0%25)',
+      '::error title=slower%3A wasm-simd float32 n=10000000::wasm-simd float32 n=10000000: 10.00 ms ±0.5%25 -> 12.50 ms ±0.5%25 (+25.0%25)',
       '::warning title=rmsprop-harness bench%3A baseline entries not measured::1 baseline entry has no counterpart in this run: model gpt2 x1 ts-f32 fused',
     ]);
     expect(renderBenchAnnotations(comparisons.filter((c) => c.verdict === 'same'))).toEqual([]);

@@ -278,7 +278,7 @@ describe('roofline ratio', () => {
     expect(md).toContain('## Roofline');
     expect(md).toContain('write-allocate');
     expect(md).toContain('## Throughput at 1e3 elements');
-    expect(md).toMatch(/\| ts-f32 \| 1 \| [\d.]+ (us|ms|ns) \|/);
+    expect(md).toMatch(/\| ts-f32 \| 1 \| [\d.]+ (µs|ms|ns) \|/);
     expect(md).toContain('## Model-shaped step');
     expect(JSON.parse(JSON.stringify(report))).toBeTruthy();
   }, 60_000);
@@ -354,7 +354,7 @@ describe('the Markdown report', () => {
     expect(md).toContain('the fastest PyTorch CPU step at this size, `torch.optim.RMSprop foreach x1`');
     // 1000 x 20 B in 1 us = 20 GB/s: 125% of 16 GB/s, marked and explained
     expect(md).toMatch(
-      /\| wasm-simd \| 1 \| 1\.000 us \| [^|]+ \| 900\.0 ns \| 1\.000 \| 20\.0 \| 1\.250 us \(wasm-simd-copy x1\) \| 125% \* \/ 139% \| 110%–120% \(120% 110%\) \| 4\.00x \|/,
+      /\| wasm-simd \| 1 \| 1\.000 µs \| [^|]+ \| 900\.0 ns \| 1\.000 \| 20\.0 \| 1\.250 µs \(wasm-simd-copy x1\) \| 125% \* \/ 139% \| 110%–120% \(120% 110%\) \| 4\.00x \|/,
     );
     expect(md).toMatch(/\n\* wasm-simd: 125% of the limit: the step's 0\.0 MiB of arrays stay in cache/);
     expect(md).toContain('**write-allocate** model');
