@@ -1,6 +1,6 @@
 // The benchmark report: the single source the JSON, the Markdown and the baseline gate read.
 
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Hint, type Kind, type OptionalKind, type ReadonlyKind, type Static } from '@sinclair/typebox';
 import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
 import type { Environment } from '../result.js';
 import { StatsSchema } from './measure.js';
@@ -9,6 +9,9 @@ import type { Traffic } from './traffic.js';
 import type { GpuPhases } from './types.js';
 
 export const BENCH_FORMAT = 'rmsprop-harness/bench';
+
+/** TypeBox's marker symbols, named here so the schemas' declarations (dist/*.d.ts) can refer to them. */
+export type SchemaMarkers = typeof Hint | typeof Kind | typeof OptionalKind | typeof ReadonlyKind;
 export const BENCH_FORMAT_VERSION = 2;
 
 // The entries the regression gate reads (results, models, their stats) are TypeBox schemas, the
