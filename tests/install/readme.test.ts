@@ -16,6 +16,10 @@ const NOT_RUN: Record<string, string> = {
   'npm test': 'this test suite',
   'rmsprop-harness run': 'the main job (every suite and a quick benchmark, minutes): .ci/run runs it as npm start',
   'rmsprop-harness bench --sizes 1e7': 'a benchmark at 10^7 elements takes minutes; tests/runner/bench.test.ts runs the command',
+  'rmsprop-harness bench --sizes 1e7 --repetitions 3 --adapters wasm-simd,wasm-simd-mt --adapters "external:command=/usr/bin/python3 clients/python/torch_rmsprop.py"':
+    'a benchmark at 10^7 elements with three repetitions takes minutes; tests/runner/bench-adapters.test.ts runs external bench targets',
+  'rmsprop-harness compare torch keras --problem xlogx --dtype float32':
+    'compare exits 1 when the two differ, as diff does (they do); tests/cli/compare.test.ts runs this line and checks its output',
 };
 
 /** The command without its trailing comment (two spaces and '#'). */
