@@ -58,14 +58,14 @@ export function renderBenchMarkdown(report: BenchReport): string {
 
   out.push('## Roofline', '');
   out.push(
-    "Per size and thread count: the best bandwidth probe (WASM SIMD triad, copy and read-only sum, on one thread and on every core with warm threads; GB/s from the fastest sample), and the step's compute ceiling (the wasm step with its arrays in cache, on as many threads, in GB/s at the step's bytes). The limit is the lower of the two; a target on t threads is held to the limit for t threads. \"Native\" rows are frameworks' own triads timed by their programs in the same run (write-allocate bytes).",
+    "Per size and thread count: the best bandwidth probe (WASM SIMD triad, copy and read-only sum, on one thread and on every core with warm threads), and the step's compute ceiling (the wasm step with its arrays in cache, on as many threads, in GB/s at the step's bytes). The limit is the lower of the two; a target on t threads is held to the limit for t threads. Limits and rows are compared like for like: the limit from the probes' medians holds the rows' medians, the limit from their fastest samples the rows' fastest samples (cells show the median, then the fastest sample). \"Native\" rows are frameworks' own triads timed by their programs in the same run (write-allocate bytes), compared with the harness's memory roofline by median and by fastest sample.",
     '',
   );
   out.push(
     row([
       'size',
       'threads',
-      'limit GB/s',
+      'limit GB/s (median / fastest)',
       'bound',
       'memory GB/s (probe)',
       'compute GB/s',
@@ -82,7 +82,7 @@ export function renderBenchMarkdown(report: BenchReport): string {
         const p = r.probes.find((x) => x.probe === `wasm-simd-${k}` && x.threads === l.threads);
         return p
           ? p.gbPerSecond !== undefined
-            ? `${formatFixed(p.gbPerSecond, 1)} (median ${formatFixed(p.medianGbPerSecond, 1)})`
+            ? `${formatFixed(p.medianGbPerSecond ?? p.gbPerSecond, 1)} / ${formatFixed(p.gbPerSecond, 1)}`
             : `error: ${p.error}`
           : '-';
       };
@@ -90,16 +90,16 @@ export function renderBenchMarkdown(report: BenchReport): string {
         .filter((t) => t.threads === l.threads)
         .map(
           (t) =>
-            `${t.source}: ${formatFixed(t.gbPerSecond, 1)} (${formatPercent((l.memoryGbPerSecond ?? l.gbPerSecond) / t.gbPerSecond)})`,
+            `${t.source}: ${formatFixed(t.medianGbPerSecond, 1)} (${formatPercent((l.memoryGbPerSecond ?? l.gbPerSecond) / t.medianGbPerSecond)}); fastest ${formatFixed(t.gbPerSecond, 1)} (${formatPercent((l.memoryBestGbPerSecond ?? l.gbPerSecond) / t.gbPerSecond)})`,
         );
       out.push(
         row([
           formatSize(r.n),
           l.threads,
-          formatFixed(l.gbPerSecond, 1),
+          `${formatFixed(l.gbPerSecond, 1)} / ${formatFixed(l.bestGbPerSecond ?? l.gbPerSecond, 1)}`,
           l.bound ?? 'memory',
-          `${formatFixed(l.memoryGbPerSecond ?? l.gbPerSecond, 1)} (${l.memoryProbe ?? l.probe})`,
-          formatFixed(l.computeGbPerSecond, 1),
+          `${formatFixed(l.memoryGbPerSecond ?? l.gbPerSecond, 1)} / ${formatFixed(l.memoryBestGbPerSecond ?? l.memoryGbPerSecond ?? l.gbPerSecond, 1)} (${l.memoryProbe ?? l.probe})`,
+          `${formatFixed(l.computeGbPerSecond, 1)} / ${formatFixed(l.computeBestGbPerSecond ?? l.computeGbPerSecond, 1)}`,
           probe('triad'),
           probe('copy'),
           probe('sum'),

@@ -60,7 +60,10 @@ export const ThroughputEntrySchema = Type.Object({
     Type.Object(
       {
         probe: Type.String({ description: 'The probe (or copy kernel) that set the limit.' }),
-        gbPerSecond: Type.Number({ description: 'The limit, GB/s.' }),
+        gbPerSecond: Type.Number({ description: "The limit, GB/s, from the probes' medians (CPU) or the copy kernel (GPU)." }),
+        bestGbPerSecond: Type.Optional(
+          Type.Number({ description: "The limit from the probes' fastest samples: what bestRatio is taken against." }),
+        ),
         threads: Type.Optional(Type.Number({ description: 'Threads of that probe.' })),
       },
       {
@@ -75,7 +78,9 @@ export const ThroughputEntrySchema = Type.Object({
       description: 'gbPerSecond / roofline (= limitMs / median): the fraction of the limit the median step reaches.',
     }),
   ),
-  bestRatio: Type.Optional(Type.Number({ description: 'The same from the fastest sample.' })),
+  bestRatio: Type.Optional(
+    Type.Number({ description: "The fastest sample's GB/s over the limit from the probes' fastest samples (like for like)." }),
+  ),
   touchedRatio: Type.Optional(Type.Number({ description: 'touchedGbPerSecond / roofline.' })),
   ratioNote: Type.Optional(Type.String({ description: 'Why a ratio is above 100%, when it is.' })),
   repetitions: Type.Optional(
@@ -83,7 +88,9 @@ export const ThroughputEntrySchema = Type.Object({
       Type.Object({
         medianMs: Type.Number({ description: 'Median of this repetition, ms per step.' }),
         minMs: Type.Number({ description: 'Fastest sample of this repetition, ms per step.' }),
-        ratio: Type.Optional(Type.Number({ description: 'Fraction of the limit this repetition reaches.' })),
+        ratio: Type.Optional(
+          Type.Number({ description: "This repetition's median over the limit measured in the same repetition." }),
+        ),
       }),
       { description: 'One entry per repetition of the run (--repetitions): the spread across repetitions.' },
     ),

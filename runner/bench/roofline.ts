@@ -11,8 +11,12 @@
 // (16 B in float32); copy: 3 elements; sum: 1. The RMSprop step writes only p and v, which it has just
 // read, so its 20 B/element (float32) are its write-allocate traffic too. STREAM's own convention
 // (3 elements for the triad) undercounts by 4/3, which is how a step could print 110-130% "of the triad".
-// The probes' GB/s come from their fastest sample (STREAM's "best time"): the limit is what the
-// machine can do, not what it did while another process had the core.
+// Statistic: a limit and the rows held to it use the same one. The headline limit is the probes'
+// median throughput (and a row's ratio its median against it); the fastest-sample limit (STREAM's
+// "best time") is kept beside it for the rows' fastest samples. On a shared machine a probe's fastest
+// sample is up to 1.3x its median, so a row's median held to the probes' fastest sample could not
+// pass 0.8 even when it ran exactly at the probes' speed (measured: the wasm triad's own median is
+// 82% of its fastest sample at 1e7).
 
 import type { Dtype } from '../../reference/arithmetic.js';
 import {
@@ -61,8 +65,10 @@ export interface ComputeProbe {
   stats?: Stats;
   /** From the fastest sample. */
   elementsPerSecond?: number;
-  /** elementsPerSecond x the variant's bytes per element: the ceiling in the same units as the bandwidth. */
+  /** elementsPerSecond x the variant's bytes per element: the ceiling in the same units as the bandwidth (fastest sample). */
   gbPerSecond?: number;
+  /** The same from the median sample. */
+  medianGbPerSecond?: number;
   error?: string;
 }
 
@@ -70,12 +76,19 @@ export interface Limit {
   threads: number;
   /** The binding ceiling: a bandwidth probe ('wasm-simd-copy x2') or 'step in cache x2' (compute). */
   probe: string;
-  /** min(memory, compute), at the variant's bytes per element. */
+  /** min(memory, compute) at the variant's bytes per element, from the probes' medians: what a row's median is held to. */
   gbPerSecond: number;
+  /** The same from the probes' fastest samples: what a row's fastest sample is held to. */
+  bestGbPerSecond?: number;
   bound?: 'memory' | 'compute';
+  /** The best bandwidth probe's median GB/s. */
   memoryGbPerSecond?: number;
+  /** The best bandwidth probe's fastest-sample GB/s. */
+  memoryBestGbPerSecond?: number;
   memoryProbe?: string;
+  /** The step's compute ceiling, median. */
   computeGbPerSecond?: number;
+  computeBestGbPerSecond?: number;
 }
 
 export interface Roofline {
@@ -86,7 +99,7 @@ export interface Roofline {
   probes: BandwidthProbe[];
   /** The step's compute ceiling per thread count (empty when not measured). */
   compute?: ComputeProbe[];
-  /** Per thread count probed (ascending): min(best bandwidth probe on at most that many threads, the step's compute ceiling). */
+  /** Per thread count probed (ascending): min(best bandwidth probe on at most that many threads, the step's compute ceiling), by median. */
   limits?: Limit[];
   /** The best probe overall and its GB/s (the roofline line of the charts). */
   best: string;
@@ -110,27 +123,34 @@ export function limitFor(roofline: Pick<Roofline, 'limits'>, threads: number): L
   return fit.length > 0 ? fit[fit.length - 1] : limits[0];
 }
 
-/** Per thread count: the best bandwidth probe on at most that many threads, capped by the step's compute ceiling there. */
+/** A probe's median GB/s (reports of bench format 1 have only the fastest sample's). */
+const medianOf = (p: { gbPerSecond?: number; medianGbPerSecond?: number }): number | undefined =>
+  p.medianGbPerSecond ?? p.gbPerSecond;
+
+/** Per thread count: the best bandwidth probe on at most that many threads, capped by the step's compute ceiling there; chosen and compared by median. */
 export function limitsOf(probes: readonly BandwidthProbe[], compute: readonly ComputeProbe[] = []): Limit[] {
   const counts = [...new Set(probes.map((p) => p.threads))].sort((a, b) => a - b);
   const out: Limit[] = [];
   for (const t of counts) {
-    const ok = probes.filter((p) => p.threads <= t && p.gbPerSecond !== undefined);
+    const ok = probes.filter((p) => p.threads <= t && medianOf(p) !== undefined);
     if (ok.length === 0) continue;
-    const best = ok.reduce((x, y) => (y.gbPerSecond! > x.gbPerSecond! ? y : x));
-    const memory = { probe: `${best.probe} x${best.threads}`, gbPerSecond: best.gbPerSecond! };
-    const c = compute
-      .filter((x) => x.threads <= t && x.gbPerSecond !== undefined)
-      .reduce<ComputeProbe | undefined>((x, y) => (!x || y.gbPerSecond! > x.gbPerSecond! ? y : x), undefined);
-    const computeBound = c !== undefined && c.gbPerSecond! < memory.gbPerSecond;
+    const best = ok.reduce((x, y) => (medianOf(y)! > medianOf(x)! ? y : x));
+    const memory = medianOf(best)!;
+    const memoryBest = Math.max(...ok.map((p) => p.gbPerSecond ?? medianOf(p)!));
+    const cs = compute.filter((x) => x.threads <= t && medianOf(x) !== undefined);
+    const c = cs.reduce<ComputeProbe | undefined>((x, y) => (!x || medianOf(y)! > medianOf(x)! ? y : x), undefined);
+    const cBest = cs.length > 0 ? Math.max(...cs.map((x) => x.gbPerSecond ?? medianOf(x)!)) : undefined;
+    const computeBound = c !== undefined && medianOf(c)! < memory;
     out.push({
       threads: t,
-      probe: computeBound ? `step in cache x${c.threads}` : memory.probe,
-      gbPerSecond: computeBound ? c.gbPerSecond! : memory.gbPerSecond,
+      probe: computeBound ? `step in cache x${c.threads}` : `${best.probe} x${best.threads}`,
+      gbPerSecond: computeBound ? medianOf(c)! : memory,
+      bestGbPerSecond: cBest !== undefined ? Math.min(cBest, memoryBest) : memoryBest,
       bound: computeBound ? 'compute' : 'memory',
-      memoryGbPerSecond: memory.gbPerSecond,
-      memoryProbe: memory.probe,
-      ...(c ? { computeGbPerSecond: c.gbPerSecond! } : {}),
+      memoryGbPerSecond: memory,
+      memoryBestGbPerSecond: memoryBest,
+      memoryProbe: `${best.probe} x${best.threads}`,
+      ...(c ? { computeGbPerSecond: medianOf(c)!, computeBestGbPerSecond: cBest } : {}),
     });
   }
   return out;
@@ -156,7 +176,14 @@ export async function measureCompute(
         });
         const stats = await statsFromSamples(samplesMs, stepsPerSample);
         const eps = p.elementsPerPass / (stats.minMs / 1e3);
-        out.push({ threads: t, stats, elementsPerSecond: eps, gbPerSecond: (eps * variantBytes) / 1e9 });
+        const medianEps = p.elementsPerPass / (stats.medianMs / 1e3);
+        out.push({
+          threads: t,
+          stats,
+          elementsPerSecond: eps,
+          gbPerSecond: (eps * variantBytes) / 1e9,
+          medianGbPerSecond: (medianEps * variantBytes) / 1e9,
+        });
       } finally {
         await p.close();
       }

@@ -115,13 +115,21 @@ export function throughputEntry(
   const limit = roofline
     ? (limitFor(roofline, base.threads) ?? { probe: roofline.best, gbPerSecond: roofline.gbPerSecond, threads: base.threads })
     : undefined;
-  const roof = run.gpu
+  const roof: { probe: string; gbPerSecond: number; threads?: number; bestGbPerSecond?: number } | undefined = run.gpu
     ? { probe: 'webgpu-copy', gbPerSecond: run.gpu.copy.gbPerSecond }
     : limit
-      ? { probe: limit.probe, gbPerSecond: limit.gbPerSecond, threads: limit.threads }
+      ? {
+          probe: limit.probe,
+          gbPerSecond: limit.gbPerSecond,
+          threads: limit.threads,
+          ...(limit.bestGbPerSecond !== undefined ? { bestGbPerSecond: limit.bestGbPerSecond } : {}),
+        }
       : undefined;
+  // Like for like: the median against the probes' median, the fastest sample against their fastest.
   const ratio = roof ? gb / roof.gbPerSecond : undefined;
-  const bestRatio = roof ? (n * variantBytes) / (run.stats.minMs / 1e3) / 1e9 / roof.gbPerSecond : undefined;
+  const bestRatio = roof
+    ? (n * variantBytes) / (run.stats.minMs / 1e3) / 1e9 / (roof.bestGbPerSecond ?? roof.gbPerSecond)
+    : undefined;
   return {
     ...base,
     status: 'ok',
@@ -163,7 +171,7 @@ function aboveLimitNote(n: number, bytes: number, run: SizeRun): string {
     return "above the device copy kernel: the step moves fewer bytes than the variant minimum assumes, or the copy kernel is not the device's best";
   return footprint <= 64 * 2 ** 20
     ? `the step's ${(footprint / 2 ** 20).toFixed(1)} MiB of arrays stay in cache between steps, and the step's access pattern (in-place updates of p and v) uses the caches better than the probes at this size; ratios above 100% at cache-resident sizes measure cache, not memory`
-    : "the step's median beat the fastest probe sample at this size: the probes were slowed by other load on the machine while they ran (see their spread)";
+    : "the step's median beat the probes' median at this size: the probes were slowed by other load on the machine while they ran (see their spread)";
 }
 
 /** Pools the samples of several runs of one row (repetitions) into one run with the spread kept per repetition. */
@@ -200,10 +208,20 @@ async function mergeRooflines(reps: Roofline[]): Promise<Roofline> {
       error: undefined,
     });
   }
-  const compute = (first.compute ?? []).map((c) => {
-    const all = reps.flatMap((r) => (r.compute ?? []).filter((x) => x.threads === c.threads && x.gbPerSecond !== undefined));
-    return all.length === 0 ? c : all.reduce((x, y) => (y.gbPerSecond! > x.gbPerSecond! ? y : x));
-  });
+  const compute = await Promise.all(
+    (first.compute ?? []).map(async (c) => {
+      const all = reps.flatMap((r) => (r.compute ?? []).filter((x) => x.threads === c.threads && x.stats !== undefined));
+      if (all.length === 0) return c;
+      // samples pooled like the probes'; ms per pass scale to GB/s through the first repetition's rate
+      const stats = await statsFromSamples(
+        all.flatMap((x) => x.stats!.samplesMs ?? [x.stats!.medianMs]),
+        all[0].stats!.batch,
+      );
+      const minMs = Math.min(...all.map((x) => x.stats!.minMs));
+      const k = all[0].gbPerSecond! * all[0].stats!.minMs;
+      return { ...all[0], stats: { ...stats, minMs }, gbPerSecond: k / minMs, medianGbPerSecond: k / stats.medianMs };
+    }),
+  );
   const limits = limitsOf(probes, compute);
   const top = limits[limits.length - 1];
   return {
@@ -382,11 +400,13 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       for (const { base, runs } of rows.values()) {
         const entry = throughputEntry(base, await pooled(runs), vt.bytesPerElement, roof);
         if (runs.length > 1 && entry.roofline)
-          entry.repetitions = runs.map((r) => ({
-            medianMs: r.stats.medianMs,
-            minMs: r.stats.minMs,
-            ratio: entry.limitMs! / r.stats.medianMs,
-          }));
+          // each repetition against the limit measured in that repetition, just before it (the machine's
+          // load drifts between repetitions; the pooled limit would mix one repetition's probes with another's rows)
+          entry.repetitions = runs.map((r, i) => {
+            const own = !r.gpu && roofs[i] ? limitFor(roofs[i], base.threads) : undefined;
+            const limitMs = own ? ((n * vt.bytesPerElement) / (own.gbPerSecond * 1e9)) * 1e3 : entry.limitMs!;
+            return { medianMs: r.stats.medianMs, minMs: r.stats.minMs, ratio: limitMs / r.stats.medianMs };
+          });
         else if (runs.length > 1) entry.repetitions = runs.map((r) => ({ medianMs: r.stats.medianMs, minMs: r.stats.minMs }));
         entries.push(entry);
         const spread = entry.repetitions

@@ -67,10 +67,10 @@ export function benchSummaryLines(report: BenchReport): string[] {
   for (const r of report.roofline) {
     const native = (r.native ?? []).map((t) => {
       const l = limitFor(r, t.threads)!;
-      return `${t.source} ${t.gbPerSecond.toFixed(1)} GB/s (harness memory roofline ${pct((l.memoryGbPerSecond ?? l.gbPerSecond) / t.gbPerSecond)} of it)`;
+      return `${t.source} ${t.medianGbPerSecond.toFixed(1)} GB/s median, ${t.gbPerSecond.toFixed(1)} fastest (harness memory roofline ${pct((l.memoryGbPerSecond ?? l.gbPerSecond) / t.medianGbPerSecond)} of it by median, ${pct((l.memoryBestGbPerSecond ?? l.gbPerSecond) / t.gbPerSecond)} by fastest sample)`;
     });
     out.push(
-      `roofline n=${r.n} (${r.byteModel ?? 'STREAM bytes'}): ${(r.limits ?? []).map((l) => `${l.threads} thr limit ${l.gbPerSecond.toFixed(1)} GB/s (${l.probe}; memory ${(l.memoryGbPerSecond ?? l.gbPerSecond).toFixed(1)}${l.computeGbPerSecond !== undefined ? `, compute ${l.computeGbPerSecond.toFixed(1)}` : ''})`).join(', ')}${native.length > 0 ? `; native: ${native.join(', ')}` : ''}`,
+      `roofline n=${r.n} (${r.byteModel ?? 'STREAM bytes'}): ${(r.limits ?? []).map((l) => `${l.threads} thr limit ${l.gbPerSecond.toFixed(1)} GB/s median${l.bestGbPerSecond !== undefined ? `, ${l.bestGbPerSecond.toFixed(1)} fastest` : ''} (${l.probe}; memory ${(l.memoryGbPerSecond ?? l.gbPerSecond).toFixed(1)}${l.computeGbPerSecond !== undefined ? `, compute ${l.computeGbPerSecond.toFixed(1)}` : ''})`).join(', ')}${native.length > 0 ? `; native: ${native.join(', ')}` : ''}`,
     );
   }
   for (const r of report.results) {

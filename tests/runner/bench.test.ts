@@ -179,12 +179,13 @@ describe('roofline ratio', () => {
       threads,
       bytesPerElement: probeBytes(kernel, 'float32'),
       gbPerSecond: gb,
+      medianGbPerSecond: gb,
     });
     const limits = limitsOf(
       [probe('triad', 1, 30), probe('sum', 1, 35), probe('triad', 2, 60), probe('copy', 2, 58)],
       [
-        { threads: 1, gbPerSecond: 31 },
-        { threads: 2, gbPerSecond: 62 },
+        { threads: 1, gbPerSecond: 31, medianGbPerSecond: 31 },
+        { threads: 2, gbPerSecond: 62, medianGbPerSecond: 62 },
       ],
     );
     expect(limits).toEqual([
@@ -192,21 +193,58 @@ describe('roofline ratio', () => {
         threads: 1,
         probe: 'step in cache x1',
         gbPerSecond: 31,
+        bestGbPerSecond: 31,
         bound: 'compute',
         memoryGbPerSecond: 35,
+        memoryBestGbPerSecond: 35,
         memoryProbe: 'wasm-simd-sum x1',
         computeGbPerSecond: 31,
+        computeBestGbPerSecond: 31,
       },
       {
         threads: 2,
         probe: 'wasm-simd-triad x2',
         gbPerSecond: 60,
+        bestGbPerSecond: 60,
         bound: 'memory',
         memoryGbPerSecond: 60,
+        memoryBestGbPerSecond: 60,
         memoryProbe: 'wasm-simd-triad x2',
         computeGbPerSecond: 62,
+        computeBestGbPerSecond: 62,
       },
     ]);
+  });
+
+  it("holds a row's median to the probes' medians and its fastest sample to their fastest samples", () => {
+    // copy has the faster outlier sample (49 GB/s), the triad the faster median (31 GB/s): the
+    // median limit follows the triad, the fastest-sample limit the copy.
+    const limits = limitsOf([
+      { probe: 'wasm-simd-triad', kernel: 'triad', threads: 1, bytesPerElement: 16, gbPerSecond: 38, medianGbPerSecond: 31 },
+      { probe: 'wasm-simd-copy', kernel: 'copy', threads: 1, bytesPerElement: 12, gbPerSecond: 49, medianGbPerSecond: 30 },
+    ]);
+    expect(limits).toEqual([
+      {
+        threads: 1,
+        probe: 'wasm-simd-triad x1',
+        gbPerSecond: 31,
+        bestGbPerSecond: 49,
+        bound: 'memory',
+        memoryGbPerSecond: 31,
+        memoryBestGbPerSecond: 49,
+        memoryProbe: 'wasm-simd-triad x1',
+      },
+    ]);
+    const roof = { limits, best: 'wasm-simd-triad x1', gbPerSecond: 31 };
+    // 1e6 elements x 20 B: median 0.8 ms = 25 GB/s, fastest 0.5 ms = 40 GB/s
+    const e = throughputEntry(
+      { target: 'x', adapter: 'x', device: 'cpu', threads: 1, n: 1e6, dtype: 'float32' },
+      { stats: { ...stats(0.8, 1), minMs: 0.5 }, touched: variantTraffic(resolveVariant('torch', 'float32').variant, 'float32') },
+      20,
+      roof,
+    );
+    expect(e.ratio).toBeCloseTo(25 / 31, 9);
+    expect(e.bestRatio).toBeCloseTo(40 / 49, 9);
   });
 
   it('runs the bench at a tiny size: structure, accounting, ratio against the same-size triad', async () => {
