@@ -32,6 +32,10 @@ function tsLimit(dtype: Dtype): { maxElements: number; limitReason: string } {
   return { maxElements: fit, limitReason: memorySkip(fit + 1, dtype, 5) ?? "over 70% of this machine's memory" };
 }
 
+/** The shipped Python clients (clients/python/), programs over the external protocol like any other: unavailable, with the reason, where python3 or the framework is missing. */
+const PYTORCH_CLIENT = 'external:command=/usr/bin/python3 clients/python/torch_rmsprop.py';
+const NUMPY_CLIENT = 'external:command=/usr/bin/python3 clients/python/numpy_rmsprop.py';
+
 /** Rows of a fast path are named '<adapter> <path>' ('onnxruntime bound x2'), beside the conformance path's '<adapter>'. */
 const rowIds = (adapter: string) => ({ name: adapter });
 
@@ -249,6 +253,23 @@ export const BENCH_TARGETS: readonly BenchTargetFactory[] = [
         },
         ctx,
       ),
+  },
+  {
+    id: 'pytorch',
+    adapter: 'external (clients/python/torch_rmsprop.py)',
+    describe:
+      "PyTorch's own torch.optim.RMSprop step (for-loop and foreach, 1 thread and every core) and torch.add triad, timed by the shipped client in its own loop",
+    dtypes: ['float32', 'float64'],
+    inDefault: true,
+    create: (ctx) => createAdapterTarget({ spec: PYTORCH_CLIENT }, ctx),
+  },
+  {
+    id: 'numpy',
+    adapter: 'external (clients/python/numpy_rmsprop.py)',
+    describe: 'the NumPy tutorial RMSprop, timed by the shipped client in its own loop',
+    dtypes: ['float32', 'float64'],
+    inDefault: true,
+    create: (ctx) => createAdapterTarget({ spec: NUMPY_CLIENT }, ctx),
   },
 ];
 
