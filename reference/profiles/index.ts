@@ -5,7 +5,7 @@ import { keras2Legacy, keras3 } from './keras.js';
 import { burn } from './burn.js';
 import { mindspore } from './mindspore.js';
 import { mlx } from './mlx.js';
-import { mxnet1, mxnet15, mxnet2 } from './mxnet.js';
+import { mxnet09, mxnet1, mxnet15, mxnet2 } from './mxnet.js';
 import { optax } from './optax.js';
 import { d2l, hinton, numpyTutorial } from './teaching.js';
 import { tf1, tfRaw } from './tensorflow.js';
@@ -24,6 +24,7 @@ export const PROFILES: readonly Profile[] = [
   optax,
   mxnet1,
   mxnet15,
+  mxnet09,
   mxnet2,
   caffe,
   chainer,
