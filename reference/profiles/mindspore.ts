@@ -65,7 +65,7 @@ export const mindspore: Profile = {
   ],
   notes: [
     'The TF1 form: the mean-square accumulator starts at 1, epsilon 1e-10, increment EMA (ms += (g*g - ms) * (1 - decay)), the momentum path always runs, var -= moment.',
-    'Uncentered (ApplyRMSProp, float32 only on CPU): the AVX loop puts eps outside the sqrt (sqrt(ms) + eps), the profile default; the scalar tail puts it inside and evaluates the EMA multiply-add and the momentum sum in double (not modelled).',
+    'Uncentered (ApplyRMSProp, float32 only on CPU): the AVX loop puts eps outside the sqrt (sqrt(ms) + eps), the profile default; the scalar tail puts it inside and evaluates the EMA multiply-add and the momentum sum in double (not modelled). A float64 uncentered run has no CPU kernel: the harness evaluates the same form in float64.',
     'Centered (ApplyCenteredRMSProp<T>): eps inside, (ms - mg^2) + eps, all in T; when that denominator is not > 0 the kernel leaves moment and the variable unchanged (not modelled).',
     'decay, momentum and epsilon are float attributes and lr a float32 Parameter: float32-rounded in float64 (centered) runs; (1 - decay) is computed in double from them and rounded to the dtype.',
     'weight_decay is the L2 term added to the gradient before the kernel (Optimizer.decay_weight; Optimizer.__init__ holds it as Tensor(weight_decay, mstype.float32)).',
