@@ -152,7 +152,7 @@ export const mxnet2: Profile = {
     {
       repo: 'apache/mxnet',
       path: 'python/mxnet/optimizer/rmsprop.py',
-      note: 'tags 2.0.0.alpha to master, class RMSProp: __init__(learning_rate=0.001, rho=0.9, momentum=0.9, epsilon=1e-8, centered=False, clip_weights=None, use_fused_step=True) raises DeprecationWarning("parameter \'gamma1\' is deprecated. Please use \'rho\' instead...") and likewise gamma2 -> momentum. fused_step passes momentum only when centered. step (use_fused_step=False): grad *= rescale_grad; clip; grad += wd * weight; var[:] *= rho; var[:] += (1 - rho) * square(grad); d = grad / (sqrt(var) + epsilon); weight[:] -= lr * d; centered: mean and var likewise, mom[:] *= momentum; mom[:] -= lr * grad / sqrt(var - square(mean) + epsilon); weight[:] += mom',
+      note: "tags 2.0.0.alpha to master, class RMSProp: __init__(learning_rate=0.001, rho=0.9, momentum=0.9, epsilon=1e-8, centered=False, clip_weights=None, use_fused_step=True) raises DeprecationWarning(\"parameter 'gamma1' is deprecated. Please use 'rho' instead...\") and likewise gamma2 -> momentum. fused_step passes momentum only when centered. step (use_fused_step=False): grad *= rescale_grad; clip; grad += wd * weight; var[:] *= rho; var[:] += (1 - rho) * square(grad); d = grad / (sqrt(var) + epsilon); weight[:] -= lr * d; centered: mean and var likewise, mom[:] *= momentum; mom[:] -= lr * grad / sqrt(var - square(mean) + epsilon); weight[:] += mom",
     },
     {
       repo: 'apache/mxnet',

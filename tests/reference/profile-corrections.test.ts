@@ -59,7 +59,9 @@ describe('MXNet releases (apache/mxnet src/operator/optimizer_op-inl.h at each t
     expect(() => resolveVariant('mxnet2', 'float32', { gamma1: 0.9 })).toThrow(
       "profile mxnet2: gamma1 is refused: MXNet 2 raises DeprecationWarning: parameter 'gamma1' is deprecated. Please use 'rho' instead...",
     );
-    expect(() => resolveVariant('mxnet2', 'float32', { gamma2: 0.9 })).toThrow(/parameter 'gamma2' is deprecated\. Please use 'momentum'/);
+    expect(() => resolveVariant('mxnet2', 'float32', { gamma2: 0.9 })).toThrow(
+      /parameter 'gamma2' is deprecated\. Please use 'momentum'/,
+    );
     expect(resolveVariant('mxnet', 'float32', { gamma1: 0.8 }).variant.decay).toBe(0.8);
   });
 
@@ -129,7 +131,7 @@ describe('MindSpore CPU kernels (mindspore-ai/mindspore)', () => {
 });
 
 describe('Burn (tracel-ai/burn crates/burn-optim/src/optim/rmsprop.rs)', () => {
-  it("1. - alpha is an f32 subtraction; the clip (ModuleOptimizer) comes before the weight decay; momentum 0.9 keeps buf = g/d, p - buf*lr", () => {
+  it('1. - alpha is an f32 subtraction; the clip (ModuleOptimizer) comes before the weight decay; momentum 0.9 keeps buf = g/d, p - buf*lr', () => {
     const [x, g] = [2, 0.5];
     const [alpha, eps, clip, penalty] = [f(0.1), f(1e-5), f(0.2), f(0.5)];
     const w = f(1 - alpha); // 1. - alpha on f32 fields

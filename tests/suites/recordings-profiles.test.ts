@@ -48,7 +48,9 @@ describe('MXNet', () => {
     expect(
       replay('mxnet2', 'float64', [1], [[0.5]], { learning_rate: 0.01, rho: 0.9, epsilon: 1e-8, wd: 0.1, clip_gradient: 0.2 })[0],
     ).toEqual([1 - (lr * gc) / (Math.sqrt(n) + eps)]);
-    expect(() => resolveVariant('mxnet2', 'float64', { gamma1: 0.9 })).toThrow(/profile mxnet2: gamma1 is refused: MXNet 2 raises DeprecationWarning: parameter 'gamma1' is deprecated/);
+    expect(() => resolveVariant('mxnet2', 'float64', { gamma1: 0.9 })).toThrow(
+      /profile mxnet2: gamma1 is refused: MXNet 2 raises DeprecationWarning: parameter 'gamma1' is deprecated/,
+    );
   });
 
   it('2.0 Python step (use_fused_step=False) is lr*(g/(sqrt(var)+eps)) with (1 - rho) on the host', () => {
