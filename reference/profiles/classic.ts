@@ -189,7 +189,10 @@ export const lasagne: Profile = {
     oneMinusDecay: 'compute',
     fma: [],
   },
-  notes: ['learning_rate defaults to 1.0.'],
+  notes: [
+    'learning_rate defaults to 1.0.',
+    'fma: none assumed (Theano compiles fused elementwise graphs to C; whether the compiler contracts them was not measured).',
+  ],
 };
 
 export const paddle: Profile = {

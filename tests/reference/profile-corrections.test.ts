@@ -65,6 +65,11 @@ describe('MXNet releases (apache/mxnet src/operator/optimizer_op-inl.h at each t
     expect(resolveVariant('mxnet', 'float32', { gamma1: 0.8 }).variant.decay).toBe(0.8);
   });
 
+  it('2.x uses momentum only when centered (fused_step passes it only then)', () => {
+    expect(resolveVariant('mxnet2', 'float32', { momentum: 0.9 }).variant.momentum).toBe(0);
+    expect(resolveVariant('mxnet2', 'float32', { momentum: 0.9, centered: true }).variant.momentum).toBe(0.9);
+  });
+
   it('2.x Python step (use_fused_step=False), centered: mom = mom*momentum - lr*g/sqrt(var - mean^2 + eps), Python floats exact in float64', () => {
     const [g1, g2] = [0.3, -0.2];
     const [lr, rho, mom, eps] = [0.01, 0.9, 0.5, 1e-8];
