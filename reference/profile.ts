@@ -13,7 +13,8 @@ export interface SourceCitation {
 
 /** Axis values that apply only in some configurations (Keras legacy switches ops on momentum, tfjs on centered). */
 export interface ConditionalAxes {
-  when: { momentum?: 'zero' | 'nonzero'; centered?: boolean };
+  /** clipped: elementwise clipping is on (MXNet <= 1.5 squares the clipped gradient differently). */
+  when: { momentum?: 'zero' | 'nonzero'; centered?: boolean; clipped?: boolean };
   set: Partial<Axes>;
   because: string;
 }
@@ -57,6 +58,8 @@ export interface Profile {
   axes: Partial<Axes>;
   conditional?: ConditionalAxes[];
   constraints?: ProfileConstraint[];
+  /** Native names the framework raises on (MXNet 2's gamma1/gamma2): name -> what the framework says. */
+  refusedNames?: Record<string, string>;
   notes: string[];
 }
 

@@ -170,7 +170,11 @@ function meaningsElsewhere(name: string, except: Profile): string {
   return `; note: '${name}' means ${parts.join('; ')}${hint}`;
 }
 
-function conditionHolds(when: { momentum?: 'zero' | 'nonzero'; centered?: boolean }, hp: Hyperparameters): boolean {
+function conditionHolds(
+  when: { momentum?: 'zero' | 'nonzero'; centered?: boolean; clipped?: boolean },
+  hp: Hyperparameters,
+): boolean {
+  if (when.clipped !== undefined && when.clipped !== (hp.clip !== null)) return false;
   if (when.momentum === 'zero' && hp.momentum !== 0) return false;
   if (when.momentum === 'nonzero' && hp.momentum === 0) return false;
   if (when.centered !== undefined && when.centered !== hp.centered) return false;
@@ -210,6 +214,8 @@ export function resolveVariant(
   }
 
   for (const [key, value] of Object.entries(settings)) {
+    const refused = profile.refusedNames?.[key];
+    if (refused !== undefined) throw new SettingError(`profile ${profile.name}: ${key} is refused: ${refused}`);
     const native = profile.nativeNames[key];
     const flag = profile.nativeFlags?.[key];
     const canonical = HP_BY_NORMAL.get(normalise(key));

@@ -48,7 +48,11 @@ export type LrSchedule =
   | 'inverse-time' // lr / (1 + lrDecay*t)       (tf.keras OptimizerV2 _decayed_lr)
   | 'inverse-time-reciprocal'; // lr * (1 / (1 + lrDecay*t)) (Keras <= 2.3)
 /** Where (1 - decay) is computed: in float64 on the host (Python/JS number) or in the tensor dtype. */
-export type OneMinusDecay = 'host' | 'compute';
+export type OneMinusDecay =
+  | 'host'
+  | 'compute'
+  | 'float32' // C `1.f - decay` on a float field, then widened (MXNet <= 1.5 scalar<DType>(1.f - gamma1), Burn's f32 `1. - alpha`)
+  | 'host-float32'; // (1 - decay) from the decay as given, in float64, then held as float32 (MLX < 0.32.1 float64 runs)
 
 /** Operations a framework's kernels contract into a fused multiply-add. */
 export type FmaSite =
@@ -144,7 +148,12 @@ export const AXES: readonly AxisInfo[] = [
     values: ['inverse-time', 'inverse-time-reciprocal'],
     describe: 'when lrDecay > 0: lr/(1+lrDecay*t) | lr*(1/(1+lrDecay*t)), t = steps taken',
   },
-  { name: 'oneMinusDecay', values: ['host', 'compute'], describe: '(1-decay) in float64 then rounded | in the tensor dtype' },
+  {
+    name: 'oneMinusDecay',
+    values: ['host', 'compute', 'float32', 'host-float32'],
+    describe:
+      '(1-decay) in float64 then rounded | in the tensor dtype | in float32 from the float32 decay | in float64 from the exact decay, held as float32',
+  },
   { name: 'float32Hyperparameters', values: 'list', describe: 'hyperparameters rounded to float32 even in float64 runs' },
   {
     name: 'fma',

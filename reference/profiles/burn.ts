@@ -9,12 +9,17 @@ export const burn: Profile = {
     {
       repo: 'tracel-ai/burn',
       path: 'crates/burn-optim/src/optim/rmsprop.rs',
-      note: 'formerly crates/burn-core/src/optim/rmsprop.rs. RmsPropConfig: alpha=0.99, momentum=0.9, epsilon=1e-5, centered=false (f32 fields); step: weight decay, square_avg = square_avg*alpha + grad.square()*(1. - alpha) (first step: grad.square()*(1-alpha)); centered: grad_avg = grad_avg*alpha + grad*(1-alpha), avg = square_avg - grad_avg.square(); grad = grad / (avg.sqrt() + epsilon); momentum > 0: buf = buf*momentum + grad; delta = grad.mul_scalar(lr); tensor - delta',
+      note: 'formerly crates/burn-core/src/optim/rmsprop.rs. RmsPropConfig: alpha 0.99, momentum 0.9, epsilon 1e-5, centered false (f32 fields). RmsProp::step: weight_decay.transform, then SquareAvgState::transform: square_avg.mul_scalar(alpha).add(grad.square().mul_scalar(1. - alpha)) (first step grad.square().mul_scalar(1. - alpha)); CenteredState::transform: grad_avg.mul_scalar(alpha).add(grad.mul_scalar(1. - alpha)), avg = square_avg.sub(grad_avg.square()); RmsPropMomentum::transform: grad.div(avg.sqrt().add_scalar(epsilon)), if momentum > 0 buf = buf.mul_scalar(momentum).add(grad) (first step buf = grad); delta = grad.mul_scalar(lr); tensor - delta',
     },
     {
       repo: 'tracel-ai/burn',
       path: 'crates/burn-optim/src/optim/decay.rs',
-      note: 'WeightDecay { penalty: f32 }: tensor.mul_scalar(penalty).add(grad) (L2 into the gradient)',
+      note: 'WeightDecayConfig { penalty: f32 }; WeightDecay::transform: tensor.mul_scalar(penalty).add(grad) (L2 into the gradient)',
+    },
+    {
+      repo: 'tracel-ai/burn',
+      path: 'crates/burn-optim/src/grad_clipping/base.rs',
+      note: 'GradientClipping::Value(f32): mask_fill above threshold and below -threshold (elementwise clip); Norm(f32): grad * min(threshold / (norm + min_positive), 1) per tensor. ModuleOptimizer clips the gradient before RmsProp::step, so before the weight decay',
     },
   ],
   nativeNames: {
@@ -37,14 +42,16 @@ export const burn: Profile = {
     momentumKind: 'lr-outside',
     momentumAlways: false,
     weightDecayKind: 'coupled',
-    oneMinusDecay: 'compute',
-    float32Hyperparameters: ['decay', 'momentum', 'eps', 'weightDecay'],
+    weightDecayBeforeClip: false,
+    oneMinusDecay: 'float32',
+    float32Hyperparameters: ['decay', 'momentum', 'eps', 'weightDecay', 'clip'],
     fma: [],
   },
   notes: [
     'The learning rate is passed to each step (LearningRate = f64); the harness default is 0.01. momentum defaults to 0.9, epsilon to 1e-5.',
     'eps is outside the sqrt also when centered; lr multiplies last: p - (g/d)*lr, or p - buf*lr with momentum.',
-    'alpha, momentum, epsilon and the weight-decay penalty are f32 fields; 1. - alpha is an f32 subtraction (exact for alpha >= 0.5).',
+    'alpha, momentum, epsilon, the weight-decay penalty and the clip threshold are f32 fields; 1. - alpha is an f32 subtraction widened to the tensor element type (oneMinusDecay float32).',
+    'GradientClippingConfig::Value is the canonical clip (before the weight decay); GradientClippingConfig::Norm (per tensor, threshold / (norm + min_positive)) is not modelled.',
     'fma: none (Rust does not contract floating-point expressions).',
   ],
 };

@@ -72,7 +72,7 @@ export const chainer: Profile = {
     {
       repo: 'chainer/chainer',
       path: 'chainer/optimizers/rmsprop.py',
-      note: 'ms *= alpha; ms += (1 - alpha) * grad * grad; param -= lr * grad / (sqrt(ms) + eps) (or sqrt(ms + eps) with eps_inside_sqrt)',
+      note: 'RMSpropRule.update_core_cpu: eps = grad.dtype.type(hp.eps); ms *= hp.alpha; ms += (1 - hp.alpha) * grad * grad; denom = numpy.sqrt(ms) + eps (numpy.sqrt(ms + eps) with eps_inside_sqrt); param.data -= hp.lr * grad / denom. Defaults lr 0.01, alpha 0.99, eps 1e-8, eps_inside_sqrt False. (update_core_gpu is a CUDA elementwise kernel computing 1 - alpha in T: not this profile)',
     },
   ],
   nativeNames: { lr: 'lr', alpha: 'decay', eps: 'eps' },
@@ -106,7 +106,7 @@ export const chainerGraves: Profile = {
     {
       repo: 'chainer/chainer',
       path: 'chainer/optimizers/rmsprop_graves.py',
-      note: 'n = alpha*n + (1-alpha)*g*g; g_ = alpha*g_ + (1-alpha)*g; delta = momentum*delta - lr*grad / sqrt(n - g_*g_ + eps); param += delta',
+      note: 'RMSpropGravesRule.update_core_cpu: n *= alpha; n += (1 - alpha) * grad * grad; g *= alpha; g += (1 - alpha) * grad; delta *= momentum; delta -= lr * grad / numpy.sqrt(n - g * g + eps); param.data += delta. Defaults lr 1e-4, alpha 0.95, momentum 0.9, eps 1e-4 (update_core_gpu uses rsqrt: not this profile)',
     },
   ],
   nativeNames: { lr: 'lr', alpha: 'decay', momentum: 'momentum', eps: 'eps' },
@@ -139,7 +139,7 @@ export const flux: Profile = {
     {
       repo: 'FluxML/Optimisers.jl',
       path: 'src/rules.jl',
-      note: 'RMSProp(eta=0.001, rho=0.9, epsilon=1e-8; centred=false): lin = rho*lin + (1-rho)*abs2(dx); wid = centred ? lin - abs2(mu) : lin; dx * eta / (sqrt(wid) + epsilon); hyperparameters converted to the array eltype',
+      note: 'RMSProp(η = 0.001, ρ = 0.9, ϵ = 1e-8; centred = false, centered = false); apply!(o::RMSProp, state, x::AbstractArray{T}, dx): η, ρ, ϵ = T(o.eta), T(o.rho), T(o.epsilon); @.. quad = ρ * quad + (1 - ρ) * abs2(dx); centred: @.. lin = ρ * lin + (1 - ρ) * dx; dx′ = @lazy dx * η / (sqrt(quad - abs2(lin)) + ϵ) (lin = false when not centred)',
     },
   ],
   nativeNames: {
@@ -175,7 +175,7 @@ export const lasagne: Profile = {
     {
       repo: 'Lasagne/Lasagne',
       path: 'lasagne/updates.py',
-      note: 'accu_new = rho * accu + (one - rho) * grad ** 2; param - (learning_rate * grad / T.sqrt(accu_new + epsilon))',
+      note: 'rmsprop(loss_or_grads, params, learning_rate=1.0, rho=0.9, epsilon=1e-6): one = T.constant(1) ("to prevent upcasting of float32", so one - rho is in floatX); accu_new = rho * accu + (one - rho) * grad ** 2; updates[param] = param - (learning_rate * grad / T.sqrt(accu_new + epsilon))',
     },
   ],
   nativeNames: { learning_rate: 'lr', rho: 'decay', epsilon: 'eps' },
@@ -189,7 +189,10 @@ export const lasagne: Profile = {
     oneMinusDecay: 'compute',
     fma: [],
   },
-  notes: ['learning_rate defaults to 1.0.'],
+  notes: [
+    'learning_rate defaults to 1.0.',
+    'fma: none assumed (Theano compiles fused elementwise graphs to C; whether the compiler contracts them was not measured).',
+  ],
 };
 
 export const paddle: Profile = {

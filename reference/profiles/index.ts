@@ -4,8 +4,8 @@ import { caffe, chainer, chainerGraves, flux, lasagne, paddle } from './classic.
 import { keras2Legacy, keras3 } from './keras.js';
 import { burn } from './burn.js';
 import { mindspore } from './mindspore.js';
-import { mlx } from './mlx.js';
-import { mxnet1, mxnet15, mxnet2 } from './mxnet.js';
+import { mlx, mlx031 } from './mlx.js';
+import { mxnet09, mxnet1, mxnet15, mxnet2 } from './mxnet.js';
 import { optax } from './optax.js';
 import { d2l, hinton, numpyTutorial } from './teaching.js';
 import { tf1, tfRaw } from './tensorflow.js';
@@ -24,6 +24,7 @@ export const PROFILES: readonly Profile[] = [
   optax,
   mxnet1,
   mxnet15,
+  mxnet09,
   mxnet2,
   caffe,
   chainer,
@@ -36,6 +37,7 @@ export const PROFILES: readonly Profile[] = [
   hinton,
   numpyTutorial,
   mlx,
+  mlx031,
   mindspore,
   burn,
 ];

@@ -10,7 +10,7 @@ export const d2l: Profile = {
     {
       repo: 'd2l-ai/d2l-en',
       path: 'chapter_optimization/rmsprop.md',
-      note: 'eps = 1e-6; s[:] = gamma * s + (1 - gamma) * torch.square(p.grad); p[:] -= hyperparams["lr"] * p.grad / torch.sqrt(s + eps)',
+      note: '#@tab pytorch def rmsprop(params, states, hyperparams): gamma, eps = hyperparams["gamma"], 1e-6; s[:] = gamma * s + (1 - gamma) * torch.square(p.grad); p[:] -= hyperparams["lr"] * p.grad / torch.sqrt(s + eps); trained with {"lr": 0.01, "gamma": 0.9}',
     },
   ],
   nativeNames: { lr: 'lr', gamma: 'decay', eta: 'lr' },
@@ -35,7 +35,7 @@ export const hinton: Profile = {
   sources: [
     {
       repo: 'lecture',
-      path: 'Tieleman & Hinton, COURSERA NNML lecture 6e slides',
+      path: 'http://www.cs.toronto.edu/~tijmen/csc321/slides/lecture_slides_lec6.pdf (Tieleman & Hinton, lecture 6e; cited by apache/mxnet src/operator/optimizer_op-inl.h and mindspore nn/optim/rmsprop.py)',
       note: 'MeanSquare(w,t) = 0.9 MeanSquare(w,t-1) + 0.1 (dE/dw)^2; divide the gradient by sqrt(MeanSquare(w,t))',
     },
   ],
@@ -59,15 +59,15 @@ export const numpyTutorial: Profile = {
   name: 'numpy-tutorial',
   version: '1',
   isDefaultVersion: true,
-  framework: 'The common NumPy tutorial form',
+  framework: 'The common NumPy tutorial form (CS231n notes)',
   sources: [
     {
-      repo: 'tutorial',
-      path: 'squared_grad = decay*sq + (1-decay)*grad**2; params -= lr*grad/(np.sqrt(sq) + eps)',
-      note: 'accumulator starts at 0; float64 NumPy arrays',
+      repo: 'cs231n/cs231n.github.io',
+      path: 'neural-networks-3.md',
+      note: 'section RMSprop: cache = decay_rate * cache + (1 - decay_rate) * dx ** 2; x += - learning_rate * dx / (np.sqrt(cache) + eps), "typical values are [0.9, 0.99, 0.999]"; -learning_rate * dx / d is -((lr*g)/d) exactly. cache starts at 0; float64 NumPy arrays',
     },
   ],
-  nativeNames: { lr: 'lr', learning_rate: 'lr', decay: 'decay', eps: 'eps', epsilon: 'eps' },
+  nativeNames: { lr: 'lr', learning_rate: 'lr', decay: 'decay', decay_rate: 'decay', eps: 'eps', epsilon: 'eps' },
   defaults: { lr: 0.001, decay: 0.9, eps: 1e-8, initialAccumulator: 0 },
   axes: {
     epsPlacement: 'outside',

@@ -36,6 +36,8 @@ function scalarExpression(op: ScalarOp, program: StepProgram): string {
       return 'steps taken';
     case 'cast':
       return `${program.rule.compute.dtype}(${a})`;
+    case 'float32':
+      return `float32(${a}) on the host`;
     case 'sum-of-squares':
       return `sum of ${a}[i]*${a}[i] in index order`;
     case 'factor-above':

@@ -49,6 +49,9 @@ export function runScalarOps(
       case 'cast':
         x = rule.compute.round(arg(o, 0));
         break;
+      case 'float32':
+        x = Math.fround(arg(o, 0));
+        break;
       case 'add':
       case 'sub':
       case 'mul':

@@ -52,6 +52,7 @@ export type ScalarKind =
   | 'constant' // args[0] is the value
   | 'step' // steps taken so far
   | 'cast' // host value -> compute dtype
+  | 'float32' // host value held as a float32 (a C float field, a float32 scalar), still on the host
   | 'add'
   | 'sub'
   | 'mul'

@@ -21,13 +21,35 @@ const SCALARS: ScalarBlock = [
     when(
       'oneMinusDecay=host',
       [host('constant', 'oneHost', 1), host('sub', 'oneMinusDecayHost', 'oneHost', 'decayHost'), cast('oneMinusDecay')],
-      [host('constant', 'oneHost', 1), cast('one', 'oneHost'), compute('sub', 'oneMinusDecay', 'one', 'decay')],
+      when(
+        'oneMinusDecay=float32',
+        // C `1.f - decay` on a float field: float32 operands, the float32 difference, widened to the dtype.
+        [
+          host('constant', 'oneHost', 1),
+          host('float32', 'decayFloat', 'decayHost'),
+          host('sub', 'oneMinusDecayExact', 'oneHost', 'decayFloat'),
+          host('float32', 'oneMinusDecayHost', 'oneMinusDecayExact'),
+          cast('oneMinusDecay'),
+        ],
+        when(
+          'oneMinusDecay=host-float32',
+          // A Python float (1 - decay) that the framework holds as a float32 scalar.
+          [
+            host('constant', 'oneHost', 1),
+            host('hyperparameter', 'decayGiven', 'decay', 'exact'),
+            host('sub', 'oneMinusDecayExact', 'oneHost', 'decayGiven'),
+            host('float32', 'oneMinusDecayHost', 'oneMinusDecayExact'),
+            cast('oneMinusDecay'),
+          ],
+          [host('constant', 'oneHost', 1), cast('one', 'oneHost'), compute('sub', 'oneMinusDecay', 'one', 'decay')],
+        ),
+      ),
     ),
     ...heldAndCast('eps'),
     ...heldAndCast('momentum'),
     ...heldAndCast('weightDecay'),
     ...heldAndCast('rescale'),
-    when('clipped', [host('hyperparameter', 'clipHost', 'clip', 'exact'), cast('clip')]),
+    when('clipped', [host('hyperparameter', 'clipHost', 'clip', 'as-held'), cast('clip')]),
   ]),
   stage('learning rate (inverse-time schedule when lrDecay > 0; t = steps taken)', [
     host('hyperparameter', 'lrHost', 'lr', 'as-held'),

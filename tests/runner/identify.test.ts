@@ -12,8 +12,8 @@ import { identifyMain } from '../../scripts/commands/identify.js';
 
 const key = (name: string) => profileKey(findProfile(name));
 
-// Profiles the probes may be unable to tell apart: MindSpore's CPU ApplyRMSProp is the TF1 kernel, and
-// only mindspore@2's float32-rounded weight_decay separates them, which float64 probes alone can see.
+// Profiles the probes may be unable to tell apart: MindSpore's centered CPU kernel is the TF1 one; its
+// uncentered AVX step (eps outside the sqrt) and float32-rounded weight_decay separate them elsewhere.
 const SAME_ARITHMETIC: Record<string, string[]> = { tf1: ['mindspore@2'] };
 
 function expectMatch(r: IdentifyResult, profile: string): void {
