@@ -37,7 +37,17 @@ function scalarExpression(op: ScalarOp, program: StepProgram): string {
     case 'cast':
       return `${program.rule.compute.dtype}(${a})`;
     case 'sum-of-squares':
-      return `sum of ${a}[i]*${a}[i] in index order`;
+    case 'fma-sum-of-squares': {
+      const y = `clip(${b}*${a}[i], ±${String(op.args[2])})`;
+      return op.kind === 'fma-sum-of-squares' ? `s = fma(y, y, s), y = ${y}, index order` : `sum of y*y, y = ${y}, index order`;
+    }
+    case 'min':
+    case 'max':
+      return `${op.kind}(${a}, ${b})`;
+    case 'select-below':
+      return `${a} < ${b} ? ${String(op.args[2])} : ${String(op.args[3])}`;
+    case 'refuse':
+      return `refused: ${a}`;
     case 'factor-above':
       return `${b} > ${a} ? ${a} / ${b} : 1`;
     case 'pow':
