@@ -126,7 +126,11 @@ export interface Axes {
   float32Hyperparameters: readonly (keyof Hyperparameters)[];
   fma: readonly FmaSite[];
   clipNormForm: ClipNormForm;
-  /** With both clips: the elementwise clip comes first and the global norm is of the clipped gradient (tf.keras 2). */
+  /**
+   * With both clips: the elementwise clip comes first and the global norm is of the clipped gradient
+   * (tf.keras 2). A global-norm clip always sees the gradient before coupled decay: with
+   * weightDecayBeforeClip (MXNet) the order is norm clip, decay, elementwise clip.
+   */
   clipValueBeforeNorm: boolean;
   /** The elementwise clip acts after v (and m) accumulated the unclipped gradient (recurrentjs-style solvers). */
   clipAfterAccumulator: boolean;

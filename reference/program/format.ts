@@ -46,8 +46,6 @@ function scalarExpression(op: ScalarOp, program: StepProgram): string {
       return `${op.kind}(${a}, ${b})`;
     case 'select-below':
       return `${a} < ${b} ? ${String(op.args[2])} : ${String(op.args[3])}`;
-    case 'refuse':
-      return `refused: ${a}`;
     case 'factor-above':
       return `${b} > ${a} ? ${a} / ${b} : 1`;
     case 'pow':

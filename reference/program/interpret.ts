@@ -92,8 +92,6 @@ export function runScalarOps(
       case 'select-below':
         x = arg(o, 0) < arg(o, 1) ? arg(o, 2) : arg(o, 3);
         break;
-      case 'refuse':
-        throw new Error(String(o.args[0]));
     }
     env[o.out] = x;
   }

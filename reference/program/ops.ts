@@ -64,8 +64,7 @@ export type ScalarKind =
   | 'factor-above' // args (bound, x): x > bound ? bound / x : 1 (global-norm clipping)
   | 'min' // NaN-propagating
   | 'max' // NaN-propagating
-  | 'select-below' // args (x, bound, a, b): x < bound ? a : b
-  | 'refuse'; // args[0] is the reason: the variant is not expressible (compiling the program throws it)
+  | 'select-below'; // args (x, bound, a, b): x < bound ? a : b
 
 export interface ScalarOp {
   readonly kind: ScalarKind;

@@ -14,9 +14,6 @@ import type { StepDefinition } from './definition.js';
 const cast = (name: string, from = `${name}Host`) => host('cast', name, from);
 const heldAndCast = (name: string) => [host('hyperparameter', `${name}Host`, name, 'as-held'), cast(name)];
 
-const REFUSE_DECAY_BEFORE_NORM =
-  'coupled weight decay added before a global-norm clip is not expressed (the norm of g + wd*p): set weightDecayBeforeClip=false';
-
 /** 1/n and 1/c, then g's factor c*min(1/n, 1/c) + (n - n): NaN when the norm is not finite. */
 const MIN_RECIPROCAL: ScalarBlock = [
   compute('div', 'normReciprocal', 'one', 'gradNorm'),
@@ -34,10 +31,14 @@ const MIN_RECIPROCAL: ScalarBlock = [
  * optax/_src/clipping.py (clip_by_global_norm), caffe sgd_solver.cpp ClipGradients.
  */
 const GLOBAL_NORM: ScalarBlock = [
-  when(['coupled', 'weightDecayBeforeClip'], host('refuse', 'normInput', REFUSE_DECAY_BEFORE_NORM)),
-  when(['clipped', 'clipValueBeforeNorm', '!clipAfterAccumulator'], cast('normInputBound', 'clipHost'), [
+  // The norm is of the gradient the norm clip receives: elementwise-clipped first only when that clip precedes it.
+  when(
+    ['coupled', 'weightDecayBeforeClip'],
     host('constant', 'normInputBound', Infinity),
-  ]),
+    when(['clipped', 'clipValueBeforeNorm', '!clipAfterAccumulator'], cast('normInputBound', 'clipHost'), [
+      host('constant', 'normInputBound', Infinity),
+    ]),
+  ),
   when(
     'fma:norm',
     compute('fma-sum-of-squares', 'gradSquares', 'g', 'rescale', 'normInputBound'),
@@ -243,35 +244,62 @@ const DENOMINATOR: ElementBlock = [
  * XLA contracts v*r into the add that follows it (optax bias correction, recordings): centered
  * fma(v, r, -(mHat*mHat)), else with eps inside fma(v, r, eps); eps outside keeps v*r for the sqrt.
  */
+const fusedBias = (out: string, addend: string): ElementBlock => ({
+  ...op('fma', out, 'v', '$biasCorrection', addend),
+  site: 'bias-correction',
+});
+const OUTSIDE_OF_VARIANCE: ElementBlock = [
+  op('sqrt', 'rms', 'variance'),
+  op('add', 'd', 'rms', '$eps'),
+  when('!scaleForm=divide', op('div', 's', '$one', 'd')),
+];
 const FUSED_BIAS_DENOMINATOR: ElementBlock = when(
   'centered',
   [
     op('mul', 'mHat', 'm', '$biasCorrection'),
     op('mul', 'meanSquare', 'mHat', 'mHat'),
-    op('neg', 'negMeanSquare', 'meanSquare'),
-    { ...op('fma', 'variance', 'v', '$biasCorrection', 'negMeanSquare'), site: 'bias-correction' },
     match('epsPlacement', {
-      outside: [
-        op('sqrt', 'rms', 'variance'),
-        op('add', 'd', 'rms', '$eps'),
-        when('!scaleForm=divide', op('div', 's', '$one', 'd')),
+      outside: [op('neg', 'negMeanSquare', 'meanSquare'), fusedBias('variance', 'negMeanSquare'), OUTSIDE_OF_VARIANCE],
+      inside: when(
+        'centeredGrouping=(v+eps)-m2',
+        [fusedBias('vEps', '$eps'), op('sub', 'inner', 'vEps', 'meanSquare'), INSIDE_SCALE],
+        [
+          op('neg', 'negMeanSquare', 'meanSquare'),
+          fusedBias('variance', 'negMeanSquare'),
+          op('add', 'inner', 'variance', '$eps'),
+          INSIDE_SCALE,
+        ],
+      ),
+      'inside-subtracted': [
+        op('add', 'meanSquareEps', 'meanSquare', '$eps'),
+        op('neg', 'negMeanSquareEps', 'meanSquareEps'),
+        fusedBias('inner', 'negMeanSquareEps'),
+        INSIDE_SCALE,
       ],
-      inside: [op('add', 'inner', 'variance', '$eps'), INSIDE_SCALE],
     }),
   ],
   match('epsPlacement', {
-    outside: [
-      op('mul', 'vHat', 'v', '$biasCorrection'),
-      op('sqrt', 'rms', 'vHat'),
-      op('add', 'd', 'rms', '$eps'),
-      when('!scaleForm=divide', op('div', 's', '$one', 'd')),
-    ],
-    inside: [{ ...op('fma', 'inner', 'v', '$biasCorrection', '$eps'), site: 'bias-correction' }, INSIDE_SCALE],
+    outside: [op('mul', 'vHat', 'v', '$biasCorrection'), op('copy', 'variance', 'vHat'), OUTSIDE_OF_VARIANCE],
+    // inside and inside-subtracted: v + eps
+    inside: [fusedBias('inner', '$eps'), INSIDE_SCALE],
   }),
 );
 
 const LR_TIMES_GD: ElementBlock = op('mul', 'u', '$lr', 'gd');
 const SUBTRACT_U: ElementBlock = op('sub', 'p', 'p', 'u');
+
+/** Coupled (L2) weight decay: g + wd*p. */
+const DECAY: ElementBlock = madd('weight-decay', 'g', '$weightDecay', 'p', 'g', 'decayTerm');
+
+/** Global-norm clip with the prepared factors: (g*normScale)/normDivisor, optax (g/normDivisor)*normScale. */
+const NORM_CLIP: ElementBlock = when(
+  'normClipped',
+  when(
+    'clipNormForm=optax',
+    [op('div', 'g', 'g', '$normDivisor'), op('mul', 'g', 'g', '$normScale')],
+    [op('mul', 'g', 'g', '$normScale'), op('div', 'g', 'g', '$normDivisor')],
+  ),
+);
 
 const ELEMENT: ElementBlock = [
   stage(
@@ -289,18 +317,17 @@ const ELEMENT: ElementBlock = [
   stage('gradient preprocessing', [
     when('maximize', op('neg', 'g', 'g')),
     when('rescaled', op('mul', 'g', '$rescale', 'g')),
-    when(['coupled', 'weightDecayBeforeClip'], madd('weight-decay', 'g', '$weightDecay', 'p', 'g', 'decayTerm')),
-    when(['clipped', 'clipValueBeforeNorm', '!clipAfterAccumulator'], CLIP_VALUE),
     when(
-      'normClipped',
-      when(
-        'clipNormForm=optax',
-        [op('div', 'g', 'g', '$normDivisor'), op('mul', 'g', 'g', '$normScale')],
-        [op('mul', 'g', 'g', '$normScale'), op('div', 'g', 'g', '$normDivisor')],
-      ),
+      ['coupled', 'weightDecayBeforeClip'],
+      // MXNet: decay, then the elementwise clip; a global-norm clip sees the gradient before the decay.
+      [NORM_CLIP, DECAY, when(['clipped', '!clipAfterAccumulator'], CLIP_VALUE)],
+      [
+        when(['clipped', 'clipValueBeforeNorm', '!clipAfterAccumulator'], CLIP_VALUE),
+        NORM_CLIP,
+        when(['clipped', '!clipValueBeforeNorm', '!clipAfterAccumulator'], CLIP_VALUE),
+        when('coupled', DECAY),
+      ],
     ),
-    when(['clipped', '!clipValueBeforeNorm', '!clipAfterAccumulator'], CLIP_VALUE),
-    when(['coupled', '!weightDecayBeforeClip'], madd('weight-decay', 'g', '$weightDecay', 'p', 'g', 'decayTerm')),
   ]),
   stage('second moment', [
     match('emaForm', {
@@ -338,7 +365,7 @@ const ELEMENT: ElementBlock = [
   stage(
     'denominator (bias correction, eps placement, centered grouping, scale form)',
     when(
-      ['biasCorrection', 'biasCorrectionForm=reciprocal', '!epsPlacement=inside-subtracted'],
+      ['biasCorrection', 'biasCorrectionForm=reciprocal'],
       when('fma:bias-correction', FUSED_BIAS_DENOMINATOR, DENOMINATOR),
       DENOMINATOR,
     ),
