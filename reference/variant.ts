@@ -127,11 +127,12 @@ export interface Axes {
   fma: readonly FmaSite[];
   clipNormForm: ClipNormForm;
   /**
-   * With both clips: the elementwise clip comes first and the global norm is of the clipped gradient
-   * (tf.keras 2). A global-norm clip always sees the gradient before coupled decay: with
-   * weightDecayBeforeClip (MXNet) the order is norm clip, decay, elementwise clip.
+   * With both clips: the global-norm clip comes before the elementwise one. Off (tf.keras 2): the
+   * elementwise clip first, and the global norm is of the clipped gradient. A global-norm clip always
+   * sees the gradient before coupled decay: with weightDecayBeforeClip (MXNet) the order is norm
+   * clip, decay, elementwise clip.
    */
-  clipValueBeforeNorm: boolean;
+  clipNormBeforeValue: boolean;
   /** The elementwise clip acts after v (and m) accumulated the unclipped gradient (recurrentjs-style solvers). */
   clipAfterAccumulator: boolean;
   biasCorrectionForm: BiasCorrectionForm;
@@ -190,9 +191,10 @@ export const AXES: readonly AxisInfo[] = [
       'global-norm clip: g*(c/n) if n>c | (g*c)/max(n,c) | g*(c*min(1/n,1/c)+(n-n)) (1/c host | dtype) | n<c ? g : (g/n)*c',
   },
   {
-    name: 'clipValueBeforeNorm',
+    name: 'clipNormBeforeValue',
     values: 'boolean',
-    describe: 'with clip and clipNorm: elementwise clip first, the norm is of the clipped gradient',
+    describe:
+      'with clip and clipNorm: global-norm clip first (false: elementwise clip first, the norm is of the clipped gradient)',
   },
   {
     name: 'clipAfterAccumulator',
@@ -264,7 +266,7 @@ export const BASE_AXES: Axes = {
   float32Hyperparameters: [],
   fma: [],
   clipNormForm: 'scale-above',
-  clipValueBeforeNorm: true,
+  clipNormBeforeValue: false,
   clipAfterAccumulator: false,
   biasCorrectionForm: 'divide',
 };

@@ -118,7 +118,7 @@ export const keras2Legacy: Profile = {
     oneMinusDecay: 'compute',
     float32Hyperparameters: ['lr', 'decay', 'momentum', 'lrDecay'],
     fma: [],
-    clipValueBeforeNorm: true,
+    clipNormBeforeValue: false,
   },
   conditional: [
     {
@@ -132,6 +132,6 @@ export const keras2Legacy: Profile = {
     'epsilon=0 silently becomes 1e-7.',
     'eps is outside the sqrt without momentum and inside with momentum: two different optimizers behind one class.',
     'lrDecay is cast to the variable dtype, but through a float32 tensor: _decayed_lr does decay_t = cast(self._initial_decay, var_dtype) on a Python float, and cast() runs convert_to_tensor(x) (float32) before the cast (tensorflow/python/ops/math_ops.py). Evidence: the Keras 3.15.1 / TF 2.21 recordings take weight_decay through the same tf.cast of a Python float, and the 3 float64 weight-decay files are bit-exact only with the float32-rounded value (0.019999999552965164). So lrDecay stays in float32Hyperparameters; no keras2-legacy recording exists to test it directly.',
-    'Gradient transforms in _transform_gradients: clipvalue, then clipnorm (tf.clip_by_norm, (g*c)/max(n, c)) or global_clipnorm (tf.clip_by_global_norm, 1/c in the dtype); the norm is of the clipped gradient (clipValueBeforeNorm).',
+    'Gradient transforms in _transform_gradients: clipvalue, then clipnorm (tf.clip_by_norm, (g*c)/max(n, c)) or global_clipnorm (tf.clip_by_global_norm, 1/c in the dtype); the norm is of the clipped gradient (clipNormBeforeValue=false).',
   ],
 };

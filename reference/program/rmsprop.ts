@@ -35,7 +35,7 @@ const GLOBAL_NORM: ScalarBlock = [
   when(
     ['coupled', 'weightDecayBeforeClip'],
     host('constant', 'normInputBound', Infinity),
-    when(['clipped', 'clipValueBeforeNorm', '!clipAfterAccumulator'], cast('normInputBound', 'clipHost'), [
+    when(['clipped', '!clipNormBeforeValue', '!clipAfterAccumulator'], cast('normInputBound', 'clipHost'), [
       host('constant', 'normInputBound', Infinity),
     ]),
   ),
@@ -322,9 +322,9 @@ const ELEMENT: ElementBlock = [
       // MXNet: decay, then the elementwise clip; a global-norm clip sees the gradient before the decay.
       [NORM_CLIP, DECAY, when(['clipped', '!clipAfterAccumulator'], CLIP_VALUE)],
       [
-        when(['clipped', 'clipValueBeforeNorm', '!clipAfterAccumulator'], CLIP_VALUE),
+        when(['clipped', '!clipNormBeforeValue', '!clipAfterAccumulator'], CLIP_VALUE),
         NORM_CLIP,
-        when(['clipped', '!clipValueBeforeNorm', '!clipAfterAccumulator'], CLIP_VALUE),
+        when(['clipped', 'clipNormBeforeValue', '!clipAfterAccumulator'], CLIP_VALUE),
         when('coupled', DECAY),
       ],
     ),

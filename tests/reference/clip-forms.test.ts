@@ -92,7 +92,7 @@ describe('the place of clipping in the step', () => {
     const expected = [1, 1].map((x) => (x * 1) / Math.max(n, 1));
     expect(preprocessed('keras2-legacy', 'float64', { clipvalue: 1, clipnorm: 1 }, [3, 4])).toEqual(expected);
     // With the other order the norm is 5 and the clip then cuts nothing: [3/5, 4/5].
-    expect(preprocessed('keras2-legacy', 'float64', { clipvalue: 1, clipnorm: 1, clipValueBeforeNorm: false }, [3, 4])).toEqual([
+    expect(preprocessed('keras2-legacy', 'float64', { clipvalue: 1, clipnorm: 1, clipNormBeforeValue: true }, [3, 4])).toEqual([
       3 / 5,
       4 / 5,
     ]);
