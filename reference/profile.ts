@@ -49,6 +49,8 @@ export interface Profile {
   /** Native hyperparameter name -> canonical name. */
   nativeNames: Record<string, keyof Hyperparameters>;
   nativeFlags?: Record<string, NativeFlag>;
+  /** Axis values a native name sets when it is given a value (Keras: clipnorm is tf.clip_by_norm, global_clipnorm the global form). */
+  nativeNameAxes?: Record<string, Partial<Axes>>;
   /** Defaults in canonical names (the framework's own defaults; where it has none, a stated harness default). */
   defaults: Partial<Hyperparameters>;
   /** Epsilon that depends on the dtype (tfjs: backend.epsilon()). Overrides defaults.eps when eps is not set. */

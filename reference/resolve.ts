@@ -198,6 +198,7 @@ export function resolveVariant(
   const explicitAxes: [keyof Axes, string, SettingValue][] = [];
   const flags = new Map(Object.entries(profile.nativeFlags ?? {}).map(([k, f]) => [k, f.default]));
   let epsSet = false;
+  const nameAxes: Partial<Axes>[] = [];
 
   // Canonical settings (cases, programmatic callers) name hyperparameters and axes directly.
   for (const [key, value] of Object.entries(canonical)) {
@@ -223,6 +224,7 @@ export function resolveVariant(
     if (native !== undefined) {
       setHyperparameter(hp, native, key, value);
       if (native === 'eps') epsSet = true;
+      if (profile.nativeNameAxes?.[key] && hp[native] !== null) nameAxes.push(profile.nativeNameAxes[key]);
     } else if (flag !== undefined) {
       flags.set(key, parseBoolean(key, value));
     } else if (canonical !== undefined && !AMBIGUOUS_NATIVE.has(key)) {
@@ -258,6 +260,7 @@ export function resolveVariant(
   }
   for (const [name, on] of flags)
     Object.assign(axes, on ? profile.nativeFlags![name].whenTrue : profile.nativeFlags![name].whenFalse);
+  for (const set of nameAxes) Object.assign(axes, set);
   for (const c of profile.conditional ?? []) if (conditionHolds(c.when, hp)) Object.assign(axes, c.set);
   for (const [name, label, value] of explicitAxes) setAxis(axes, name, label, value, profile);
 

@@ -53,6 +53,17 @@ export type OneMinusDecay =
   | 'compute'
   | 'float32' // C `1.f - decay` on a float field, then widened (MXNet <= 1.5 scalar<DType>(1.f - gamma1), Burn's f32 `1. - alpha`)
   | 'host-float32'; // (1 - decay) from the decay as given, in float64, then held as float32 (MLX < 0.32.1 float64 runs)
+/** The op sequence of global-norm clipping (n = the gradient's L2 norm, c = clipNorm). */
+export type ClipNormForm =
+  | 'scale-above' // g*(c/n) when n > c              (Caffe ClipGradients, Paddle ClipGradByGlobalNorm: c/max(n,c))
+  | 'clip-by-norm' // (g*c)/max(n, c), always         (tf.clip_by_norm: Keras clipnorm, tf.keras 2 clipnorm)
+  | 'keras-global' // g*(c*min(1/n, 1/c) + (n-n)), 1/c on the host   (Keras 3 clip_by_global_norm)
+  | 'tf-global' // g*(c*min(1/n, 1/c) + (n-n)), 1/c in the dtype    (tf.clip_by_global_norm: tf.keras 2 global_clipnorm)
+  | 'optax'; // n < c ? g : (g/n)*c                  (optax clip_by_global_norm)
+/** How v (and the centered mean) are bias-corrected. */
+export type BiasCorrectionForm =
+  | 'divide' // v / (1 - decay^t), 1 - decay^t in float64 on the host
+  | 'reciprocal'; // v * (1/(1 - decay^t)), each op in the compute dtype (optax tree_bias_correction under XLA)
 
 /** Operations a framework's kernels contract into a fused multiply-add. */
 export type FmaSite =
@@ -61,8 +72,19 @@ export type FmaSite =
   | 'centered' // v - m*m (PyTorch addcmul(value=-1))
   | 'momentum' // mu*b + x
   | 'param' // p - lr*b (PyTorch add(alpha=-lr))
-  | 'weight-decay'; // g + wd*p (PyTorch add(alpha=wd))
-export const FMA_SITES: readonly FmaSite[] = ['ema', 'mean', 'centered', 'momentum', 'param', 'weight-decay'];
+  | 'weight-decay' // g + wd*p (PyTorch add(alpha=wd))
+  | 'norm' // the global norm's sum of squares as a chain s = fma(g, g, s) (XLA reduce, OpenBLAS sdot)
+  | 'bias-correction'; // v*r contracted into the add that follows: fma(v, r, eps) or fma(v, r, -mHat^2) (XLA)
+export const FMA_SITES: readonly FmaSite[] = [
+  'ema',
+  'mean',
+  'centered',
+  'momentum',
+  'param',
+  'weight-decay',
+  'norm',
+  'bias-correction',
+];
 
 /** Hyperparameters, by canonical name. */
 export interface Hyperparameters {
@@ -107,6 +129,17 @@ export interface Axes {
   /** Hyperparameters rounded to float32 before use, even in float64 runs (TF1 tensors, Keras variables, MXNet op fields). */
   float32Hyperparameters: readonly (keyof Hyperparameters)[];
   fma: readonly FmaSite[];
+  clipNormForm: ClipNormForm;
+  /**
+   * With both clips: the global-norm clip comes before the elementwise one. Off (tf.keras 2): the
+   * elementwise clip first, and the global norm is of the clipped gradient. A global-norm clip always
+   * sees the gradient before coupled decay: with weightDecayBeforeClip (MXNet) the order is norm
+   * clip, decay, elementwise clip.
+   */
+  clipNormBeforeValue: boolean;
+  /** The elementwise clip acts after v (and m) accumulated the unclipped gradient (recurrentjs-style solvers). */
+  clipAfterAccumulator: boolean;
+  biasCorrectionForm: BiasCorrectionForm;
 }
 
 export type Variant = Hyperparameters & Axes;
@@ -159,6 +192,28 @@ export const AXES: readonly AxisInfo[] = [
     name: 'fma',
     values: 'list',
     describe: `contracted multiply-adds: ${FMA_SITES.join(',')} (fma=on|off toggles the profile's set)`,
+  },
+  {
+    name: 'clipNormForm',
+    values: ['scale-above', 'clip-by-norm', 'keras-global', 'tf-global', 'optax'],
+    describe:
+      'global-norm clip: g*(c/n) if n>c | (g*c)/max(n,c) | g*(c*min(1/n,1/c)+(n-n)) (1/c host | dtype) | n<c ? g : (g/n)*c',
+  },
+  {
+    name: 'clipNormBeforeValue',
+    values: 'boolean',
+    describe:
+      'with clip and clipNorm: global-norm clip first (false: elementwise clip first, the norm is of the clipped gradient)',
+  },
+  {
+    name: 'clipAfterAccumulator',
+    values: 'boolean',
+    describe: 'elementwise clip after v (and m) accumulated the unclipped gradient',
+  },
+  {
+    name: 'biasCorrectionForm',
+    values: ['divide', 'reciprocal'],
+    describe: 'v/(1-decay^t) with 1-decay^t on the host | v*(1/(1-decay^t)) in the compute dtype',
   },
 ];
 
@@ -219,4 +274,8 @@ export const BASE_AXES: Axes = {
   oneMinusDecay: 'host',
   float32Hyperparameters: [],
   fma: [],
+  clipNormForm: 'scale-above',
+  clipNormBeforeValue: false,
+  clipAfterAccumulator: false,
+  biasCorrectionForm: 'divide',
 };

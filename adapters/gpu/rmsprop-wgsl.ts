@@ -72,6 +72,7 @@ const WGSL_SCALARS: Record<ScalarName, string> = {
   clip: 's.clip',
   biasCorrection: 's.bc',
   normScale: 's.normScale',
+  normDivisor: 's.normDivisor',
   one: '1.0f',
 };
 

@@ -112,7 +112,8 @@ export function buildProgramGraph(program: StepProgram<Variant>, opset: number =
     input: (o) => {
       if ('vector' in o) return STATE_INPUT_OF[o.vector];
       if (o.scalar === 'one') return one();
-      if (o.scalar === 'normScale') throw new GraphUnsupportedError('global-norm clipping is not expressed in the graph');
+      if (o.scalar === 'normScale' || o.scalar === 'normDivisor')
+        throw new GraphUnsupportedError('global-norm clipping is not expressed in the graph');
       usedScalars.add(o.scalar);
       return o.scalar;
     },

@@ -84,7 +84,7 @@ export const FLAG_LAYOUT: readonly FlagField[] = [
     relevant: (v) => v.weightDecayKind === 'coupled' && v.weightDecay !== 0,
   },
   { name: 'F_CLIP', condition: 'clipped', bit: F_CLIP, scalar: (S) => S.clip !== null },
-  { name: 'F_NORM', condition: 'normClipped', bit: F_NORM, scalar: (S) => S.normScale !== 1 },
+  { name: 'F_NORM', condition: 'normClipped', bit: F_NORM, scalar: (S) => S.normScale !== 1 || S.normDivisor !== 1 },
   { name: 'EMA_SHIFT', condition: 'emaForm', shift: EMA_SHIFT, values: EMA },
   {
     name: 'F_SQUARE_WEIGHT_FIRST',
@@ -197,8 +197,10 @@ export function fastKernelFor(word: number): FastKernel | null {
   return null;
 }
 
-/** Scalar arguments after the flag word: lr, decay, w, eps, mu, wd, rescale, clip, normScale, biasCorrection. */
-export function stepArguments(S: StepScalars): [number, number, number, number, number, number, number, number, number, number] {
+/** Scalar arguments after the flag word: lr, decay, w, eps, mu, wd, rescale, clip, normScale, biasCorrection, normDivisor. */
+export function stepArguments(
+  S: StepScalars,
+): [number, number, number, number, number, number, number, number, number, number, number] {
   return [
     S.lr,
     S.decay,
@@ -210,5 +212,6 @@ export function stepArguments(S: StepScalars): [number, number, number, number, 
     S.clip ?? 0,
     S.normScale,
     S.biasCorrection,
+    S.normDivisor,
   ];
 }

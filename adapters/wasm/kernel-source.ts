@@ -24,6 +24,7 @@ const AS_SCALARS: Record<ScalarName, string> = {
   clip: 'c',
   normScale: 'ns',
   biasCorrection: 'bc',
+  normDivisor: 'nd',
   one: 'one',
 };
 
@@ -100,7 +101,7 @@ export function bodySource(definition: StepDefinition<Variant> = RMSPROP): strin
     '/** One element (X = T) or one vector of lanes (X = v128) at byte offset o. Generated from the step program. */',
     '@inline function body<T, X>(',
     '  o: usize, pP: usize, pG: usize, pV: usize, pM: usize, pB: usize, flags: i32,',
-    '  lr: X, decay: X, w: X, wSmall: bool, eps: X, mu: X, wd: X, rescale: X, c: X, ns: X, bc: X, one: X,',
+    '  lr: X, decay: X, w: X, wSmall: bool, eps: X, mu: X, wd: X, rescale: X, c: X, ns: X, bc: X, nd: X, one: X,',
     '): void {',
     '  const zero = spl<T, X>(<T>0);',
     `  ${load('p', 'pP')}`,
@@ -119,10 +120,10 @@ export function bodySource(definition: StepDefinition<Variant> = RMSPROP): strin
 }
 
 const STEP_PARAMETERS = `pP: usize, pG: usize, pV: usize, pM: usize, pB: usize, lo: i32, hi: i32, flags: i32,
-  lr: f64, decay: f64, w: f64, eps: f64, mu: f64, wd: f64, rescale: f64, c: f64, ns: f64, bc: f64,`;
+  lr: f64, decay: f64, w: f64, eps: f64, mu: f64, wd: f64, rescale: f64, c: f64, ns: f64, bc: f64, nd: f64,`;
 
 function stepExport(name: string, word: string, type: 'f32' | 'f64'): string {
-  const scalars = ['lr', 'decay', 'w', 'eps', 'mu', 'wd', 'rescale', 'c', 'ns', 'bc']
+  const scalars = ['lr', 'decay', 'w', 'eps', 'mu', 'wd', 'rescale', 'c', 'ns', 'bc', 'nd']
     .map((s) => (type === 'f32' ? `<f32>${s}` : s))
     .join(', ');
   return `export function ${name}(\n  ${STEP_PARAMETERS}\n): void {\n  run<${type}>(pP, pG, pV, pM, pB, lo, hi, ${word}, ${scalars});\n}`;

@@ -23,6 +23,16 @@ export const caffe: Profile = {
       note: 'without MKL, cblas_saxpby(N, alpha, X, beta, Y) is cblas_sscal(N, beta, Y) then cblas_saxpy(N, alpha, X, Y): history = axpy(1-rms_decay, g^2, rms_decay*history)',
     },
     {
+      repo: 'BVLC/caffe',
+      path: 'src/caffe/solvers/sgd_solver.cpp',
+      note: 'ClipGradients: sumsq_diff = sum over params of Blob::sumsq_diff() (caffe_cpu_dot = cblas_sdot); l2norm_diff = sqrt(sumsq_diff); if (l2norm_diff > clip_gradients) scale_diff(clip_gradients / l2norm_diff) (caffe_scal): clipNormForm scale-above',
+    },
+    {
+      repo: 'OpenMathLib/OpenBLAS',
+      path: 'kernel/x86_64/sdot.c',
+      note: 'sdot: n & -32 elements by the vfmadd kernel (sdot_microk_haswell-2.c, several accumulators), the tail by dot += y[i]*x[i], contracted to an fma chain in the FMA-enabled build: the norm site covers tensors shorter than 32 elements',
+    },
+    {
       repo: 'OpenMathLib/OpenBLAS',
       path: 'kernel/x86_64/saxpy_microk_haswell-2.c',
       note: 'Haswell and later saxpy kernels contract y + alpha*x into vfmadd (saxpy.c, saxpy_microk_skylakex-2.c: y + alpha*x on FMA-enabled builds): the history update and the L2 term are fused multiply-adds',
@@ -50,16 +60,17 @@ export const caffe: Profile = {
     updateOrder: 'lr-last',
     weightDecayKind: 'coupled',
     weightDecayBeforeClip: false,
+    clipNormForm: 'scale-above',
     oneMinusDecay: 'compute',
     float32Hyperparameters: ['lr', 'decay', 'eps', 'weightDecay'],
-    fma: ['ema', 'weight-decay'],
+    fma: ['ema', 'weight-decay', 'norm'],
   },
   constraints: [{ kind: 'reject', when: { momentum: 'nonzero' }, message: 'Caffe: "Momentum cannot be used with RMSProp."' }],
   notes: [
     'base_lr has no default; the harness uses 0.01.',
     'lr is applied after the division: lr*(g/d).',
-    'Gradients are clipped (global norm) before the L2 term is added.',
-    'fma: OpenBLAS on Haswell and later (the usual CPU build) fuses the saxpy in the history update and in Regularize; set fma=off for a reference BLAS or MKL (cblas_saxpby) build.',
+    'Gradients are clipped (global norm, g*(c/n) when n > c) before the L2 term is added (weightDecayBeforeClip=false): Solver::ApplyUpdate calls ClipGradients() and then Regularize per parameter.',
+    "fma (read in the sources, not measured: no Caffe recording): OpenBLAS on Haswell and later fuses the saxpy in the history update (ema) and in Regularize (weight-decay), and the sdot tail of the clip norm (norm, tensors under 32 elements; longer ones sum in the vector kernel's own order, which the reference does not model); the final data -= diff is axpy(-1, ...), an exact negation, so no param site. Set fma=off for a reference BLAS or an MKL (cblas_saxpby) build.",
   ],
 };
 
@@ -216,6 +227,11 @@ export const paddle: Profile = {
       path: 'python/paddle/optimizer/optimizer.py',
       note: 'apply_gradients: params_grads = self._grad_clip(params_grads) (or append_gradient_clip_ops), then append_regularization_ops(params_grads, self.regularization): grad_clip runs before L2',
     },
+    {
+      repo: 'PaddlePaddle/Paddle',
+      path: 'python/paddle/nn/clip.py',
+      note: 'ClipGradByGlobalNorm(clip_norm): global_norm = sqrt(sum of squares); clip_var = clip_norm / maximum(global_norm, clip_norm); g * clip_var. c/c is exactly 1, so this is g*(c/n) when n > c: clipNormForm scale-above',
+    },
   ],
   nativeNames: {
     learning_rate: 'lr',
@@ -224,6 +240,7 @@ export const paddle: Profile = {
     momentum: 'momentum',
     centered: 'centered',
     weight_decay: 'weightDecay',
+    clip_norm: 'clipNorm',
   },
   defaults: { lr: 0.001, decay: 0.95, eps: 1e-6, momentum: 0, centered: false, weightDecay: 0 },
   axes: {
@@ -238,6 +255,7 @@ export const paddle: Profile = {
     momentumAlways: true,
     weightDecayKind: 'coupled',
     weightDecayBeforeClip: false,
+    clipNormForm: 'scale-above',
     oneMinusDecay: 'compute',
     float32Hyperparameters: ['decay', 'eps', 'momentum'],
     fma: [],
@@ -245,6 +263,6 @@ export const paddle: Profile = {
   notes: [
     'learning_rate has no default; the harness uses 0.001.',
     'rho, epsilon and momentum are float attributes of the op.',
-    'grad_clip (ClipGradByValue / ClipGradByNorm / ClipGradByGlobalNorm objects) runs before the L2 regularization is added.',
+    "grad_clip (ClipGradByValue / ClipGradByNorm / ClipGradByGlobalNorm objects) runs before the L2 regularization is added (weightDecayBeforeClip=false). clip_norm is the argument of grad_clip=paddle.nn.ClipGradByGlobalNorm(clip_norm); the sum of squares order of its reduction is the reference's index order (exact for small tensors only).",
   ],
 };

@@ -28,6 +28,7 @@ export const keras3: Profile = {
     clipnorm: 'clipNorm',
     global_clipnorm: 'clipNorm',
   },
+  nativeNameAxes: { clipnorm: { clipNormForm: 'clip-by-norm' }, global_clipnorm: { clipNormForm: 'keras-global' } },
   defaults: { lr: 0.001, decay: 0.9, momentum: 0, eps: 1e-7, centered: false, weightDecay: 0 },
   axes: {
     epsPlacement: 'inside',
@@ -51,7 +52,7 @@ export const keras3: Profile = {
     'Measured (calibration recordings, Keras 3.15.1): weight_decay is float32-rounded in every run, also with floatx float64 (tf.cast of a Python float makes a float32 tensor first).',
     'The torch backend groups (velocity + epsilon) - square(average_grad): set centeredGrouping=(v+eps)-m2.',
     "Keras 3 has no 'decay' argument: Keras 2's decay= was a learning-rate decay (see keras2-legacy).",
-    'clipnorm is per-tensor tf.clip_by_norm, (g*c)/max(norm, c); global_clipnorm is g*(c*min(1/norm, 1/c)). For the single parameter tensor of the harness both bound the same norm; the reference scales by g*(c/norm), equal up to rounding (the exact forms need a clip-form axis).',
+    'clipnorm is per-tensor tf.clip_by_norm, (g*c)/max(n, c) applied on every step (clipNormForm=clip-by-norm; tensorflow/python/ops/clip_ops.py, the TF backend optimizer calls it); global_clipnorm is clip_by_global_norm, g*(c*min(1/n, 1/c) + (n - n)) with 1/c a Python float (clipNormForm=keras-global; keras/src/optimizers/base_optimizer.py). n is the sqrt of the sequential sum of squares. Per-tensor and global bound the same norm for the single tensor of a harness case; both are bit-exact on the recordings.',
   ],
 };
 
@@ -72,6 +73,21 @@ export const keras2Legacy: Profile = {
       note: '_decayed_lr: decay_t = math_ops.cast(self._initial_decay, var_dtype); lr_t / (1. + decay_t * local_step); hyperparameters are float32 variables cast to the variable dtype; one_minus_rho = 1. - rho in the variable dtype. _transform_gradients: clipvalue, then clipnorm, then global_clipnorm',
     },
     { repo: 'tensorflow/tensorflow', path: 'tensorflow/core/kernels/training_ops.cc', note: 'the raw op used when momentum > 0' },
+    {
+      repo: 'keras-team/keras',
+      path: 'keras/optimizers/utils.py',
+      note: 'make_gradient_clipnorm_fn: tf.clip_by_norm(g, clipnorm) per variable; make_global_gradient_clipnorm_fn: tf.clip_by_global_norm(grads, clipnorm)',
+    },
+    {
+      repo: 'tensorflow/tensorflow',
+      path: 'tensorflow/python/ops/clip_ops.py',
+      note: 'clip_by_norm: (t * clip_norm) / maximum(l2norm, clip_norm); clip_by_global_norm: clip_norm * minimum(1.0 / use_norm, constant(1.0, dtype) / clip_norm) + (use_norm - use_norm), use_norm = sqrt(2 * sum of l2_loss) (l2_loss = sum(t*t)/2, exact halving)',
+    },
+    {
+      repo: 'tensorflow/tensorflow',
+      path: 'tensorflow/python/ops/math_ops.py',
+      note: 'cast(x, dtype): x = ops.convert_to_tensor(x) first, so a Python float becomes a float32 tensor before the cast to float64',
+    },
   ],
   nativeNames: {
     learning_rate: 'lr',
@@ -85,6 +101,7 @@ export const keras2Legacy: Profile = {
     clipnorm: 'clipNorm',
     global_clipnorm: 'clipNorm',
   },
+  nativeNameAxes: { clipnorm: { clipNormForm: 'clip-by-norm' }, global_clipnorm: { clipNormForm: 'tf-global' } },
   defaults: { lr: 0.001, decay: 0.9, momentum: 0, eps: 1e-7, centered: false, lrDecay: 0 },
   epsZeroBecomes: 1e-7,
   axes: {
@@ -101,6 +118,7 @@ export const keras2Legacy: Profile = {
     oneMinusDecay: 'compute',
     float32Hyperparameters: ['lr', 'decay', 'momentum', 'lrDecay'],
     fma: [],
+    clipNormBeforeValue: false,
   },
   conditional: [
     {
@@ -113,7 +131,7 @@ export const keras2Legacy: Profile = {
     "'decay' is an inverse-time LEARNING-RATE decay lr/(1+decay*t), not rho.",
     'epsilon=0 silently becomes 1e-7.',
     'eps is outside the sqrt without momentum and inside with momentum: two different optimizers behind one class.',
-    'lrDecay: math_ops.cast(python float, var_dtype) converts the Python float to a float32 tensor before the cast (measured on TF 2.21: tf.cast(0.02, tf.float64) = 0.019999999552965164), so it stays float32-rounded in float64 runs.',
-    'clipvalue is applied before the global-norm clip, whose norm is taken of the clipped gradient; the reference takes the norm of the unclipped gradient (needs a clip-order axis), so combining both is not exact.',
+    'lrDecay is cast to the variable dtype, but through a float32 tensor: _decayed_lr does decay_t = cast(self._initial_decay, var_dtype) on a Python float, and cast() runs convert_to_tensor(x) (float32) before the cast (tensorflow/python/ops/math_ops.py). Evidence: the Keras 3.15.1 / TF 2.21 recordings take weight_decay through the same tf.cast of a Python float, and the 3 float64 weight-decay files are bit-exact only with the float32-rounded value (0.019999999552965164). So lrDecay stays in float32Hyperparameters; no keras2-legacy recording exists to test it directly.',
+    'Gradient transforms in _transform_gradients: clipvalue, then clipnorm (tf.clip_by_norm, (g*c)/max(n, c)) or global_clipnorm (tf.clip_by_global_norm, 1/c in the dtype); the norm is of the clipped gradient (clipNormBeforeValue=false).',
   ],
 };

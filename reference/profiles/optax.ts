@@ -19,7 +19,17 @@ export const optax: Profile = {
     {
       repo: 'google-deepmind/optax',
       path: 'optax/_src/clipping.py',
-      note: 'clip_by_global_norm(max_norm): trigger = g_norm < max_norm; select(trigger, t, (t / g_norm) * max_norm), used as optax.chain(optax.clip_by_global_norm(max_norm), optax.rmsprop(...))',
+      note: 'clip_by_global_norm(max_norm): g_norm = sqrt(sum of squares); trigger = g_norm < max_norm; select(trigger, t, (t / g_norm) * max_norm), used as optax.chain(optax.clip_by_global_norm(max_norm), optax.rmsprop(...))',
+    },
+    {
+      repo: 'google-deepmind/optax',
+      path: 'optax/tree_utils/_tree_math.py',
+      note: 'tree_bias_correction(moment, decay, count): bias_correction_ = 1 - decay**count; t / bias_correction_.astype(t.dtype). scale_by_stddev (transform.py) corrects mu and nu alike (mu_hat, nu_hat), then rsqrt(nu_hat - abs_sq(mu_hat) + eps)',
+    },
+    {
+      repo: 'google-deepmind/optax',
+      path: 'optax/_src/transform.py',
+      note: 'trace(decay, nesterov): f = lambda g, t: g + decay * t; new_trace = f(updates, trace); updates = f(updates, new_trace) if nesterov else new_trace',
     },
   ],
   nativeNames: {
@@ -58,13 +68,17 @@ export const optax: Profile = {
     momentumKind: 'lr-inside',
     momentumAlways: false,
     oneMinusDecay: 'host',
-    fma: ['ema', 'mean', 'centered', 'momentum'],
+    clipNormForm: 'optax',
+    biasCorrectionForm: 'reciprocal',
+    fma: ['ema', 'mean', 'centered', 'momentum', 'param', 'norm', 'bias-correction'],
   },
   notes: [
     'learning_rate has no default; the harness uses 0.001.',
-    'Measured (calibration recordings, jax 0.10.2 CPU): XLA contracts nu = fma(1-decay, g*g, decay*nu), mu = fma(1-decay, g, decay*mu), nu - mu^2 = fma(-mu, mu, nu) and trace = fma(momentum, trace, u); without momentum it also contracts x + (-lr)*(s*g), which the reference cannot express yet. jax.lax.rsqrt is not correctly rounded (1 ulp on ~20% of inputs), so eps_in_sqrt=True runs are not bit-exact.',
-    'max_norm is the argument of optax.clip_by_global_norm chained before rmsprop; optax scales by (g / norm) * max_norm, the reference by g * (max_norm / norm): equal up to rounding.',
-    'XLA CPU flushes subnormals to zero (not modelled yet).',
+    'Measured (calibration recordings, jax 0.10.2 CPU), every contraction in the fma set: nu = fma(1-decay, g*g, decay*nu) (ema), mu = fma(1-decay, g, decay*mu) (mean), nu - mu^2 = fma(-mu, mu, nu) (centered), trace = fma(momentum, trace, u) and nesterov u + momentum*new_trace (momentum), without momentum x + (-lr)*(s*g) = fma(-lr, s*g, x) (param), the global norm as s = fma(g, g, s) (norm), and the bias correction nu*r + eps or nu*r - mu_hat^2 with r = 1/(1 - decay^count) (bias-correction).',
+    'Bias correction: 1 - decay**count and its reciprocal in the dtype (biasCorrectionForm=reciprocal); XLA turns the division by the broadcast scalar into a multiplication by its reciprocal (measured). With centered=True the mean is corrected too.',
+    'jax.lax.rsqrt is not correctly rounded (1 ulp on ~20% of float32 inputs), nor is XLA pow, so eps_in_sqrt=True and bias-corrected runs are not all bit-exact.',
+    'max_norm is the argument of optax.clip_by_global_norm chained before rmsprop: n < max_norm ? g : (g / n) * max_norm (clipNormForm=optax).',
+    'XLA CPU flushes subnormals to zero (not modelled here).',
     'eps_in_sqrt arrived in optax 0.2.4; earlier versions are eps_in_sqrt=True.',
   ],
 };

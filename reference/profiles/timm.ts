@@ -41,6 +41,7 @@ export const timmTf: Profile = {
   },
   notes: [
     'A TF1 copy in PyTorch: accumulator starts at 1, eps 1e-10 inside the sqrt; add_(x, alpha=) is contracted on x86 like torch.',
-    'fma: the centered addcmul(value=-1) is fma(-m, m, v) and p.add_(buf, alpha=-lr) (lr_in_momentum=False) is fma(buf, -lr, p), as in torch; p.add_(-buf) (lr_in_momentum=True) has no alpha and stays a plain subtraction.',
+    'fma, read in rmsprop_tf.py against the ATen CPU kernels (the torch sites measured in docs/calibration.md): square_avg.add_(grad.pow(2) - square_avg, alpha=1-alpha) is fma(diff, 1-alpha, v) (ema); grad_avg.add_(grad - grad_avg, alpha=1-alpha) (mean); the centered square_avg.addcmul(grad_avg, grad_avg, value=-1) is fma(-m, m, v) (centered); p.add_(buf, alpha=-lr) (lr_in_momentum=False) is fma(buf, -lr, p) (param); grad.add(p, alpha=weight_decay) (weight-decay). Not contracted: buf.mul_(momentum) then addcdiv_ (lr_in_momentum=True, (lr*g)/avg added), p.add_(-buf), and p.addcdiv_(grad, avg, value=-lr) without momentum.',
+    'decoupled_decay=True (p.mul_(1 - lr*weight_decay)) and caution=True are not modelled.',
   ],
 };

@@ -39,7 +39,15 @@ function scalarExpression(op: ScalarOp, program: StepProgram): string {
     case 'float32':
       return `float32(${a}) on the host`;
     case 'sum-of-squares':
-      return `sum of ${a}[i]*${a}[i] in index order`;
+    case 'fma-sum-of-squares': {
+      const y = `clip(${b}*${a}[i], ±${String(op.args[2])})`;
+      return op.kind === 'fma-sum-of-squares' ? `s = fma(y, y, s), y = ${y}, index order` : `sum of y*y, y = ${y}, index order`;
+    }
+    case 'min':
+    case 'max':
+      return `${op.kind}(${a}, ${b})`;
+    case 'select-below':
+      return `${a} < ${b} ? ${String(op.args[2])} : ${String(op.args[3])}`;
     case 'factor-above':
       return `${b} > ${a} ? ${a} / ${b} : 1`;
     case 'pow':

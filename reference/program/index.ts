@@ -25,8 +25,10 @@ export interface StepScalars {
   clip: number | null;
   /** Global-norm clip factor applied to g (1 when not clipping). */
   normScale: number;
-  /** 1 - decay^t when bias-correcting, else 1. */
+  /** 1 - decay^t (biasCorrectionForm divide) or its reciprocal (reciprocal) when bias-correcting, else 1. */
   biasCorrection: number;
+  /** Global-norm clip divisor: g = (g*normScale)/normDivisor, optax (g/normDivisor)*normScale (1 when not clipping). */
+  normDivisor: number;
   /** Whether the momentum path runs at all this step. */
   useMomentum: boolean;
 }
@@ -62,6 +64,7 @@ export function prepareScalars(program: StepProgram<Variant>, step: number, grad
     clip: env['clip'] ?? null,
     normScale: get('normScale'),
     biasCorrection: get('biasCorrection'),
+    normDivisor: get('normDivisor'),
     useMomentum: conditionHolds(program.definition, 'momentum', program.variant, env),
   };
 }

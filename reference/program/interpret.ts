@@ -64,11 +64,17 @@ export function runScalarOps(
       case 'pow':
         x = A.round(arg(o, 0) ** arg(o, 1));
         break;
-      case 'sum-of-squares': {
+      case 'sum-of-squares':
+      case 'fma-sum-of-squares': {
+        // The gradient as the clip receives it: rescaled (a stored vector op) and elementwise-clipped.
+        const scale = arg(o, 1);
+        const bound = arg(o, 2);
         let sum = 0;
         for (let i = 0; i < grad.length; i++) {
-          const g = rule.storage(grad[i]);
-          sum = A.add(sum, A.mul(g, g));
+          const stored = rule.storage(grad[i]);
+          const scaled = scale === 1 ? stored : rule.storage(A.mul(scale, stored));
+          const y = scaled > bound ? bound : scaled < -bound ? -bound : scaled;
+          sum = o.kind === 'fma-sum-of-squares' ? A.fma(y, y, sum) : A.add(sum, A.mul(y, y));
         }
         x = sum;
         break;
@@ -79,6 +85,16 @@ export function runScalarOps(
         x = value > bound ? A.div(bound, value) : 1;
         break;
       }
+      case 'min':
+      case 'max': {
+        const a = arg(o, 0);
+        const b = arg(o, 1);
+        x = Number.isNaN(a) || Number.isNaN(b) ? NaN : o.kind === 'min' ? Math.min(a, b) : Math.max(a, b);
+        break;
+      }
+      case 'select-below':
+        x = arg(o, 0) < arg(o, 1) ? arg(o, 2) : arg(o, 3);
+        break;
     }
     env[o.out] = x;
   }

@@ -18,6 +18,7 @@ export const STEP_SCALARS = [
   'clip',
   'normScale',
   'biasCorrection',
+  'normDivisor',
 ] as const;
 export type StepScalarName = (typeof STEP_SCALARS)[number];
 /** Scalars an element op may read: the prepared ones and the constant 1 of the compute dtype. */
@@ -59,8 +60,12 @@ export type ScalarKind =
   | 'div'
   | 'sqrt'
   | 'pow'
-  | 'sum-of-squares' // reduction over a vector, in index order
-  | 'factor-above'; // args (bound, x): x > bound ? bound / x : 1 (global-norm clipping)
+  | 'sum-of-squares' // args (vector, scale, bound): sum of y*y, y = clip(scale*x, ±bound), each op rounded, in index order
+  | 'fma-sum-of-squares' // the same as a chain s = fma(y, y, s) (one rounding per element)
+  | 'factor-above' // args (bound, x): x > bound ? bound / x : 1 (global-norm clipping)
+  | 'min' // NaN-propagating
+  | 'max' // NaN-propagating
+  | 'select-below'; // args (x, bound, a, b): x < bound ? a : b
 
 export interface ScalarOp {
   readonly kind: ScalarKind;

@@ -14,6 +14,67 @@ import type { StepDefinition } from './definition.js';
 const cast = (name: string, from = `${name}Host`) => host('cast', name, from);
 const heldAndCast = (name: string) => [host('hyperparameter', `${name}Host`, name, 'as-held'), cast(name)];
 
+/** 1/n and 1/c, then g's factor c*min(1/n, 1/c) + (n - n): NaN when the norm is not finite. */
+const MIN_RECIPROCAL: ScalarBlock = [
+  compute('div', 'normReciprocal', 'one', 'gradNorm'),
+  compute('min', 'normMin', 'normReciprocal', 'clipReciprocal'),
+  compute('mul', 'normScaleFinite', 'clipNorm', 'normMin'),
+  compute('sub', 'normNaN', 'gradNorm', 'gradNorm'),
+  compute('add', 'normScale', 'normScaleFinite', 'normNaN'),
+  host('constant', 'normDivisor', 1),
+];
+
+/**
+ * The element stage clips by g = (g*normScale)/normDivisor, or (g/normDivisor)*normScale for optax;
+ * a factor of 1 is exact. Sources: tensorflow/python/ops/clip_ops.py (clip_by_norm,
+ * clip_by_global_norm), keras/src/optimizers/base_optimizer.py (clip_by_global_norm),
+ * optax/_src/clipping.py (clip_by_global_norm), caffe sgd_solver.cpp ClipGradients.
+ */
+const GLOBAL_NORM: ScalarBlock = [
+  // The norm is of the gradient the norm clip receives: elementwise-clipped first only when that clip precedes it.
+  when(
+    ['coupled', 'weightDecayBeforeClip'],
+    host('constant', 'normInputBound', Infinity),
+    when(['clipped', '!clipNormBeforeValue', '!clipAfterAccumulator'], cast('normInputBound', 'clipHost'), [
+      host('constant', 'normInputBound', Infinity),
+    ]),
+  ),
+  when(
+    'fma:norm',
+    compute('fma-sum-of-squares', 'gradSquares', 'g', 'rescale', 'normInputBound'),
+    compute('sum-of-squares', 'gradSquares', 'g', 'rescale', 'normInputBound'),
+  ),
+  compute('sqrt', 'gradNorm', 'gradSquares'),
+  host('hyperparameter', 'clipNormHost', 'clipNorm', 'exact'),
+  cast('clipNorm'),
+  host('constant', 'oneHost', 1),
+  cast('one', 'oneHost'),
+  when(
+    'clipNormForm=clip-by-norm',
+    [cast('normScale', 'clipNormHost'), compute('max', 'normDivisor', 'gradNorm', 'clipNorm')],
+    when(
+      'clipNormForm=keras-global',
+      [
+        host('div', 'clipReciprocalHost', 'oneHost', 'clipNormHost'),
+        cast('clipReciprocal', 'clipReciprocalHost'),
+        MIN_RECIPROCAL,
+      ],
+      when(
+        'clipNormForm=tf-global',
+        [compute('div', 'clipReciprocal', 'one', 'clipNorm'), MIN_RECIPROCAL],
+        when(
+          'clipNormForm=optax',
+          [
+            compute('select-below', 'normScale', 'gradNorm', 'clipNorm', 'one', 'clipNorm'),
+            compute('select-below', 'normDivisor', 'gradNorm', 'clipNorm', 'one', 'gradNorm'),
+          ],
+          [compute('factor-above', 'normScale', 'clipNorm', 'gradNorm'), host('constant', 'normDivisor', 1)],
+        ),
+      ),
+    ),
+  ),
+];
+
 const SCALARS: ScalarBlock = [
   stage('hyperparameters', [
     host('hyperparameter', 'decayHost', 'decay', 'as-held'),
@@ -72,30 +133,34 @@ const SCALARS: ScalarBlock = [
       cast('lr'),
     ),
   ]),
-  stage('global-norm clipping factor', [
-    when(
-      'normClipped',
-      [
-        compute('sum-of-squares', 'gradSquares', 'g'),
-        compute('sqrt', 'gradNorm', 'gradSquares'),
-        host('hyperparameter', 'clipNormHost', 'clipNorm', 'exact'),
-        cast('clipNorm'),
-        compute('factor-above', 'normScale', 'clipNorm', 'gradNorm'),
-      ],
-      host('constant', 'normScale', 1),
-    ),
+  stage('global-norm clipping (clipNormForm; the norm of the gradient as the clip receives it)', [
+    when('normClipped', GLOBAL_NORM, [host('constant', 'normScale', 1), host('constant', 'normDivisor', 1)]),
   ]),
-  stage('bias correction 1 - decay^(t+1)', [
+  stage('bias correction 1 - decay^(t+1) (biasCorrectionForm)', [
     when(
       'biasCorrection',
-      [
-        host('step', 'tHost'),
-        host('constant', 'oneHost', 1),
-        host('add', 'stepsAfter', 'tHost', 'oneHost'),
-        host('pow', 'decayPower', 'decayHost', 'stepsAfter'),
-        host('sub', 'biasCorrectionHost', 'oneHost', 'decayPower'),
-        cast('biasCorrection'),
-      ],
+      when(
+        'biasCorrectionForm=reciprocal',
+        // optax tree_bias_correction: 1 - decay**count in the dtype; XLA multiplies by its reciprocal.
+        [
+          host('step', 'tHost'),
+          host('constant', 'oneHost', 1),
+          host('add', 'stepsAfterHost', 'tHost', 'oneHost'),
+          cast('stepsAfter', 'stepsAfterHost'),
+          cast('one', 'oneHost'),
+          compute('pow', 'decayPower', 'decay', 'stepsAfter'),
+          compute('sub', 'biasCorrectionDenominator', 'one', 'decayPower'),
+          compute('div', 'biasCorrection', 'one', 'biasCorrectionDenominator'),
+        ],
+        [
+          host('step', 'tHost'),
+          host('constant', 'oneHost', 1),
+          host('add', 'stepsAfter', 'tHost', 'oneHost'),
+          host('pow', 'decayPower', 'decayHost', 'stepsAfter'),
+          host('sub', 'biasCorrectionHost', 'oneHost', 'decayPower'),
+          cast('biasCorrection'),
+        ],
+      ),
       host('constant', 'biasCorrection', 1),
     ),
   ]),
@@ -127,16 +192,19 @@ const lerp = (site: string, target: string, start: string, end: string): Element
   ),
 ];
 
-/** variance = vHat - m*m (centered; fused as fma(-m, m, vHat) at site 'centered'), else vHat. */
+/** variance = vHat - mHat*mHat (centered; fused as fma(-mHat, mHat, vHat) at site 'centered'), else vHat. */
 const VARIANCE: ElementBlock = when(
   'centered',
   when(
     'fma:centered',
-    [op('neg', 'negM', 'm'), { ...op('fma', 'variance', 'negM', 'm', 'vHat'), site: 'centered' }],
-    [op('mul', 'meanSquare', 'm', 'm'), op('sub', 'variance', 'vHat', 'meanSquare')],
+    [op('neg', 'negM', 'mHat'), { ...op('fma', 'variance', 'negM', 'mHat', 'vHat'), site: 'centered' }],
+    [op('mul', 'meanSquare', 'mHat', 'mHat'), op('sub', 'variance', 'vHat', 'meanSquare')],
   ),
   op('copy', 'variance', 'vHat'),
 );
+
+/** The elementwise clip, exact: g > c ? c : g < -c ? -c : g. */
+const CLIP_VALUE: ElementBlock = op('clip', 'g', 'g', '$clip');
 
 /** d = sqrt(inner) and, for the multiplying scale forms, s. */
 const INSIDE_SCALE: ElementBlock = [
@@ -147,6 +215,113 @@ const INSIDE_SCALE: ElementBlock = [
 /** out = x / d, or x * s for the multiplying scale forms. */
 const byDenominator = (out: string, x: string): ElementBlock =>
   when('scaleForm=divide', op('div', out, x, 'd'), op('mul', out, x, 's'));
+
+/** vHat and mHat: v and m bias-corrected (the mean too: optax scale_by_stddev corrects both), else v and m. */
+const BIAS_CORRECTED: ElementBlock = when(
+  'biasCorrection',
+  match('biasCorrectionForm', {
+    reciprocal: [op('mul', 'vHat', 'v', '$biasCorrection'), when('centered', op('mul', 'mHat', 'm', '$biasCorrection'))],
+    divide: [op('div', 'vHat', 'v', '$biasCorrection'), when('centered', op('div', 'mHat', 'm', '$biasCorrection'))],
+  }),
+  [op('copy', 'vHat', 'v'), when('centered', op('copy', 'mHat', 'm'))],
+);
+
+const DENOMINATOR: ElementBlock = [
+  BIAS_CORRECTED,
+  match('epsPlacement', {
+    outside: [
+      VARIANCE,
+      op('sqrt', 'rms', 'variance'),
+      op('add', 'd', 'rms', '$eps'),
+      when('!scaleForm=divide', op('div', 's', '$one', 'd')),
+    ],
+    inside: [
+      when(
+        'centered',
+        when(
+          'centeredGrouping=(v+eps)-m2',
+          [op('add', 'vEps', 'vHat', '$eps'), op('mul', 'meanSquare', 'mHat', 'mHat'), op('sub', 'inner', 'vEps', 'meanSquare')],
+          [VARIANCE, op('add', 'inner', 'variance', '$eps')],
+        ),
+        op('add', 'inner', 'vHat', '$eps'),
+      ),
+      INSIDE_SCALE,
+    ],
+    'inside-subtracted': [
+      when(
+        'centered',
+        [
+          op('mul', 'meanSquare', 'mHat', 'mHat'),
+          op('add', 'meanSquareEps', 'meanSquare', '$eps'),
+          op('sub', 'inner', 'vHat', 'meanSquareEps'),
+        ],
+        op('add', 'inner', 'vHat', '$eps'),
+      ),
+      INSIDE_SCALE,
+    ],
+  }),
+];
+
+/**
+ * XLA contracts v*r into the add that follows it (optax bias correction, recordings): centered
+ * fma(v, r, -(mHat*mHat)), else with eps inside fma(v, r, eps); eps outside keeps v*r for the sqrt.
+ */
+const fusedBias = (out: string, addend: string): ElementBlock => ({
+  ...op('fma', out, 'v', '$biasCorrection', addend),
+  site: 'bias-correction',
+});
+const OUTSIDE_OF_VARIANCE: ElementBlock = [
+  op('sqrt', 'rms', 'variance'),
+  op('add', 'd', 'rms', '$eps'),
+  when('!scaleForm=divide', op('div', 's', '$one', 'd')),
+];
+const FUSED_BIAS_DENOMINATOR: ElementBlock = when(
+  'centered',
+  [
+    op('mul', 'mHat', 'm', '$biasCorrection'),
+    op('mul', 'meanSquare', 'mHat', 'mHat'),
+    match('epsPlacement', {
+      outside: [op('neg', 'negMeanSquare', 'meanSquare'), fusedBias('variance', 'negMeanSquare'), OUTSIDE_OF_VARIANCE],
+      inside: when(
+        'centeredGrouping=(v+eps)-m2',
+        [fusedBias('vEps', '$eps'), op('sub', 'inner', 'vEps', 'meanSquare'), INSIDE_SCALE],
+        [
+          op('neg', 'negMeanSquare', 'meanSquare'),
+          fusedBias('variance', 'negMeanSquare'),
+          op('add', 'inner', 'variance', '$eps'),
+          INSIDE_SCALE,
+        ],
+      ),
+      'inside-subtracted': [
+        op('add', 'meanSquareEps', 'meanSquare', '$eps'),
+        op('neg', 'negMeanSquareEps', 'meanSquareEps'),
+        fusedBias('inner', 'negMeanSquareEps'),
+        INSIDE_SCALE,
+      ],
+    }),
+  ],
+  match('epsPlacement', {
+    outside: [op('mul', 'vHat', 'v', '$biasCorrection'), op('copy', 'variance', 'vHat'), OUTSIDE_OF_VARIANCE],
+    // inside and inside-subtracted: v + eps
+    inside: [fusedBias('inner', '$eps'), INSIDE_SCALE],
+  }),
+);
+
+const LR_TIMES_GD: ElementBlock = op('mul', 'u', '$lr', 'gd');
+const SUBTRACT_U: ElementBlock = op('sub', 'p', 'p', 'u');
+
+/** Coupled (L2) weight decay: g + wd*p. */
+const DECAY: ElementBlock = madd('weight-decay', 'g', '$weightDecay', 'p', 'g', 'decayTerm');
+
+/** Global-norm clip with the prepared factors: (g*normScale)/normDivisor, optax (g/normDivisor)*normScale. */
+const NORM_CLIP: ElementBlock = when(
+  'normClipped',
+  when(
+    'clipNormForm=optax',
+    [op('div', 'g', 'g', '$normDivisor'), op('mul', 'g', 'g', '$normScale')],
+    [op('mul', 'g', 'g', '$normScale'), op('div', 'g', 'g', '$normDivisor')],
+  ),
+);
 
 const ELEMENT: ElementBlock = [
   stage(
@@ -164,10 +339,17 @@ const ELEMENT: ElementBlock = [
   stage('gradient preprocessing', [
     when('maximize', op('neg', 'g', 'g')),
     when('rescaled', op('mul', 'g', '$rescale', 'g')),
-    when(['coupled', 'weightDecayBeforeClip'], madd('weight-decay', 'g', '$weightDecay', 'p', 'g', 'decayTerm')),
-    when('clipped', op('clip', 'g', 'g', '$clip')),
-    when('normClipped', op('mul', 'g', 'g', '$normScale')),
-    when(['coupled', '!weightDecayBeforeClip'], madd('weight-decay', 'g', '$weightDecay', 'p', 'g', 'decayTerm')),
+    when(
+      ['coupled', 'weightDecayBeforeClip'],
+      // MXNet: decay, then the elementwise clip; a global-norm clip sees the gradient before the decay.
+      [NORM_CLIP, DECAY, when(['clipped', '!clipAfterAccumulator'], CLIP_VALUE)],
+      [
+        when(['clipped', '!clipNormBeforeValue', '!clipAfterAccumulator'], CLIP_VALUE),
+        NORM_CLIP,
+        when(['clipped', 'clipNormBeforeValue', '!clipAfterAccumulator'], CLIP_VALUE),
+        when('coupled', DECAY),
+      ],
+    ),
   ]),
   stage('second moment', [
     match('emaForm', {
@@ -198,41 +380,18 @@ const ELEMENT: ElementBlock = [
     ],
     ['centered'],
   ),
-  stage('denominator (eps placement, centered grouping, scale form)', [
-    when('biasCorrection', op('div', 'vHat', 'v', '$biasCorrection'), op('copy', 'vHat', 'v')),
-    match('epsPlacement', {
-      outside: [
-        VARIANCE,
-        op('sqrt', 'rms', 'variance'),
-        op('add', 'd', 'rms', '$eps'),
-        when('!scaleForm=divide', op('div', 's', '$one', 'd')),
-      ],
-      inside: [
-        when(
-          'centered',
-          when(
-            'centeredGrouping=(v+eps)-m2',
-            [op('add', 'vEps', 'vHat', '$eps'), op('mul', 'meanSquare', 'm', 'm'), op('sub', 'inner', 'vEps', 'meanSquare')],
-            [VARIANCE, op('add', 'inner', 'variance', '$eps')],
-          ),
-          op('add', 'inner', 'vHat', '$eps'),
-        ),
-        INSIDE_SCALE,
-      ],
-      'inside-subtracted': [
-        when(
-          'centered',
-          [
-            op('mul', 'meanSquare', 'm', 'm'),
-            op('add', 'meanSquareEps', 'meanSquare', '$eps'),
-            op('sub', 'inner', 'vHat', 'meanSquareEps'),
-          ],
-          op('add', 'inner', 'vHat', '$eps'),
-        ),
-        INSIDE_SCALE,
-      ],
-    }),
+  stage('elementwise clip of the update only (v and m accumulated the unclipped gradient)', CLIP_VALUE, [
+    'clipped',
+    'clipAfterAccumulator',
   ]),
+  stage(
+    'denominator (bias correction, eps placement, centered grouping, scale form)',
+    when(
+      ['biasCorrection', 'biasCorrectionForm=reciprocal'],
+      when('fma:bias-correction', FUSED_BIAS_DENOMINATOR, DENOMINATOR),
+      DENOMINATOR,
+    ),
+  ),
   stage('update and momentum', [
     when(
       ['momentum', 'momentumKind=lr-outside'],
@@ -248,7 +407,8 @@ const ELEMENT: ElementBlock = [
       [
         match('updateOrder', {
           'lr-first': [op('mul', 'lrG', '$lr', 'g'), byDenominator('u', 'lrG')],
-          'lr-last': [byDenominator('gd', 'g'), op('mul', 'u', '$lr', 'gd')],
+          // Without momentum the param site contracts lr*gd into the update (below).
+          'lr-last': [byDenominator('gd', 'g'), when('fma:param', when('momentum', LR_TIMES_GD), LR_TIMES_GD)],
           'lr-over-d': [byDenominator('lrD', '$lr'), op('mul', 'u', 'g', 'lrD')],
         }),
         when(
@@ -263,7 +423,12 @@ const ELEMENT: ElementBlock = [
             // lr-inside (lr-outside took the other branch)
             'lr-inside': [madd('momentum', 'b', '$momentum', 'b', 'u', 'bKept'), op('sub', 'p', 'p', 'b')],
           }),
-          op('sub', 'p', 'p', 'u'),
+          // XLA contracts optax's x + (-lr)*(s*g) (recordings: optax-eps_outside_sqrt).
+          when(
+            'updateOrder=lr-last',
+            when('fma:param', [op('neg', 'negLr', '$lr'), { ...op('fma', 'p', 'negLr', 'gd', 'p'), site: 'param' }], SUBTRACT_U),
+            SUBTRACT_U,
+          ),
         ),
       ],
     ),

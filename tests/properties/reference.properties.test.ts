@@ -88,15 +88,17 @@ describe.each(DTYPES)('eps = 0: inside and outside the sqrt coincide, %s (proper
           ['inside-subtracted', '(v-m2)+eps'],
         ];
         for (const [epsPlacement, centeredGrouping] of inside) {
+          // The variance is fused at 'centered', or at 'bias-correction' (v*r contracted) with the reciprocal form.
+          const fusedVariance =
+            variant.fma.includes('centered') ||
+            (variant.biasCorrection && variant.biasCorrectionForm === 'reciprocal' && variant.fma.includes('bias-correction'));
           const sameVariance =
-            !variant.centered ||
-            !variant.fma.includes('centered') ||
-            (epsPlacement === 'inside' && centeredGrouping === '(v-m2)+eps');
+            !variant.centered || !fusedVariance || (epsPlacement === 'inside' && centeredGrouping === '(v-m2)+eps');
           const v = {
             ...variant,
             epsPlacement,
             centeredGrouping,
-            fma: sameVariance ? variant.fma : variant.fma.filter((s) => s !== 'centered'),
+            fma: sameVariance ? variant.fma : variant.fma.filter((s) => s !== 'centered' && s !== 'bias-correction'),
           };
           const reference = sameVariance ? outside : run({ ...v, epsPlacement: 'outside' }, dtype, x0, grads);
           expectSameTrajectory(run(v, dtype, x0, grads), reference, ['params', 'v', 'm', 'b']);

@@ -76,7 +76,7 @@
 /** The fused step over [lo, hi) elements: SIMD lanes, then the scalar tail. */
 @inline function run<T>(
   pP: usize, pG: usize, pV: usize, pM: usize, pB: usize, lo: i32, hi: i32, mode: i32,
-  lr: T, decay: T, w: T, eps: T, mu: T, wd: T, rescale: T, c: T, ns: T, bc: T,
+  lr: T, decay: T, w: T, eps: T, mu: T, wd: T, rescale: T, c: T, ns: T, bc: T, nd: T,
 ): void {
   const L: i32 = 16 / sizeof<T>();
   const size = sizeof<T>();
@@ -86,23 +86,23 @@
   const vEnd = lo + ((hi - lo) & ~(L - 1));
   const vlr = spl<T, v128>(lr), vdecay = spl<T, v128>(decay), vw = spl<T, v128>(w);
   const veps = spl<T, v128>(eps), vmu = spl<T, v128>(mu), vwd = spl<T, v128>(wd), vrescale = spl<T, v128>(rescale);
-  const vc = spl<T, v128>(c), vns = spl<T, v128>(ns), vbc = spl<T, v128>(bc), vone = spl<T, v128>(one);
+  const vc = spl<T, v128>(c), vns = spl<T, v128>(ns), vbc = spl<T, v128>(bc), vnd = spl<T, v128>(nd), vone = spl<T, v128>(one);
   // Four vectors per iteration: the square root and the division of one vector take longer than its
   // loads, and four independent ones let the core overlap them with each other and with memory
   // (measured at 1e7 float32 on a 2-core EPYC: 1x 9.3 ms/step, 4x 7.8 ms/step).
   const uEnd = lo + ((hi - lo) & ~(4 * L - 1));
   for (; i < uEnd; i += 4 * L) {
     const o = <usize>i * size;
-    body<T, v128>(o, pP, pG, pV, pM, pB, mode, vlr, vdecay, vw, wSmall, veps, vmu, vwd, vrescale, vc, vns, vbc, vone);
-    body<T, v128>(o + 16, pP, pG, pV, pM, pB, mode, vlr, vdecay, vw, wSmall, veps, vmu, vwd, vrescale, vc, vns, vbc, vone);
-    body<T, v128>(o + 32, pP, pG, pV, pM, pB, mode, vlr, vdecay, vw, wSmall, veps, vmu, vwd, vrescale, vc, vns, vbc, vone);
-    body<T, v128>(o + 48, pP, pG, pV, pM, pB, mode, vlr, vdecay, vw, wSmall, veps, vmu, vwd, vrescale, vc, vns, vbc, vone);
+    body<T, v128>(o, pP, pG, pV, pM, pB, mode, vlr, vdecay, vw, wSmall, veps, vmu, vwd, vrescale, vc, vns, vbc, vnd, vone);
+    body<T, v128>(o + 16, pP, pG, pV, pM, pB, mode, vlr, vdecay, vw, wSmall, veps, vmu, vwd, vrescale, vc, vns, vbc, vnd, vone);
+    body<T, v128>(o + 32, pP, pG, pV, pM, pB, mode, vlr, vdecay, vw, wSmall, veps, vmu, vwd, vrescale, vc, vns, vbc, vnd, vone);
+    body<T, v128>(o + 48, pP, pG, pV, pM, pB, mode, vlr, vdecay, vw, wSmall, veps, vmu, vwd, vrescale, vc, vns, vbc, vnd, vone);
   }
   for (; i < vEnd; i += L) {
-    body<T, v128>(<usize>i * size, pP, pG, pV, pM, pB, mode, vlr, vdecay, vw, wSmall, veps, vmu, vwd, vrescale, vc, vns, vbc, vone);
+    body<T, v128>(<usize>i * size, pP, pG, pV, pM, pB, mode, vlr, vdecay, vw, wSmall, veps, vmu, vwd, vrescale, vc, vns, vbc, vnd, vone);
   }
   for (; i < hi; i++) {
-    body<T, T>(<usize>i * size, pP, pG, pV, pM, pB, mode, lr, decay, w, wSmall, eps, mu, wd, rescale, c, ns, bc, one);
+    body<T, T>(<usize>i * size, pP, pG, pV, pM, pB, mode, lr, decay, w, wSmall, eps, mu, wd, rescale, c, ns, bc, nd, one);
   }
 }
 
