@@ -2,6 +2,7 @@
 // hyperparameter, its defaults, and the source file each claim was read from.
 
 import type { Dtype } from './arithmetic.js';
+import type { ScheduleSyntax } from './schedules/syntax.js';
 import type { Axes, Hyperparameters } from './variant.js';
 
 export interface SourceCitation {
@@ -26,6 +27,13 @@ export interface NativeFlag {
   whenFalse: Partial<Axes>;
 }
 
+/** A native option with named values that select axis values (Keras floatx, a torch tensor lr's dtype). */
+export interface NativeOption {
+  describe: string;
+  default: string;
+  values: Readonly<Record<string, Partial<Axes>>>;
+}
+
 /** A configuration the framework refuses or silently changes. */
 export interface ProfileConstraint {
   /** 'reject': the framework raises; 'force': the framework ignores the value (we apply what it does). */
@@ -48,6 +56,9 @@ export interface Profile {
   /** Native hyperparameter name -> canonical name. */
   nativeNames: Record<string, keyof Hyperparameters>;
   nativeFlags?: Record<string, NativeFlag>;
+  nativeOptions?: Record<string, NativeOption>;
+  /** How the framework writes a learning-rate schedule, and whose arithmetic evaluates it. */
+  schedules?: ScheduleSyntax;
   /** Defaults in canonical names (the framework's own defaults; where it has none, a stated harness default). */
   defaults: Partial<Hyperparameters>;
   /** Epsilon that depends on the dtype (tfjs: backend.epsilon()). Overrides defaults.eps when eps is not set. */

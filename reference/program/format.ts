@@ -40,6 +40,12 @@ function scalarExpression(op: ScalarOp, program: StepProgram): string {
       return `sum of ${a}[i]*${a}[i] in index order`;
     case 'factor-above':
       return `${b} > ${a} ? ${a} / ${b} : 1`;
+    case 'schedule': {
+      const spec = (program.variant as unknown as Record<string, { name?: string; family?: string } | null>)[a];
+      return `${spec?.name ?? a} at steps taken (${spec?.family ?? ''} arithmetic)${program.variant.float32Hyperparameters.includes(b) ? ', rounded to float32' : ''}`;
+    }
+    case 'stream':
+      return `${a}[steps taken]${program.variant.float32Hyperparameters.includes(b) ? ' rounded to float32' : ''}`;
     case 'pow':
       return `${a} ** ${b}`;
     case 'sqrt':

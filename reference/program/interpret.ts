@@ -6,6 +6,8 @@ import { float64Arithmetic, type Arithmetic } from '../arithmetic.js';
 import type { ElementKind, ElementOp, ScalarOp, VectorName } from './ops.js';
 import { VECTORS } from './ops.js';
 import type { RoundingRule } from './rounding.js';
+import { scheduleRate } from '../schedules/index.js';
+import type { LrScheduleSpec } from '../schedules/schedule.js';
 
 export type ScalarEnvironment = Readonly<Record<string, number | undefined>>;
 
@@ -68,6 +70,23 @@ export function runScalarOps(
           sum = A.add(sum, A.mul(g, g));
         }
         x = sum;
+        break;
+      }
+      case 'schedule': {
+        // The rate as the framework's schedule gives it; float32-held like the base when the variant says so.
+        const base = fields[String(o.args[1])];
+        if (typeof base !== 'number') throw new Error(`scalar ${o.out}: hyperparameter ${String(o.args[1])} is ${String(base)}`);
+        const rate = scheduleRate(fields[String(o.args[0])] as LrScheduleSpec, step, base);
+        x = variant.float32Hyperparameters.includes(String(o.args[1])) ? Math.fround(rate) : rate;
+        break;
+      }
+      case 'stream': {
+        const list = fields[String(o.args[0])] as readonly number[];
+        if (step >= list.length)
+          throw new RangeError(
+            `scalar ${o.out}: ${String(o.args[0])} has ${list.length} values, step ${step + 1} needs one more`,
+          );
+        x = variant.float32Hyperparameters.includes(String(o.args[1])) ? Math.fround(list[step]) : list[step];
         break;
       }
       case 'factor-above': {

@@ -59,7 +59,9 @@ export type ScalarKind =
   | 'sqrt'
   | 'pow'
   | 'sum-of-squares' // reduction over a vector, in index order
-  | 'factor-above'; // args (bound, x): x > bound ? bound / x : 1 (global-norm clipping)
+  | 'factor-above' // args (bound, x): x > bound ? bound / x : 1 (global-norm clipping)
+  | 'schedule' // args (schedule, base): the variant's schedule at this step, in its framework's arithmetic (reference/schedules)
+  | 'stream'; // args (list): the variant's per-step list at this step (a recorded lr)
 
 export interface ScalarOp {
   readonly kind: ScalarKind;

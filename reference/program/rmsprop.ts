@@ -29,8 +29,12 @@ const SCALARS: ScalarBlock = [
     ...heldAndCast('rescale'),
     when('clipped', [host('hyperparameter', 'clipHost', 'clip', 'exact'), cast('clip')]),
   ]),
-  stage('learning rate (inverse-time schedule when lrDecay > 0; t = steps taken)', [
-    host('hyperparameter', 'lrHost', 'lr', 'as-held'),
+  stage('learning rate (a recorded per-step lr, a named schedule, or lr; inverse-time decay when lrDecay > 0; t = steps taken)', [
+    when(
+      'lrStreamed',
+      host('stream', 'lrHost', 'lrPerStep', 'lr'),
+      when('scheduled', host('schedule', 'lrHost', 'schedule', 'lr'), host('hyperparameter', 'lrHost', 'lr', 'as-held')),
+    ),
     when(
       'lrDecayed',
       [
@@ -265,6 +269,8 @@ export const RMSPROP: StepDefinition<Variant> = {
     clipped: { describe: 'elementwise clipping', holds: (v) => v.clip !== null },
     normClipped: { describe: 'global-norm clipping', holds: (v) => v.clipNorm !== null },
     lrDecayed: { describe: 'lrDecay > 0', holds: (v) => v.lrDecay > 0 },
+    lrStreamed: { describe: 'an lr per step is given (lrPerStep)', holds: (v) => v.lrPerStep !== null },
+    scheduled: { describe: 'a named learning-rate schedule', holds: (v) => v.schedule !== null },
     momentum: {
       describe: 'the momentum path runs (momentum != 0 or momentumAlways)',
       holds: (v) => v.momentumAlways || v.momentum !== 0,
