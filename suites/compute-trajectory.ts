@@ -15,6 +15,8 @@ export interface TrajectoryRequest {
   dtype: Dtype;
   problem?: string;
   grads?: { path: string; stream: Float64Array[] };
+  /** The learning rate of every step (`--lr-per-step`, or the gradient file's `lr_per_step`): replaces lr and any schedule. */
+  lrPerStep?: number[];
   x0?: number[];
   dim?: number;
   steps?: number;
@@ -65,6 +67,13 @@ export function computeTrajectory(req: TrajectoryRequest): TrajectoryDocument {
     const order = req.autodiff ?? autodiffOrderFor(resolved.profile.name);
     source = (params, t) => problem.gradient(params, req.dtype, t, order);
     lossAt = (x) => problem.loss(x, req.dtype);
+  }
+  if (req.lrPerStep !== undefined) {
+    if (req.lrPerStep.length < steps)
+      throw new InputError(`--lr-per-step has ${req.lrPerStep.length} values for ${steps} steps (one learning rate per step)`);
+    const bad = req.lrPerStep.findIndex((x) => !(Number.isFinite(x) && x >= 0));
+    if (bad >= 0) throw new InputError(`--lr-per-step: value ${bad + 1} is ${req.lrPerStep[bad]}, expected a finite number >= 0`);
+    resolved.variant = { ...resolved.variant, lrPerStep: req.lrPerStep };
   }
   const t = runTrajectory(resolved.variant, req.dtype, x0, steps, source);
   const doc: TrajectoryDocument = {
