@@ -85,6 +85,8 @@ const RANGES: Partial<Record<keyof Hyperparameters, [number, number, string]>> =
   clip: [0, Infinity, '> 0'],
   clipNorm: [0, Infinity, '> 0'],
   rescale: [-Infinity, Infinity, 'finite'],
+  emaMomentum: [0, 1, 'in [0, 1]'],
+  emaOverwriteFrequency: [1, Infinity, 'an integer >= 1'],
 };
 
 function setHyperparameter(hp: Hyperparameters, name: keyof Hyperparameters, label: string, value: SettingValue): void {
@@ -115,7 +117,8 @@ function setHyperparameter(hp: Hyperparameters, name: keyof Hyperparameters, lab
   if (typeof parsed === 'number' && range) {
     const [lo, hi, text] = range;
     const strictlyPositive = name === 'clip' || name === 'clipNorm';
-    if (parsed < lo || parsed > hi || (strictlyPositive && parsed === 0)) {
+    const integer = name === 'emaOverwriteFrequency';
+    if (parsed < lo || parsed > hi || (strictlyPositive && parsed === 0) || (integer && !Number.isInteger(parsed))) {
       throw new SettingError(`${label}: must be ${text}, got ${parsed}`);
     }
   }

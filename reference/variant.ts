@@ -85,6 +85,12 @@ export interface Hyperparameters {
   schedule: LrScheduleSpec | null;
   /** The learning rate of every step, as recorded (step t uses lrPerStep[t]); overrides lr and schedule. */
   lrPerStep: readonly number[] | null;
+  /** Keep an exponential moving average of the parameters after every step (Keras use_ema). */
+  useEma: boolean;
+  /** Weight of the old average (Keras ema_momentum). */
+  emaMomentum: number;
+  /** Every this many steps the parameters are overwritten with the average (Keras ema_overwrite_frequency), or null. */
+  emaOverwriteFrequency: number | null;
 }
 
 /** Arithmetic axes: how the hyperparameters are combined. */
@@ -188,6 +194,13 @@ export const HYPERPARAMETERS: readonly HyperparameterInfo[] = [
       "learning-rate schedule, written as the framework's call (keras learning_rate=CosineDecay(...), torch scheduler=StepLR(...))",
   },
   { name: 'lrPerStep', kind: 'number-list', describe: 'learning rate of every step (a recorded schedule), comma list' },
+  { name: 'useEma', kind: 'boolean', describe: 'keep a moving average of the parameters (weight EMA) after every step' },
+  { name: 'emaMomentum', kind: 'number', describe: 'weight of the old average in the weight EMA' },
+  {
+    name: 'emaOverwriteFrequency',
+    kind: 'nullable-number',
+    describe: 'overwrite the parameters with their average every this many steps (null: never)',
+  },
 ];
 
 export const BASE_HYPERPARAMETERS: Hyperparameters = {
@@ -206,6 +219,9 @@ export const BASE_HYPERPARAMETERS: Hyperparameters = {
   biasCorrection: false,
   schedule: null,
   lrPerStep: null,
+  useEma: false,
+  emaMomentum: 0.99,
+  emaOverwriteFrequency: null,
 };
 
 export const BASE_AXES: Axes = {

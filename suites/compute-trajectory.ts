@@ -36,6 +36,8 @@ export interface TrajectoryDocument {
   trajectory: EncodedNumber[][];
   final: EncodedNumber[];
   loss?: EncodedNumber[];
+  /** The weight average after every step (useEma: Keras use_ema keeps it as optimizer state). */
+  ema?: EncodedNumber[][];
 }
 
 export function computeTrajectory(req: TrajectoryRequest): TrajectoryDocument {
@@ -87,6 +89,7 @@ export function computeTrajectory(req: TrajectoryRequest): TrajectoryDocument {
     trajectory: t.points.map((p) => encodeVector(p.params)),
     final: encodeVector(t.points[t.points.length - 1].params),
   };
+  if (resolved.variant.useEma) doc.ema = t.points.map((p) => encodeVector(p.state.a!));
   if (lossAt) doc.loss = t.points.map((p) => encodeVector([lossAt(p.params)])[0]);
   return doc;
 }

@@ -71,7 +71,6 @@ const TORCH: FrameworkMapping = {
 const KERAS: FrameworkMapping = {
   profile: 'keras@3',
   inert: {
-    use_ema: { values: [false], because: 'use_ema=False: no weight EMA' },
     name: { values: [null], because: 'the optimizer name does not enter the arithmetic' },
   },
   missing: {
@@ -79,8 +78,6 @@ const KERAS: FrameworkMapping = {
     gradient_accumulation_steps: { neutral: [null], needs: 'gradient-accumulation stage' },
   },
   partOf: {
-    ema_momentum: 'use_ema',
-    ema_overwrite_frequency: 'use_ema',
     ...Object.fromEntries(
       ['initial_learning_rate', 'decay_steps', 'alpha', 'warmup_target', 'warmup_steps', 'boundaries', 'values'].map((arg) => [
         `schedule.${arg}`,

@@ -15,7 +15,7 @@ export const keras3: Profile = {
     {
       repo: 'keras-team/keras',
       path: 'keras/src/optimizers/base_optimizer.py',
-      note: '_apply_weight_decay: variable - variable * wd * lr (decoupled, before the step); wd = ops.cast(self.weight_decay, variable.dtype): a Python float becomes a float32 tensor first; _get_current_learning_rate: a schedule is called at self._iterations (0 for the first step)',
+      note: '_apply_weight_decay: variable - variable * wd * lr (decoupled, before the step); wd = ops.cast(self.weight_decay, variable.dtype): a Python float becomes a float32 tensor first; _get_current_learning_rate: a schedule is called at self._iterations (0 for the first step); _backend_apply_gradients: after the update, _update_model_variables_moving_average (momentum = cast(iterations != 0) * ema_momentum; average = momentum*average + (1 - momentum)*var, average variables start at zeros) and, when (iterations + 1) % ema_overwrite_frequency == 0, _overwrite_model_variables_with_average_value (var.assign(average)); iterations is incremented after both',
     },
     {
       repo: 'keras-team/keras',
@@ -33,6 +33,9 @@ export const keras3: Profile = {
     clipvalue: 'clip',
     clipnorm: 'clipNorm',
     global_clipnorm: 'clipNorm',
+    use_ema: 'useEma',
+    ema_momentum: 'emaMomentum',
+    ema_overwrite_frequency: 'emaOverwriteFrequency',
   },
   nativeOptions: {
     floatx: {
@@ -46,7 +49,17 @@ export const keras3: Profile = {
     },
   },
   schedules: KERAS_SCHEDULES,
-  defaults: { lr: 0.001, decay: 0.9, momentum: 0, eps: 1e-7, centered: false, weightDecay: 0 },
+  defaults: {
+    lr: 0.001,
+    decay: 0.9,
+    momentum: 0,
+    eps: 1e-7,
+    centered: false,
+    weightDecay: 0,
+    useEma: false,
+    emaMomentum: 0.99,
+    emaOverwriteFrequency: null,
+  },
   axes: {
     epsPlacement: 'inside',
     centeredGrouping: '(v-m2)+eps',
@@ -69,6 +82,7 @@ export const keras3: Profile = {
     "A schedule is written as the Keras call: --set 'learning_rate=CosineDecay(initial_learning_rate=0.02, decay_steps=60, alpha=0.1)' (ExponentialDecay, InverseTimeDecay, PolynomialDecay, CosineDecay, PiecewiseConstantDecay). It is evaluated in float32 ops at optimizer.iterations and cast to the variable dtype, also with floatx float64 (measured: the 8 schedule recordings, Keras 3.15.1). cos and pow are float64 results rounded to float32.",
     'Measured (calibration recordings, Keras 3.15.1): weight_decay is float32-rounded in every run, also with floatx float64 (tf.cast of a Python float makes a float32 tensor first).',
     'The torch backend groups (velocity + epsilon) - square(average_grad): set centeredGrouping=(v+eps)-m2.',
+    'use_ema=true keeps the weight average as optimizer state (reported by trajectory as ema), each op rounded in the variable dtype, no FMA; ema_overwrite_frequency=N copies it into the parameters after every N-th step. No calibration recording uses EMA: the op order is read from base_optimizer.py, not measured. Only the reference runs it (no adapter declares useEma).',
     "Keras 3 has no 'decay' argument: Keras 2's decay= was a learning-rate decay (see keras2-legacy).",
     'clipnorm is per-tensor tf.clip_by_norm, (g*c)/max(norm, c); global_clipnorm is g*(c*min(1/norm, 1/c)). For the single parameter tensor of the harness both bound the same norm; the reference scales by g*(c/norm), equal up to rounding (the exact forms need a clip-form axis).',
   ],

@@ -67,6 +67,22 @@ const SCALARS: ScalarBlock = [
       host('constant', 'normScale', 1),
     ),
   ]),
+  stage('weight EMA momentum (Keras: ema_momentum times (iterations != 0), in the variable dtype)', [
+    when('useEma', [
+      host('step', 'tHost'),
+      host('nonzero', 'notFirstStepHost', 'tHost'),
+      cast('notFirstStep', 'notFirstStepHost'),
+      host('hyperparameter', 'emaMomentumHost', 'emaMomentum', 'exact'),
+      cast('emaMomentumHeld', 'emaMomentumHost'),
+      compute('mul', 'emaMomentum', 'notFirstStep', 'emaMomentumHeld'),
+      host('constant', 'oneHost', 1),
+      cast('one', 'oneHost'),
+      compute('sub', 'emaOneMinus', 'one', 'emaMomentum'),
+      host('constant', 'stepsAfterHost', 1),
+      host('add', 'iterationsAfter', 'tHost', 'stepsAfterHost'),
+      host('is-multiple', 'emaOverwrite', 'iterationsAfter', 'emaOverwriteFrequency'),
+    ]),
+  ]),
   stage('bias correction 1 - decay^(t+1)', [
     when(
       'biasCorrection',
@@ -252,10 +268,18 @@ const ELEMENT: ElementBlock = [
   ]),
 ];
 
+/** Reference-only (definition.ts): the weight average after the step, in the variable dtype. */
+const WEIGHT_EMA: ElementBlock = stage(
+  'weight EMA (Keras _update_model_variables_moving_average, after the step: a = momentum*a + (1 - momentum)*p)',
+  [op('mul', 'aKept', '$emaMomentum', 'a'), op('mul', 'aNew', '$emaOneMinus', 'p'), op('add', 'a', 'aKept', 'aNew')],
+  ['useEma'],
+);
+
 export const RMSPROP: StepDefinition<Variant> = {
   name: 'rmsprop',
   scalars: SCALARS,
   element: ELEMENT,
+  referenceOnly: WEIGHT_EMA,
   conditions: {
     decoupled: {
       describe: 'decoupled weight decay, weightDecay != 0',
