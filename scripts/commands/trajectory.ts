@@ -110,7 +110,7 @@ export function trajectoryCommand(yargs: Argv): Argv {
 /** `--lr-per-step`: a comma list of numbers, or a JSON file holding an array of numbers. */
 function readLrPerStep(text: string | undefined): number[] | undefined {
   if (text === undefined) return undefined;
-  if (/^[\s\d.,eE+-]+$/.test(text)) return parseNumberList('--lr-per-step', text);
+  if (text.includes(',') || Number.isFinite(Number(text))) return parseNumberList('--lr-per-step', text);
   const doc = readJsonFile(text, '--lr-per-step file');
   if (!Array.isArray(doc) || doc.length === 0 || !doc.every((x) => typeof x === 'number'))
     throw new InputError(`--lr-per-step file ${text}: expected a JSON array of numbers, one learning rate per step`);
