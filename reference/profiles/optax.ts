@@ -1,4 +1,5 @@
 import type { Profile } from '../profile.js';
+import { OPTAX_SCHEDULES } from '../schedules/optax.js';
 
 export const optax: Profile = {
   name: 'optax',
@@ -21,7 +22,13 @@ export const optax: Profile = {
       path: 'optax/_src/clipping.py',
       note: 'clip_by_global_norm(max_norm): trigger = g_norm < max_norm; select(trigger, t, (t / g_norm) * max_norm), used as optax.chain(optax.clip_by_global_norm(max_norm), optax.rmsprop(...))',
     },
+    {
+      repo: 'google-deepmind/optax',
+      path: 'optax/schedules/_schedule.py',
+      note: "exponential_decay, cosine_decay_schedule, polynomial_schedule, piecewise_constant_schedule, called by scale_by_schedule with the int32 count and cast to the update dtype (--set 'learning_rate=exponential_decay(init_value=0.1, transition_steps=10, decay_rate=0.9)'); evaluated op by op in the run's dtype, not measured against XLA (no recording uses a schedule)",
+    },
   ],
+  schedules: OPTAX_SCHEDULES,
   nativeNames: {
     learning_rate: 'lr',
     decay: 'decay',

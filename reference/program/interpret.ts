@@ -76,7 +76,7 @@ export function runScalarOps(
         // The rate as the framework's schedule gives it; float32-held like the base when the variant says so.
         const base = fields[String(o.args[1])];
         if (typeof base !== 'number') throw new Error(`scalar ${o.out}: hyperparameter ${String(o.args[1])} is ${String(base)}`);
-        const rate = scheduleRate(fields[String(o.args[0])] as LrScheduleSpec, step, base);
+        const rate = scheduleRate(fields[String(o.args[0])] as LrScheduleSpec, step, base, rule.compute.dtype);
         x = variant.float32Hyperparameters.includes(String(o.args[1])) ? Math.fround(rate) : rate;
         break;
       }

@@ -9,12 +9,12 @@ export const SCHEDULE_KINDS = [
   'cosine', // lr·((1−alpha)·½(1 + cos(π·t/steps)) + alpha), optional linear warmup; torch: the recursive CosineAnnealingLR
   'polynomial', // (lr − end)·(1 − t/steps)^power + end
   'piecewise-constant', // values[i] where boundaries[i−1] < t <= boundaries[i]
-  'multistep', // torch MultiStepLR: lr *= rate^(count of t in boundaries)
+  'multistep', // torch MultiStepLR: lr *= rate^(count of t in boundaries); optax piecewise_constant_schedule: lr *= values[i] from boundaries[i] on
 ] as const;
 export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
 
 /** Frameworks whose schedule arithmetic the reference evaluates. */
-export const SCHEDULE_FAMILIES = ['keras', 'torch'] as const;
+export const SCHEDULE_FAMILIES = ['keras', 'torch', 'optax'] as const;
 export type ScheduleFamily = (typeof SCHEDULE_FAMILIES)[number];
 
 export interface LrScheduleSpec {
@@ -39,7 +39,11 @@ export interface LrScheduleSpec {
   /** Keras CosineDecay warmup: null for none. */
   warmupTarget: number | null;
   warmupSteps: number;
-  /** PiecewiseConstantDecay boundaries, MultiStepLR milestones. */
+  /** optax transition_begin: steps before the decay starts. */
+  begin: number;
+  /** optax exponential_decay end_value: the bound the rate is clipped at, or null. */
+  endValue: number | null;
+  /** PiecewiseConstantDecay boundaries, MultiStepLR milestones, optax boundaries_and_scales keys (values: its scales). */
   boundaries: readonly number[];
   values: readonly number[];
 }
@@ -60,6 +64,8 @@ export function blankSchedule(kind: ScheduleKind, family: ScheduleFamily, name: 
     cycle: false,
     warmupTarget: null,
     warmupSteps: 0,
+    begin: 0,
+    endValue: null,
     boundaries: [],
     values: [],
   };

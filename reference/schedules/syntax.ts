@@ -3,6 +3,7 @@
 // gamma=0.5)"`, `--set "learning_rate=CosineDecay(initial_learning_rate=0.02, decay_steps=60)"`);
 // the parser reads Python literals: numbers, True/False, None and [lists].
 
+import type { Dtype } from '../arithmetic.js';
 import { InputError } from '../errors.js';
 import { suggest } from '../suggest.js';
 import type { LrScheduleSpec, ScheduleFamily } from './schedule.js';
@@ -11,8 +12,11 @@ type SpecField = Exclude<keyof LrScheduleSpec, 'kind' | 'family' | 'name'>;
 
 export interface ScheduleClass {
   blank(): LrScheduleSpec;
-  /** Argument -> spec field; null: does not enter the arithmetic; { neutral }: only that value is modelled. */
-  args: Readonly<Record<string, SpecField | null | { neutral: unknown }>>;
+  /**
+   * Argument -> spec field; null: does not enter the arithmetic; { neutral }: only that value is
+   * modelled; { mapping }: a {key: value} dict split into two list fields.
+   */
+  args: Readonly<Record<string, SpecField | null | { neutral: unknown } | { mapping: readonly [SpecField, SpecField] }>>;
   required: readonly string[];
 }
 
@@ -23,11 +27,14 @@ export interface ScheduleSyntax {
   /** Repository and path the classes were read from. */
   source: string;
   classes: Readonly<Record<string, ScheduleClass>>;
-  /** The rate of step `step` (steps taken); `lr` is the optimizer's own lr (where the schedule starts from it). */
-  evaluate(spec: LrScheduleSpec, step: number, lr: number): number;
+  /**
+   * The rate of step `step` (steps taken); `lr` is the optimizer's own lr (where the schedule starts
+   * from it); `dtype` the run's compute dtype (for frameworks whose schedule follows it).
+   */
+  evaluate(spec: LrScheduleSpec, step: number, lr: number, dtype: Dtype): number;
 }
 
-type Literal = number | boolean | null | number[];
+type Literal = number | boolean | null | number[] | { keys: number[]; values: number[] };
 
 /** Splits at top-level commas (not inside brackets). */
 function splitArguments(text: string): string[] {
@@ -36,8 +43,8 @@ function splitArguments(text: string): string[] {
   let start = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '[' || c === '(') depth++;
-    else if (c === ']' || c === ')') depth--;
+    if (c === '[' || c === '(' || c === '{') depth++;
+    else if (c === ']' || c === ')' || c === '}') depth--;
     else if (c === ',' && depth === 0) {
       parts.push(text.slice(start, i));
       start = i + 1;
@@ -52,6 +59,19 @@ function parseLiteral(text: string, where: string): Literal {
   if (t === 'True' || t === 'true') return true;
   if (t === 'False' || t === 'false') return false;
   if (t === 'None' || t === 'null') return null;
+  if (t.startsWith('{') && t.endsWith('}')) {
+    const keys: number[] = [];
+    const values: number[] = [];
+    for (const entry of splitArguments(t.slice(1, -1))) {
+      const colon = entry.indexOf(':');
+      const [k, v] = colon < 0 ? [NaN, NaN] : [Number(entry.slice(0, colon)), Number(entry.slice(colon + 1))];
+      if (!Number.isFinite(k) || !Number.isFinite(v))
+        throw new InputError(`${where}: expected {step: value, ...}, got '${entry}'`);
+      keys.push(k);
+      values.push(v);
+    }
+    return { keys, values };
+  }
   if (t.startsWith('[') && t.endsWith(']')) {
     return splitArguments(t.slice(1, -1)).map((x) => {
       const n = Number(x);
@@ -101,9 +121,17 @@ export function parseScheduleCall(syntax: ScheduleSyntax, label: string, text: s
       given.add(arg);
       const target = cls.args[arg];
       if (target === null) continue;
+      if (typeof target === 'object' && 'mapping' in target) {
+        if (value === null) continue;
+        if (typeof value !== 'object' || Array.isArray(value))
+          throw new InputError(`${where}: expected a {step: value, ...} dict`);
+        spec[target.mapping[0]] = value.keys;
+        spec[target.mapping[1]] = value.values;
+        continue;
+      }
       if (typeof target === 'object') {
         if (value !== target.neutral)
-          throw new InputError(`${where}=${String(value)}: only ${String(target.neutral)} is modelled`);
+          throw new InputError(`${where}=${JSON.stringify(value)}: only ${String(target.neutral)} is modelled`);
         continue;
       }
       const current = spec[target];
@@ -112,7 +140,7 @@ export function parseScheduleCall(syntax: ScheduleSyntax, label: string, text: s
         (expected === 'list' && Array.isArray(value)) ||
         (expected === 'boolean' && typeof value === 'boolean') ||
         (expected === 'number' && typeof value === 'number') ||
-        (value === null && target === 'warmupTarget');
+        (value === null && (target === 'warmupTarget' || target === 'endValue'));
       if (!ok) throw new InputError(`${where}: expected a ${expected}, got '${part.slice(eq + 1).trim()}'`);
       spec[target] = value;
     }
@@ -127,6 +155,9 @@ function checkSchedule(s: LrScheduleSpec, label: string): LrScheduleSpec {
   const fail = (why: string) => {
     throw new InputError(`${label}: ${s.name}: ${why}`);
   };
+  // optax turns a non-positive transition_steps into a constant schedule; the others raise.
+  if (s.family === 'optax' && (s.kind === 'exponential' || s.kind === 'polynomial') && s.steps <= 0)
+    return { ...s, rate: 1, kind: 'exponential', steps: 1 };
   if (!(s.steps > 0) || (s.family === 'torch' && !Number.isInteger(s.steps)))
     fail(`the step count must be a positive integer, got ${s.steps}`);
   if (s.kind === 'piecewise-constant' && s.values.length !== s.boundaries.length + 1)

@@ -6,7 +6,13 @@ import { InputError } from '../../reference/errors.js';
 import { formatProgram } from '../../reference/program/format.js';
 import { stepProgram } from '../../reference/program/index.js';
 import { resolveVariant } from '../../reference/resolve.js';
-import { KERAS_SCHEDULES, scheduleRate, TORCH_SCHEDULES, parseScheduleCall } from '../../reference/schedules/index.js';
+import {
+  KERAS_SCHEDULES,
+  OPTAX_SCHEDULES,
+  scheduleRate,
+  TORCH_SCHEDULES,
+  parseScheduleCall,
+} from '../../reference/schedules/index.js';
 import { replaySource, runTrajectory } from '../../reference/trajectory.js';
 import { computeTrajectory } from '../../suites/compute-trajectory.js';
 import { defaultRecordingsDir, loadRecordings } from '../../suites/recordings-file.js';
@@ -16,6 +22,7 @@ import { decodeVector } from '../../reference/number-encoding.js';
 const f = Math.fround;
 const keras = (call: string) => parseScheduleCall(KERAS_SCHEDULES, 'learning_rate', call);
 const torch = (call: string) => parseScheduleCall(TORCH_SCHEDULES, 'scheduler', call);
+const optax = (call: string) => parseScheduleCall(OPTAX_SCHEDULES, 'learning_rate', call);
 
 describe('Keras schedules (learning_rate_schedule.py), float32 ops', () => {
   it('ExponentialDecay is initial * decay_rate ** (step / decay_steps), each op rounded to float32; staircase floors the exponent', () => {
@@ -114,6 +121,49 @@ describe('torch schedulers (lr_scheduler.py), chainable, in Python floats', () =
         r.file,
       ).toEqual(r.lrPerStep);
     }
+  });
+});
+
+describe('optax schedules (optax/schedules/_schedule.py), in the run dtype op by op', () => {
+  it('exponential_decay keeps init_value until transition_begin, then init * rate ** (decreased / steps), clipped at end_value', () => {
+    const s = optax('optax.exponential_decay(init_value=0.1, transition_steps=4, decay_rate=0.5, transition_begin=2)');
+    expect(scheduleRate(s, 1, 0, 'float32')).toBe(f(0.1)); // decreased_count <= 0
+    expect(scheduleRate(s, 4, 0, 'float32')).toBe(f(f(0.1) * f(Math.pow(0.5, f(2 / 4)))));
+    expect(scheduleRate(s, 4, 0, 'float64')).toBe(0.1 * Math.pow(0.5, 2 / 4));
+    const clipped = optax('exponential_decay(init_value=0.1, transition_steps=1, decay_rate=0.5, end_value=0.05)');
+    expect(scheduleRate(clipped, 100, 0, 'float32')).toBe(f(0.05)); // jnp.maximum(value, end_value) as decay_rate < 1
+  });
+
+  it('cosine_decay_schedule is init * ((1 - alpha) * (0.5 * (1 + cos(pi * count / steps))) ** exponent + alpha)', () => {
+    const s = optax('cosine_decay_schedule(init_value=0.1, decay_steps=10, alpha=0.2)');
+    const angle = f(f(f(Math.PI) * 5) / 10);
+    const c = f(0.5 * f(1 + f(Math.cos(angle))));
+    expect(scheduleRate(s, 5, 0, 'float32')).toBe(f(f(0.1) * f(f(f(1 - 0.2) * c) + f(0.2))));
+  });
+
+  it('polynomial_schedule clips count - transition_begin to [0, steps] and adds end_value last', () => {
+    const s = optax('polynomial_schedule(init_value=0.1, end_value=0.01, power=2, transition_steps=10, transition_begin=2)');
+    const frac = f(1 - f(5 / 10)); // count 7: clip(7 - 2, 0, 10) = 5
+    expect(scheduleRate(s, 7, 0, 'float32')).toBe(f(f(f(f(0.1) - f(0.01)) * f(frac ** 2)) + f(0.01)));
+  });
+
+  it('piecewise_constant_schedule multiplies by each scale from its boundary on (count == boundary is scaled)', () => {
+    const s = optax('piecewise_constant_schedule(init_value=0.1, boundaries_and_scales={3: 0.5, 5: 0.1})');
+    const after3 = f(f(0.5) * f(0.1));
+    expect([0, 2, 3, 4, 5].map((t) => scheduleRate(s, t, 0, 'float32'))).toEqual([
+      f(0.1),
+      f(0.1),
+      after3,
+      after3,
+      f(f(0.1) * after3),
+    ]);
+  });
+
+  it('optax.rmsprop takes the schedule as its learning_rate', () => {
+    const v = resolveVariant('optax', 'float32', {
+      learning_rate: 'optax.exponential_decay(init_value=0.1, transition_steps=4, decay_rate=0.5)',
+    }).variant;
+    expect(v.schedule).toMatchObject({ family: 'optax', kind: 'exponential', initial: 0.1 });
   });
 });
 
