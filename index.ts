@@ -141,3 +141,12 @@ export {
   type ExpectedVerdicts,
   type VerdictChange,
 } from './suites/recordings-expected.js';
+export {
+  scheduleRate,
+  parseScheduleCall,
+  SCHEDULE_SYNTAXES,
+  SCHEDULE_KINDS,
+  type LrScheduleSpec,
+  type ScheduleSyntax,
+} from './reference/schedules/index.js';
+export { readGradientDocument, parseGradientDocument, type GradientDocument } from './suites/gradient-file.js';

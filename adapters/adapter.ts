@@ -127,6 +127,14 @@ export interface AdapterFactory {
 /** Values that switch a feature off: an adapter without the feature can still run a case that keeps them. */
 const NEUTRAL: Hyperparameters = { ...BASE_HYPERPARAMETERS };
 
+/** A hyperparameter's value in a message: a schedule by its class name, a per-step list by its length. */
+const shown = (x: unknown): string =>
+  Array.isArray(x)
+    ? `[${x.length} values]`
+    : typeof x === 'object' && x !== null
+      ? String((x as { name?: unknown }).name)
+      : String(x);
+
 /** Checks the variant only uses what the adapter declares; returns the reason it cannot, or null. */
 export function unsupportedReason(info: AdapterInfo, c: AdapterCase, fixedAxes: Partial<Axes> = {}): string | null {
   const caps = info.capabilities;
@@ -134,7 +142,7 @@ export function unsupportedReason(info: AdapterInfo, c: AdapterCase, fixedAxes: 
   const v = c.variant;
   for (const { name } of HYPERPARAMETERS) {
     if (caps.hyperparameters.includes(name) || ['lr', 'decay', 'eps'].includes(name)) continue;
-    if (v[name] !== NEUTRAL[name]) return `${info.id} has no ${name} (the case sets ${name}=${String(v[name])})`;
+    if (v[name] !== NEUTRAL[name]) return `${info.id} has no ${name} (the case sets ${name}=${shown(v[name])})`;
   }
   for (const [name, value] of Object.entries(fixedAxes) as [keyof Axes, unknown][]) {
     const wanted = v[name];

@@ -2,6 +2,7 @@
 // hyperparameter, its defaults, and the source file each claim was read from.
 
 import type { Dtype } from './arithmetic.js';
+import type { ScheduleSyntax } from './schedules/syntax.js';
 import type { Axes, Hyperparameters } from './variant.js';
 
 export interface SourceCitation {
@@ -25,6 +26,13 @@ export interface NativeFlag {
   default: boolean;
   whenTrue: Partial<Axes>;
   whenFalse: Partial<Axes>;
+}
+
+/** A native option with named values that select axis values (Keras floatx, a torch tensor lr's dtype). */
+export interface NativeOption {
+  describe: string;
+  default: string;
+  values: Readonly<Record<string, Partial<Axes>>>;
 }
 
 /** A configuration the framework refuses or silently changes. */
@@ -51,6 +59,9 @@ export interface Profile {
   nativeFlags?: Record<string, NativeFlag>;
   /** Axis values a native name sets when it is given a value (Keras: clipnorm is tf.clip_by_norm, global_clipnorm the global form). */
   nativeNameAxes?: Record<string, Partial<Axes>>;
+  nativeOptions?: Record<string, NativeOption>;
+  /** How the framework writes a learning-rate schedule, and whose arithmetic evaluates it. */
+  schedules?: ScheduleSyntax;
   /** Defaults in canonical names (the framework's own defaults; where it has none, a stated harness default). */
   defaults: Partial<Hyperparameters>;
   /** Epsilon that depends on the dtype (tfjs: backend.epsilon()). Overrides defaults.eps when eps is not set. */

@@ -5,6 +5,7 @@ import type { Dtype } from './arithmetic.js';
 import type { Profile } from './profile.js';
 import { PROFILES } from './profiles/index.js';
 import { findProfile } from './registry.js';
+import { isScheduleCall, parseScheduleCall } from './schedules/syntax.js';
 import { suggest } from './suggest.js';
 import {
   AXES,
@@ -84,12 +85,28 @@ const RANGES: Partial<Record<keyof Hyperparameters, [number, number, string]>> =
   clip: [0, Infinity, '> 0'],
   clipNorm: [0, Infinity, '> 0'],
   rescale: [-Infinity, Infinity, 'finite'],
+  emaMomentum: [0, 1, 'in [0, 1]'],
+  emaOverwriteFrequency: [1, Infinity, 'an integer >= 1'],
 };
 
 function setHyperparameter(hp: Hyperparameters, name: keyof Hyperparameters, label: string, value: SettingValue): void {
   const info = HYPERPARAMETERS.find((h) => h.name === name)!;
-  let parsed: number | boolean | null;
-  if (info.kind === 'boolean') parsed = parseBoolean(label, value);
+  let parsed: number | boolean | null | readonly number[];
+  if (info.kind === 'schedule') {
+    if (value === null || (typeof value === 'string' && ['none', 'null'].includes(value.toLowerCase()))) {
+      hp.schedule = null;
+      return;
+    }
+    throw new SettingError(
+      `${label}: write the schedule as the framework's call, e.g. scheduler=StepLR(step_size=20, gamma=0.5)`,
+    );
+  } else if (info.kind === 'number-list') {
+    parsed =
+      value === null || (typeof value === 'string' && ['none', 'null'].includes(value.toLowerCase()))
+        ? null
+        : parseList(value).map((x) => parseNumber(label, x));
+    if (parsed !== null && parsed.length === 0) throw new SettingError(`${label}: expected a comma list of numbers`);
+  } else if (info.kind === 'boolean') parsed = parseBoolean(label, value);
   else if (
     info.kind === 'nullable-number' &&
     (value === null || (typeof value === 'string' && ['none', 'null'].includes(value.toLowerCase())))
@@ -100,7 +117,8 @@ function setHyperparameter(hp: Hyperparameters, name: keyof Hyperparameters, lab
   if (typeof parsed === 'number' && range) {
     const [lo, hi, text] = range;
     const strictlyPositive = name === 'clip' || name === 'clipNorm';
-    if (parsed < lo || parsed > hi || (strictlyPositive && parsed === 0)) {
+    const integer = name === 'emaOverwriteFrequency';
+    if (parsed < lo || parsed > hi || (strictlyPositive && parsed === 0) || (integer && !Number.isInteger(parsed))) {
       throw new SettingError(`${label}: must be ${text}, got ${parsed}`);
     }
   }
@@ -197,6 +215,7 @@ export function resolveVariant(
   const axes: Axes = { ...BASE_AXES, ...profile.axes };
   const explicitAxes: [keyof Axes, string, SettingValue][] = [];
   const flags = new Map(Object.entries(profile.nativeFlags ?? {}).map(([k, f]) => [k, f.default]));
+  const options = new Map(Object.entries(profile.nativeOptions ?? {}).map(([k, o]) => [k, o.default]));
   let epsSet = false;
   const nameAxes: Partial<Axes>[] = [];
 
@@ -219,9 +238,23 @@ export function resolveVariant(
     if (refused !== undefined) throw new SettingError(`profile ${profile.name}: ${key} is refused: ${refused}`);
     const native = profile.nativeNames[key];
     const flag = profile.nativeFlags?.[key];
+    const option = profile.nativeOptions?.[key];
     const canonical = HP_BY_NORMAL.get(normalise(key));
     const axis = AXIS_BY_NORMAL.get(normalise(key));
-    if (native !== undefined) {
+    const syntax = profile.schedules;
+    if (syntax && key === syntax.setting && (native === undefined || isScheduleCall(syntax, value))) {
+      // The framework's schedule call (Keras: learning_rate takes a number or a schedule).
+      const none = value === null || (typeof value === 'string' && ['none', 'null'].includes(value.toLowerCase()));
+      hp.schedule = none ? null : parseScheduleCall(syntax, key, String(value));
+      if (hp.schedule?.initial !== null && hp.schedule?.initial !== undefined) hp.lr = hp.schedule.initial;
+    } else if (option !== undefined) {
+      const s = String(value);
+      if (!Object.hasOwn(option.values, s))
+        throw new SettingError(
+          `${key}: expected one of ${Object.keys(option.values).join(' | ')}, got '${s}'${suggest(s, Object.keys(option.values))}`,
+        );
+      options.set(key, s);
+    } else if (native !== undefined) {
       setHyperparameter(hp, native, key, value);
       if (native === 'eps') epsSet = true;
       if (profile.nativeNameAxes?.[key] && hp[native] !== null) nameAxes.push(profile.nativeNameAxes[key]);
@@ -233,7 +266,12 @@ export function resolveVariant(
     } else if (axis !== undefined) {
       explicitAxes.push([axis.name, key, value]);
     } else {
-      const accepted = [...Object.keys(profile.nativeNames), ...Object.keys(profile.nativeFlags ?? {})];
+      const accepted = [
+        ...Object.keys(profile.nativeNames),
+        ...Object.keys(profile.nativeFlags ?? {}),
+        ...Object.keys(profile.nativeOptions ?? {}),
+        ...(profile.schedules && !profile.nativeNames[profile.schedules.setting] ? [profile.schedules.setting] : []),
+      ];
       // A canonical name that is another framework's native word for something else is refused above: not listed.
       const canonicalNames = HYPERPARAMETERS.map((h) => h.name).filter(
         (n) => !AMBIGUOUS_NATIVE.has(n) || profile.nativeNames[n] !== undefined,
@@ -261,11 +299,13 @@ export function resolveVariant(
   for (const [name, on] of flags)
     Object.assign(axes, on ? profile.nativeFlags![name].whenTrue : profile.nativeFlags![name].whenFalse);
   for (const set of nameAxes) Object.assign(axes, set);
+  for (const [name, value] of options) Object.assign(axes, profile.nativeOptions![name].values[value]);
   for (const c of profile.conditional ?? []) if (conditionHolds(c.when, hp)) Object.assign(axes, c.set);
   for (const [name, label, value] of explicitAxes) setAxis(axes, name, label, value, profile);
 
   const native: Record<string, number | boolean | null> = {};
-  for (const [nativeName, canonical] of Object.entries(profile.nativeNames)) native[nativeName] = hp[canonical];
+  for (const [nativeName, canonical] of Object.entries(profile.nativeNames))
+    native[nativeName] = hp[canonical] as number | boolean | null;
   for (const [name, on] of flags) native[name] = on;
   return { profile, dtype, variant: { ...hp, ...axes }, native };
 }

@@ -17,6 +17,8 @@ export interface OptimizerState {
   m: Float64Array;
   /** Momentum buffer (for 'graves', the signed delta); zeros when momentum is off. */
   b: Float64Array;
+  /** Weight average (useEma), starting at zeros like Keras' `average` variables; absent otherwise. */
+  a?: Float64Array;
 }
 
 export interface StepResult {
@@ -31,6 +33,7 @@ export function initialState(variant: Variant, dtype: Dtype, n: number): Optimiz
     v: new Float64Array(n).fill(A.round(variant.initialAccumulator)),
     m: new Float64Array(n),
     b: new Float64Array(n),
+    ...(variant.useEma ? { a: new Float64Array(n) } : {}),
   };
 }
 
@@ -82,15 +85,21 @@ export function step(
   // The gradient as the dtype holds it, once: the global norm (clipNorm) and the update see the same values.
   const g = Float64Array.from(grad, (x) => program.rule.storage(x));
   const interpreter = new ElementInterpreter(program.ops, program.rule);
-  interpreter.setScalars({ ...prepareScalars(program, state.step, g) });
+  const scalars = prepareScalars(program, state.step, g);
+  interpreter.setScalars({ ...scalars });
   const out = new Float64Array(n);
   const next: OptimizerState = { step: state.step + 1, v: new Float64Array(n), m: new Float64Array(n), b: new Float64Array(n) };
+  const average = state.a ?? (variant.useEma ? new Float64Array(n) : undefined);
+  if (average) next.a = new Float64Array(n);
+  // Keras _overwrite_model_variables_with_average_value: var.assign(average), a copy after the average update.
+  const overwrite = scalars.emaOverwrite === true;
   for (let i = 0; i < n; i++) {
-    const e = interpreter.run({ p: params[i], g: g[i], v: state.v[i], m: state.m[i], b: state.b[i] });
-    out[i] = e.p;
+    const e = interpreter.run({ p: params[i], g: g[i], v: state.v[i], m: state.m[i], b: state.b[i], a: average?.[i] });
+    out[i] = overwrite ? e.a! : e.p;
     next.v[i] = e.v;
     next.m[i] = e.m;
     next.b[i] = e.b;
+    if (next.a) next.a[i] = e.a!;
   }
   return { state: next, params: out };
 }

@@ -1,6 +1,8 @@
 // Every way RMSprop implementations differ, as named axes. A Variant fixes all of them; a profile
 // (reference/profiles) is a named way of filling them in from a framework's own hyperparameters.
 
+import type { LrScheduleSpec } from './schedules/schedule.js';
+
 /** Where epsilon enters the denominator. */
 export type EpsPlacement =
   | 'outside' // sqrt(var) + eps            (PyTorch, Caffe, Chainer, Flux, Keras<=2.3 and tf.keras without momentum)
@@ -105,6 +107,16 @@ export interface Hyperparameters {
   lrDecay: number;
   initialAccumulator: number;
   biasCorrection: boolean;
+  /** A named learning-rate schedule evaluated in its framework's arithmetic (reference/schedules), or null. */
+  schedule: LrScheduleSpec | null;
+  /** The learning rate of every step, as recorded (step t uses lrPerStep[t]); overrides lr and schedule. */
+  lrPerStep: readonly number[] | null;
+  /** Keep an exponential moving average of the parameters after every step (Keras use_ema). */
+  useEma: boolean;
+  /** Weight of the old average (Keras ema_momentum). */
+  emaMomentum: number;
+  /** Every this many steps the parameters are overwritten with the average (Keras ema_overwrite_frequency), or null. */
+  emaOverwriteFrequency: number | null;
 }
 
 /** Arithmetic axes: how the hyperparameters are combined. */
@@ -221,7 +233,7 @@ export interface HyperparameterInfo {
   name: keyof Hyperparameters;
   /** Other canonical spellings that mean the same everywhere ('rho' for decay: no framework uses rho for anything else). */
   aliases?: readonly string[];
-  kind: 'number' | 'boolean' | 'nullable-number';
+  kind: 'number' | 'boolean' | 'nullable-number' | 'schedule' | 'number-list';
   describe: string;
 }
 
@@ -239,6 +251,20 @@ export const HYPERPARAMETERS: readonly HyperparameterInfo[] = [
   { name: 'lrDecay', kind: 'number', describe: 'inverse-time learning-rate decay' },
   { name: 'initialAccumulator', kind: 'number', describe: 'initial value of the second-moment accumulator' },
   { name: 'biasCorrection', kind: 'boolean', describe: 'divide v by 1 - decay^t' },
+  {
+    name: 'schedule',
+    kind: 'schedule',
+    describe:
+      "learning-rate schedule, written as the framework's call (keras learning_rate=CosineDecay(...), torch scheduler=StepLR(...))",
+  },
+  { name: 'lrPerStep', kind: 'number-list', describe: 'learning rate of every step (a recorded schedule), comma list' },
+  { name: 'useEma', kind: 'boolean', describe: 'keep a moving average of the parameters (weight EMA) after every step' },
+  { name: 'emaMomentum', kind: 'number', describe: 'weight of the old average in the weight EMA' },
+  {
+    name: 'emaOverwriteFrequency',
+    kind: 'nullable-number',
+    describe: 'overwrite the parameters with their average every this many steps (null: never)',
+  },
 ];
 
 export const BASE_HYPERPARAMETERS: Hyperparameters = {
@@ -255,6 +281,11 @@ export const BASE_HYPERPARAMETERS: Hyperparameters = {
   lrDecay: 0,
   initialAccumulator: 0,
   biasCorrection: false,
+  schedule: null,
+  lrPerStep: null,
+  useEma: false,
+  emaMomentum: 0.99,
+  emaOverwriteFrequency: null,
 };
 
 export const BASE_AXES: Axes = {

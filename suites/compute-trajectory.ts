@@ -15,6 +15,8 @@ export interface TrajectoryRequest {
   dtype: Dtype;
   problem?: string;
   grads?: { path: string; stream: Float64Array[] };
+  /** The learning rate of every step (`--lr-per-step`, or the gradient file's `lr_per_step`): replaces lr and any schedule. */
+  lrPerStep?: number[];
   x0?: number[];
   dim?: number;
   steps?: number;
@@ -34,6 +36,8 @@ export interface TrajectoryDocument {
   trajectory: EncodedNumber[][];
   final: EncodedNumber[];
   loss?: EncodedNumber[];
+  /** The weight average after every step (useEma: Keras use_ema keeps it as optimizer state). */
+  ema?: EncodedNumber[][];
 }
 
 export function computeTrajectory(req: TrajectoryRequest): TrajectoryDocument {
@@ -66,6 +70,13 @@ export function computeTrajectory(req: TrajectoryRequest): TrajectoryDocument {
     source = (params, t) => problem.gradient(params, req.dtype, t, order);
     lossAt = (x) => problem.loss(x, req.dtype);
   }
+  if (req.lrPerStep !== undefined) {
+    if (req.lrPerStep.length < steps)
+      throw new InputError(`--lr-per-step has ${req.lrPerStep.length} values for ${steps} steps (one learning rate per step)`);
+    const bad = req.lrPerStep.findIndex((x) => !(Number.isFinite(x) && x >= 0));
+    if (bad >= 0) throw new InputError(`--lr-per-step: value ${bad + 1} is ${req.lrPerStep[bad]}, expected a finite number >= 0`);
+    resolved.variant = { ...resolved.variant, lrPerStep: req.lrPerStep };
+  }
   const t = runTrajectory(resolved.variant, req.dtype, x0, steps, source);
   const doc: TrajectoryDocument = {
     profile: profileLabel,
@@ -78,6 +89,7 @@ export function computeTrajectory(req: TrajectoryRequest): TrajectoryDocument {
     trajectory: t.points.map((p) => encodeVector(p.params)),
     final: encodeVector(t.points[t.points.length - 1].params),
   };
+  if (resolved.variant.useEma) doc.ema = t.points.map((p) => encodeVector(p.state.a!));
   if (lossAt) doc.loss = t.points.map((p) => encodeVector([lossAt(p.params)])[0]);
   return doc;
 }

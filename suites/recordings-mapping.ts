@@ -34,6 +34,17 @@ export interface FrameworkMapping {
   partOf?: Readonly<Record<string, string>>;
   /** Axis settings that follow from a recorded value (a recorded field or hyperparameter, then its value). */
   implied?: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, string>>>>>>;
+  /** A recorded schedule, written back as the framework's call under the profile's schedule setting. */
+  schedule?: ScheduleMapping;
+}
+
+export interface ScheduleMapping {
+  /** The recording key that holds the schedule's class name (null: no schedule). */
+  classKey: string;
+  /** Recording keys of the schedule's arguments: the key as recorded -> the argument name in the call. */
+  args: (key: string) => string | undefined;
+  /** The profile setting that takes the call. */
+  setting: string;
 }
 
 const TORCH: FrameworkMapping = {
@@ -47,35 +58,26 @@ const TORCH: FrameworkMapping = {
     capturable: { values: [false], because: 'capturable=False: the step counter stays on the host' },
     differentiable: { values: [false], because: 'differentiable=False: no autograd through the step' },
   },
-  missing: {
-    scheduler: {
-      neutral: [null],
-      needs: 'learning-rate schedule axis (ExponentialLR/StepLR evaluated in Python floats, or an lr_per_step stream)',
-    },
-  },
   partOf: { gamma: 'scheduler', step_size: 'scheduler', last_epoch: 'scheduler' },
-  // A 0-dim float32 tensor lr is used at its float32 value, also in float64 runs (recorded: bowl3_lrtensor_momentum_float64).
-  implied: { lr_tensor_dtype: { float32: { float32Hyperparameters: 'lr' } } },
+  // `lr_tensor_dtype` passes through: the profile's native option (a float32 tensor lr is used at its float32 value).
+  // torch.optim.lr_scheduler.<scheduler>(opt, gamma=..., step_size=..., last_epoch=...), stepped after every step.
+  schedule: {
+    classKey: 'scheduler',
+    args: (key) => (['gamma', 'step_size', 'last_epoch'].includes(key) ? key : undefined),
+    setting: 'scheduler',
+  },
 };
 
 const KERAS: FrameworkMapping = {
   profile: 'keras@3',
   inert: {
-    use_ema: { values: [false], because: 'use_ema=False: no weight EMA' },
     name: { values: [null], because: 'the optimizer name does not enter the arithmetic' },
   },
   missing: {
-    learning_rate_schedule: {
-      neutral: [null],
-      needs:
-        'learning-rate schedule axis (Keras LearningRateSchedule evaluated in float32 at optimizer.iterations, or an lr_per_step stream)',
-    },
     loss_scale_factor: { neutral: [null], needs: 'loss-scaling stage' },
     gradient_accumulation_steps: { neutral: [null], needs: 'gradient-accumulation stage' },
   },
   partOf: {
-    ema_momentum: 'use_ema',
-    ema_overwrite_frequency: 'use_ema',
     ...Object.fromEntries(
       ['initial_learning_rate', 'decay_steps', 'alpha', 'warmup_target', 'warmup_steps', 'boundaries', 'values'].map((arg) => [
         `schedule.${arg}`,
@@ -83,9 +85,13 @@ const KERAS: FrameworkMapping = {
       ]),
     ),
   },
-  // The learning-rate variable has dtype floatx: with floatx float64 it holds the exact lr; weight_decay
-  // is always tf.cast(python float), a float32 tensor first (recorded: the float64 weight-decay files).
-  implied: { floatx: { float64: { float32Hyperparameters: 'weightDecay' } } },
+  // `floatx` passes through: the profile's native option (the learning-rate variable has dtype floatx;
+  // weight_decay is always float32-rounded). learning_rate=keras.optimizers.schedules.<class>(schedule.<arg>=...).
+  schedule: {
+    classKey: 'learning_rate_schedule',
+    args: (key) => (key.startsWith('schedule.') ? key.slice('schedule.'.length) : undefined),
+    setting: 'learning_rate',
+  },
 };
 
 const TF_RAW: FrameworkMapping = {
@@ -146,6 +152,22 @@ function settingText(value: Value): string {
   return String(value);
 }
 
+/** A Python literal as the framework's call takes it. */
+function pythonLiteral(value: Value): string {
+  if (value === null) return 'None';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (Array.isArray(value)) return `[${value.join(', ')}]`;
+  return String(value);
+}
+
+/** The recorded schedule as the framework's call, e.g. `StepLR(step_size=20, gamma=0.5, last_epoch=-1)`. */
+function scheduleCall(schedule: ScheduleMapping, fields: Readonly<Record<string, Value>>): string {
+  const args = Object.entries(fields)
+    .filter(([key]) => schedule.args(key) !== undefined)
+    .map(([key, value]) => `${schedule.args(key)}=${pythonLiteral(value)}`);
+  return `${String(fields[schedule.classKey])}(${args.join(', ')})`;
+}
+
 /** The profile and `--set` values for a recording, or the reason it cannot be replayed. */
 export function replayPlan(recording: Recording): ReplayPlan {
   const mapping = FRAMEWORK_MAPPINGS[recording.framework];
@@ -153,7 +175,13 @@ export function replayPlan(recording: Recording): ReplayPlan {
   const settings: Record<string, string> = {};
   const refusals: string[] = [];
   const fields: Record<string, Value> = { ...recording.hyperparams, ...(recording.floatx ? { floatx: recording.floatx } : {}) };
+  const schedule = mapping.schedule;
   for (const [key, value] of Object.entries(fields)) {
+    if (schedule && key === schedule.classKey) {
+      if (value !== null) settings[schedule.setting] = scheduleCall(schedule, fields);
+      continue;
+    }
+    if (schedule && key === schedule.setting && fields[schedule.classKey] != null) continue; // the schedule sets it
     const owner = mapping.partOf?.[key];
     if (owner !== undefined) continue; // judged with its owner
     const inert = mapping.inert?.[key];
@@ -183,8 +211,9 @@ export function replayPlan(recording: Recording): ReplayPlan {
 /** The command line a user types to replay the recording (the gradients written to FILE). */
 export function replayCommand(recording: Recording, plan: ReplayPlan): string {
   const x0 = Array.from(recording.x0, (x) => (Object.is(x, -0) ? '-0' : String(x))).join(',');
+  // A schedule call has spaces and parentheses: quoted for the shell.
   const sets = Object.entries(plan.settings)
-    .map(([k, v]) => ` --set ${k}=${v}`)
+    .map(([k, v]) => (/^[\w.,=+-]*$/.test(v) ? ` --set ${k}=${v}` : ` --set '${k}=${v}'`))
     .join('');
   return `rmsprop-harness trajectory --profile ${plan.profile} --dtype ${recording.dtype} --grads FILE --x0 ${x0}${sets}`;
 }

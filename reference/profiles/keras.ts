@@ -1,4 +1,5 @@
 import type { Profile } from '../profile.js';
+import { KERAS_SCHEDULES } from '../schedules/keras.js';
 
 export const keras3: Profile = {
   name: 'keras',
@@ -14,7 +15,12 @@ export const keras3: Profile = {
     {
       repo: 'keras-team/keras',
       path: 'keras/src/optimizers/base_optimizer.py',
-      note: '_apply_weight_decay: variable - variable * wd * lr (decoupled, before the step); wd = ops.cast(self.weight_decay, variable.dtype): a Python float becomes a float32 tensor first',
+      note: '_apply_weight_decay: variable - variable * wd * lr (decoupled, before the step); wd = ops.cast(self.weight_decay, variable.dtype): a Python float becomes a float32 tensor first; _get_current_learning_rate: a schedule is called at self._iterations (0 for the first step); _backend_apply_gradients: after the update, _update_model_variables_moving_average (momentum = cast(iterations != 0) * ema_momentum; average = momentum*average + (1 - momentum)*var, average variables start at zeros) and, when (iterations + 1) % ema_overwrite_frequency == 0, _overwrite_model_variables_with_average_value (var.assign(average)); iterations is incremented after both',
+    },
+    {
+      repo: 'keras-team/keras',
+      path: 'keras/src/optimizers/schedules/learning_rate_schedule.py',
+      note: 'ExponentialDecay lr*rho**(t/steps) (floor when staircase), InverseTimeDecay lr/(1+rate*p), PolynomialDecay (lr-end)*(1-p)**power+end, CosineDecay with alpha and linear warmup, PiecewiseConstantDecay (inclusive boundaries): initial_learning_rate is ops.convert_to_tensor of a Python float (float32 whatever floatx is), every op float32',
     },
   ],
   nativeNames: {
@@ -27,9 +33,34 @@ export const keras3: Profile = {
     clipvalue: 'clip',
     clipnorm: 'clipNorm',
     global_clipnorm: 'clipNorm',
+    use_ema: 'useEma',
+    ema_momentum: 'emaMomentum',
+    ema_overwrite_frequency: 'emaOverwriteFrequency',
+  },
+  nativeOptions: {
+    floatx: {
+      describe:
+        "keras.config.floatx(): the dtype of the learning-rate variable (a float64 run with floatx float32 uses a float32-rounded lr); weight_decay stays float32-rounded; a schedule's rate is float32 either way",
+      default: 'float32',
+      values: {
+        float32: { float32Hyperparameters: ['lr', 'weightDecay'] },
+        float64: { float32Hyperparameters: ['weightDecay'] },
+      },
+    },
+  },
+  schedules: KERAS_SCHEDULES,
+  defaults: {
+    lr: 0.001,
+    decay: 0.9,
+    momentum: 0,
+    eps: 1e-7,
+    centered: false,
+    weightDecay: 0,
+    useEma: false,
+    emaMomentum: 0.99,
+    emaOverwriteFrequency: null,
   },
   nativeNameAxes: { clipnorm: { clipNormForm: 'clip-by-norm' }, global_clipnorm: { clipNormForm: 'keras-global' } },
-  defaults: { lr: 0.001, decay: 0.9, momentum: 0, eps: 1e-7, centered: false, weightDecay: 0 },
   axes: {
     epsPlacement: 'inside',
     centeredGrouping: '(v-m2)+eps',
@@ -48,9 +79,11 @@ export const keras3: Profile = {
   },
   notes: [
     'epsilon is inside the sqrt (unlike Keras <= 2.3 and tf.keras without momentum).',
-    'Measured: the learning-rate variable is float32 (floatx) unless floatx is float64, so float64 runs use a float32-rounded lr; with floatx float64 set float32Hyperparameters=weightDecay.',
+    'Measured: the learning-rate variable has dtype floatx, so float64 runs use a float32-rounded lr unless floatx is float64: --set floatx=float64.',
+    "A schedule is written as the Keras call: --set 'learning_rate=CosineDecay(initial_learning_rate=0.02, decay_steps=60, alpha=0.1)' (ExponentialDecay, InverseTimeDecay, PolynomialDecay, CosineDecay, PiecewiseConstantDecay). It is evaluated in float32 ops at optimizer.iterations and cast to the variable dtype, also with floatx float64 (measured: the 8 schedule recordings, Keras 3.15.1). cos and pow are float64 results rounded to float32.",
     'Measured (calibration recordings, Keras 3.15.1): weight_decay is float32-rounded in every run, also with floatx float64 (tf.cast of a Python float makes a float32 tensor first).',
     'The torch backend groups (velocity + epsilon) - square(average_grad): set centeredGrouping=(v+eps)-m2.',
+    'use_ema=true keeps the weight average as optimizer state (reported by trajectory as ema), each op rounded in the variable dtype, no FMA; ema_overwrite_frequency=N copies it into the parameters after every N-th step. No calibration recording uses EMA: the op order is read from base_optimizer.py, not measured. Only the reference runs it (no adapter declares useEma).',
     "Keras 3 has no 'decay' argument: Keras 2's decay= was a learning-rate decay (see keras2-legacy).",
     'clipnorm is per-tensor tf.clip_by_norm, (g*c)/max(n, c) applied on every step (clipNormForm=clip-by-norm; tensorflow/python/ops/clip_ops.py, the TF backend optimizer calls it); global_clipnorm is clip_by_global_norm, g*(c*min(1/n, 1/c) + (n - n)) with 1/c a Python float (clipNormForm=keras-global; keras/src/optimizers/base_optimizer.py). n is the sqrt of the sequential sum of squares. Per-tensor and global bound the same norm for the single tensor of a harness case; both are bit-exact on the recordings.',
   ],

@@ -1,4 +1,5 @@
 import type { Profile } from '../profile.js';
+import { OPTAX_SCHEDULES } from '../schedules/optax.js';
 
 export const optax: Profile = {
   name: 'optax',
@@ -31,7 +32,13 @@ export const optax: Profile = {
       path: 'optax/_src/transform.py',
       note: 'trace(decay, nesterov): f = lambda g, t: g + decay * t; new_trace = f(updates, trace); updates = f(updates, new_trace) if nesterov else new_trace',
     },
+    {
+      repo: 'google-deepmind/optax',
+      path: 'optax/schedules/_schedule.py',
+      note: "exponential_decay, cosine_decay_schedule, polynomial_schedule, piecewise_constant_schedule, called by scale_by_schedule with the int32 count and cast to the update dtype (--set 'learning_rate=exponential_decay(init_value=0.1, transition_steps=10, decay_rate=0.9)'); evaluated op by op in the run's dtype, not measured against XLA (no recording uses a schedule)",
+    },
   ],
+  schedules: OPTAX_SCHEDULES,
   nativeNames: {
     learning_rate: 'lr',
     decay: 'decay',

@@ -1,4 +1,5 @@
 import type { Profile } from '../profile.js';
+import { TORCH_SCHEDULES } from '../schedules/torch.js';
 
 const nativeNames = {
   lr: 'lr',
@@ -31,6 +32,16 @@ const sources2 = [
     path: 'aten/src/ATen/native/cpu/BinaryOpsKernel.cpp',
     note: 'add with alpha: vec::fmadd(b, alpha, a)',
   },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'torch/optim/lr_scheduler.py',
+    note: 'chainable get_lr in Python floats: StepLR/ExponentialLR group["lr"] * gamma, MultiStepLR lr * gamma ** count, CosineAnnealingLR (1+cos(pi*t/T))/(1+cos(pi*(t-1)/T))*(lr-eta_min)+eta_min, PolynomialLR lr * ((1-t/T)/(1-(t-1)/T))**power',
+  },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'torch/optim/optimizer.py',
+    note: '_to_scalar: a 0-dim tensor lr is read with .item() where a Python number is needed, so a float32 tensor lr is used at its float32 value',
+  },
 ];
 
 const notes = [
@@ -38,6 +49,8 @@ const notes = [
   'fma lists the ops that x86 AVX2/AVX-512 builds contract (measured on CPU); set fma=off for ATEN_CPU_CAPABILITY=default or non-x86 builds.',
   'Builds whose sqrt goes through MKL VML (aten/src/ATen/cpu/vml.h) are not correctly rounded: measured 1 ulp off on ~15% of float32 and ~1.3% of float64 inputs on an AMD EPYC; such builds are not bit-exact, by a few ulps.',
   'All state starts at 0.',
+  "A scheduler is written as the torch call without its optimizer: --set 'scheduler=StepLR(step_size=20, gamma=0.5)' (StepLR, ExponentialLR, MultiStepLR, CosineAnnealingLR, PolynomialLR), stepped once after every optimizer step. It is evaluated in Python floats in the chainable form: ExponentialLR is the running product lr*gamma*gamma*... (measured: 80/80 recorded steps; the closed form lr*gamma**t matches 19/80). CosineAnnealingLR uses V8's Math.cos for CPython's math.cos: both within an ulp, not always the same (not measured).",
+  'lr_tensor_dtype=float32: lr given as a 0-dim float32 tensor is used at its float32 value, also in float64 runs (measured: bowl3_lrtensor_momentum_float64).',
 ];
 
 export const torch2: Profile = {
@@ -48,6 +61,14 @@ export const torch2: Profile = {
   framework: 'PyTorch >= 2.1 torch.optim.RMSprop',
   sources: sources2,
   nativeNames,
+  nativeOptions: {
+    lr_tensor_dtype: {
+      describe: 'lr given as a 0-dim tensor of this dtype (none: a Python float)',
+      default: 'none',
+      values: { none: {}, float32: { float32Hyperparameters: ['lr'] }, float64: {} },
+    },
+  },
+  schedules: TORCH_SCHEDULES,
   defaults: { lr: 1e-2, decay: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false },
   axes: {
     epsPlacement: 'outside',

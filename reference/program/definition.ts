@@ -14,6 +14,11 @@ export interface StepDefinition<V> {
   name: string;
   scalars: ScalarBlock;
   element: ElementBlock;
+  /**
+   * Element stages after `element` that only the reference runs (Keras weight EMA): the general
+   * kernels generated from `element` do not carry them, and no adapter declares their hyperparameters.
+   */
+  referenceOnly?: ElementBlock;
   conditions: Readonly<Record<string, NamedCondition<V>>>;
 }
 

@@ -3,6 +3,7 @@
 // temporary.
 
 import {
+  REFERENCE_ONLY_VECTORS,
   VECTORS,
   type Branch,
   type Condition,
@@ -20,6 +21,8 @@ import {
 export function operand(name: string): Operand {
   if (name.startsWith('$')) return { scalar: name.slice(1) as ScalarName };
   if ((VECTORS as readonly string[]).includes(name)) return { vector: name as VectorName };
+  // Reference-only stages (ops.ts): named like the others, typed as the generators' names they never meet.
+  if ((REFERENCE_ONLY_VECTORS as readonly string[]).includes(name)) return { vector: name as VectorName };
   return { temp: name };
 }
 

@@ -50,6 +50,16 @@ function scalarExpression(op: ScalarOp, program: StepProgram): string {
       return `${a} < ${b} ? ${String(op.args[2])} : ${String(op.args[3])}`;
     case 'factor-above':
       return `${b} > ${a} ? ${a} / ${b} : 1`;
+    case 'schedule': {
+      const spec = (program.variant as unknown as Record<string, { name?: string; family?: string } | null>)[a];
+      return `${spec?.name ?? a} at steps taken (${spec?.family ?? ''} arithmetic)${program.variant.float32Hyperparameters.includes(b) ? ', rounded to float32' : ''}`;
+    }
+    case 'nonzero':
+      return `${a} != 0 ? 1 : 0`;
+    case 'is-multiple':
+      return `${b} given and ${a} % ${b} == 0 ? 1 : 0`;
+    case 'stream':
+      return `${a}[steps taken]${program.variant.float32Hyperparameters.includes(b) ? ' rounded to float32' : ''}`;
     case 'pow':
       return `${a} ** ${b}`;
     case 'sqrt':

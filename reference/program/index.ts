@@ -31,6 +31,11 @@ export interface StepScalars {
   normDivisor: number;
   /** Whether the momentum path runs at all this step. */
   useMomentum: boolean;
+  /** Weight EMA (useEma): the momentum of this step (0 on the first) and 1 - momentum. */
+  emaMomentum?: number;
+  emaOneMinus?: number;
+  /** Weight EMA: the parameters take the average's value after this step (ema_overwrite_frequency). */
+  emaOverwrite?: boolean;
 }
 
 const programs = new WeakMap<Variant, Map<string, StepProgram<Variant>>>();
@@ -66,5 +71,8 @@ export function prepareScalars(program: StepProgram<Variant>, step: number, grad
     biasCorrection: get('biasCorrection'),
     normDivisor: get('normDivisor'),
     useMomentum: conditionHolds(program.definition, 'momentum', program.variant, env),
+    ...(env['emaMomentum'] !== undefined
+      ? { emaMomentum: env['emaMomentum'], emaOneMinus: get('emaOneMinus'), emaOverwrite: env['emaOverwrite'] === 1 }
+      : {}),
   };
 }

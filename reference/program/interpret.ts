@@ -4,8 +4,10 @@
 
 import { float64Arithmetic, type Arithmetic } from '../arithmetic.js';
 import type { ElementKind, ElementOp, ScalarOp, VectorName } from './ops.js';
-import { VECTORS } from './ops.js';
+import { REFERENCE_ONLY_VECTORS, VECTORS } from './ops.js';
 import type { RoundingRule } from './rounding.js';
+import { scheduleRate } from '../schedules/index.js';
+import type { LrScheduleSpec } from '../schedules/schedule.js';
 
 export type ScalarEnvironment = Readonly<Record<string, number | undefined>>;
 
@@ -79,6 +81,31 @@ export function runScalarOps(
         x = sum;
         break;
       }
+      case 'schedule': {
+        // The rate as the framework's schedule gives it; float32-held like the base when the variant says so.
+        const base = fields[String(o.args[1])];
+        if (typeof base !== 'number') throw new Error(`scalar ${o.out}: hyperparameter ${String(o.args[1])} is ${String(base)}`);
+        const rate = scheduleRate(fields[String(o.args[0])] as LrScheduleSpec, step, base, rule.compute.dtype);
+        x = variant.float32Hyperparameters.includes(String(o.args[1])) ? Math.fround(rate) : rate;
+        break;
+      }
+      case 'stream': {
+        const list = fields[String(o.args[0])] as readonly number[];
+        if (step >= list.length)
+          throw new RangeError(
+            `scalar ${o.out}: ${String(o.args[0])} has ${list.length} values, step ${step + 1} needs one more`,
+          );
+        x = variant.float32Hyperparameters.includes(String(o.args[1])) ? Math.fround(list[step]) : list[step];
+        break;
+      }
+      case 'nonzero':
+        x = arg(o, 0) !== 0 ? 1 : 0;
+        break;
+      case 'is-multiple': {
+        const n = fields[String(o.args[1])];
+        x = typeof n === 'number' && arg(o, 0) % n === 0 ? 1 : 0;
+        break;
+      }
       case 'factor-above': {
         const bound = arg(o, 0);
         const value = arg(o, 1);
@@ -101,8 +128,8 @@ export function runScalarOps(
   return env;
 }
 
-/** One element's vectors, in and out. */
-export type ElementValues = Record<VectorName, number>;
+/** One element's vectors, in and out ('a', the weight average, only where the program keeps one). */
+export type ElementValues = Record<VectorName, number> & { a?: number };
 
 const KIND_CODE: Record<ElementKind, number> = {
   add: 0,
@@ -131,7 +158,7 @@ export class ElementInterpreter {
     ops: readonly ElementOp[],
     private readonly rule: RoundingRule,
   ) {
-    const index = new Map<string, number>(VECTORS.map((v, i) => [`vector:${v}`, i]));
+    const index = new Map<string, number>([...VECTORS, ...REFERENCE_ONLY_VECTORS].map((v, i) => [`vector:${v}`, i]));
     const slot = (key: string): number => {
       let i = index.get(key);
       if (i === undefined) {
@@ -169,6 +196,7 @@ export class ElementInterpreter {
     r[2] = e.v;
     r[3] = e.m;
     r[4] = e.b;
+    r[5] = e.a ?? 0;
     const code = this.code;
     for (let k = 0, pc = 0; pc < code.length; k++, pc += 5) {
       const a = r[code[pc + 1]];
@@ -208,6 +236,6 @@ export class ElementInterpreter {
       }
       r[code[pc + 4]] = this.storage[k] ? this.rule.storage(x) : x;
     }
-    return { p: r[0], g: r[1], v: r[2], m: r[3], b: r[4] };
+    return { p: r[0], g: r[1], v: r[2], m: r[3], b: r[4], a: r[5] };
   }
 }

@@ -6,6 +6,15 @@
 export const VECTORS = ['p', 'g', 'v', 'm', 'b'] as const;
 export type VectorName = (typeof VECTORS)[number];
 
+/**
+ * Stages only the reference runs: no adapter declares their hyperparameter (useEma), so the check
+ * of a case against an adapter's capabilities refuses them before any kernel is generated. Their
+ * vector and scalars are read by the reference's interpreter only: the weight average 'a' (slot 5)
+ * and the weight-EMA momentum and its complement.
+ */
+export const REFERENCE_ONLY_VECTORS = ['a'] as const;
+export const REFERENCE_ONLY_SCALARS = ['emaMomentum', 'emaOneMinus'] as const;
+
 /** Per-step scalars the element stage reads, prepared by the scalar stage. */
 export const STEP_SCALARS = [
   'lr',
@@ -65,7 +74,11 @@ export type ScalarKind =
   | 'factor-above' // args (bound, x): x > bound ? bound / x : 1 (global-norm clipping)
   | 'min' // NaN-propagating
   | 'max' // NaN-propagating
-  | 'select-below'; // args (x, bound, a, b): x < bound ? a : b
+  | 'select-below' // args (x, bound, a, b): x < bound ? a : b
+  | 'schedule' // args (schedule, base): the variant's schedule at this step, in its framework's arithmetic (reference/schedules)
+  | 'stream' // args (list): the variant's per-step list at this step (a recorded lr)
+  | 'nonzero' // args (x): x != 0 ? 1 : 0 (Keras ops.not_equal(iterations, 0))
+  | 'is-multiple'; // args (x, n): n given and x % n == 0 ? 1 : 0
 
 export interface ScalarOp {
   readonly kind: ScalarKind;

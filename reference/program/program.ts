@@ -43,24 +43,28 @@ export function compileProgram<V extends ProgramVariant>(
   const ops: ElementOp[] = [];
   const aliases = new Map<string, Operand>();
   const resolve = (o: Operand): Operand => ('temp' in o ? (aliases.get(o.temp) ?? o) : o);
-  walkBlock<ElementOp>(definition.element, (when) => decide(definition, when, variant, prepared), {
-    op: (o) => {
-      const args = o.args.map(resolve);
-      if ('temp' in o.out) aliases.delete(o.out.temp);
-      for (const [name, target] of aliases) {
-        if (operandName(target) === operandName(o.out))
-          throw new Error(
-            `step definition ${definition.name}: ${operandName(o.out)} is overwritten while ${name} still names it`,
-          );
-      }
-      // A copy names a value; it is no operation (generators see the original operand).
-      if (o.kind === 'copy' && 'temp' in o.out) aliases.set(o.out.temp, args[0]);
-      else ops.push({ ...o, args });
+  walkBlock<ElementOp>(
+    [definition.element, definition.referenceOnly ?? []],
+    (when) => decide(definition, when, variant, prepared),
+    {
+      op: (o) => {
+        const args = o.args.map(resolve);
+        if ('temp' in o.out) aliases.delete(o.out.temp);
+        for (const [name, target] of aliases) {
+          if (operandName(target) === operandName(o.out))
+            throw new Error(
+              `step definition ${definition.name}: ${operandName(o.out)} is overwritten while ${name} still names it`,
+            );
+        }
+        // A copy names a value; it is no operation (generators see the original operand).
+        if (o.kind === 'copy' && 'temp' in o.out) aliases.set(o.out.temp, args[0]);
+        else ops.push({ ...o, args });
+      },
+      stage: (name, entering) => {
+        if (entering) stages.push({ name, at: ops.length, scalar: false });
+      },
     },
-    stage: (name, entering) => {
-      if (entering) stages.push({ name, at: ops.length, scalar: false });
-    },
-  });
+  );
   const vectors = new Set<VectorName>();
   const scalars = new Set<string>();
   for (const o of ops) {

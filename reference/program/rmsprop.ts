@@ -112,8 +112,12 @@ const SCALARS: ScalarBlock = [
     ...heldAndCast('rescale'),
     when('clipped', [host('hyperparameter', 'clipHost', 'clip', 'as-held'), cast('clip')]),
   ]),
-  stage('learning rate (inverse-time schedule when lrDecay > 0; t = steps taken)', [
-    host('hyperparameter', 'lrHost', 'lr', 'as-held'),
+  stage('learning rate (a recorded per-step lr, a named schedule, or lr; inverse-time decay when lrDecay > 0; t = steps taken)', [
+    when(
+      'lrStreamed',
+      host('stream', 'lrHost', 'lrPerStep', 'lr'),
+      when('scheduled', host('schedule', 'lrHost', 'schedule', 'lr'), host('hyperparameter', 'lrHost', 'lr', 'as-held')),
+    ),
     when(
       'lrDecayed',
       [
@@ -135,6 +139,22 @@ const SCALARS: ScalarBlock = [
   ]),
   stage('global-norm clipping (clipNormForm; the norm of the gradient as the clip receives it)', [
     when('normClipped', GLOBAL_NORM, [host('constant', 'normScale', 1), host('constant', 'normDivisor', 1)]),
+  ]),
+  stage('weight EMA momentum (Keras: ema_momentum times (iterations != 0), in the variable dtype)', [
+    when('useEma', [
+      host('step', 'tHost'),
+      host('nonzero', 'notFirstStepHost', 'tHost'),
+      cast('notFirstStep', 'notFirstStepHost'),
+      host('hyperparameter', 'emaMomentumHost', 'emaMomentum', 'exact'),
+      cast('emaMomentumHeld', 'emaMomentumHost'),
+      compute('mul', 'emaMomentum', 'notFirstStep', 'emaMomentumHeld'),
+      host('constant', 'oneHost', 1),
+      cast('one', 'oneHost'),
+      compute('sub', 'emaOneMinus', 'one', 'emaMomentum'),
+      host('constant', 'stepsAfterHost', 1),
+      host('add', 'iterationsAfter', 'tHost', 'stepsAfterHost'),
+      host('is-multiple', 'emaOverwrite', 'iterationsAfter', 'emaOverwriteFrequency'),
+    ]),
   ]),
   stage('bias correction 1 - decay^(t+1) (biasCorrectionForm)', [
     when(
@@ -435,10 +455,18 @@ const ELEMENT: ElementBlock = [
   ]),
 ];
 
+/** Reference-only (definition.ts): the weight average after the step, in the variable dtype. */
+const WEIGHT_EMA: ElementBlock = stage(
+  'weight EMA (Keras _update_model_variables_moving_average, after the step: a = momentum*a + (1 - momentum)*p)',
+  [op('mul', 'aKept', '$emaMomentum', 'a'), op('mul', 'aNew', '$emaOneMinus', 'p'), op('add', 'a', 'aKept', 'aNew')],
+  ['useEma'],
+);
+
 export const RMSPROP: StepDefinition<Variant> = {
   name: 'rmsprop',
   scalars: SCALARS,
   element: ELEMENT,
+  referenceOnly: WEIGHT_EMA,
   conditions: {
     decoupled: {
       describe: 'decoupled weight decay, weightDecay != 0',
@@ -452,6 +480,8 @@ export const RMSPROP: StepDefinition<Variant> = {
     clipped: { describe: 'elementwise clipping', holds: (v) => v.clip !== null },
     normClipped: { describe: 'global-norm clipping', holds: (v) => v.clipNorm !== null },
     lrDecayed: { describe: 'lrDecay > 0', holds: (v) => v.lrDecay > 0 },
+    lrStreamed: { describe: 'an lr per step is given (lrPerStep)', holds: (v) => v.lrPerStep !== null },
+    scheduled: { describe: 'a named learning-rate schedule', holds: (v) => v.schedule !== null },
     momentum: {
       describe: 'the momentum path runs (momentum != 0 or momentumAlways)',
       holds: (v) => v.momentumAlways || v.momentum !== 0,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../reference/errors.js';
+import { resolveVariant } from '../../reference/resolve.js';
 import { compareVerdicts, readExpectedVerdicts } from '../../suites/recordings-expected.js';
 import {
   defaultRecordingsDir,
@@ -94,18 +95,33 @@ describe('the mapping from a recorded API call to a replay', () => {
 
   it('replays a float32 tensor lr at its float32 value (torch uses lr = torch.tensor(0.02) as 0.019999999552965164)', () => {
     const plan = replayPlan(recording('torch/torch-forloop_bowl3_lrtensor_momentum_float64.json'));
-    expect(plan.settings.float32Hyperparameters).toBe('lr');
+    expect(plan.settings.lr_tensor_dtype).toBe('float32');
     expect(plan.settings.lr).toBe('0.02');
+    expect(resolveVariant(plan.profile, 'float64', plan.settings).variant.float32Hyperparameters).toEqual(['lr']);
   });
 
   it('keeps Keras weight_decay float32-rounded but the lr exact when floatx is float64', () => {
-    expect(replayPlan(recording('keras/keras-tf_bowl3_wd_float64.json')).settings).toMatchObject({
-      weight_decay: '0.02',
-      float32Hyperparameters: 'weightDecay',
-    });
-    expect(
-      replayPlan(recording('keras/keras-tf-floatx32_bowl3_wd_float64.json')).settings.float32Hyperparameters,
-    ).toBeUndefined();
+    const plan = replayPlan(recording('keras/keras-tf_bowl3_wd_float64.json'));
+    expect(plan.settings).toMatchObject({ weight_decay: '0.02', floatx: 'float64' });
+    expect(resolveVariant(plan.profile, 'float64', plan.settings).variant.float32Hyperparameters).toEqual(['weightDecay']);
+    const floatx32 = replayPlan(recording('keras/keras-tf-floatx32_bowl3_wd_float64.json'));
+    expect(floatx32.settings.floatx).toBe('float32');
+    expect(resolveVariant(floatx32.profile, 'float64', floatx32.settings).variant.float32Hyperparameters).toEqual([
+      'lr',
+      'weightDecay',
+    ]);
+  });
+
+  it("writes a recorded schedule back as the framework's call, under the framework's own setting", () => {
+    const torch = recording('torch/torch-forloop_bowl3_steplr_momentum_float64.json');
+    expect(replayPlan(torch).settings).toMatchObject({ lr: '0.02', scheduler: 'StepLR(step_size=20, gamma=0.5, last_epoch=-1)' });
+    expect(replayCommand(torch, replayPlan(torch))).toContain(
+      " --set 'scheduler=StepLR(step_size=20, gamma=0.5, last_epoch=-1)'",
+    );
+    const keras = recording('keras/keras-tf_bowl3_cosine_warmup_momentum_float32.json');
+    expect(replayPlan(keras).settings.learning_rate).toBe(
+      'CosineDecay(initial_learning_rate=0, decay_steps=50, alpha=0, warmup_target=0.02, warmup_steps=10)',
+    );
   });
 
   it('names the chained optax.clip_by_global_norm argument by its own name, max_norm', () => {
@@ -127,15 +143,7 @@ describe('the mapping from a recorded API call to a replay', () => {
     });
   });
 
-  it('refuses a learning-rate schedule and a dtype the reference lacks, saying what is missing', () => {
-    expect(calibrateRecording(recording('torch/torch-forloop_bowl3_explr_float64.json'))).toMatchObject({
-      verdict: 'refused',
-      reason: expect.stringMatching(/^scheduler=ExponentialLR: needs learning-rate schedule axis/),
-    });
-    expect(calibrateRecording(recording('keras/keras-tf_bowl3_piecewise_float32.json'))).toMatchObject({
-      verdict: 'refused',
-      reason: expect.stringMatching(/^learning_rate_schedule=PiecewiseConstantDecay: needs learning-rate schedule axis/),
-    });
+  it('refuses a dtype the reference lacks, saying what is missing', () => {
     expect(calibrateRecording(recording('torch/torch-foreach_bowl3_plain_bfloat16.json'))).toMatchObject({
       verdict: 'refused',
       reason: expect.stringMatching(/^dtype bfloat16: the reference computes in float32 and float64 only/),
