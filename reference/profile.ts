@@ -3,6 +3,7 @@
 
 import type { Dtype } from './arithmetic.js';
 import type { Axes, Hyperparameters } from './variant.js';
+import type { OpErrorDeclaration } from './op-error.js';
 
 export interface SourceCitation {
   repo: string;
@@ -57,6 +58,8 @@ export interface Profile {
   axes: Partial<Axes>;
   conditional?: ConditionalAxes[];
   constraints?: ProfileConstraint[];
+  /** Elementwise ops the framework's build does not round correctly, with the measured bound (reference/op-error.ts). */
+  opErrors?: readonly OpErrorDeclaration[];
   notes: string[];
 }
 

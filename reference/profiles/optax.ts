@@ -1,4 +1,5 @@
 import type { Profile } from '../profile.js';
+import { XLA_CPU_RSQRT } from '../op-error.js';
 
 export const optax: Profile = {
   name: 'optax',
@@ -60,6 +61,7 @@ export const optax: Profile = {
     oneMinusDecay: 'host',
     fma: ['ema', 'mean', 'centered', 'momentum'],
   },
+  opErrors: [XLA_CPU_RSQRT],
   notes: [
     'learning_rate has no default; the harness uses 0.001.',
     'Measured (calibration recordings, jax 0.10.2 CPU): XLA contracts nu = fma(1-decay, g*g, decay*nu), mu = fma(1-decay, g, decay*mu), nu - mu^2 = fma(-mu, mu, nu) and trace = fma(momentum, trace, u); without momentum it also contracts x + (-lr)*(s*g), which the reference cannot express yet. jax.lax.rsqrt is not correctly rounded (1 ulp on ~20% of inputs), so eps_in_sqrt=True runs are not bit-exact.',

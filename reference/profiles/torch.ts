@@ -1,4 +1,5 @@
 import type { Profile } from '../profile.js';
+import { MKL_VML_SQRT } from '../op-error.js';
 
 const nativeNames = {
   lr: 'lr',
@@ -62,6 +63,7 @@ export const torch2: Profile = {
     oneMinusDecay: 'host',
     fma: ['ema', 'mean', 'centered', 'param', 'weight-decay'],
   },
+  opErrors: [MKL_VML_SQRT],
   notes,
 };
 
