@@ -1,4 +1,5 @@
 // The Markdown summary: readable in a CI log, a pull request or $GITHUB_STEP_SUMMARY.
+import { RECORDINGS_INTRO, recordingsHeader, recordingsLine, recordingsRows } from './recordings-table.js';
 import type { Cell, CellStatus, ConformanceReport } from '../runner/result.js';
 import { formatGap, formatUlps } from '../runner/number-format.js';
 import { describeDivergence, describeWorst } from './text.js';
@@ -144,6 +145,26 @@ function differenceLines(report: ConformanceReport): string[] {
   return out;
 }
 
+function recordingsLines(report: ConformanceReport): string[] {
+  const r = report.recordings;
+  if (!r) return [];
+  const rows = [recordingsHeader(), ...recordingsRows(r)];
+  return [
+    '## Real framework runs (calibration recordings)',
+    '',
+    escapeMarkdown(RECORDINGS_INTRO),
+    '',
+    escapeMarkdown(recordingsLine(r)),
+    '',
+    `| ${rows[0].join(' | ')} |`,
+    `|${rows[0].map((_, i) => (i === 0 ? '---' : '--:')).join('|')}|`,
+    ...rows.slice(1).map((row) => `| ${row.map(escapeMarkdown).join(' | ')} |`),
+    '',
+    ...r.moved.map((m) => `- moved: ${escapeMarkdown(m.file)}: stated ${m.expected}, now ${m.actual}`),
+    ...(r.moved.length > 0 ? [''] : []),
+  ];
+}
+
 export function renderMarkdown(report: ConformanceReport): string {
   const s = report.summary;
   const verdict =
@@ -217,6 +238,7 @@ export function renderMarkdown(report: ConformanceReport): string {
     out.push('');
   }
   out.push(...differenceLines(report));
+  out.push(...recordingsLines(report));
   const why = reasons(report);
   if (why.length > 0) out.push('## Skipped and unavailable cells', '', ...why, '');
   return `${out.join('\n')}\n`;

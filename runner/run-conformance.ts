@@ -15,7 +15,7 @@ import { unmeasuredCell, type CellJob } from './cell-job.js';
 import { inProcessExecutor } from './in-process-executor.js';
 import { formatShard, inShard, planCells, type PlannedCell, type Shard } from './plan.js';
 import { ProcessPool } from './process-pool.js';
-import type { AdapterEntry, Cell, CellStatus, ConformanceReport } from './result.js';
+import type { AdapterEntry, Cell, CellStatus, ConformanceReport, RecordingsSection } from './result.js';
 import { REPORT_FORMAT_VERSION } from './result.js';
 import type { Mode } from './run-cell.js';
 import { firstMatch, matchesCase, type SelectionRule } from './selection.js';
@@ -25,6 +25,7 @@ import { shortAdapterLabel } from './adapter-label.js';
 import { differenceMatrix } from './compare/matrix.js';
 import { profilePathsFor } from './profile-paths.js';
 import { validateOverride, type ToleranceOverride } from './tolerance.js';
+import { RECORDINGS_SUITE, replayRecordings } from './recordings-step.js';
 
 export { HARNESS_VERSION } from '../reference/version.js';
 import { HARNESS_VERSION } from '../reference/version.js';
@@ -90,7 +91,9 @@ export function environment(): ConformanceReport['environment'] {
 }
 
 function selectCases(options: ConformanceOptions): CaseSpec[] {
-  const suites = options.suites ?? Object.keys(SUITES);
+  // The recordings are a suite of their own: replayed by the reference, not run on adapters.
+  const suites = (options.suites ?? Object.keys(SUITES)).filter((s) => s !== RECORDINGS_SUITE);
+  if (suites.length === 0) return [];
   for (const s of suites)
     if (!SUITES[s])
       throw new InputError(`unknown suite '${s}'${suggest(s, Object.keys(SUITES))}; known: ${Object.keys(SUITES).join(', ')}`);
@@ -210,7 +213,21 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   options.signal?.addEventListener('abort', onAbort);
   try {
     // Every shard probes every adapter: the adapter table is the same in each shard report.
-    const adapters = await Promise.all(specs.map((spec) => probeEntry(executor, spec, probeTimeout)));
+    const probing = Promise.all(specs.map((spec) => probeEntry(executor, spec, probeTimeout)));
+    // The calibration recordings (with every suite or `--suites recordings`, once per run, not per shard):
+    // replayed here, synchronously, while the worker processes start and probe, so they add little time.
+    let replayed: RecordingsSection | undefined;
+    let replayFailed: { error: unknown } | undefined;
+    try {
+      if (!options.shard && (options.suites ?? [RECORDINGS_SUITE]).includes(RECORDINGS_SUITE)) replayed = replayRecordings();
+    } catch (error) {
+      replayFailed = { error };
+    }
+    const adapters = await probing;
+    if (replayFailed) {
+      await executor.close(); // no worker is left running behind the error
+      throw replayFailed.error;
+    }
 
     // Adapters that bring their own cases (recorded runs) get those, in the dtypes they have.
     const ownCases = await Promise.all(
@@ -266,7 +283,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       options.differences && !options.signal?.aborted
         ? await differenceMatrix(cases, dtypes.includes('float32') ? 'float32' : 'float64')
         : undefined;
+    const recordings = options.signal?.aborted ? undefined : replayed;
     const complete = finished.length === plan.length && !options.signal?.aborted;
+    const summary = summarize(finished, verdicts, { complete, required });
+    if (recordings && recordings.moved.length > 0) summary.exitCode = 1;
     return {
       format: 'rmsprop-harness/conformance',
       formatVersion: REPORT_FORMAT_VERSION,
@@ -275,7 +295,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       environment: environment(),
       selection: {
         adapters: labels,
-        suites: [...new Set(cases.map((c) => c.suite))],
+        suites: [...new Set(cases.map((c) => c.suite)), ...(recordings ? [RECORDINGS_SUITE] : [])],
         dtypes: [...dtypes],
         modes: [...modes],
         ...(options.shard ? { shard: formatShard(options.shard) } : {}),
@@ -294,7 +314,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       verdicts,
       ...(differences ? { differences } : {}),
       profilePaths: profilePathsFor(cases),
-      summary: summarize(finished, verdicts, { complete, required }),
+      ...(recordings ? { recordings } : {}),
+      summary,
     };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -5,6 +5,7 @@ import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
 import { publishToGitHub } from '../../reports/github.js';
 import { renderJson } from '../../reports/json-report.js';
+import { recordingsLine } from '../../reports/recordings-table.js';
 import { parseFormats, writeReports } from '../../reports/write-reports.js';
 import type { BenchReport } from '../../runner/bench/report.js';
 import { MAX_TIMEOUT_SECONDS } from '../../runner/cell-executor.js';
@@ -46,7 +47,11 @@ function conformOptions<T>(y: Argv<T>) {
       array: true,
       describe: 'adapters (id or label) that must be compared: one that is unavailable or errors fails the run (exit 1)',
     })
-    .option('suites', { type: 'string', array: true, describe: 'suites to run (problems, variants, edge); default all' })
+    .option('suites', {
+      type: 'string',
+      array: true,
+      describe: 'suites to run (problems, variants, edge, recordings); default all',
+    })
     .option('cases', { type: 'string', array: true, describe: 'case patterns (problems/*, edge/nan-at)' })
     .option('dtype', { type: 'string', describe: 'float32, float64 or all (default all)' })
     .option('modes', { type: 'string', describe: 'replay and/or closed-loop (default both)' })
@@ -233,6 +238,9 @@ export async function conform(argv: ConformArgs, defaults: { adapters: string[] 
     process.stdout.write(
       `${s.exitCode === 0 ? 'PASS' : 'FAIL'}: ${s.pass} passed, ${s.fail + s.xpass} failed, ${s.error} errors, ${s.xfail} expected failures, ${s.skip} skipped, ${s.unavailable} unavailable${report.complete ? '' : ' (interrupted: report incomplete)'}${options.shard ? ` (shard ${argv.shard})` : ''}\n`,
     );
+    if (report.recordings) process.stdout.write(`  recordings: ${recordingsLine(report.recordings)}\n`);
+    for (const m of report.recordings?.moved ?? [])
+      process.stdout.write(`    moved: ${m.file}: stated ${m.expected}, now ${m.actual}\n`);
     const missed = notCompared(report);
     if (missed.length > 0) process.stdout.write(`not compared (${missed.length} adapter${missed.length === 1 ? '' : 's'}):\n`);
     for (const m of missed) process.stdout.write(`  ${m.label}${m.required ? ' (required: fails the run)' : ''}: ${m.reason}\n`);
