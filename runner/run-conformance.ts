@@ -73,6 +73,12 @@ export interface ConformanceOptions {
   differences?: boolean;
   /** Adapters (id or label) that must be compared: one that is unavailable or errors fails the run (exit 1). */
   require?: string[];
+  /**
+   * Replay the calibration recordings (suites/recordings/) and compare each verdict with the stated one
+   * (report.recordings; a moved verdict fails the run). Default false; `suites` naming 'recordings'
+   * selects them too. The CLI's run and conform do whenever no --suites is given.
+   */
+  recordings?: boolean;
   /** Aborting stops the run at once (cells in flight are dropped); the report is marked incomplete. */
   signal?: AbortSignal;
 }
@@ -88,6 +94,11 @@ export function environment(): ConformanceReport['environment'] {
     cores: cpus.length,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   };
+}
+
+/** `--suites recordings` asks for them; otherwise the `recordings` option (the CLI's default run sets it). */
+function wantsRecordings(options: ConformanceOptions): boolean {
+  return options.suites ? options.suites.includes(RECORDINGS_SUITE) : options.recordings === true;
 }
 
 function selectCases(options: ConformanceOptions): CaseSpec[] {
@@ -219,7 +230,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     let replayed: RecordingsSection | undefined;
     let replayFailed: { error: unknown } | undefined;
     try {
-      if (!options.shard && (options.suites ?? [RECORDINGS_SUITE]).includes(RECORDINGS_SUITE)) replayed = replayRecordings();
+      if (!options.shard && wantsRecordings(options)) replayed = replayRecordings();
     } catch (error) {
       replayFailed = { error };
     }

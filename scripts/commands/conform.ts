@@ -182,6 +182,7 @@ export async function resolveRun(
     ...(argv.isolation ? { isolation: argv.isolation } : {}),
     ...(argv.shard !== undefined ? { shard: parseShard(argv.shard) } : {}),
     differences: argv.differences !== false,
+    recordings: true, // with every suite (no --suites) or --suites naming recordings
   };
   const formats = parseFormats(argv.format ?? config?.formats?.join(',') ?? 'json,md,junit,html');
   const out = argv.out ?? config?.out ?? 'reports/latest';
