@@ -11,10 +11,11 @@ import type { RecordingsSection } from './result.js';
 /** The name under which the run selects it (`--suites recordings`). */
 export const RECORDINGS_SUITE = 'recordings';
 
-export function replayRecordings(): RecordingsSection {
+/** Replays the shipped recordings, or a folder of one's own (with its expected-verdicts.json). */
+export function replayRecordings(dir?: string): RecordingsSection {
   const started = performance.now();
-  const report = calibrate();
-  const stated = readExpectedVerdicts();
+  const report = calibrate(dir !== undefined ? { dir } : {});
+  const stated = readExpectedVerdicts(dir);
   const moved = compareVerdicts(report, stated);
   return {
     total: report.summary.total,

@@ -76,9 +76,10 @@ export interface ConformanceOptions {
   /**
    * Replay the calibration recordings (suites/recordings/) and compare each verdict with the stated one
    * (report.recordings; a moved verdict fails the run). Default false; `suites` naming 'recordings'
-   * selects them too. The CLI's run and conform do whenever no --suites is given.
+   * selects them too. The CLI's run and conform do whenever no --suites is given. A folder: replay the
+   * recorded runs there instead (a user's own, clients/python/record.py), against its expected-verdicts.json.
    */
-  recordings?: boolean;
+  recordings?: boolean | string;
   /** Aborting stops the run at once (cells in flight are dropped); the report is marked incomplete. */
   signal?: AbortSignal;
 }
@@ -98,7 +99,7 @@ export function environment(): ConformanceReport['environment'] {
 
 /** `--suites recordings` asks for them; otherwise the `recordings` option (the CLI's default run sets it). */
 function wantsRecordings(options: ConformanceOptions): boolean {
-  return options.suites ? options.suites.includes(RECORDINGS_SUITE) : options.recordings === true;
+  return options.suites ? options.suites.includes(RECORDINGS_SUITE) : options.recordings !== undefined && options.recordings !== false;
 }
 
 function selectCases(options: ConformanceOptions): CaseSpec[] {
@@ -230,7 +231,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     let replayed: RecordingsSection | undefined;
     let replayFailed: { error: unknown } | undefined;
     try {
-      if (!options.shard && wantsRecordings(options)) replayed = replayRecordings();
+      if (!options.shard && wantsRecordings(options)) replayed = replayRecordings(typeof options.recordings === 'string' ? options.recordings : undefined);
     } catch (error) {
       replayFailed = { error };
     }

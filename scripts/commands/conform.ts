@@ -55,6 +55,11 @@ function conformOptions<T>(y: Argv<T>) {
     .option('cases', { type: 'string', array: true, describe: 'case patterns (problems/*, edge/nan-at)' })
     .option('dtype', { type: 'string', describe: 'float32, float64 or all (default all)' })
     .option('modes', { type: 'string', describe: 'replay and/or closed-loop (default both)' })
+    .option('recordings', {
+      type: 'string',
+      describe:
+        'a folder of your own recorded runs (clients/python/record.py) with its expected-verdicts.json, replayed instead of the shipped calibration recordings',
+    })
     .option('exclude', { type: 'string', array: true, describe: 'skip cells: adapter[:case[:dtype]] with * wildcards' })
     .option('xfail', { type: 'string', array: true, describe: 'expected failures: adapter[:case[:dtype]]' })
     .option('jobs', { type: 'number', describe: 'worker processes running cells in parallel (default: number of cores)' })
@@ -100,6 +105,7 @@ export interface ConformArgs {
   quiet: boolean;
   bench?: boolean;
   differences?: boolean;
+  recordings?: string;
 }
 
 /** 'ts-f64,ts-f32:profile=keras,fma=off' -> ['ts-f64', 'ts-f32:profile=keras,fma=off']: a key=value piece continues the spec before it. */
@@ -157,6 +163,7 @@ export async function resolveRun(
     'json',
     'quiet',
     'bench',
+    'recordings',
   ]);
   const configPath = argv.config ?? findConfig(process.cwd());
   const config = configPath ? await loadConfig(configPath) : null;
@@ -182,7 +189,7 @@ export async function resolveRun(
     ...(argv.isolation ? { isolation: argv.isolation } : {}),
     ...(argv.shard !== undefined ? { shard: parseShard(argv.shard) } : {}),
     differences: argv.differences !== false,
-    recordings: true, // with every suite (no --suites) or --suites naming recordings
+    recordings: argv.recordings ?? true, // with every suite (no --suites) or --suites naming recordings
   };
   const formats = parseFormats(argv.format ?? config?.formats?.join(',') ?? 'json,md,junit,html');
   const out = argv.out ?? config?.out ?? 'reports/latest';
