@@ -3,6 +3,7 @@
 import { CALIBRATION_VERDICT_NAMES, type Cell, type ConformanceReport, type RecordingsSection } from '../runner/result.js';
 import { describeDivergence, nothingCompared } from './text.js';
 import { RECORDINGS_HEADINGS } from './recordings-table.js';
+import { exactnessText } from './exactness.js';
 
 export function escapeXml(s: string): string {
   return (
@@ -24,8 +25,11 @@ function testCase(c: Cell): string {
   const open = `    <testcase classname="${escapeXml(`rmsprop-harness.${c.adapter}`)}" name="${name}" time="${time}"`;
   switch (c.status) {
     case 'pass':
-    case 'xfail':
-      return `${open}/>`;
+    case 'xfail': {
+      // Which passing cells are bit-exact and which only exact up to the declared op error.
+      const exact = c.status === 'pass' ? exactnessText(c) : null;
+      return exact ? `${open}>\n      <system-out>${escapeXml(exact)}</system-out>\n    </testcase>` : `${open}/>`;
+    }
     case 'skip':
     case 'unavailable':
       return `${open}>\n      <skipped message="${escapeXml(`${c.status}: ${c.reason ?? ''}`)}"/>\n    </testcase>`;

@@ -1,4 +1,5 @@
 // The Markdown summary: readable in a CI log, a pull request or $GITHUB_STEP_SUMMARY.
+import { exactnessLines } from './exactness.js';
 import { RECORDINGS_INTRO, recordingsHeader, recordingsLine, recordingsRows } from './recordings-table.js';
 import type { Cell, CellStatus, ConformanceReport } from '../runner/result.js';
 import { formatGap, formatUlps } from '../runner/number-format.js';
@@ -145,6 +146,19 @@ function differenceLines(report: ConformanceReport): string[] {
   return out;
 }
 
+function exactnessSection(report: ConformanceReport): string[] {
+  const lines = exactnessLines(report);
+  if (lines.length === 0) return [];
+  return [
+    '## Exactness',
+    '',
+    "Bit-exact cells have the reference's bits everywhere; cells exact up to the declared op error are reproduced step by step once the ops the claimed profile declares inexact may be off by their measured bound (neither bit-exact nor a failure).",
+    '',
+    ...lines.map((l) => `- ${escapeMarkdown(l)}`),
+    '',
+  ];
+}
+
 function recordingsLines(report: ConformanceReport): string[] {
   const r = report.recordings;
   if (!r) return [];
@@ -201,6 +215,7 @@ export function renderMarkdown(report: ConformanceReport): string {
     '',
     ...verdictLines(report),
     '',
+    ...exactnessSection(report),
   ];
   const failures = report.cells.filter((c) => c.status === 'fail' || c.status === 'xpass' || c.status === 'error');
   if (failures.length > 0) {

@@ -131,6 +131,18 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
     expectedProfile: Type.Optional(
       Type.String({ description: 'the profile the expected trajectory was computed with (claimed profile plus fixed axes)' }),
     ),
+    exactness: Type.Optional(
+      Type.Union([Type.Literal('bit-exact'), Type.Literal('exact-up-to-op-error'), Type.Literal('inexact')], {
+        description:
+          "bit-exact: every compared value has the reference's bits; exact-up-to-op-error: every step of the adapter's run, re-anchored on its own state, is reproduced bit for bit by some choice of the results of the ops its profile declares inexact, within their measured bound (neither bit-exact nor a failure); inexact: judged by the ULP tolerance alone",
+      }),
+    ),
+    opErrors: Type.Optional(
+      Type.String({
+        description:
+          "the ops the claimed profile declares inexact in this dtype, with their bounds ('sqrt within 1 ulp (mkl-vml-sqrt)')",
+      }),
+    ),
     tolerance: Type.Optional(Tolerance),
     worst: Type.Optional(WorstOfCell),
     freeRunning: Type.Optional(Series),
@@ -181,6 +193,12 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
         >,
       ),
       compared: Type.Integer({ description: 'cells measured (pass, fail, xfail, xpass)' }),
+      exactness: Type.Optional(
+        Type.Object(
+          { 'bit-exact': Type.Integer(), 'exact-up-to-op-error': Type.Integer(), inexact: Type.Integer() },
+          { description: 'the compared cells by exactness (see the cell field exactness)' },
+        ),
+      ),
       maxUlp: Type.Union([num(), Type.Null()], {
         description:
           'largest ULP distance over the compared cells (params and state, both series); null when nothing was compared',

@@ -99,7 +99,9 @@ export function environment(): ConformanceReport['environment'] {
 
 /** `--suites recordings` asks for them; otherwise the `recordings` option (the CLI's default run sets it). */
 function wantsRecordings(options: ConformanceOptions): boolean {
-  return options.suites ? options.suites.includes(RECORDINGS_SUITE) : options.recordings !== undefined && options.recordings !== false;
+  return options.suites
+    ? options.suites.includes(RECORDINGS_SUITE)
+    : options.recordings !== undefined && options.recordings !== false;
 }
 
 function selectCases(options: ConformanceOptions): CaseSpec[] {
@@ -231,7 +233,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     let replayed: RecordingsSection | undefined;
     let replayFailed: { error: unknown } | undefined;
     try {
-      if (!options.shard && wantsRecordings(options)) replayed = replayRecordings(typeof options.recordings === 'string' ? options.recordings : undefined);
+      if (!options.shard && wantsRecordings(options))
+        replayed = replayRecordings(typeof options.recordings === 'string' ? options.recordings : undefined);
     } catch (error) {
       replayFailed = { error };
     }

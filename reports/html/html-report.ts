@@ -12,7 +12,7 @@ import { html, raw } from './escape.js';
 import { renderAdapterTable, renderBanners, renderEnvironment, renderFailures, renderSummary } from './overview.js';
 import { Palette } from './palette.js';
 import { STYLESHEET } from './style.js';
-import { renderRecordingsSection } from './recordings-section.js';
+import { renderExactness, renderRecordingsSection } from './recordings-section.js';
 import { renderThroughputSection } from './throughput-charts.js';
 import { renderTrajectorySection } from './trajectory-charts.js';
 
@@ -52,6 +52,7 @@ ${renderSummary(report)}
 ${renderEnvironment(report)}
 <h3>Adapters</h3>
 ${renderAdapterTable(report)}
+${renderExactness(report)}
 ${renderFailures(report, anchorOf)}
 </section>
 <section id="coverage">

@@ -1,9 +1,18 @@
-// The HTML section on the calibration recordings: how the reference compares with runs recorded from
-// the real frameworks, per framework, and which files moved from their stated verdict.
+// The HTML sections on exactness: how the reference compares with runs recorded from the real
+// frameworks, per framework, and which files moved from their stated verdict; and which compared cells
+// are bit-exact or exact up to the declared op error.
 
 import type { ConformanceReport } from '../../runner/result.js';
 import { RECORDINGS_INTRO, recordingsHeader, recordingsLine, recordingsRows } from '../recordings-table.js';
+import { exactnessLines } from '../exactness.js';
 import { html, type RawHtml } from './escape.js';
+
+/** Which compared cells of each adapter are bit-exact and which only exact up to the declared op error. */
+export function renderExactness(report: ConformanceReport): RawHtml {
+  const lines = exactnessLines(report);
+  if (lines.length === 0) return html``;
+  return html`<h3>Exactness</h3><p class="small muted">Bit-exact: the reference's bits everywhere. Exact up to the declared op error: every step reproduced once the ops the claimed profile declares inexact may be off by their measured bound (neither bit-exact nor a failure).</p><ul id="exactness">${lines.map((l) => html`<li>${l}</li>`)}</ul>`;
+}
 
 export function renderRecordingsSection(report: ConformanceReport): RawHtml {
   const r = report.recordings;
