@@ -207,7 +207,7 @@ function reanchoredCheck(
   checker: OpErrorStep,
 ): Omit<ReanchoredCheck, 'freeRunning'> {
   const where = `recording ${recording.file}`;
-  const state = recordedState(recording.statePerStep, where);
+  const { rows: state, zeroSignUnknown } = recordedState(recording.statePerStep, where);
   const missing = checker.stateWritten.filter((q) => state[q] === undefined);
   if (missing.length > 0)
     return { explained: false, unavailable: `the step writes ${missing.join(', ')}, which the recording does not hold` };
@@ -222,10 +222,13 @@ function reanchoredCheck(
       m: state.m?.[t] ?? start.m,
       b: state.b?.[t] ?? start.b,
     };
-    const miss = checker.check(t, before, recording.grads[t], {
-      p: after.p,
-      ...Object.fromEntries(checker.stateWritten.map((q) => [q, after[q]])),
-    });
+    const miss = checker.check(
+      t,
+      before,
+      recording.grads[t],
+      { p: after.p, ...Object.fromEntries(checker.stateWritten.map((q) => [q, after[q]])) },
+      zeroSignUnknown,
+    );
     if (miss) return { explained: false, step: t + 1, index: miss.index, quantity: miss.quantity };
     before = after;
   }

@@ -15,15 +15,24 @@ const SLOTS: readonly { pattern: RegExp; quantity: StateVector; sign: 1 | -1 }[]
   { pattern: /\.trace$/, quantity: 'b', sign: -1 },
 ];
 
-/** Each recorded buffer per step (index t: after step t+1), where the recording has it. */
-export function recordedState(
-  statePerStep: Readonly<Record<string, readonly unknown[]>>,
-  where: string,
-): Partial<Record<StateVector, Float64Array[]>> {
+export interface RecordedState {
+  /** Each recorded buffer per step (index t: after step t+1). */
+  rows: Partial<Record<StateVector, Float64Array[]>>;
+  /**
+   * Buffers read through a negation (optax trace): the sign of a zero does not carry over (trace = +0
+   * where the reference's b is +0 too: -lr*0 + m*0 rounds to +0 on both sides), so zeros compare unsigned.
+   */
+  zeroSignUnknown: StateVector[];
+}
+
+/** The recorded buffers, where the recording has them. */
+export function recordedState(statePerStep: Readonly<Record<string, readonly unknown[]>>, where: string): RecordedState {
   const out: Partial<Record<StateVector, Float64Array[]>> = {};
+  const zeroSignUnknown: StateVector[] = [];
   for (const [slot, rows] of Object.entries(statePerStep)) {
     const match = SLOTS.find((s) => s.pattern.test(slot));
     if (!match || out[match.quantity] || !rows.every((r) => Array.isArray(r))) continue;
+    if (match.sign === -1) zeroSignUnknown.push(match.quantity);
     out[match.quantity] = rows.map((row, t) => {
       const x = decodeVector(row as never, `${where}: /state_per_step/${slot}/${t}`);
       return match.sign === 1 ? x : x.map((y) => -y);
@@ -32,5 +41,5 @@ export function recordedState(
   for (const [q, rows] of Object.entries(out)) {
     if (rows.length === 0) throw new InputError(`${where}: /state_per_step has no rows for ${q}`);
   }
-  return out;
+  return { rows: out, zeroSignUnknown };
 }
