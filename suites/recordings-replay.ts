@@ -211,6 +211,12 @@ function reanchoredCheck(
   const missing = checker.stateWritten.filter((q) => state[q] === undefined);
   if (missing.length > 0)
     return { explained: false, unavailable: `the step writes ${missing.join(', ')}, which the recording does not hold` };
+  const short = checker.stateWritten.find((q) => state[q]!.length < recording.trajectory.length);
+  if (short)
+    return {
+      explained: false,
+      unavailable: `the recording holds ${state[short]!.length} rows of ${short} for ${recording.trajectory.length} steps`,
+    };
   const rule = checker.program.rule;
   const n = recording.x0.length;
   const start = initialState(variant, dtype, n);
