@@ -150,3 +150,8 @@ export {
   type ScheduleSyntax,
 } from './reference/schedules/index.js';
 export { readGradientDocument, parseGradientDocument, type GradientDocument } from './suites/gradient-file.js';
+export { loadRecordingFolder } from './suites/recordings-folder.js';
+// Ops a framework build does not round correctly: declarations and the re-anchored check
+export { MKL_VML_SQRT, XLA_CPU_RSQRT, type OpErrorDeclaration } from './reference/op-error.js';
+export { OpErrorStep } from './reference/op-error-step.js';
+export { replayRecordings } from './runner/recordings-step.js';

@@ -4,6 +4,7 @@
 import type { Dtype } from './arithmetic.js';
 import type { ScheduleSyntax } from './schedules/syntax.js';
 import type { Axes, Hyperparameters } from './variant.js';
+import type { OpErrorDeclaration } from './op-error.js';
 
 export interface SourceCitation {
   repo: string;
@@ -73,6 +74,8 @@ export interface Profile {
   constraints?: ProfileConstraint[];
   /** Native names the framework raises on (MXNet 2's gamma1/gamma2): name -> what the framework says. */
   refusedNames?: Record<string, string>;
+  /** Elementwise ops the framework's build does not round correctly, with the measured bound (reference/op-error.ts). */
+  opErrors?: readonly OpErrorDeclaration[];
   notes: string[];
 }
 

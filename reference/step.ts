@@ -69,6 +69,14 @@ export function stepElement(
   return { p: e.p, v: e.v, m: e.m, b: e.b };
 }
 
+// One interpreter per compiled program, reused by every step (it holds only registers, reloaded each step).
+const interpreters = new WeakMap<object, ElementInterpreter>();
+function interpreterOf(program: ReturnType<typeof stepProgram>): ElementInterpreter {
+  let i = interpreters.get(program);
+  if (!i) interpreters.set(program, (i = new ElementInterpreter(program.ops, program.rule)));
+  return i;
+}
+
 /** One full step over all elements. Pure: inputs are not modified. */
 export function step(
   variant: Variant,
@@ -84,7 +92,7 @@ export function step(
   const program = stepProgram(variant, dtype);
   // The gradient as the dtype holds it, once: the global norm (clipNorm) and the update see the same values.
   const g = Float64Array.from(grad, (x) => program.rule.storage(x));
-  const interpreter = new ElementInterpreter(program.ops, program.rule);
+  const interpreter = interpreterOf(program);
   const scalars = prepareScalars(program, state.step, g);
   interpreter.setScalars({ ...scalars });
   const out = new Float64Array(n);

@@ -1,7 +1,9 @@
 // JUnit XML: one test case per adapter x case x dtype x mode; failures carry the first divergent
 // step and the values, skips carry their reason. CI systems render this natively.
-import type { Cell, ConformanceReport } from '../runner/result.js';
+import { CALIBRATION_VERDICT_NAMES, type Cell, type ConformanceReport, type RecordingsSection } from '../runner/result.js';
 import { describeDivergence, nothingCompared } from './text.js';
+import { RECORDINGS_HEADINGS } from './recordings-table.js';
+import { exactnessText } from './exactness.js';
 
 export function escapeXml(s: string): string {
   return (
@@ -23,8 +25,11 @@ function testCase(c: Cell): string {
   const open = `    <testcase classname="${escapeXml(`rmsprop-harness.${c.adapter}`)}" name="${name}" time="${time}"`;
   switch (c.status) {
     case 'pass':
-    case 'xfail':
-      return `${open}/>`;
+    case 'xfail': {
+      // Which passing cells are bit-exact and which only exact up to the declared op error.
+      const exact = c.status === 'pass' ? exactnessText(c) : null;
+      return exact ? `${open}>\n      <system-out>${escapeXml(exact)}</system-out>\n    </testcase>` : `${open}/>`;
+    }
     case 'skip':
     case 'unavailable':
       return `${open}>\n      <skipped message="${escapeXml(`${c.status}: ${c.reason ?? ''}`)}"/>\n    </testcase>`;
@@ -37,6 +42,41 @@ function testCase(c: Cell): string {
       return `${open}>\n      <failure message="${escapeXml(message)}">${escapeXml(message)}</failure>\n    </testcase>`;
     }
   }
+}
+
+/** One test case per recorded framework: it fails when a file's verdict moved from the stated one. */
+function recordingsSuite(report: ConformanceReport): { xml: string; tests: number; failures: number } {
+  const r = report.recordings;
+  if (!r) return { xml: '', tests: 0, failures: 0 };
+  const frameworkOf = new Map(r.files.map((x) => [x.file, x.framework]));
+  // A stated file that was not replayed has no framework here: it fails a case of its own.
+  const frameworks = [
+    ...Object.keys(r.byFramework).sort(),
+    ...(r.moved.some((m) => !frameworkOf.has(m.file)) ? ['(not replayed)'] : []),
+  ];
+  const movedIn = (f: string) => r.moved.filter((m) => (frameworkOf.get(m.file) ?? '(not replayed)') === f);
+  const cases = frameworks.map((f) => {
+    const c = r.byFramework[f] as RecordingsSection['counts'] | undefined;
+    const counts = c ? CALIBRATION_VERDICT_NAMES.map((v) => `${c[v]} ${RECORDINGS_HEADINGS[v]}`).join(', ') : 'stated files';
+    const open = `    <testcase classname="rmsprop-harness.recordings" name="${escapeXml(`${f}: ${counts}`)}" time="0"`;
+    const moved = movedIn(f);
+    if (moved.length === 0) return { xml: `${open}/>`, failed: false };
+    const message = moved.map((m) => `${m.file}: stated ${m.expected}, now ${m.actual}`).join('; ');
+    return {
+      xml: `${open}>\n      <failure message="${escapeXml(message)}">${escapeXml(message)}</failure>\n    </testcase>`,
+      failed: true,
+    };
+  });
+  const failures = cases.filter((c) => c.failed).length;
+  return {
+    xml: [
+      `  <testsuite name="recordings" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${(r.durationMs / 1000).toFixed(3)}">`,
+      ...cases.map((c) => c.xml),
+      '  </testsuite>',
+    ].join('\n'),
+    tests: cases.length,
+    failures,
+  };
 }
 
 export function renderJunit(report: ConformanceReport): string {
@@ -62,11 +102,13 @@ export function renderJunit(report: ConformanceReport): string {
       '  </testsuite>',
     ].join('\n');
   });
+  const recordings = recordingsSuite(report);
   const s = report.summary;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="rmsprop-harness conformance" tests="${report.cells.length + unmeasured.size}" failures="${s.fail + s.xpass + unmeasured.size}" errors="${s.error}" skipped="${s.skip + s.unavailable}">`,
+    `<testsuites name="rmsprop-harness conformance" tests="${report.cells.length + unmeasured.size + recordings.tests}" failures="${s.fail + s.xpass + unmeasured.size + recordings.failures}" errors="${s.error}" skipped="${s.skip + s.unavailable}">`,
     ...suites,
+    ...(recordings.xml ? [recordings.xml] : []),
     '</testsuites>',
     '',
   ].join('\n');

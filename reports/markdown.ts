@@ -1,4 +1,6 @@
 // The Markdown summary: readable in a CI log, a pull request or $GITHUB_STEP_SUMMARY.
+import { exactnessLines } from './exactness.js';
+import { RECORDINGS_INTRO, recordingsHeader, recordingsLine, recordingsRows } from './recordings-table.js';
 import type { Cell, CellStatus, ConformanceReport } from '../runner/result.js';
 import { formatGap, formatUlps } from '../runner/number-format.js';
 import { describeDivergence, describeWorst } from './text.js';
@@ -144,6 +146,39 @@ function differenceLines(report: ConformanceReport): string[] {
   return out;
 }
 
+function exactnessSection(report: ConformanceReport): string[] {
+  const lines = exactnessLines(report);
+  if (lines.length === 0) return [];
+  return [
+    '## Exactness',
+    '',
+    "Bit-exact cells have the reference's bits everywhere; cells exact up to the declared op error are reproduced step by step once the ops the claimed profile declares inexact may be off by their measured bound (neither bit-exact nor a failure).",
+    '',
+    ...lines.map((l) => `- ${escapeMarkdown(l)}`),
+    '',
+  ];
+}
+
+function recordingsLines(report: ConformanceReport): string[] {
+  const r = report.recordings;
+  if (!r) return [];
+  const rows = [recordingsHeader(), ...recordingsRows(r)];
+  return [
+    '## Real framework runs (calibration recordings)',
+    '',
+    escapeMarkdown(RECORDINGS_INTRO),
+    '',
+    escapeMarkdown(recordingsLine(r)),
+    '',
+    `| ${rows[0].join(' | ')} |`,
+    `|${rows[0].map((_, i) => (i === 0 ? '---' : '--:')).join('|')}|`,
+    ...rows.slice(1).map((row) => `| ${row.map(escapeMarkdown).join(' | ')} |`),
+    '',
+    ...r.moved.map((m) => `- moved: ${escapeMarkdown(m.file)}: stated ${m.expected}, now ${m.actual}`),
+    ...(r.moved.length > 0 ? [''] : []),
+  ];
+}
+
 export function renderMarkdown(report: ConformanceReport): string {
   const s = report.summary;
   const verdict =
@@ -180,6 +215,7 @@ export function renderMarkdown(report: ConformanceReport): string {
     '',
     ...verdictLines(report),
     '',
+    ...exactnessSection(report),
   ];
   const failures = report.cells.filter((c) => c.status === 'fail' || c.status === 'xpass' || c.status === 'error');
   if (failures.length > 0) {
@@ -217,6 +253,7 @@ export function renderMarkdown(report: ConformanceReport): string {
     out.push('');
   }
   out.push(...differenceLines(report));
+  out.push(...recordingsLines(report));
   const why = reasons(report);
   if (why.length > 0) out.push('## Skipped and unavailable cells', '', ...why, '');
   return `${out.join('\n')}\n`;

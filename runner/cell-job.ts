@@ -17,6 +17,7 @@ import { expectedFor } from './expected.js';
 import { downsampleSeries, emptySeries, recordStep, type Series } from './metrics.js';
 import type { Cell, CellStatus, CellWorst, ProfileDistance } from './result.js';
 import { measureCell, type Mode } from './run-cell.js';
+import { cellExactness } from './cell-exactness.js';
 import type { SelectionRule } from './selection.js';
 import { maxUlpOfSeries } from './summary.js';
 import { toleranceFor, type ResolvedTolerance, type ToleranceOverride } from './tolerance.js';
@@ -138,15 +139,21 @@ export async function runCellJob(adapter: Adapter, job: CellJob): Promise<Cell> 
     const withinTolerance = [m.reanchored, m.freeRunning, m.state].every(
       (series) => (series?.firstDivergentStep ?? null) === null,
     );
+    // Exact up to the declared op error passes whatever the free-running drift: every step is the
+    // framework's arithmetic, the drift is the declared op's (reference/op-error.ts).
+    const exact = cellExactness(m, expected, dtype, mode);
+    const opExact = exact.exactness === 'exact-up-to-op-error';
     // A leak (tensors, GPU buffers left behind) fails the cell even when the numbers are right: it breaks long runs.
-    const ok = withinTolerance && !m.leak;
+    const ok = (withinTolerance || opExact) && !m.leak;
     const xfail = job.xfail;
     const status: CellStatus = xfail ? (ok ? 'xpass' : 'xfail') : ok ? 'pass' : 'fail';
     const reason = xfail
       ? `expected to fail${xfail.reason ? `: ${xfail.reason}` : ''}`
       : m.leak
         ? `leaked resources: ${m.leak}`
-        : undefined;
+        : opExact && !withinTolerance
+          ? `exact up to the declared op error (${exact.opErrors}); free-running beyond the ULP tolerance`
+          : undefined;
     const observed = maxUlpOfSeries(m.freeRunning, m.reanchored, m.state) ?? 0;
     const worst = cellWorst(m.freeRunning, m.state, m.reanchored);
     const distances =
@@ -166,6 +173,8 @@ export async function runCellJob(adapter: Adapter, job: CellJob): Promise<Cell> 
       status,
       ...(reason ? { reason } : {}),
       expectedProfile,
+      exactness: exact.exactness,
+      ...(exact.opErrors ? { opErrors: exact.opErrors } : {}),
       tolerance: {
         ulps: tol.ulps,
         absFloor: tol.absFloor,

@@ -10,6 +10,9 @@ import type { EnvironmentFacts } from '../adapters/adapter.js';
 
 export const REPORT_FORMAT_VERSION = 2;
 
+/** The calibration verdicts (suites/recordings-replay.ts CALIBRATION_VERDICTS), in order of strength. */
+export const CALIBRATION_VERDICT_NAMES = ['bit-exact', 'exact-up-to-op-error', 'within', 'outside', 'refused'] as const;
+
 export const CELL_STATUSES = ['pass', 'fail', 'xfail', 'xpass', 'error', 'skip', 'unavailable'] as const;
 
 const Dtype = Type.Union([Type.Literal('float32'), Type.Literal('float64')]);
@@ -128,6 +131,18 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
     expectedProfile: Type.Optional(
       Type.String({ description: 'the profile the expected trajectory was computed with (claimed profile plus fixed axes)' }),
     ),
+    exactness: Type.Optional(
+      Type.Union([Type.Literal('bit-exact'), Type.Literal('exact-up-to-op-error'), Type.Literal('inexact')], {
+        description:
+          "bit-exact: every compared value has the reference's bits; exact-up-to-op-error: every step of the adapter's run, re-anchored on its own state, is reproduced bit for bit by some choice of the results of the ops its profile declares inexact, within their measured bound (neither bit-exact nor a failure); inexact: judged by the ULP tolerance alone",
+      }),
+    ),
+    opErrors: Type.Optional(
+      Type.String({
+        description:
+          "the ops the claimed profile declares inexact in this dtype, with their bounds ('sqrt within 1 ulp (mkl-vml-sqrt)')",
+      }),
+    ),
     tolerance: Type.Optional(Tolerance),
     worst: Type.Optional(WorstOfCell),
     freeRunning: Type.Optional(Series),
@@ -178,6 +193,12 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
         >,
       ),
       compared: Type.Integer({ description: 'cells measured (pass, fail, xfail, xpass)' }),
+      exactness: Type.Optional(
+        Type.Object(
+          { 'bit-exact': Type.Integer(), 'exact-up-to-op-error': Type.Integer(), inexact: Type.Integer() },
+          { description: 'the compared cells by exactness (see the cell field exactness)' },
+        ),
+      ),
       maxUlp: Type.Union([num(), Type.Null()], {
         description:
           'largest ULP distance over the compared cells (params and state, both series); null when nothing was compared',
@@ -328,6 +349,56 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
     }),
   });
 
+  const CalibrationVerdict = Type.Union(
+    CALIBRATION_VERDICT_NAMES.map((v) => Type.Literal(v)),
+    {
+      description:
+        'bit-exact: every parameter of every step has the same bits; exact-up-to-op-error: not bit-exact, but every step re-anchored on the recorded state is reproduced bit for bit by some choice of the results of the ops the profile declares inexact, within their measured bound; within: normwise relative error of every step within the tolerance; outside: beyond it; refused: the reference cannot replay it, with the reason',
+    },
+  );
+  const VerdictCounts = Type.Object(
+    Object.fromEntries(CALIBRATION_VERDICT_NAMES.map((v) => [v, Type.Integer()])) as Record<
+      (typeof CALIBRATION_VERDICT_NAMES)[number],
+      ReturnType<typeof Type.Integer>
+    >,
+  );
+  const Recordings = Type.Object(
+    {
+      total: Type.Integer(),
+      counts: VerdictCounts,
+      byFramework: Type.Record(Type.String(), VerdictCounts, { description: 'counts per recorded framework id' }),
+      tolerance: Type.Record(Type.String(), num(), {
+        description: 'normwise relative tolerance per dtype (per element for the edge streams)',
+      }),
+      moved: Type.Array(
+        Type.Object({
+          file: Type.String(),
+          expected: Type.Union([CalibrationVerdict, Type.Literal('missing')]),
+          actual: Type.Union([CalibrationVerdict, Type.Literal('missing')]),
+        }),
+        {
+          description: 'files whose verdict is not the one stated in suites/recordings/expected-verdicts.json: any fails the run',
+        },
+      ),
+      files: Type.Array(
+        Type.Object({
+          file: Type.String(),
+          framework: Type.String(),
+          dtype: Type.String(),
+          verdict: CalibrationVerdict,
+          stated: Type.Union([CalibrationVerdict, Type.Literal('missing')]),
+          opErrors: Type.Optional(Type.String({ description: 'the declared inexact ops and bounds the file is exact up to' })),
+          command: Type.String({ description: 'the rmsprop-harness trajectory command line that replays it' }),
+        }),
+      ),
+      durationMs: num(),
+    },
+    {
+      description:
+        'the calibration recordings (runs recorded from torch, Keras, TF, optax, tfjs) replayed through the reference: how the reference compares with real framework runs',
+    },
+  );
+
   const Report = Type.Object(
     {
       format: Type.Literal('rmsprop-harness/conformance'),
@@ -365,6 +436,7 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
       verdicts: Type.Array(Verdict),
       differences: Type.Optional(Differences),
       profilePaths: Type.Optional(Type.Array(ProfilePaths)),
+      recordings: Type.Optional(Recordings),
       summary: Summary,
     },
     { $id: 'https://rmsprop-harness.dev/schemas/conformance-report.schema.json', title: 'rmsprop-harness conformance report' },
@@ -383,6 +455,7 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
     Differences,
     ProfilePaths,
     ProfileDistance,
+    Recordings,
   };
 }
 
@@ -403,6 +476,7 @@ export type ProfileDistance = Static<Schemas['ProfileDistance']>;
 export type Comparison = Static<Schemas['Comparison']>;
 export type Differences = Static<Schemas['Differences']>;
 export type ProfilePathsEntry = Static<Schemas['ProfilePaths']>;
+export type RecordingsSection = Static<Schemas['Recordings']>;
 
 /** The schemas of the in-memory report (numbers are numbers): the source of the types above. */
 export const REPORT_SCHEMAS: Schemas = reportSchemaWith((description?: string) =>

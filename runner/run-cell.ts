@@ -2,7 +2,7 @@
 // drift (the adapter runs the whole trajectory on its own) and, where the adapter can load state,
 // re-anchored error (each step starts from the reference state: is one step right?).
 
-import type { Adapter, AdapterCase, PreparedCase } from '../adapters/adapter.js';
+import type { Adapter, AdapterCase, OptimizerStateView, PreparedCase } from '../adapters/adapter.js';
 import type { Dtype } from '../reference/arithmetic.js';
 import type { CaseSpec } from '../suites/case.js';
 import { hasBulkReplay } from '../adapters/external/bulk.js';
@@ -25,6 +25,8 @@ export interface CellMeasurement {
   leak?: string;
   /** The adapter's params after each step (free-running), for comparisons with other profiles. */
   actual: Float64Array[];
+  /** The adapter's optimizer state after each step (free-running), where it reports it every step. */
+  actualStates: (OptimizerStateView | undefined)[];
 }
 
 export function adapterCase(c: CaseSpec, dtype: Dtype, expected: Expected): AdapterCase {
@@ -83,6 +85,7 @@ export async function measureCell(
     const state = canReadState ? emptySeries() : null;
     let last: Float64Array = expected.x0;
     const trace: Float64Array[] = [];
+    const states: (OptimizerStateView | undefined)[] = [];
     if (!problem && hasBulkReplay(prepared)) {
       // Programs that answer a whole trajectory per message get every gradient at once.
       const bulk = await prepared.runReplay(points.map((p) => p.grad));
@@ -94,6 +97,7 @@ export async function measureCell(
         recordStep(series, 'params', points.length, [points.length], [bulk.trajectory.length], dtype, tol);
       }
       const lastPoint = points[points.length - 1];
+      if (bulk.states) states.push(...bulk.states);
       if (state && bulk.states) {
         // The state after every step, where the program reports it: compared at every step, as for in-process adapters.
         bulk.states.forEach((s, t) => {
@@ -103,7 +107,7 @@ export async function measureCell(
         for (const q of quantities)
           if (bulk.state[q]) recordStep(state, q, points.length, lastPoint.state[q], bulk.state[q], dtype, tol);
       }
-      return { series, state, last: trace[trace.length - 1] ?? last, trace };
+      return { series, state, last: trace[trace.length - 1] ?? last, trace, states };
     }
     for (let t = 0; t < points.length; t++) {
       const grad = problem ? toGrad(problem.gradient(last, dtype, t, expected.order), dtype) : points[t].grad;
@@ -111,6 +115,7 @@ export async function measureCell(
       const out = await prepared.read();
       last = out.params;
       trace.push(out.params);
+      states.push(out.state && copyState(out.state)); // an adapter may hand out its live buffers
       recordStep(series, 'params', t + 1, points[t].params, out.params, dtype, tol);
       if (state && out.state) {
         for (const q of quantities) {
@@ -119,7 +124,7 @@ export async function measureCell(
         }
       }
     }
-    return { series, state, last, trace };
+    return { series, state, last, trace, states };
   });
 
   let reanchored: Series | null = null;
@@ -174,6 +179,7 @@ export async function measureCell(
     state: free.value.state,
     reanchored,
     actual: free.value.trace,
+    actualStates: free.value.states,
     ...(reanchoredUnavailable ? { reanchoredUnavailable } : {}),
     ...(free.leak ? { leak: free.leak } : {}),
   };
@@ -183,6 +189,10 @@ export async function measureCell(
     measurement.finalLoss = { expected: e, actual: a, gap: Math.abs(a - e) };
   }
   return measurement;
+}
+
+function copyState(s: OptimizerStateView): OptimizerStateView {
+  return Object.fromEntries(Object.entries(s).map(([q, x]) => [q, x && Float64Array.from(x as ArrayLike<number>)]));
 }
 
 function toGrad(g: Float64Array, dtype: Dtype): Float64Array {

@@ -15,7 +15,7 @@ import { unmeasuredCell, type CellJob } from './cell-job.js';
 import { inProcessExecutor } from './in-process-executor.js';
 import { formatShard, inShard, planCells, type PlannedCell, type Shard } from './plan.js';
 import { ProcessPool } from './process-pool.js';
-import type { AdapterEntry, Cell, CellStatus, ConformanceReport } from './result.js';
+import type { AdapterEntry, Cell, CellStatus, ConformanceReport, RecordingsSection } from './result.js';
 import { REPORT_FORMAT_VERSION } from './result.js';
 import type { Mode } from './run-cell.js';
 import { firstMatch, matchesCase, type SelectionRule } from './selection.js';
@@ -25,6 +25,7 @@ import { shortAdapterLabel } from './adapter-label.js';
 import { differenceMatrix } from './compare/matrix.js';
 import { profilePathsFor } from './profile-paths.js';
 import { validateOverride, type ToleranceOverride } from './tolerance.js';
+import { RECORDINGS_SUITE, replayRecordings } from './recordings-step.js';
 
 export { HARNESS_VERSION } from '../reference/version.js';
 import { HARNESS_VERSION } from '../reference/version.js';
@@ -72,6 +73,13 @@ export interface ConformanceOptions {
   differences?: boolean;
   /** Adapters (id or label) that must be compared: one that is unavailable or errors fails the run (exit 1). */
   require?: string[];
+  /**
+   * Replay the calibration recordings (suites/recordings/) and compare each verdict with the stated one
+   * (report.recordings; a moved verdict fails the run). Default false; `suites` naming 'recordings'
+   * selects them too. The CLI's run and conform do whenever no --suites is given. A folder: replay the
+   * recorded runs there instead (a user's own, clients/python/record.py), against its expected-verdicts.json.
+   */
+  recordings?: boolean | string;
   /** Aborting stops the run at once (cells in flight are dropped); the report is marked incomplete. */
   signal?: AbortSignal;
 }
@@ -89,8 +97,17 @@ export function environment(): ConformanceReport['environment'] {
   };
 }
 
+/** `--suites recordings` asks for them; otherwise the `recordings` option (the CLI's default run sets it). */
+function wantsRecordings(options: ConformanceOptions): boolean {
+  return options.suites
+    ? options.suites.includes(RECORDINGS_SUITE)
+    : options.recordings !== undefined && options.recordings !== false;
+}
+
 function selectCases(options: ConformanceOptions): CaseSpec[] {
-  const suites = options.suites ?? Object.keys(SUITES);
+  // The recordings are a suite of their own: replayed by the reference, not run on adapters.
+  const suites = (options.suites ?? Object.keys(SUITES)).filter((s) => s !== RECORDINGS_SUITE);
+  if (suites.length === 0) return [];
   for (const s of suites)
     if (!SUITES[s])
       throw new InputError(`unknown suite '${s}'${suggest(s, Object.keys(SUITES))}; known: ${Object.keys(SUITES).join(', ')}`);
@@ -210,7 +227,22 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   options.signal?.addEventListener('abort', onAbort);
   try {
     // Every shard probes every adapter: the adapter table is the same in each shard report.
-    const adapters = await Promise.all(specs.map((spec) => probeEntry(executor, spec, probeTimeout)));
+    const probing = Promise.all(specs.map((spec) => probeEntry(executor, spec, probeTimeout)));
+    // The calibration recordings (with every suite or `--suites recordings`, once per run, not per shard):
+    // replayed here, synchronously, while the worker processes start and probe, so they add little time.
+    let replayed: RecordingsSection | undefined;
+    let replayFailed: { error: unknown } | undefined;
+    try {
+      if (!options.shard && wantsRecordings(options))
+        replayed = replayRecordings(typeof options.recordings === 'string' ? options.recordings : undefined);
+    } catch (error) {
+      replayFailed = { error };
+    }
+    const adapters = await probing;
+    if (replayFailed) {
+      await executor.close(); // no worker is left running behind the error
+      throw replayFailed.error;
+    }
 
     // Adapters that bring their own cases (recorded runs) get those, in the dtypes they have.
     const ownCases = await Promise.all(
@@ -266,7 +298,10 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       options.differences && !options.signal?.aborted
         ? await differenceMatrix(cases, dtypes.includes('float32') ? 'float32' : 'float64')
         : undefined;
+    const recordings = options.signal?.aborted ? undefined : replayed;
     const complete = finished.length === plan.length && !options.signal?.aborted;
+    const summary = summarize(finished, verdicts, { complete, required });
+    if (recordings && recordings.moved.length > 0) summary.exitCode = 1;
     return {
       format: 'rmsprop-harness/conformance',
       formatVersion: REPORT_FORMAT_VERSION,
@@ -275,7 +310,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       environment: environment(),
       selection: {
         adapters: labels,
-        suites: [...new Set(cases.map((c) => c.suite))],
+        suites: [...new Set(cases.map((c) => c.suite)), ...(recordings ? [RECORDINGS_SUITE] : [])],
         dtypes: [...dtypes],
         modes: [...modes],
         ...(options.shard ? { shard: formatShard(options.shard) } : {}),
@@ -294,7 +329,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       verdicts,
       ...(differences ? { differences } : {}),
       profilePaths: profilePathsFor(cases),
-      summary: summarize(finished, verdicts, { complete, required }),
+      ...(recordings ? { recordings } : {}),
+      summary,
     };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

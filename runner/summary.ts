@@ -58,6 +58,9 @@ export function adapterVerdict(
 ): AdapterVerdict {
   const counts = countStatuses(cells);
   const compared = cells.filter(isCompared);
+  // Which compared cells are bit-exact, exact up to the declared op error, or judged by the tolerance alone.
+  const exactness = { 'bit-exact': 0, 'exact-up-to-op-error': 0, inexact: 0 };
+  for (const c of compared) if (c.exactness) exactness[c.exactness]++;
   let maxUlp: number | null = null;
   let maxUlpAtScale: number | null = null;
   const maxUlpByDtype: Record<string, number> = {};
@@ -98,9 +101,27 @@ export function adapterVerdict(
       : `nothing compared: ${commonestReason(cells)}`;
   } else {
     verdict = 'pass';
-    reason = `${plural(compared.length, 'cell')} within tolerance${counts.xfail > 0 ? ` (${counts.xfail} expected failures)` : ''}`;
+    const opExact = exactness['exact-up-to-op-error'];
+    const detail = [
+      ...(opExact > 0
+        ? [`${exactness['bit-exact']} bit-exact, ${opExact} exact up to the declared op error, not bit-exact`]
+        : []),
+      ...(counts.xfail > 0 ? [`${counts.xfail} expected failures`] : []),
+    ];
+    reason = `${plural(compared.length, 'cell')} within tolerance${detail.length > 0 ? ` (${detail.join('; ')})` : ''}`;
   }
-  return { adapter: label, verdict, reason, counts, compared: compared.length, maxUlp, maxUlpByDtype, maxUlpAtScale, worst };
+  return {
+    adapter: label,
+    verdict,
+    reason,
+    counts,
+    compared: compared.length,
+    exactness,
+    maxUlp,
+    maxUlpByDtype,
+    maxUlpAtScale,
+    worst,
+  };
 }
 
 /** Verdicts for the report's adapters, then for any label only the cells name (a merged report). */

@@ -14,7 +14,10 @@ export const ExpectedVerdictsSchema = Type.Object(
   {
     description: Type.String(),
     counts: Type.Object(
-      { 'bit-exact': Type.Integer(), within: Type.Integer(), outside: Type.Integer(), refused: Type.Integer() },
+      Object.fromEntries(CALIBRATION_VERDICTS.map((v) => [v, Type.Integer()])) as Record<
+        CalibrationVerdict,
+        ReturnType<typeof Type.Integer>
+      >,
       { additionalProperties: false },
     ),
     verdicts: Type.Record(
@@ -48,7 +51,7 @@ export interface VerdictChange {
   actual: CalibrationVerdict | 'missing';
 }
 
-const RANK: Record<CalibrationVerdict, number> = { 'bit-exact': 0, within: 1, outside: 2, refused: 3 };
+const RANK: Record<CalibrationVerdict, number> = { 'bit-exact': 0, 'exact-up-to-op-error': 1, within: 2, outside: 3, refused: 4 };
 
 /** Files whose verdict differs from the stated one, improvements first; `framework` limits the comparison to one framework's files. */
 export function compareVerdicts(report: CalibrationReport, expected: ExpectedVerdicts, framework?: string): VerdictChange[] {
@@ -63,7 +66,7 @@ export function compareVerdicts(report: CalibrationReport, expected: ExpectedVer
     if (!seen.has(file) && (framework === undefined || entry.framework === framework))
       changes.push({ file, expected: entry.verdict, actual: 'missing' });
   }
-  const rank = (v: CalibrationVerdict | 'missing') => (v === 'missing' ? 4 : RANK[v]);
+  const rank = (v: CalibrationVerdict | 'missing') => (v === 'missing' ? 5 : RANK[v]);
   return changes.sort(
     (a, b) => rank(a.actual) - rank(a.expected) - (rank(b.actual) - rank(b.expected)) || a.file.localeCompare(b.file),
   );

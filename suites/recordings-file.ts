@@ -93,6 +93,8 @@ export interface Recording {
   trajectory: Float64Array[];
   /** Learning rate used by each step, when a schedule set it. */
   lrPerStep?: number[];
+  /** Optimizer slots after each step, under the framework's names (suites/recordings-state.ts reads them). */
+  statePerStep: RecordingFile['state_per_step'];
   floatx?: string;
   learningRateDtype?: string;
   /** Open-loop stream name (nan_at7, stream12), absent for closed-loop objectives. */
@@ -149,14 +151,24 @@ export function readRecording(dir: string, entry: RecordingManifest['files'][num
       `recording ${path}: sha256 does not match the manifest's entry for ${entry.file} (file ${actual.slice(0, 12)}..., manifest ${entry.sha256.slice(0, 12)}...): the file changed or was truncated`,
     );
   }
+  return decodeRecording(path, entry.file, text, entry);
+}
+
+/** A recording's text checked against the schema (and the manifest's entry, when it has one) and decoded. */
+export function decodeRecording(
+  path: string,
+  file: string,
+  text: string,
+  entry?: Pick<RecordingManifest['files'][number], 'framework' | 'case' | 'dtype'>,
+): Recording {
   const doc = parseJsonText(text, `recording ${path}`);
   const error = firstSchemaError(RecordingFileSchema, doc) ?? checkDimensions(doc as RecordingFile);
   if (error) throw new InputError(`recording ${path}: ${error}`);
   const r = doc as RecordingFile;
   for (const [key, expected] of [
-    ['framework', entry.framework],
-    ['case', entry.case],
-    ['dtype', entry.dtype],
+    ['framework', entry?.framework],
+    ['case', entry?.case],
+    ['dtype', entry?.dtype],
   ] as const) {
     if (expected !== undefined && r[key] !== expected)
       throw new InputError(
@@ -165,7 +177,7 @@ export function readRecording(dir: string, entry: RecordingManifest['files'][num
   }
   const at = (p: string) => `recording ${path}: ${p}`;
   return {
-    file: entry.file,
+    file,
     framework: r.framework,
     frameworkVersion: r.framework_version,
     api: r.api,
@@ -175,6 +187,7 @@ export function readRecording(dir: string, entry: RecordingManifest['files'][num
     x0: decodeVector(r.x0, at('/x0')),
     grads: r.grads.map((g, i) => decodeVector(g, at(`/grads/${i}`))),
     trajectory: r.trajectory.map((x, i) => decodeVector(x, at(`/trajectory/${i}`))),
+    statePerStep: r.state_per_step,
     ...(r.lr_per_step ? { lrPerStep: r.lr_per_step } : {}),
     ...(r.floatx ? { floatx: r.floatx } : {}),
     ...(r.learning_rate_dtype ? { learningRateDtype: r.learning_rate_dtype } : {}),

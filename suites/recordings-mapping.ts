@@ -136,6 +136,10 @@ export const FRAMEWORK_MAPPINGS: Readonly<Record<string, FrameworkMapping>> = {
   'optax-eps_outside_sqrt': OPTAX,
   'tfjs-cpu': TFJS,
   'tfjs-wasm': TFJS,
+  // The framework ids clients/python/record.py writes (a user's own runs: calibrate --recordings DIR).
+  torch: TORCH,
+  keras: KERAS,
+  optax: OPTAX,
 };
 
 export interface ReplayPlan {

@@ -1,5 +1,6 @@
 import type { Profile } from '../profile.js';
 import { OPTAX_SCHEDULES } from '../schedules/optax.js';
+import { XLA_CPU_RSQRT } from '../op-error.js';
 
 export const optax: Profile = {
   name: 'optax',
@@ -79,6 +80,7 @@ export const optax: Profile = {
     biasCorrectionForm: 'reciprocal',
     fma: ['ema', 'mean', 'centered', 'momentum', 'param', 'norm', 'bias-correction'],
   },
+  opErrors: [XLA_CPU_RSQRT],
   notes: [
     'learning_rate has no default; the harness uses 0.001.',
     'Measured (calibration recordings, jax 0.10.2 CPU), every contraction in the fma set: nu = fma(1-decay, g*g, decay*nu) (ema), mu = fma(1-decay, g, decay*mu) (mean), nu - mu^2 = fma(-mu, mu, nu) (centered), trace = fma(momentum, trace, u) and nesterov u + momentum*new_trace (momentum), without momentum x + (-lr)*(s*g) = fma(-lr, s*g, x) (param), the global norm as s = fma(g, g, s) (norm), and the bias correction nu*r + eps or nu*r - mu_hat^2 with r = 1/(1 - decay^count) (bias-correction).',

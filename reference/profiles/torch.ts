@@ -1,5 +1,6 @@
 import type { Profile } from '../profile.js';
 import { TORCH_SCHEDULES } from '../schedules/torch.js';
+import { MKL_VML_SQRT } from '../op-error.js';
 
 const nativeNames = {
   lr: 'lr',
@@ -83,6 +84,7 @@ export const torch2: Profile = {
     oneMinusDecay: 'host',
     fma: ['ema', 'mean', 'centered', 'param', 'weight-decay'],
   },
+  opErrors: [MKL_VML_SQRT],
   notes,
 };
 

@@ -12,6 +12,7 @@ import { html, raw } from './escape.js';
 import { renderAdapterTable, renderBanners, renderEnvironment, renderFailures, renderSummary } from './overview.js';
 import { Palette } from './palette.js';
 import { STYLESHEET } from './style.js';
+import { renderExactness, renderRecordingsSection } from './recordings-section.js';
 import { renderThroughputSection } from './throughput-charts.js';
 import { renderTrajectorySection } from './trajectory-charts.js';
 
@@ -45,12 +46,13 @@ export async function renderHtml(report: ConformanceReport, bench?: BenchReport 
 <p class="muted">rmsprop-harness ${report.environment.harness} · ${report.generatedAt} · report format ${report.formatVersion}</p>
 ${renderBanners(report)}
 ${renderSummary(report)}
-<nav><ul><li><a href="#overview">Overview</a></li><li><a href="#coverage">Coverage matrix</a></li><li><a href="#divergence">Divergence per case</a></li><li><a href="#differences">How the frameworks differ</a></li><li><a href="#trajectories">Trajectories</a></li><li><a href="#throughput">Throughput</a></li></ul></nav>
+<nav><ul><li><a href="#overview">Overview</a></li><li><a href="#coverage">Coverage matrix</a></li><li><a href="#divergence">Divergence per case</a></li><li><a href="#differences">How the frameworks differ</a></li><li><a href="#recordings">Real framework runs</a></li><li><a href="#trajectories">Trajectories</a></li><li><a href="#throughput">Throughput</a></li></ul></nav>
 <section id="overview">
 <h2>Overview</h2>
 ${renderEnvironment(report)}
 <h3>Adapters</h3>
 ${renderAdapterTable(report)}
+${renderExactness(report)}
 ${renderFailures(report, anchorOf)}
 </section>
 <section id="coverage">
@@ -65,6 +67,10 @@ ${divergence}
 <section id="differences">
 <h2>How the frameworks differ</h2>
 ${differences}
+</section>
+<section id="recordings">
+<h2>Real framework runs (calibration recordings)</h2>
+${renderRecordingsSection(report)}
 </section>
 <section id="trajectories">
 <h2>Trajectories on the 2-D problems</h2>

@@ -1,10 +1,32 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { compareVerdicts, readExpectedVerdicts, type ExpectedVerdicts } from '../../suites/recordings-expected.js';
-import { CALIBRATION_VERDICTS, calibrate, type CalibrationReport } from '../../suites/recordings-replay.js';
+import { InputError } from '../../reference/errors.js';
+import {
+  compareVerdicts,
+  EXPECTED_VERDICTS_FILE,
+  readExpectedVerdicts,
+  type ExpectedVerdicts,
+} from '../../suites/recordings-expected.js';
+import {
+  CALIBRATION_VERDICTS,
+  calibrate,
+  type CalibrationReport,
+  type CalibrationResult,
+} from '../../suites/recordings-replay.js';
 import { EXIT_DIVERGED, EXIT_OK, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 
 function percent(n: number, total: number): string {
   return total === 0 ? '-' : `${((100 * n) / total).toFixed(1)}%`;
+}
+
+/** What the re-anchored check against the declared op error found. */
+function reanchoredText(r: CalibrationResult): string {
+  const a = r.reanchored;
+  if (!a) return '';
+  if (a.explained) return `; every step reproduced with ${r.opErrors} (free-running ${a.freeRunning})`;
+  if (a.unavailable) return `; not re-anchored: ${a.unavailable}`;
+  return `; re-anchored step ${a.step}, element ${a.index} (${a.quantity}) is not reproduced with ${r.opErrors}`;
 }
 
 function renderText(report: CalibrationReport, verbose: boolean, stated: ExpectedVerdicts | null): string {
@@ -23,9 +45,12 @@ function renderText(report: CalibrationReport, verbose: boolean, stated: Expecte
   const fmt = (r: string[]) => r.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
   lines.push(fmt(header), ...rows.map(fmt));
   const total = report.summary.total;
+  const freeWithin = report.results.filter(
+    (r) => r.verdict === 'bit-exact' || r.verdict === 'within' || r.reanchored?.freeRunning === 'within',
+  ).length;
   lines.push('');
   lines.push(
-    `bit-exact ${percent(c['bit-exact'], total)}, within tolerance (bit-exact included) ${percent(c['bit-exact'] + c.within, total)}, outside ${c.outside}, refused ${c.refused}` +
+    `bit-exact ${percent(c['bit-exact'], total)}, exact up to the declared op error ${percent(c['exact-up-to-op-error'], total)}, within tolerance free-running (bit-exact included) ${percent(freeWithin, total)}, outside ${c.outside}, refused ${c.refused}` +
       ` (tolerance: normwise relative per step, float64 ${report.tolerance.float64.toExponential(0)}, float32 ${report.tolerance.float32.toExponential(0)}; element by element for the edge streams)`,
   );
   if (verbose) {
@@ -35,7 +60,7 @@ function renderText(report: CalibrationReport, verbose: boolean, stated: Expecte
       const detail =
         r.verdict === 'refused'
           ? r.reason
-          : `max error ${r.maxError?.toExponential(2)}, first differing step ${r.firstDifferentStep}${r.firstStepOutside ? `, outside from step ${r.firstStepOutside}` : ''}`;
+          : `max error ${r.maxError?.toExponential(2)}, first differing step ${r.firstDifferentStep}${r.firstStepOutside ? `, outside from step ${r.firstStepOutside}` : ''}${reanchoredText(r)}`;
       lines.push(`${r.verdict.padEnd(8)} ${r.file}: ${detail}`);
       const why = stated?.verdicts[r.file];
       if (r.verdict !== 'refused' && why?.reason && why.verdict === r.verdict) lines.push(`         because: ${why.reason}`);
@@ -50,6 +75,11 @@ export function calibrateCommand(yargs: Argv): Argv {
     'Replay the recorded framework runs (torch, Keras, TF, optax, tfjs) through the reference and classify each one',
     (y) =>
       y
+        .option('recordings', {
+          type: 'string',
+          describe:
+            'a folder of recorded runs to replay instead of the shipped ones: your own runs written by clients/python/record.py (its expected-verdicts.json, if any, is what --check compares with)',
+        })
         .option('framework', {
           type: 'string',
           describe: 'only this recorded framework (torch-forloop, keras-tf, tf-rawops, optax-eps_in_sqrt, tfjs-cpu, ...)',
@@ -66,12 +96,19 @@ export function calibrateCommand(yargs: Argv): Argv {
           describe: 'compare with suites/recordings/expected-verdicts.json; exit 1 when a verdict moved',
         })
         .example('$0 calibrate', 'counts per framework')
-        .example('$0 calibrate --framework torch-forloop --verbose', 'why each torch file is not bit-exact'),
+        .example('$0 calibrate --framework torch-forloop --verbose', 'why each torch file is not bit-exact')
+        .example('$0 calibrate --recordings runs/ --verbose', 'your own runs recorded with clients/python/record.py'),
     (argv) =>
       runCommand(async () => {
-        refuseRepeatedOptions(argv, ['framework']);
-        const report = calibrate({ framework: argv.framework });
-        const stated = argv.check || argv.verbose ? readExpectedVerdicts() : null;
+        refuseRepeatedOptions(argv, ['framework', 'recordings']);
+        const dir = argv.recordings;
+        const report = calibrate({ framework: argv.framework, ...(dir !== undefined ? { dir } : {}) });
+        const statedFile = dir === undefined || existsSync(join(dir, EXPECTED_VERDICTS_FILE));
+        if (argv.check && !statedFile)
+          throw new InputError(
+            `--check: ${join(dir, EXPECTED_VERDICTS_FILE)} does not exist: state each file's verdict there first (format: suites/recordings/${EXPECTED_VERDICTS_FILE})`,
+          );
+        const stated = (argv.check || argv.verbose) && statedFile ? readExpectedVerdicts(dir) : null;
         const changes = argv.check ? compareVerdicts(report, stated!, argv.framework) : [];
         if (argv.json) await writeJsonToStdout(argv.check ? { ...report, changes } : report);
         else {

@@ -5,6 +5,7 @@ import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
 import { publishToGitHub } from '../../reports/github.js';
 import { renderJson } from '../../reports/json-report.js';
+import { recordingsLine } from '../../reports/recordings-table.js';
 import { parseFormats, writeReports } from '../../reports/write-reports.js';
 import type { BenchReport } from '../../runner/bench/report.js';
 import { MAX_TIMEOUT_SECONDS } from '../../runner/cell-executor.js';
@@ -46,10 +47,19 @@ function conformOptions<T>(y: Argv<T>) {
       array: true,
       describe: 'adapters (id or label) that must be compared: one that is unavailable or errors fails the run (exit 1)',
     })
-    .option('suites', { type: 'string', array: true, describe: 'suites to run (problems, variants, edge); default all' })
+    .option('suites', {
+      type: 'string',
+      array: true,
+      describe: 'suites to run (problems, variants, edge, recordings); default all',
+    })
     .option('cases', { type: 'string', array: true, describe: 'case patterns (problems/*, edge/nan-at)' })
     .option('dtype', { type: 'string', describe: 'float32, float64 or all (default all)' })
     .option('modes', { type: 'string', describe: 'replay and/or closed-loop (default both)' })
+    .option('recordings', {
+      type: 'string',
+      describe:
+        'a folder of your own recorded runs (clients/python/record.py) with its expected-verdicts.json, replayed instead of the shipped calibration recordings',
+    })
     .option('exclude', { type: 'string', array: true, describe: 'skip cells: adapter[:case[:dtype]] with * wildcards' })
     .option('xfail', { type: 'string', array: true, describe: 'expected failures: adapter[:case[:dtype]]' })
     .option('jobs', { type: 'number', describe: 'worker processes running cells in parallel (default: number of cores)' })
@@ -95,6 +105,7 @@ export interface ConformArgs {
   quiet: boolean;
   bench?: boolean;
   differences?: boolean;
+  recordings?: string;
 }
 
 /** 'ts-f64,ts-f32:profile=keras,fma=off' -> ['ts-f64', 'ts-f32:profile=keras,fma=off']: a key=value piece continues the spec before it. */
@@ -152,6 +163,7 @@ export async function resolveRun(
     'json',
     'quiet',
     'bench',
+    'recordings',
   ]);
   const configPath = argv.config ?? findConfig(process.cwd());
   const config = configPath ? await loadConfig(configPath) : null;
@@ -177,6 +189,7 @@ export async function resolveRun(
     ...(argv.isolation ? { isolation: argv.isolation } : {}),
     ...(argv.shard !== undefined ? { shard: parseShard(argv.shard) } : {}),
     differences: argv.differences !== false,
+    recordings: argv.recordings ?? true, // with every suite (no --suites) or --suites naming recordings
   };
   const formats = parseFormats(argv.format ?? config?.formats?.join(',') ?? 'json,md,junit,html');
   const out = argv.out ?? config?.out ?? 'reports/latest';
@@ -233,6 +246,9 @@ export async function conform(argv: ConformArgs, defaults: { adapters: string[] 
     process.stdout.write(
       `${s.exitCode === 0 ? 'PASS' : 'FAIL'}: ${s.pass} passed, ${s.fail + s.xpass} failed, ${s.error} errors, ${s.xfail} expected failures, ${s.skip} skipped, ${s.unavailable} unavailable${report.complete ? '' : ' (interrupted: report incomplete)'}${options.shard ? ` (shard ${argv.shard})` : ''}\n`,
     );
+    if (report.recordings) process.stdout.write(`  recordings: ${recordingsLine(report.recordings)}\n`);
+    for (const m of report.recordings?.moved ?? [])
+      process.stdout.write(`    moved: ${m.file}: stated ${m.expected}, now ${m.actual}\n`);
     const missed = notCompared(report);
     if (missed.length > 0) process.stdout.write(`not compared (${missed.length} adapter${missed.length === 1 ? '' : 's'}):\n`);
     for (const m of missed) process.stdout.write(`  ${m.label}${m.required ? ' (required: fails the run)' : ''}: ${m.reason}\n`);

@@ -1,7 +1,7 @@
 // The README's examples, run as a user runs them: every sh line in a fresh project that installed the
 // packed harness, the TypeScript blocks type-checked and run there, the config example validated.
 // A line that is not run must be listed below with the reason, so no example escapes unseen.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../runner/config.js';
@@ -47,6 +47,10 @@ beforeAll(() => {
       ],
     }),
   );
+  // What a user records with clients/python/record.py: a folder of runs for `calibrate --recordings runs/`.
+  mkdirSync(join(user.dir, 'runs'));
+  const run = JSON.parse(readFileSync('suites/recordings/torch/torch-forloop_bowl3_plain_float64.json', 'utf8'));
+  writeFileSync(join(user.dir, 'runs', 'run.json'), JSON.stringify({ ...run, framework: 'torch', case: 'recorded' }));
 }, 300_000);
 afterAll(() => user?.remove());
 

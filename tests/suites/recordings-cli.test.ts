@@ -1,6 +1,6 @@
 // `rmsprop-harness calibrate` and the replay a user types, run as the compiled CLI in a child process.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ describe('rmsprop-harness calibrate', () => {
   it('prints the verdict counts of one framework: all 36 tfjs cpu recordings are bit-exact', () => {
     const r = cli(['calibrate', '--framework', 'tfjs-cpu']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^tfjs-cpu\s+36\s+0\s+0\s+0\s+36$/m);
+    expect(r.stdout).toMatch(/^tfjs-cpu\s+36\s+0\s+0\s+0\s+0\s+36$/m);
     expect(r.stdout).toMatch(/bit-exact 100\.0%/);
   });
 
@@ -33,7 +33,7 @@ describe('rmsprop-harness calibrate', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.changes).toEqual([]);
     expect(doc.results).toHaveLength(72);
-    expect(doc.summary.counts).toEqual({ 'bit-exact': 66, within: 0, outside: 6, refused: 0 });
+    expect(doc.summary.counts).toEqual({ 'bit-exact': 66, 'exact-up-to-op-error': 0, within: 0, outside: 6, refused: 0 });
   });
 
   it('an unknown framework is one line on stderr and exit 2', () => {
@@ -41,6 +41,49 @@ describe('rmsprop-harness calibrate', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/unknown framework 'jax-gpu'; recorded: /);
+  });
+});
+
+describe("calibrate --recordings DIR (a user's own runs, clients/python/record.py format)", () => {
+  function userFolder(stated?: object): string {
+    const folder = mkdtempSync(join(tmpdir(), 'my-runs-'));
+    const doc = JSON.parse(readFileSync(join(defaultRecordingsDir(), 'torch/torch-forloop_bowl3_plain_float64.json'), 'utf8'));
+    writeFileSync(join(folder, 'run.json'), JSON.stringify({ ...doc, framework: 'torch', case: 'recorded' }));
+    if (stated) writeFileSync(join(folder, 'expected-verdicts.json'), JSON.stringify(stated));
+    return folder;
+  }
+  const stating = (verdict: string) => ({
+    description: 'my runs',
+    counts: { 'bit-exact': 0, 'exact-up-to-op-error': 0, within: 0, outside: 0, refused: 0, [verdict]: 1 },
+    verdicts: { 'run.json': { framework: 'torch', verdict, ...(verdict === 'bit-exact' ? {} : { reason: 'stated by hand' }) } },
+  });
+
+  it('replays every recording in the folder and counts it under the framework id record.py writes', () => {
+    const r = cli(['calibrate', '--recordings', userFolder()]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^torch\s+(\d+\s+){5}1$/m);
+  });
+
+  it("--check compares with the folder's expected-verdicts.json: a moved verdict exits 1 and names the file", () => {
+    const folder = userFolder(stating('refused'));
+    const r = cli(['calibrate', '--recordings', folder, '--check']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/run\.json: stated refused, now /);
+  });
+
+  it('--check without an expected-verdicts.json in the folder is one line on stderr and exit 2', () => {
+    const r = cli(['calibrate', '--recordings', userFolder(), '--check']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/expected-verdicts\.json does not exist/);
+  });
+
+  it('a folder that does not exist is one line on stderr and exit 2', () => {
+    const r = cli(['calibrate', '--recordings', join(tmpdir(), 'no-such-runs-folder')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/is not a folder/);
   });
 });
 
