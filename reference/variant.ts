@@ -50,6 +50,14 @@ export type LrSchedule =
 /** Where (1 - decay) is computed: in float64 on the host (Python/JS number) or in the tensor dtype. */
 export type OneMinusDecay = 'host' | 'compute';
 
+/**
+ * The arithmetic of every op against the dtype tensors are stored in: 'storage' computes in the
+ * run dtype itself; 'float64' computes in doubles and rounds only what is written into a vector
+ * (plain JS on a Float32Array, such as brain.js); 'float32' computes in float32 and stores the
+ * float32 values (a float32 kernel behind float64 storage).
+ */
+export type ComputePrecision = 'storage' | 'float64' | 'float32';
+
 /** Operations a framework's kernels contract into a fused multiply-add. */
 export type FmaSite =
   | 'ema' // v update: the final multiply-add (PyTorch addcmul)
@@ -103,6 +111,9 @@ export interface Axes {
   /** Hyperparameters rounded to float32 before use, even in float64 runs (TF1 tensors, Keras variables, MXNet op fields). */
   float32Hyperparameters: readonly (keyof Hyperparameters)[];
   fma: readonly FmaSite[];
+  /** Subnormal inputs and results of every float op read and written as zero of the same sign (x86 DAZ + FTZ). */
+  flushSubnormals: boolean;
+  computePrecision: ComputePrecision;
 }
 
 export type Variant = Hyperparameters & Axes;
@@ -150,6 +161,16 @@ export const AXES: readonly AxisInfo[] = [
     name: 'fma',
     values: 'list',
     describe: `contracted multiply-adds: ${FMA_SITES.join(',')} (fma=on|off toggles the profile's set)`,
+  },
+  {
+    name: 'flushSubnormals',
+    values: 'boolean',
+    describe: 'subnormal inputs and results of every float op read/written as zero of the same sign (DAZ+FTZ)',
+  },
+  {
+    name: 'computePrecision',
+    values: ['storage', 'float64', 'float32'],
+    describe: 'arithmetic of every op: the run dtype | float64, rounded when stored | float32, stored as is',
   },
 ];
 
@@ -210,4 +231,6 @@ export const BASE_AXES: Axes = {
   oneMinusDecay: 'host',
   float32Hyperparameters: [],
   fma: [],
+  flushSubnormals: false,
+  computePrecision: 'storage',
 };

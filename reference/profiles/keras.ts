@@ -1,4 +1,5 @@
 import type { Profile } from '../profile.js';
+import { tfFlushSources } from './tensorflow.js';
 
 export const keras3: Profile = {
   name: 'keras',
@@ -16,6 +17,7 @@ export const keras3: Profile = {
       path: 'keras/src/optimizers/base_optimizer.py',
       note: '_apply_weight_decay: variable - variable * wd * lr (decoupled, before the step); wd = ops.cast(self.weight_decay, variable.dtype): a Python float becomes a float32 tensor first',
     },
+    ...tfFlushSources(),
   ],
   nativeNames: {
     learning_rate: 'lr',
@@ -44,12 +46,14 @@ export const keras3: Profile = {
     oneMinusDecay: 'host',
     float32Hyperparameters: ['lr', 'weightDecay'],
     fma: [],
+    flushSubnormals: true,
   },
   notes: [
     'epsilon is inside the sqrt (unlike Keras <= 2.3 and tf.keras without momentum).',
     'Measured: the learning-rate variable is float32 (floatx) unless floatx is float64, so float64 runs use a float32-rounded lr; with floatx float64 set float32Hyperparameters=weightDecay.',
     'Measured (calibration recordings, Keras 3.15.1): weight_decay is float32-rounded in every run, also with floatx float64 (tf.cast of a Python float makes a float32 tensor first).',
     'The torch backend groups (velocity + epsilon) - square(average_grad): set centeredGrouping=(v+eps)-m2.',
+    'The TensorFlow backend (and the jax backend: XLA CPU) flushes subnormals (flushSubnormals, measured: keras-tf subnormal edge streams); the torch backend keeps them: set flushSubnormals=false.',
     "Keras 3 has no 'decay' argument: Keras 2's decay= was a learning-rate decay (see keras2-legacy).",
     'clipnorm is per-tensor tf.clip_by_norm, (g*c)/max(norm, c); global_clipnorm is g*(c*min(1/norm, 1/c)). For the single parameter tensor of the harness both bound the same norm; the reference scales by g*(c/norm), equal up to rounding (the exact forms need a clip-form axis).',
   ],

@@ -21,6 +21,11 @@ export const optax: Profile = {
       path: 'optax/_src/clipping.py',
       note: 'clip_by_global_norm(max_norm): trigger = g_norm < max_norm; select(trigger, t, (t / g_norm) * max_norm), used as optax.chain(optax.clip_by_global_norm(max_norm), optax.rmsprop(...))',
     },
+    {
+      repo: 'openxla/xla',
+      path: 'xla/pjrt/cpu/cpu_client.cc',
+      note: 'the CPU client runs a computation under tsl::port::ScopedFlushDenormal ("match the default TF ThreadPool behavior"): DAZ + FTZ in float32 and float64',
+    },
   ],
   nativeNames: {
     learning_rate: 'lr',
@@ -59,12 +64,13 @@ export const optax: Profile = {
     momentumAlways: false,
     oneMinusDecay: 'host',
     fma: ['ema', 'mean', 'centered', 'momentum'],
+    flushSubnormals: true,
   },
   notes: [
     'learning_rate has no default; the harness uses 0.001.',
     'Measured (calibration recordings, jax 0.10.2 CPU): XLA contracts nu = fma(1-decay, g*g, decay*nu), mu = fma(1-decay, g, decay*mu), nu - mu^2 = fma(-mu, mu, nu) and trace = fma(momentum, trace, u); without momentum it also contracts x + (-lr)*(s*g), which the reference cannot express yet. jax.lax.rsqrt is not correctly rounded (1 ulp on ~20% of inputs), so eps_in_sqrt=True runs are not bit-exact.',
     'max_norm is the argument of optax.clip_by_global_norm chained before rmsprop; optax scales by (g / norm) * max_norm, the reference by g * (max_norm / norm): equal up to rounding.',
-    'XLA CPU flushes subnormals to zero (not modelled yet).',
+    'XLA CPU flushes subnormal inputs and results to zero of the same sign (flushSubnormals; measured on the subnormal edge streams). On GPU set flushSubnormals as the device does.',
     'eps_in_sqrt arrived in optax 0.2.4; earlier versions are eps_in_sqrt=True.',
   ],
 };

@@ -5,7 +5,7 @@
 import { float64Arithmetic, type Arithmetic } from '../arithmetic.js';
 import type { ElementKind, ElementOp, ScalarOp, VectorName } from './ops.js';
 import { VECTORS } from './ops.js';
-import type { RoundingRule } from './rounding.js';
+import { flushFor, type RoundingRule } from './rounding.js';
 
 export type ScalarEnvironment = Readonly<Record<string, number | undefined>>;
 
@@ -64,7 +64,8 @@ export function runScalarOps(
       case 'sum-of-squares': {
         let sum = 0;
         for (let i = 0; i < grad.length; i++) {
-          const g = rule.storage(grad[i]);
+          const stored = rule.storage(grad[i]);
+          const g = rule.load ? rule.load(stored) : stored;
           sum = A.add(sum, A.mul(g, g));
         }
         x = sum;
@@ -107,6 +108,8 @@ export class ElementInterpreter {
   private readonly registers: Float64Array;
   private readonly scalarSlots: [string, number][] = [];
   private readonly storage: boolean[];
+  /** Flushes a clip's result under DAZ + FTZ (the other ops flush in the rule's arithmetic). */
+  private readonly flush: ((x: number) => number) | null;
 
   constructor(
     ops: readonly ElementOp[],
@@ -131,6 +134,7 @@ export class ElementInterpreter {
       this.code[k * 5 + 4] = slot(key(o.out));
     });
     this.registers = new Float64Array(index.size);
+    this.flush = rule.flushSubnormals ? flushFor(rule.compute.dtype) : null;
   }
 
   /** Loads the step's scalars ('one' is the constant 1 of the compute dtype). */
@@ -145,11 +149,13 @@ export class ElementInterpreter {
   run(e: ElementValues): ElementValues {
     const r = this.registers;
     const A = this.rule.compute;
+    const load = this.rule.load;
     r[0] = e.p;
     r[1] = e.g;
     r[2] = e.v;
     r[3] = e.m;
     r[4] = e.b;
+    if (load) for (let i = 0; i < 5; i++) r[i] = load(r[i]);
     const code = this.code;
     for (let k = 0, pc = 0; pc < code.length; k++, pc += 5) {
       const a = r[code[pc + 1]];
@@ -183,6 +189,7 @@ export class ElementInterpreter {
         // g > c ? c : g < -c ? -c : g (NaN passes through)
         case 8:
           x = a > b ? b : a < -b ? -b : a;
+          if (this.flush) x = this.flush(x);
           break;
         default:
           x = a;
