@@ -59,10 +59,14 @@ export interface RmspropGraph {
 }
 
 /** Why ONNX cannot express this variant, or null. */
-export function graphUnsupportedReason(variant: Variant): string | null {
+export function graphUnsupportedReason(variant: Variant, dtype?: Dtype): string | null {
   if (variant.fma.length > 0) return `ONNX has no fused multiply-add (the variant contracts ${variant.fma.join(', ')})`;
   if (variant.clipNorm !== null)
     return 'global-norm clipping needs a reduction whose summation order ONNX does not fix (clipNorm is not expressed)';
+  if (variant.flushSubnormals)
+    return 'the graph keeps subnormals as onnxruntime computes them (flushSubnormals: DAZ + FTZ is not generated into the graph)';
+  if (variant.computePrecision !== 'storage' && variant.computePrecision !== dtype)
+    return `the graph computes in its tensor dtype${dtype ? ` (${dtype})` : ''}; computePrecision=${variant.computePrecision} is not generated (no Cast around each node)`;
   return null;
 }
 
@@ -70,7 +74,7 @@ const ONNX_BINARY: Partial<Record<ElementKind, string>> = { add: 'Add', sub: 'Su
 
 /** Builds the ModelProto of one step for a variant in a dtype. Throws GraphUnsupportedError where ONNX cannot express it. */
 export function buildRmspropGraph(variant: Variant, dtype: Dtype, opset: number = RMSPROP_OPSET): RmspropGraph {
-  const reason = graphUnsupportedReason(variant);
+  const reason = graphUnsupportedReason(variant, dtype);
   if (reason) throw new GraphUnsupportedError(reason);
   return buildProgramGraph(stepProgram(variant, dtype), opset);
 }
