@@ -43,7 +43,8 @@ export const FAST_KERNELS = {
   torch_momentum: F_SQUARE_WEIGHT_FIRST | F_MOMENTUM | (KIND['lr-outside'] << KIND_SHIFT),
   plain_inside: EPS.inside << EPS_SHIFT,
   tfjs: (EPS.inside << EPS_SHIFT) | F_MOMENTUM,
-  tf_raw: (EPS.inside << EPS_SHIFT) | (EMA.increment << EMA_SHIFT) | F_MOMENTUM,
+  // The TF raw ops flush subnormals (reference/profiles/tensorflow.ts): the profile's word has F_FLUSH.
+  tf_raw: (EPS.inside << EPS_SHIFT) | (EMA.increment << EMA_SHIFT) | F_MOMENTUM | F_FLUSH,
 } as const;
 export type FastKernel = keyof typeof FAST_KERNELS;
 
