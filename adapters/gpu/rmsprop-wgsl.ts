@@ -104,14 +104,12 @@ const FLUSH_WGSL = `fn fz(x: f32) -> f32 {
 }`;
 
 const wgslDialect = (flush: boolean): TextDialect => ({
+  ...WGSL_DIALECT,
   expression: (op, args) => {
     const e = WGSL_DIALECT.expression(op, args);
     return flush && op.kind !== 'neg' && op.kind !== 'copy' && op.kind !== 'clip' ? `fz${e}` : e;
   },
   scalar: (name) => (flush && name !== 'one' ? `fz(${WGSL_SCALARS[name]})` : WGSL_SCALARS[name]),
-  vector: WGSL_DIALECT.vector,
-  bind: WGSL_DIALECT.bind,
-  assign: WGSL_DIALECT.assign,
 });
 
 /** The complete WGSL module for the variant: entry point `main`, workgroup size WORKGROUP_SIZE. */

@@ -101,7 +101,9 @@ export function bodySource(definition: StepDefinition<Variant> = RMSPROP): strin
   });
   const guard = (x: VectorName) => (VECTOR_GUARDS[x] ? test(VECTOR_GUARDS[x]) : null);
   const load = (x: VectorName, at: string) =>
-    guard(x) ? `let ${x} = ${guard(x)} ? fz<T, X>(ld<T, X>(${at} + o), flush) : zero;` : `let ${x} = fz<T, X>(ld<T, X>(${at} + o), flush);`;
+    guard(x)
+      ? `let ${x} = ${guard(x)} ? fz<T, X>(ld<T, X>(${at} + o), flush) : zero;`
+      : `let ${x} = fz<T, X>(ld<T, X>(${at} + o), flush);`;
   const store = (x: VectorName, at: string) =>
     guard(x) ? `if ${guard(x)} st<T, X>(${at} + o, ${x});` : `st<T, X>(${at} + o, ${x});`;
   const scalars = ['lr', 'decay', 'w', 'eps', 'mu', 'wd', 'rescale', 'c', 'ns', 'bc'];

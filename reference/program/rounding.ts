@@ -62,7 +62,7 @@ export function flushingArithmetic(A: Arithmetic): Arithmetic {
   return {
     dtype: A.dtype,
     // A host value becoming a tensor is a conversion outside the kernels: it keeps a subnormal (the ops then read it as 0).
-    round: A.round,
+    round: (x) => A.round(x),
     add: (a, b) => z(A.add(z(a), z(b))),
     sub: (a, b) => z(A.sub(z(a), z(b))),
     mul: (a, b) => z(A.mul(z(a), z(b))),
@@ -94,7 +94,7 @@ export function ruleFor(dtype: Dtype, axes: RuleAxes = {}): RoundingRule {
     name: `${dtype}${computeDtype === dtype ? '' : ` computed in ${computeDtype}`}${flush ? ', subnormals flushed' : ''}`,
     compute: flush ? flushingArithmetic(plain) : plain,
     // A narrowing store is a conversion op: under FTZ its subnormal result is flushed too.
-    storage: widerCompute && flush ? (x) => flushStored(Math.fround(x)) : base.storage,
+    storage: widerCompute && flush ? (x) => flushStored(Math.fround(x)) : (x) => base.storage(x),
     storageDtype: dtype,
     ...(narrower ? { load: Math.fround } : {}),
     ...(flush ? { flushSubnormals: true } : {}),

@@ -22,7 +22,8 @@ function oneStep(profile: string, dtype: Dtype, settings: Settings, x0: number[]
 
 describe('flushSubnormals (DAZ + FTZ) in the reference', () => {
   it('is set by the TensorFlow, Keras 3 and optax profiles and not by torch or tfjs', () => {
-    for (const p of ['tf-raw', 'tf1', 'keras', 'optax']) expect(resolveVariant(p, 'float32').variant.flushSubnormals, p).toBe(true);
+    for (const p of ['tf-raw', 'tf1', 'keras', 'optax'])
+      expect(resolveVariant(p, 'float32').variant.flushSubnormals, p).toBe(true);
     for (const p of ['torch', 'tfjs']) expect(resolveVariant(p, 'float32').variant.flushSubnormals, p).toBe(false);
   });
 
@@ -92,7 +93,8 @@ describe('flushSubnormals (DAZ + FTZ) in the reference', () => {
     ] as const) {
       const adapter = createAdapter(parseAdapterSpec(`${id}:profile=tf-raw`));
       const availability = await adapter.probe();
-      if (!availability.available) throw new Error(`${id} is unavailable (run \`bash scripts/setup-system.sh\`): ${availability.reason}`);
+      if (!availability.available)
+        throw new Error(`${id} is unavailable (run \`bash scripts/setup-system.sh\`): ${availability.reason}`);
       const tiny = dtype === 'float32' ? 2 ** -140 : 2 ** -1050;
       const resolved = resolveVariant('tf-raw', dtype, { lr: dtype === 'float32' ? 2 ** 16 : 2 ** 40, centered: true });
       const prepared = await adapter.prepare({
