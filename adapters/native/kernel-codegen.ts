@@ -54,9 +54,10 @@ export function programKernelSource(program: StepProgram): string {
   const stored = vectors.filter((x) => x !== 'g' && program.ops.some((o) => 'vector' in o.out && o.out.vector === x));
   const scalars = program.scalars.filter((s) => s !== 'one');
   const flush = program.rule.flushSubnormals === true;
-  // Loads: a narrower compute dtype reads the stored value rounded into it; DAZ reads a subnormal as zero.
+  // Loads: the rule's conversion into the compute dtype (L: rounded to a narrower one, or flushed
+  // where DAZ widens a subnormal); DAZ reads a subnormal of the compute dtype as zero.
   const loaded = (e: string) => {
-    const x = program.rule.load ? `F(${e})` : e;
+    const x = program.rule.load ? `L(${e})` : e;
     return flush ? `Z(${x})` : x;
   };
   return [
@@ -85,9 +86,17 @@ export function compileProgramStep(program: StepProgram): FusedStep {
     'FMA',
     'Z',
     'ZS',
+    'L',
     `return function fusedStep(p, g, v, m, b, s) {\n${programKernelSource(program)}\n};`,
-  ) as (F: (x: number) => number, FMA: typeof fma, Z: (x: number) => number, ZS: (x: number) => number) => FusedStep;
-  return factory(Math.fround, fma, flushFor(program.rule.compute.dtype), flushFor(program.rule.storageDtype));
+  ) as (
+    F: (x: number) => number,
+    FMA: typeof fma,
+    Z: (x: number) => number,
+    ZS: (x: number) => number,
+    L: (x: number) => number,
+  ) => FusedStep;
+  const { rule } = program;
+  return factory(Math.fround, fma, flushFor(rule.compute.dtype), flushFor(rule.storageDtype), rule.load ?? ((x) => x));
 }
 
 export function compileFusedStep(variant: Variant, dtype: Dtype): FusedStep {

@@ -76,6 +76,7 @@ export const keras2Legacy: Profile = {
       note: '_decayed_lr: decay_t = math_ops.cast(self._initial_decay, var_dtype); lr_t / (1. + decay_t * local_step); hyperparameters are float32 variables cast to the variable dtype; one_minus_rho = 1. - rho in the variable dtype. _transform_gradients: clipvalue, then clipnorm, then global_clipnorm',
     },
     { repo: 'tensorflow/tensorflow', path: 'tensorflow/core/kernels/training_ops.cc', note: 'the raw op used when momentum > 0' },
+    ...tfFlushSources(),
   ],
   nativeNames: {
     learning_rate: 'lr',
@@ -105,6 +106,8 @@ export const keras2Legacy: Profile = {
     oneMinusDecay: 'compute',
     float32Hyperparameters: ['lr', 'decay', 'momentum', 'lrDecay'],
     fma: [],
+    // tf.keras runs on the TensorFlow kernels, under ScopedFlushDenormal as Keras 3's TF backend (tensorflow.ts tfFlushSources).
+    flushSubnormals: true,
   },
   conditional: [
     {

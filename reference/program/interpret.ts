@@ -108,6 +108,8 @@ export class ElementInterpreter {
   private readonly registers: Float64Array;
   private readonly scalarSlots: [string, number][] = [];
   private readonly storage: boolean[];
+  /** Which of the registers 0..4 (p, g, v, m, b) the ops write: the others are returned as they came in. */
+  private readonly written: boolean[];
   /** Flushes a clip's result under DAZ + FTZ (the other ops flush in the rule's arithmetic). */
   private readonly flush: ((x: number) => number) | null;
 
@@ -128,6 +130,7 @@ export class ElementInterpreter {
       'vector' in o ? `vector:${o.vector}` : 'temp' in o ? `temp:${o.temp}` : `scalar:${o.scalar}`;
     this.code = new Int32Array(ops.length * 5);
     this.storage = ops.map((o) => o.rounding === 'storage');
+    this.written = VECTORS.map((v) => ops.some((o) => 'vector' in o.out && o.out.vector === v));
     ops.forEach((o, k) => {
       this.code[k * 5] = KIND_CODE[o.kind];
       for (let a = 0; a < 3; a++) this.code[k * 5 + 1 + a] = o.args[a] ? slot(key(o.args[a])) : 0;
@@ -196,6 +199,9 @@ export class ElementInterpreter {
       }
       r[code[pc + 4]] = this.storage[k] ? this.rule.storage(x) : x;
     }
-    return { p: r[0], g: r[1], v: r[2], m: r[3], b: r[4] };
+    if (!load) return { p: r[0], g: r[1], v: r[2], m: r[3], b: r[4] };
+    // A load conversion is the kernel's reading of a value, not a write: untouched vectors keep theirs.
+    const w = this.written;
+    return { p: w[0] ? r[0] : e.p, g: w[1] ? r[1] : e.g, v: w[2] ? r[2] : e.v, m: w[3] ? r[3] : e.m, b: w[4] ? r[4] : e.b };
   }
 }

@@ -15,8 +15,9 @@ export interface RoundingRule {
   /** The dtype tensors are stored in (what an adapter's typed arrays hold). */
   readonly storageDtype: Dtype;
   /**
-   * A stored value as the compute dtype reads it, where that is narrower than storage (float64
-   * storage computed in float32); absent where loading is exact.
+   * A stored value as the compute dtype reads it, where that is not the value itself: rounded where
+   * compute is narrower than storage (float64 storage computed in float32), flushed where a wider
+   * compute dtype converts it under DAZ (a float32 subnormal widened to float64 reads as 0).
    */
   readonly load?: (x: number) => number;
   /**
@@ -96,7 +97,7 @@ export function ruleFor(dtype: Dtype, axes: RuleAxes = {}): RoundingRule {
     // A narrowing store is a conversion op: under FTZ its subnormal result is flushed too.
     storage: widerCompute && flush ? (x) => flushStored(Math.fround(x)) : (x) => base.storage(x),
     storageDtype: dtype,
-    ...(narrower ? { load: Math.fround } : {}),
+    ...(narrower ? { load: Math.fround } : widerCompute && flush ? { load: flushStored } : {}),
     ...(flush ? { flushSubnormals: true } : {}),
   };
 }
