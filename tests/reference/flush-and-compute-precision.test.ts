@@ -21,8 +21,8 @@ function oneStep(profile: string, dtype: Dtype, settings: Settings, x0: number[]
 }
 
 describe('flushSubnormals (DAZ + FTZ) in the reference', () => {
-  it('is set by the TensorFlow, Keras 3 and optax profiles and not by torch or tfjs', () => {
-    for (const p of ['tf-raw', 'tf1', 'keras', 'optax'])
+  it('is set by the TensorFlow, Keras and optax profiles and not by torch or tfjs', () => {
+    for (const p of ['tf-raw', 'tf1', 'keras', 'keras2-legacy', 'optax'])
       expect(resolveVariant(p, 'float32').variant.flushSubnormals, p).toBe(true);
     for (const p of ['torch', 'tfjs']) expect(resolveVariant(p, 'float32').variant.flushSubnormals, p).toBe(false);
   });
