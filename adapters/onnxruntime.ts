@@ -202,7 +202,7 @@ function makeOnnxruntimeAdapter(options: AdapterOptions): Adapter {
       return availability;
     },
     async prepare(c: AdapterCase): Promise<PreparedCase> {
-      const reason = unsupportedReason(info, c, ONNX_FIXED_AXES) ?? graphUnsupportedReason(c.variant);
+      const reason = unsupportedReason(info, c, ONNX_FIXED_AXES) ?? graphUnsupportedReason(c.variant, c.dtype);
       if (reason) throw new UnsupportedCaseError(reason);
       const available = await this.probe();
       if (!available.available) throw new Error(`onnxruntime is unavailable: ${available.reason}`);

@@ -73,13 +73,21 @@ export function createWasmSimdAdapter(options: AdapterOptions = {}): Adapter {
       }
     },
     async prepare(c: AdapterCase): Promise<PreparedCase> {
-      const reason = unsupportedReason(info, c);
+      const reason = unsupportedReason(info, c) ?? wasmUnsupportedReason(c.variant, c.dtype);
       if (reason) throw new UnsupportedCaseError(reason);
       return prepareWasmCase(c.dtype, { ...c.variant, ...FIXED_AXES }, c.x0);
     },
     // The bench capability: paths 'simd' (one thread) and 'simd-mt' (every core), arrays in place.
     bench: (request) => wasmStepBench({ ...request, variant: { ...request.variant, ...FIXED_AXES } }),
   };
+}
+
+/** What the kernel cannot run, as data: it computes in its lane type (flushSubnormals it emulates). */
+export function wasmUnsupportedReason(variant: AdapterCase['variant'], dtype: Dtype): string | null {
+  const compute = stepProgram(variant, dtype).rule.compute.dtype;
+  return compute === dtype
+    ? null
+    : `the WASM kernel computes in its lane type (${dtype}); computePrecision=${variant.computePrecision} needs ${compute} arithmetic on ${dtype} storage`;
 }
 
 /** A case on its own kernel instance: p, g, v, m, b laid out in that instance's memory. */

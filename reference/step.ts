@@ -5,7 +5,7 @@
 
 import { arithmeticFor, type Arithmetic, type Dtype } from './arithmetic.js';
 import { ElementInterpreter } from './program/interpret.js';
-import { prepareScalars, ruleFor, stepProgram, type StepScalars } from './program/index.js';
+import { prepareScalars, stepProgram, type StepScalars } from './program/index.js';
 import type { Variant } from './variant.js';
 
 export interface OptimizerState {
@@ -63,7 +63,8 @@ export function stepElement(
   m: number,
   b: number,
 ): ElementState {
-  const interpreter = new ElementInterpreter(stepProgram(variant, A.dtype).ops, ruleFor(A.dtype));
+  const program = stepProgram(variant, A.dtype);
+  const interpreter = new ElementInterpreter(program.ops, program.rule);
   interpreter.setScalars({ ...S });
   const e = interpreter.run({ p, g, v, m, b });
   return { p: e.p, v: e.v, m: e.m, b: e.b };

@@ -67,6 +67,14 @@ export type BiasCorrectionForm =
   | 'divide' // v / (1 - decay^t), 1 - decay^t in float64 on the host
   | 'reciprocal'; // v * (1/(1 - decay^t)), each op in the compute dtype (optax tree_bias_correction under XLA)
 
+/**
+ * The arithmetic of every op against the dtype tensors are stored in: 'storage' computes in the
+ * run dtype itself; 'float64' computes in doubles and rounds only what is written into a vector
+ * (plain JS on a Float32Array, such as brain.js); 'float32' computes in float32 and stores the
+ * float32 values (a float32 kernel behind float64 storage).
+ */
+export type ComputePrecision = 'storage' | 'float64' | 'float32';
+
 /** Operations a framework's kernels contract into a fused multiply-add. */
 export type FmaSite =
   | 'ema' // v update: the final multiply-add (PyTorch addcmul)
@@ -152,6 +160,9 @@ export interface Axes {
   /** The elementwise clip acts after v (and m) accumulated the unclipped gradient (recurrentjs-style solvers). */
   clipAfterAccumulator: boolean;
   biasCorrectionForm: BiasCorrectionForm;
+  /** Subnormal inputs and results of every float op read and written as zero of the same sign (x86 DAZ + FTZ). */
+  flushSubnormals: boolean;
+  computePrecision: ComputePrecision;
 }
 
 export type Variant = Hyperparameters & Axes;
@@ -226,6 +237,16 @@ export const AXES: readonly AxisInfo[] = [
     name: 'biasCorrectionForm',
     values: ['divide', 'reciprocal'],
     describe: 'v/(1-decay^t) with 1-decay^t on the host | v*(1/(1-decay^t)) in the compute dtype',
+  },
+  {
+    name: 'flushSubnormals',
+    values: 'boolean',
+    describe: 'subnormal inputs and results of every float op read/written as zero of the same sign (DAZ+FTZ)',
+  },
+  {
+    name: 'computePrecision',
+    values: ['storage', 'float64', 'float32'],
+    describe: 'arithmetic of every op: the run dtype | float64, rounded when stored | float32, stored as is',
   },
 ];
 
@@ -309,4 +330,6 @@ export const BASE_AXES: Axes = {
   clipNormBeforeValue: false,
   clipAfterAccumulator: false,
   biasCorrectionForm: 'divide',
+  flushSubnormals: false,
+  computePrecision: 'storage',
 };

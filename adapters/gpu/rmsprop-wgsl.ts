@@ -58,6 +58,7 @@ export function stateLayout(variant: Variant): StateLayout {
 export function wgslUnsupported(variant: Variant): string | null {
   if (variant.clipNorm !== null)
     return 'clipNorm needs a global reduction over the gradient (not implemented in the WGSL kernel)';
+  if (variant.computePrecision === 'float64') return 'WGSL has no float64 arithmetic (computePrecision=float64)';
   return null;
 }
 
@@ -93,6 +94,25 @@ const WGSL_DIALECT: TextDialect = {
   assign: (local, e) => `${local} = ${e};`,
 };
 
+/**
+ * flushSubnormals: x, or a zero of its sign where x is subnormal, tested on the bits (WGSL lets a
+ * device flush or keep subnormals; flushing every load, scalar and result explicitly gives the same
+ * values either way).
+ */
+const FLUSH_WGSL = `fn fz(x: f32) -> f32 {
+  let bits = bitcast<u32>(x);
+  return select(x, bitcast<f32>(bits & 0x80000000u), (bits & 0x7fffffffu) < 0x00800000u);
+}`;
+
+const wgslDialect = (flush: boolean): TextDialect => ({
+  ...WGSL_DIALECT,
+  expression: (op, args) => {
+    const e = WGSL_DIALECT.expression(op, args);
+    return flush && op.kind !== 'neg' && op.kind !== 'copy' && op.kind !== 'clip' ? `fz${e}` : e;
+  },
+  scalar: (name) => (flush && name !== 'one' ? `fz(${WGSL_SCALARS[name]})` : WGSL_SCALARS[name]),
+});
+
 /** The complete WGSL module for the variant: entry point `main`, workgroup size WORKGROUP_SIZE. */
 export function rmspropWgsl(variant: Variant): string {
   const reason = wgslUnsupported(variant);
@@ -104,13 +124,15 @@ export function rmspropWgsl(variant: Variant): string {
 export function programWgsl(program: StepProgram<Variant>): string {
   const variant = program.variant;
   const layout = stateLayout(variant);
-  const body = lowerToText(program.ops, WGSL_DIALECT);
+  const flush = program.rule.flushSubnormals === true;
+  const body = lowerToText(program.ops, wgslDialect(flush));
+  const fz = (e: string) => (flush ? `fz(${e})` : e);
   const load = [
-    'var p = params[i];',
-    'var g = grad[i];',
-    'var v = state[i];',
-    layout.m >= 0 ? 'var m = state[s.mOffset + i];' : 'let m = 0.0f;',
-    layout.b >= 0 ? 'var b = state[s.bOffset + i];' : 'let b = 0.0f;',
+    `var p = ${fz('params[i]')};`,
+    `var g = ${fz('grad[i]')};`,
+    `var v = ${fz('state[i]')};`,
+    layout.m >= 0 ? `var m = ${fz('state[s.mOffset + i]')};` : 'let m = 0.0f;',
+    layout.b >= 0 ? `var b = ${fz('state[s.bOffset + i]')};` : 'let b = 0.0f;',
   ];
   const store = [
     'params[i] = p;',
@@ -129,7 +151,7 @@ struct Scalars {
 @group(0) @binding(1) var<storage, read> grad: array<f32>;
 @group(0) @binding(2) var<storage, read_write> state: array<f32>;
 @group(0) @binding(3) var<uniform> s: Scalars;
-
+${flush ? `\n${FLUSH_WGSL}\n` : ''}
 @compute @workgroup_size(${WORKGROUP_SIZE})
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = gid.x + gid.y * s.rowStride;

@@ -1,10 +1,12 @@
 // Compiles a step program into one fused JavaScript loop over typed arrays: every branch of the
 // variant is decided in the program, so the loop has none. Each op is wrapped in Math.fround when
-// the rule rounds it to float32 (compute or storage); fma calls the correctly rounded emulation.
+// the rule rounds it to float32 (compute or storage); fma calls the correctly rounded emulation;
+// under flushSubnormals each op's result is flushed with a compare-and-select (Z), and the loads
+// and scalars once where they enter.
 
 import type { Dtype } from '../../reference/arithmetic.js';
 import { fma32, fma64 } from '../../reference/fma.js';
-import { stepProgram, type StepProgram, type StepScalars } from '../../reference/program/index.js';
+import { flushFor, stepProgram, type StepProgram, type StepScalars } from '../../reference/program/index.js';
 import type { ElementOp } from '../../reference/program/ops.js';
 import type { Variant } from '../../reference/variant.js';
 import { cLikeExpression, lowerToText, type TextDialect } from '../codegen/lower.js';
@@ -13,13 +15,18 @@ export type Vector = Float32Array | Float64Array;
 export type FusedStep = (p: Vector, g: Vector, v: Vector, m: Vector, b: Vector, s: StepScalars) => void;
 
 function javascriptDialect(program: StepProgram): TextDialect {
-  const computeF32 = program.rule.compute.dtype === 'float32';
-  const storageF32 = program.rule.storageDtype === 'float32';
+  const { rule } = program;
+  const computeF32 = rule.compute.dtype === 'float32';
+  const narrowingStore = rule.storageDtype === 'float32' && !computeF32;
+  const flush = rule.flushSubnormals === true;
   const round = (op: ElementOp, e: string) => {
-    const f32 = op.rounding === 'compute' ? computeF32 : op.rounding === 'storage' ? storageF32 : false;
-    // fma already rounds into the compute dtype; only a narrower storage rounds again.
-    if (op.kind === 'fma') return op.rounding === 'storage' && storageF32 && !computeF32 ? `F(${e})` : e;
-    return f32 ? `F(${e})` : `(${e})`;
+    if (op.rounding === 'exact') return `(${e})`;
+    // fma already rounds into the compute dtype.
+    let x = op.kind === 'fma' ? e : computeF32 ? `F(${e})` : `(${e})`;
+    // FTZ: a subnormal result is a zero of its sign (the arguments were flushed where they entered).
+    if (flush) x = `Z(${x})`;
+    if (op.rounding === 'storage' && narrowingStore) x = flush ? `ZS(F(${x}))` : `F(${x})`;
+    return x;
   };
   return {
     expression: (op, args) =>
@@ -46,12 +53,19 @@ export function programKernelSource(program: StepProgram): string {
   const vectors = program.vectors;
   const stored = vectors.filter((x) => x !== 'g' && program.ops.some((o) => 'vector' in o.out && o.out.vector === x));
   const scalars = program.scalars.filter((s) => s !== 'one');
+  const flush = program.rule.flushSubnormals === true;
+  // Loads: the rule's conversion into the compute dtype (L: rounded to a narrower one, or flushed
+  // where DAZ widens a subnormal); DAZ reads a subnormal of the compute dtype as zero.
+  const loaded = (e: string) => {
+    const x = program.rule.load ? `L(${e})` : e;
+    return flush ? `Z(${x})` : x;
+  };
   return [
-    `const { ${scalars.join(', ')} } = s;`,
+    flush ? `const ${scalars.map((s) => `${s} = Z(s.${s})`).join(', ')};` : `const { ${scalars.join(', ')} } = s;`,
     'const one = 1;',
     'const n = p.length;',
     'for (let i = 0; i < n; i++) {',
-    `  let ${vectors.map((x) => `${x}_ = ${x}[i]`).join(', ')};`,
+    `  let ${vectors.map((x) => `${x}_ = ${loaded(`${x}[i]`)}`).join(', ')};`,
     ...body.map((l) => `  ${l}`),
     `  ${stored.map((x) => `${x}[i] = ${x}_;`).join(' ')}`,
     '}',
@@ -70,9 +84,19 @@ export function compileProgramStep(program: StepProgram): FusedStep {
   const factory = new Function(
     'F',
     'FMA',
+    'Z',
+    'ZS',
+    'L',
     `return function fusedStep(p, g, v, m, b, s) {\n${programKernelSource(program)}\n};`,
-  ) as (F: (x: number) => number, FMA: typeof fma) => FusedStep;
-  return factory(Math.fround, fma);
+  ) as (
+    F: (x: number) => number,
+    FMA: typeof fma,
+    Z: (x: number) => number,
+    ZS: (x: number) => number,
+    L: (x: number) => number,
+  ) => FusedStep;
+  const { rule } = program;
+  return factory(Math.fround, fma, flushFor(rule.compute.dtype), flushFor(rule.storageDtype), rule.load ?? ((x) => x));
 }
 
 export function compileFusedStep(variant: Variant, dtype: Dtype): FusedStep {

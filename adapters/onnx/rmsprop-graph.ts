@@ -10,8 +10,8 @@ import { HARNESS_VERSION } from '../../reference/version.js';
 import onnxProto from 'onnx-proto';
 
 import type { Dtype } from '../../reference/arithmetic.js';
-import { stepProgram, type StepProgram } from '../../reference/program/index.js';
-import type { ElementKind, Operand, VectorName } from '../../reference/program/ops.js';
+import { MIN_NORMAL, stepProgram, type StepProgram } from '../../reference/program/index.js';
+import type { ElementKind, ElementOp, Operand, VectorName } from '../../reference/program/ops.js';
 import { AXES, type Variant } from '../../reference/variant.js';
 import { lowerOps } from '../codegen/lower.js';
 
@@ -59,10 +59,12 @@ export interface RmspropGraph {
 }
 
 /** Why ONNX cannot express this variant, or null. */
-export function graphUnsupportedReason(variant: Variant): string | null {
+export function graphUnsupportedReason(variant: Variant, dtype?: Dtype): string | null {
   if (variant.fma.length > 0) return `ONNX has no fused multiply-add (the variant contracts ${variant.fma.join(', ')})`;
   if (variant.clipNorm !== null)
     return 'global-norm clipping needs a reduction whose summation order ONNX does not fix (clipNorm is not expressed)';
+  if (variant.computePrecision !== 'storage' && variant.computePrecision !== dtype)
+    return `the graph computes in its tensor dtype${dtype ? ` (${dtype})` : ''}; computePrecision=${variant.computePrecision} is not generated (no Cast around each node)`;
   return null;
 }
 
@@ -70,7 +72,7 @@ const ONNX_BINARY: Partial<Record<ElementKind, string>> = { add: 'Add', sub: 'Su
 
 /** Builds the ModelProto of one step for a variant in a dtype. Throws GraphUnsupportedError where ONNX cannot express it. */
 export function buildRmspropGraph(variant: Variant, dtype: Dtype, opset: number = RMSPROP_OPSET): RmspropGraph {
-  const reason = graphUnsupportedReason(variant);
+  const reason = graphUnsupportedReason(variant, dtype);
   if (reason) throw new GraphUnsupportedError(reason);
   return buildProgramGraph(stepProgram(variant, dtype), opset);
 }
@@ -94,62 +96,72 @@ export function buildProgramGraph(program: StepProgram<Variant>, opset: number =
     ops.push(opType);
     return out;
   };
-  const one = (): string => {
-    const name = `const_${dtype}_0`;
-    if (initializers.length === 0) {
+  const constant = (value: number, index: number): string => {
+    const name = `const_${dtype}_${index}`;
+    if (!initializers.some((t) => t.name === name)) {
       initializers.push(
         dtype === 'float32'
-          ? { name, dataType: onnx.TensorProto.DataType.FLOAT, dims: [], floatData: [1] }
-          : { name, dataType: onnx.TensorProto.DataType.DOUBLE, dims: [], doubleData: [1] },
+          ? { name, dataType: onnx.TensorProto.DataType.FLOAT, dims: [], floatData: [value] }
+          : { name, dataType: onnx.TensorProto.DataType.DOUBLE, dims: [], doubleData: [value] },
       );
     }
     return name;
   };
+  const one = (): string => constant(1, 0);
   const cast = (x: string, to: number) => node('Cast', [x], [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: to }]);
+  // flushSubnormals (DAZ + FTZ): x * (|x| < smallest normal ? 0 : 1), a zero of x's sign where x is
+  // subnormal and x itself otherwise (NaN and infinities too). Not Where: onnxruntime's Where drops
+  // the sign of a zero it selects.
+  const flush = program.rule.flushSubnormals === true;
+  const fz = (x: string): string =>
+    flush ? node('Mul', [x, cast(node('Not', [node('Less', [node('Abs', [x]), constant(MIN_NORMAL[dtype], 1)])]), elemType)]) : x;
   const isOne = (o: Operand) => 'scalar' in o && o.scalar === 'one';
 
   const finals = lowerOps<string>(program.ops, {
     input: (o) => {
-      if ('vector' in o) return STATE_INPUT_OF[o.vector];
+      if ('vector' in o) return fz(STATE_INPUT_OF[o.vector]);
       if (o.scalar === 'one') return one();
       if (o.scalar === 'normScale' || o.scalar === 'normDivisor')
         throw new GraphUnsupportedError('global-norm clipping is not expressed in the graph');
       usedScalars.add(o.scalar);
-      return o.scalar;
+      return fz(o.scalar);
     },
-    apply: (op, [a, b, c]) => {
-      switch (op.kind) {
-        case 'div':
-          // Reciprocal rather than Div(1, .): see RSQRT_FORM.
-          return isOne(op.args[0]) ? node('Reciprocal', [b]) : node('Div', [a, b]);
-        case 'add':
-        case 'sub':
-        case 'mul':
-          return node(ONNX_BINARY[op.kind]!, [a, b]);
-        case 'sqrt':
-          return node('Sqrt', [a]);
-        case 'neg':
-          return node('Neg', [a]);
-        case 'rsqrt':
-          if (dtype === 'float64') return node('Reciprocal', [node('Sqrt', [a])]);
-          return cast(
-            node('Reciprocal', [node('Sqrt', [cast(a, onnx.TensorProto.DataType.DOUBLE)])]),
-            onnx.TensorProto.DataType.FLOAT,
-          );
-        case 'clip': {
-          // g > c ? c : g < -c ? -c : g (NaN passes through; Clip/Min/Max leave NaN handling to the kernel).
-          const negC = node('Neg', [b]);
-          const low = node('Where', [node('Less', [a, negC]), negC, a]);
-          return node('Where', [node('Greater', [a, b]), b, low]);
-        }
-        case 'fma':
-        case 'copy':
-          throw new GraphUnsupportedError(
-            `ONNX has no ${op.kind} operator (the program asks for one: ${[a, b, c].filter(Boolean).join(', ')})`,
-          );
-      }
-    },
+    // neg and clip move values: flushed arguments stay flushed.
+    apply: (op, args) => (op.kind === 'neg' || op.kind === 'clip' ? expressOp(op, args) : fz(expressOp(op, args))),
   });
+
+  function expressOp(op: ElementOp, [a, b, c]: readonly string[]): string {
+    switch (op.kind) {
+      case 'div':
+        // Reciprocal rather than Div(1, .): see RSQRT_FORM.
+        return isOne(op.args[0]) ? node('Reciprocal', [b]) : node('Div', [a, b]);
+      case 'add':
+      case 'sub':
+      case 'mul':
+        return node(ONNX_BINARY[op.kind]!, [a, b]);
+      case 'sqrt':
+        return node('Sqrt', [a]);
+      case 'neg':
+        return node('Neg', [a]);
+      case 'rsqrt':
+        if (dtype === 'float64') return node('Reciprocal', [node('Sqrt', [a])]);
+        return cast(
+          node('Reciprocal', [node('Sqrt', [cast(a, onnx.TensorProto.DataType.DOUBLE)])]),
+          onnx.TensorProto.DataType.FLOAT,
+        );
+      case 'clip': {
+        // g > c ? c : g < -c ? -c : g (NaN passes through; Clip/Min/Max leave NaN handling to the kernel).
+        const negC = node('Neg', [b]);
+        const low = node('Where', [node('Less', [a, negC]), negC, a]);
+        return node('Where', [node('Greater', [a, b]), b, low]);
+      }
+      case 'fma':
+      case 'copy':
+        throw new GraphUnsupportedError(
+          `ONNX has no ${op.kind} operator (the program asks for one: ${[a, b, c].filter(Boolean).join(', ')})`,
+        );
+    }
+  }
 
   const outputs: Record<(typeof STATE_OUTPUTS)[number], VectorName> = { params_out: 'p', v_out: 'v', m_out: 'm', b_out: 'b' };
   for (const name of STATE_OUTPUTS) {

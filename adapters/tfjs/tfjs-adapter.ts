@@ -97,6 +97,9 @@ export const TFJS_FIXED_AXES: Partial<Axes> = {
   momentumAlways: tfjsProfile.axes.momentumAlways!,
   oneMinusDecay: tfjsProfile.axes.oneMinusDecay!,
   fma: [],
+  // Measured (calibration recordings, tfjs 4.22 cpu and wasm): subnormals are kept, each op in float32.
+  flushSubnormals: false,
+  computePrecision: 'storage',
 };
 
 /** The axes a case must have for tfjs to run it: the fixed ones plus those that depend on the case. */

@@ -28,6 +28,7 @@ export const SCALE_SHIFT = 18;
 export const ORDER_SHIFT = 20;
 export const F_MOMENTUM = 1 << 22;
 export const KIND_SHIFT = 23;
+export const F_FLUSH = 1 << 25;
 
 const EMA = { blend: 0, increment: 1, lerp: 2 } as const;
 const EPS = { outside: 0, inside: 1, 'inside-subtracted': 2 } as const;
@@ -42,7 +43,8 @@ export const FAST_KERNELS = {
   torch_momentum: F_SQUARE_WEIGHT_FIRST | F_MOMENTUM | (KIND['lr-outside'] << KIND_SHIFT),
   plain_inside: EPS.inside << EPS_SHIFT,
   tfjs: (EPS.inside << EPS_SHIFT) | F_MOMENTUM,
-  tf_raw: (EPS.inside << EPS_SHIFT) | (EMA.increment << EMA_SHIFT) | F_MOMENTUM,
+  // The TF raw ops flush subnormals (reference/profiles/tensorflow.ts): the profile's word has F_FLUSH.
+  tf_raw: (EPS.inside << EPS_SHIFT) | (EMA.increment << EMA_SHIFT) | F_MOMENTUM | F_FLUSH,
 } as const;
 export type FastKernel = keyof typeof FAST_KERNELS;
 
@@ -113,10 +115,12 @@ export const FLAG_LAYOUT: readonly FlagField[] = [
   },
   { name: 'F_MOMENTUM', condition: 'momentum', bit: F_MOMENTUM, scalar: (S) => S.useMomentum },
   { name: 'KIND_SHIFT', condition: 'momentumKind', shift: KIND_SHIFT, values: KIND, relevant: (_v, S) => S.useMomentum },
+  // Not a branch of the program but its rounding rule (DAZ + FTZ): the kernel flushes with a compare-and-select.
+  { name: 'F_FLUSH', condition: 'flushSubnormals', bit: F_FLUSH },
 ];
 
 /** First bit free for conditions the layout does not name: a new axis gets one without an edit here. */
-const FIRST_FREE_BIT = 25;
+const FIRST_FREE_BIT = 26;
 /** Conditions the kernel decides without the word: FMA sites (none in WASM) and lerp's branch (from w). */
 const NOT_IN_WORD = (c: ParsedCondition) => c.kind === 'fma' || c.name === 'smallWeight';
 

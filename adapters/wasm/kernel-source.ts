@@ -3,7 +3,9 @@
 // definition (reference/program) walked with every condition left to run time — each becomes a
 // test of the flag word (flags.ts flagLayout) — except the FMA sites: WASM has no
 // deterministic FMA, so every a*b + c is the unfused pair. The specialised exports pass a constant
-// word, and Binaryen folds the branches away.
+// word, and Binaryen folds the branches away. Under flushSubnormals (a bit of the word, not a branch
+// of the program) every op's result, the loads and the scalars go through a compare-and-select
+// that makes a subnormal a zero of its sign (x86 DAZ + FTZ, which WASM does not have).
 
 import { parseCondition, type StepDefinition } from '../../reference/program/definition.js';
 import type { Condition, ElementOp, Operand, ScalarName, VectorName } from '../../reference/program/ops.js';
@@ -31,7 +33,13 @@ const AS_SCALARS: Record<ScalarName, string> = {
 /** Vectors stored only when a condition holds (memory traffic bounds the step). */
 const VECTOR_GUARDS: Partial<Record<VectorName, Condition>> = { m: 'centered', b: 'momentum' };
 
+/** The op's expression, its result flushed where the rule flushes (neg, copy and clip move values and keep flushed ones flushed). */
 function expression(op: ElementOp, args: readonly string[]): string {
+  const e = opExpression(op, args);
+  return op.kind === 'neg' || op.kind === 'copy' || op.kind === 'clip' ? e : `fz<T, X>(${e}, flush)`;
+}
+
+function opExpression(op: ElementOp, args: readonly string[]): string {
   const [a, b] = args;
   switch (op.kind) {
     case 'copy':
@@ -94,16 +102,23 @@ export function bodySource(definition: StepDefinition<Variant> = RMSPROP): strin
   });
   const guard = (x: VectorName) => (VECTOR_GUARDS[x] ? test(VECTOR_GUARDS[x]) : null);
   const load = (x: VectorName, at: string) =>
-    guard(x) ? `let ${x} = ${guard(x)} ? ld<T, X>(${at} + o) : zero;` : `let ${x} = ld<T, X>(${at} + o);`;
+    guard(x)
+      ? `let ${x} = ${guard(x)} ? fz<T, X>(ld<T, X>(${at} + o), flush) : zero;`
+      : `let ${x} = fz<T, X>(ld<T, X>(${at} + o), flush);`;
   const store = (x: VectorName, at: string) =>
     guard(x) ? `if ${guard(x)} st<T, X>(${at} + o, ${x});` : `st<T, X>(${at} + o, ${x});`;
+  const scalars = ['lr', 'decay', 'w', 'eps', 'mu', 'wd', 'rescale', 'c', 'ns', 'bc'];
   return [
+    FLUSH_HELPER,
+    '',
     '/** One element (X = T) or one vector of lanes (X = v128) at byte offset o. Generated from the step program. */',
     '@inline function body<T, X>(',
     '  o: usize, pP: usize, pG: usize, pV: usize, pM: usize, pB: usize, flags: i32,',
     '  lr: X, decay: X, w: X, wSmall: bool, eps: X, mu: X, wd: X, rescale: X, c: X, ns: X, bc: X, nd: X, one: X,',
     '): void {',
     '  const zero = spl<T, X>(<T>0);',
+    `  const flush = ${test('flushSubnormals')};`,
+    `  if (flush) { ${scalars.map((x) => `${x} = fz<T, X>(${x}, true);`).join(' ')} }`,
     `  ${load('p', 'pP')}`,
     `  ${load('g', 'pG')}`,
     `  ${load('v', 'pV')}`,
@@ -118,6 +133,18 @@ export function bodySource(definition: StepDefinition<Variant> = RMSPROP): strin
     '}',
   ].join('\n');
 }
+
+/** x, or a zero of its sign where x is subnormal in T (on: the flag word's F_FLUSH; constant in the specialised kernels). */
+const FLUSH_HELPER = `@inline function fz<T, X>(x: X, on: bool): X {
+  if (!on) return x;
+  if (isVector<X>()) {
+    const tiny: v128 = sizeof<T>() == 4 ? f32x4.splat(<f32>1.1754943508222875e-38) : f64x2.splat(2.2250738585072014e-308);
+    const sign: v128 = sizeof<T>() == 4 ? i32x4.splat(<i32>0x80000000) : i64x2.splat(<i64>0x8000000000000000);
+    return v128.bitselect(v128.and(x, sign), x, v128.lt<T>(v128.abs<T>(x), tiny));
+  } else {
+    return abs<T>(x) < <T>(sizeof<T>() == 4 ? 1.1754943508222875e-38 : 2.2250738585072014e-308) ? copysign<T>(<T>0, x) : x;
+  }
+}`;
 
 const STEP_PARAMETERS = `pP: usize, pG: usize, pV: usize, pM: usize, pB: usize, lo: i32, hi: i32, flags: i32,
   lr: f64, decay: f64, w: f64, eps: f64, mu: f64, wd: f64, rescale: f64, c: f64, ns: f64, bc: f64, nd: f64,`;

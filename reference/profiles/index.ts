@@ -2,6 +2,7 @@
 import type { Profile } from '../profile.js';
 import { caffe, chainer, chainerGraves, flux, lasagne, paddle } from './classic.js';
 import { keras2Legacy, keras3 } from './keras.js';
+import { brainjs } from './brainjs.js';
 import { burn } from './burn.js';
 import { mindspore } from './mindspore.js';
 import { mlx, mlx031 } from './mlx.js';
@@ -40,6 +41,7 @@ export const PROFILES: readonly Profile[] = [
   mlx031,
   mindspore,
   burn,
+  brainjs,
 ];
 
 /** The default version of each profile name, in registry order: the canonical profiles. */

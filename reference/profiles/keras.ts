@@ -1,5 +1,6 @@
 import type { Profile } from '../profile.js';
 import { KERAS_SCHEDULES } from '../schedules/keras.js';
+import { tfFlushSources } from './tensorflow.js';
 
 export const keras3: Profile = {
   name: 'keras',
@@ -22,6 +23,7 @@ export const keras3: Profile = {
       path: 'keras/src/optimizers/schedules/learning_rate_schedule.py',
       note: 'ExponentialDecay lr*rho**(t/steps) (floor when staircase), InverseTimeDecay lr/(1+rate*p), PolynomialDecay (lr-end)*(1-p)**power+end, CosineDecay with alpha and linear warmup, PiecewiseConstantDecay (inclusive boundaries): initial_learning_rate is ops.convert_to_tensor of a Python float (float32 whatever floatx is), every op float32',
     },
+    ...tfFlushSources(),
   ],
   nativeNames: {
     learning_rate: 'lr',
@@ -76,6 +78,7 @@ export const keras3: Profile = {
     oneMinusDecay: 'host',
     float32Hyperparameters: ['lr', 'weightDecay'],
     fma: [],
+    flushSubnormals: true,
   },
   notes: [
     'epsilon is inside the sqrt (unlike Keras <= 2.3 and tf.keras without momentum).',
@@ -84,6 +87,7 @@ export const keras3: Profile = {
     'Measured (calibration recordings, Keras 3.15.1): weight_decay is float32-rounded in every run, also with floatx float64 (tf.cast of a Python float makes a float32 tensor first).',
     'The torch backend groups (velocity + epsilon) - square(average_grad): set centeredGrouping=(v+eps)-m2.',
     'use_ema=true keeps the weight average as optimizer state (reported by trajectory as ema), each op rounded in the variable dtype, no FMA; ema_overwrite_frequency=N copies it into the parameters after every N-th step. No calibration recording uses EMA: the op order is read from base_optimizer.py, not measured. Only the reference runs it (no adapter declares useEma).',
+    'The TensorFlow backend (and the jax backend: XLA CPU) flushes subnormals (flushSubnormals, measured: keras-tf subnormal edge streams); the torch backend keeps them: set flushSubnormals=false.',
     "Keras 3 has no 'decay' argument: Keras 2's decay= was a learning-rate decay (see keras2-legacy).",
     'clipnorm is per-tensor tf.clip_by_norm, (g*c)/max(n, c) applied on every step (clipNormForm=clip-by-norm; tensorflow/python/ops/clip_ops.py, the TF backend optimizer calls it); global_clipnorm is clip_by_global_norm, g*(c*min(1/n, 1/c) + (n - n)) with 1/c a Python float (clipNormForm=keras-global; keras/src/optimizers/base_optimizer.py). n is the sqrt of the sequential sum of squares. Per-tensor and global bound the same norm for the single tensor of a harness case; both are bit-exact on the recordings.',
   ],
@@ -121,6 +125,7 @@ export const keras2Legacy: Profile = {
       path: 'tensorflow/python/ops/math_ops.py',
       note: 'cast(x, dtype): x = ops.convert_to_tensor(x) first, so a Python float becomes a float32 tensor before the cast to float64',
     },
+    ...tfFlushSources(),
   ],
   nativeNames: {
     learning_rate: 'lr',
@@ -152,6 +157,8 @@ export const keras2Legacy: Profile = {
     float32Hyperparameters: ['lr', 'decay', 'momentum', 'lrDecay'],
     fma: [],
     clipNormBeforeValue: false,
+    // tf.keras runs on the TensorFlow kernels, under ScopedFlushDenormal as Keras 3's TF backend (tensorflow.ts tfFlushSources).
+    flushSubnormals: true,
   },
   conditional: [
     {

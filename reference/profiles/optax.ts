@@ -38,6 +38,11 @@ export const optax: Profile = {
       path: 'optax/schedules/_schedule.py',
       note: "exponential_decay, cosine_decay_schedule, polynomial_schedule, piecewise_constant_schedule, called by scale_by_schedule with the int32 count and cast to the update dtype (--set 'learning_rate=exponential_decay(init_value=0.1, transition_steps=10, decay_rate=0.9)'); evaluated op by op in the run's dtype, not measured against XLA (no recording uses a schedule)",
     },
+    {
+      repo: 'openxla/xla',
+      path: 'xla/pjrt/cpu/cpu_client.cc',
+      note: 'the CPU client runs a computation under tsl::port::ScopedFlushDenormal ("match the default TF ThreadPool behavior"): DAZ + FTZ in float32 and float64',
+    },
   ],
   schedules: OPTAX_SCHEDULES,
   nativeNames: {
@@ -79,6 +84,7 @@ export const optax: Profile = {
     clipNormForm: 'optax',
     biasCorrectionForm: 'reciprocal',
     fma: ['ema', 'mean', 'centered', 'momentum', 'param', 'norm', 'bias-correction'],
+    flushSubnormals: true,
   },
   opErrors: [XLA_CPU_RSQRT],
   notes: [
@@ -87,7 +93,7 @@ export const optax: Profile = {
     'Bias correction: 1 - decay**count and its reciprocal in the dtype (biasCorrectionForm=reciprocal); XLA turns the division by the broadcast scalar into a multiplication by its reciprocal (measured). With centered=True the mean is corrected too.',
     'jax.lax.rsqrt is not correctly rounded (1 ulp on ~20% of float32 inputs), nor is XLA pow, so eps_in_sqrt=True and bias-corrected runs are not all bit-exact.',
     'max_norm is the argument of optax.clip_by_global_norm chained before rmsprop: n < max_norm ? g : (g / n) * max_norm (clipNormForm=optax).',
-    'XLA CPU flushes subnormals to zero (not modelled here).',
+    'XLA CPU flushes subnormal inputs and results to zero of the same sign (flushSubnormals; measured on the subnormal edge streams). On GPU set flushSubnormals as the device does.',
     'eps_in_sqrt arrived in optax 0.2.4; earlier versions are eps_in_sqrt=True.',
   ],
 };

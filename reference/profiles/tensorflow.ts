@@ -6,7 +6,24 @@ const rawOpSources = [
     path: 'tensorflow/core/kernels/training_ops.cc',
     note: 'ApplyRMSProp CPU functor: ms += (grad.square() - ms) * (1 - rho); mom = mom * momentum + (grad * lr) / (ms + epsilon).sqrt(); var -= mom. ApplyCenteredRMSProp: mg += (grad - mg) * (1 - rho); denominator (ms - mg.square()) + epsilon',
   },
+  ...tfFlushSources(),
 ];
+
+/** Where TensorFlow's CPU kernels run with subnormals flushed (also cited by the Keras profiles). */
+export function tfFlushSources(): { repo: string; path: string; note: string }[] {
+  return [
+    {
+      repo: 'tensorflow/tensorflow',
+      path: 'tensorflow/core/platform/denormal.h',
+      note: 'ScopedFlushDenormal: while active, denormals are flushed to zero; tsl/platform/denormal.cc sets both flush-to-zero and denormals-are-zero (MXCSR FTZ + DAZ on x86)',
+    },
+    {
+      repo: 'tensorflow/tensorflow',
+      path: 'tensorflow/core/common_runtime/eager/kernel_and_device.cc',
+      note: 'KernelAndDeviceOp::Run computes every eager kernel under port::ScopedFlushDenormal (graph mode: the executor and the thread pools do the same)',
+    },
+  ];
+}
 
 const rawOpAxes = {
   epsPlacement: 'inside',
@@ -20,6 +37,8 @@ const rawOpAxes = {
   weightDecayKind: 'coupled',
   oneMinusDecay: 'compute',
   fma: [],
+  // denormal.h: TF's CPU kernels run with DAZ + FTZ, in float32 and float64 (calibration recordings: 72/72 raw-op files).
+  flushSubnormals: true,
 } as const;
 
 export const tfRaw: Profile = {
@@ -35,6 +54,7 @@ export const tfRaw: Profile = {
     'The raw ops have no defaults: the harness uses lr=0.001, rho=0.9, epsilon=1e-7 and state starting at 0 (the caller owns the slots).',
     '(1 - rho) is computed inside the kernel in the tensor dtype; the momentum path always runs (momentum=0 still computes mom*0).',
     'Measured: TF 2.x CPU float64 is bit-exact with these formulas, no FMA.',
+    'Measured (calibration recordings, TF 2.21 CPU): subnormal inputs and results are flushed to zero of the same sign in float32 and float64 (flushSubnormals); tf.identity keeps a subnormal, x*1 flushes it.',
   ],
 };
 

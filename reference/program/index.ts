@@ -12,6 +12,7 @@ import { ruleFor, type RoundingRule } from './rounding.js';
 export type { StepProgram } from './program.js';
 export { RMSPROP } from './rmsprop.js';
 export { FLOAT32_RULE, FLOAT64_RULE, ruleFor, type RoundingRule } from './rounding.js';
+export { flushFor, MIN_NORMAL } from './rounding.js';
 
 /** Scalars of one step, already in the compute dtype, prepared as the framework prepares them. */
 export interface StepScalars {
@@ -40,9 +41,9 @@ export interface StepScalars {
 
 const programs = new WeakMap<Variant, Map<string, StepProgram<Variant>>>();
 
-/** The RMSprop program of a variant under a rule (a dtype names its plain rule). */
+/** The RMSprop program of a variant under a rule (a dtype names its rule under the variant's computePrecision and flushSubnormals). */
 export function stepProgram(variant: Variant, rule: Dtype | RoundingRule): StepProgram<Variant> {
-  const r = typeof rule === 'string' ? ruleFor(rule) : rule;
+  const r = typeof rule === 'string' ? ruleFor(rule, variant) : rule;
   let byRule = programs.get(variant);
   if (!byRule) programs.set(variant, (byRule = new Map<string, StepProgram<Variant>>()));
   let program = byRule.get(r.name);

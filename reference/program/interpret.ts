@@ -8,6 +8,7 @@ import { REFERENCE_ONLY_VECTORS, VECTORS } from './ops.js';
 import type { RoundingRule } from './rounding.js';
 import { scheduleRate } from '../schedules/index.js';
 import type { LrScheduleSpec } from '../schedules/schedule.js';
+import { flushFor } from './rounding.js';
 
 export type ScalarEnvironment = Readonly<Record<string, number | undefined>>;
 
@@ -74,7 +75,8 @@ export function runScalarOps(
         let sum = 0;
         for (let i = 0; i < grad.length; i++) {
           const stored = rule.storage(grad[i]);
-          const scaled = scale === 1 ? stored : rule.storage(A.mul(scale, stored));
+          const loaded = rule.load ? rule.load(stored) : stored;
+          const scaled = scale === 1 ? loaded : rule.storage(A.mul(scale, loaded));
           const y = scaled > bound ? bound : scaled < -bound ? -bound : scaled;
           sum = o.kind === 'fma-sum-of-squares' ? A.fma(y, y, sum) : A.add(sum, A.mul(y, y));
         }
@@ -153,6 +155,10 @@ export class ElementInterpreter {
   private readonly registers: Float64Array;
   private readonly scalarSlots: [string, number][] = [];
   private readonly storage: boolean[];
+  /** Which of the registers 0..4 (p, g, v, m, b) the ops write: the others are returned as they came in. */
+  private readonly written: boolean[];
+  /** Flushes a clip's result under DAZ + FTZ (the other ops flush in the rule's arithmetic). */
+  private readonly flush: ((x: number) => number) | null;
 
   constructor(
     ops: readonly ElementOp[],
@@ -171,12 +177,14 @@ export class ElementInterpreter {
       'vector' in o ? `vector:${o.vector}` : 'temp' in o ? `temp:${o.temp}` : `scalar:${o.scalar}`;
     this.code = new Int32Array(ops.length * 5);
     this.storage = ops.map((o) => o.rounding === 'storage');
+    this.written = VECTORS.map((v) => ops.some((o) => 'vector' in o.out && o.out.vector === v));
     ops.forEach((o, k) => {
       this.code[k * 5] = KIND_CODE[o.kind];
       for (let a = 0; a < 3; a++) this.code[k * 5 + 1 + a] = o.args[a] ? slot(key(o.args[a])) : 0;
       this.code[k * 5 + 4] = slot(key(o.out));
     });
     this.registers = new Float64Array(index.size);
+    this.flush = rule.flushSubnormals ? flushFor(rule.compute.dtype) : null;
   }
 
   /** Loads the step's scalars ('one' is the constant 1 of the compute dtype). */
@@ -191,12 +199,14 @@ export class ElementInterpreter {
   run(e: ElementValues): ElementValues {
     const r = this.registers;
     const A = this.rule.compute;
+    const load = this.rule.load;
     r[0] = e.p;
     r[1] = e.g;
     r[2] = e.v;
     r[3] = e.m;
     r[4] = e.b;
     r[5] = e.a ?? 0;
+    if (load) for (let i = 0; i < 5; i++) r[i] = load(r[i]);
     const code = this.code;
     for (let k = 0, pc = 0; pc < code.length; k++, pc += 5) {
       const a = r[code[pc + 1]];
@@ -230,12 +240,23 @@ export class ElementInterpreter {
         // g > c ? c : g < -c ? -c : g (NaN passes through)
         case 8:
           x = a > b ? b : a < -b ? -b : a;
+          if (this.flush) x = this.flush(x);
           break;
         default:
           x = a;
       }
       r[code[pc + 4]] = this.storage[k] ? this.rule.storage(x) : x;
     }
-    return { p: r[0], g: r[1], v: r[2], m: r[3], b: r[4], a: r[5] };
+    if (!load) return { p: r[0], g: r[1], v: r[2], m: r[3], b: r[4], a: r[5] };
+    // A load conversion is the kernel's reading of a value, not a write: untouched vectors keep theirs.
+    const w = this.written;
+    return {
+      p: w[0] ? r[0] : e.p,
+      g: w[1] ? r[1] : e.g,
+      v: w[2] ? r[2] : e.v,
+      m: w[3] ? r[3] : e.m,
+      b: w[4] ? r[4] : e.b,
+      a: r[5],
+    };
   }
 }

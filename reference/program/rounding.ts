@@ -1,8 +1,10 @@
 // Rounding rules: where an op's result is rounded is stated by the program ('compute', 'storage',
-// 'exact'); what that rounding is comes from a rule. float64 and float32 exist today; bfloat16 or
-// float16 storage, or "compute in float64, store in float32", are new rules here, not a new step.
+// 'exact'); what that rounding is comes from a rule. A plain dtype computes and stores in itself;
+// the variant's computePrecision and flushSubnormals axes make other rules of the same step
+// ("compute in float64, store in float32"; x86 DAZ + FTZ), never another step.
 
-import { float32Arithmetic, float64Arithmetic, type Arithmetic, type Dtype } from '../arithmetic.js';
+import { arithmeticFor, float32Arithmetic, float64Arithmetic, type Arithmetic, type Dtype } from '../arithmetic.js';
+import type { ComputePrecision } from '../variant.js';
 
 export interface RoundingRule {
   readonly name: string;
@@ -12,6 +14,19 @@ export interface RoundingRule {
   storage(x: number): number;
   /** The dtype tensors are stored in (what an adapter's typed arrays hold). */
   readonly storageDtype: Dtype;
+  /**
+   * A stored value as the compute dtype reads it, where that is not the value itself: rounded where
+   * compute is narrower than storage (float64 storage computed in float32), flushed where a wider
+   * compute dtype converts it under DAZ (a float32 subnormal widened to float64 reads as 0).
+   */
+  readonly load?: (x: number) => number;
+  /**
+   * Subnormals are flushed (DAZ + FTZ): every op of `compute` already reads subnormal arguments as
+   * zero of the same sign and writes a subnormal result as zero of the same sign; a narrowing store
+   * flushes in the storage dtype. neg, copy and loads are moves and keep them (`tf.identity` keeps
+   * a subnormal, `x*1` flushes it: suites/recordings/README.md).
+   */
+  readonly flushSubnormals?: boolean;
 }
 
 export const FLOAT64_RULE: RoundingRule = {
@@ -27,7 +42,62 @@ export const FLOAT32_RULE: RoundingRule = {
   storageDtype: 'float32',
 };
 
-/** The rule of a plain dtype: compute and storage in it. */
-export function ruleFor(dtype: Dtype): RoundingRule {
-  return dtype === 'float32' ? FLOAT32_RULE : FLOAT64_RULE;
+/** The smallest positive normal number of each dtype: below it a value is subnormal. */
+export const MIN_NORMAL: Readonly<Record<string, number>> = {
+  float64: 2 ** -1022,
+  float32: 2 ** -126,
+  bfloat16: 2 ** -126,
+  float16: 2 ** -14,
+};
+
+/** x, or zero of its sign when x is subnormal in the dtype (NaN and infinities pass). */
+export function flushFor(dtype: Dtype): (x: number) => number {
+  const min = MIN_NORMAL[dtype];
+  // x * 0 is a zero of x's sign for every finite x.
+  return (x) => (Math.abs(x) < min ? x * 0 : x);
+}
+
+/** The arithmetic of x86 with DAZ and FTZ set: subnormal arguments and results become zeros of their sign. */
+export function flushingArithmetic(A: Arithmetic): Arithmetic {
+  const z = flushFor(A.dtype);
+  return {
+    dtype: A.dtype,
+    // A host value becoming a tensor is a conversion outside the kernels: it keeps a subnormal (the ops then read it as 0).
+    round: (x) => A.round(x),
+    add: (a, b) => z(A.add(z(a), z(b))),
+    sub: (a, b) => z(A.sub(z(a), z(b))),
+    mul: (a, b) => z(A.mul(z(a), z(b))),
+    div: (a, b) => z(A.div(z(a), z(b))),
+    sqrt: (a) => z(A.sqrt(z(a))),
+    rsqrt: (a) => z(A.rsqrt(z(a))),
+    fma: (a, b, c) => z(A.fma(z(a), z(b), z(c))),
+  };
+}
+
+/** The axes of a variant that choose its rounding rule. */
+export interface RuleAxes {
+  readonly computePrecision?: ComputePrecision;
+  readonly flushSubnormals?: boolean;
+}
+
+/** The rule of a dtype under the variant's computePrecision and flushSubnormals (defaults: the dtype itself, no flushing). */
+export function ruleFor(dtype: Dtype, axes: RuleAxes = {}): RoundingRule {
+  const base = dtype === 'float32' ? FLOAT32_RULE : FLOAT64_RULE;
+  const precision = axes.computePrecision ?? 'storage';
+  const computeDtype: Dtype = precision === 'storage' ? dtype : precision;
+  const flush = axes.flushSubnormals === true;
+  if (computeDtype === dtype && !flush) return base;
+  const plain = arithmeticFor(computeDtype);
+  const narrower = computeDtype === 'float32' && dtype === 'float64';
+  const widerCompute = computeDtype === 'float64' && dtype === 'float32';
+  const flushStored = flushFor(dtype);
+  return {
+    name: `${dtype}${computeDtype === dtype ? '' : ` computed in ${computeDtype}`}${flush ? ', subnormals flushed' : ''}`,
+    compute: flush ? flushingArithmetic(plain) : plain,
+    // A narrowing store is a conversion op: under FTZ its subnormal result is flushed too.
+    storage: widerCompute && flush ? (x) => flushStored(Math.fround(x)) : (x) => base.storage(x),
+    storageDtype: dtype,
+    ...(narrower ? { load: Math.fround } : widerCompute && flush ? { load: flushStored } : {}),
+    ...(flush ? { flushSubnormals: true } : {}),
+  };
 }

@@ -205,6 +205,8 @@ describe('onnxruntime adapter', () => {
     expect(graph.ops).toContain('Cast'); // float32 rsqrt goes through float64
     expect(graph.ops).toContain('Reciprocal');
     const elementwise = new Set([
+      'Abs', // flushSubnormals (tf-raw): x * Cast(Not(Less(Abs(x), min normal)))
+      'Not',
       'Mul',
       'Add',
       'Sub',

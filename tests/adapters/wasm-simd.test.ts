@@ -177,6 +177,8 @@ describe('wasm-simd adapter', () => {
     { initialAccumulator: 0.1, oneMinusDecay: 'compute' },
     { float32Hyperparameters: ['lr', 'decay', 'eps', 'momentum'], momentum: 0.9 },
     { squareGrouping: '(1-b)*(g*g)', meanForm: 'increment', centered: true, momentum: 0.9, momentumKind: 'lr-inside' },
+    { flushSubnormals: true },
+    { flushSubnormals: true, centered: true, momentum: 0.9, epsPlacement: 'inside', emaForm: 'increment' },
   ];
   it('is bit-exact across the axis sweep (odd length 37, random and edge streams)', async () => {
     const failures: string[] = [];
