@@ -4,11 +4,11 @@
 // cases) keep their module's type through Type.Unsafe, with a schema as precise as the data allows.
 
 import { Type, type Static } from '@sinclair/typebox';
-import { DTYPES, type Dtype } from '../reference/arithmetic.js';
+import { ALL_DTYPES, type Dtype } from '../reference/arithmetic.js';
 import { AXES, HYPERPARAMETERS, type Axes, type Hyperparameters } from '../reference/variant.js';
 import type { CaseSpec } from '../suites/case.js';
 
-const DtypeSchema = Type.Unsafe<Dtype>(Type.Union(DTYPES.map((d) => Type.Literal(d))));
+const DtypeSchema = Type.Unsafe<Dtype>(Type.Union(ALL_DTYPES.map((d) => Type.Literal(d))));
 const AxisName = Type.Union(AXES.map((a) => Type.Literal(a.name)));
 const HyperparameterName = Type.Union(HYPERPARAMETERS.map((h) => Type.Literal(h.name)));
 

@@ -1,8 +1,8 @@
 // Profile + user settings (native names, canonical names, axis names) -> a fully specified Variant.
 import { InputError } from './errors.js';
 
-import type { Dtype } from './arithmetic.js';
-import type { Profile } from './profile.js';
+import { isLowPrecision, type Dtype } from './arithmetic.js';
+import { profileKey, type Profile } from './profile.js';
 import { PROFILES } from './profiles/index.js';
 import { findProfile } from './registry.js';
 import { suggest } from './suggest.js';
@@ -189,6 +189,14 @@ export function resolveVariant(
   canonical: Settings = {},
 ): ResolvedVariant {
   const profile = typeof profileSpec === 'string' ? findProfile(profileSpec) : profileSpec;
+  if (isLowPrecision(dtype) && !profile.lowPrecision?.dtypes.includes(dtype))
+    throw new SettingError(
+      `profile ${profileKey(profile)} does not describe ${dtype} arithmetic (where ${profile.framework} rounds and how its scalars enter in ${dtype} was not read from its source); profiles that do: ${
+        PROFILES.filter((p) => p.lowPrecision?.dtypes.includes(dtype))
+          .map(profileKey)
+          .join(', ') || 'none'
+      }`,
+    );
   const hp: Hyperparameters = { ...BASE_HYPERPARAMETERS, ...profile.defaults };
   const axes: Axes = { ...BASE_AXES, ...profile.axes };
   const explicitAxes: [keyof Axes, string, SettingValue][] = [];

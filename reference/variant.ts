@@ -103,7 +103,16 @@ export interface Axes {
   /** Hyperparameters rounded to float32 before use, even in float64 runs (TF1 tensors, Keras variables, MXNet op fields). */
   float32Hyperparameters: readonly (keyof Hyperparameters)[];
   fma: readonly FmaSite[];
+  /** bfloat16/float16: framework ops computed as one kernel, intermediates in float32 (PyTorch addcmul, addcdiv, lerp). */
+  fusedOps: readonly FusedOp[];
+  /** bfloat16/float16: tensor-scalar ops whose scalar is rounded to the tensor dtype first (by kind: mul, add, ...). */
+  dtypeScalarOps: readonly string[];
+  /** bfloat16/float16: FMA sites computed in the dtype's own arithmetic (scalar and every op rounded, no FMA). */
+  dtypeArithmeticSites: readonly FmaSite[];
 }
+
+/** Framework ops that some frameworks compute as one kernel (ElementOp.fused in reference/program). */
+export type FusedOp = 'addcmul' | 'addcdiv' | 'lerp';
 
 export type Variant = Hyperparameters & Axes;
 
@@ -151,6 +160,13 @@ export const AXES: readonly AxisInfo[] = [
     values: 'list',
     describe: `contracted multiply-adds: ${FMA_SITES.join(',')} (fma=on|off toggles the profile's set)`,
   },
+  { name: 'fusedOps', values: 'list', describe: 'bfloat16/float16: ops whose intermediates stay float32 (addcmul,addcdiv,lerp)' },
+  {
+    name: 'dtypeScalarOps',
+    values: 'list',
+    describe: 'bfloat16/float16: tensor-scalar ops (mul,add,sub,div) rounding their scalar to the dtype',
+  },
+  { name: 'dtypeArithmeticSites', values: 'list', describe: 'bfloat16/float16: FMA sites computed in the dtype itself (no FMA)' },
 ];
 
 export interface HyperparameterInfo {
@@ -210,4 +226,8 @@ export const BASE_AXES: Axes = {
   oneMinusDecay: 'host',
   float32Hyperparameters: [],
   fma: [],
+  // A framework without opmath: every op rounds to the dtype and scalars are tensors of the dtype.
+  fusedOps: [],
+  dtypeScalarOps: ['add', 'sub', 'mul', 'div'],
+  dtypeArithmeticSites: [],
 };

@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { DTYPES } from '../reference/arithmetic.js';
+import { ALL_DTYPES, DTYPES } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { encodeVector } from '../reference/number-encoding.js';
 import { profileKey, type Profile } from '../reference/profile.js';
@@ -65,7 +65,7 @@ export const GoldenFileSchema = Type.Object({
   trajectories: Type.Array(
     Type.Object({
       case: Type.String({ minLength: 1 }),
-      dtype: Type.Union([Type.Literal('float32'), Type.Literal('float64')]),
+      dtype: Type.Union(ALL_DTYPES.map((d) => Type.Literal(d))),
       hyperparameters: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean(), Type.Null()])),
       x0: Type.Array(Encoded, { minItems: 1 }),
       steps: Type.Array(

@@ -1,4 +1,4 @@
-import type { Profile } from '../profile.js';
+import type { NativeFlag, Profile, SourceCitation } from '../profile.js';
 
 const nativeNames = {
   lr: 'lr',
@@ -40,6 +40,51 @@ const notes = [
   'All state starts at 0.',
 ];
 
+// ---- bfloat16 / float16 on CPU: where the kernels round and how the Python scalars enter ----
+
+const lowPrecisionSources: SourceCitation[] = [
+  {
+    repo: 'pytorch/pytorch',
+    path: 'aten/src/ATen/native/cpu/PointwiseOpsKernel.cpp',
+    note: 'addcmul/addcdiv for reduced floating types: float_val = value.to<float>(); self + float_val*t1*t2 (addcdiv: self + float_val*t1/t2) in float (opmath), converted back once (convert_from_float)',
+  },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'aten/src/ATen/native/cpu/LerpKernel.cpp',
+    note: 'lerp_kernel_scalar_weight: weight as opmath_t (float), lerp evaluated in float from the converted inputs, rounded once',
+  },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'aten/src/ATen/native/ufunc/add.h',
+    note: 'add(a, b, alpha): a + alpha * b in scalar_t; BinaryOpsKernel/ufunc add_kernel passes alpha_scalar.to<scalar_t>(), so alpha is rounded to bfloat16/float16; the non-vectorised loop (tensors shorter than 2*Vectorized::size(), and the tail of longer ones) does the product and the sum in c10::BFloat16/c10::Half arithmetic, each rounded; the vectorised loop is vec::fmadd on float lanes, rounded once',
+  },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'aten/src/ATen/native/cpu/BinaryOpsKernel.cpp',
+    note: 'mul_kernel: for reduced floating types with a CPU scalar operand, opmath_t b = iter.original_scalar_value<opmath_t>(2) (the scalar in float32, torch >= 2.1); torch 1.13 has no such branch and the wrapped scalar is cast to the tensor dtype first (measured: 100% of 64000 bfloat16 elements)',
+  },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'aten/src/ATen/native/ForeachOpsKernels.cpp',
+    note: 'CPU foreach ops are the slow path only: FOREACH_BINARY_OP_SCALAR loops t.mul_(scalar) per tensor, FOREACH_POINTWISE_OP_SCALAR t.addcmul_/addcdiv_, _foreach_add_(..., alpha) t.add_(other, alpha); measured on torch 2.13: _foreach_mul_ rounds its scalar to the tensor dtype (for-loop and foreach part at steps 3-12 of the bfloat16/float16 recordings only through it); where 2.13 loses the float32 opmath of the foreach scalar was not pinned down in source',
+  },
+];
+
+const lowPrecisionNotes = [
+  'bfloat16/float16 on CPU: every ATen op computes in float32 from the stored values and rounds once to the tensor dtype (fusedOps addcmul, addcdiv, lerp keep their inner products in float32).',
+  'param.add_(buf, alpha=-lr) and grad.add(param, alpha=weight_decay) round alpha to the dtype and, in the non-vectorised loop, the product too (dtypeArithmeticSites param, weight-decay): exact for tensors shorter than 2*Vectorized::size() (32 elements on AVX2, 64 on AVX-512 for bfloat16); for the vectorised elements of longer tensors set dtypeArithmeticSites= (empty) and the add is one fmadd.',
+  'Debian torch 1.13 has no float16 addcmul CPU kernel ("addcmul_cpu_out" not implemented for \'Half\'); float16 is described from torch 2.13 recordings.',
+];
+
+/** torch 2.x: Tensor.mul_(float) keeps its scalar in float32 (opmath), torch._foreach_mul_ rounds it to the dtype. */
+const foreach2: NativeFlag = {
+  describe:
+    'foreach=True (_multi_tensor_rmsprop): identical to the for-loop in float32/float64; in bfloat16/float16 _foreach_mul_ rounds its scalar to the dtype',
+  default: false,
+  whenTrue: { dtypeScalarOps: ['mul'] },
+  whenFalse: { dtypeScalarOps: [] },
+};
+
 export const torch2: Profile = {
   name: 'torch',
   version: '2.1',
@@ -61,8 +106,13 @@ export const torch2: Profile = {
     weightDecayKind: 'coupled',
     oneMinusDecay: 'host',
     fma: ['ema', 'mean', 'centered', 'param', 'weight-decay'],
+    fusedOps: ['addcmul', 'addcdiv', 'lerp'],
+    dtypeScalarOps: [],
+    dtypeArithmeticSites: ['param', 'weight-decay'],
   },
+  nativeFlags: { foreach: foreach2 },
   notes,
+  lowPrecision: { dtypes: ['bfloat16', 'float16'], sources: lowPrecisionSources, notes: lowPrecisionNotes },
 };
 
 export const torch113: Profile = {
@@ -79,7 +129,26 @@ export const torch113: Profile = {
     },
     ...sources2.slice(1),
   ],
-  axes: { ...torch2.axes, meanForm: 'blend' },
+  // 1.13: the centered mean is mul_ then add_(alpha=1-alpha), an add with alpha (dtype arithmetic in bfloat16);
+  // Tensor.mul_ and _foreach_mul_ both round their scalar to the dtype.
+  axes: { ...torch2.axes, meanForm: 'blend', dtypeScalarOps: ['mul'], dtypeArithmeticSites: ['param', 'weight-decay', 'mean'] },
+  nativeFlags: {
+    foreach: {
+      describe:
+        'foreach=True (_multi_tensor_rmsprop): the same arithmetic as the for-loop in torch 1.13 (both round the mul_ scalar)',
+      default: false,
+      whenTrue: {},
+      whenFalse: {},
+    },
+  },
+  lowPrecision: {
+    dtypes: ['bfloat16'],
+    sources: lowPrecisionSources,
+    notes: [
+      ...lowPrecisionNotes,
+      'torch 1.13 float16: addcmul has no CPU kernel for Half, so torch.optim.RMSprop raises; refused.',
+    ],
+  },
   notes: [
     ...notes,
     'Centered mean is mul_ then add_(alpha=1-alpha): fma(1-alpha, g, alpha*m) when contracted; lerp_ arrived in 2.1 (pytorch/pytorch#104796), so 2.0 is this form too.',

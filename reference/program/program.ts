@@ -5,10 +5,10 @@
 import { conditionHolds, type StepDefinition, type VariantLike } from './definition.js';
 import { runScalarOps, type ScalarEnvironment } from './interpret.js';
 import { operandName, type Condition, type ElementOp, type Operand, type ScalarOp, type VectorName } from './ops.js';
-import type { RoundingRule } from './rounding.js';
+import { applyOpBoundaries, contractedSites, type OpBoundaryAxes, type RoundingRule } from './rounding.js';
 import { walkBlock } from './walk.js';
 
-export interface ProgramVariant extends VariantLike {
+export interface ProgramVariant extends VariantLike, OpBoundaryAxes {
   readonly float32Hyperparameters: readonly string[];
 }
 
@@ -41,9 +41,11 @@ export function compileProgram<V extends ProgramVariant>(
   // Element conditions may test prepared values that do not depend on the step (lerp's weight).
   const prepared: ScalarEnvironment = runScalarOps(scalarOps, rule, variant, 0, new Float64Array(0));
   const ops: ElementOp[] = [];
+  // In low precision, sites computed in the dtype's own arithmetic are never contracted.
+  const elementVariant = { ...variant, fma: contractedSites(variant.fma, variant, rule) };
   const aliases = new Map<string, Operand>();
   const resolve = (o: Operand): Operand => ('temp' in o ? (aliases.get(o.temp) ?? o) : o);
-  walkBlock<ElementOp>(definition.element, (when) => decide(definition, when, variant, prepared), {
+  walkBlock<ElementOp>(definition.element, (when) => decide(definition, when, elementVariant, prepared), {
     op: (o) => {
       const args = o.args.map(resolve);
       if ('temp' in o.out) aliases.delete(o.out.temp);
@@ -61,15 +63,16 @@ export function compileProgram<V extends ProgramVariant>(
       if (entering) stages.push({ name, at: ops.length, scalar: false });
     },
   });
+  const placed = applyOpBoundaries(ops, variant, rule);
   const vectors = new Set<VectorName>();
   const scalars = new Set<string>();
-  for (const o of ops) {
+  for (const o of placed) {
     for (const x of [...o.args, o.out]) {
       if ('vector' in x) vectors.add(x.vector);
       if ('scalar' in x) scalars.add(x.scalar);
     }
   }
-  return { definition, variant, rule, scalarOps, ops, stages, vectors: [...vectors], scalars: [...scalars] };
+  return { definition, variant, rule, scalarOps, ops: placed, stages, vectors: [...vectors], scalars: [...scalars] };
 }
 
 function decide<V extends ProgramVariant>(
