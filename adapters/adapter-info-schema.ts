@@ -38,6 +38,13 @@ export const AdapterCapabilitiesSchema = Type.Object(
       description: 'Whether params and optimizer state can be loaded before a step (needed for re-anchored metrics).',
     }),
     readState: Type.Boolean({ description: 'Whether the optimizer state (v, m, b) can be read back.' }),
+    unsupportedDtypes: Type.Optional(
+      Type.Unsafe<Readonly<Partial<Record<Dtype, string>>>>(
+        Type.Record(Type.String(), Type.String(), {
+          description: 'Dtypes the implementation cannot step, each with the reason (shown on its unsupported cells).',
+        }),
+      ),
+    ),
   },
   { description: 'What an adapter can be asked to do, as data the runner reads to build the coverage matrix.' },
 );

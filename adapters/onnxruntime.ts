@@ -128,6 +128,12 @@ function makeOnnxruntimeAdapter(options: AdapterOptions): Adapter {
     fixedAxes: ONNX_FIXED_AXES,
     capabilities: {
       dtypes: ['float32', 'float64'],
+      unsupportedDtypes: {
+        bfloat16:
+          'the graph is generated in FLOAT/DOUBLE only: a bfloat16 ONNX graph rounds every node to bfloat16, while the profiles round at the framework op boundaries (PyTorch keeps addcmul/addcdiv/lerp intermediates in float32)',
+        float16:
+          'the graph is generated in FLOAT/DOUBLE only: a float16 ONNX graph rounds every node to float16, while the profiles round at the framework op boundaries (PyTorch keeps addcmul/addcdiv/lerp intermediates in float32)',
+      },
       devices: [ep],
       hyperparameters: [
         'momentum',

@@ -115,12 +115,12 @@ function setAxis(axes: Axes, name: keyof Axes, label: string, value: SettingValu
   } else if (info.values === 'boolean') {
     target[name] = parseBoolean(label, value);
   } else if (info.values === 'list') {
-    const names = HYPERPARAMETERS.map((h) => h.name as string);
+    const names = info.items ?? HYPERPARAMETERS.map((h) => h.name as string);
     const list = parseList(value);
     for (const item of list) {
       if (!names.includes(item))
         throw new SettingError(
-          `${label}: unknown hyperparameter '${item}'${suggest(item, names)}; expected a comma list of ${names.join(', ')}`,
+          `${label}: unknown ${info.items ? 'item' : 'hyperparameter'} '${item}'${suggest(item, names)}; expected a comma list of ${names.join(', ')}`,
         );
     }
     target[name] = list;

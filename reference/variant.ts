@@ -109,6 +109,8 @@ export interface Axes {
   dtypeScalarOps: readonly string[];
   /** bfloat16/float16: FMA sites computed in the dtype's own arithmetic (scalar and every op rounded, no FMA). */
   dtypeArithmeticSites: readonly FmaSite[];
+  /** bfloat16/float16: FMA sites whose scalar is rounded to the dtype first, contracted or not (PyTorch add(alpha=)). */
+  dtypeScalarSites: readonly FmaSite[];
 }
 
 /** Framework ops that some frameworks compute as one kernel (ElementOp.fused in reference/program). */
@@ -120,6 +122,8 @@ export interface AxisInfo {
   name: keyof Axes;
   values: readonly string[] | 'boolean' | 'list';
   describe: string;
+  /** For a list axis: the items it may hold (default: hyperparameter names). */
+  items?: readonly string[];
 }
 
 /** Axes as data: for listing, validation and --set parsing. */
@@ -160,13 +164,30 @@ export const AXES: readonly AxisInfo[] = [
     values: 'list',
     describe: `contracted multiply-adds: ${FMA_SITES.join(',')} (fma=on|off toggles the profile's set)`,
   },
-  { name: 'fusedOps', values: 'list', describe: 'bfloat16/float16: ops whose intermediates stay float32 (addcmul,addcdiv,lerp)' },
+  {
+    name: 'fusedOps',
+    values: 'list',
+    items: ['addcmul', 'addcdiv', 'lerp'],
+    describe: 'bfloat16/float16: framework ops whose intermediates stay float32 (addcmul,addcdiv,lerp)',
+  },
   {
     name: 'dtypeScalarOps',
     values: 'list',
-    describe: 'bfloat16/float16: tensor-scalar ops (mul,add,sub,div) rounding their scalar to the dtype',
+    items: ['add', 'sub', 'mul', 'div'],
+    describe: 'bfloat16/float16: tensor-scalar ops (mul,add,sub,div) that round their scalar to the dtype',
   },
-  { name: 'dtypeArithmeticSites', values: 'list', describe: 'bfloat16/float16: FMA sites computed in the dtype itself (no FMA)' },
+  {
+    name: 'dtypeArithmeticSites',
+    values: 'list',
+    items: FMA_SITES,
+    describe: 'bfloat16/float16: FMA sites computed in the dtype itself (scalar and each op rounded, no FMA)',
+  },
+  {
+    name: 'dtypeScalarSites',
+    values: 'list',
+    items: FMA_SITES,
+    describe: 'bfloat16/float16: FMA sites whose scalar is rounded to the dtype (PyTorch add(alpha=))',
+  },
 ];
 
 export interface HyperparameterInfo {
@@ -230,4 +251,5 @@ export const BASE_AXES: Axes = {
   fusedOps: [],
   dtypeScalarOps: ['add', 'sub', 'mul', 'div'],
   dtypeArithmeticSites: [],
+  dtypeScalarSites: [],
 };

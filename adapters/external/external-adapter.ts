@@ -129,6 +129,7 @@ function capabilitiesOf(impl: Implementation | null): AdapterCapabilities {
     configurableAxes: impl.axes === 'all' ? 'all' : ((impl.axes ?? []).filter((a) => AXIS_NAMES.has(a)) as (keyof Axes)[]),
     loadState: impl.reanchor === true,
     readState: impl.state === true,
+    ...(impl.unsupportedDtypes ? { unsupportedDtypes: impl.unsupportedDtypes } : {}),
   };
 }
 

@@ -188,6 +188,12 @@ export const ImplementationSchema = Type.Object(
         description: 'Protocol 2. Accepts re-anchored cases (anchors: the reference state loaded before every step).',
       }),
     ),
+    unsupportedDtypes: Type.Optional(
+      Type.Record(Type.String(), Type.String(), {
+        description:
+          'Protocol 2. Dtypes the implementation cannot step, each with the reason, e.g. {"float16":"addcmul has no Half CPU kernel"}: cases of these dtypes are reported unsupported with it.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -373,7 +379,7 @@ export function checkProgramHello(raw: unknown, profileProblem: (claims: string)
   const hello = raw as ProgramHello;
   const impl = hello.implementation;
   if (hello.protocol === 1) {
-    const v2 = (['fixedAxes', 'arithmetic', 'reanchor'] as const).filter((k) => impl[k] !== undefined);
+    const v2 = (['fixedAxes', 'arithmetic', 'reanchor', 'unsupportedDtypes'] as const).filter((k) => impl[k] !== undefined);
     if (v2.length > 0)
       throw new ProtocolViolation(
         `answered a protocol 1 hello with the protocol 2 field${v2.length > 1 ? 's' : ''} ${v2.map((k) => `implementation.${k}`).join(', ')}: answer "protocol":2`,

@@ -1,8 +1,9 @@
 // Compiles a step program into one fused JavaScript loop over typed arrays: every branch of the
 // variant is decided in the program, so the loop has none. Each op is wrapped in Math.fround when
-// the rule rounds it to float32 (compute or storage); fma calls the correctly rounded emulation.
+// the rule rounds it to float32 (compute or storage), and in S (the correctly rounded conversion)
+// when it rounds to bfloat16/float16 storage; fma calls the correctly rounded emulation.
 
-import type { Dtype } from '../../reference/arithmetic.js';
+import { isLowPrecision, roundTo, type Dtype } from '../../reference/arithmetic.js';
 import { fma32, fma64 } from '../../reference/fma.js';
 import { stepProgram, type StepProgram, type StepScalars } from '../../reference/program/index.js';
 import type { ElementOp } from '../../reference/program/ops.js';
@@ -13,13 +14,14 @@ export type Vector = Float32Array | Float64Array;
 export type FusedStep = (p: Vector, g: Vector, v: Vector, m: Vector, b: Vector, s: StepScalars) => void;
 
 function javascriptDialect(program: StepProgram): TextDialect {
-  const computeF32 = program.rule.compute.dtype === 'float32';
-  const storageF32 = program.rule.storageDtype === 'float32';
+  const compute = program.rule.compute.dtype;
+  const storage = program.rule.storageDtype;
+  const wrap = (dtype: Dtype, e: string) => (dtype === 'float32' ? `F(${e})` : isLowPrecision(dtype) ? `S(${e})` : `(${e})`);
   const round = (op: ElementOp, e: string) => {
-    const f32 = op.rounding === 'compute' ? computeF32 : op.rounding === 'storage' ? storageF32 : false;
+    if (op.rounding === 'exact') return `(${e})`;
     // fma already rounds into the compute dtype; only a narrower storage rounds again.
-    if (op.kind === 'fma') return op.rounding === 'storage' && storageF32 && !computeF32 ? `F(${e})` : e;
-    return f32 ? `F(${e})` : `(${e})`;
+    const computed = op.kind === 'fma' ? e : wrap(compute, e);
+    return op.rounding === 'storage' && storage !== compute ? wrap(storage, computed) : computed;
   };
   return {
     expression: (op, args) =>
@@ -70,9 +72,10 @@ export function compileProgramStep(program: StepProgram): FusedStep {
   const factory = new Function(
     'F',
     'FMA',
+    'S',
     `return function fusedStep(p, g, v, m, b, s) {\n${programKernelSource(program)}\n};`,
-  ) as (F: (x: number) => number, FMA: typeof fma) => FusedStep;
-  return factory(Math.fround, fma);
+  ) as (F: (x: number) => number, FMA: typeof fma, S: (x: number) => number) => FusedStep;
+  return factory(Math.fround, fma, roundTo(program.rule.storageDtype));
 }
 
 export function compileFusedStep(variant: Variant, dtype: Dtype): FusedStep {

@@ -71,9 +71,10 @@ const lowPrecisionSources: SourceCitation[] = [
 ];
 
 const lowPrecisionNotes = [
-  'bfloat16/float16 on CPU: every ATen op computes in float32 from the stored values and rounds once to the tensor dtype (fusedOps addcmul, addcdiv, lerp keep their inner products in float32).',
-  'param.add_(buf, alpha=-lr) and grad.add(param, alpha=weight_decay) round alpha to the dtype and, in the non-vectorised loop, the product too (dtypeArithmeticSites param, weight-decay): exact for tensors shorter than 2*Vectorized::size() (32 elements on AVX2, 64 on AVX-512 for bfloat16); for the vectorised elements of longer tensors set dtypeArithmeticSites= (empty) and the add is one fmadd.',
-  'Debian torch 1.13 has no float16 addcmul CPU kernel ("addcmul_cpu_out" not implemented for \'Half\'); float16 is described from torch 2.13 recordings.',
+  'bfloat16/float16 on CPU: every ATen op computes in float32 from the stored values and rounds once to the tensor dtype; addcmul, addcdiv and lerp keep their inner products in float32 (fusedOps).',
+  'Scalars: addcmul value, addcdiv value and the lerp weight stay float32 (opmath); add(alpha=) rounds alpha to the dtype (dtypeScalarSites param, weight-decay; 1.13 also mean); add_(eps) rounds eps to the dtype (dtypeScalarOps add: the ufunc add kernel gets the wrapped scalar cast to the common dtype; measured on torch 1.13 with eps=1e-3 and gradients of 2e-3, indistinguishable in the 2.13 recordings); Tensor.mul_(float) keeps a float32 scalar in torch >= 2.1 (mul_kernel original_scalar_value<opmath_t>) and rounds it in 1.13, torch._foreach_mul_ rounds it (native flag foreach).',
+  'add(alpha=) runs in c10::BFloat16/Half arithmetic in the non-vectorised loop (alpha, the product and the sum each rounded: dtypeArithmeticSites) and as one float32 fmadd in the vectorised loop. cpu_kernel_vec vectorises blocks of 2*Vectorized<scalar_t>::size() elements (32 on AVX2, 64 on AVX-512 for bfloat16) and runs the rest in the scalar loop: the profile is exact for tensors shorter than one block; for tensors made of whole blocks set dtypeArithmeticSites= (empty). Live check on Debian torch 1.13.1 (AVX2), 30 steps, plain/momentum/centered/all with weight decay, for-loop and foreach: n=3 and n=31 16/16 bit-exact; n=96 and n=128 with dtypeArithmeticSites= 16/16; a tensor with a partial block (n=100) mixes both and is not bit-exact on its last 4 elements.',
+  'Debian torch 1.13 has no float16 addcmul CPU kernel ("addcmul_cpu_out" not implemented for \'Half\'); float16 is described from the torch 2.13 recordings.',
 ];
 
 /** torch 2.x: Tensor.mul_(float) keeps its scalar in float32 (opmath), torch._foreach_mul_ rounds it to the dtype. */
@@ -81,8 +82,8 @@ const foreach2: NativeFlag = {
   describe:
     'foreach=True (_multi_tensor_rmsprop): identical to the for-loop in float32/float64; in bfloat16/float16 _foreach_mul_ rounds its scalar to the dtype',
   default: false,
-  whenTrue: { dtypeScalarOps: ['mul'] },
-  whenFalse: { dtypeScalarOps: [] },
+  whenTrue: { dtypeScalarOps: ['mul', 'add'] },
+  whenFalse: { dtypeScalarOps: ['add'] },
 };
 
 export const torch2: Profile = {
@@ -107,8 +108,9 @@ export const torch2: Profile = {
     oneMinusDecay: 'host',
     fma: ['ema', 'mean', 'centered', 'param', 'weight-decay'],
     fusedOps: ['addcmul', 'addcdiv', 'lerp'],
-    dtypeScalarOps: [],
+    dtypeScalarOps: ['add'],
     dtypeArithmeticSites: ['param', 'weight-decay'],
+    dtypeScalarSites: ['param', 'weight-decay'],
   },
   nativeFlags: { foreach: foreach2 },
   notes,
@@ -131,7 +133,13 @@ export const torch113: Profile = {
   ],
   // 1.13: the centered mean is mul_ then add_(alpha=1-alpha), an add with alpha (dtype arithmetic in bfloat16);
   // Tensor.mul_ and _foreach_mul_ both round their scalar to the dtype.
-  axes: { ...torch2.axes, meanForm: 'blend', dtypeScalarOps: ['mul'], dtypeArithmeticSites: ['param', 'weight-decay', 'mean'] },
+  axes: {
+    ...torch2.axes,
+    meanForm: 'blend',
+    dtypeScalarOps: ['mul', 'add'],
+    dtypeArithmeticSites: ['param', 'weight-decay', 'mean'],
+    dtypeScalarSites: ['param', 'weight-decay', 'mean'],
+  },
   nativeFlags: {
     foreach: {
       describe:

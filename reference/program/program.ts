@@ -5,7 +5,7 @@
 import { conditionHolds, type StepDefinition, type VariantLike } from './definition.js';
 import { runScalarOps, type ScalarEnvironment } from './interpret.js';
 import { operandName, type Condition, type ElementOp, type Operand, type ScalarOp, type VectorName } from './ops.js';
-import { applyOpBoundaries, contractedSites, type OpBoundaryAxes, type RoundingRule } from './rounding.js';
+import { contractedSites, opBoundaryPlacer, type OpBoundaryAxes, type RoundingRule } from './rounding.js';
 import { walkBlock } from './walk.js';
 
 export interface ProgramVariant extends VariantLike, OpBoundaryAxes {
@@ -43,6 +43,7 @@ export function compileProgram<V extends ProgramVariant>(
   const ops: ElementOp[] = [];
   // In low precision, sites computed in the dtype's own arithmetic are never contracted.
   const elementVariant = { ...variant, fma: contractedSites(variant.fma, variant, rule) };
+  const place = opBoundaryPlacer(variant, rule);
   const aliases = new Map<string, Operand>();
   const resolve = (o: Operand): Operand => ('temp' in o ? (aliases.get(o.temp) ?? o) : o);
   walkBlock<ElementOp>(definition.element, (when) => decide(definition, when, elementVariant, prepared), {
@@ -57,22 +58,21 @@ export function compileProgram<V extends ProgramVariant>(
       }
       // A copy names a value; it is no operation (generators see the original operand).
       if (o.kind === 'copy' && 'temp' in o.out) aliases.set(o.out.temp, args[0]);
-      else ops.push({ ...o, args });
+      else ops.push(...place({ ...o, args }));
     },
     stage: (name, entering) => {
       if (entering) stages.push({ name, at: ops.length, scalar: false });
     },
   });
-  const placed = applyOpBoundaries(ops, variant, rule);
   const vectors = new Set<VectorName>();
   const scalars = new Set<string>();
-  for (const o of placed) {
+  for (const o of ops) {
     for (const x of [...o.args, o.out]) {
       if ('vector' in x) vectors.add(x.vector);
       if ('scalar' in x) scalars.add(x.scalar);
     }
   }
-  return { definition, variant, rule, scalarOps, ops: placed, stages, vectors: [...vectors], scalars: [...scalars] };
+  return { definition, variant, rule, scalarOps, ops, stages, vectors: [...vectors], scalars: [...scalars] };
 }
 
 function decide<V extends ProgramVariant>(

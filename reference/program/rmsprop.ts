@@ -227,7 +227,10 @@ const ELEMENT: ElementBlock = [
         madd('momentum', 'b', '$momentum', 'b', 'gd', 'bKept'),
         when(
           'fma:param',
-          [op('neg', 'negLr', '$lr'), { ...op('fma', 'p', 'negLr', 'b', 'p'), site: 'param' }],
+          [
+            { ...op('neg', 'negLr', '$lr'), site: 'param' },
+            { ...op('fma', 'p', 'negLr', 'b', 'p'), site: 'param' },
+          ],
           [
             { ...op('mul', 'lrB', '$lr', 'b'), site: 'param' },
             { ...op('sub', 'p', 'p', 'lrB'), site: 'param' },

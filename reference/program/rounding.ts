@@ -71,6 +71,8 @@ export interface OpBoundaryAxes {
   readonly dtypeScalarOps?: readonly string[];
   /** FMA sites computed in the storage dtype's own arithmetic: scalar rounded, every op rounded, never contracted. */
   readonly dtypeArithmeticSites?: readonly string[];
+  /** FMA sites whose scalar is rounded to the storage dtype first, contracted or not. */
+  readonly dtypeScalarSites?: readonly string[];
 }
 
 /** Whether an op belongs to a framework op the variant computes as one kernel. */
@@ -83,18 +85,20 @@ function insideFusedOp(op: ElementOp, variant: OpBoundaryAxes): boolean {
  * the storage dtype: an op inside a fused framework op keeps the compute precision unless it ends
  * it; every other op rounds to the storage dtype. A scalar read by a tensor-scalar op the variant
  * lists (or by a dtype-arithmetic site) is first rounded to the storage dtype, as a copy the
- * generators see. Under any other rule the ops are returned as they are.
+ * generators see. Under any other rule each op is returned as it is. Returns the placer, called
+ * once per op in program order (it remembers which scalars it has rounded).
  */
-export function applyOpBoundaries(ops: readonly ElementOp[], variant: OpBoundaryAxes, rule: RoundingRule): ElementOp[] {
-  if (rule.opResults !== 'storage') return [...ops];
-  const out: ElementOp[] = [];
+export function opBoundaryPlacer(variant: OpBoundaryAxes, rule: RoundingRule): (o: ElementOp) => ElementOp[] {
+  if (rule.opResults !== 'storage') return (o) => [o];
   const rounded = new Set<string>();
-  for (const o of ops) {
+  return (o) => {
+    const out: ElementOp[] = [];
     const inside = insideFusedOp(o, variant);
     const roundsScalar =
       !inside &&
       ((variant.dtypeScalarOps ?? []).includes(o.kind) ||
-        (o.site !== undefined && (variant.dtypeArithmeticSites ?? []).includes(o.site)));
+        (o.site !== undefined &&
+          [...(variant.dtypeArithmeticSites ?? []), ...(variant.dtypeScalarSites ?? [])].includes(o.site)));
     const args = o.args.map((a) => {
       if (!roundsScalar || !('scalar' in a) || a.scalar === 'one') return a;
       const temp = `${a.scalar}In${rule.storageDtype}`;
@@ -107,8 +111,8 @@ export function applyOpBoundaries(ops: readonly ElementOp[], variant: OpBoundary
     const ends = !inside || o.fused?.last === true;
     const rounding = o.rounding === 'compute' && ends ? 'storage' : o.rounding;
     out.push({ ...o, args, rounding });
-  }
-  return out;
+    return out;
+  };
 }
 
 /** The FMA sites a variant contracts under a rule: none of its dtype-arithmetic sites in low precision. */
