@@ -50,7 +50,8 @@ function conformOptions<T>(y: Argv<T>) {
     .option('cases', { type: 'string', array: true, describe: 'case patterns (problems/*, edge/nan-at)' })
     .option('dtype', {
       type: 'string',
-      describe: 'float32, float64, bfloat16, float16 (comma list) or all; default float32 and float64, plus bfloat16/float16 on the adapters that declare them',
+      describe:
+        'float32, float64, bfloat16, float16 (comma list) or all; default float32 and float64, plus bfloat16/float16 on the adapters that declare them',
     })
     .option('modes', { type: 'string', describe: 'replay and/or closed-loop (default both)' })
     .option('exclude', { type: 'string', array: true, describe: 'skip cells: adapter[:case[:dtype]] with * wildcards' })
