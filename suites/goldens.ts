@@ -82,7 +82,7 @@ export const GoldenFileSchema = Type.Object({
 });
 
 export const GRID_DESCRIPTION =
-  'every case of every suite x every profile (all versions) it applies to x float32 and float64; ' +
+  'every case of every suite x every profile (all versions) it applies to x float32 and float64 (and bfloat16/float16 where the profile describes them); ' +
   'a case applies when the profile has every hyperparameter the case sets and accepts its values';
 
 export function goldenFileName(p: Profile): string {
@@ -94,7 +94,8 @@ export function renderGoldenFile(profile: Profile): { text: string; count: numbe
   const trajectories: unknown[] = [];
   for (const c of ALL_CASES) {
     if (!caseAppliesTo(c, profile).applies) continue;
-    for (const dtype of DTYPES) {
+    // bfloat16/float16 for the profiles that describe them (reference/profile.ts lowPrecision).
+    for (const dtype of [...DTYPES, ...(profile.lowPrecision?.dtypes ?? [])]) {
       let resolved;
       try {
         resolved = resolveVariant(profile, dtype, c.settings);
