@@ -287,7 +287,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       selection: {
         adapters: labels,
         suites: [...new Set(cases.map((c) => c.suite))],
-        dtypes: [...dtypes],
+        // The asked dtypes, and the bfloat16/float16 the adapters declared when none were asked.
+        dtypes: [...dtypes, ...LOW_PRECISION_DTYPES.filter((d) => !dtypes.includes(d) && plan.some((p) => p.dtype === d))],
         modes: [...modes],
         ...(options.shard ? { shard: formatShard(options.shard) } : {}),
         ...(required.length > 0 ? { required } : {}),
