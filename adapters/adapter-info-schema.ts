@@ -4,11 +4,11 @@
 // cases) keep their module's type through Type.Unsafe, with a schema as precise as the data allows.
 
 import { Type, type Static } from '@sinclair/typebox';
-import { DTYPES, type Dtype } from '../reference/arithmetic.js';
+import { ALL_DTYPES, type Dtype } from '../reference/arithmetic.js';
 import { AXES, HYPERPARAMETERS, type Axes, type Hyperparameters } from '../reference/variant.js';
 import type { CaseSpec } from '../suites/case.js';
 
-const DtypeSchema = Type.Unsafe<Dtype>(Type.Union(DTYPES.map((d) => Type.Literal(d))));
+const DtypeSchema = Type.Unsafe<Dtype>(Type.Union(ALL_DTYPES.map((d) => Type.Literal(d))));
 const AxisName = Type.Union(AXES.map((a) => Type.Literal(a.name)));
 const HyperparameterName = Type.Union(HYPERPARAMETERS.map((h) => Type.Literal(h.name)));
 
@@ -38,6 +38,13 @@ export const AdapterCapabilitiesSchema = Type.Object(
       description: 'Whether params and optimizer state can be loaded before a step (needed for re-anchored metrics).',
     }),
     readState: Type.Boolean({ description: 'Whether the optimizer state (v, m, b) can be read back.' }),
+    unsupportedDtypes: Type.Optional(
+      Type.Unsafe<Readonly<Partial<Record<Dtype, string>>>>(
+        Type.Record(Type.String(), Type.String(), {
+          description: 'Dtypes the implementation cannot step, each with the reason (shown on its unsupported cells).',
+        }),
+      ),
+    ),
   },
   { description: 'What an adapter can be asked to do, as data the runner reads to build the coverage matrix.' },
 );

@@ -138,7 +138,8 @@ const shown = (x: unknown): string =>
 /** Checks the variant only uses what the adapter declares; returns the reason it cannot, or null. */
 export function unsupportedReason(info: AdapterInfo, c: AdapterCase, fixedAxes: Partial<Axes> = {}): string | null {
   const caps = info.capabilities;
-  if (!caps.dtypes.includes(c.dtype)) return `${info.id} does not support ${c.dtype}`;
+  if (!caps.dtypes.includes(c.dtype))
+    return `${info.id} does not support ${c.dtype}${caps.unsupportedDtypes?.[c.dtype] ? `: ${caps.unsupportedDtypes[c.dtype]}` : ''}`;
   const v = c.variant;
   for (const { name } of HYPERPARAMETERS) {
     if (caps.hyperparameters.includes(name) || ['lr', 'decay', 'eps'].includes(name)) continue;

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { arithmeticFor, type Dtype } from '../reference/arithmetic.js';
+import { arithmeticFor, wideDtype, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { profileKey } from '../reference/profile.js';
 import { findProfile } from '../reference/registry.js';
@@ -128,6 +128,12 @@ function makeOnnxruntimeAdapter(options: AdapterOptions): Adapter {
     fixedAxes: ONNX_FIXED_AXES,
     capabilities: {
       dtypes: ['float32', 'float64'],
+      unsupportedDtypes: {
+        bfloat16:
+          'the graph is generated in FLOAT/DOUBLE only: a bfloat16 ONNX graph rounds every node to bfloat16, while the profiles round at the framework op boundaries (PyTorch keeps addcmul/addcdiv/lerp intermediates in float32)',
+        float16:
+          'the graph is generated in FLOAT/DOUBLE only: a float16 ONNX graph rounds every node to float16, while the profiles round at the framework op boundaries (PyTorch keeps addcmul/addcdiv/lerp intermediates in float32)',
+      },
       devices: [ep],
       hyperparameters: [
         'momentum',
@@ -231,10 +237,10 @@ async function prepareCase(
   const vector = (values: ArrayLike<number>): OrtTensor => {
     const data: Vector = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
     data.set(values);
-    return new ort.Tensor(dtype, data, [n]);
+    return new ort.Tensor(wideDtype(dtype, 'onnxruntime'), data, [n]);
   };
   const scalarTensor = (x: number): OrtTensor =>
-    new ort.Tensor(dtype, dtype === 'float32' ? Float32Array.of(x) : Float64Array.of(x), []);
+    new ort.Tensor(wideDtype(dtype, 'onnxruntime'), dtype === 'float32' ? Float32Array.of(x) : Float64Array.of(x), []);
   let state = {
     params: vector(x0),
     v: vector(new Float64Array(n).fill(A.round(variant.initialAccumulator))),

@@ -6,7 +6,7 @@
 
 import { basename } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import type { Dtype } from '../reference/arithmetic.js';
+import { ALL_DTYPES, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { decodeVector } from '../reference/number-encoding.js';
 import type { Profile } from '../reference/profile.js';
@@ -152,9 +152,9 @@ function recordedAdapter(options: AdapterOptions): Adapter {
   if (!path) throw new InputError("adapter 'recorded': give the recording's path, e.g. recorded:path=run.json");
   const where = `recorded run ${path}`;
   const rec = readJsonFile(path, 'recorded run', RECORDING_SCHEMA, EXPECTED) as Recording;
-  if (rec.dtype !== 'float32' && rec.dtype !== 'float64')
-    throw new InputError(`${where}: dtype ${rec.dtype}: the reference has float32 and float64 arithmetic only`);
-  const dtype: Dtype = rec.dtype;
+  if (!(ALL_DTYPES as readonly string[]).includes(rec.dtype))
+    throw new InputError(`${where}: dtype ${rec.dtype}: the reference has ${ALL_DTYPES.join(', ')} arithmetic only`);
+  const dtype = rec.dtype as Dtype;
   const grads = rec.grads.map((g, t) => decodeVector(g, `${where}: grads[${t}]`));
   const trajectory = rec.trajectory.map((p, t) => decodeVector(p, `${where}: trajectory[${t}]`));
   const x0 = decodeVector(rec.x0_dtype ?? rec.x0, `${where}: x0`);

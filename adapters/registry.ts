@@ -4,7 +4,7 @@ import { suggest } from '../reference/suggest.js';
 import type { Adapter, AdapterFactory, AdapterOptions } from './adapter.js';
 import { externalAdapterFactory } from './external/external-adapter.js';
 import { moduleAdapterFactory, moduleHarness } from './module-adapter.js';
-import { tsF32, tsF64 } from './native/typed-array-adapter.js';
+import { tsBf16, tsF16, tsF32, tsF64 } from './native/typed-array-adapter.js';
 import { onnxruntimeAdapter } from './onnxruntime.js';
 import { recordedAdapterFactory } from './recorded.js';
 import { tfjsCpuAdapterFactory } from './tfjs/cpu.js';
@@ -17,6 +17,8 @@ import { webgpu } from './webgpu.js';
 export const ADAPTER_FACTORIES: readonly AdapterFactory[] = [
   tsF64,
   tsF32,
+  tsBf16,
+  tsF16,
   onnxruntimeAdapter,
   tfjsCpuAdapterFactory,
   tfjsWasmAdapterFactory,

@@ -39,6 +39,12 @@ export function createWasmSimdAdapter(options: AdapterOptions = {}): Adapter {
     fixedAxes: FIXED_AXES,
     capabilities: {
       dtypes: DTYPES,
+      unsupportedDtypes: {
+        bfloat16:
+          'the AssemblyScript kernel computes in f32x4/f64x2 lanes and has no 16-bit rounding; WebAssembly has no bfloat16 type, and rounding at the profile op boundaries would need an integer rounding step per op that the kernel generator does not emit',
+        float16:
+          'the AssemblyScript kernel computes in f32x4/f64x2 lanes and has no 16-bit rounding; WebAssembly has no float16 type, and rounding at the profile op boundaries would need an integer rounding step per op that the kernel generator does not emit',
+      },
       devices: ['cpu'],
       hyperparameters: HYPERPARAMETERS.map((h) => h.name),
       configurableAxes: 'all',

@@ -40,6 +40,11 @@ function makeWebgpuAdapter(options: AdapterOptions): Adapter {
     claims: profile,
     capabilities: {
       dtypes: ['float32'],
+      unsupportedDtypes: {
+        bfloat16: 'WGSL has no bfloat16 type',
+        float16:
+          "the WGSL kernel is generated in f32; f16 needs the optional 'shader-f16' feature and rounding at the profile op boundaries, which the generator does not emit",
+      },
       devices: ['webgpu'],
       hyperparameters: HYPERPARAMETERS.map((h) => h.name).filter((h) => h !== 'clipNorm'),
       configurableAxes: 'all',

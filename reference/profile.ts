@@ -1,7 +1,7 @@
 // A profile is data: how one framework (at one version) fills in the axes, what it calls each
 // hyperparameter, its defaults, and the source file each claim was read from.
 
-import type { Dtype } from './arithmetic.js';
+import type { Dtype, LowPrecisionDtype } from './arithmetic.js';
 import type { ScheduleSyntax } from './schedules/syntax.js';
 import type { Axes, Hyperparameters } from './variant.js';
 import type { OpErrorDeclaration } from './op-error.js';
@@ -77,6 +77,8 @@ export interface Profile {
   /** Elementwise ops the framework's build does not round correctly, with the measured bound (reference/op-error.ts). */
   opErrors?: readonly OpErrorDeclaration[];
   notes: string[];
+  /** bfloat16/float16 runs whose arithmetic was read from the framework's source (others refuse these dtypes). */
+  lowPrecision?: { dtypes: readonly LowPrecisionDtype[]; sources: SourceCitation[]; notes: string[] };
 }
 
 export function profileKey(p: Pick<Profile, 'name' | 'version'>): string {

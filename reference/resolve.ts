@@ -1,8 +1,8 @@
 // Profile + user settings (native names, canonical names, axis names) -> a fully specified Variant.
 import { InputError } from './errors.js';
 
-import type { Dtype } from './arithmetic.js';
-import type { Profile } from './profile.js';
+import { isLowPrecision, type Dtype } from './arithmetic.js';
+import { profileKey, type Profile } from './profile.js';
 import { PROFILES } from './profiles/index.js';
 import { findProfile } from './registry.js';
 import { isScheduleCall, parseScheduleCall } from './schedules/syntax.js';
@@ -133,12 +133,12 @@ function setAxis(axes: Axes, name: keyof Axes, label: string, value: SettingValu
   } else if (info.values === 'boolean') {
     target[name] = parseBoolean(label, value);
   } else if (info.values === 'list') {
-    const names = HYPERPARAMETERS.map((h) => h.name as string);
+    const names = info.items ?? HYPERPARAMETERS.map((h) => h.name as string);
     const list = parseList(value);
     for (const item of list) {
       if (!names.includes(item))
         throw new SettingError(
-          `${label}: unknown hyperparameter '${item}'${suggest(item, names)}; expected a comma list of ${names.join(', ')}`,
+          `${label}: unknown ${info.items ? 'item' : 'hyperparameter'} '${item}'${suggest(item, names)}; expected a comma list of ${names.join(', ')}`,
         );
     }
     target[name] = list;
@@ -211,6 +211,14 @@ export function resolveVariant(
   canonical: Settings = {},
 ): ResolvedVariant {
   const profile = typeof profileSpec === 'string' ? findProfile(profileSpec) : profileSpec;
+  if (isLowPrecision(dtype) && !profile.lowPrecision?.dtypes.includes(dtype))
+    throw new SettingError(
+      `profile ${profileKey(profile)} does not describe ${dtype} arithmetic (where ${profile.framework} rounds and how its scalars enter in ${dtype} was not read from its source); profiles that do: ${
+        PROFILES.filter((p) => p.lowPrecision?.dtypes.includes(dtype))
+          .map(profileKey)
+          .join(', ') || 'none'
+      }`,
+    );
   const hp: Hyperparameters = { ...BASE_HYPERPARAMETERS, ...profile.defaults };
   const axes: Axes = { ...BASE_AXES, ...profile.axes };
   const explicitAxes: [keyof Axes, string, SettingValue][] = [];

@@ -163,7 +163,18 @@ export interface Axes {
   /** Subnormal inputs and results of every float op read and written as zero of the same sign (x86 DAZ + FTZ). */
   flushSubnormals: boolean;
   computePrecision: ComputePrecision;
+  /** bfloat16/float16: framework ops computed as one kernel, intermediates in float32 (PyTorch addcmul, addcdiv, lerp). */
+  fusedOps: readonly FusedOp[];
+  /** bfloat16/float16: tensor-scalar ops whose scalar is rounded to the tensor dtype first (by kind: mul, add, ...). */
+  dtypeScalarOps: readonly string[];
+  /** bfloat16/float16: FMA sites computed in the dtype's own arithmetic (scalar and every op rounded, no FMA). */
+  dtypeArithmeticSites: readonly FmaSite[];
+  /** bfloat16/float16: FMA sites whose scalar is rounded to the dtype first, contracted or not (PyTorch add(alpha=)). */
+  dtypeScalarSites: readonly FmaSite[];
 }
+
+/** Framework ops that some frameworks compute as one kernel (ElementOp.fused in reference/program). */
+export type FusedOp = 'addcmul' | 'addcdiv' | 'lerp';
 
 export type Variant = Hyperparameters & Axes;
 
@@ -171,6 +182,8 @@ export interface AxisInfo {
   name: keyof Axes;
   values: readonly string[] | 'boolean' | 'list';
   describe: string;
+  /** For a list axis: the items it may hold (default: hyperparameter names). */
+  items?: readonly string[];
 }
 
 /** Axes as data: for listing, validation and --set parsing. */
@@ -247,6 +260,30 @@ export const AXES: readonly AxisInfo[] = [
     name: 'computePrecision',
     values: ['storage', 'float64', 'float32'],
     describe: 'arithmetic of every op: the run dtype | float64, rounded when stored | float32, stored as is',
+  },
+  {
+    name: 'fusedOps',
+    values: 'list',
+    items: ['addcmul', 'addcdiv', 'lerp'],
+    describe: 'bfloat16/float16: framework ops whose intermediates stay float32 (addcmul,addcdiv,lerp)',
+  },
+  {
+    name: 'dtypeScalarOps',
+    values: 'list',
+    items: ['add', 'sub', 'mul', 'div'],
+    describe: 'bfloat16/float16: tensor-scalar ops (mul,add,sub,div) that round their scalar to the dtype',
+  },
+  {
+    name: 'dtypeArithmeticSites',
+    values: 'list',
+    items: FMA_SITES,
+    describe: 'bfloat16/float16: FMA sites computed in the dtype itself (scalar and each op rounded, no FMA)',
+  },
+  {
+    name: 'dtypeScalarSites',
+    values: 'list',
+    items: FMA_SITES,
+    describe: 'bfloat16/float16: FMA sites whose scalar is rounded to the dtype (PyTorch add(alpha=))',
   },
 ];
 
@@ -332,4 +369,9 @@ export const BASE_AXES: Axes = {
   biasCorrectionForm: 'divide',
   flushSubnormals: false,
   computePrecision: 'storage',
+  // A framework without opmath: every op rounds to the dtype and scalars are tensors of the dtype.
+  fusedOps: [],
+  dtypeScalarOps: ['add', 'sub', 'mul', 'div'],
+  dtypeArithmeticSites: [],
+  dtypeScalarSites: [],
 };

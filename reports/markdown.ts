@@ -29,6 +29,8 @@ function counts(cells: Cell[]): string {
     .join(', ');
 }
 
+const DTYPE_SHORT: Readonly<Record<string, string>> = { float32: 'f32', float64: 'f64', bfloat16: 'bf16', float16: 'f16' };
+
 function matrix(report: ConformanceReport): string[] {
   const labels = report.adapters.map((a) => a.label);
   const lines = [`| case | ${labels.map((l) => escapeMarkdown(l)).join(' | ')} |`, `|---|${labels.map(() => '---').join('|')}|`];
@@ -41,7 +43,7 @@ function matrix(report: ConformanceReport): string[] {
             .filter((c) => c.dtype === d)
             .map((c) => SYMBOL[c.status])
             .join('');
-          return marks ? `${d === 'float32' ? 'f32' : 'f64'} ${marks}` : '';
+          return marks ? `${DTYPE_SHORT[d]} ${marks}` : '';
         })
         .filter((s) => s !== '')
         .join(' · ');

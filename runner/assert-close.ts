@@ -23,12 +23,14 @@ export interface CloseOptions {
 }
 
 /**
- * torch.testing's defaults for float32 and float64 (torch/testing/_comparison.py, _DTYPE_PRECISIONS),
+ * torch.testing's defaults per dtype (torch/testing/_comparison.py, _DTYPE_PRECISIONS),
  * used when none of rtol, atol and ulps is given.
  */
 export const DEFAULT_CLOSENESS: Readonly<Record<Dtype, { rtol: number; atol: number }>> = {
   float32: { rtol: 1.3e-6, atol: 1e-5 },
   float64: { rtol: 1e-7, atol: 1e-7 },
+  bfloat16: { rtol: 1.6e-2, atol: 1e-5 },
+  float16: { rtol: 1e-3, atol: 1e-5 },
 };
 
 export interface Extreme {

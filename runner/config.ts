@@ -3,6 +3,7 @@
 // Validated with its published JSON Schema (schemas/config.schema.json), then checked for meaning.
 
 import { Type, type Static } from '@sinclair/typebox';
+import { ALL_DTYPES } from '../reference/arithmetic.js';
 import { parseAdapterSpec } from '../adapters/registry.js';
 import { InputError } from '../reference/errors.js';
 import { firstSchemaError } from '../suites/schema.js';
@@ -12,7 +13,7 @@ import type { SelectionRule } from './selection.js';
 import { validateOverride } from './tolerance.js';
 import { MAX_TIMEOUT_SECONDS } from './cell-executor.js';
 
-const Dtype = Type.Union([Type.Literal('float32'), Type.Literal('float64')]);
+const Dtype = Type.Union(ALL_DTYPES.map((d) => Type.Literal(d)));
 const Pattern = Type.String({ minLength: 1, description: "glob with '*'" });
 const Reason = Type.String({ minLength: 10, description: 'why, in a sentence' });
 

@@ -1,6 +1,7 @@
 // The one set of number formatters every output uses (text, Markdown, JUnit, GitHub, HTML, identify):
 // a number reads the same wherever it appears. Numbers read back from a JSON report may still be
 // encoded ("NaN", "Infinity", "-0"): numeric() decodes them.
+import { roundTo, type Dtype } from '../reference/arithmetic.js';
 import { decodeNumber } from '../reference/number-encoding.js';
 
 /** A report number, decoded when it arrived encoded; NaN for anything else. */
@@ -66,11 +67,12 @@ export function formatMs(ms: number | undefined): string {
 }
 
 /** The shortest decimal that reads back as the same value of the dtype (363.05133 for a float32, not 363.05133056640625). */
-export function formatInDtype(x: number, dtype: 'float32' | 'float64'): string {
+export function formatInDtype(x: number, dtype: Dtype): string {
   if (!Number.isFinite(x) || Object.is(x, -0) || dtype === 'float64') return formatValue(x);
+  const round = roundTo(dtype);
   for (let digits = 1; digits <= 9; digits++) {
     const s = x.toPrecision(digits);
-    if (Math.fround(Number(s)) === x) return String(Number(s));
+    if (round(Number(s)) === x) return String(Number(s));
   }
   return String(x);
 }

@@ -5,6 +5,7 @@
 // the file NaN, +-Infinity and -0 are written as strings (reports/json-report.ts).
 
 import { Type, type Static, type TNumber, type TSchema } from '@sinclair/typebox';
+import { ALL_DTYPES } from '../reference/arithmetic.js';
 import { AdapterCapabilitiesSchema } from '../adapters/adapter-info-schema.js';
 import type { EnvironmentFacts } from '../adapters/adapter.js';
 
@@ -15,7 +16,7 @@ export const CALIBRATION_VERDICT_NAMES = ['bit-exact', 'exact-up-to-op-error', '
 
 export const CELL_STATUSES = ['pass', 'fail', 'xfail', 'xpass', 'error', 'skip', 'unavailable'] as const;
 
-const Dtype = Type.Union([Type.Literal('float32'), Type.Literal('float64')]);
+const Dtype = Type.Union(ALL_DTYPES.map((d) => Type.Literal(d)));
 const Mode = Type.Union([Type.Literal('replay'), Type.Literal('closed-loop')]);
 const Status = Type.Union(
   CELL_STATUSES.map((s) => Type.Literal(s)),

@@ -3,7 +3,7 @@
 // re-anchored error (each step starts from the reference state: is one step right?).
 
 import type { Adapter, AdapterCase, OptimizerStateView, PreparedCase } from '../adapters/adapter.js';
-import type { Dtype } from '../reference/arithmetic.js';
+import { roundTo, type Dtype } from '../reference/arithmetic.js';
 import type { CaseSpec } from '../suites/case.js';
 import { hasBulkReplay } from '../adapters/external/bulk.js';
 import { findProblem } from '../suites/case-source.js';
@@ -196,5 +196,5 @@ function copyState(s: OptimizerStateView): OptimizerStateView {
 }
 
 function toGrad(g: Float64Array, dtype: Dtype): Float64Array {
-  return dtype === 'float32' ? Float64Array.from(g, Math.fround) : g;
+  return dtype === 'float64' ? g : Float64Array.from(g, roundTo(dtype));
 }

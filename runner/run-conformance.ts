@@ -4,7 +4,7 @@
 
 import os from 'node:os';
 import { createAdapter, parseAdapterSpec, type AdapterSpec } from '../adapters/registry.js';
-import { DTYPES, type Dtype } from '../reference/arithmetic.js';
+import { DTYPES, LOW_PRECISION_DTYPES, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { findProfile } from '../reference/registry.js';
 import { suggest } from '../reference/suggest.js';
@@ -162,11 +162,16 @@ function planPerAdapter(
   dtypes: readonly Dtype[],
   modes: readonly Mode[],
   entries: readonly AdapterEntry[],
+  addDeclaredLowPrecision = false,
 ): PlannedCell[] {
   const plan: PlannedCell[] = [];
   for (let i = 0; i < count; i++) {
     const mine = own(i);
-    const d = mine ? dtypes.filter((x) => entries[i].capabilities.dtypes.includes(x)) : dtypes;
+    // Without an explicit dtype list, bfloat16/float16 cells go to the adapters that declare them.
+    const asked = addDeclaredLowPrecision
+      ? [...dtypes, ...LOW_PRECISION_DTYPES.filter((x) => entries[i].capabilities.dtypes.includes(x))]
+      : dtypes;
+    const d = mine ? asked.filter((x) => entries[i].capabilities.dtypes.includes(x)) : asked;
     for (const p of planCells(1, mine ?? cases, d, modes)) plan.push({ ...p, adapterIndex: i, index: plan.length });
   }
   return plan;
@@ -248,9 +253,15 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const ownCases = await Promise.all(
       specs.map(async (spec, i) => (adapters[i].available ? ownCasesOf(executor, spec.label, probeTimeout) : null)),
     );
-    const plan = planPerAdapter(specs.length, (i) => ownCases[i] ?? null, cases, dtypes, modes, adapters).filter((p) =>
-      inShard(p, options.shard),
-    );
+    const plan = planPerAdapter(
+      specs.length,
+      (i) => ownCases[i] ?? null,
+      cases,
+      dtypes,
+      modes,
+      adapters,
+      options.dtypes === undefined,
+    ).filter((p) => inShard(p, options.shard));
     const cells: (Cell | undefined)[] = new Array<Cell | undefined>(plan.length);
     let done = 0;
     await Promise.all(
@@ -311,7 +322,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       selection: {
         adapters: labels,
         suites: [...new Set(cases.map((c) => c.suite)), ...(recordings ? [RECORDINGS_SUITE] : [])],
-        dtypes: [...dtypes],
+        // The asked dtypes, and the bfloat16/float16 the adapters declared when none were asked.
+        dtypes: [...dtypes, ...LOW_PRECISION_DTYPES.filter((d) => !dtypes.includes(d) && plan.some((p) => p.dtype === d))],
         modes: [...modes],
         ...(options.shard ? { shard: formatShard(options.shard) } : {}),
         ...(required.length > 0 ? { required } : {}),

@@ -1,7 +1,7 @@
 // Which cells run, which are skipped and which are expected to fail: rules of the form
 // 'adapter[:case[:dtype]]' with '*' wildcards, e.g. 'webgpu:edge/*', 'ts-f32:*:float64'.
 
-import type { Dtype } from '../reference/arithmetic.js';
+import { ALL_DTYPES, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { matchesPattern } from './tolerance.js';
 
@@ -19,8 +19,8 @@ export function parseRule(text: string, reason?: string): SelectionRule {
     throw new InputError(`selection rule '${text}': expected adapter[:suite/case[:dtype]] with * wildcards`);
   }
   const [adapter, kase = '*', dtype = '*'] = parts.map((p) => p.trim());
-  if (dtype !== '*' && dtype !== 'float32' && dtype !== 'float64')
-    throw new InputError(`selection rule '${text}': dtype must be float32, float64 or *`);
+  if (dtype !== '*' && !(ALL_DTYPES as readonly string[]).includes(dtype))
+    throw new InputError(`selection rule '${text}': dtype must be ${ALL_DTYPES.join(', ')} or *`);
   return { adapter: adapter, case: kase, dtype, ...(reason ? { reason } : {}) };
 }
 

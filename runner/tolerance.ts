@@ -24,6 +24,8 @@ export interface Tolerance {
 export const ASSERT_CLOSE_DEFAULTS: Readonly<Record<Dtype, { rtol: number; atol: number }>> = {
   float32: { rtol: 1.3e-6, atol: 1e-5 },
   float64: { rtol: 1e-7, atol: 1e-7 },
+  bfloat16: { rtol: 1.6e-2, atol: 1e-5 },
+  float16: { rtol: 1e-3, atol: 1e-5 },
 };
 
 /**
@@ -34,6 +36,9 @@ export const ASSERT_CLOSE_DEFAULTS: Readonly<Record<Dtype, { rtol: number; atol:
 export const DEFAULT_TOLERANCES: Readonly<Record<Dtype, Tolerance>> = {
   float32: { ulps: 2, absFloor: 1e-37, signedZero: 'strict' },
   float64: { ulps: 2, absFloor: 1e-300, signedZero: 'strict' },
+  // bfloat16 has float32's range; float16's smallest subnormal is 2^-24 (5.96e-8): the floor is two of them.
+  bfloat16: { ulps: 2, absFloor: 1e-37, signedZero: 'strict' },
+  float16: { ulps: 2, absFloor: 1.2e-7, signedZero: 'strict' },
 };
 
 export interface ToleranceOverride {

@@ -3,7 +3,8 @@
 // counts the representable values between two numbers. Non-finite values never have a finite
 // distance to anything but themselves: NaN equals only NaN, +Inf only +Inf.
 
-import type { Dtype } from '../reference/arithmetic.js';
+import { isLowPrecision, type Dtype } from '../reference/arithmetic.js';
+import { BFLOAT16, FLOAT16, bitsOf16, fromBits16, roundToFormat, type BinaryFormat } from '../reference/low-precision.js';
 import { bitsOf32, bitsOf64 } from '../reference/float-bits.js';
 
 function ordinal32(x: number): number {
@@ -11,6 +12,16 @@ function ordinal32(x: number): number {
   const magnitude = bits & 0x7fffffff;
   return bits >>> 31 ? -magnitude : magnitude;
 }
+
+/** bfloat16 is the top half of a float32, so its ordinal is ordinal32 / 2^16 (fractional for a value between two bfloat16s); a float16 value is rounded into the format first. */
+function ordinal16(dtype: 'bfloat16' | 'float16', x: number): number {
+  if (dtype === 'bfloat16') return ordinal32(x) / 65536;
+  const bits = bitsOf16(FLOAT16, roundToFormat(FLOAT16, x));
+  const magnitude = bits & 0x7fff;
+  return bits & 0x8000 ? -magnitude : magnitude;
+}
+
+const formatOf = (dtype: 'bfloat16' | 'float16'): BinaryFormat => (dtype === 'bfloat16' ? BFLOAT16 : FLOAT16);
 
 function ordinal64(x: number): bigint {
   const bits = bitsOf64(x);
@@ -31,6 +42,7 @@ export function sameNonFinite(a: number, b: number): boolean {
 export function ulpDistance(a: number, b: number, dtype: Dtype): number {
   if (!Number.isFinite(a) || !Number.isFinite(b)) return sameNonFinite(a, b) ? 0 : Infinity;
   if (dtype === 'float32') return Math.abs(ordinal32(a) - ordinal32(b));
+  if (isLowPrecision(dtype)) return Math.abs(ordinal16(dtype, a) - ordinal16(dtype, b));
   const d = ordinal64(a) - ordinal64(b);
   return Number(d < 0n ? -d : d);
 }
@@ -43,6 +55,10 @@ export function signedZeroMismatch(a: number, b: number): boolean {
 export function ulpOf(x: number, dtype: Dtype): number {
   const ax = Math.abs(x);
   if (!Number.isFinite(ax)) return NaN;
+  if (isLowPrecision(dtype)) {
+    const f = formatOf(dtype);
+    return fromBits16(f, bitsOf16(f, roundToFormat(f, ax)) + 1) - roundToFormat(f, ax);
+  }
   if (dtype === 'float32') {
     const f = Math.fround(ax);
     const next = new Float32Array(new Uint32Array([bitsOf32(f) + 1]).buffer)[0];

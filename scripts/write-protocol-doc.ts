@@ -28,7 +28,9 @@ function axesTable(): string {
         : a.values === 'list'
           ? a.name === 'fma'
             ? 'a list of sites, or `"on"` / `"off"`'
-            : 'a list of hyperparameter names'
+            : a.items
+              ? `a list of ${a.items.map((v) => `\`${v}\``).join(', ')}`
+              : 'a list of hyperparameter names'
           : a.values.map((v) => `\`${v}\``).join(', ');
     return `| \`${a.name}\` | ${cell(values)} | ${show(BASE_AXES[a.name])} | ${cell(a.describe)} |`;
   });

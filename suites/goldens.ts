@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { DTYPES } from '../reference/arithmetic.js';
+import { ALL_DTYPES, DTYPES } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { encodeVector } from '../reference/number-encoding.js';
 import { profileKey, type Profile } from '../reference/profile.js';
@@ -65,7 +65,7 @@ export const GoldenFileSchema = Type.Object({
   trajectories: Type.Array(
     Type.Object({
       case: Type.String({ minLength: 1 }),
-      dtype: Type.Union([Type.Literal('float32'), Type.Literal('float64')]),
+      dtype: Type.Union(ALL_DTYPES.map((d) => Type.Literal(d))),
       hyperparameters: Type.Record(Type.String(), Type.Union([Type.Number(), Type.Boolean(), Type.Null()])),
       x0: Type.Array(Encoded, { minItems: 1 }),
       steps: Type.Array(
@@ -82,7 +82,7 @@ export const GoldenFileSchema = Type.Object({
 });
 
 export const GRID_DESCRIPTION =
-  'every case of every suite x every profile (all versions) it applies to x float32 and float64; ' +
+  'every case of every suite x every profile (all versions) it applies to x float32 and float64 (and bfloat16/float16 where the profile describes them); ' +
   'a case applies when the profile has every hyperparameter the case sets and accepts its values';
 
 export function goldenFileName(p: Profile): string {
@@ -94,7 +94,8 @@ export function renderGoldenFile(profile: Profile): { text: string; count: numbe
   const trajectories: unknown[] = [];
   for (const c of ALL_CASES) {
     if (!caseAppliesTo(c, profile).applies) continue;
-    for (const dtype of DTYPES) {
+    // bfloat16/float16 for the profiles that describe them (reference/profile.ts lowPrecision).
+    for (const dtype of [...DTYPES, ...(profile.lowPrecision?.dtypes ?? [])]) {
       let resolved;
       try {
         resolved = resolveVariant(profile, dtype, c.settings);

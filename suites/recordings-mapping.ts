@@ -50,11 +50,6 @@ export interface ScheduleMapping {
 const TORCH: FrameworkMapping = {
   profile: 'torch@2.13',
   inert: {
-    foreach: {
-      values: [true, false],
-      because:
-        'for-loop and foreach are bit-identical in float32 and float64 (88/88 recorded pairs); they differ only in bfloat16/float16',
-    },
     capturable: { values: [false], because: 'capturable=False: the step counter stays on the host' },
     differentiable: { values: [false], because: 'differentiable=False: no autograd through the step' },
   },

@@ -11,7 +11,7 @@
 //              (element by element for the edge streams, whose point is the individual element);
 //   outside    the replay runs but leaves the tolerance;
 //   refused    it cannot be replayed (a dtype or a feature the reference does not have), with why.
-import { DTYPES, type Dtype } from '../reference/arithmetic.js';
+import { ALL_DTYPES, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { decodeVector } from '../reference/number-encoding.js';
 import { describeOpErrors } from '../reference/op-error.js';
@@ -35,7 +35,13 @@ export const CALIBRATION_VERDICTS: readonly CalibrationVerdict[] = [
 ];
 
 /** Relative tolerance per dtype: normwise per step, or per element for the edge streams. */
-export const CALIBRATION_TOLERANCE: Readonly<Record<Dtype, number>> = { float64: 1e-12, float32: 1e-6 };
+// bfloat16 and float16: a few units of each format's precision (2^-8 = 3.9e-3, 2^-11 = 4.9e-4).
+export const CALIBRATION_TOLERANCE: Readonly<Record<Dtype, number>> = {
+  float64: 1e-12,
+  float32: 1e-6,
+  bfloat16: 1e-2,
+  float16: 1e-3,
+};
 
 export interface CalibrationResult {
   file: string;
@@ -136,11 +142,11 @@ export function calibrateRecording(recording: Recording): CalibrationResult {
     settings: plan.settings,
     command: replayCommand(recording, plan),
   };
-  if (!(DTYPES as readonly string[]).includes(recording.dtype)) {
+  if (!(ALL_DTYPES as readonly string[]).includes(recording.dtype)) {
     return {
       ...base,
       verdict: 'refused',
-      reason: `dtype ${recording.dtype}: the reference computes in ${DTYPES.join(' and ')} only (needs the ${recording.dtype} arithmetic)`,
+      reason: `dtype ${recording.dtype}: the reference computes in ${ALL_DTYPES.join(', ')} only`,
     };
   }
   if (plan.refused) return { ...base, verdict: 'refused', reason: plan.refused };

@@ -18,6 +18,7 @@ import {
   type OptimizerStateView,
 } from '../adapter.js';
 import { InputError } from '../../reference/errors.js';
+import type { Dtype } from '../../reference/arithmetic.js';
 import { isFloat32 } from '../../reference/float-bits.js';
 import { encodeVector } from '../../reference/number-encoding.js';
 import { profileKey } from '../../reference/profile.js';
@@ -128,6 +129,7 @@ function capabilitiesOf(impl: Implementation | null): AdapterCapabilities {
     configurableAxes: impl.axes === 'all' ? 'all' : ((impl.axes ?? []).filter((a) => AXIS_NAMES.has(a)) as (keyof Axes)[]),
     loadState: impl.reanchor === true,
     readState: impl.state === true,
+    ...(impl.unsupportedDtypes ? { unsupportedDtypes: impl.unsupportedDtypes } : {}),
   };
 }
 
@@ -136,7 +138,7 @@ function capabilitiesOf(impl: Implementation | null): AdapterCapabilities {
  * The reference evaluates a step in the storage dtype's arithmetic; a float32 program that computes
  * in float64 rounds differently, and no expected trajectory is computed for that mix.
  */
-export function arithmeticReason(impl: Implementation, dtype: 'float32' | 'float64'): string | null {
+export function arithmeticReason(impl: Implementation, dtype: Dtype): string | null {
   const compute = impl.arithmetic?.[dtype]?.compute ?? dtype;
   if (compute === dtype) return null;
   return `${impl.name} computes ${dtype} cases in ${compute} (its hello's arithmetic): the reference evaluates a step in the storage dtype only, so there is no expected trajectory to compare with`;

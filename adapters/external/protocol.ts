@@ -6,6 +6,7 @@
 // the prose version for client authors.
 
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { ALL_DTYPES, isLowPrecision, roundTo, type Dtype } from '../../reference/arithmetic.js';
 import { decodeVector } from '../../reference/number-encoding.js';
 import { describeValue, firstSchemaIssue } from '../../suites/schema.js';
 
@@ -25,7 +26,12 @@ const Num = () =>
   Type.Union([Type.Number(), Type.Literal('NaN'), Type.Literal('Infinity'), Type.Literal('-Infinity'), Type.Literal('-0')]);
 const Vector = (description: string) => Type.Array(Num(), { description });
 
-const Dtype = Type.Union([Type.Literal('float32'), Type.Literal('float64')]);
+const Dtype = Type.Union(
+  ALL_DTYPES.map((d) => Type.Literal(d)),
+  {
+    description: 'The storage dtype: bfloat16 and float16 values are sent as the exact double of the 16-bit value.',
+  },
+);
 const CaseId = Type.String({ minLength: 1, description: 'Opaque case identifier; echo it back unchanged.' });
 
 // ---------------------------------------------------------------- harness -> program
@@ -180,6 +186,12 @@ export const ImplementationSchema = Type.Object(
     reanchor: Type.Optional(
       Type.Boolean({
         description: 'Protocol 2. Accepts re-anchored cases (anchors: the reference state loaded before every step).',
+      }),
+    ),
+    unsupportedDtypes: Type.Optional(
+      Type.Record(Type.String(), Type.String(), {
+        description:
+          'Protocol 2. Dtypes the implementation cannot step, each with the reason, e.g. {"float16":"addcmul has no Half CPU kernel"}: cases of these dtypes are reported unsupported with it.',
       }),
     ),
   },
@@ -367,16 +379,16 @@ export function checkProgramHello(raw: unknown, profileProblem: (claims: string)
   const hello = raw as ProgramHello;
   const impl = hello.implementation;
   if (hello.protocol === 1) {
-    const v2 = (['fixedAxes', 'arithmetic', 'reanchor'] as const).filter((k) => impl[k] !== undefined);
+    const v2 = (['fixedAxes', 'arithmetic', 'reanchor', 'unsupportedDtypes'] as const).filter((k) => impl[k] !== undefined);
     if (v2.length > 0)
       throw new ProtocolViolation(
         `answered a protocol 1 hello with the protocol 2 field${v2.length > 1 ? 's' : ''} ${v2.map((k) => `implementation.${k}`).join(', ')}: answer "protocol":2`,
       );
   }
   for (const [dtype, a] of Object.entries(impl.arithmetic ?? {})) {
-    if (dtype !== 'float32' && dtype !== 'float64')
+    if (!(ALL_DTYPES as readonly string[]).includes(dtype))
       throw new ProtocolViolation(
-        `answered hello with implementation.arithmetic.${dtype}: expected a storage dtype, float32 or float64`,
+        `answered hello with implementation.arithmetic.${dtype}: expected a storage dtype, ${ALL_DTYPES.join(', ')}`,
       );
     if (a.compute === 'float32' && dtype === 'float64')
       throw new ProtocolViolation(
@@ -394,7 +406,7 @@ export function checkProgramHello(raw: unknown, profileProblem: (claims: string)
 /** What the answer to one case must match. */
 export interface ExpectedAnswer {
   id: string;
-  dtype: 'float32' | 'float64';
+  dtype: Dtype;
   /** Length of every vector (x0's). */
   dim: number;
   steps: number;
@@ -433,6 +445,14 @@ export function decodeResult(r: ResultMessage, expected: ExpectedAnswer, isFloat
       if (i >= 0)
         throw new ProtocolViolation(
           `answered float32 case '${id}': ${where}[${i}] = ${v[i]} is not a float32 value (send the exact double of the float32)`,
+        );
+    }
+    if (isLowPrecision(dtype)) {
+      const round = roundTo(dtype);
+      const i = v.findIndex((x) => !Number.isNaN(x) && round(x) !== x);
+      if (i >= 0)
+        throw new ProtocolViolation(
+          `answered ${dtype} case '${id}': ${where}[${i}] = ${v[i]} is not a ${dtype} value (send the exact double of the ${dtype} value)`,
         );
     }
     return v;

@@ -1,10 +1,11 @@
 // Compiles a step program into one fused JavaScript loop over typed arrays: every branch of the
 // variant is decided in the program, so the loop has none. Each op is wrapped in Math.fround when
-// the rule rounds it to float32 (compute or storage); fma calls the correctly rounded emulation;
-// under flushSubnormals each op's result is flushed with a compare-and-select (Z), and the loads
-// and scalars once where they enter.
+// the rule rounds it to float32 (compute or storage), and in S (the correctly rounded conversion)
+// when it rounds to bfloat16/float16 storage; fma calls the correctly rounded emulation; under
+// flushSubnormals each op's result is flushed with a compare-and-select (Z), and the loads and
+// scalars once where they enter.
 
-import type { Dtype } from '../../reference/arithmetic.js';
+import { isLowPrecision, roundTo, type Dtype } from '../../reference/arithmetic.js';
 import { fma32, fma64 } from '../../reference/fma.js';
 import { flushFor, stepProgram, type StepProgram, type StepScalars } from '../../reference/program/index.js';
 import type { ElementOp } from '../../reference/program/ops.js';
@@ -16,16 +17,17 @@ export type FusedStep = (p: Vector, g: Vector, v: Vector, m: Vector, b: Vector, 
 
 function javascriptDialect(program: StepProgram): TextDialect {
   const { rule } = program;
-  const computeF32 = rule.compute.dtype === 'float32';
-  const narrowingStore = rule.storageDtype === 'float32' && !computeF32;
+  const compute = rule.compute.dtype;
+  const storage = rule.storageDtype;
   const flush = rule.flushSubnormals === true;
+  const wrap = (dtype: Dtype, e: string) => (dtype === 'float32' ? `F(${e})` : isLowPrecision(dtype) ? `S(${e})` : `(${e})`);
   const round = (op: ElementOp, e: string) => {
     if (op.rounding === 'exact') return `(${e})`;
-    // fma already rounds into the compute dtype.
-    let x = op.kind === 'fma' ? e : computeF32 ? `F(${e})` : `(${e})`;
+    // fma already rounds into the compute dtype; only a narrower storage rounds again.
+    let x = op.kind === 'fma' ? e : wrap(compute, e);
     // FTZ: a subnormal result is a zero of its sign (the arguments were flushed where they entered).
     if (flush) x = `Z(${x})`;
-    if (op.rounding === 'storage' && narrowingStore) x = flush ? `ZS(F(${x}))` : `F(${x})`;
+    if (op.rounding === 'storage' && storage !== compute) x = flush ? `ZS(${wrap(storage, x)})` : wrap(storage, x);
     return x;
   };
   return {
@@ -87,6 +89,7 @@ export function compileProgramStep(program: StepProgram): FusedStep {
     'Z',
     'ZS',
     'L',
+    'S',
     `return function fusedStep(p, g, v, m, b, s) {\n${programKernelSource(program)}\n};`,
   ) as (
     F: (x: number) => number,
@@ -94,9 +97,17 @@ export function compileProgramStep(program: StepProgram): FusedStep {
     Z: (x: number) => number,
     ZS: (x: number) => number,
     L: (x: number) => number,
+    S: (x: number) => number,
   ) => FusedStep;
   const { rule } = program;
-  return factory(Math.fround, fma, flushFor(rule.compute.dtype), flushFor(rule.storageDtype), rule.load ?? ((x) => x));
+  return factory(
+    Math.fround,
+    fma,
+    flushFor(rule.compute.dtype),
+    flushFor(rule.storageDtype),
+    rule.load ?? ((x) => x),
+    roundTo(rule.storageDtype),
+  );
 }
 
 export function compileFusedStep(variant: Variant, dtype: Dtype): FusedStep {

@@ -1,9 +1,18 @@
 // ts-f64 and ts-f32: RMSprop as one fused loop per step over Float64Array / Float32Array,
 // configurable on every axis. ts-f32 follows the claimed profile's float32 operation order, so it
 // can match the reference's emulation bit for bit; both are the speed baseline for other adapters.
+// ts-bf16 and ts-f16: the same loop over a Float32Array holding bfloat16/float16 values (Node 20 has
+// no Float16Array), computing in float32 and rounding at the profile's op boundaries.
 
 import { HARNESS_VERSION } from '../../reference/version.js';
-import { arithmeticFor, type Dtype } from '../../reference/arithmetic.js';
+import { allocate, arithmeticFor, type Dtype } from '../../reference/arithmetic.js';
+
+const ARRAY_NAME: Record<Dtype, string> = {
+  float64: 'Float64Array',
+  float32: 'Float32Array',
+  bfloat16: 'bfloat16 in a Float32Array,',
+  float16: 'float16 in a Float32Array,',
+};
 import { resolveVariant } from '../../reference/resolve.js';
 import { prepareScalars, stepProgram } from '../../reference/program/index.js';
 import { HYPERPARAMETERS } from '../../reference/variant.js';
@@ -17,7 +26,7 @@ function makeTypedArrayAdapter(id: string, dtype: Dtype, options: AdapterOptions
   const info: Adapter['info'] = {
     id,
     version: HARNESS_VERSION,
-    describe: `${dtype === 'float32' ? 'Float32Array' : 'Float64Array'} fused loop${overridden ? ` with ${JSON.stringify(implementationOverrides)} on top of ${profile}` : ''}`,
+    describe: `${ARRAY_NAME[dtype]} fused loop${overridden ? ` with ${JSON.stringify(implementationOverrides)} on top of ${profile}` : ''}`,
     claims: profile,
     capabilities: {
       dtypes: [dtype],
@@ -44,7 +53,7 @@ function makeTypedArrayAdapter(id: string, dtype: Dtype, options: AdapterOptions
         ? resolveVariant(c.profile, c.dtype, { ...c.settings, ...implementationOverrides }).variant
         : c.variant;
       const A = arithmeticFor(dtype);
-      const make = (n: number): Vector => (dtype === 'float32' ? new Float32Array(n) : new Float64Array(n));
+      const make = (n: number): Vector => allocate(dtype, n);
       const n = c.x0.length;
       const p = make(n);
       p.set(c.x0);
@@ -94,4 +103,20 @@ export const tsF32: AdapterFactory = {
   describe: "TypeScript Float32Array fused loop in the profile's float32 operation order (options as ts-f64)",
   inDefaultRun: true,
   create: (options) => makeTypedArrayAdapter('ts-f32', 'float32', options),
+};
+
+export const tsBf16: AdapterFactory = {
+  id: 'ts-bf16',
+  describe:
+    "TypeScript fused loop over bfloat16 values in a Float32Array, float32 arithmetic rounded at the profile's op boundaries (options as ts-f64; profiles that describe bfloat16: torch)",
+  inDefaultRun: true,
+  create: (options) => makeTypedArrayAdapter('ts-bf16', 'bfloat16', options),
+};
+
+export const tsF16: AdapterFactory = {
+  id: 'ts-f16',
+  describe:
+    "TypeScript fused loop over float16 values in a Float32Array, float32 arithmetic rounded at the profile's op boundaries (options as ts-f64; profiles that describe float16: torch@2.1)",
+  inDefaultRun: true,
+  create: (options) => makeTypedArrayAdapter('ts-f16', 'float16', options),
 };

@@ -8,7 +8,7 @@
 
 import os from 'node:os';
 import type { AdapterBenchRequest, AdapterBenchResult } from '../adapter.js';
-import { arithmeticFor } from '../../reference/arithmetic.js';
+import { arithmeticFor, wideDtype } from '../../reference/arithmetic.js';
 import { stepScalars } from '../../reference/step.js';
 import { buildRmspropGraph } from './rmsprop-graph.js';
 import { collectSamplesAsync } from '../bench-sampling.js';
@@ -32,12 +32,20 @@ export async function onnxruntimeBench(
   const S = stepScalars({ ...variant, fma: [] }, A, 0, new Float64Array(0));
   const sizes = request.layout === 'flat' ? [request.tensors.reduce((a, b) => a + b, 0)] : [...request.tensors];
   const vec = (n: number, x: number): OrtTensor =>
-    new ort.Tensor(dtype, dtype === 'float32' ? new Float32Array(n).fill(x) : new Float64Array(n).fill(x), [n]);
+    new ort.Tensor(
+      wideDtype(dtype, 'onnxruntime'),
+      dtype === 'float32' ? new Float32Array(n).fill(x) : new Float64Array(n).fill(x),
+      [n],
+    );
   const scalars: Record<string, OrtTensor> = {};
   for (const name of graph.scalars) {
     const value = S[name];
     if (typeof value !== 'number') throw new Error(`onnxruntime bench: scalar ${name} has no value`);
-    scalars[name] = new ort.Tensor(dtype, dtype === 'float32' ? Float32Array.of(value) : Float64Array.of(value), []);
+    scalars[name] = new ort.Tensor(
+      wideDtype(dtype, 'onnxruntime'),
+      dtype === 'float32' ? Float32Array.of(value) : Float64Array.of(value),
+      [],
+    );
   }
   const out: AdapterBenchResult[] = [];
   for (const threads of cores > 1 ? [1, cores] : [1]) {

@@ -160,6 +160,10 @@ export function createTfjsAdapter(spec: TfjsBackendSpec, options: AdapterOptions
     fixedAxes: TFJS_FIXED_AXES,
     capabilities: {
       dtypes: ['float32'] as readonly Dtype[],
+      unsupportedDtypes: {
+        bfloat16: 'tfjs has no bfloat16 dtype (tf.DataType: float32, int32, bool, complex64, string)',
+        float16: 'tfjs has no float16 dtype (tf.DataType: float32, int32, bool, complex64, string)',
+      },
       devices: [spec.backend],
       hyperparameters: ['lr', 'decay', 'eps', 'momentum', 'centered'],
       configurableAxes: [],

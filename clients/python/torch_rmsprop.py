@@ -3,7 +3,9 @@
 
     /usr/bin/python3 clients/python/torch_rmsprop.py
 
-Claims torch@<major>.<minor> of the torch it imports. float32 and float64 on CPU. Replay cases set
+Claims torch@<major>.<minor> of the torch it imports. float32, float64 and bfloat16 on CPU, and
+float16 where this torch has the Half CPU kernels RMSprop needs (Debian's torch 1.13 has no float16
+addcmul: float16 is declared unsupported with that reason). Replay cases set
 param.grad to the harness's gradient before each optimizer.step(); closed-loop cases (quad2d,
 rotated2d, xlogx) compute the gradient with torch autograd. The optimizer state after every step is
 reported from optimizer.state (square_avg, grad_avg, momentum_buffer). Re-anchored cases load the
@@ -29,7 +31,25 @@ except ImportError as e:  # the harness shows the stderr tail as the reason the 
 
 torch.set_num_threads(1)
 
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
+DTYPES = {"float32": torch.float32, "float64": torch.float64, "bfloat16": torch.bfloat16}
+
+
+def half_kernels_missing():
+    """Why torch.optim.RMSprop cannot step float16 on this CPU build, or None when it can."""
+    try:
+        x = torch.zeros(2, dtype=torch.float16)
+        x.mul_(0.5).addcmul_(x, x, value=0.5)
+        x.sqrt().add_(1e-8)
+        x.addcdiv_(x, x.add(1), value=-0.1)
+        x.lerp_(x, 0.5)
+    except RuntimeError as e:
+        return "torch %s on CPU cannot run RMSprop in float16: %s" % (torch.__version__, str(e).splitlines()[0])
+    return None
+
+
+HALF_MISSING = half_kernels_missing()
+if HALF_MISSING is None:
+    DTYPES["float16"] = torch.float16
 
 # torch native name -> canonical name (reference/profiles/torch.ts)
 NATIVE = {
@@ -41,6 +61,8 @@ NATIVE = {
     "centered": "centered",
     "maximize": "maximize",
 }
+# torch native flags (the profile's nativeFlags): passed to torch.optim.RMSprop as they are.
+FLAGS = ("foreach",)
 
 # Canonical hyperparameters torch.optim.RMSprop has no equivalent for, with their neutral values.
 NEUTRAL = {"rescale": 1, "clip": None, "clipNorm": None, "lrDecay": 0, "initialAccumulator": 0, "biasCorrection": False}
@@ -68,13 +90,13 @@ def torch_hyperparameters(case):
     profile = case.get("profile", "")
     if profile.split("@")[0] == "torch":
         native = case["hyperparameters"]
-        unknown = sorted(set(native) - set(NATIVE))
+        unknown = sorted(set(native) - set(NATIVE) - set(FLAGS))
         if unknown:
             raise Unsupported("torch.optim.RMSprop has no argument %s" % ", ".join(unknown))
         kwargs = dict(native)
     else:
         kwargs = {n: canonical[c] for n, c in NATIVE.items() if c in canonical}
-    for flag in ("centered", "maximize"):
+    for flag in ("centered", "maximize") + FLAGS:
         if flag in kwargs:
             kwargs[flag] = bool(kwargs[flag])
     for name in ("lr", "alpha", "eps", "weight_decay", "momentum"):
@@ -122,6 +144,8 @@ def load_state(optimizer, param, kwargs, values, state, step, tdtype):
 
 def run_case(case):
     dtype = case["dtype"]
+    if dtype == "float16" and HALF_MISSING:
+        raise Unsupported(HALF_MISSING)
     if dtype not in DTYPES:
         raise Unsupported("dtype %s" % dtype)
     tdtype = DTYPES[dtype]
@@ -163,11 +187,12 @@ IMPLEMENTATION = {
     "name": "torch.optim.RMSprop",
     "version": torch.__version__,
     "claims": "torch@" + short_version(),
-    "dtypes": ["float32", "float64"],
+    "dtypes": list(DTYPES),
     "hyperparameters": ["momentum", "centered", "weightDecay", "maximize"],
     "state": True,
     "reanchor": True,
     "problems": PROBLEMS,
+    **({"unsupportedDtypes": {"float16": HALF_MISSING}} if HALF_MISSING else {}),
     "facts": {
         "python": sys.version.split()[0],
         "torch": torch.__version__,
@@ -192,6 +217,7 @@ def run_bench(request):
         raise Unsupported("dtype %s" % dtype)
     tdtype = DTYPES[dtype]
     kwargs = torch_hyperparameters(request)
+    kwargs.pop("foreach", None)  # both paths are timed
     sizes = request["tensors"] if request["layout"] == "tensors" else [sum(request["tensors"])]
     generator = torch.Generator().manual_seed(1)
     results = []

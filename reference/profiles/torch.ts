@@ -1,4 +1,4 @@
-import type { Profile } from '../profile.js';
+import type { NativeFlag, Profile, SourceCitation } from '../profile.js';
 import { TORCH_SCHEDULES } from '../schedules/torch.js';
 import { MKL_VML_SQRT } from '../op-error.js';
 
@@ -54,6 +54,52 @@ const notes = [
   'lr_tensor_dtype=float32: lr given as a 0-dim float32 tensor is used at its float32 value, also in float64 runs (measured: bowl3_lrtensor_momentum_float64).',
 ];
 
+// ---- bfloat16 / float16 on CPU: where the kernels round and how the Python scalars enter ----
+
+const lowPrecisionSources: SourceCitation[] = [
+  {
+    repo: 'pytorch/pytorch',
+    path: 'aten/src/ATen/native/cpu/PointwiseOpsKernel.cpp',
+    note: 'addcmul/addcdiv for reduced floating types: float_val = value.to<float>(); self + float_val*t1*t2 (addcdiv: self + float_val*t1/t2) in float (opmath), converted back once (convert_from_float)',
+  },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'aten/src/ATen/native/cpu/LerpKernel.cpp',
+    note: 'lerp_kernel_scalar_weight: weight as opmath_t (float), lerp evaluated in float from the converted inputs, rounded once',
+  },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'aten/src/ATen/native/ufunc/add.h',
+    note: 'add(a, b, alpha): a + alpha * b in scalar_t; BinaryOpsKernel/ufunc add_kernel passes alpha_scalar.to<scalar_t>(), so alpha is rounded to bfloat16/float16; the non-vectorised loop (tensors shorter than 2*Vectorized::size(), and the tail of longer ones) does the product and the sum in c10::BFloat16/c10::Half arithmetic, each rounded; the vectorised loop is vec::fmadd on float lanes, rounded once',
+  },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'aten/src/ATen/native/cpu/BinaryOpsKernel.cpp',
+    note: 'mul_kernel: for reduced floating types with a CPU scalar operand, opmath_t b = iter.original_scalar_value<opmath_t>(2) (the scalar in float32, torch >= 2.1); torch 1.13 has no such branch and the wrapped scalar is cast to the tensor dtype first (measured: 100% of 64000 bfloat16 elements)',
+  },
+  {
+    repo: 'pytorch/pytorch',
+    path: 'aten/src/ATen/native/ForeachOpsKernels.cpp',
+    note: 'CPU foreach ops are the slow path only: FOREACH_BINARY_OP_SCALAR loops t.mul_(scalar) per tensor, FOREACH_POINTWISE_OP_SCALAR t.addcmul_/addcdiv_, _foreach_add_(..., alpha) t.add_(other, alpha); measured on torch 2.13: _foreach_mul_ rounds its scalar to the tensor dtype (for-loop and foreach part at steps 3-12 of the bfloat16/float16 recordings only through it); where 2.13 loses the float32 opmath of the foreach scalar was not pinned down in source',
+  },
+];
+
+const lowPrecisionNotes = [
+  'bfloat16/float16 on CPU: every ATen op computes in float32 from the stored values and rounds once to the tensor dtype; addcmul, addcdiv and lerp keep their inner products in float32 (fusedOps).',
+  'Scalars: addcmul value, addcdiv value and the lerp weight stay float32 (opmath); add(alpha=) rounds alpha to the dtype (dtypeScalarSites param, weight-decay; 1.13 also mean); add_(eps) rounds eps to the dtype (dtypeScalarOps add: the ufunc add kernel gets the wrapped scalar cast to the common dtype; measured on torch 1.13 with eps=1e-3 and gradients of 2e-3, indistinguishable in the 2.13 recordings); Tensor.mul_(float) keeps a float32 scalar in torch >= 2.1 (mul_kernel original_scalar_value<opmath_t>) and rounds it in 1.13, torch._foreach_mul_ rounds it (native flag foreach).',
+  'add(alpha=) runs in c10::BFloat16/Half arithmetic in the non-vectorised loop (alpha, the product and the sum each rounded: dtypeArithmeticSites) and as one float32 fmadd in the vectorised loop. cpu_kernel_vec vectorises blocks of 2*Vectorized<scalar_t>::size() elements (32 on AVX2, 64 on AVX-512 for bfloat16) and runs the rest in the scalar loop: the profile is exact for tensors shorter than one block; for tensors made of whole blocks set dtypeArithmeticSites= (empty). Live check on Debian torch 1.13.1 (AVX2), 30 steps, plain/momentum/centered/all with weight decay, for-loop and foreach: n=3 and n=31 16/16 bit-exact; n=96 and n=128 with dtypeArithmeticSites= 16/16; a tensor with a partial block (n=100) mixes both and is not bit-exact on its last 4 elements.',
+  'Debian torch 1.13 has no float16 addcmul CPU kernel ("addcmul_cpu_out" not implemented for \'Half\'); float16 is described from the torch 2.13 recordings.',
+];
+
+/** torch 2.x: Tensor.mul_(float) keeps its scalar in float32 (opmath), torch._foreach_mul_ rounds it to the dtype. */
+const foreach2: NativeFlag = {
+  describe:
+    'foreach=True (_multi_tensor_rmsprop): identical to the for-loop in float32/float64; in bfloat16/float16 _foreach_mul_ rounds its scalar to the dtype',
+  default: false,
+  whenTrue: { dtypeScalarOps: ['mul', 'add'] },
+  whenFalse: { dtypeScalarOps: ['add'] },
+};
+
 export const torch2: Profile = {
   name: 'torch',
   version: '2.1',
@@ -83,9 +129,15 @@ export const torch2: Profile = {
     weightDecayKind: 'coupled',
     oneMinusDecay: 'host',
     fma: ['ema', 'mean', 'centered', 'param', 'weight-decay'],
+    fusedOps: ['addcmul', 'addcdiv', 'lerp'],
+    dtypeScalarOps: ['add'],
+    dtypeArithmeticSites: ['param', 'weight-decay'],
+    dtypeScalarSites: ['param', 'weight-decay'],
   },
   opErrors: [MKL_VML_SQRT],
+  nativeFlags: { foreach: foreach2 },
   notes,
+  lowPrecision: { dtypes: ['bfloat16', 'float16'], sources: lowPrecisionSources, notes: lowPrecisionNotes },
 };
 
 export const torch113: Profile = {
@@ -102,7 +154,32 @@ export const torch113: Profile = {
     },
     ...sources2.slice(1),
   ],
-  axes: { ...torch2.axes, meanForm: 'blend' },
+  // 1.13: the centered mean is mul_ then add_(alpha=1-alpha), an add with alpha (dtype arithmetic in bfloat16);
+  // Tensor.mul_ and _foreach_mul_ both round their scalar to the dtype.
+  axes: {
+    ...torch2.axes,
+    meanForm: 'blend',
+    dtypeScalarOps: ['mul', 'add'],
+    dtypeArithmeticSites: ['param', 'weight-decay', 'mean'],
+    dtypeScalarSites: ['param', 'weight-decay', 'mean'],
+  },
+  nativeFlags: {
+    foreach: {
+      describe:
+        'foreach=True (_multi_tensor_rmsprop): the same arithmetic as the for-loop in torch 1.13 (both round the mul_ scalar)',
+      default: false,
+      whenTrue: {},
+      whenFalse: {},
+    },
+  },
+  lowPrecision: {
+    dtypes: ['bfloat16'],
+    sources: lowPrecisionSources,
+    notes: [
+      ...lowPrecisionNotes,
+      'torch 1.13 float16: addcmul has no CPU kernel for Half, so torch.optim.RMSprop raises; refused.',
+    ],
+  },
   notes: [
     ...notes,
     'Centered mean is mul_ then add_(alpha=1-alpha): fma(1-alpha, g, alpha*m) when contracted; lerp_ arrived in 2.1 (pytorch/pytorch#104796), so 2.0 is this form too.',

@@ -5,6 +5,7 @@
 import {
   REFERENCE_ONLY_VECTORS,
   VECTORS,
+  isBranch,
   type Branch,
   type Condition,
   type ElementBlock,
@@ -78,6 +79,18 @@ export function host(kind: ScalarKind, out: string, ...args: (string | number)[]
 /** Scalar op computed in the compute dtype (a tensor op on a 0-d tensor, or the kernel's own arithmetic). */
 export function compute(kind: ScalarKind, out: string, ...args: (string | number)[]): ScalarOp {
   return { kind, out, args, at: 'compute' };
+}
+
+/** Tags every op of a block as part of framework op `name` (`last`: the op that ends it): see ElementOp.fused. */
+export function fused(name: string, block: ElementBlock, last = false): ElementBlock {
+  if (Array.isArray(block)) return (block as readonly ElementBlock[]).map((b) => fused(name, b, last));
+  if (isBranch<ElementBlock>(block))
+    return {
+      ...block,
+      then: fused(name, block.then, last),
+      ...(block.else === undefined ? {} : { else: fused(name, block.else, last) }),
+    };
+  return { ...(block as ElementOp), fused: { op: name, ...(last ? { last: true } : {}) } };
 }
 
 /** One block per value of an axis: tested in order, the last value is what remains (an if / else-if chain). */

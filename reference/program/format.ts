@@ -19,7 +19,8 @@ function elementMarks(op: ElementOp, program: StepProgram): string {
   const dtype =
     op.rounding === 'compute' ? program.rule.compute.dtype : op.rounding === 'storage' ? program.rule.storageDtype : '';
   const rounding = op.rounding === 'exact' ? 'exact' : `rounded ${op.rounding} (${dtype})`;
-  const fused = op.kind === 'fma' ? `FMA ${op.site}, one rounding` : op.site ? `unfused ${op.site}` : '';
+  const fused =
+    op.kind === 'fma' ? `FMA ${op.site}, one rounding` : op.site && op.rounding !== 'exact' ? `unfused ${op.site}` : '';
   return [rounding, fused].filter((x) => x !== '').join('; ');
 }
 

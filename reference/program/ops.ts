@@ -51,6 +51,12 @@ export interface ElementOp {
   readonly rounding: Rounding;
   /** The fused multiply-add site this op implements, when it comes from one (fma or its unfused mul/add). */
   readonly site?: string;
+  /**
+   * The framework op this op is part of where a framework computes it as one kernel (PyTorch's
+   * addcmul, addcdiv, lerp): in bfloat16/float16 its intermediates stay in the compute precision and
+   * only the last op rounds to the tensor dtype (reference/program/rounding.ts, applyOpBoundaries).
+   */
+  readonly fused?: { readonly op: string; readonly last?: boolean };
 }
 
 /**

@@ -5,10 +5,10 @@
 import { conditionHolds, type StepDefinition, type VariantLike } from './definition.js';
 import { runScalarOps, type ScalarEnvironment } from './interpret.js';
 import { operandName, type Condition, type ElementOp, type Operand, type ScalarOp, type VectorName } from './ops.js';
-import type { RoundingRule } from './rounding.js';
+import { contractedSites, opBoundaryPlacer, type OpBoundaryAxes, type RoundingRule } from './rounding.js';
 import { walkBlock } from './walk.js';
 
-export interface ProgramVariant extends VariantLike {
+export interface ProgramVariant extends VariantLike, OpBoundaryAxes {
   readonly float32Hyperparameters: readonly string[];
 }
 
@@ -41,11 +41,14 @@ export function compileProgram<V extends ProgramVariant>(
   // Element conditions may test prepared values that do not depend on the step (lerp's weight).
   const prepared: ScalarEnvironment = runScalarOps(scalarOps, rule, variant, 0, new Float64Array(0));
   const ops: ElementOp[] = [];
+  // In low precision, sites computed in the dtype's own arithmetic are never contracted.
+  const elementVariant = { ...variant, fma: contractedSites(variant.fma, variant, rule) };
+  const place = opBoundaryPlacer(variant, rule);
   const aliases = new Map<string, Operand>();
   const resolve = (o: Operand): Operand => ('temp' in o ? (aliases.get(o.temp) ?? o) : o);
   walkBlock<ElementOp>(
     [definition.element, definition.referenceOnly ?? []],
-    (when) => decide(definition, when, variant, prepared),
+    (when) => decide(definition, when, elementVariant, prepared),
     {
       op: (o) => {
         const args = o.args.map(resolve);
@@ -58,7 +61,7 @@ export function compileProgram<V extends ProgramVariant>(
         }
         // A copy names a value; it is no operation (generators see the original operand).
         if (o.kind === 'copy' && 'temp' in o.out) aliases.set(o.out.temp, args[0]);
-        else ops.push({ ...o, args });
+        else ops.push(...place({ ...o, args }));
       },
       stage: (name, entering) => {
         if (entering) stages.push({ name, at: ops.length, scalar: false });

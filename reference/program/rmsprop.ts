@@ -5,7 +5,7 @@
 // interprets it (interpret.ts); every kernel is generated from it (adapters/*).
 
 import type { Variant } from '../variant.js';
-import { compute, host, madd, match, op, stage, when } from './dsl.js';
+import { compute, fused, host, madd, match, op, stage, when } from './dsl.js';
 import type { ElementBlock, ScalarBlock } from './ops.js';
 import type { StepDefinition } from './definition.js';
 
@@ -190,23 +190,25 @@ const SCALARS: ScalarBlock = [
 
 /** target = ATen lerp(start, end, w): start + w*(end-start) for |w| < 0.5, else end - (end-start)*(1-w). */
 const lerp = (site: string, target: string, start: string, end: string): ElementBlock => [
-  op('sub', `${target}Diff`, end, start),
+  fused('lerp', op('sub', `${target}Diff`, end, start)),
   when(
     'smallWeight',
-    when(`fma:${site}`, { ...op('fma', target, '$oneMinusDecay', `${target}Diff`, start), site }, [
-      op('mul', `${target}Step`, '$oneMinusDecay', `${target}Diff`),
-      op('add', target, start, `${target}Step`),
+    when(`fma:${site}`, fused('lerp', { ...op('fma', target, '$oneMinusDecay', `${target}Diff`, start), site }, true), [
+      fused('lerp', op('mul', `${target}Step`, '$oneMinusDecay', `${target}Diff`)),
+      fused('lerp', op('add', target, start, `${target}Step`), true),
     ]),
     when(
       `fma:${site}`,
       [
-        op('sub', `${target}WeightMinusOne`, '$oneMinusDecay', '$one'),
-        { ...op('fma', target, `${target}WeightMinusOne`, `${target}Diff`, end), site },
+        fused('lerp', op('sub', `${target}WeightMinusOne`, '$oneMinusDecay', '$one')),
+        fused('lerp', { ...op('fma', target, `${target}WeightMinusOne`, `${target}Diff`, end), site }, true),
       ],
       [
-        op('sub', `${target}Complement`, '$one', '$oneMinusDecay'),
-        op('mul', `${target}Back`, `${target}Diff`, `${target}Complement`),
-        op('sub', target, end, `${target}Back`),
+        fused('lerp', [
+          op('sub', `${target}Complement`, '$one', '$oneMinusDecay'),
+          op('mul', `${target}Back`, `${target}Diff`, `${target}Complement`),
+        ]),
+        fused('lerp', op('sub', target, end, `${target}Back`), true),
       ],
     ),
   ),
@@ -218,7 +220,8 @@ const VARIANCE: ElementBlock = when(
   when(
     'fma:centered',
     [op('neg', 'negM', 'mHat'), { ...op('fma', 'variance', 'negM', 'mHat', 'vHat'), site: 'centered' }],
-    [op('mul', 'meanSquare', 'mHat', 'mHat'), op('sub', 'variance', 'vHat', 'meanSquare')],
+    // PyTorch addcmul(v, m, m, value=-1): m*m stays in the compute precision
+    [fused('addcmul', op('mul', 'meanSquare', 'mHat', 'mHat')), op('sub', 'variance', 'vHat', 'meanSquare')],
   ),
   op('copy', 'variance', 'vHat'),
 );
@@ -383,7 +386,11 @@ const ELEMENT: ElementBlock = [
         op('mul', 'vKept', '$decay', 'v'),
         when(
           'squareGrouping=((1-b)*g)*g',
-          [op('mul', 'wg', '$oneMinusDecay', 'g'), madd('ema', 'v', 'wg', 'g', 'vKept', 'vNew')],
+          // PyTorch addcmul_(g, g, value=1-b): (value*g)*g and its product stay in the compute precision
+          [
+            fused('addcmul', op('mul', 'wg', '$oneMinusDecay', 'g')),
+            fused('addcmul', madd('ema', 'v', 'wg', 'g', 'vKept', 'vNew')),
+          ],
           [op('mul', 'gg', 'g', 'g'), madd('ema', 'v', '$oneMinusDecay', 'gg', 'vKept', 'vNew')],
         ),
       ],
@@ -416,17 +423,25 @@ const ELEMENT: ElementBlock = [
     when(
       ['momentum', 'momentumKind=lr-outside'],
       [
-        byDenominator('gd', 'g'),
+        // PyTorch buf.mul_(momentum).addcdiv_(g, d): g/d stays in the compute precision
+        fused('addcdiv', byDenominator('gd', 'g')),
         madd('momentum', 'b', '$momentum', 'b', 'gd', 'bKept'),
         when(
           'fma:param',
-          [op('neg', 'negLr', '$lr'), { ...op('fma', 'p', 'negLr', 'b', 'p'), site: 'param' }],
-          [op('mul', 'lrB', '$lr', 'b'), op('sub', 'p', 'p', 'lrB')],
+          [
+            { ...op('neg', 'negLr', '$lr'), site: 'param' },
+            { ...op('fma', 'p', 'negLr', 'b', 'p'), site: 'param' },
+          ],
+          [
+            { ...op('mul', 'lrB', '$lr', 'b'), site: 'param' },
+            { ...op('sub', 'p', 'p', 'lrB'), site: 'param' },
+          ],
         ),
       ],
       [
         match('updateOrder', {
-          'lr-first': [op('mul', 'lrG', '$lr', 'g'), byDenominator('u', 'lrG')],
+          // PyTorch addcdiv_(g, d, value=-lr) without momentum: (lr*g)/d stays in the compute precision
+          'lr-first': fused('addcdiv', [op('mul', 'lrG', '$lr', 'g'), byDenominator('u', 'lrG')]),
           // Without momentum the param site contracts lr*gd into the update (below).
           'lr-last': [byDenominator('gd', 'g'), when('fma:param', when('momentum', LR_TIMES_GD), LR_TIMES_GD)],
           'lr-over-d': [byDenominator('lrD', '$lr'), op('mul', 'u', 'g', 'lrD')],

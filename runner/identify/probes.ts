@@ -249,8 +249,10 @@ export const PROBES: readonly ProbeSpec[] = [
 
 /** Precisions no probe covers, with the reason (reported as not probed). */
 export const UNPROBED_PRECISIONS: Readonly<Record<string, string>> = {
-  float16: 'the reference has no float16 arithmetic',
-  bfloat16: 'the reference has no bfloat16 arithmetic',
+  float16:
+    'no identify probe runs float16 (the reference has its arithmetic for the torch profiles only: compare with conform --dtype float16)',
+  bfloat16:
+    'no identify probe runs bfloat16 (the reference has its arithmetic for the torch profiles only: compare with conform --dtype bfloat16)',
 };
 
 /** A few non-finite and zero gradients at step 2 among ordinary ones (NaN, +Inf, -Inf, zeros). */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { ADAPTER_FACTORIES } from '../../adapters/registry.js';
-import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
+import { ALL_DTYPES, type Dtype } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
 import { publishToGitHub } from '../../reports/github.js';
 import { renderJson } from '../../reports/json-report.js';
@@ -53,7 +53,11 @@ function conformOptions<T>(y: Argv<T>) {
       describe: 'suites to run (problems, variants, edge, recordings); default all',
     })
     .option('cases', { type: 'string', array: true, describe: 'case patterns (problems/*, edge/nan-at)' })
-    .option('dtype', { type: 'string', describe: 'float32, float64 or all (default all)' })
+    .option('dtype', {
+      type: 'string',
+      describe:
+        'float32, float64, bfloat16, float16 (comma list) or all; default float32 and float64, plus bfloat16/float16 on the adapters that declare them',
+    })
     .option('modes', { type: 'string', describe: 'replay and/or closed-loop (default both)' })
     .option('recordings', {
       type: 'string',
@@ -119,10 +123,11 @@ export function splitAdapterSpecs(values: readonly string[]): string[] {
 }
 
 function parseDtypes(text: string): Dtype[] {
-  if (text === 'all') return [...DTYPES];
+  if (text === 'all') return [...ALL_DTYPES];
   return list([text]).map((d) => {
-    if (d !== 'float32' && d !== 'float64') throw new InputError(`--dtype: expected float32, float64 or all, got '${d}'`);
-    return d;
+    if (!(ALL_DTYPES as readonly string[]).includes(d))
+      throw new InputError(`--dtype: expected ${ALL_DTYPES.join(', ')} or all, got '${d}'`);
+    return d as Dtype;
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { ALL_DTYPES } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
 import { computeTrajectory } from '../../suites/compute-trajectory.js';
 import { writeFileAtomic } from '../../reports/atomic-write.js';
@@ -21,7 +22,7 @@ export function trajectoryCommand(yargs: Argv): Argv {
           describe: 'profile name, optionally name@version (see `profiles`)',
         })
         .option('dtype', {
-          choices: ['float32', 'float64'] as const,
+          choices: ALL_DTYPES,
           default: 'float64' as const,
           describe: 'arithmetic to evaluate in',
         })

@@ -160,7 +160,11 @@ describe('external adapter on real torch.optim.RMSprop (clients/python/torch_rms
     expect(a.facts.implementation).toBe('torch.optim.RMSprop');
     expect(String(a.facts.claims)).toMatch(/^torch@\d+\.\d+$/);
     expect(adapter.info.claims).toBe(a.facts.claims);
-    expect(adapter.info.capabilities.dtypes).toEqual(['float32', 'float64']);
+    // bfloat16 always; float16 only where torch has the Half CPU kernels RMSprop needs (Debian's 1.13 has no Half addcmul).
+    const dtypes = adapter.info.capabilities.dtypes;
+    expect(dtypes.slice(0, 3)).toEqual(['float32', 'float64', 'bfloat16']);
+    if (!dtypes.includes('float16'))
+      expect(adapter.info.capabilities.unsupportedDtypes?.float16).toMatch(/addcmul_cpu_out" not implemented for 'Half'/);
     expect(adapter.info.capabilities.readState).toBe(true);
     console.log(`torch client facts: ${JSON.stringify(a.facts)}`);
   });

@@ -98,14 +98,16 @@ describe('recorded runs', () => {
       JSON.stringify({
         framework: 'torch',
         framework_version: '2.1',
-        dtype: 'bfloat16',
+        dtype: 'float8_e4m3fn',
         hyperparams: {},
         x0: [1],
         grads: [[1]],
         trajectory: [[0.9]],
       }),
     );
-    expect(create(`recorded:path=${half}`)).toThrow(/bfloat16: the reference has float32 and float64 arithmetic only/);
+    expect(create(`recorded:path=${half}`)).toThrow(
+      /float8_e4m3fn: the reference has float32, float64, bfloat16, float16 arithmetic only/,
+    );
     const noTrajectory = join(dir, 'short.json');
     writeFileSync(
       noTrajectory,

@@ -265,7 +265,7 @@ const ROWS: Row[] = [
   },
   { name: '--steps 0', args: [...LINREG, '--steps', '0'], message: /--steps: expected a positive integer, got 0/ },
   { name: '--dim 0', args: [...T, '--problem', 'quadN', '--dim', '0'], message: /--dim: expected a positive integer, got 0/ },
-  { name: '--dtype not a choice', args: [...LINREG, '--dtype', 'float16'], message: /Invalid values:.*dtype.*float16/ },
+  { name: '--dtype not a choice', args: [...LINREG, '--dtype', 'float8'], message: /Invalid values:.*dtype.*float8/ },
   { name: 'neither --problem nor --grads', args: T, message: /exactly one of --problem or --grads/ },
   {
     name: '--out is a directory',
@@ -616,8 +616,8 @@ const ROWS: Row[] = [
   },
   {
     name: 'conform --dtype',
-    args: CONFORM({ dtype: 'float16' }),
-    message: /--dtype: expected float32, float64 or all, got 'float16'/,
+    args: CONFORM({ dtype: 'float8' }),
+    message: /--dtype: expected float32, float64, bfloat16, float16 or all, got 'float8'/,
   },
   {
     name: 'conform --modes',
@@ -631,8 +631,8 @@ const ROWS: Row[] = [
   },
   {
     name: 'conform --xfail with a bad dtype',
-    args: CONFORM({ xfail: 'ts-f32:edge/*:float16' }),
-    message: /selection rule 'ts-f32:edge\/\*:float16': dtype must be float32, float64 or \*/,
+    args: CONFORM({ xfail: 'ts-f32:edge/*:float8' }),
+    message: /selection rule 'ts-f32:edge\/\*:float8': dtype must be float32, float64, bfloat16, float16 or \*/,
   },
   { name: 'conform --format', args: CONFORM({ format: 'pdf' }), message: /unknown format 'pdf'/ },
 
@@ -685,8 +685,9 @@ const ROWS: Row[] = [
     name: 'golden with a wrong dtype',
     golden: true,
     args: ['--check'],
-    files: goldenStore(GOLDEN_OK.replace('"float64"', '"float16"')),
-    message: /golden file \S+torch@2\.1\.json: \/trajectories\/0\/dtype: must be one of "float32", "float64", got "float16"/,
+    files: goldenStore(GOLDEN_OK.replace('"float64"', '"float8"')),
+    message:
+      /golden file \S+torch@2\.1\.json: \/trajectories\/0\/dtype: must be one of "float32", "float64", "bfloat16", "float16", got "float8"/,
   },
   {
     name: 'golden step of the wrong dimension',
@@ -874,9 +875,9 @@ describe('protocol messages from external programs', () => {
     );
     expect(
       violation(() =>
-        checkProgramHello({ type: 'hello', protocol: 1, implementation: { ...impl, dtypes: ['float16'] } }, profileProblem),
+        checkProgramHello({ type: 'hello', protocol: 1, implementation: { ...impl, dtypes: ['float8'] } }, profileProblem),
       ),
-    ).toMatch(/not a valid hello \(implementation\.dtypes\[0\]: must be one of "float32", "float64"\)/);
+    ).toMatch(/not a valid hello \(implementation\.dtypes\[0\]: must be one of "float32", "float64", "bfloat16", "float16"\)/);
     expect(
       violation(() =>
         checkProgramHello({ type: 'hello', protocol: 1, implementation: { ...impl, version: undefined } }, profileProblem),
