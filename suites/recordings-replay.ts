@@ -150,7 +150,7 @@ export function calibrateRecording(recording: Recording): CalibrationResult {
     };
   }
   if (plan.refused) return { ...base, verdict: 'refused', reason: plan.refused };
-  const dtype = recording.dtype as Dtype;
+  const dtype = recording.dtype;
   let trajectory: Float64Array[];
   let variant: Variant;
   try {

@@ -65,7 +65,7 @@ describe('Keras schedules (learning_rate_schedule.py), float32 ops', () => {
     );
     expect(files).toHaveLength(8);
     for (const r of files) {
-      const spec = resolveVariant('keras', r.dtype as 'float32', replayPlan(r).settings).variant.schedule!;
+      const spec = resolveVariant('keras', r.dtype, replayPlan(r).settings).variant.schedule!;
       expect(
         r.lrPerStep!.map((_, t) => scheduleRate(spec, t, 0)),
         r.file,
@@ -115,7 +115,7 @@ describe('torch schedulers (lr_scheduler.py), chainable, in Python floats', () =
     );
     expect(files).toHaveLength(8);
     for (const r of files) {
-      const spec = resolveVariant('torch@2.13', r.dtype as 'float32', replayPlan(r).settings).variant.schedule!;
+      const spec = resolveVariant('torch@2.13', r.dtype, replayPlan(r).settings).variant.schedule!;
       expect(
         r.lrPerStep!.map((_, t) => scheduleRate(spec, t, 0.02)),
         r.file,
@@ -238,7 +238,7 @@ describe('the schedule in the step program', () => {
       );
       const doc = computeTrajectory({
         profile: plan.profile,
-        dtype: r.dtype as 'float32',
+        dtype: r.dtype,
         grads: { path: r.file, stream: r.grads },
         x0: [...r.x0],
         settings,
