@@ -38,6 +38,11 @@ export function cellExactness(m: CellMeasurement, expected: Expected, dtype: Dty
   for (let t = 0; t < points.length; t++) {
     const state = m.actualStates[t];
     if (checker.stateWritten.some((q) => !state?.[q])) return { exactness: 'inexact', ...withDeclared };
+    // A vector of the wrong length is no choice of op results: the check below reads only the
+    // reference's elements, so an extra or missing element must be refused here.
+    const n = expected.x0.length;
+    if (m.actual[t].length !== n || checker.stateWritten.some((q) => state![q]!.length !== n))
+      return { exactness: 'inexact', ...withDeclared };
     const after: StepVectors = {
       p: m.actual[t],
       v: state?.v ?? expected.initial.v,
