@@ -97,11 +97,14 @@ export function environment(): ConformanceReport['environment'] {
   };
 }
 
-/** `--suites recordings` asks for them; otherwise the `recordings` option (the CLI's default run sets it). */
+/**
+ * `--suites recordings` asks for them; otherwise the `recordings` option (the CLI's default run sets
+ * it), except where `cases` picks cases by name: a run asked for one case is not also a replay of 568 files.
+ */
 function wantsRecordings(options: ConformanceOptions): boolean {
-  return options.suites
-    ? options.suites.includes(RECORDINGS_SUITE)
-    : options.recordings !== undefined && options.recordings !== false;
+  if (options.suites) return options.suites.includes(RECORDINGS_SUITE);
+  if (options.cases && options.cases.length > 0 && typeof options.recordings !== 'string') return false;
+  return options.recordings !== undefined && options.recordings !== false;
 }
 
 function selectCases(options: ConformanceOptions): CaseSpec[] {

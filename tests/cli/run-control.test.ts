@@ -141,7 +141,7 @@ describe('config file', () => {
       /config .*: \/tolerances\/0\/ulps: must be >= 0/,
     ],
     ['rmsprop-harness.config.json', '{"xfail": [{"adapter": "webgpu"}]}', /config .*: \/xfail\/0: missing field 'reason'/],
-    ['rmsprop-harness.config.json', '{"dtypes": ["float16"]}', /config .*: \/dtypes\/0/],
+    ['rmsprop-harness.config.json', '{"dtypes": ["float8"]}', /config .*: \/dtypes\/0/],
     ['rmsprop-harness.config.json', '{"jobs": 0}', /config .*: \/jobs: must be >= 1/],
     ['rmsprop-harness.config.json', '{"suites": ["nope"]}', /config .*: \/suites\/0: unknown suite 'nope'/],
     ['rmsprop-harness.config.ts', 'export default {', /config .*rmsprop-harness.config.ts: cannot load/],
