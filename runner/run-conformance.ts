@@ -256,15 +256,19 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const ownCases = await Promise.all(
       specs.map(async (spec, i) => (adapters[i].available ? ownCasesOf(executor, spec.label, probeTimeout) : null)),
     );
-    const plan = planPerAdapter(
+    // The whole matrix first: what the selection says (its dtypes) is the same in every shard.
+    const fullPlan = planPerAdapter(
       specs.length,
       (i) => ownCases[i] ?? null,
       cases,
       dtypes,
       modes,
       adapters,
-      options.dtypes === undefined,
-    ).filter((p) => inShard(p, options.shard));
+      // bfloat16/float16 cells join an unsharded run by themselves; a shard matrix is the named dtypes
+      // only (the merge rebuilds the matrix from the selection, which cannot say which adapters added them).
+      options.dtypes === undefined && options.shard === undefined,
+    );
+    const plan = fullPlan.filter((p) => inShard(p, options.shard));
     const cells: (Cell | undefined)[] = new Array<Cell | undefined>(plan.length);
     let done = 0;
     await Promise.all(
@@ -326,7 +330,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         adapters: labels,
         suites: [...new Set(cases.map((c) => c.suite)), ...(recordings ? [RECORDINGS_SUITE] : [])],
         // The asked dtypes, and the bfloat16/float16 the adapters declared when none were asked.
-        dtypes: [...dtypes, ...LOW_PRECISION_DTYPES.filter((d) => !dtypes.includes(d) && plan.some((p) => p.dtype === d))],
+        dtypes: [...dtypes, ...LOW_PRECISION_DTYPES.filter((d) => !dtypes.includes(d) && fullPlan.some((p) => p.dtype === d))],
         modes: [...modes],
         ...(options.shard ? { shard: formatShard(options.shard) } : {}),
         ...(required.length > 0 ? { required } : {}),
