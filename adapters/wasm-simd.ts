@@ -9,6 +9,7 @@ import { arithmeticFor, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { resolveVariant } from '../reference/resolve.js';
 import { prepareScalars, stepProgram } from '../reference/program/index.js';
+import { rsqrtImplUnsupported } from '../reference/op-implementations/index.js';
 import { HYPERPARAMETERS, type Axes } from '../reference/variant.js';
 import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, PreparedCase } from './adapter.js';
 import { UnsupportedCaseError, unsupportedReason } from './adapter.js';
@@ -91,6 +92,8 @@ export function createWasmSimdAdapter(options: AdapterOptions = {}): Adapter {
 /** What the kernel cannot run, as data: it computes in its lane type (flushSubnormals it emulates). */
 export function wasmUnsupportedReason(variant: AdapterCase['variant'], dtype: Dtype): string | null {
   const compute = stepProgram(variant, dtype).rule.compute.dtype;
+  const rsqrt = rsqrtImplUnsupported(variant, dtype, 'the WASM kernel');
+  if (rsqrt) return rsqrt;
   return compute === dtype
     ? null
     : `the WASM kernel computes in its lane type (${dtype}); computePrecision=${variant.computePrecision} needs ${compute} arithmetic on ${dtype} storage`;

@@ -2,6 +2,7 @@
 // (reference/profiles) is a named way of filling them in from a framework's own hyperparameters.
 
 import type { LrScheduleSpec } from './schedules/schedule.js';
+import { RSQRT_IMPLEMENTATIONS, type RsqrtImpl } from './op-implementations/index.js';
 
 /** Where epsilon enters the denominator. */
 export type EpsPlacement =
@@ -163,6 +164,8 @@ export interface Axes {
   /** Subnormal inputs and results of every float op read and written as zero of the same sign (x86 DAZ + FTZ). */
   flushSubnormals: boolean;
   computePrecision: ComputePrecision;
+  /** The algorithm of rsqrt (scaleForm rsqrt): 1/sqrt(x) as the dtype computes it, or a framework's approximation. */
+  rsqrtImpl: RsqrtImpl;
   /** bfloat16/float16: framework ops computed as one kernel, intermediates in float32 (PyTorch addcmul, addcdiv, lerp). */
   fusedOps: readonly FusedOp[];
   /** bfloat16/float16: tensor-scalar ops whose scalar is rounded to the tensor dtype first (by kind: mul, add, ...). */
@@ -260,6 +263,11 @@ export const AXES: readonly AxisInfo[] = [
     name: 'computePrecision',
     values: ['storage', 'float64', 'float32'],
     describe: 'arithmetic of every op: the run dtype | float64, rounded when stored | float32, stored as is',
+  },
+  {
+    name: 'rsqrtImpl',
+    values: RSQRT_IMPLEMENTATIONS,
+    describe: "rsqrt: 1/sqrt(x) in the dtype | XLA CPU's AVX-512 intrinsic (rsqrt14 + 2 Newton steps, float64)",
   },
   {
     name: 'fusedOps',
@@ -369,6 +377,7 @@ export const BASE_AXES: Axes = {
   biasCorrectionForm: 'divide',
   flushSubnormals: false,
   computePrecision: 'storage',
+  rsqrtImpl: 'one-over-sqrt',
   // A framework without opmath: every op rounds to the dtype and scalars are tensors of the dtype.
   fusedOps: [],
   dtypeScalarOps: ['add', 'sub', 'mul', 'div'],

@@ -9,7 +9,8 @@
 import { HARNESS_VERSION } from '../../reference/version.js';
 import onnxProto from 'onnx-proto';
 
-import type { Dtype } from '../../reference/arithmetic.js';
+import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
+import { rsqrtImplUnsupported } from '../../reference/op-implementations/index.js';
 import { MIN_NORMAL, stepProgram, type StepProgram } from '../../reference/program/index.js';
 import type { ElementKind, ElementOp, Operand, VectorName } from '../../reference/program/ops.js';
 import { AXES, type Variant } from '../../reference/variant.js';
@@ -65,6 +66,10 @@ export function graphUnsupportedReason(variant: Variant, dtype?: Dtype): string 
     return 'global-norm clipping needs a reduction whose summation order ONNX does not fix (clipNorm is not expressed)';
   if (variant.computePrecision !== 'storage' && variant.computePrecision !== dtype)
     return `the graph computes in its tensor dtype${dtype ? ` (${dtype})` : ''}; computePrecision=${variant.computePrecision} is not generated (no Cast around each node)`;
+  for (const d of dtype ? [dtype] : DTYPES) {
+    const rsqrt = rsqrtImplUnsupported(variant, d, 'the ONNX graph');
+    if (rsqrt) return rsqrt;
+  }
   return null;
 }
 

@@ -13,6 +13,7 @@ import {
   type Dtype,
   type LowPrecisionDtype,
 } from '../arithmetic.js';
+import { rsqrtImplementation, type RsqrtImpl } from '../op-implementations/index.js';
 import type { ComputePrecision } from '../variant.js';
 import type { ElementOp } from './ops.js';
 
@@ -42,6 +43,8 @@ export interface RoundingRule {
    * temporary of the kernel) or 'storage' (a tensor of the storage dtype: bfloat16/float16).
    */
   readonly opResults?: 'compute' | 'storage';
+  /** rsqrt is a framework's algorithm (reference/op-implementations), not 1/sqrt: `compute.rsqrt` computes it. */
+  readonly rsqrtImpl?: RsqrtImpl;
 }
 
 export const FLOAT64_RULE: RoundingRule = {
@@ -93,6 +96,7 @@ export function flushingArithmetic(A: Arithmetic): Arithmetic {
 export interface RuleAxes {
   readonly computePrecision?: ComputePrecision;
   readonly flushSubnormals?: boolean;
+  readonly rsqrtImpl?: RsqrtImpl;
 }
 
 /** The rule of a dtype under the variant's computePrecision and flushSubnormals (defaults: the dtype itself, no flushing). */
@@ -104,19 +108,22 @@ export function ruleFor(dtype: Dtype, axes: RuleAxes = {}): RoundingRule {
   const precision = axes.computePrecision ?? 'storage';
   const computeDtype: Dtype = precision === 'storage' ? dtype : precision;
   const flush = axes.flushSubnormals === true;
-  if (computeDtype === dtype && !flush) return base;
-  const plain = arithmeticFor(computeDtype);
+  const rsqrt = rsqrtImplementation(axes.rsqrtImpl, computeDtype);
+  if (computeDtype === dtype && !flush && !rsqrt) return base;
+  // The framework's rsqrt replaces the op before DAZ/FTZ wrap it (they act on its argument and result).
+  const plain = rsqrt ? { ...arithmeticFor(computeDtype), rsqrt } : arithmeticFor(computeDtype);
   const narrower = computeDtype === 'float32' && dtype === 'float64';
   const widerCompute = computeDtype === 'float64' && dtype === 'float32';
   const flushStored = flushFor(dtype);
   return {
-    name: `${dtype}${computeDtype === dtype ? '' : ` computed in ${computeDtype}`}${flush ? ', subnormals flushed' : ''}`,
+    name: `${dtype}${computeDtype === dtype ? '' : ` computed in ${computeDtype}`}${flush ? ', subnormals flushed' : ''}${rsqrt ? `, rsqrt ${axes.rsqrtImpl}` : ''}`,
     compute: flush ? flushingArithmetic(plain) : plain,
     // A narrowing store is a conversion op: under FTZ its subnormal result is flushed too.
     storage: widerCompute && flush ? (x) => flushStored(Math.fround(x)) : (x) => base.storage(x),
     storageDtype: dtype,
     ...(narrower ? { load: Math.fround } : widerCompute && flush ? { load: flushStored } : {}),
     ...(flush ? { flushSubnormals: true } : {}),
+    ...(rsqrt ? { rsqrtImpl: axes.rsqrtImpl } : {}),
   };
 }
 
