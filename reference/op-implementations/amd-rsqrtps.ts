@@ -6,9 +6,8 @@
 // whole function is 2 x 4096 values; scaled to x in [1, 4) each is 0.5 + k/8192 with k falling from
 // 4095 (x = 1) to 0 (x just below 4) in steps of 0, 1 or 2. RSQRTPS_DELTAS holds those steps, one
 // digit per entry after the first, as scripts/analysis/measure-rsqrtps.c prints them on the machine
-// (measured on the AMD EPYC that ran MKL 2020.4's vsSqrt/vdSqrt for the check in
-// tests/reference/mkl-vml-sqrt.test.ts; the recording machine's results agree on every sqrt the
-// torch recordings pin down).
+// (measured on an AMD EPYC, Zen 3; the torch recordings, made on a Zen 4 EPYC, agree on every sqrt
+// they pin down: tests/reference/mkl-vml-sqrt.test.ts).
 
 const RSQRTPS_DELTAS = [
   '11111110111111121111111011111112111111101111111111111110111111121111111011111112111111101111111111111110111111111111111011111112',

@@ -12,14 +12,14 @@
 //   and xl; r = (1 - xh*y^2) - xl*y^2; sqrt = ((x*y*r*p(r)) + xl*y) + xh*y with p a degree-3
 //   polynomial of (1-r)^(-1/2) - 1 over r (MKL's constants), every op a float64 operation, rounded.
 //
-// Read from MKL 2020.4's libmkl_vml_def.so (Debian intel-mkl) and checked against it on this AMD
-// EPYC: the float32 model equals vmsSqrt on every float32 in [1, 4) and on 66M random normal
-// inputs, the float64 model equals vmdSqrt on 50M random inputs (scripts/analysis/
-// check-mkl-vml-sqrt.c). The torch 2.13.0+cpu recordings (AMD EPYC, AVX-512) agree: every sqrt
-// result they pin down (2212 float32, 2372 float64 inputs) is this model's, and on the probes'
-// 30000 uniform[0,100) inputs it is off the correctly rounded root as often as torch was (5049
-// float32, 368 float64). On Intel CPUs MKL dispatches to other kernels: this is the AMD model only.
-
+// Read from MKL 2020.4's libmkl_vml_def.so (Debian intel-mkl) and checked against it on an AMD
+// EPYC (Zen 3): the model equals vmsSqrt on every float32 in [1, 4) and on 8.4M random float32 bit
+// patterns, and vmdSqrt on 12.6M float64 inputs (random bit patterns, uniform [0,100), the ends of
+// the fast path's range); scripts/analysis/check-mkl-vml-sqrt.{c,ts}. The torch 2.13.0+cpu
+// recordings (its own bundled MKL, on an AMD EPYC with AVX-512, Zen 4) agree: with this sqrt all
+// 176 torch float32/float64 recordings replay bit for bit, and on the probes' 30000 uniform[0,100)
+// inputs it is off the correctly rounded root exactly as often as torch was (5049 float32, 368
+// float64). On Intel CPUs MKL dispatches to other kernels: this is the AMD model only.
 import { fromBits64 } from '../float-bits.js';
 import { amdRsqrtps, rsqrtpsEstimate } from './amd-rsqrtps.js';
 
