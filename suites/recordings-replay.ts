@@ -213,7 +213,7 @@ function reanchoredCheck(
   checker: OpErrorStep,
 ): Omit<ReanchoredCheck, 'freeRunning'> {
   const where = `recording ${recording.file}`;
-  const { rows: state, zeroSignUnknown } = recordedState(recording.statePerStep, where);
+  const { rows: state } = recordedState(recording.statePerStep, where);
   const missing = checker.stateWritten.filter((q) => state[q] === undefined);
   if (missing.length > 0)
     return { explained: false, unavailable: `the step writes ${missing.join(', ')}, which the recording does not hold` };
@@ -239,7 +239,6 @@ function reanchoredCheck(
       before,
       recording.grads[t],
       { p: after.p, ...Object.fromEntries(checker.stateWritten.map((q) => [q, after[q]])) },
-      zeroSignUnknown,
     );
     if (miss) return { explained: false, step: t + 1, index: miss.index, quantity: miss.quantity };
     before = after;

@@ -91,6 +91,7 @@ export const optax: Profile = {
     fma: ['ema', 'mean', 'centered', 'momentum', 'param', 'norm', 'bias-correction'],
     flushSubnormals: true,
     rsqrtImpl: 'xla-cpu-avx512',
+    negatedUpdate: true,
   },
   opErrors: [XLA_CPU_RSQRT],
   notes: [
