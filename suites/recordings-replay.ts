@@ -234,12 +234,10 @@ function reanchoredCheck(
       m: state.m?.[t] ?? start.m,
       b: state.b?.[t] ?? start.b,
     };
-    const miss = checker.check(
-      t,
-      before,
-      recording.grads[t],
-      { p: after.p, ...Object.fromEntries(checker.stateWritten.map((q) => [q, after[q]])) },
-    );
+    const miss = checker.check(t, before, recording.grads[t], {
+      p: after.p,
+      ...Object.fromEntries(checker.stateWritten.map((q) => [q, after[q]])),
+    });
     if (miss) return { explained: false, step: t + 1, index: miss.index, quantity: miss.quantity };
     before = after;
   }
