@@ -154,7 +154,7 @@ describe('xlaCpuRsqrt32AmdSse (XLA float32 rsqrt on AMD: RSQRTPS + one Newton-Ra
       const negLr = -fr(doc.hyperparams.learning_rate);
       const eps = fr(doc.hyperparams.eps);
       // x0 is the host value; the run starts from it stored in float32.
-      let x = decodeVector(doc.x0, 'x0').map(fr);
+      let x: Float64Array = decodeVector(doc.x0, 'x0').map(fr);
       let mismatchesXla = 0;
       let mismatchesCorrect = 0;
       for (let t = 0; t < doc.trajectory.length; t++) {
