@@ -9,7 +9,8 @@
 // (is_amd && !using_avx512) ? 1 : 2, using_avx512 only for F32 vectors wider than 8;
 // NewtonRaphsonRsqrtIteration). Measured: with amdZenRsqrtps it reproduces every informative element
 // of the 43 optax eps_in_sqrt float32 recordings (jax 0.10.2, AMD EPYC Zen 4), re-anchored; two
-// steps, or one step without the contraction of h, do not.
+// steps, or one step without the contraction of h, do not (the last step's contraction is not
+// observable in them: with or without it they agree).
 
 import { fma32 } from '../fma.js';
 import { amdZenRsqrtps } from './x86-rsqrtps.js';
