@@ -14,7 +14,7 @@
 import { ALL_DTYPES, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { decodeVector } from '../reference/number-encoding.js';
-import { describeOpErrors } from '../reference/op-error.js';
+import { describeOpErrors, opErrorsInEffect } from '../reference/op-error.js';
 import { OpErrorStep, type StepVectors } from '../reference/op-error-step.js';
 import { findProfile } from '../reference/registry.js';
 import { initialState } from '../reference/step.js';
@@ -181,7 +181,7 @@ export function calibrateRecording(recording: Recording): CalibrationResult {
     if (firstStepOutside === undefined && !(error <= tolerance)) firstStepOutside = t + 1;
   }
   const freeRunning: ReanchoredCheck['freeRunning'] = firstStepOutside === undefined ? 'within' : 'outside';
-  const declared = findProfile(plan.profile).opErrors;
+  const declared = opErrorsInEffect(findProfile(plan.profile).opErrors, variant, dtype);
   const opErrors = describeOpErrors(declared, dtype);
   const reanchored =
     firstDifferentStep !== undefined && opErrors !== ''
