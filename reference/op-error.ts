@@ -10,6 +10,7 @@
 
 import type { Dtype } from './arithmetic.js';
 import type { SourceCitation } from './profile.js';
+import { ruleFor, type RuleAxes } from './program/rounding.js';
 
 /** Element ops a build may compute inexactly (the program's op kinds). */
 export type InexactOp = 'sqrt' | 'rsqrt';
@@ -64,6 +65,20 @@ export const XLA_CPU_RSQRT: OpErrorDeclaration = {
     note: 'scale_by_rms / scale_by_stddev: updates * jax.lax.rsqrt(nu + eps) (eps_in_sqrt=True)',
   },
 };
+
+/**
+ * The declarations that still apply to a variant in a dtype: an op the variant computes by the
+ * framework's own algorithm there (rsqrtImpl, reference/op-implementations) is exact, not bounded.
+ */
+export function opErrorsInEffect(
+  declarations: readonly OpErrorDeclaration[] | undefined,
+  variant: RuleAxes,
+  dtype: Dtype,
+): readonly OpErrorDeclaration[] | undefined {
+  if (!declarations) return declarations;
+  const modelled = ruleFor(dtype, variant).rsqrtImpl !== undefined;
+  return declarations.filter((d) => !(modelled && d.op === 'rsqrt'));
+}
 
 /** The declarations that hold in a dtype (those with a measured bound there), as op -> ulps. */
 export function opErrorBounds(declarations: readonly OpErrorDeclaration[] | undefined, dtype: Dtype): Map<InexactOp, number> {

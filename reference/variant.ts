@@ -160,6 +160,12 @@ export interface Axes {
   clipNormBeforeValue: boolean;
   /** The elementwise clip acts after v (and m) accumulated the unclipped gradient (recurrentjs-style solvers). */
   clipAfterAccumulator: boolean;
+  /**
+   * The momentum buffer accumulates the negated update and is added to the parameter (optax:
+   * scale_by_learning_rate multiplies by -lr, trace accumulates that, apply_updates adds it). The
+   * same values as subtracting a buffer of +lr·…, except the sign of zeros.
+   */
+  negatedUpdate: boolean;
   biasCorrectionForm: BiasCorrectionForm;
   /** Subnormal inputs and results of every float op read and written as zero of the same sign (x86 DAZ + FTZ). */
   flushSubnormals: boolean;
@@ -245,6 +251,11 @@ export const AXES: readonly AxisInfo[] = [
       'with clip and clipNorm: global-norm clip first (false: elementwise clip first, the norm is of the clipped gradient)',
   },
   {
+    name: 'negatedUpdate',
+    values: 'boolean',
+    describe: 'the momentum buffer holds -lr*... and is added to the parameter (optax trace): changes only signed zeros',
+  },
+  {
     name: 'clipAfterAccumulator',
     values: 'boolean',
     describe: 'elementwise clip after v (and m) accumulated the unclipped gradient',
@@ -267,7 +278,8 @@ export const AXES: readonly AxisInfo[] = [
   {
     name: 'rsqrtImpl',
     values: RSQRT_IMPLEMENTATIONS,
-    describe: "rsqrt: 1/sqrt(x) in the dtype | XLA CPU's AVX-512 intrinsic (rsqrt14 + 2 Newton steps, float64)",
+    describe:
+      "rsqrt: 1/sqrt(x) in the dtype | XLA CPU's intrinsic on AMD Zen 4 (float64 rsqrt14 + 2 Newton steps, float32 rsqrtps + 1) | on Intel AVX-512 (float64 only)",
   },
   {
     name: 'fusedOps',
@@ -374,6 +386,7 @@ export const BASE_AXES: Axes = {
   clipNormForm: 'scale-above',
   clipNormBeforeValue: false,
   clipAfterAccumulator: false,
+  negatedUpdate: false,
   biasCorrectionForm: 'divide',
   flushSubnormals: false,
   computePrecision: 'storage',

@@ -7,7 +7,7 @@
 // their state.
 
 import type { Dtype } from '../reference/arithmetic.js';
-import { describeOpErrors } from '../reference/op-error.js';
+import { describeOpErrors, opErrorsInEffect } from '../reference/op-error.js';
 import { OpErrorStep, type StepVectors } from '../reference/op-error-step.js';
 import type { Expected } from './expected.js';
 import type { Mode } from './run-cell.js';
@@ -25,7 +25,7 @@ export interface CellExactness {
 const identical = (s: Series | null) => s === null || (s.firstDivergentStep === null && s.maxUlp === 0);
 
 export function cellExactness(m: CellMeasurement, expected: Expected, dtype: Dtype, mode: Mode): CellExactness {
-  const declared = expected.resolved.profile.opErrors;
+  const declared = opErrorsInEffect(expected.resolved.profile.opErrors, expected.resolved.variant, dtype);
   const opErrors = describeOpErrors(declared, dtype) || undefined;
   const withDeclared = opErrors ? { opErrors } : {};
   if (identical(m.freeRunning) && identical(m.state) && identical(m.reanchored))

@@ -14,7 +14,7 @@
 import { ALL_DTYPES, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { decodeVector } from '../reference/number-encoding.js';
-import { describeOpErrors } from '../reference/op-error.js';
+import { describeOpErrors, opErrorsInEffect } from '../reference/op-error.js';
 import { OpErrorStep, type StepVectors } from '../reference/op-error-step.js';
 import { findProfile } from '../reference/registry.js';
 import { initialState } from '../reference/step.js';
@@ -181,7 +181,7 @@ export function calibrateRecording(recording: Recording): CalibrationResult {
     if (firstStepOutside === undefined && !(error <= tolerance)) firstStepOutside = t + 1;
   }
   const freeRunning: ReanchoredCheck['freeRunning'] = firstStepOutside === undefined ? 'within' : 'outside';
-  const declared = findProfile(plan.profile).opErrors;
+  const declared = opErrorsInEffect(findProfile(plan.profile).opErrors, variant, dtype);
   const opErrors = describeOpErrors(declared, dtype);
   const reanchored =
     firstDifferentStep !== undefined && opErrors !== ''
@@ -213,7 +213,7 @@ function reanchoredCheck(
   checker: OpErrorStep,
 ): Omit<ReanchoredCheck, 'freeRunning'> {
   const where = `recording ${recording.file}`;
-  const { rows: state, zeroSignUnknown } = recordedState(recording.statePerStep, where);
+  const { rows: state } = recordedState(recording.statePerStep, where);
   const missing = checker.stateWritten.filter((q) => state[q] === undefined);
   if (missing.length > 0)
     return { explained: false, unavailable: `the step writes ${missing.join(', ')}, which the recording does not hold` };
@@ -234,13 +234,10 @@ function reanchoredCheck(
       m: state.m?.[t] ?? start.m,
       b: state.b?.[t] ?? start.b,
     };
-    const miss = checker.check(
-      t,
-      before,
-      recording.grads[t],
-      { p: after.p, ...Object.fromEntries(checker.stateWritten.map((q) => [q, after[q]])) },
-      zeroSignUnknown,
-    );
+    const miss = checker.check(t, before, recording.grads[t], {
+      p: after.p,
+      ...Object.fromEntries(checker.stateWritten.map((q) => [q, after[q]])),
+    });
     if (miss) return { explained: false, step: t + 1, index: miss.index, quantity: miss.quantity };
     before = after;
   }

@@ -7,8 +7,9 @@
 import type { Dtype } from '../arithmetic.js';
 import type { SourceCitation } from '../profile.js';
 import { xlaCpuRsqrt64 } from './xla-cpu-rsqrt.js';
+import { xlaCpuRsqrt32AmdSse } from './xla-cpu-rsqrt32-amd.js';
 
-export const RSQRT_IMPLEMENTATIONS = ['one-over-sqrt', 'xla-cpu-avx512'] as const;
+export const RSQRT_IMPLEMENTATIONS = ['one-over-sqrt', 'xla-cpu-amd-avx512', 'xla-cpu-intel-avx512'] as const;
 export type RsqrtImpl = (typeof RSQRT_IMPLEMENTATIONS)[number];
 
 export interface OpImplementation {
@@ -20,17 +21,27 @@ export interface OpImplementation {
   readonly source: SourceCitation;
 }
 
+const XLA_RSQRT_SOURCE: SourceCitation = {
+  repo: 'openxla/xla',
+  path: 'xla/codegen/intrinsic/rsqrt.cc',
+  note: 'Rsqrt::CreateDefinition: the x86 estimate (rsqrt14_pd for F64; rsqrt_ss/ps/ps_256 for F32 up to 8 lanes, rsqrt14_ps at 16), NewtonRaphsonRsqrtIteration with num_steps = (is_amd && !using_avx512) ? 1 : 2; the estimate kept where x < smallest normal or x == inf (also tensorflow/tensorflow third_party/xla/xla/codegen/intrinsic/rsqrt.cc)',
+};
+
 export const OP_IMPLEMENTATIONS: Readonly<Record<Exclude<RsqrtImpl, 'one-over-sqrt'>, OpImplementation>> = {
-  'xla-cpu-avx512': {
-    name: 'xla-cpu-avx512',
+  'xla-cpu-amd-avx512': {
+    name: 'xla-cpu-amd-avx512',
     op: 'rsqrt',
-    describe: "XLA CPU's rsqrt intrinsic on AVX-512: VRSQRT14 estimate + 2 Newton-Raphson steps with FMA (float64)",
+    describe: "XLA CPU's rsqrt intrinsic on AMD Zen 4: float64 VRSQRT14 + 2 Newton steps, float32 RSQRTPS + 1 Newton step, FMA",
+    dtypes: { float64: xlaCpuRsqrt64, float32: xlaCpuRsqrt32AmdSse },
+    source: XLA_RSQRT_SOURCE,
+  },
+  'xla-cpu-intel-avx512': {
+    name: 'xla-cpu-intel-avx512',
+    op: 'rsqrt',
+    describe:
+      "XLA CPU's rsqrt intrinsic on Intel AVX-512: float64 VRSQRT14 + 2 Newton steps, FMA (float32: Intel's RSQRTPS, not modelled)",
     dtypes: { float64: xlaCpuRsqrt64 },
-    source: {
-      repo: 'tensorflow/tensorflow',
-      path: 'third_party/xla/xla/codegen/intrinsic/rsqrt.cc',
-      note: 'Rsqrt::CreateDefinition: x86_avx512_rsqrt14_pd estimate for F64, NewtonRaphsonRsqrtIteration num_steps = 2; estimate kept where x < smallest normal or x == inf',
-    },
+    source: XLA_RSQRT_SOURCE,
   },
 };
 

@@ -41,7 +41,12 @@ export const optax: Profile = {
     {
       repo: 'tensorflow/tensorflow',
       path: 'third_party/xla/xla/codegen/intrinsic/rsqrt.cc',
-      note: 'jax.lax.rsqrt on CPU is XLA\'s rsqrt intrinsic: VRSQRT14PD estimate for F64 (AVX-512), two Newton-Raphson steps h = (x*y)*y - 1, y = (-0.5*y)*h + y (contracted to FMA), the estimate kept where x < smallest normal or x == inf; without AVX-512 (or disable_platform_dependent_math) it is 1 / sqrt(x) (rsqrtImpl=one-over-sqrt)',
+      note: "jax.lax.rsqrt on CPU is XLA's rsqrt intrinsic: VRSQRT14PD estimate for F64 (AVX-512), two Newton-Raphson steps h = (x*y)*y - 1, y = (-0.5*y)*h + y (contracted to FMA), the estimate kept where x < smallest normal or x == inf; without AVX-512 (or disable_platform_dependent_math) it is 1 / sqrt(x) (rsqrtImpl=one-over-sqrt)",
+    },
+    {
+      repo: 'openxla/xla',
+      path: 'xla/codegen/intrinsic/rsqrt.cc',
+      note: "the newer intrinsic: F32 up to 8 lanes takes the RSQRTSS/RSQRTPS estimate, and num_steps = (is_amd && !using_avx512) ? 1 : 2 (AMD's 12-bit estimate is more accurate): one Newton step in float32 on AMD",
     },
     {
       repo: 'openxla/xla',
@@ -90,14 +95,15 @@ export const optax: Profile = {
     biasCorrectionForm: 'reciprocal',
     fma: ['ema', 'mean', 'centered', 'momentum', 'param', 'norm', 'bias-correction'],
     flushSubnormals: true,
-    rsqrtImpl: 'xla-cpu-avx512',
+    rsqrtImpl: 'xla-cpu-amd-avx512',
+    negatedUpdate: true,
   },
   opErrors: [XLA_CPU_RSQRT],
   notes: [
     'learning_rate has no default; the harness uses 0.001.',
     'Measured (calibration recordings, jax 0.10.2 CPU), every contraction in the fma set: nu = fma(1-decay, g*g, decay*nu) (ema), mu = fma(1-decay, g, decay*mu) (mean), nu - mu^2 = fma(-mu, mu, nu) (centered), trace = fma(momentum, trace, u) and nesterov u + momentum*new_trace (momentum), without momentum x + (-lr)*(s*g) = fma(-lr, s*g, x) (param), the global norm as s = fma(g, g, s) (norm), and the bias correction nu*r + eps or nu*r - mu_hat^2 with r = 1/(1 - decay^count) (bias-correction).',
     'Bias correction: 1 - decay**count and its reciprocal in the dtype (biasCorrectionForm=reciprocal); XLA turns the division by the broadcast scalar into a multiplication by its reciprocal (measured). With centered=True the mean is corrected too.',
-    'jax.lax.rsqrt is XLA\'s CPU intrinsic, not a correctly rounded 1/sqrt. float64 is modelled bit for bit (rsqrtImpl=xla-cpu-avx512: Intel\'s VRSQRT14 algorithm and the intrinsic\'s two Newton steps; 41 of the 43 eps_in_sqrt float64 recordings bit-exact, without the FMA contraction 9). float32 takes a 12-bit RSQRTPS estimate at the vector widths XLA uses, whose exact result is implementation-defined: declared as an op error of 1 ulp (measured), not modelled. XLA pow is not modelled either, so bias-corrected runs are not all bit-exact.',
+    "jax.lax.rsqrt is XLA's CPU intrinsic, not a correctly rounded 1/sqrt. float64 is modelled bit for bit (rsqrtImpl=xla-cpu-amd-avx512: Intel's VRSQRT14 algorithm and the intrinsic's two Newton steps; 41 of the 43 eps_in_sqrt float64 recordings bit-exact, without the FMA contraction 9). float32 takes the 12-bit RSQRTPS estimate at the vector widths XLA uses, whose exact result is the vendor's: AMD Zen's is modelled from a table measured on a Zen 3 (reference/op-implementations/x86-rsqrtps.ts) with XLA's one Newton step on AMD, and reproduces every rsqrt of the 43 eps_in_sqrt float32 recordings (AMD EPYC Zen 4). On Intel (rsqrtImpl=xla-cpu-intel-avx512) float32 keeps the declared 1-ulp op error: Intel's RSQRTPS table is not modelled. XLA pow is not modelled either, so bias-corrected runs are not all bit-exact.",
     'max_norm is the argument of optax.clip_by_global_norm chained before rmsprop: n < max_norm ? g : (g / n) * max_norm (clipNormForm=optax).',
     'XLA CPU flushes subnormal inputs and results to zero of the same sign (flushSubnormals; measured on the subnormal edge streams). On GPU set flushSubnormals as the device does.',
     'eps_in_sqrt arrived in optax 0.2.4; earlier versions are eps_in_sqrt=True.',

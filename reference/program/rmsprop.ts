@@ -450,13 +450,30 @@ const ELEMENT: ElementBlock = [
           'momentum',
           match('momentumKind', {
             graves: [op('mul', 'bKept', '$momentum', 'b'), op('sub', 'b', 'bKept', 'u'), op('add', 'p', 'p', 'b')],
-            nesterov: [
-              madd('momentum', 'b', '$momentum', 'b', 'u', 'bKept'),
-              madd('momentum', 'lookahead', '$momentum', 'b', 'u', 'bAhead'),
-              op('sub', 'p', 'p', 'lookahead'),
-            ],
-            // lr-inside (lr-outside took the other branch)
-            'lr-inside': [madd('momentum', 'b', '$momentum', 'b', 'u', 'bKept'), op('sub', 'p', 'p', 'b')],
+            nesterov: when(
+              'negatedUpdate',
+              [
+                op('neg', 'uNegated', 'u'),
+                madd('momentum', 'b', '$momentum', 'b', 'uNegated', 'bKept'),
+                madd('momentum', 'lookahead', '$momentum', 'b', 'uNegated', 'bAhead'),
+                op('add', 'p', 'p', 'lookahead'),
+              ],
+              [
+                madd('momentum', 'b', '$momentum', 'b', 'u', 'bKept'),
+                madd('momentum', 'lookahead', '$momentum', 'b', 'u', 'bAhead'),
+                op('sub', 'p', 'p', 'lookahead'),
+              ],
+            ),
+            // lr-inside (lr-outside took the other branch); optax traces -lr*... and adds it.
+            'lr-inside': when(
+              'negatedUpdate',
+              [
+                op('neg', 'uNegated', 'u'),
+                madd('momentum', 'b', '$momentum', 'b', 'uNegated', 'bKept'),
+                op('add', 'p', 'p', 'b'),
+              ],
+              [madd('momentum', 'b', '$momentum', 'b', 'u', 'bKept'), op('sub', 'p', 'p', 'b')],
+            ),
           }),
           // XLA contracts optax's x + (-lr)*(s*g) (recordings: optax-eps_outside_sqrt).
           when(

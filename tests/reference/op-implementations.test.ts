@@ -6,6 +6,9 @@ import { fma64 } from '../../reference/fma.js';
 import { rsqrtImplementation, rsqrtImplUnsupported } from '../../reference/op-implementations/index.js';
 import { x86Rsqrt14 } from '../../reference/op-implementations/x86-rsqrt14.js';
 import { xlaCpuRsqrt64 } from '../../reference/op-implementations/xla-cpu-rsqrt.js';
+import { xlaCpuRsqrt32AmdSse } from '../../reference/op-implementations/xla-cpu-rsqrt32-amd.js';
+import { opErrorsInEffect, XLA_CPU_RSQRT } from '../../reference/op-error.js';
+import { findProfile } from '../../reference/registry.js';
 import { prepareScalars, ruleFor, stepProgram } from '../../reference/program/index.js';
 import { resolveVariant } from '../../reference/resolve.js';
 import { compileProgramStep } from '../../adapters/native/kernel-codegen.js';
@@ -96,16 +99,25 @@ describe("XLA's CPU rsqrt (float64, AVX-512)", () => {
 describe('the rsqrtImpl axis', () => {
   const optax = resolveVariant('optax@0.2', 'float64', { lr: 0.02, decay: 0.8, eps: 1e-6 }).variant;
 
-  it('is xla-cpu-avx512 in the optax profile, and the float64 rule computes rsqrt with it', () => {
-    expect(optax.rsqrtImpl).toBe('xla-cpu-avx512');
+  it('is xla-cpu-amd-avx512 in the optax profile, and the float64 rule computes rsqrt with it', () => {
+    expect(optax.rsqrtImpl).toBe('xla-cpu-amd-avx512');
     const rule = ruleFor('float64', optax);
-    expect(rule.rsqrtImpl).toBe('xla-cpu-avx512');
+    expect(rule.rsqrtImpl).toBe('xla-cpu-amd-avx512');
     expect(rule.compute.rsqrt(2)).toBe(xlaCpuRsqrt64(2));
   });
 
-  it('leaves float32 to the plain 1/sqrt, where the estimate XLA uses is not modelled', () => {
-    expect(rsqrtImplementation('xla-cpu-avx512', 'float32')).toBeUndefined();
-    expect(ruleFor('float32', optax).rsqrtImpl).toBeUndefined();
+  it('computes float32 with the AMD estimate and one Newton step, and the Intel value models float64 only', () => {
+    expect(ruleFor('float32', optax).compute.rsqrt(2)).toBe(xlaCpuRsqrt32AmdSse(2));
+    expect(rsqrtImplementation('xla-cpu-intel-avx512', 'float64')).toBe(xlaCpuRsqrt64);
+    expect(rsqrtImplementation('xla-cpu-intel-avx512', 'float32')).toBeUndefined();
+    expect(rsqrtImplementation('one-over-sqrt', 'float64')).toBeUndefined();
+  });
+
+  it("drops the profile's declared rsqrt op error where the algorithm is modelled, and keeps it where not (Intel float32)", () => {
+    const declared = findProfile('optax@0.2').opErrors;
+    expect(opErrorsInEffect(declared, optax, 'float32')).toEqual([]);
+    const intel = { ...optax, rsqrtImpl: 'xla-cpu-intel-avx512' as const };
+    expect(opErrorsInEffect(declared, intel, 'float32')).toEqual([XLA_CPU_RSQRT]);
   });
 
   it('reaches the generated JS kernel: one float64 optax step equals the hand computation with XLA rsqrt', () => {
@@ -124,10 +136,10 @@ describe('the rsqrtImpl axis', () => {
     expect(p[0]).toBe(expected);
   });
 
-  it('makes kernels that compute 1/sqrt refuse the float64 optax cells with the reason, and accept float32', () => {
-    expect(wasmUnsupportedReason(optax, 'float64')).toMatch(/rsqrtImpl=xla-cpu-avx512/);
-    expect(graphUnsupportedReason({ ...optax, fma: [] }, 'float64')).toMatch(/rsqrtImpl=xla-cpu-avx512/);
-    expect(rsqrtImplUnsupported(optax, 'float32', 'k')).toBeNull();
+  it('makes kernels that compute 1/sqrt refuse the optax cells with the reason', () => {
+    expect(wasmUnsupportedReason(optax, 'float64')).toMatch(/rsqrtImpl=xla-cpu-amd-avx512/);
+    expect(graphUnsupportedReason({ ...optax, fma: [] }, 'float32')).toMatch(/rsqrtImpl=xla-cpu-amd-avx512/);
+    expect(rsqrtImplUnsupported({ ...optax, rsqrtImpl: 'xla-cpu-intel-avx512' }, 'float32', 'k')).toBeNull();
     // eps outside the sqrt divides by sqrt(nu)+eps: no rsqrt, nothing to refuse.
     expect(rsqrtImplUnsupported({ ...optax, scaleForm: 'reciprocal' }, 'float64', 'k')).toBeNull();
   });

@@ -242,3 +242,26 @@ describe('update order, weight decay, preprocessing, schedules, hyperparameter p
     expect(run('hinton', 'float64', {}, [1], [[0]]).p[0]).toBeNaN();
   });
 });
+
+describe('negatedUpdate (optax traces -lr*... and adds it)', () => {
+  // optax float64, momentum 0.7, x = -0, a gradient that DAZ reads as +0 (XLA flushes subnormals):
+  // u = -lr * (rsqrt(nu + eps) * +0) = -0; trace = 0.7*0 + (-0) = +0; x = -0 + (+0) = +0.
+  // Subtracting a +lr buffer instead: b = 0.7*0 + (+0) = +0; x = -0 - (+0) = -0.
+  const settings = { lr: 0.02, decay: 0.8, eps: 1e-6, momentum: 0.7 };
+  it('lands a -0 parameter whose gradient is flushed on +0, as optax does', () => {
+    const r = run('optax@0.2', 'float64', settings, [-0], [[1e-310]]);
+    expect(Object.is(r.p[0], 0)).toBe(true);
+    expect(Object.is(r.b[0], 0)).toBe(true);
+  });
+  it('off: the same step keeps -0 (x - b)', () => {
+    const r = run('optax@0.2', 'float64', { ...settings, negatedUpdate: false }, [-0], [[1e-310]]);
+    expect(Object.is(r.p[0], -0)).toBe(true);
+  });
+  it('holds the negated buffer: after one step b = -(lr * g * rsqrt(nu + eps)), and x = x0 + b', () => {
+    // nu = fma(0.2, g*g, 0.8*0) = 0.2*0.25 = 0.05 (exact enough: both roundings here are of exact values)
+    const r = run('optax@0.2', 'float64', settings, [1], [[0.5]]);
+    expect(r.b[0]).toBeLessThan(0);
+    expect(r.p[0]).toBe(1 + r.b[0]);
+    expect(Math.abs(r.b[0] + (0.02 * 0.5) / Math.sqrt(0.05 + 1e-6))).toBeLessThan(1e-17);
+  });
+});
