@@ -1,7 +1,7 @@
 // torch.sqrt on PyTorch's x86 CPU wheels goes through MKL VML (vmsSqrt/vmdSqrt in VML_HA mode,
 // pytorch/pytorch aten/src/ATen/cpu/vml.h). On an AMD CPU, MKL runs its generic code path ("def"
 // kernels, mkl_vml_kernel_sSqrt_EXHAynn / dSqrt_EXHAynn in libmkl_vml_def), which is not
-// correctly rounded: it starts from the SSE RSQRTPS estimate (AMD's table, amd-rsqrtps.ts) and
+// correctly rounded: it starts from the SSE RSQRTPS estimate (AMD's table, x86-rsqrtps.ts) and
 // refines it without FMA. Inputs outside the range the fast path handles (zero, subnormals,
 // negatives, Inf, NaN, and the top of the range) go to a slow path whose results are correctly
 // rounded.
@@ -21,7 +21,7 @@
 // inputs it is off the correctly rounded root exactly as often as torch was (5049 float32, 368
 // float64). On Intel CPUs MKL dispatches to other kernels: this is the AMD model only.
 import { fromBits64 } from '../float-bits.js';
-import { amdRsqrtps, rsqrtpsEstimate } from './amd-rsqrtps.js';
+import { amdZenRsqrtps } from './x86-rsqrtps.js';
 
 const fround = Math.fround;
 
@@ -38,7 +38,7 @@ export function mklVmlSqrt32(x: number): number {
   const bits = u32[0];
   if (bits < FAST32_LOW || bits > FAST32_HIGH) return fround(Math.sqrt(x));
   const xf = f32[0];
-  const y = amdRsqrtps(xf);
+  const y = amdZenRsqrtps(xf);
   let s = fround(xf * y);
   let h = fround(0.5 * y);
   const r = fround(0.5 - fround(s * h));
@@ -66,9 +66,11 @@ export function mklVmlSqrt64(x: number): number {
   view.setFloat64(0, x);
   const high = view.getUint32(0);
   const biased = high >>> 20;
-  // The estimate is RSQRTPS of a float32 in [1, 4) made of x's top mantissa bits and exponent parity.
+  // The estimate is RSQRTPS of the float32 m in [1, 4) made of x's exponent parity and top mantissa
+  // bits (it reads only the top 12), x = m * 2^e with e even; scaled back by 2^(-e/2), exactly.
   const odd = (biased & 1) === 1; // biased 1023 is x in [1, 2)
-  const y = rsqrtpsEstimate(odd ? 0 : 1, (high >>> 8) & 0xfff, odd ? biased - 1023 : biased - 1024);
+  const m = (odd ? 1 : 2) * (1 + ((high >>> 8) & 0xfff) / 4096);
+  const y = amdZenRsqrtps(m) * 2 ** (-(odd ? biased - 1023 : biased - 1024) / 2);
   view.setUint32(4, view.getUint32(4) & 0xf8000000);
   const xh = view.getFloat64(0);
   const xl = x - xh;

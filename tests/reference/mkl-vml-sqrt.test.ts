@@ -5,7 +5,7 @@
 // sqrt.
 import { describe, expect, it } from 'vitest';
 import { nextDown32, nextDown64 } from '../../reference/float-bits.js';
-import { amdRsqrtps, rsqrtpsEstimate } from '../../reference/op-implementations/amd-rsqrtps.js';
+import { amdZenRsqrtps } from '../../reference/op-implementations/x86-rsqrtps.js';
 import { mklVmlSqrt, mklVmlSqrt32, mklVmlSqrt64 } from '../../reference/op-implementations/mkl-vml-sqrt.js';
 import type { StepVectors } from '../../reference/op-error-step.js';
 import { ElementInterpreter } from '../../reference/program/interpret.js';
@@ -18,43 +18,10 @@ import { loadRecordingFolder } from '../../suites/recordings-folder.js';
 import { replayPlan } from '../../suites/recordings-mapping.js';
 import { recordedState } from '../../suites/recordings-state.js';
 
-describe("AMD's RSQRTPS estimate", () => {
-  it('is 0.5 + k/8192 on [1, 4), scaled by 2^(-e/2): 1 -> 1 - 2^-13, 0.25 -> 2 - 2^-12, 2 -> 0.70703125', () => {
-    // Measured on the CPU (_mm_rsqrt_ss): k = 4095 at the first entry of [1, 2) and 1696 at the first of [2, 4).
-    expect(amdRsqrtps(1)).toBe(1 - 2 ** -13);
-    expect(amdRsqrtps(0.25)).toBe(2 * (1 - 2 ** -13));
-    expect(amdRsqrtps(2)).toBe(0.5 + 1696 / 8192);
-    // 19 = 1.1875 * 16: the [1, 2) half, top 12 mantissa bits 0.1875 * 4096 = 768, k = 3421, scaled by 1/4.
-    expect(amdRsqrtps(19)).toBe((0.5 + 3421 / 8192) / 4);
-    expect(amdRsqrtps(19)).toBe(0.229400634765625);
-  });
-
-  it('reads only the top 12 mantissa bits', () => {
-    expect(amdRsqrtps(Math.fround(1.1875 + 2 ** -13))).toBe(amdRsqrtps(1.1875));
-    expect(amdRsqrtps(Math.fround(1.1875 + 2 ** -12))).not.toBe(amdRsqrtps(1.1875));
-  });
-
-  it('stays within the architectural bound |relative error| <= 1.5 * 2^-12 over every entry', () => {
-    let worst = 0;
-    for (const half of [0, 1] as const)
-      for (let top12 = 0; top12 < 4096; top12++) {
-        const y = rsqrtpsEstimate(half, top12, 0);
-        // Both ends of the interval of inputs that share the entry.
-        for (const m of [1 + top12 / 4096, 1 + (top12 + 1) / 4096]) {
-          const x = half === 0 ? m : 2 * m;
-          worst = Math.max(worst, Math.abs(y * Math.sqrt(x) - 1));
-        }
-      }
-    expect(worst).toBeLessThanOrEqual(1.5 * 2 ** -12);
-  });
-
-  it('refuses inputs that are not positive normal float32 numbers', () => {
-    for (const x of [0, -1, 2 ** -140, Infinity, NaN]) expect(() => amdRsqrtps(x)).toThrow(/positive normal float32/);
-  });
-});
-
 describe('MKL VML float32 sqrt (vmsSqrt, generic code path)', () => {
   it('computes sqrt(19) as 4.358898639678955, one ulp below the correctly rounded 4.358899116516113', () => {
+    // 19 = 1.1875 * 16: RSQRTPS reads the top 12 fraction bits (768 of [1, 2)) and returns 0.229400634765625.
+    expect(amdZenRsqrtps(19)).toBe(0.229400634765625);
     // y = 0.229400634765625 (RSQRTPS), every step rounded to float32:
     //   s = 19*y = 4.358612060546875 (exact: 142823/32768), h = y/2 = 0.1147003173828125
     //   s*h = 0.49993419647216797, r = 0.5 - s*h = 6.580352783203125e-5
@@ -89,6 +56,7 @@ describe('MKL VML float64 sqrt (vmdSqrt, generic code path)', () => {
   it('computes sqrt(51) as 7.1414284285428495, one ulp below the correctly rounded 7.14142842854285', () => {
     // 51 = 3.1875 * 2^4 (biased exponent even: the [2, 4) half), y = RSQRTPS(3.1875) / 4 = 0.56005859375 / 4
     // = 0.1400146484375. xh = 51 (no bits below the top 26), xl = 0.
+    expect(amdZenRsqrtps(3.1875) / 4).toBe(0.1400146484375);
     //   y^2 = 0x1.41319p-6, r = (1 - 51*y^2) - 0 = 1.9080936908721924e-4 (0x1.9028p-13)
     //   p(r) = ((C4*r + C3)*r + C2)*r + C1 = 0.5000715648928584
     //   r*p*y*51 = 6.813582303499755e-4, + xl*y = + 0, + xh*y = 7.1407470703125
@@ -161,15 +129,13 @@ describe('the model against what torch measured', () => {
         const interpreter = new ElementInterpreter(program.ops, rule);
         const written = new Set(program.ops.flatMap((o) => ('vector' in o.out ? [o.out.vector] : [])));
         const stateWritten = (['v', 'm', 'b'] as const).filter((q) => written.has(q));
-        const { rows: state, zeroSignUnknown } = recordedState(recording.statePerStep, recording.file);
+        const { rows: state } = recordedState(recording.statePerStep, recording.file);
         const start = initialState(variant, dtype, recording.x0.length);
         const x0 = Float64Array.from(recording.x0, (x) => program.rule.storage(x));
         let anchored: StepVectors = { p: x0, v: start.v, m: start.m, b: start.b };
         let free: StepVectors = { p: x0, v: start.v, m: start.m, b: start.b };
-        const same = (a: number, b: number, q: string) =>
-          Object.is(a, b) ||
-          (a === 0 && b === 0 && (zeroSignUnknown as readonly string[]).includes(q)) ||
-          (Number.isNaN(a) && Number.isNaN(b));
+        // Every value compares by its bits (signed zeros too); NaN matches NaN.
+        const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
         for (let t = 0; t < recording.trajectory.length && failures.length < 5; t++) {
           const after: StepVectors = {
             p: recording.trajectory[t],
@@ -183,11 +149,11 @@ describe('the model against what torch measured', () => {
           for (let i = 0; i < g.length; i++) {
             const out = interpreter.run({ p: anchored.p[i], g: g[i], v: anchored.v[i], m: anchored.m[i], b: anchored.b[i] });
             for (const q of ['p', ...stateWritten] as const)
-              if (!same(out[q], after[q][i], q)) failures.push(`${recording.file} step ${t + 1} [${i}] ${q} re-anchored`);
+              if (!same(out[q], after[q][i])) failures.push(`${recording.file} step ${t + 1} [${i}] ${q} re-anchored`);
             const run = interpreter.run({ p: free.p[i], g: g[i], v: free.v[i], m: free.m[i], b: free.b[i] });
             next.p[i] = run.p;
             for (const q of stateWritten) next[q][i] = run[q];
-            if (!same(run.p, after.p[i], 'p')) failures.push(`${recording.file} step ${t + 1} [${i}] free-running`);
+            if (!same(run.p, after.p[i])) failures.push(`${recording.file} step ${t + 1} [${i}] free-running`);
           }
           anchored = after;
           free = next;
