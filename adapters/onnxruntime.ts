@@ -20,6 +20,7 @@ import { BASE_AXES, BASE_HYPERPARAMETERS, type Axes, type Variant } from '../ref
 import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, Availability, PreparedCase } from './adapter.js';
 import { UnsupportedCaseError, unsupportedReason } from './adapter.js';
 import { missingPeersReason } from './optional-peers.js';
+import { PLAIN_OP_AXES } from '../reference/op-implementations/index.js';
 import {
   buildRmspropGraph,
   graphUnsupportedReason,
@@ -39,7 +40,7 @@ const EXECUTION_PROVIDERS: readonly OnnxExecutionProvider[] = ['cpu', 'cuda'];
 const KNOWN_OPTIONS = ['profile', 'ep'];
 
 /** What the adapter fixes whatever it claims: an ONNX graph has no fused multiply-add. */
-export const ONNX_FIXED_AXES: Partial<Axes> = { fma: [] };
+export const ONNX_FIXED_AXES: Partial<Axes> = { fma: [], ...PLAIN_OP_AXES };
 
 let ortPromise: Promise<Ort> | undefined;
 /** onnxruntime-node, loaded on first use so a missing native binding is a probe result, not an import failure. */

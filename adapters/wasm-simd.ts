@@ -9,7 +9,8 @@ import { arithmeticFor, type Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { resolveVariant } from '../reference/resolve.js';
 import { prepareScalars, stepProgram } from '../reference/program/index.js';
-import { rsqrtImplUnsupported } from '../reference/op-implementations/index.js';
+import { PLAIN_OP_AXES } from '../reference/op-implementations/index.js';
+import { plainOpsUnsupported } from './codegen/op-implementations.js';
 import { HYPERPARAMETERS, type Axes } from '../reference/variant.js';
 import type { Adapter, AdapterCase, AdapterFactory, AdapterInfo, AdapterOptions, PreparedCase } from './adapter.js';
 import { UnsupportedCaseError, unsupportedReason } from './adapter.js';
@@ -19,7 +20,8 @@ import { wasmStepBench } from './wasm/bench.js';
 import { loadKernelModule } from './wasm/loader.js';
 import { simdSupported, threadsSupported } from './wasm/webassembly.js';
 
-const FIXED_AXES: Partial<Axes> = { fma: [] };
+// No FMA in WebAssembly SIMD; sqrt and division are the lanes' correctly rounded ops.
+const FIXED_AXES: Partial<Axes> = { fma: [], ...PLAIN_OP_AXES };
 const DTYPES: readonly Dtype[] = ['float32', 'float64'];
 
 export function createWasmSimdAdapter(options: AdapterOptions = {}): Adapter {
@@ -91,9 +93,10 @@ export function createWasmSimdAdapter(options: AdapterOptions = {}): Adapter {
 
 /** What the kernel cannot run, as data: it computes in its lane type (flushSubnormals it emulates). */
 export function wasmUnsupportedReason(variant: AdapterCase['variant'], dtype: Dtype): string | null {
-  const compute = stepProgram(variant, dtype).rule.compute.dtype;
-  const rsqrt = rsqrtImplUnsupported(variant, dtype, 'the WASM kernel');
-  if (rsqrt) return rsqrt;
+  const program = stepProgram(variant, dtype);
+  const compute = program.rule.compute.dtype;
+  const plain = plainOpsUnsupported(program, 'the WASM kernel');
+  if (plain) return plain;
   return compute === dtype
     ? null
     : `the WASM kernel computes in its lane type (${dtype}); computePrecision=${variant.computePrecision} needs ${compute} arithmetic on ${dtype} storage`;

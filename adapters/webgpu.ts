@@ -7,6 +7,7 @@ import { HARNESS_VERSION } from '../reference/version.js';
 import { InputError } from '../reference/errors.js';
 import { resolveVariant } from '../reference/resolve.js';
 import { HYPERPARAMETERS } from '../reference/variant.js';
+import { PLAIN_OP_AXES } from '../reference/op-implementations/index.js';
 import type { Adapter, AdapterCase, AdapterFactory, AdapterOptions, PreparedCase } from './adapter.js';
 import { UnsupportedCaseError, unsupportedReason } from './adapter.js';
 import { describeGpu, getGpu } from './gpu/dawn.js';
@@ -51,6 +52,7 @@ function makeWebgpuAdapter(options: AdapterOptions): Adapter {
       loadState: true,
       readState: true,
     },
+    fixedAxes: { ...PLAIN_OP_AXES },
   };
 
   return {
@@ -62,8 +64,8 @@ function makeWebgpuAdapter(options: AdapterOptions): Adapter {
       const arith = await measureDeviceArithmetic(gpu);
       // A device whose fma() rounds twice runs every FMA site unfused, whatever the profile says:
       // declared as a fixed axis so the expected trajectory is computed in the device's own order.
-      if (arith.fma === 'unfused') info.fixedAxes = { fma: [] };
-      else delete info.fixedAxes;
+      // sqrt and rsqrt are the device's own, never a CPU framework's algorithm.
+      info.fixedAxes = arith.fma === 'unfused' ? { fma: [], ...PLAIN_OP_AXES } : { ...PLAIN_OP_AXES };
       return {
         available: true,
         facts: {
@@ -91,11 +93,13 @@ function makeWebgpuAdapter(options: AdapterOptions): Adapter {
       };
     },
     async prepare(c: AdapterCase): Promise<PreparedCase> {
-      const reason = unsupportedReason(info, c) ?? wgslUnsupported(c.variant);
+      // The kernel's sqrt is the device's: the case is computed with the plain ops (fixedAxes).
+      const variant = { ...c.variant, ...PLAIN_OP_AXES };
+      const reason = unsupportedReason(info, c) ?? wgslUnsupported(variant);
       if (reason) throw new UnsupportedCaseError(reason);
       const gpu = await getGpu();
       if (!gpu.available) throw new Error(`webgpu unavailable: ${gpu.reason}`);
-      const run = await GpuRmsprop.create(gpu, c.variant, c.x0.length);
+      const run = await GpuRmsprop.create(gpu, variant, c.x0.length);
       run.upload(c.x0);
       return {
         async step(grad) {

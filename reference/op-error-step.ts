@@ -72,9 +72,9 @@ export class OpErrorStep {
   ) {
     this.program = stepProgram(variant, dtype);
     // An op the rule computes by the framework's own algorithm is exact: no declaration applies to it.
-    const modelled = this.program.rule.rsqrtImpl !== undefined;
+    const modelled = this.program.rule;
     const bounds = opErrorBounds(
-      declarations?.filter((d) => !(modelled && d.op === 'rsqrt')),
+      declarations?.filter((d) => !(d.op === 'sqrt' ? modelled.sqrtImpl : modelled.rsqrtImpl)),
       this.program.rule.compute.dtype,
     );
     this.occurrences = this.program.ops

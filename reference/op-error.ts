@@ -32,7 +32,9 @@ export interface OpErrorDeclaration {
  * PyTorch's CPU wheels (x86, built with MKL) compute sqrt with MKL VML (vsSqrt/vdSqrt): not
  * correctly rounded. Measured on torch 2.13.0+cpu, AVX-512 (suites/recordings/probes_output.md §1):
  * float32 5049/30000 results 1 ulp off, float64 368/30000, never more than 1 ulp. A build without
- * MKL (Debian's python3-torch, ARM) rounds correctly and simply comes out bit-exact.
+ * MKL (Debian's python3-torch, ARM) rounds correctly and simply comes out bit-exact. On AMD the
+ * algorithm itself is modelled (sqrtImpl=mkl-vml-amd, reference/op-implementations/mkl-vml-sqrt.ts),
+ * and this declaration applies only where it is not (sqrtImpl=correctly-rounded).
  */
 export const MKL_VML_SQRT: OpErrorDeclaration = {
   name: 'mkl-vml-sqrt',
@@ -76,8 +78,8 @@ export function opErrorsInEffect(
   dtype: Dtype,
 ): readonly OpErrorDeclaration[] | undefined {
   if (!declarations) return declarations;
-  const modelled = ruleFor(dtype, variant).rsqrtImpl !== undefined;
-  return declarations.filter((d) => !(modelled && d.op === 'rsqrt'));
+  const rule = ruleFor(dtype, variant);
+  return declarations.filter((d) => !(d.op === 'sqrt' ? rule.sqrtImpl : rule.rsqrtImpl));
 }
 
 /** The declarations that hold in a dtype (those with a measured bound there), as op -> ulps. */

@@ -2,7 +2,7 @@
 // (reference/profiles) is a named way of filling them in from a framework's own hyperparameters.
 
 import type { LrScheduleSpec } from './schedules/schedule.js';
-import { RSQRT_IMPLEMENTATIONS, type RsqrtImpl } from './op-implementations/index.js';
+import { RSQRT_IMPLEMENTATIONS, SQRT_IMPLEMENTATIONS, type RsqrtImpl, type SqrtImpl } from './op-implementations/index.js';
 
 /** Where epsilon enters the denominator. */
 export type EpsPlacement =
@@ -170,6 +170,8 @@ export interface Axes {
   /** Subnormal inputs and results of every float op read and written as zero of the same sign (x86 DAZ + FTZ). */
   flushSubnormals: boolean;
   computePrecision: ComputePrecision;
+  /** The algorithm of the element sqrt: correctly rounded, or a framework build's (reference/op-implementations). */
+  sqrtImpl: SqrtImpl;
   /** The algorithm of rsqrt (scaleForm rsqrt): 1/sqrt(x) as the dtype computes it, or a framework's approximation. */
   rsqrtImpl: RsqrtImpl;
   /** bfloat16/float16: framework ops computed as one kernel, intermediates in float32 (PyTorch addcmul, addcdiv, lerp). */
@@ -274,6 +276,11 @@ export const AXES: readonly AxisInfo[] = [
     name: 'computePrecision',
     values: ['storage', 'float64', 'float32'],
     describe: 'arithmetic of every op: the run dtype | float64, rounded when stored | float32, stored as is',
+  },
+  {
+    name: 'sqrtImpl',
+    values: SQRT_IMPLEMENTATIONS,
+    describe: "element sqrt: correctly rounded | MKL VML's on AMD CPUs (PyTorch's x86 wheels: RSQRTPS estimate refined without FMA)",
   },
   {
     name: 'rsqrtImpl',
@@ -390,6 +397,7 @@ export const BASE_AXES: Axes = {
   biasCorrectionForm: 'divide',
   flushSubnormals: false,
   computePrecision: 'storage',
+  sqrtImpl: 'correctly-rounded',
   rsqrtImpl: 'one-over-sqrt',
   // A framework without opmath: every op rounds to the dtype and scalars are tensors of the dtype.
   fusedOps: [],

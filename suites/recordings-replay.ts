@@ -131,8 +131,14 @@ function elementwiseError(ours: Float64Array, ref: Float64Array): number {
 const sameBits = (a: Float64Array, b: Float64Array) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
 
 /** Replays one recording and classifies it. */
-export function calibrateRecording(recording: Recording): CalibrationResult {
-  const plan = replayPlan(recording);
+/**
+ * `settings` are added to the replay's own (name=value as `--set` takes them): the same recordings
+ * under another build's arithmetic, e.g. sqrtImpl=correctly-rounded for a torch whose sqrt is not
+ * MKL's AMD kernel.
+ */
+export function calibrateRecording(recording: Recording, settings: Readonly<Record<string, string>> = {}): CalibrationResult {
+  const mapped = replayPlan(recording);
+  const plan = { ...mapped, settings: { ...mapped.settings, ...settings } };
   const base = {
     file: recording.file,
     framework: recording.framework,
@@ -263,7 +269,9 @@ export function summarize(results: readonly CalibrationResult[]): CalibrationSum
  * each one. `dir` defaults to the recordings shipped with the package; a folder without a manifest is
  * read as a user's own recorded runs (clients/python/record.py).
  */
-export function calibrate(options: { framework?: string; dir?: string } = {}): CalibrationReport {
-  const results = loadRecordingFolder(options).map(calibrateRecording);
+export function calibrate(
+  options: { framework?: string; dir?: string; settings?: Readonly<Record<string, string>> } = {},
+): CalibrationReport {
+  const results = loadRecordingFolder(options).map((r) => calibrateRecording(r, options.settings));
   return { tolerance: CALIBRATION_TOLERANCE, results, summary: summarize(results) };
 }

@@ -7,7 +7,7 @@
 
 import { isLowPrecision, roundTo, type Dtype } from '../../reference/arithmetic.js';
 import { fma32, fma64 } from '../../reference/fma.js';
-import { rsqrtImplementation } from '../../reference/op-implementations/index.js';
+import { opImplementation } from '../../reference/op-implementations/index.js';
 import { flushFor, stepProgram, type StepProgram, type StepScalars } from '../../reference/program/index.js';
 import type { ElementOp } from '../../reference/program/ops.js';
 import type { Variant } from '../../reference/variant.js';
@@ -36,8 +36,8 @@ function javascriptDialect(program: StepProgram): TextDialect {
       round(
         op,
         cLikeExpression(op, args, {
-          sqrt: (a) => `Math.sqrt(${a})`,
-          // A framework's rsqrt algorithm (reference/op-implementations) is called, not inlined.
+          // A framework's sqrt/rsqrt algorithm (reference/op-implementations) is called, not inlined.
+          sqrt: (a) => (rule.sqrtImpl ? `SQ(${a})` : `Math.sqrt(${a})`),
           rsqrt: (a) => (rule.rsqrtImpl ? `RSQ(${a})` : `1 / Math.sqrt(${a})`),
           fma: (a, b, c) => `FMA(${a}, ${b}, ${c})`,
           clip: (g, c) => `${g} > ${c} ? ${c} : ${g} < -${c} ? -${c} : ${g}`,
@@ -93,6 +93,7 @@ export function compileProgramStep(program: StepProgram): FusedStep {
     'L',
     'S',
     'RSQ',
+    'SQ',
     `return function fusedStep(p, g, v, m, b, s) {\n${programKernelSource(program)}\n};`,
   ) as (
     F: (x: number) => number,
@@ -102,6 +103,7 @@ export function compileProgramStep(program: StepProgram): FusedStep {
     L: (x: number) => number,
     S: (x: number) => number,
     RSQ: ((x: number) => number) | undefined,
+    SQ: ((x: number) => number) | undefined,
   ) => FusedStep;
   const { rule } = program;
   return factory(
@@ -111,7 +113,8 @@ export function compileProgramStep(program: StepProgram): FusedStep {
     flushFor(rule.storageDtype),
     rule.load ?? ((x) => x),
     roundTo(rule.storageDtype),
-    rsqrtImplementation(rule.rsqrtImpl, rule.compute.dtype),
+    opImplementation('rsqrt', rule, rule.compute.dtype),
+    opImplementation('sqrt', rule, rule.compute.dtype),
   );
 }
 

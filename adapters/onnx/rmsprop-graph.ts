@@ -10,7 +10,7 @@ import { HARNESS_VERSION } from '../../reference/version.js';
 import onnxProto from 'onnx-proto';
 
 import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
-import { rsqrtImplUnsupported } from '../../reference/op-implementations/index.js';
+import { plainOpsUnsupported } from '../codegen/op-implementations.js';
 import { MIN_NORMAL, stepProgram, type StepProgram } from '../../reference/program/index.js';
 import type { ElementKind, ElementOp, Operand, VectorName } from '../../reference/program/ops.js';
 import { AXES, type Variant } from '../../reference/variant.js';
@@ -67,8 +67,8 @@ export function graphUnsupportedReason(variant: Variant, dtype?: Dtype): string 
   if (variant.computePrecision !== 'storage' && variant.computePrecision !== dtype)
     return `the graph computes in its tensor dtype${dtype ? ` (${dtype})` : ''}; computePrecision=${variant.computePrecision} is not generated (no Cast around each node)`;
   for (const d of dtype ? [dtype] : DTYPES) {
-    const rsqrt = rsqrtImplUnsupported(variant, d, 'the ONNX graph');
-    if (rsqrt) return rsqrt;
+    const plain = plainOpsUnsupported(stepProgram(variant, d), 'the ONNX graph');
+    if (plain) return plain;
   }
   return null;
 }

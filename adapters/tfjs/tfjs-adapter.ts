@@ -13,6 +13,7 @@ import type { Dtype } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
 import { tfjs as tfjsProfile } from '../../reference/profiles/tfjs.js';
 import type { Axes, Variant } from '../../reference/variant.js';
+import { PLAIN_OP_AXES } from '../../reference/op-implementations/index.js';
 import {
   UnsupportedCaseError,
   unsupportedReason,
@@ -100,6 +101,7 @@ export const TFJS_FIXED_AXES: Partial<Axes> = {
   // Measured (calibration recordings, tfjs 4.22 cpu and wasm): subnormals are kept, each op in float32.
   flushSubnormals: false,
   computePrecision: 'storage',
+  ...PLAIN_OP_AXES,
 };
 
 /** The axes a case must have for tfjs to run it: the fixed ones plus those that depend on the case. */

@@ -152,7 +152,9 @@ function buildLayout(definition: StepDefinition<Variant>): readonly FlagField[] 
     condition,
     bit: 1 << (FIRST_FREE_BIT + k),
   }));
-  if (FIRST_FREE_BIT + added.length > 31)
+  // Bits 26..31 (bit 31 is the i32's sign bit: & and != 0 still test it). Six extra conditions fit;
+  // a seventh needs a second word.
+  if (FIRST_FREE_BIT + added.length > 32)
     throw new Error(`wasm kernel: ${added.length} extra conditions do not fit in the flag word`);
   return [...FLAG_LAYOUT, ...added];
 }

@@ -33,7 +33,7 @@ export function runScalarOps(
     return x;
   };
   for (const o of ops) {
-    const A: Arithmetic = o.at === 'host' ? float64Arithmetic : rule.compute;
+    const A: Arithmetic = o.at === 'host' ? float64Arithmetic : (rule.scalarCompute ?? rule.compute);
     let x: number;
     switch (o.kind) {
       case 'hyperparameter': {

@@ -13,7 +13,7 @@ import {
   type Dtype,
   type LowPrecisionDtype,
 } from '../arithmetic.js';
-import { rsqrtImplementation, type RsqrtImpl } from '../op-implementations/index.js';
+import { opImplementation, type OpImplementationAxes, type RsqrtImpl, type SqrtImpl } from '../op-implementations/index.js';
 import type { ComputePrecision } from '../variant.js';
 import type { ElementOp } from './ops.js';
 
@@ -43,8 +43,15 @@ export interface RoundingRule {
    * temporary of the kernel) or 'storage' (a tensor of the storage dtype: bfloat16/float16).
    */
   readonly opResults?: 'compute' | 'storage';
-  /** rsqrt is a framework's algorithm (reference/op-implementations), not 1/sqrt: `compute.rsqrt` computes it. */
+  /** sqrt is a framework's algorithm (reference/op-implementations), not the correctly rounded op: `compute.sqrt` computes it. */
+  readonly sqrtImpl?: SqrtImpl;
+  /** rsqrt is a framework's algorithm, not 1/sqrt: `compute.rsqrt` computes it. */
   readonly rsqrtImpl?: RsqrtImpl;
+  /**
+   * The arithmetic of the scalar stage where it differs from `compute`: a framework's algorithm for
+   * an element op is its elementwise kernel's, not that of its reductions (the global norm's sqrt).
+   */
+  readonly scalarCompute?: Arithmetic;
 }
 
 export const FLOAT64_RULE: RoundingRule = {
@@ -93,10 +100,9 @@ export function flushingArithmetic(A: Arithmetic): Arithmetic {
 }
 
 /** The axes of a variant that choose its rounding rule. */
-export interface RuleAxes {
+export interface RuleAxes extends OpImplementationAxes {
   readonly computePrecision?: ComputePrecision;
   readonly flushSubnormals?: boolean;
-  readonly rsqrtImpl?: RsqrtImpl;
 }
 
 /** The rule of a dtype under the variant's computePrecision and flushSubnormals (defaults: the dtype itself, no flushing). */
@@ -108,22 +114,26 @@ export function ruleFor(dtype: Dtype, axes: RuleAxes = {}): RoundingRule {
   const precision = axes.computePrecision ?? 'storage';
   const computeDtype: Dtype = precision === 'storage' ? dtype : precision;
   const flush = axes.flushSubnormals === true;
-  const rsqrt = rsqrtImplementation(axes.rsqrtImpl, computeDtype);
-  if (computeDtype === dtype && !flush && !rsqrt) return base;
-  // The framework's rsqrt replaces the op before DAZ/FTZ wrap it (they act on its argument and result).
-  const plain = rsqrt ? { ...arithmeticFor(computeDtype), rsqrt } : arithmeticFor(computeDtype);
+  const sqrt = opImplementation('sqrt', axes, computeDtype);
+  const rsqrt = opImplementation('rsqrt', axes, computeDtype);
+  if (computeDtype === dtype && !flush && !sqrt && !rsqrt) return base;
+  const plain = arithmeticFor(computeDtype);
+  // The framework's algorithms replace the ops before DAZ/FTZ wrap them (they act on argument and result).
+  const framework = sqrt || rsqrt ? { ...plain, ...(sqrt ? { sqrt } : {}), ...(rsqrt ? { rsqrt } : {}) } : plain;
   const narrower = computeDtype === 'float32' && dtype === 'float64';
   const widerCompute = computeDtype === 'float64' && dtype === 'float32';
   const flushStored = flushFor(dtype);
   return {
-    name: `${dtype}${computeDtype === dtype ? '' : ` computed in ${computeDtype}`}${flush ? ', subnormals flushed' : ''}${rsqrt ? `, rsqrt ${axes.rsqrtImpl}` : ''}`,
-    compute: flush ? flushingArithmetic(plain) : plain,
+    name: `${dtype}${computeDtype === dtype ? '' : ` computed in ${computeDtype}`}${flush ? ', subnormals flushed' : ''}${sqrt ? `, sqrt ${axes.sqrtImpl}` : ''}${rsqrt ? `, rsqrt ${axes.rsqrtImpl}` : ''}`,
+    compute: flush ? flushingArithmetic(framework) : framework,
     // A narrowing store is a conversion op: under FTZ its subnormal result is flushed too.
     storage: widerCompute && flush ? (x) => flushStored(Math.fround(x)) : (x) => base.storage(x),
     storageDtype: dtype,
     ...(narrower ? { load: Math.fround } : widerCompute && flush ? { load: flushStored } : {}),
     ...(flush ? { flushSubnormals: true } : {}),
+    ...(sqrt ? { sqrtImpl: axes.sqrtImpl } : {}),
     ...(rsqrt ? { rsqrtImpl: axes.rsqrtImpl } : {}),
+    ...(sqrt || rsqrt ? { scalarCompute: flush ? flushingArithmetic(plain) : plain } : {}),
   };
 }
 

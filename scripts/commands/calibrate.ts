@@ -14,7 +14,7 @@ import {
   type CalibrationReport,
   type CalibrationResult,
 } from '../../suites/recordings-replay.js';
-import { EXIT_DIVERGED, EXIT_OK, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
+import { EXIT_DIVERGED, EXIT_OK, parseSetOptions, refuseRepeatedOptions, runCommand, writeJsonToStdout } from '../cli-support.js';
 
 function percent(n: number, total: number): string {
   return total === 0 ? '-' : `${((100 * n) / total).toFixed(1)}%`;
@@ -84,6 +84,12 @@ export function calibrateCommand(yargs: Argv): Argv {
           type: 'string',
           describe: 'only this recorded framework (torch-forloop, keras-tf, tf-rawops, optax-eps_in_sqrt, tfjs-cpu, ...)',
         })
+        .option('set', {
+          type: 'string',
+          array: true,
+          describe:
+            "name=value added to every replay (axis or native names): another build's arithmetic, e.g. sqrtImpl=correctly-rounded for a torch whose sqrt is not MKL's AMD kernel",
+        })
         .option('json', { type: 'boolean', default: false, describe: 'print the full report as JSON' })
         .option('verbose', {
           type: 'boolean',
@@ -97,12 +103,17 @@ export function calibrateCommand(yargs: Argv): Argv {
         })
         .example('$0 calibrate', 'counts per framework')
         .example('$0 calibrate --framework torch-forloop --verbose', 'why each torch file is not bit-exact')
-        .example('$0 calibrate --recordings runs/ --verbose', 'your own runs recorded with clients/python/record.py'),
+        .example('$0 calibrate --recordings runs/ --verbose', 'your own runs recorded with clients/python/record.py')
+        .example(
+          '$0 calibrate --framework torch-forloop --set sqrtImpl=correctly-rounded',
+          'the torch runs as a build with a correctly rounded sqrt would do them',
+        ),
     (argv) =>
       runCommand(async () => {
         refuseRepeatedOptions(argv, ['framework', 'recordings']);
         const dir = argv.recordings;
-        const report = calibrate({ framework: argv.framework, ...(dir !== undefined ? { dir } : {}) });
+        const settings = parseSetOptions(argv.set) as Record<string, string>;
+        const report = calibrate({ framework: argv.framework, settings, ...(dir !== undefined ? { dir } : {}) });
         const statedFile = dir === undefined || existsSync(join(dir, EXPECTED_VERDICTS_FILE));
         if (argv.check && !statedFile)
           throw new InputError(
