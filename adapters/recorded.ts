@@ -4,6 +4,9 @@
 // every step, the parameters after every step and the optimizer slots. The adapter brings the run as
 // its own case (its gradients replayed by the reference), and answers each step with what was recorded.
 
+import { RSQRT_IMPLEMENTATIONS, SQRT_IMPLEMENTATIONS } from '../reference/op-implementations/index.js';
+import { BASE_AXES, type Axes } from '../reference/variant.js';
+import { machineSettings } from '../suites/recording-machine.js';
 import { basename } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { ALL_DTYPES, type Dtype } from '../reference/arithmetic.js';
@@ -40,6 +43,7 @@ const RECORDING_SCHEMA = Type.Object(
     state_per_step: Type.Optional(Type.Record(Type.String(), Type.Array(Type.Unknown()))),
     case: Type.Optional(Type.String()),
     lr_per_step: Type.Optional(Type.Array(Type.Unknown())),
+    generator: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   { additionalProperties: true },
 );
@@ -90,6 +94,8 @@ interface Recording {
   state_per_step?: Record<string, unknown[]>;
   case?: string;
   lr_per_step?: unknown[];
+  /** The recording machine (cpu_model, cpu_flags, device), which tells the build of the framework's ops. */
+  generator?: Record<string, unknown>;
 }
 
 function profileFor(rec: Recording, option: string | undefined, where: string): Profile {
@@ -145,10 +151,36 @@ function stateAt(rec: Recording, t: number, where: string): OptimizerStateView {
   return out;
 }
 
+/**
+ * The build of the framework's inexact ops the run was recorded with, where it is not the profile's
+ * default: given as options (sqrtImpl=..., rsqrtImpl=...), else read off the recording's machine
+ * (suites/recording-machine.ts). Undefined when the defaults hold.
+ */
+function buildAxes(
+  profile: Profile,
+  machine: Record<string, unknown> | undefined,
+  given: { sqrtImpl?: string; rsqrtImpl?: string },
+  where: string,
+): Partial<Axes> | undefined {
+  const chosen: Record<string, string> = { ...machineSettings(`${profile.name}@${profile.version}`, machine) };
+  const allowed = { sqrtImpl: SQRT_IMPLEMENTATIONS, rsqrtImpl: RSQRT_IMPLEMENTATIONS } as const;
+  for (const axis of ['sqrtImpl', 'rsqrtImpl'] as const) {
+    const value = given[axis];
+    if (value === undefined) continue;
+    if (!(allowed[axis] as readonly string[]).includes(value))
+      throw new InputError(`${where}: ${axis}=${value}: expected one of ${allowed[axis].join(', ')}`);
+    chosen[axis] = value;
+  }
+  const defaults: Record<string, unknown> = { ...BASE_AXES, ...profile.axes };
+  const differing = Object.entries(chosen).filter(([axis, value]) => defaults[axis] !== value);
+  return differing.length > 0 ? (Object.fromEntries(differing) as Partial<Axes>) : undefined;
+}
+
 function recordedAdapter(options: AdapterOptions): Adapter {
-  const { path, profile: profileOption, ...rest } = options;
+  const { path, profile: profileOption, sqrtImpl, rsqrtImpl, ...rest } = options;
   const unknown = Object.keys(rest);
-  if (unknown.length > 0) throw new InputError(`adapter 'recorded': unknown option '${unknown[0]}'; accepted: path, profile`);
+  if (unknown.length > 0)
+    throw new InputError(`adapter 'recorded': unknown option '${unknown[0]}'; accepted: path, profile, sqrtImpl, rsqrtImpl`);
   if (!path) throw new InputError("adapter 'recorded': give the recording's path, e.g. recorded:path=run.json");
   const where = `recorded run ${path}`;
   const rec = readJsonFile(path, 'recorded run', RECORDING_SCHEMA, EXPECTED) as Recording;
@@ -164,6 +196,7 @@ function recordedAdapter(options: AdapterOptions): Adapter {
   if (bad >= 0) throw new InputError(`${where}: a gradient or trajectory entry has a length other than x0's (${x0.length})`);
   const profile = profileFor(rec, profileOption, where);
   const { settings, refused, ignored } = settingsFor(rec, profile);
+  const fixedAxes = buildAxes(profile, rec.generator, { sqrtImpl, rsqrtImpl }, where);
   const id = basename(path).replace(/\.json$/i, '');
   const spec: CaseSpec = {
     id,
@@ -181,6 +214,7 @@ function recordedAdapter(options: AdapterOptions): Adapter {
       version: rec.framework_version,
       describe: `${rec.framework} ${rec.framework_version} recorded in ${path}`,
       claims: `${profile.name}@${profile.version}`,
+      ...(fixedAxes ? { fixedAxes } : {}),
       capabilities: {
         dtypes: [dtype],
         devices: ['recorded'],

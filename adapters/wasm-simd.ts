@@ -21,7 +21,7 @@ import { loadKernelModule } from './wasm/loader.js';
 import { simdSupported, threadsSupported } from './wasm/webassembly.js';
 
 // No FMA in WebAssembly SIMD; sqrt and division are the lanes' correctly rounded ops.
-const FIXED_AXES: Partial<Axes> = { fma: [], ...PLAIN_OP_AXES };
+export const WASM_FIXED_AXES: Partial<Axes> = { fma: [], ...PLAIN_OP_AXES };
 const DTYPES: readonly Dtype[] = ['float32', 'float64'];
 
 export function createWasmSimdAdapter(options: AdapterOptions = {}): Adapter {
@@ -39,7 +39,7 @@ export function createWasmSimdAdapter(options: AdapterOptions = {}): Adapter {
     version: HARNESS_VERSION,
     describe: 'AssemblyScript WASM SIMD fused step (f32x4 / f64x2), state in linear memory',
     claims: profile,
-    fixedAxes: FIXED_AXES,
+    fixedAxes: WASM_FIXED_AXES,
     capabilities: {
       dtypes: DTYPES,
       unsupportedDtypes: {
@@ -82,12 +82,14 @@ export function createWasmSimdAdapter(options: AdapterOptions = {}): Adapter {
       }
     },
     async prepare(c: AdapterCase): Promise<PreparedCase> {
-      const reason = unsupportedReason(info, c) ?? wasmUnsupportedReason(c.variant, c.dtype);
+      // The kernel runs the case in its fixed axes (no FMA, plain sqrt and division).
+      const variant = { ...c.variant, ...WASM_FIXED_AXES };
+      const reason = unsupportedReason(info, c) ?? wasmUnsupportedReason(variant, c.dtype);
       if (reason) throw new UnsupportedCaseError(reason);
-      return prepareWasmCase(c.dtype, { ...c.variant, ...FIXED_AXES }, c.x0);
+      return prepareWasmCase(c.dtype, variant, c.x0);
     },
     // The bench capability: paths 'simd' (one thread) and 'simd-mt' (every core), arrays in place.
-    bench: (request) => wasmStepBench({ ...request, variant: { ...request.variant, ...FIXED_AXES } }),
+    bench: (request) => wasmStepBench({ ...request, variant: { ...request.variant, ...WASM_FIXED_AXES } }),
   };
 }
 

@@ -3,6 +3,7 @@
 // sha256 sums. Each file holds the API call, the hyperparameters under the framework's own names,
 // every step's gradient and parameters. Reading one checks its sha256 against the manifest and its
 // shape against the schema; every problem is one InputError line naming the file.
+import type { RecordingMachine } from './recording-machine.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -46,6 +47,7 @@ export const RecordingFileSchema = Type.Object(
     learning_rate_dtype: Type.Optional(Type.String()),
     hyperparam_tensor_dtype: Type.Optional(Type.String()),
     stream: Type.Optional(Type.String()),
+    generator: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   { additionalProperties: true },
 );
@@ -99,6 +101,8 @@ export interface Recording {
   learningRateDtype?: string;
   /** Open-loop stream name (nan_at7, stream12), absent for closed-loop objectives. */
   stream?: string;
+  /** The machine the recorder describes (cpu_model, cpu_flags, device): which build's ops the run has. */
+  machine?: RecordingMachine;
 }
 
 /** suites/recordings/ of the installed package (works from sources and from dist/). */
@@ -192,6 +196,7 @@ export function decodeRecording(
     ...(r.floatx ? { floatx: r.floatx } : {}),
     ...(r.learning_rate_dtype ? { learningRateDtype: r.learning_rate_dtype } : {}),
     ...(r.stream ? { stream: r.stream } : {}),
+    ...(r.generator ? { machine: r.generator } : {}),
   };
 }
 

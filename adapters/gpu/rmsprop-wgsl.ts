@@ -10,6 +10,7 @@
 //   @binding(2) state   (read_write, slots*n f32: v, then m if centered, then b if momentum runs)
 //   @binding(3) scalars (uniform, dynamic offset: one 256-byte slot per step in a batch)
 
+import { PLAIN_OP_AXES } from '../../reference/op-implementations/index.js';
 import { plainOpsUnsupported } from '../codegen/op-implementations.js';
 import { stepProgram, type StepProgram } from '../../reference/program/index.js';
 import type { ScalarName } from '../../reference/program/ops.js';
@@ -116,9 +117,11 @@ const wgslDialect = (flush: boolean): TextDialect => ({
 
 /** The complete WGSL module for the variant: entry point `main`, workgroup size WORKGROUP_SIZE. */
 export function rmspropWgsl(variant: Variant): string {
-  const reason = wgslUnsupported(variant);
+  // The shader's sqrt and inverseSqrt are the device's, never a CPU framework's algorithm (sqrtImpl, rsqrtImpl).
+  const device: Variant = { ...variant, ...PLAIN_OP_AXES };
+  const reason = wgslUnsupported(device);
   if (reason) throw new RangeError(reason);
-  return programWgsl(stepProgram(variant, 'float32'));
+  return programWgsl(stepProgram(device, 'float32'));
 }
 
 /** The WGSL module of any float32 step program over the RMSprop state layout. */

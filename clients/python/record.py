@@ -50,6 +50,31 @@ def _vector(values):
     return [encode_number(x) for x in values]
 
 
+def _machine(device="cpu"):
+    """The recording machine: the harness reads the build of the framework's inexact ops off it
+    (suites/recording-machine.ts: MKL's and XLA's sqrt/rsqrt depend on the CPU vendor)."""
+    cpu_model, cpu_flags = "", []
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name" and not cpu_model:
+                    cpu_model = value.strip()
+                elif key.strip() == "flags" and not cpu_flags:
+                    cpu_flags = value.split()
+    except OSError:
+        pass
+    cpu_model = cpu_model or platform.processor()
+    return {
+        "python": sys.version.split()[0],
+        "machine": platform.machine(),
+        "os": platform.system(),
+        "device": device,
+        "cpu_model": cpu_model,
+        "cpu_flags": [f for f in cpu_flags if f.startswith(("avx", "fma", "sse4"))],
+    }
+
+
 def _plain(value):
     """A hyperparameter as JSON: numbers, booleans, None and strings as they are; anything else as its repr."""
     if value is None or isinstance(value, (bool, int, str)):
@@ -81,7 +106,7 @@ class Recording:
             "trajectory": [],
             "state_per_step": {},
             "notes": "recorded with clients/python/record.py",
-            "generator": {"python": sys.version.split()[0], "machine": platform.machine(), "os": platform.system()},
+            "generator": _machine(),
             "conventions": FORMAT_NOTE,
         }
 
@@ -119,6 +144,10 @@ class TorchRecorder:
         dtype = str(self.params[0].dtype).replace("torch.", "")
         self.rec = Recording("torch", torch.__version__, dtype, hyper, self._flat(p.detach() for p in self.params),
                              "torch.optim.%s(%s)" % (type(optimizer).__name__, ", ".join("%s=%r" % kv for kv in hyper.items())))
+        # cuda/mps runs are not MKL's sqrt: the harness reads the build off the device.
+        self.rec.doc["generator"]["device"] = self.params[0].device.type
+        # Builds without MKL (Debian's python3-torch, ARM) have a correctly rounded sqrt.
+        self.rec.doc["generator"]["mkl"] = bool(torch.backends.mkl.is_available())
 
     def _flat(self, tensors):
         return [x for t in tensors for x in t.reshape(-1).tolist()]

@@ -139,7 +139,7 @@ describe('onnxruntime adapter', () => {
       expect(availability.facts.opset).toBe(RMSPROP_OPSET);
       expect(String(availability.facts.onnxruntime)).toMatch(/^\d+\.\d+\.\d+$/);
     }
-    expect(adapterFor('torch').info.fixedAxes).toEqual({ fma: [] });
+    expect(adapterFor('torch').info.fixedAxes).toEqual({ fma: [], sqrtImpl: 'correctly-rounded', rsqrtImpl: 'one-over-sqrt' });
     expect(adapterFor('torch').info.claims).toBe('torch');
   });
 

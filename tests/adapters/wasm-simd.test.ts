@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { AdapterCase, PreparedCase } from '../../adapters/adapter.js';
-import { createWasmSimdAdapter, prepareWasmCase, wasmSimd } from '../../adapters/wasm-simd.js';
+import { createWasmSimdAdapter, prepareWasmCase, WASM_FIXED_AXES, wasmSimd } from '../../adapters/wasm-simd.js';
 import { benchFusedStep, benchThreaded, benchTriad } from '../../adapters/wasm/kernels.js';
 import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
 import { resolveVariant, SettingError, type Settings } from '../../reference/resolve.js';
@@ -75,7 +75,7 @@ describe('wasm-simd adapter', () => {
       expect(typeof availability.facts.memoryPages).toBe('number');
       expect(availability.facts.maxMemoryPages).toBe(65536);
     }
-    expect(adapter.info.fixedAxes).toEqual({ fma: [] });
+    expect(adapter.info.fixedAxes).toEqual({ fma: [], sqrtImpl: 'correctly-rounded', rsqrtImpl: 'one-over-sqrt' });
     expect(adapter.info.capabilities.dtypes).toEqual(['float32', 'float64']);
     expect(adapter.info.claims).toBe('torch');
     expect(() => createWasmSimdAdapter({ profile: 'nope' })).toThrow();
@@ -92,7 +92,7 @@ describe('wasm-simd adapter', () => {
           if (!caseAppliesTo(c, findProfile(profile)).applies) continue;
           const resolved = resolveCase(profile, dtype, {}, c.settings);
           if (!resolved) continue;
-          const variant: Variant = { ...resolved.variant, fma: [] };
+          const variant: Variant = { ...resolved.variant, ...WASM_FIXED_AXES };
           const order = profile === 'torch' ? 'torch' : 'tf';
           const ref = runTrajectory(variant, dtype, caseX0(c), c.steps, caseGradientSource(c, dtype, order));
           const ac: AdapterCase = {
@@ -131,7 +131,7 @@ describe('wasm-simd adapter', () => {
         for (const [profile, settings] of tailSettings) {
           for (const [si, kind] of tailStreams.entries()) {
             const grads = generateStream({ kind, dim: n, steps: 8, seed: 77 + n * 13 + si, at: 2 });
-            const variant: Variant = { ...resolveCase(profile, dtype, settings)!.variant, fma: [] };
+            const variant: Variant = { ...resolveCase(profile, dtype, settings)!.variant, ...WASM_FIXED_AXES };
             const x0 = generateStream({ kind: 'random', dim: n, steps: 1, seed: 5 + n })[0];
             const ref = runTrajectory(variant, dtype, x0, grads.length, replaySource(grads));
             const diff = await replay(await prepareWasmCase(dtype, variant, ref.x0), ref);
@@ -186,7 +186,7 @@ describe('wasm-simd adapter', () => {
       for (const [i, settings] of sweep.entries()) {
         for (const kind of ['random', 'inf-at', 'zeros-first', 'overflow64'] as StreamKind[]) {
           const grads = generateStream({ kind, dim: 37, steps: 10, seed: 300 + i, at: 3 });
-          const variant: Variant = { ...resolveCase('torch', dtype, {}, settings)!.variant, fma: [] };
+          const variant: Variant = { ...resolveCase('torch', dtype, {}, settings)!.variant, ...WASM_FIXED_AXES };
           const ref = runTrajectory(
             variant,
             dtype,
@@ -210,7 +210,7 @@ describe('wasm-simd adapter', () => {
 
   it('load() overwrites params and state, and the step counter', async () => {
     const dtype = 'float32';
-    const variant: Variant = { ...resolveVariant('torch', dtype, { momentum: 0.9, centered: true }).variant, fma: [] };
+    const variant: Variant = { ...resolveVariant('torch', dtype, { momentum: 0.9, centered: true }).variant, ...WASM_FIXED_AXES };
     const grads = generateStream({ kind: 'random', dim: 9, steps: 6, seed: 9 });
     const ref = runTrajectory(variant, dtype, new Array(9).fill(0.5), 6, replaySource(grads));
     const prepared = await prepareWasmCase(dtype, variant, ref.x0);
@@ -227,7 +227,7 @@ describe('wasm-simd adapter', () => {
   it('grows memory for large arrays', async () => {
     const n = 300_001;
     const dtype = 'float64';
-    const variant: Variant = { ...resolveVariant('torch', dtype).variant, fma: [] };
+    const variant: Variant = { ...resolveVariant('torch', dtype).variant, ...WASM_FIXED_AXES };
     const grads = generateStream({ kind: 'random', dim: n, steps: 2, seed: 4 });
     const ref = runTrajectory(variant, dtype, new Float64Array(n).fill(1), 2, replaySource(grads));
     expect(await replay(await prepareWasmCase(dtype, variant, ref.x0), ref)).toBeNull();

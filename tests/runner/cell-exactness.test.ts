@@ -1,7 +1,8 @@
 // Conformance cells say which are bit-exact and which are exact up to the declared op error: a torch
-// 2.x run recorded on an MKL build (recorded:path=...) passes as exact up to the op error although its
-// free-running drift leaves the ULP tolerance; the reference's own kernels are bit-exact; a tampered
-// run is neither.
+// 2.x run recorded on an MKL build is bit-exact against the profile's model of MKL's AMD sqrt, and,
+// judged as a build whose sqrt is not modelled (sqrtImpl=correctly-rounded: given, or read off a
+// recording made on an Intel CPU), passes as exact up to the op error although its free-running drift
+// leaves the ULP tolerance; the reference's own kernels are bit-exact; a tampered run is neither.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,8 +16,13 @@ const TORCH = join(defaultRecordingsDir(), 'torch/torch-forloop_bowl3_centered_m
 const RUN = { isolation: 'in-process', differences: false, compareProfiles: false } as const;
 
 describe('cell exactness', () => {
-  it('a torch run recorded with MKL sqrt is exact up to the declared op error: it passes, and the reports say it is not bit-exact', async () => {
+  it("a torch run recorded with MKL's sqrt on AMD is bit-exact against the profile, which models that sqrt", async () => {
     const report = await runConformance({ ...RUN, adapters: [`recorded:path=${TORCH}`] });
+    expect(report.cells[0]).toMatchObject({ status: 'pass', exactness: 'bit-exact' });
+  });
+
+  it('judged with a plain sqrt it is exact up to the declared op error: it passes, and the reports say it is not bit-exact', async () => {
+    const report = await runConformance({ ...RUN, adapters: [`recorded:path=${TORCH},sqrtImpl=correctly-rounded`] });
     expect(report.cells).toHaveLength(1);
     const [cell] = report.cells;
     expect(cell).toMatchObject({
@@ -41,8 +47,17 @@ describe('cell exactness', () => {
     doc.trajectory[9][0] = Math.fround(doc.trajectory[9][0] * (1 + 1e-3));
     const path = join(mkdtempSync(join(tmpdir(), 'tampered-')), 'run.json');
     writeFileSync(path, JSON.stringify(doc));
-    const report = await runConformance({ ...RUN, adapters: [`recorded:path=${path}`] });
+    const report = await runConformance({ ...RUN, adapters: [`recorded:path=${path},sqrtImpl=correctly-rounded`] });
     expect(report.cells[0]).toMatchObject({ status: 'fail', exactness: 'inexact' });
+  });
+
+  it('a run whose recorder names an Intel CPU is judged with the plain sqrt (MKL runs other kernels there) and the declared op error', async () => {
+    const doc = JSON.parse(readFileSync(TORCH, 'utf8'));
+    doc.generator = { ...doc.generator, cpu_model: 'Intel(R) Xeon(R) Platinum 8480+' };
+    const path = join(mkdtempSync(join(tmpdir(), 'intel-')), 'run.json');
+    writeFileSync(path, JSON.stringify(doc));
+    const report = await runConformance({ ...RUN, adapters: [`recorded:path=${path}`] });
+    expect(report.cells[0]).toMatchObject({ status: 'pass', exactness: 'exact-up-to-op-error' });
   });
 
   it("the reference's own float32 kernels are bit-exact on every compared cell", async () => {
