@@ -173,7 +173,7 @@ function buildAxes(
   }
   const defaults: Record<string, unknown> = { ...BASE_AXES, ...profile.axes };
   const differing = Object.entries(chosen).filter(([axis, value]) => defaults[axis] !== value);
-  return differing.length > 0 ? (Object.fromEntries(differing)) : undefined;
+  return differing.length > 0 ? Object.fromEntries(differing) : undefined;
 }
 
 function recordedAdapter(options: AdapterOptions): Adapter {

@@ -280,7 +280,8 @@ export const AXES: readonly AxisInfo[] = [
   {
     name: 'sqrtImpl',
     values: SQRT_IMPLEMENTATIONS,
-    describe: "element sqrt: correctly rounded | MKL VML's on AMD CPUs (PyTorch's x86 wheels: RSQRTPS estimate refined without FMA)",
+    describe:
+      "element sqrt: correctly rounded | MKL VML's on AMD CPUs (PyTorch's x86 wheels: RSQRTPS estimate refined without FMA)",
   },
   {
     name: 'rsqrtImpl',
