@@ -234,8 +234,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     // Every shard probes every adapter: the adapter table is the same in each shard report.
     const probing = Promise.all(specs.map((spec) => probeEntry(executor, spec, probeTimeout)));
     // The calibration recordings (with every suite or `--suites recordings`; every shard replays them, so
-    // each shard's selection is the same and `report merge` checks that they agree): replayed here, synchronously, while the worker processes start and probe, so they add
-    // little time.
+    // each shard's selection is the same and `report merge` checks that they agree): replayed here,
+    // synchronously, while the worker processes start and probe, so they add little time.
     let replayed: RecordingsSection | undefined;
     let replayFailed: { error: unknown } | undefined;
     try {
