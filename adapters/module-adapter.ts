@@ -8,6 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
+import { ALL_DTYPES } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
 import { findProfile } from '../reference/registry.js';
 import { HARNESS_VERSION } from '../reference/version.js';
@@ -39,7 +40,9 @@ export interface ModuleAdapterHarness {
 export type ModuleAdapterExport =
   Adapter | ((options: AdapterOptions, harness: ModuleAdapterHarness) => Adapter | Promise<Adapter>);
 
-const DTYPE = Type.Union([Type.Literal('float32'), Type.Literal('float64')]);
+// Every storage dtype the reference steps: bfloat16/float16 values travel as the exact double of the
+// 16-bit value (x0, gradients, and the params/state read back), as for ts-bf16 and the external protocol.
+const DTYPE = Type.Union(ALL_DTYPES.map((d) => Type.Literal(d)));
 const INFO_SCHEMA = Type.Object({
   id: Type.String({ minLength: 1 }),
   version: Type.String(),
@@ -65,6 +68,11 @@ const INFO_SCHEMA = Type.Object({
     configurableAxes: Type.Union([Type.Literal('all'), Type.Array(Type.String())]),
     loadState: Type.Boolean(),
     readState: Type.Boolean(),
+    unsupportedDtypes: Type.Optional(
+      Type.Object(Object.fromEntries(ALL_DTYPES.map((d) => [d, Type.Optional(Type.String({ minLength: 1 }))])), {
+        additionalProperties: false,
+      }),
+    ),
   }),
 });
 

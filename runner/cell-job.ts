@@ -118,7 +118,10 @@ export async function runCellJob(adapter: Adapter, job: CellJob): Promise<Cell> 
   const base = { adapter: job.adapter, case: job.case, suite: c.suite, dtype, mode };
   const skip = (reason: string): Cell => unmeasuredCell(job, 'skip', reason);
   const info = adapter.info;
-  if (!info.capabilities.dtypes.includes(dtype)) return skip(`${info.id} does not support ${dtype}`);
+  if (!info.capabilities.dtypes.includes(dtype)) {
+    const why = info.capabilities.unsupportedDtypes?.[dtype]; // the adapter's own reason, as unsupportedReason gives it
+    return skip(`${info.id} does not support ${dtype}${why ? `: ${why}` : ''}`);
+  }
   if (info.claims === 'unknown') return skip(`${info.id} claims no profile: see \`identify\``);
   const claimed = findProfile(info.claims);
   const applies = caseAppliesTo(c, claimed);

@@ -5,7 +5,7 @@
 
 import type { Dtype } from '../reference/arithmetic.js';
 import { InputError } from '../reference/errors.js';
-import { compareKeys, planOrder } from './plan.js';
+import { matrixCells } from './plan.js';
 import type { Cell, ConformanceReport } from './result.js';
 import type { Mode } from './run-cell.js';
 import { adapterVerdicts, summarize } from './summary.js';
@@ -31,17 +31,60 @@ function shardLabel(source: string, label: string | undefined): { index: number;
 
 const cellName = (c: Pick<Cell, 'adapter' | 'case' | 'dtype' | 'mode'>) => `${c.adapter} ${c.case} ${c.dtype} ${c.mode}`;
 
-/** The cells of the unsharded run, in plan order (closed loop only for cases on a problem, as runner/plan.ts). */
+/**
+ * The cells of the unsharded run, in plan order: the rows of selection.matrix (each adapter's dtypes
+ * and own cases) through runner/plan.ts, as the runner planned them. A report without the matrix (an
+ * older harness) had every adapter on every case and dtype.
+ */
 function plannedCells(report: ConformanceReport): { adapter: string; case: string; dtype: Dtype; mode: Mode }[] {
-  const out: { adapter: string; case: string; dtype: Dtype; mode: Mode }[] = [];
-  for (const adapter of report.selection.adapters)
-    for (const c of report.cases)
-      for (const dtype of report.selection.dtypes)
-        for (const mode of report.selection.modes) {
-          if (mode === 'closed-loop' && !c.source.startsWith('problem ')) continue;
-          out.push({ adapter, case: c.key, dtype, mode });
-        }
-  return out;
+  const { adapters, dtypes, modes, matrix } = report.selection;
+  const owned = new Set((matrix ?? []).flatMap((row) => row.cases ?? []));
+  const selected = report.cases.filter((c) => !owned.has(c.key));
+  const byKey = new Map(report.cases.map((c) => [c.key, c]));
+  const rows = adapters.map((adapter) => {
+    const row = matrix?.find((r) => r.adapter === adapter);
+    if (matrix && !row) throw new InputError(`report merge: the matrix of the run has no row for adapter ${adapter}`);
+    const cases = row?.cases
+      ? row.cases.map((key) => {
+          const c = byKey.get(key);
+          if (!c) throw new InputError(`report merge: adapter ${adapter}'s case ${key} is not among the report's cases`);
+          return c;
+        })
+      : selected;
+    return { cases, dtypes: row?.dtypes ?? dtypes };
+  });
+  return matrixCells(rows, modes, (c) => c.source.startsWith('problem ')).map((p) => ({
+    adapter: adapters[p.adapterIndex],
+    case: p.case.key,
+    dtype: p.dtype,
+    mode: p.mode,
+  }));
+}
+
+/** The recordings replay of the merged run: every shard replayed the same files, so they must agree. */
+function mergedRecordings(shards: readonly NamedReport[]): ConformanceReport['recordings'] {
+  const [first, ...rest] = shards;
+  const withoutTime = (r: ConformanceReport['recordings']) => {
+    if (!r) return undefined;
+    const { durationMs: _, ...rest } = r;
+    return rest;
+  };
+  for (const { source, report } of rest) {
+    const a = withoutTime(first.report.recordings);
+    const b = withoutTime(report.recordings);
+    if (same(a, b)) continue;
+    if (!a || !b)
+      throw new InputError(
+        `report merge: ${a ? first.source : source} has the recordings replay but ${a ? source : first.source} has none; shards must come from the same command`,
+      );
+    const file = b.files.find((f, i) => !same(f, a.files[i]))?.file ?? b.files[a.files.length]?.file;
+    throw new InputError(
+      `report merge: ${source} replayed the recordings with other results than ${first.source}${file ? ` (first at ${file})` : ''}; shards must run the same harness on the same recordings`,
+    );
+  }
+  // One replay stands for the run; its time is the longest shard's (they ran in parallel).
+  const durations = shards.map((s) => s.report.recordings?.durationMs ?? 0);
+  return first.report.recordings ? { ...first.report.recordings, durationMs: Math.max(...durations) } : undefined;
 }
 
 export function mergeReports(shards: readonly NamedReport[]): ConformanceReport {
@@ -116,16 +159,15 @@ export function mergeReports(shards: readonly NamedReport[]): ConformanceReport 
   }
 
   const { shard: _, ...selection } = first.report.selection;
-  const key = planOrder(
-    selection.adapters,
-    first.report.cases.map((c) => c.key),
-    selection.dtypes,
-    selection.modes,
-  );
-  const cells = shards.flatMap((s) => s.report.cells).sort((a, b) => compareKeys(key(a), key(b)));
+  // Plan order: the order of the unsharded report.
+  const cells = shards.flatMap((s) => s.report.cells).sort((a, b) => planIndex.get(cellName(a))! - planIndex.get(cellName(b))!);
   const verdicts = adapterVerdicts(first.report.adapters, cells, false);
+  const recordings = mergedRecordings(shards);
+  const summary = summarize(cells, verdicts, { required: selection.required ?? [] });
+  if (recordings && recordings.moved.length > 0) summary.exitCode = 1; // as in the unsharded run
+  const { recordings: _r, ...rest } = first.report;
   return {
-    ...first.report,
+    ...rest,
     generatedAt: shards
       .map((s) => s.report.generatedAt)
       .sort()
@@ -134,6 +176,7 @@ export function mergeReports(shards: readonly NamedReport[]): ConformanceReport 
     selection,
     cells,
     verdicts,
-    summary: summarize(cells, verdicts, { required: selection.required ?? [] }),
+    ...(recordings ? { recordings } : {}),
+    summary,
   };
 }

@@ -24,22 +24,40 @@ export interface Shard {
   count: number;
 }
 
-export function planCells(
-  adapterCount: number,
-  cases: readonly CaseSpec[],
-  dtypes: readonly Dtype[],
+/**
+ * One adapter's row of the matrix: the cases and dtypes it runs. Rows differ where an adapter brings
+ * its own cases (recorded runs) or where bfloat16/float16 join only the adapters that declare them.
+ */
+export interface MatrixRow<C> {
+  cases: readonly C[];
+  dtypes: readonly Dtype[];
+}
+
+/**
+ * The cells of the rows in plan order (adapter, case, dtype, mode), numbered: the one ordering the
+ * runner plans by and `report merge` rebuilds from a report. Closed loop only where `closedLoop` says
+ * the case runs on a problem (streams are replayed by definition).
+ */
+export function matrixCells<C>(
+  rows: readonly MatrixRow<C>[],
   modes: readonly Mode[],
-): PlannedCell[] {
-  const plan: PlannedCell[] = [];
-  for (let adapterIndex = 0; adapterIndex < adapterCount; adapterIndex++) {
-    for (const c of cases)
-      for (const dtype of dtypes)
+  closedLoop: (c: C) => boolean,
+): { index: number; adapterIndex: number; case: C; dtype: Dtype; mode: Mode }[] {
+  const out: { index: number; adapterIndex: number; case: C; dtype: Dtype; mode: Mode }[] = [];
+  rows.forEach((row, adapterIndex) => {
+    for (const c of row.cases)
+      for (const dtype of row.dtypes)
         for (const mode of modes) {
-          if (mode === 'closed-loop' && c.source.kind !== 'problem') continue; // streams are replayed by definition
-          plan.push({ index: plan.length, adapterIndex, case: c, caseKey: caseKey(c), dtype, mode });
+          if (mode === 'closed-loop' && !closedLoop(c)) continue;
+          out.push({ index: out.length, adapterIndex, case: c, dtype, mode });
         }
-  }
-  return plan;
+  });
+  return out;
+}
+
+/** The plan of a run whose adapters have the given rows. */
+export function planCells(rows: readonly MatrixRow<CaseSpec>[], modes: readonly Mode[]): PlannedCell[] {
+  return matrixCells(rows, modes, (c) => c.source.kind === 'problem').map((p) => ({ ...p, caseKey: caseKey(p.case) }));
 }
 
 /** '2/3' -> { index: 2, count: 3 } */
@@ -56,28 +74,4 @@ export const formatShard = (s: Shard): string => `${s.index}/${s.count}`;
 
 export function inShard(cell: { index: number }, shard: Shard | undefined): boolean {
   return !shard || cell.index % shard.count === shard.index - 1;
-}
-
-/** Sort key that puts cells of any report (sharded or not) back in plan order. */
-export function planOrder(
-  adapters: readonly string[],
-  cases: readonly string[],
-  dtypes: readonly Dtype[],
-  modes: readonly Mode[],
-) {
-  const rank = (list: readonly string[], value: string) => {
-    const i = list.indexOf(value);
-    return i < 0 ? list.length : i;
-  };
-  return (cell: { adapter: string; case: string; dtype: Dtype; mode: Mode }): number[] => [
-    rank(adapters, cell.adapter),
-    rank(cases, cell.case),
-    rank(dtypes, cell.dtype),
-    rank(modes, cell.mode),
-  ];
-}
-
-export function compareKeys(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return 0;
 }

@@ -413,6 +413,23 @@ export function reportSchemaWith<N extends TSchema>(num: (description?: string) 
         dtypes: Type.Array(Dtype),
         modes: Type.Array(Mode),
         shard: Type.Optional(Type.String()),
+        matrix: Type.Optional(
+          Type.Array(
+            Type.Object({
+              adapter: Type.String(),
+              dtypes: Type.Array(Dtype),
+              cases: Type.Optional(
+                Type.Array(Type.String(), {
+                  description: 'the case keys of an adapter that brings its own cases (recorded runs)',
+                }),
+              ),
+            }),
+            {
+              description:
+                "each adapter's row of the cell matrix (adapter x case x dtype x mode): its dtypes (bfloat16/float16 join the adapters that declare them when no dtypes are asked) and, where it brings them, its own cases; the same in every shard, so `report merge` rebuilds the plan",
+            },
+          ),
+        ),
         required: Type.Optional(
           Type.Array(Type.String(), {
             description: 'adapters that must be compared (--require): one unavailable, erroring or not compared fails the run',

@@ -13,7 +13,7 @@ import { caseKey, SUITES } from '../suites/suites.js';
 import { MAX_TIMEOUT_MS, type CellExecutor, type Isolation } from './cell-executor.js';
 import { unmeasuredCell, type CellJob } from './cell-job.js';
 import { inProcessExecutor } from './in-process-executor.js';
-import { formatShard, inShard, planCells, type PlannedCell, type Shard } from './plan.js';
+import { formatShard, inShard, planCells, type MatrixRow, type Shard } from './plan.js';
 import { ProcessPool } from './process-pool.js';
 import type { AdapterEntry, Cell, CellStatus, ConformanceReport, RecordingsSection } from './result.js';
 import { REPORT_FORMAT_VERSION } from './result.js';
@@ -157,27 +157,24 @@ async function ownCasesOf(executor: CellExecutor, label: string, timeoutMs: numb
   return 'failed' in probed || !probed.info.cases?.length ? null : [...probed.info.cases];
 }
 
-/** planCells for each adapter on its own cases (or the selected ones), numbered in one plan order. */
-function planPerAdapter(
-  count: number,
-  own: (i: number) => CaseSpec[] | null,
+/**
+ * Each adapter's row of the matrix: its own cases (in the dtypes it declares) or the selected ones, in
+ * the asked dtypes, plus, when none were asked, the bfloat16/float16 it declares. The rows are the same
+ * in every shard: a shard takes its cells from this one plan.
+ */
+function matrixRows(
+  own: readonly (CaseSpec[] | null)[],
   cases: readonly CaseSpec[],
   dtypes: readonly Dtype[],
-  modes: readonly Mode[],
   entries: readonly AdapterEntry[],
-  addDeclaredLowPrecision = false,
-): PlannedCell[] {
-  const plan: PlannedCell[] = [];
-  for (let i = 0; i < count; i++) {
-    const mine = own(i);
-    // Without an explicit dtype list, bfloat16/float16 cells go to the adapters that declare them.
-    const asked = addDeclaredLowPrecision
-      ? [...dtypes, ...LOW_PRECISION_DTYPES.filter((x) => entries[i].capabilities.dtypes.includes(x))]
-      : dtypes;
-    const d = mine ? asked.filter((x) => entries[i].capabilities.dtypes.includes(x)) : asked;
-    for (const p of planCells(1, mine ?? cases, d, modes)) plan.push({ ...p, adapterIndex: i, index: plan.length });
-  }
-  return plan;
+  addDeclaredLowPrecision: boolean,
+): MatrixRow<CaseSpec>[] {
+  return entries.map((entry, i) => {
+    const declared = entry.capabilities.dtypes;
+    const asked = addDeclaredLowPrecision ? [...dtypes, ...LOW_PRECISION_DTYPES.filter((x) => declared.includes(x))] : dtypes;
+    const mine = own[i];
+    return mine ? { cases: mine, dtypes: asked.filter((x) => declared.includes(x)) } : { cases, dtypes: asked };
+  });
 }
 
 /** The labels of the required adapters; a name matching no adapter of the run is an input error. */
@@ -236,12 +233,13 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   try {
     // Every shard probes every adapter: the adapter table is the same in each shard report.
     const probing = Promise.all(specs.map((spec) => probeEntry(executor, spec, probeTimeout)));
-    // The calibration recordings (with every suite or `--suites recordings`, once per run, not per shard):
-    // replayed here, synchronously, while the worker processes start and probe, so they add little time.
+    // The calibration recordings (with every suite or `--suites recordings`; every shard replays them, so
+    // each shard's selection is the same and `report merge` checks that they agree): replayed here,
+    // synchronously, while the worker processes start and probe, so they add little time.
     let replayed: RecordingsSection | undefined;
     let replayFailed: { error: unknown } | undefined;
     try {
-      if (!options.shard && wantsRecordings(options))
+      if (wantsRecordings(options))
         replayed = replayRecordings(typeof options.recordings === 'string' ? options.recordings : undefined);
     } catch (error) {
       replayFailed = { error };
@@ -256,18 +254,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const ownCases = await Promise.all(
       specs.map(async (spec, i) => (adapters[i].available ? ownCasesOf(executor, spec.label, probeTimeout) : null)),
     );
-    // The whole matrix first: what the selection says (its dtypes) is the same in every shard.
-    const fullPlan = planPerAdapter(
-      specs.length,
-      (i) => ownCases[i] ?? null,
-      cases,
-      dtypes,
-      modes,
-      adapters,
-      // bfloat16/float16 cells join an unsharded run by themselves; a shard matrix is the named dtypes
-      // only (the merge rebuilds the matrix from the selection, which cannot say which adapters added them).
-      options.dtypes === undefined && options.shard === undefined,
-    );
+    // The whole matrix first, the same in every shard (bfloat16/float16 included): a shard is every n-th cell of it.
+    const rows = matrixRows(ownCases, cases, dtypes, adapters, options.dtypes === undefined);
+    const fullPlan = planCells(rows, modes);
     const plan = fullPlan.filter((p) => inShard(p, options.shard));
     const cells: (Cell | undefined)[] = new Array<Cell | undefined>(plan.length);
     let done = 0;
@@ -333,6 +322,11 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         dtypes: [...dtypes, ...LOW_PRECISION_DTYPES.filter((d) => !dtypes.includes(d) && fullPlan.some((p) => p.dtype === d))],
         modes: [...modes],
         ...(options.shard ? { shard: formatShard(options.shard) } : {}),
+        matrix: rows.map((row, i) => ({
+          adapter: labels[i],
+          dtypes: [...row.dtypes],
+          ...(ownCases[i] ? { cases: row.cases.map(caseKey) } : {}),
+        })),
         ...(required.length > 0 ? { required } : {}),
       },
       seriesSampling: { maxPoints: SERIES_MAX_POINTS, rule: SERIES_SAMPLING_RULE },

@@ -96,9 +96,11 @@ export function adapterVerdict(
     reason = `${plural(counts.error, 'cell')} in error: ${commonestReason(cells.filter((c) => c.status === 'error'))}`;
   } else if (compared.length === 0) {
     verdict = shard ? 'undecided' : 'fail';
-    reason = shard
-      ? 'no compared cell in this shard (decided when the shards are merged)'
-      : `nothing compared: ${commonestReason(cells)}`;
+    reason = !shard
+      ? `nothing compared: ${commonestReason(cells)}`
+      : cells.length === 0
+        ? 'not in this shard: its cells are in the other shards (decided when the shards are merged)'
+        : 'no compared cell in this shard (decided when the shards are merged)';
   } else {
     verdict = 'pass';
     const opExact = exactness['exact-up-to-op-error'];

@@ -30,7 +30,8 @@ export interface CompareOptions {
   setB?: Settings;
   /** Exactly one source of inputs: a problem, a gradient stream (with x0), or suites/cases. */
   problem?: string;
-  grads?: { path: string; stream: Float64Array[] };
+  /** A gradient stream, with the file's `lr_per_step` when it has one (used unless `set` gives lrPerStep). */
+  grads?: { path: string; stream: Float64Array[]; lrPerStep?: number[] };
   suites?: readonly string[];
   cases?: readonly string[];
   x0?: number[];
@@ -135,12 +136,17 @@ function gradsInputs(grads: NonNullable<CompareOptions['grads']>, options: Compa
   const steps = options.steps ?? grads.stream.length;
   if (steps > grads.stream.length)
     throw new InputError(`--steps ${steps} exceeds the ${grads.stream.length} gradients in ${grads.path}`);
-  const shared = { ...options.set };
+  // The file's learning rate of every step is part of the recorded run (as `trajectory --grads` reads
+  // it): it replaces lr and any schedule on both sides, unless --set lrPerStep gives another.
+  const fileLr = grads.lrPerStep !== undefined && options.set?.lrPerStep === undefined ? grads.lrPerStep : undefined;
+  const shared: Settings = { ...(fileLr ? { lrPerStep: fileLr.map(String) } : {}), ...options.set };
+  const settingsText = [
+    ...(fileLr ? [`the file's lr_per_step (${fileLr.length} values)`] : []),
+    ...Object.entries(options.set ?? {}).map(([k, v]) => `${k}=${String(v)}`),
+  ];
   return {
     describe: `the ${steps} gradients of ${grads.path} replayed from x0 [${options.x0.join(', ')}]; ${
-      Object.entries(shared)
-        .map(([k, v]) => `${k}=${String(v)}`)
-        .join(', ') || 'no setting'
+      settingsText.join(', ') || 'no setting'
     } on both sides; every other hyperparameter each side's own default`,
     dtype: options.dtype,
     x0: options.x0,

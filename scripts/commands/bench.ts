@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import type { Argv } from 'yargs';
-import { DTYPES, type Dtype } from '../../reference/arithmetic.js';
+import { ALL_DTYPES, DTYPES, type Dtype } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
 import { renderBenchMarkdown } from '../../reports/bench-markdown.js';
 import { createGitHubOutput, defaultGitHubOutput, publishBenchToGitHub } from '../../reports/github.js';
@@ -53,7 +53,7 @@ const ConformanceInputSchema = Type.Object({
   cells: Type.Array(
     Type.Object({
       adapter: Type.String(),
-      dtype: Type.Union([Type.Literal('float32'), Type.Literal('float64')]),
+      dtype: Type.Union(ALL_DTYPES.map((d) => Type.Literal(d))), // bfloat16/float16 cells too: the default run has them
       status: Type.String(),
     }),
   ),

@@ -4,7 +4,7 @@ import { renderCompareText } from '../../reports/compare-text.js';
 import { numberReplacer } from '../../reports/json-report.js';
 import { writeFileAtomic } from '../../reports/atomic-write.js';
 import { AdapterFault, runCompare, type CompareResult } from '../../runner/compare/run-compare.js';
-import { readGradientFile } from '../../suites/gradient-file.js';
+import { readGradientDocument } from '../../suites/gradient-file.js';
 import {
   EXIT_DIVERGED,
   list,
@@ -35,6 +35,12 @@ interface CompareArgs {
 }
 
 /** Exit 0 when A and B agree bit for bit on every compared input, 1 when they diverge (or an adapter breaks), 2 for bad input (like diff). */
+/** `--grads FILE`: the stream and, when the file has one, its lr_per_step (as `trajectory --grads` reads it). */
+function gradsOption(path: string): { path: string; stream: Float64Array[]; lrPerStep?: number[] } {
+  const doc = readGradientDocument(path);
+  return { path, stream: doc.grads, ...(doc.lrPerStep ? { lrPerStep: doc.lrPerStep } : {}) };
+}
+
 export async function compareMain(argv: CompareArgs): Promise<number> {
   refuseRepeatedOptions(argv as unknown as Record<string, unknown>, ['dtype', 'problem', 'grads', 'x0', 'steps', 'dim', 'html']);
   if (argv.dtype !== 'float32' && argv.dtype !== 'float64')
@@ -52,7 +58,7 @@ export async function compareMain(argv: CompareArgs): Promise<number> {
       setA: parseSetOptions(argv.setA),
       setB: parseSetOptions(argv.setB),
       ...(argv.problem !== undefined ? { problem: argv.problem } : {}),
-      ...(argv.grads !== undefined ? { grads: { path: argv.grads, stream: readGradientFile(argv.grads) } } : {}),
+      ...(argv.grads !== undefined ? { grads: gradsOption(argv.grads) } : {}),
       ...(argv.suites !== undefined ? { suites: list(argv.suites) } : {}),
       ...(argv.cases !== undefined ? { cases: list(argv.cases) } : {}),
       ...(argv.x0 !== undefined ? { x0: parseNumberList('--x0', argv.x0)! } : {}),
@@ -94,7 +100,8 @@ export function compareCommand(yargs: Argv): Argv {
         })
         .option('grads', {
           type: 'string',
-          describe: 'JSON file with one gradient vector per step, replayed on both (needs --x0)',
+          describe:
+            "JSON file with one gradient vector per step, replayed on both (needs --x0); its lr_per_step, if any, is each step's learning rate on both (--set lrPerStep=... replaces it)",
         })
         .option('suites', {
           alias: 'suite',

@@ -474,7 +474,7 @@ const ROWS: Row[] = [
     name: 'bench --conformance with a bad dtype',
     args: BENCH({ conformance: '$DIR/c.json' }),
     files: { 'c.json': JSON.stringify({ ...CONFORMANCE_OK, cells: [{ adapter: 'ts-f32', dtype: 'f32', status: 'pass' }] }) },
-    message: /--conformance \S+c\.json: \/cells\/0\/dtype: must be one of "float32", "float64", got "f32"/,
+    message: /--conformance \S+c\.json: \/cells\/0\/dtype: must be one of "float32", "float64", "bfloat16", "float16", got "f32"/,
   },
   {
     name: 'bench --conformance malformed',

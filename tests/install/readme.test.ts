@@ -18,8 +18,6 @@ const NOT_RUN: Record<string, string> = {
   'rmsprop-harness bench --sizes 1e7': 'a benchmark at 10^7 elements takes minutes; tests/runner/bench.test.ts runs the command',
   'rmsprop-harness bench --sizes 1e7 --repetitions 3 --adapters wasm-simd,wasm-simd-mt --adapters "external:command=/usr/bin/python3 clients/python/torch_rmsprop.py"':
     'a benchmark at 10^7 elements with three repetitions takes minutes; tests/runner/bench-adapters.test.ts runs external bench targets',
-  'for i in 1 2 3; do rmsprop-harness conform --suites edge --shard $i/3 --out reports/shard-$i; done && rmsprop-harness report merge reports/shard-*/conformance.json':
-    'KNOWN BROKEN since the bfloat16/float16 adapters joined the default run: a shard whose default adapters compare nothing in the named dtypes (ts-bf16) exits 1; tests/runner merge tests cover merging; to fix next session',
   'rmsprop-harness compare torch keras --problem xlogx --dtype float32':
     'compare exits 1 when the two differ, as diff does (they do); tests/cli/compare.test.ts runs this line and checks its output',
 };
