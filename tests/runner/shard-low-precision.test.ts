@@ -111,7 +111,7 @@ describe('shards of a run with the bfloat16/float16 adapters', () => {
 });
 
 /** A folder with one torch recording and its stated verdict (as a user records with clients/python/record.py). */
-function recordingsFolder(stated = 'exact-up-to-op-error'): string {
+function recordingsFolder(stated = 'bit-exact'): string {
   const folder = mkdtempSync(join(tmpdir(), 'shard-runs-'));
   const doc = JSON.parse(readFileSync(join(defaultRecordingsDir(), 'torch/torch-forloop_bowl3_plain_float64.json'), 'utf8'));
   writeFileSync(join(folder, 'run.json'), JSON.stringify({ ...doc, framework: 'torch', case: 'recorded' }));
@@ -134,7 +134,7 @@ describe('the recordings replay through report merge', () => {
       parts.push({ source: `s${i}`, report: await runConformance({ ...run, recordings, shard: parseShard(`${i}/2`) }) });
     for (const p of parts)
       expect(p.report.recordings?.files.map((f) => [f.file, f.verdict, f.stated])).toEqual([
-        ['run.json', 'exact-up-to-op-error', 'exact-up-to-op-error'],
+        ['run.json', 'bit-exact', 'bit-exact'],
       ]);
     const merged = mergeReports(parts);
     expect(merged.recordings?.total).toBe(1);
@@ -159,13 +159,13 @@ describe('the recordings replay through report merge', () => {
   }, 60_000);
 
   it('a verdict that moved fails the merged run, as it fails the unsharded one', async () => {
-    const recordings = recordingsFolder('refused'); // the file replays exact up to the op error: its verdict moved
+    const recordings = recordingsFolder('refused'); // the file replays bit-exact: its verdict moved
     const unsharded = await runConformance({ ...run, recordings });
     const parts: NamedReport[] = [];
     for (const i of [1, 2])
       parts.push({ source: `s${i}`, report: await runConformance({ ...run, recordings, shard: parseShard(`${i}/2`) }) });
     const merged = mergeReports(parts);
-    expect(merged.recordings?.moved).toEqual([{ file: 'run.json', expected: 'refused', actual: 'exact-up-to-op-error' }]);
+    expect(merged.recordings?.moved).toEqual([{ file: 'run.json', expected: 'refused', actual: 'bit-exact' }]);
     expect(merged.verdicts.map((v) => v.verdict)).toEqual(['pass']);
     expect([unsharded.summary.exitCode, merged.summary.exitCode]).toEqual([1, 1]);
   }, 60_000);
