@@ -5,8 +5,8 @@
 // its own case (its gradients replayed by the reference), and answers each step with what was recorded.
 
 import { RSQRT_IMPLEMENTATIONS, SQRT_IMPLEMENTATIONS } from '../reference/op-implementations/index.js';
-import { BASE_AXES, type Axes } from '../reference/variant.js';
-import { machineSettings } from '../suites/recording-machine.js';
+import type { Axes } from '../reference/variant.js';
+import { departures, machineSettings } from '../suites/recording-machine.js';
 import { basename } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { ALL_DTYPES, type Dtype } from '../reference/arithmetic.js';
@@ -171,9 +171,8 @@ function buildAxes(
       throw new InputError(`${where}: ${axis}=${value}: expected one of ${allowed[axis].join(', ')}`);
     chosen[axis] = value;
   }
-  const defaults: Record<string, unknown> = { ...BASE_AXES, ...profile.axes };
-  const differing = Object.entries(chosen).filter(([axis, value]) => defaults[axis] !== value);
-  return differing.length > 0 ? Object.fromEntries(differing) : undefined;
+  const differing = departures(profile, chosen);
+  return Object.keys(differing).length > 0 ? differing : undefined;
 }
 
 function recordedAdapter(options: AdapterOptions): Adapter {

@@ -15,7 +15,7 @@
 
 import type { Arithmetic, Dtype } from './arithmetic.js';
 import { nextDown32, nextDown64, nextUp32, nextUp64 } from './float-bits.js';
-import { opErrorBounds, type InexactOp, type OpErrorDeclaration } from './op-error.js';
+import { opErrorBounds, unmodelled, type InexactOp, type OpErrorDeclaration } from './op-error.js';
 import { ElementInterpreter } from './program/interpret.js';
 import { prepareScalars, stepProgram, type StepProgram } from './program/index.js';
 import type { RoundingRule } from './program/rounding.js';
@@ -72,11 +72,7 @@ export class OpErrorStep {
   ) {
     this.program = stepProgram(variant, dtype);
     // An op the rule computes by the framework's own algorithm is exact: no declaration applies to it.
-    const modelled = this.program.rule;
-    const bounds = opErrorBounds(
-      declarations?.filter((d) => !(d.op === 'sqrt' ? modelled.sqrtImpl : modelled.rsqrtImpl)),
-      this.program.rule.compute.dtype,
-    );
+    const bounds = opErrorBounds(unmodelled(declarations, this.program.rule), this.program.rule.compute.dtype);
     this.occurrences = this.program.ops
       .filter((o) => bounds.has(o.kind as InexactOp))
       .map((o) => ({ op: o.kind as InexactOp, ulps: bounds.get(o.kind as InexactOp)! }));

@@ -10,7 +10,7 @@
 
 import type { Dtype } from './arithmetic.js';
 import type { SourceCitation } from './profile.js';
-import { ruleFor, type RuleAxes } from './program/rounding.js';
+import { ruleFor, type RoundingRule, type RuleAxes } from './program/rounding.js';
 
 /** Element ops a build may compute inexactly (the program's op kinds). */
 export type InexactOp = 'sqrt' | 'rsqrt';
@@ -77,9 +77,15 @@ export function opErrorsInEffect(
   variant: RuleAxes,
   dtype: Dtype,
 ): readonly OpErrorDeclaration[] | undefined {
-  if (!declarations) return declarations;
-  const rule = ruleFor(dtype, variant);
-  return declarations.filter((d) => !(d.op === 'sqrt' ? rule.sqrtImpl : rule.rsqrtImpl));
+  return unmodelled(declarations, ruleFor(dtype, variant));
+}
+
+/** The declarations whose op a rule does not compute by the framework's own algorithm. */
+export function unmodelled(
+  declarations: readonly OpErrorDeclaration[] | undefined,
+  rule: Pick<RoundingRule, 'sqrtImpl' | 'rsqrtImpl'>,
+): readonly OpErrorDeclaration[] | undefined {
+  return declarations?.filter((d) => !(d.op === 'sqrt' ? rule.sqrtImpl : rule.rsqrtImpl));
 }
 
 /** The declarations that hold in a dtype (those with a measured bound there), as op -> ulps. */

@@ -6,6 +6,8 @@
 // profile's declared op error (not a wrong bit-exact claim) judges it.
 
 import type { RsqrtImpl, SqrtImpl } from '../reference/op-implementations/index.js';
+import type { Profile } from '../reference/profile.js';
+import { BASE_AXES } from '../reference/variant.js';
 
 export interface RecordingMachine {
   cpu_model?: unknown;
@@ -37,4 +39,10 @@ export function machineSettings(profile: string, machine: RecordingMachine | und
     return { rsqrtImpl };
   }
   return {};
+}
+
+/** The axis settings that depart from the profile's own axes (the others say nothing new). */
+export function departures(profile: Profile, settings: Readonly<Record<string, string>>): Record<string, string> {
+  const axes: Record<string, unknown> = { ...BASE_AXES, ...profile.axes };
+  return Object.fromEntries(Object.entries(settings).filter(([axis, value]) => axes[axis] !== value));
 }

@@ -7,8 +7,7 @@
 // at the recorded value, with the reason), or naming a feature the reference does not have yet
 // (refused with what is missing, unless it is at its neutral value).
 import { findProfile } from '../reference/registry.js';
-import { BASE_AXES } from '../reference/variant.js';
-import { machineSettings } from './recording-machine.js';
+import { departures, machineSettings } from './recording-machine.js';
 import type { Recording } from './recordings-file.js';
 
 type Value = Recording['hyperparams'][string];
@@ -208,9 +207,7 @@ export function replayPlan(recording: Recording): ReplayPlan {
     settings[mapping.rename?.[key] ?? key] = settingText(value);
   }
   // The recording machine's build where it is not the profile's (suites/recording-machine.ts).
-  const axes: Record<string, unknown> = { ...BASE_AXES, ...findProfile(mapping.profile).axes };
-  for (const [axis, value] of Object.entries(machineSettings(mapping.profile, recording.machine)))
-    if (axes[axis] !== value) settings[axis] = value;
+  Object.assign(settings, departures(findProfile(mapping.profile), machineSettings(mapping.profile, recording.machine)));
   return { profile: mapping.profile, settings, ...(refusals.length > 0 ? { refused: refusals.join('; ') } : {}) };
 }
 

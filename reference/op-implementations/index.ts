@@ -86,11 +86,6 @@ export function opImplementation(
   return modelled(op, axes, dtype)?.dtypes[dtype];
 }
 
-/** The rsqrt of an implementation name in a dtype (undefined: the plain 1/sqrt). */
-export function rsqrtImplementation(name: RsqrtImpl | undefined, dtype: Dtype): ((x: number) => number) | undefined {
-  return opImplementation('rsqrt', { rsqrtImpl: name }, dtype);
-}
-
 /**
  * Why a kernel whose sqrt and rsqrt are the plain ops cannot run a step, or null. `ops` are the op
  * kinds of the step's element stage in the compute dtype `dtype`; an implementation of an op the

@@ -3,7 +3,7 @@
 // derived by hand from Intel's reference algorithm (recip14.c) and XLA's rsqrt.cc, step by step.
 import { describe, expect, it } from 'vitest';
 import { fma64 } from '../../reference/fma.js';
-import { opImplementationUnsupported, rsqrtImplementation } from '../../reference/op-implementations/index.js';
+import { opImplementation, opImplementationUnsupported } from '../../reference/op-implementations/index.js';
 import { x86Rsqrt14 } from '../../reference/op-implementations/x86-rsqrt14.js';
 import { xlaCpuRsqrt64 } from '../../reference/op-implementations/xla-cpu-rsqrt.js';
 import { xlaCpuRsqrt32AmdSse } from '../../reference/op-implementations/xla-cpu-rsqrt32-amd.js';
@@ -108,9 +108,9 @@ describe('the rsqrtImpl axis', () => {
 
   it('computes float32 with the AMD estimate and one Newton step, and the Intel value models float64 only', () => {
     expect(ruleFor('float32', optax).compute.rsqrt(2)).toBe(xlaCpuRsqrt32AmdSse(2));
-    expect(rsqrtImplementation('xla-cpu-intel-avx512', 'float64')).toBe(xlaCpuRsqrt64);
-    expect(rsqrtImplementation('xla-cpu-intel-avx512', 'float32')).toBeUndefined();
-    expect(rsqrtImplementation('one-over-sqrt', 'float64')).toBeUndefined();
+    expect(opImplementation('rsqrt', { rsqrtImpl: 'xla-cpu-intel-avx512' }, 'float64')).toBe(xlaCpuRsqrt64);
+    expect(opImplementation('rsqrt', { rsqrtImpl: 'xla-cpu-intel-avx512' }, 'float32')).toBeUndefined();
+    expect(opImplementation('rsqrt', { rsqrtImpl: 'one-over-sqrt' }, 'float64')).toBeUndefined();
   });
 
   it("drops the profile's declared rsqrt op error where the algorithm is modelled, and keeps it where not (Intel float32)", () => {
