@@ -92,6 +92,14 @@ export interface AdapterBenchRequest {
   sampleMs: number;
   /** Also time the implementation's own triad a = b + 2c over tensors[0] elements (results of kind 'triad'), a native roofline. */
   triad?: boolean;
+  /**
+   * Set by the harness when it can measure the machine's limit in this process. An implementation
+   * that times its loop here calls it right before each kept sample (after its warm-up, outside the
+   * timed region) with the path and its threads; the harness then holds each sample to the limit
+   * measured beside it (a paired ratio), so a minute in which the machine is slower moves both.
+   * A separate process (external programs) cannot, and ignores it.
+   */
+  beside?(path: string, threads: number): void;
 }
 
 export interface AdapterBenchResult {

@@ -15,6 +15,25 @@ export interface SampleOptions {
   sampleMs: number;
   /** Cap on the samples (a fast kernel with a long budget). */
   maxSamples?: number;
+  /** Called right before each kept sample, outside its timing (the harness measures the limit there). */
+  beforeSample?: () => void;
+}
+
+/** The sampling options of a bench request for one path: beforeSample runs the request's `beside` with the path and its threads. */
+export function pathSampling(
+  request: SampleOptions & { beside?(path: string, threads: number): void },
+  path: string,
+  threads: number,
+): SampleOptions {
+  const { timeMs, minSamples, sampleMs, maxSamples } = request;
+  const beside = request.beside?.bind(request);
+  return {
+    timeMs,
+    minSamples,
+    sampleMs,
+    ...(maxSamples !== undefined ? { maxSamples } : {}),
+    ...(beside ? { beforeSample: () => beside(path, threads) } : {}),
+  };
 }
 
 /**
@@ -31,15 +50,17 @@ export function collectSamples(s: Pick<Sampler, 'sample'>, o: SampleOptions): { 
   const samplesMs: number[] = [];
   const end = performance.now() + o.timeMs;
   const max = o.maxSamples ?? 10_000;
-  while ((samplesMs.length < o.minSamples || performance.now() < end) && samplesMs.length < max)
+  while ((samplesMs.length < o.minSamples || performance.now() < end) && samplesMs.length < max) {
+    o.beforeSample?.();
     samplesMs.push(s.sample(batch) / batch);
+  }
   return { samplesMs, stepsPerSample: batch };
 }
 
 /** collectSamples for a step that returns a Promise (ONNX Runtime's session.run, tfjs). */
 export async function collectSamplesAsync(
   step: () => Promise<void>,
-  o: { timeMs: number; minSamples: number; sampleMs: number },
+  o: SampleOptions,
 ): Promise<{ samplesMs: number[]; stepsPerSample: number }> {
   await step();
   const t0 = performance.now();
@@ -51,7 +72,8 @@ export async function collectSamplesAsync(
   while (performance.now() < warmEnd);
   const samplesMs: number[] = [];
   const end = performance.now() + o.timeMs;
-  while ((samplesMs.length < o.minSamples || performance.now() < end) && samplesMs.length < 10_000) {
+  while ((samplesMs.length < o.minSamples || performance.now() < end) && samplesMs.length < (o.maxSamples ?? 10_000)) {
+    o.beforeSample?.();
     const s0 = performance.now();
     for (let i = 0; i < batch; i++) await step();
     samplesMs.push((performance.now() - s0) / batch);

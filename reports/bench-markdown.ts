@@ -22,7 +22,10 @@ function spread(r: ThroughputEntry): string {
 function throughputRow(r: ThroughputEntry): string {
   if (r.status !== 'ok') return row([r.target, r.threads, r.status, '-', '-', '-', '-', '-', '-', '-', '-', r.reason ?? '']);
   const s = r.stats!;
-  const ratio = r.ratio !== undefined ? `${formatPercent(r.ratio)}${r.ratio > 1 ? ' *' : ''}` : '-';
+  const ratio =
+    r.ratio !== undefined
+      ? `${formatPercent(r.ratio)}${r.ratio > 1 ? ' *' : ''}${r.ratioMethod === 'paired' ? ` (paired ${formatPercent(r.beside?.ratioP25)}–${formatPercent(r.beside?.ratioP75)}; roofline ${formatPercent(r.pooledRatio)})` : ''}`
+      : '-';
   return row([
     r.target,
     r.roofline?.threads !== undefined ? `${r.threads}` : String(r.threads),
@@ -31,7 +34,9 @@ function throughputRow(r: ThroughputEntry): string {
     formatMs(s.minMs),
     formatFixed(r.elementsPerSecond! / 1e9, 3),
     formatFixed(r.gbPerSecond, 1),
-    r.limitMs !== undefined ? `${formatMs(r.limitMs)} (${r.roofline!.probe})` : '-',
+    r.limitMs !== undefined
+      ? `${formatMs(r.limitMs)} (${r.ratioMethod === 'paired' ? `measured beside ${r.beside?.samples} samples` : r.roofline!.probe})`
+      : '-',
     `${ratio} / ${formatPercent(r.bestRatio)}`,
     spread(r),
     r.speedupOverPytorch !== undefined ? `${formatFixed(r.speedupOverPytorch, 2)}x` : '-',
@@ -139,6 +144,11 @@ export function renderBenchMarkdown(report: BenchReport): string {
     out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---:', '---', '---:', '---']));
     for (const r of rows) out.push(throughputRow(r));
     out.push('');
+    if (rows.some((r) => r.ratioMethod === 'paired'))
+      out.push(
+        '"paired": the row timed its loop in this process, and the harness ran its bandwidth probes on the row\'s threads right before each of its samples; each sample is held to min(the best probe of its round, the step\'s compute ceiling), and the ratio is the median of those paired ratios (p25–p75 beside it). The memory bandwidth of a shared machine drifts by 10-30% between seconds; pairing takes that drift out of the ratio. "roofline": the same row\'s median against the roofline table\'s limit, measured before the rows.',
+        '',
+      );
     const above = rows.filter((r) => r.ratioNote);
     if (above.length > 0)
       out.push(...above.map((r) => `* ${r.target}: ${formatPercent(r.ratio)} of the limit: ${r.ratioNote}.`), '');

@@ -4,7 +4,7 @@
 import type { AdapterBenchRequest, AdapterBenchResult } from '../adapter.js';
 import { arithmeticFor } from '../../reference/arithmetic.js';
 import { stepScalars } from '../../reference/step.js';
-import { collectSamples } from '../bench-sampling.js';
+import { collectSamples, pathSampling } from '../bench-sampling.js';
 import { compileFusedStep, type Vector } from './kernel-codegen.js';
 
 /** Deterministic uniform values in [-1, 1) (an LCG: the benchmark needs data, not randomness). */
@@ -54,7 +54,7 @@ export function tsStepBench(request: AdapterBenchRequest): AdapterBenchResult[] 
         return performance.now() - t0;
       },
     },
-    request,
+    pathSampling(request, 'loop', 1),
   );
   const fma = variant.fma.length > 0;
   return [

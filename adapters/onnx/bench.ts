@@ -11,7 +11,7 @@ import type { AdapterBenchRequest, AdapterBenchResult } from '../adapter.js';
 import { arithmeticFor, wideDtype } from '../../reference/arithmetic.js';
 import { stepScalars } from '../../reference/step.js';
 import { buildRmspropGraph } from './rmsprop-graph.js';
-import { collectSamplesAsync } from '../bench-sampling.js';
+import { collectSamplesAsync, pathSampling } from '../bench-sampling.js';
 
 type Ort = typeof import('onnxruntime-node');
 type OrtTensor = import('onnxruntime-node').Tensor;
@@ -77,7 +77,7 @@ export async function onnxruntimeBench(
           t.flip ^= 1;
         }
       };
-      const { samplesMs, stepsPerSample } = await collectSamplesAsync(step, request);
+      const { samplesMs, stepsPerSample } = await collectSamplesAsync(step, pathSampling(request, path, threads));
       out.push({
         path,
         describe: `onnxruntime-node session.run with preallocated, bound outputs, state ping-ponged between two tensor sets, intraOpNumThreads ${threads}, ${sizes.length} run${sizes.length === 1 ? '' : 's'} per step`,

@@ -7,7 +7,7 @@
 
 import os from 'node:os';
 import type { AdapterBenchRequest, AdapterBenchResult } from '../adapter.js';
-import { collectSamplesAsync } from '../bench-sampling.js';
+import { collectSamplesAsync, pathSampling } from '../bench-sampling.js';
 import { loadTf } from './tfjs-adapter.js';
 
 export async function tfjsResidentBench(backend: string, request: AdapterBenchRequest): Promise<AdapterBenchResult[]> {
@@ -48,9 +48,11 @@ export async function tfjsResidentBench(backend: string, request: AdapterBenchRe
     const step = async () => {
       optimizer.applyGradients(named);
     };
-    const { samplesMs, stepsPerSample } = await collectSamplesAsync(step, request);
-    await vars[0].data();
     const threads = backend === 'tensorflow' ? Math.max(1, os.availableParallelism?.() ?? os.cpus().length) : 1;
+    // a GPU backend is held to the device, not to the CPU limit measured beside its samples
+    const sampling = backend === 'webgpu' ? { ...request, beside: undefined } : request;
+    const { samplesMs, stepsPerSample } = await collectSamplesAsync(step, pathSampling(sampling, path, threads));
+    await vars[0].data();
     return [
       {
         path,

@@ -18,7 +18,7 @@ import { benchStepPlan, bytesOf, KernelInstance, layoutArrays } from './kernels.
 import { loadBandwidthModule, loadKernelModule } from './loader.js';
 import { WasmPool, type PoolCall } from './pool.js';
 import { PAGE_BYTES, simdSupported, threadsSupported, WA, type WasmMemory, type WasmModule } from './webassembly.js';
-import { collectSamples, type Sampler } from '../bench-sampling.js';
+import { collectSamples, pathSampling, type Sampler } from '../bench-sampling.js';
 
 export { collectSamples, type Sampler };
 
@@ -84,8 +84,21 @@ function bandwidthCalls(kernel: BandwidthKernel, dtype: Dtype, offsets: number[]
   };
 }
 
-/** A bandwidth probe over n elements on `threads` threads (1: the plain build, one call per pass). */
-export async function openBandwidthProbe(kernel: BandwidthKernel, dtype: Dtype, n: number, threads: number): Promise<Sampler> {
+/**
+ * How long a pool's idle workers spin before they sleep. Back to back samples of one kernel keep them
+ * warm (the pool's default); samples interleaved with other kernels (a limit measured beside each
+ * sample) must not, or one pool's spinning worker takes a core from the next kernel's threads.
+ */
+export const spinFor = (interleaved: boolean): number | undefined => (interleaved ? 0 : undefined);
+
+/** A bandwidth probe over n elements on `threads` threads (1: the plain build, one call per pass); `interleaved`: its samples alternate with other kernels'. */
+export async function openBandwidthProbe(
+  kernel: BandwidthKernel,
+  dtype: Dtype,
+  n: number,
+  threads: number,
+  interleaved = false,
+): Promise<Sampler> {
   if (!simdSupported()) throw new Error('this WebAssembly engine has no SIMD');
   if (threads > 1 && !threadsSupported()) throw new Error('this WebAssembly engine has no threads (shared memory)');
   if (threads <= 1) {
@@ -126,6 +139,7 @@ export async function openBandwidthProbe(kernel: BandwidthKernel, dtype: Dtype, 
     n,
     elementBytes: bytesOf(dtype),
     ...bandwidthCalls(kernel, dtype, offsets),
+    spinMs: spinFor(interleaved),
   });
   return { sample: (batch) => pool.sample(batch), close: () => pool.close() };
 }
@@ -185,6 +199,7 @@ function tensorOffsets(tensors: readonly number[], dtype: Dtype): { offsets: num
 async function stepSampler(
   request: AdapterBenchRequest,
   threads: number,
+  spinMs = spinFor(request.beside !== undefined),
 ): Promise<{ sampler: Sampler; kernel: string; bytesPerElement: number; note: string }> {
   const { dtype, variant } = request;
   const { offsets: tOff, total } = tensorOffsets(request.tensors, dtype);
@@ -243,6 +258,7 @@ async function stepSampler(
     elementBytes: bytesOf(dtype),
     init: stepInit(dtype, offsets),
     call,
+    spinMs,
   });
   return {
     sampler: { sample: (batch) => pool.sample(batch), close: () => pool.close() },
@@ -281,7 +297,7 @@ export async function wasmStepBench(request: AdapterBenchRequest, threads = defa
       continue;
     }
     try {
-      const { samplesMs, stepsPerSample } = collectSamples(s.sampler, request);
+      const { samplesMs, stepsPerSample } = collectSamples(s.sampler, pathSampling(request, path, t));
       out.push({
         ...base,
         describe,

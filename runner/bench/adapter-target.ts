@@ -12,7 +12,9 @@ import { createAdapter, parseAdapterSpec } from '../../adapters/registry.js';
 import { resolveVariant } from '../../reference/resolve.js';
 import { measureAsync, statsFromSamples } from './measure.js';
 import { variantTraffic } from './traffic.js';
-import type { BenchContext, ModelLayout, ModelRun, SizeRun, TargetCreation } from './types.js';
+import type { BenchContext, MeasureBeside, ModelLayout, ModelRun, SizeRun, TargetCreation } from './types.js';
+import type { BesideRound } from './beside-limit.js';
+import { ROUND_SAMPLE_MS } from './beside-limit.js';
 
 export interface AdapterTargetOptions {
   /** Adapter spec ('onnxruntime', 'external:command=...', 'module:path=...'). */
@@ -78,7 +80,12 @@ export async function createAdapterTarget(options: AdapterTargetOptions, ctx: Be
   const benchFn = options.fastPath ?? (typeof adapter.bench === 'function' ? adapter.bench.bind(adapter) : undefined);
   if (options.path !== 'conformance' && benchFn) {
     const bench = benchFn;
-    const request = (tensors: readonly number[], layout: 'tensors' | 'flat', triad: boolean): AdapterBenchRequest => ({
+    const request = (
+      tensors: readonly number[],
+      layout: 'tensors' | 'flat',
+      triad: boolean,
+      rounds?: { measure: MeasureBeside; byPath: Map<string, BesideRound[]> },
+    ): AdapterBenchRequest => ({
       dtype: ctx.dtype,
       variant,
       profile: resolved.profile,
@@ -88,8 +95,17 @@ export async function createAdapterTarget(options: AdapterTargetOptions, ctx: Be
       ...(options.paths ? { paths: options.paths } : {}),
       timeMs: ctx.measure.timeMs,
       minSamples: ctx.measure.minSamples ?? 10,
-      sampleMs: ctx.measure.sampleMs ?? 1,
+      sampleMs: rounds ? Math.max(ctx.measure.sampleMs ?? 1, ROUND_SAMPLE_MS) : (ctx.measure.sampleMs ?? 1),
       ...(triad ? { triad: true } : {}),
+      ...(rounds
+        ? {
+            beside(path: string, threads: number) {
+              const list = rounds.byPath.get(path) ?? [];
+              list.push(rounds.measure(threads));
+              rounds.byPath.set(path, list);
+            },
+          }
+        : {}),
     });
     const rowId = (r: AdapterBenchResult) => options.id ?? `${name} ${r.path}`;
     const toRun = async (r: AdapterBenchResult): Promise<SizeRun | { unavailable: string; label: string }> => {
@@ -118,12 +134,19 @@ export async function createAdapterTarget(options: AdapterTargetOptions, ctx: Be
         threads: 1,
         describe: `${adapter.info.describe} (bench capability: its own step loop)`,
         skipReason,
-        async run(n): Promise<SizeRun[]> {
-          const results = await bench(request([n], 'flat', ctx.nativeTriad === true));
+        async run(n, beside): Promise<SizeRun[]> {
+          const byPath = new Map<string, BesideRound[]>();
+          const results = await bench(
+            request([n], 'flat', ctx.nativeTriad === true, beside ? { measure: beside, byPath } : undefined),
+          );
           const runs: SizeRun[] = [];
           for (const r of results) {
             const x = await toRun(r);
             if ('unavailable' in x) throw new Error(`${x.label}: ${x.unavailable}`);
+            // paired only when the implementation measured a round before every sample it kept, in order
+            const rounds = byPath.get(r.path);
+            if (rounds && rounds.length === r.samplesMs.length && (r.kind ?? 'step') === 'step')
+              x.beside = { samplesMs: [...r.samplesMs], rounds };
             runs.push(x);
           }
           return runs;

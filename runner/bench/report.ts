@@ -82,6 +82,39 @@ export const ThroughputEntrySchema = Type.Object({
     Type.Number({ description: "The fastest sample's GB/s over the limit from the probes' fastest samples (like for like)." }),
   ),
   touchedRatio: Type.Optional(Type.Number({ description: 'touchedGbPerSecond / roofline.' })),
+  ratioMethod: Type.Optional(
+    Type.Union([Type.Literal('paired'), Type.Literal('pooled')], {
+      description:
+        "How `ratio` was taken. 'paired': the median over the row's samples of each sample against the limit measured right before it (`beside`); 'pooled': the row's median against the roofline's limit from the probes' medians.",
+    }),
+  ),
+  pooledRatio: Type.Optional(
+    Type.Number({ description: "The row's median against the roofline's limit (the 'pooled' ratio), kept beside a paired one." }),
+  ),
+  beside: Type.Optional(
+    Type.Object(
+      {
+        samples: Type.Number({ description: 'Samples paired with a limit measured right before each.' }),
+        ratioP25: Type.Number({ description: 'First quartile of the paired ratios.' }),
+        ratioP75: Type.Number({ description: 'Third quartile of the paired ratios.' }),
+        ratioMin: Type.Number({ description: 'Smallest paired ratio.' }),
+        ratioMax: Type.Number({ description: 'Largest paired ratio.' }),
+        limitGbPerSecond: Type.Number({ description: 'Median of the limits measured beside the samples, GB/s.' }),
+        memoryGbPerSecond: Type.Number({ description: 'Median of the best bandwidth probe beside the samples, GB/s.' }),
+        computeGbPerSecond: Type.Optional(
+          Type.Number({
+            description:
+              "The step's compute ceiling on the row's threads (the roofline's), GB/s: the cap of every round's limit.",
+          }),
+        ),
+        computeBoundShare: Type.Number({ description: 'Fraction of the rounds in which the compute ceiling was the limit.' }),
+      },
+      {
+        description:
+          "The memory limit measured beside each sample (runner/bench/beside-limit.ts): per round, the roofline's bandwidth probes on the row's threads, one sample each; each sample is held to min(its round's best probe, the compute ceiling).",
+      },
+    ),
+  ),
   ratioNote: Type.Optional(Type.String({ description: 'Why a ratio is above 100%, when it is.' })),
   repetitions: Type.Optional(
     Type.Array(

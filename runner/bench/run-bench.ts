@@ -27,6 +27,9 @@ import { createAdapterTarget } from './adapter-target.js';
 import { parseAdapterSpec } from '../../adapters/registry.js';
 import { variantTraffic } from './traffic.js';
 import type { BenchContext, BenchTarget, BenchTargetFactory, SizeRun } from './types.js';
+import { BesideLimit, CACHE_RESIDENT_BYTES } from './beside-limit.js';
+import { ratioText } from './ratio-text.js';
+import { defaultThreads } from '../../adapters/wasm/bench.js';
 
 export interface BenchOptions {
   /** Bench target ids; default: every target in the default run that supports the dtype. */
@@ -49,6 +52,23 @@ export interface BenchOptions {
   signal?: AbortSignal;
   /** Run every size this many times (roofline and targets, interleaved): the spread across repetitions. */
   repetitions?: number;
+  /** false: hold rows to the roofline only, without measuring the limit beside each sample (beside-limit.ts). */
+  beside?: boolean;
+}
+
+/** The probes kept open beside the rows of one repetition at n, or null (said once per size) where they cannot be. */
+async function openBeside(
+  n: number,
+  dtype: Dtype,
+  stepBytes: number,
+  log: (line: string) => void,
+  say: boolean,
+): Promise<BesideLimit | null> {
+  const threads = defaultThreads();
+  const b = await BesideLimit.open(n, dtype, stepBytes, threads > 1 ? [1, threads] : [1]);
+  if (b instanceof BesideLimit) return b;
+  if (say) log(`  no limit beside the samples (rows are held to the roofline alone): ${b.unavailable}`);
+  return null;
 }
 
 export function benchEnvironment(): BenchReport['environment'] {
@@ -125,8 +145,11 @@ export function throughputEntry(
           ...(limit.bestGbPerSecond !== undefined ? { bestGbPerSecond: limit.bestGbPerSecond } : {}),
         }
       : undefined;
-  // Like for like: the median against the probes' median, the fastest sample against their fastest.
-  const ratio = roof ? gb / roof.gbPerSecond : undefined;
+  // Like for like: the median against the probes' median, the fastest sample against their fastest;
+  // where each sample had the limit measured beside it, the median of the paired ratios.
+  const pooledRatio = roof ? gb / roof.gbPerSecond : undefined;
+  const beside = run.gpu || !limit ? undefined : besideSummary(n, variantBytes, run, limit.computeGbPerSecond);
+  const ratio = beside ? beside.median : pooledRatio;
   const bestRatio = roof
     ? (n * variantBytes) / (run.stats.minMs / 1e3) / 1e9 / (roof.bestGbPerSecond ?? roof.gbPerSecond)
     : undefined;
@@ -150,8 +173,10 @@ export function throughputEntry(
     ...(roof
       ? {
           roofline: roof,
-          limitMs: ((n * variantBytes) / (roof.gbPerSecond * 1e9)) * 1e3,
+          limitMs: ((n * variantBytes) / ((beside?.entry.limitGbPerSecond ?? roof.gbPerSecond) * 1e9)) * 1e3,
           ratio,
+          ratioMethod: beside ? ('paired' as const) : ('pooled' as const),
+          ...(beside ? { pooledRatio, beside: beside.entry } : {}),
           bestRatio,
           touchedRatio: touchedGb / roof.gbPerSecond,
         }
@@ -161,16 +186,55 @@ export function throughputEntry(
   };
 }
 
-/** The limit a row is held to: the t-thread CPU limit, or the device's copy bandwidth (GPU rows have no thread count). */
-const limitName = (threads: number | undefined): string => (threads === undefined ? 'device limit' : `${threads}-thread limit`);
+const quantile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))];
+const middle = (xs: readonly number[]) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
+
+/**
+ * The paired ratios of a run whose samples each had the memory limit measured beside them: each
+ * sample's GB/s over min(its round's best bandwidth probe, the step's compute ceiling on its threads
+ * from the roofline), as the roofline's limit is min(memory, compute) (beside-limit.ts).
+ */
+export function besideSummary(
+  n: number,
+  variantBytes: number,
+  run: Pick<SizeRun, 'beside'>,
+  computeGbPerSecond: number | undefined,
+): { median: number; entry: NonNullable<ThroughputEntry['beside']> } | undefined {
+  const b = run.beside;
+  if (!b || b.samplesMs.length === 0 || b.samplesMs.length !== b.rounds.length) return undefined;
+  const compute = computeGbPerSecond ?? Infinity;
+  const limits = b.rounds.map((r) => Math.min(r.memoryGbPerSecond, compute));
+  const ratios = b.samplesMs.map((ms, i) => (n * variantBytes) / (ms / 1e3) / 1e9 / limits[i]).sort((x, y) => x - y);
+  return {
+    median: quantile(ratios, 0.5),
+    entry: {
+      samples: ratios.length,
+      ratioP25: quantile(ratios, 0.25),
+      ratioP75: quantile(ratios, 0.75),
+      ratioMin: ratios[0],
+      ratioMax: ratios[ratios.length - 1],
+      limitGbPerSecond: middle(limits),
+      memoryGbPerSecond: middle(b.rounds.map((r) => r.memoryGbPerSecond)),
+      ...(computeGbPerSecond !== undefined ? { computeGbPerSecond } : {}),
+      computeBoundShare: b.rounds.filter((r) => compute < r.memoryGbPerSecond).length / b.rounds.length,
+    },
+  };
+}
 
 /** Why a median step can beat the limit: said in the report next to the ratio, never left unexplained. */
 function aboveLimitNote(n: number, bytes: number, run: SizeRun): string {
   const footprint = n * bytes;
   if (run.gpu)
     return "above the device copy kernel: the step moves fewer bytes than the variant minimum assumes, or the copy kernel is not the device's best";
-  return footprint <= 64 * 2 ** 20
-    ? `the step's ${(footprint / 2 ** 20).toFixed(1)} MiB of arrays stay in cache between steps, and the step's access pattern (in-place updates of p and v) uses the caches better than the probes at this size; ratios above 100% at cache-resident sizes measure cache, not memory`
+  if (footprint <= CACHE_RESIDENT_BYTES)
+    return `the step's ${(footprint / 2 ** 20).toFixed(1)} MiB of arrays stay in cache between steps, and the step's access pattern (in-place updates of p and v) uses the caches better than the probes at this size; ratios above 100% at cache-resident sizes measure cache, not memory`;
+  return run.beside
+    ? "the step beat the probes measured beside its samples: memory throughput depends on the mix of reads and writes, and the step's (3 reads to 2 in-place writes, no write-allocate read) is none of the probes' (triad 3:1 counting its write-allocate read, copy 2:1, sum read-only), so the best probe is not an upper bound for it"
     : "the step's median beat the probes' median at this size: the probes were slowed by other load on the machine while they ran (see their spread)";
 }
 
@@ -179,7 +243,10 @@ async function pooled(runs: SizeRun[]): Promise<SizeRun> {
   if (runs.length === 1) return runs[0];
   const samples = runs.flatMap((r) => r.stats.samplesMs ?? [r.stats.medianMs]);
   const stats = await statsFromSamples(samples, runs[0].stats.batch);
-  return { ...runs[0], stats: { ...stats, minMs: Math.min(...runs.map((r) => r.stats.minMs)) } };
+  const beside = runs.every((r) => r.beside)
+    ? { samplesMs: runs.flatMap((r) => r.beside!.samplesMs), rounds: runs.flatMap((r) => r.beside!.rounds) }
+    : undefined;
+  return { ...runs[0], stats: { ...stats, minMs: Math.min(...runs.map((r) => r.stats.minMs)) }, beside };
 }
 
 /** Merges the rooflines of several repetitions at one size: probe samples pooled, each probe's best over all. */
@@ -347,51 +414,56 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         } catch (e) {
           log(`  roofline failed: ${(e as Error).message}`);
         }
-        for (const { factory, target, unavailable } of created) {
-          if (options.signal?.aborted) break;
-          const base = {
-            target: factory.id,
-            adapter: target?.adapter ?? factory.adapter,
-            device: target?.device ?? ('cpu' as const),
-            threads: target?.threads ?? 1,
-            n,
-            dtype,
-          };
-          if (rep === 0 && !target) {
-            failures.push({ ...base, status: 'unavailable', reason: unavailable ?? 'unavailable' });
-            continue;
-          }
-          if (!target) continue;
-          const skip = target.skipReason(n);
-          if (skip) {
-            if (rep === 0) {
-              failures.push({ ...base, status: 'skip', reason: skip });
-              log(`  ${factory.id}: skip: ${skip}`);
+        const besideLimit = options.beside === false ? null : await openBeside(n, dtype, vt.bytesPerElement, log, rep === 0);
+        try {
+          for (const { factory, target, unavailable } of created) {
+            if (options.signal?.aborted) break;
+            const base = {
+              target: factory.id,
+              adapter: target?.adapter ?? factory.adapter,
+              device: target?.device ?? ('cpu' as const),
+              threads: target?.threads ?? 1,
+              n,
+              dtype,
+            };
+            if (rep === 0 && !target) {
+              failures.push({ ...base, status: 'unavailable', reason: unavailable ?? 'unavailable' });
+              continue;
             }
-            continue;
-          }
-          try {
-            const out = await target.run(n);
-            for (const run of Array.isArray(out) ? out : [out]) {
-              const id = run.label ?? factory.id;
-              if (run.kind === 'triad') {
-                roofs[roofs.length - 1]?.native?.push(nativeTriad(n, run, id));
-                log(
-                  `  ${id}: native triad ${formatFixed((n * run.touched.bytesPerElement) / (run.stats.minMs / 1e3) / 1e9, 1)} GB/s (${BYTE_MODEL}, fastest sample)`,
-                );
-                continue;
+            if (!target) continue;
+            const skip = target.skipReason(n);
+            if (skip) {
+              if (rep === 0) {
+                failures.push({ ...base, status: 'skip', reason: skip });
+                log(`  ${factory.id}: skip: ${skip}`);
               }
-              const row = rows.get(id) ?? { base: { ...base, target: id, threads: run.threads ?? base.threads }, runs: [] };
-              row.runs.push(run);
-              rows.set(id, row);
-              log(
-                `  ${id}: median ${formatMs(run.stats.medianMs)}/step (${formatFixed(((n / run.stats.medianMs) * 1e3) / 1e9, 3)} G elem/s)`,
-              );
+              continue;
             }
-          } catch (e) {
-            if (rep === 0) failures.push({ ...base, status: 'error', reason: (e as Error).message });
-            log(`  ${factory.id}: error: ${(e as Error).message}`);
+            try {
+              const out = await target.run(n, besideLimit ? (t) => besideLimit.round(t) : undefined);
+              for (const run of Array.isArray(out) ? out : [out]) {
+                const id = run.label ?? factory.id;
+                if (run.kind === 'triad') {
+                  roofs[roofs.length - 1]?.native?.push(nativeTriad(n, run, id));
+                  log(
+                    `  ${id}: native triad ${formatFixed((n * run.touched.bytesPerElement) / (run.stats.minMs / 1e3) / 1e9, 1)} GB/s (${BYTE_MODEL}, fastest sample)`,
+                  );
+                  continue;
+                }
+                const row = rows.get(id) ?? { base: { ...base, target: id, threads: run.threads ?? base.threads }, runs: [] };
+                row.runs.push(run);
+                rows.set(id, row);
+                log(
+                  `  ${id}: median ${formatMs(run.stats.medianMs)}/step (${formatFixed(((n / run.stats.medianMs) * 1e3) / 1e9, 3)} G elem/s)`,
+                );
+              }
+            } catch (e) {
+              if (rep === 0) failures.push({ ...base, status: 'error', reason: (e as Error).message });
+              log(`  ${factory.id}: error: ${(e as Error).message}`);
+            }
           }
+        } finally {
+          await besideLimit?.close();
         }
       }
       const roof = roofs.length > 0 ? await mergeRooflines(roofs) : null;
@@ -404,6 +476,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           // load drifts between repetitions; the pooled limit would mix one repetition's probes with another's rows)
           entry.repetitions = runs.map((r, i) => {
             const own = !r.gpu && roofs[i] ? limitFor(roofs[i], base.threads) : undefined;
+            const paired = own ? besideSummary(n, vt.bytesPerElement, r, own.computeGbPerSecond) : undefined;
+            if (paired) return { medianMs: r.stats.medianMs, minMs: r.stats.minMs, ratio: paired.median };
             const limitMs = own ? ((n * vt.bytesPerElement) / (own.gbPerSecond * 1e9)) * 1e3 : entry.limitMs!;
             return { medianMs: r.stats.medianMs, minMs: r.stats.minMs, ratio: limitMs / r.stats.medianMs };
           });
@@ -413,7 +487,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           ? ` [repetitions ${entry.repetitions.map((r) => (r.ratio !== undefined ? formatPercent(r.ratio) : formatMs(r.medianMs))).join(' ')}]`
           : '';
         log(
-          `  ${entry.target}: ${formatFixed(entry.gbPerSecond, 1)} GB/s${entry.ratio !== undefined ? `, ${formatPercent(entry.ratio)}${entry.ratioNote ? '*' : ''} of the ${limitName(entry.roofline!.threads)} ${formatFixed(entry.roofline!.gbPerSecond, 1)} GB/s` : ''}${spread}${entry.ratioNote ? ` (* ${entry.ratioNote})` : ''}`,
+          `  ${entry.target}: ${formatFixed(entry.gbPerSecond, 1)} GB/s${entry.ratio !== undefined ? `, ${ratioText(entry)}` : ''}${spread}${entry.ratioNote ? ` (* ${entry.ratioNote})` : ''}`,
         );
       }
       const torch = entries.filter((e) => e.pytorch && e.device === 'cpu');

@@ -5,6 +5,7 @@ import type { Dtype } from '../../reference/arithmetic.js';
 import type { Variant } from '../../reference/variant.js';
 import type { MeasureOptions, Stats } from './measure.js';
 import type { Traffic } from './traffic.js';
+import type { BesideRound } from './beside-limit.js';
 
 export interface BenchContext {
   dtype: Dtype;
@@ -50,7 +51,12 @@ export interface SizeRun {
   kernel?: string;
   notes?: string[];
   gpu?: GpuPhases;
+  /** The samples in the order taken, each with the limit measured right before it (beside-limit.ts). */
+  beside?: { samplesMs: number[]; rounds: BesideRound[] };
 }
+
+/** Measures the limit on `threads` threads now (one round of the probes), for a sample about to be taken. */
+export type MeasureBeside = (threads: number) => BesideRound;
 
 /** Elements of each tensor of a model, laid out in one flat array (each tensor's start aligned). */
 export interface ModelLayout {
@@ -83,8 +89,8 @@ export interface BenchTarget {
   describe: string;
   /** Bytes of memory a size needs (for the memory check), and a reason to skip a size, or null. */
   skipReason(n: number): string | null;
-  /** One row, or one per path of an adapter's bench capability. */
-  run(n: number): Promise<SizeRun | SizeRun[]>;
+  /** One row, or one per path of an adapter's bench capability; `beside`, when given, before each sample of a loop timed in this process. */
+  run(n: number, beside?: MeasureBeside): Promise<SizeRun | SizeRun[]>;
   /** Model-shaped stepping, where the target has it. */
   runModel?(layout: ModelLayout): Promise<ModelRun | ModelRun[]>;
   close?(): Promise<void>;

@@ -12,6 +12,7 @@ import { compareReports, formatComparison, loadBaseline } from '../../runner/ben
 import type { BenchReport } from '../../runner/bench/report.js';
 import { runBench } from '../../runner/bench/run-bench.js';
 import { limitFor } from '../../runner/bench/roofline.js';
+import { ratioText } from '../../runner/bench/ratio-text.js';
 import { readJsonFile } from '../../suites/json-file.js';
 import { checkOutputDirectory, checkOutputFile } from '../output-paths.js';
 import { MODELS } from '../../suites/models/index.js';
@@ -43,6 +44,7 @@ export interface BenchArgs {
   models: string;
   modelScale?: number;
   repetitions?: number;
+  beside?: boolean;
   quiet: boolean;
 }
 
@@ -84,7 +86,7 @@ export function benchSummaryLines(report: BenchReport): string[] {
       : '';
     out.push(
       `${r.target} n=${r.n}: ${s.medianMs.toPrecision(4)} ms/step (p25-p75 ${(s.p25Ms ?? s.medianMs).toPrecision(3)}-${(s.p75Ms ?? s.medianMs).toPrecision(3)}), ${(r.elementsPerSecond! / 1e9).toFixed(3)} G elem/s, ${r.gbPerSecond!.toFixed(1)} GB/s at ${r.traffic!.variantBytesPerElement} B/elem` +
-        `${r.ratio !== undefined ? `, ${pct(r.ratio)} of the ${r.roofline!.threads ?? ''}${r.roofline!.threads ? '-thread ' : ''}limit (best sample ${pct(r.bestRatio!)})${r.ratio > 1 ? ' [above 100%: see bench.md]' : ''}` : ''}` +
+        `${r.ratio !== undefined ? `, ${ratioText(r)}, best sample ${pct(r.bestRatio!)} of the fastest probes${r.ratio > 1 ? ' [above 100%: see bench.md]' : ''}` : ''}` +
         `${r.speedupOverPytorch !== undefined ? `, ${r.speedupOverPytorch.toFixed(2)}x PyTorch` : ''}${reps}`,
     );
   }
@@ -116,6 +118,7 @@ export async function bench(argv: BenchArgs): Promise<number> {
     'baseline',
     'save-baseline',
     'repetitions',
+    'beside',
   ]);
   const dtype = argv.dtype as Dtype;
   if (!DTYPES.includes(dtype)) throw new InputError(`--dtype: expected ${DTYPES.join(' or ')}, got '${argv.dtype}'`);
@@ -159,6 +162,7 @@ export async function bench(argv: BenchArgs): Promise<number> {
     signal: interrupt.signal,
     ...(argv.adapters ? { targets: splitAdapterSpecs(argv.adapters) } : {}),
     repetitions,
+    beside: argv.beside,
     sizes,
     dtype,
     profile: argv.profile,
@@ -247,6 +251,12 @@ export function benchCommand(yargs: Argv): Argv {
           default: 1,
           describe:
             'run every size this many times (roofline and targets interleaved); the report shows the spread across repetitions',
+        })
+        .option('beside', {
+          type: 'boolean',
+          default: true,
+          describe:
+            'measure the memory limit right before each sample of rows timed in this process, above the cache sizes, and hold each sample to it (paired ratios; --no-beside: the roofline alone)',
         })
         .option('quiet', { type: 'boolean', default: false, describe: 'print nothing but errors (and the comparison)' })
         .example('$0 bench --sizes 1e7 --models none', '')

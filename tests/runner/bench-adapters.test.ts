@@ -158,4 +158,91 @@ describe('the WASM thread pool', () => {
     ]);
     for (const x of results) expect(x.samplesMs.length).toBeGreaterThanOrEqual(3);
   }, 60_000);
+
+  it('wakes sleeping workers before each sample when its samples alternate with other kernels (no spinning between them)', async () => {
+    for (const kernel of ['triad', 'sum'] as const) {
+      const p = await openBandwidthProbe(kernel, 'float32', 100_000, 2, true);
+      try {
+        // other work between the samples, as the probes beside a row's samples do
+        const { samplesMs } = collectSamples(p, {
+          timeMs: 5,
+          minSamples: 5,
+          sampleMs: 0.5,
+          beforeSample: () => {
+            const until = performance.now() + 1;
+            while (performance.now() < until) {
+              // busy
+            }
+          },
+        });
+        expect(samplesMs.length).toBeGreaterThanOrEqual(5);
+        for (const x of samplesMs) expect(x).toBeGreaterThan(0);
+      } finally {
+        await p.close();
+      }
+    }
+  }, 60_000);
+});
+
+describe('the limit measured beside each sample', () => {
+  it('is asked for once right before every kept sample of each path, with that path and its threads', async () => {
+    const r = resolveVariant('torch', 'float32');
+    const calls: [string, number][] = [];
+    const results = await wasmStepBench(
+      {
+        dtype: 'float32',
+        variant: { ...r.variant, fma: [] },
+        profile: r.profile,
+        native: r.native,
+        tensors: [50_000],
+        layout: 'flat',
+        timeMs: 5,
+        minSamples: 4,
+        sampleMs: 0.5,
+        beside: (path, threads) => {
+          calls.push([path, threads]);
+        },
+      },
+      2,
+    );
+    for (const x of results) {
+      const mine = calls.filter(([path]) => path === x.path);
+      expect(mine).toHaveLength(x.samplesMs.length);
+      expect(new Set(mine.map(([, t]) => t))).toEqual(new Set([x.threads]));
+    }
+    expect(results.map((x) => x.threads)).toEqual([1, 2]);
+  }, 60_000);
+
+  it('pairs each sample of a row above the cache sizes with the limit measured before it, and keeps the roofline ratio beside it', async () => {
+    const log: string[] = [];
+    // 4e6 float32 elements: 80 MB of step arrays, above the 64 MiB the rows are paired from
+    const report = await runBench({
+      ...tiny,
+      sizes: [2048, 4_000_000],
+      targets: ['wasm-simd', 'wasm-simd-mt'],
+      timeMs: 40,
+      minSamples: 3,
+      log: (l) => log.push(l),
+    });
+    const at = (n: number, target: string) => report.results.find((e) => e.n === n && e.target === target)!;
+    for (const target of ['wasm-simd', 'wasm-simd-mt']) {
+      const big = at(4_000_000, target);
+      expect(big.status).toBe('ok');
+      expect(big.ratioMethod).toBe('paired');
+      expect(big.beside!.samples).toBe(big.stats!.samples);
+      expect(big.pooledRatio).toBeGreaterThan(0);
+      expect(big.beside!.ratioP25).toBeLessThanOrEqual(big.ratio!);
+      expect(big.beside!.ratioP75).toBeGreaterThanOrEqual(big.ratio!);
+      const small = at(2048, target);
+      expect(small.ratioMethod).toBe('pooled');
+      expect(small.beside).toBeUndefined();
+    }
+    expect(log.some((l) => /no limit beside the samples .*stay in cache between steps/.test(l))).toBe(true);
+    const md = renderBenchMarkdown(report);
+    expect(md).toMatch(/"paired": the row timed its loop in this process/);
+    expect(md).toMatch(/measured beside \d+ samples/);
+
+    const off = await runBench({ ...tiny, sizes: [4_000_000], targets: ['wasm-simd'], timeMs: 20, minSamples: 3, beside: false });
+    expect(off.results[0].ratioMethod).toBe('pooled');
+  }, 120_000);
 });

@@ -12,7 +12,7 @@ import { modelLayout, modelScale, TENSOR_ALIGN } from '../../runner/bench/models
 import { BENCH_FORMAT, type BenchReport } from '../../runner/bench/report.js';
 import { limitFor, limitsOf, probeBytes, type Roofline } from '../../runner/bench/roofline.js';
 import { mannWhitneyU, normalUpperTail } from '../../runner/bench/rank-test.js';
-import { runBench, throughputEntry } from '../../runner/bench/run-bench.js';
+import { besideSummary, runBench, throughputEntry } from '../../runner/bench/run-bench.js';
 import { BENCH_TARGETS } from '../../runner/bench/targets.js';
 import { triadBytesPerElement, variantTraffic } from '../../runner/bench/traffic.js';
 import type { ConformanceReport } from '../../runner/result.js';
@@ -570,5 +570,39 @@ describe('accuracy from a conformance report', () => {
     expect(a.find((x) => x.adapter === 'ts-f32')).toMatchObject({ pass: 2, fail: 0, maxUlp: 2, verdict: 'pass' });
     expect(a.find((x) => x.adapter === 'webgpu')).toMatchObject({ pass: 0, fail: 1, skip: 1, maxUlp: 40, verdict: 'fail' });
     expect(a.find((x) => x.adapter === 'tfjs-node')).toMatchObject({ maxUlp: null, verdict: 'no cells' });
+  });
+});
+
+describe('paired ratios', () => {
+  const n = 10_000_000;
+  const msAt = (gbPerSecond: number) => ((n * 20) / (gbPerSecond * 1e9)) * 1e3;
+
+  it("holds each sample to its own round's limit, so a drift of the machine moves both", () => {
+    // the machine's bandwidth drifts from 20 to 40 GB/s; the row runs at 90% of it throughout
+    const memory = [20, 25, 30, 35, 40];
+    const run = {
+      beside: { samplesMs: memory.map((m) => msAt(0.9 * m)), rounds: memory.map((m) => ({ memoryGbPerSecond: m })) },
+    };
+    const s = besideSummary(n, 20, run, undefined)!;
+    expect(s.median).toBeCloseTo(0.9, 12);
+    expect(s.entry.ratioMin).toBeCloseTo(0.9, 12);
+    expect(s.entry.ratioMax).toBeCloseTo(0.9, 12);
+    expect(s.entry.limitGbPerSecond).toBe(30);
+    expect(s.entry.computeBoundShare).toBe(0);
+  });
+
+  it("caps every round's limit with the step's compute ceiling, and says how often it bound", () => {
+    const run = { beside: { samplesMs: [msAt(30), msAt(30)], rounds: [{ memoryGbPerSecond: 20 }, { memoryGbPerSecond: 40 }] } };
+    const s = besideSummary(n, 20, run, 30)!;
+    expect([s.entry.ratioMin, s.entry.ratioMax].map((x) => Math.round(x * 1000) / 1000)).toEqual([1, 1.5]);
+    expect(s.entry.computeBoundShare).toBe(0.5);
+    expect(s.entry.computeGbPerSecond).toBe(30);
+  });
+
+  it('pairs nothing when the rounds and the samples do not match one to one', () => {
+    expect(
+      besideSummary(n, 20, { beside: { samplesMs: [1, 2], rounds: [{ memoryGbPerSecond: 20 }] } }, undefined),
+    ).toBeUndefined();
+    expect(besideSummary(n, 20, {}, undefined)).toBeUndefined();
   });
 });
