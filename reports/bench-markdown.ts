@@ -244,7 +244,11 @@ export function renderBenchMarkdown(report: BenchReport): string {
   if (!report.accuracy) {
     out.push('No conformance report was given (--conformance FILE, or reports/latest/conformance.json).', '');
   } else {
-    out.push(`Accuracy from \`${report.accuracy.source}\` (max free-running ULP distance over compared cells).`, '');
+    const dtype = report.settings.dtype;
+    out.push(
+      `Accuracy from \`${report.accuracy.source}\` (max free-running ULP distance over the compared ${dtype} cells: ULPs of different dtypes are not comparable, so the column reads the benchmark's dtype only).`,
+      '',
+    );
     const largest = Math.max(...report.settings.sizes);
     out.push(
       row([
@@ -254,7 +258,7 @@ export function renderBenchMarkdown(report: BenchReport): string {
         'pass',
         'fail',
         'error',
-        'max ULP',
+        `max ULP (${dtype})`,
         `G elem/s at ${formatSize(largest)}`,
         'ratio',
       ]),
@@ -273,7 +277,7 @@ export function renderBenchMarkdown(report: BenchReport): string {
           a?.pass ?? '-',
           a?.fail ?? '-',
           a?.error ?? '-',
-          a?.maxUlp ?? '-',
+          a?.maxUlpByDtype?.[dtype] ?? '-',
           r?.status === 'ok' ? formatFixed(r.elementsPerSecond! / 1e9, 3) : (r?.status ?? '-'),
           formatPercent(r?.ratio),
         ]),

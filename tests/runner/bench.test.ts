@@ -571,6 +571,29 @@ describe('accuracy from a conformance report', () => {
     expect(a.find((x) => x.adapter === 'webgpu')).toMatchObject({ pass: 0, fail: 1, skip: 1, maxUlp: 40, verdict: 'fail' });
     expect(a.find((x) => x.adapter === 'tfjs-node')).toMatchObject({ maxUlp: null, verdict: 'no cells' });
   });
+
+  it("shows the max ULP of the benchmark's dtype only (ULPs of float32 and float64 are not comparable)", () => {
+    const report = syntheticReport([{ target: 'wasm-simd', n: 1000, medianMs: 1e-3, rme: 1 }]);
+    report.accuracy = {
+      source: 'conformance.json',
+      entries: [
+        {
+          adapter: 'wasm-simd',
+          pass: 3,
+          fail: 0,
+          error: 0,
+          skip: 0,
+          maxUlp: 1_000_000,
+          maxUlpByDtype: { float32: 2, float64: 1_000_000 },
+          verdict: 'pass',
+        },
+      ],
+    };
+    const md = renderBenchMarkdown(report);
+    expect(md).toContain('| max ULP (float32) |');
+    expect(md).toMatch(/\| wasm-simd \| wasm-simd \| pass \| 3 \| 0 \| 0 \| 2 \|/);
+    expect(md).not.toContain('1000000');
+  });
 });
 
 describe('paired ratios', () => {
