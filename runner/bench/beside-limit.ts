@@ -1,7 +1,8 @@
 // The memory limit measured beside each sample. The roofline of a size is measured once per
 // repetition, seconds before the rows it holds; on a shared machine the memory bandwidth moves by
-// 10-30% within those seconds (measured here: the wasm triad went from 13.9 to 19.1 GB/s within ten
-// seconds), so a row's ratio to it says as much about the minute as about the kernel. Targets that
+// 10-30% within those seconds (measured here at 1e7 float32, one thread: the bandwidth probes went
+// from 13.7 to 20.0 GB/s within three seconds, the step beside them from 13.9 to 19.1), so a row's
+// ratio to it says as much about the minute as about the kernel. Targets that
 // time their loop in this process call `round(threads)` right before each sample: the roofline's
 // bandwidth probes on that many threads (triad, copy, sum) each run one sample, and the row's sample
 // is held to the best of them, capped by the step's compute ceiling from the roofline (a paired
