@@ -77,7 +77,12 @@ export async function onnxruntimeBench(
           t.flip ^= 1;
         }
       };
-      const { samplesMs, stepsPerSample } = await collectSamplesAsync(step, pathSampling(request, path, threads));
+      const { samplesMs, stepsPerSample } = await collectSamplesAsync(
+        step,
+        // paired only on one thread: ORT's intra-op threads spin after each run by default, and would share
+        // the cores with the probes measured beside the samples
+        pathSampling(threads > 1 ? { ...request, beside: undefined } : request, path, threads),
+      );
       out.push({
         path,
         describe: `onnxruntime-node session.run with preallocated, bound outputs, state ping-ponged between two tensor sets, intraOpNumThreads ${threads}, ${sizes.length} run${sizes.length === 1 ? '' : 's'} per step`,

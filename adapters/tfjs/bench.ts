@@ -49,8 +49,9 @@ export async function tfjsResidentBench(backend: string, request: AdapterBenchRe
       optimizer.applyGradients(named);
     };
     const threads = backend === 'tensorflow' ? Math.max(1, os.availableParallelism?.() ?? os.cpus().length) : 1;
-    // a GPU backend is held to the device, not to the CPU limit measured beside its samples
-    const sampling = backend === 'webgpu' ? { ...request, beside: undefined } : request;
+    // paired only on the single-threaded CPU backends: a GPU backend is held to the device, and
+    // libtensorflow's own thread pool may still be running when the probes beside a sample start
+    const sampling = backend === 'webgpu' || threads > 1 ? { ...request, beside: undefined } : request;
     const { samplesMs, stepsPerSample } = await collectSamplesAsync(step, pathSampling(sampling, path, threads));
     await vars[0].data();
     return [
