@@ -19,14 +19,18 @@ export interface SampleOptions {
   beforeSample?: () => void;
 }
 
-/** The sampling options of a bench request for one path: beforeSample runs the request's `beside` with the path and its threads. */
+/**
+ * The sampling options of a bench request for one path: beforeSample runs the request's `beside` with
+ * the path and its threads, unless the path says it cannot be paired (`paired` false).
+ */
 export function pathSampling(
   request: SampleOptions & { beside?(path: string, threads: number): void },
   path: string,
   threads: number,
+  paired = true,
 ): SampleOptions {
   const { timeMs, minSamples, sampleMs, maxSamples } = request;
-  const beside = request.beside?.bind(request);
+  const beside = paired ? request.beside?.bind(request) : undefined;
   return {
     timeMs,
     minSamples,

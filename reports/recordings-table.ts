@@ -33,6 +33,15 @@ export function recordingsHeader(): string[] {
   return ['framework', ...CALIBRATION_VERDICT_NAMES.map((v) => RECORDINGS_HEADINGS[v]), 'files'];
 }
 
+/** The console lines of a run's recordings replay: the summary line, then each verdict that moved. */
+export function recordingsConsoleLines(section: RecordingsSection | undefined): string[] {
+  if (!section) return [];
+  return [
+    `  recordings: ${recordingsLine(section)}`,
+    ...section.moved.map((m) => `    moved: ${m.file}: stated ${m.expected}, now ${m.actual}`),
+  ];
+}
+
 /** "568 replayed in 3.1 s: 339 bit-exact, 121 exact up to op error, ...; every verdict as stated" */
 export function recordingsLine(section: RecordingsSection): string {
   const counts = CALIBRATION_VERDICT_NAMES.map((v) => `${section.counts[v]} ${RECORDINGS_HEADINGS[v]}`).join(', ');

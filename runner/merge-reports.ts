@@ -69,8 +69,8 @@ function mergedRecordings(shards: readonly NamedReport[]): ConformanceReport['re
     const { durationMs: _, ...rest } = r;
     return rest;
   };
+  const a = withoutTime(first.report.recordings);
   for (const { source, report } of rest) {
-    const a = withoutTime(first.report.recordings);
     const b = withoutTime(report.recordings);
     if (same(a, b)) continue;
     if (!a || !b)

@@ -81,7 +81,7 @@ export async function onnxruntimeBench(
         step,
         // paired only on one thread: ORT's intra-op threads spin after each run by default, and would share
         // the cores with the probes measured beside the samples
-        pathSampling(threads > 1 ? { ...request, beside: undefined } : request, path, threads),
+        pathSampling(request, path, threads, threads === 1),
       );
       out.push({
         path,

@@ -51,8 +51,8 @@ export async function tfjsResidentBench(backend: string, request: AdapterBenchRe
     const threads = backend === 'tensorflow' ? Math.max(1, os.availableParallelism?.() ?? os.cpus().length) : 1;
     // paired only on the single-threaded CPU backends: a GPU backend is held to the device, and
     // libtensorflow's own thread pool may still be running when the probes beside a sample start
-    const sampling = backend === 'webgpu' || threads > 1 ? { ...request, beside: undefined } : request;
-    const { samplesMs, stepsPerSample } = await collectSamplesAsync(step, pathSampling(sampling, path, threads));
+    const paired = backend !== 'webgpu' && threads === 1;
+    const { samplesMs, stepsPerSample } = await collectSamplesAsync(step, pathSampling(request, path, threads, paired));
     await vars[0].data();
     return [
       {

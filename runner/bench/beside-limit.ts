@@ -75,7 +75,8 @@ export class BesideLimit {
       return {
         unavailable: `the step's ${(footprint / 2 ** 20).toFixed(1)} MiB of arrays stay in cache between steps, and probes between its samples would evict them`,
       };
-    const need = threadCounts.length * 3 * n * elementBytes(dtype);
+    // three probes (triad, copy, sum) of three arrays each, per thread count
+    const need = threadCounts.length * 3 * 3 * n * elementBytes(dtype);
     if (need > os.freemem() * MEMORY_SHARE)
       return {
         unavailable: `the probes beside the samples would hold ${(need / 2 ** 30).toFixed(1)} GiB, over ${MEMORY_SHARE * 100}% of the free memory`,

@@ -53,6 +53,11 @@ export interface MeasureOptions {
 
 type Result = { overriddenDuration: number; overriddenIterationCost: number };
 
+/** The p-quantile of ascending samples (nearest rank), as every spread in the bench reports it. */
+export function quantileOfSorted(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))];
+}
+
 function toStats(bench: Bench, batch: number): Stats {
   const task = bench.tasks[0];
   const r = task.result;
@@ -61,8 +66,7 @@ function toStats(bench: Bench, batch: number): Stats {
     throw new Error(`benchmark task ended in state ${r.state}`);
   const L = r.latency;
   const sorted = [...(L.samples ?? [])].sort((a, b) => a - b);
-  const q = (p: number) =>
-    sorted.length === 0 ? L.p50 : sorted[Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))];
+  const q = (p: number) => (sorted.length === 0 ? L.p50 : quantileOfSorted(sorted, p));
   return {
     medianMs: L.p50,
     p99Ms: L.p99,

@@ -5,8 +5,7 @@ import { formatFixed, formatPercent } from '../number-format.js';
 import type { ThroughputEntry } from './report.js';
 
 /** The limit a row is held to: the t-thread CPU limit, or the device's copy bandwidth (GPU rows have no thread count). */
-export const limitName = (threads: number | undefined): string =>
-  threads === undefined ? 'device limit' : `${threads}-thread limit`;
+const limitName = (threads: number | undefined): string => (threads === undefined ? 'device limit' : `${threads}-thread limit`);
 
 /** '97% of the 1-thread limit measured beside its samples (…)' or '97% of the 1-thread limit 16.5 GB/s'; '' when the row has no limit. */
 export function ratioText(e: ThroughputEntry): string {

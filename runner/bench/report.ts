@@ -85,7 +85,7 @@ export const ThroughputEntrySchema = Type.Object({
   ratioMethod: Type.Optional(
     Type.Union([Type.Literal('paired'), Type.Literal('pooled')], {
       description:
-        "How `ratio` was taken. 'paired': the median over the row's samples of each sample against the limit measured right before it (`beside`); 'pooled': the row's median against the roofline's limit from the probes' medians.",
+        "How `ratio` was taken. 'paired': the median over the row's samples of each sample against the limit measured right before it (`beside`); 'pooled': the row's median against the roofline's limit from the probes' medians (GPU rows: the device copy kernel).",
     }),
   ),
   pooledRatio: Type.Optional(

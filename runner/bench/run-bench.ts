@@ -10,7 +10,7 @@ import { MODELS, parameterCount } from '../../suites/models/index.js';
 import { environment } from '../run-conformance.js';
 import { formatFixed, formatMs, formatPercent } from '../number-format.js';
 import { loadAccuracy } from './accuracy.js';
-import { statsFromSamples, type MeasureOptions } from './measure.js';
+import { quantileOfSorted, statsFromSamples, type MeasureOptions } from './measure.js';
 import { modelLayout, modelScale } from './models.js';
 import { BENCH_FORMAT, BENCH_FORMAT_VERSION, type BenchReport, type ModelEntry, type ThroughputEntry } from './report.js';
 import {
@@ -186,11 +186,9 @@ export function throughputEntry(
   };
 }
 
-const quantile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))];
 const middle = (xs: readonly number[]) =>
-  quantile(
-    [...xs].sort((a, b) => a - b),
+  quantileOfSorted(
+    [...xs].sort((x, y) => x - y),
     0.5,
   );
 
@@ -211,11 +209,11 @@ export function besideSummary(
   const limits = b.rounds.map((r) => Math.min(r.memoryGbPerSecond, compute));
   const ratios = b.samplesMs.map((ms, i) => (n * variantBytes) / (ms / 1e3) / 1e9 / limits[i]).sort((x, y) => x - y);
   return {
-    median: quantile(ratios, 0.5),
+    median: quantileOfSorted(ratios, 0.5),
     entry: {
       samples: ratios.length,
-      ratioP25: quantile(ratios, 0.25),
-      ratioP75: quantile(ratios, 0.75),
+      ratioP25: quantileOfSorted(ratios, 0.25),
+      ratioP75: quantileOfSorted(ratios, 0.75),
       ratioMin: ratios[0],
       ratioMax: ratios[ratios.length - 1],
       limitGbPerSecond: middle(limits),

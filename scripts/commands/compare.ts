@@ -34,13 +34,13 @@ interface CompareArgs {
   html?: string;
 }
 
-/** Exit 0 when A and B agree bit for bit on every compared input, 1 when they diverge (or an adapter breaks), 2 for bad input (like diff). */
 /** `--grads FILE`: the stream and, when the file has one, its lr_per_step (as `trajectory --grads` reads it). */
 function gradsOption(path: string): { path: string; stream: Float64Array[]; lrPerStep?: number[] } {
   const doc = readGradientDocument(path);
   return { path, stream: doc.grads, ...(doc.lrPerStep ? { lrPerStep: doc.lrPerStep } : {}) };
 }
 
+/** Exit 0 when A and B agree bit for bit on every compared input, 1 when they diverge (or an adapter breaks), 2 for bad input (like diff). */
 export async function compareMain(argv: CompareArgs): Promise<number> {
   refuseRepeatedOptions(argv as unknown as Record<string, unknown>, ['dtype', 'problem', 'grads', 'x0', 'steps', 'dim', 'html']);
   if (argv.dtype !== 'float32' && argv.dtype !== 'float64')

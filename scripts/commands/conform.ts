@@ -5,7 +5,7 @@ import { ALL_DTYPES, type Dtype } from '../../reference/arithmetic.js';
 import { InputError } from '../../reference/errors.js';
 import { publishToGitHub } from '../../reports/github.js';
 import { renderJson } from '../../reports/json-report.js';
-import { recordingsLine } from '../../reports/recordings-table.js';
+import { recordingsConsoleLines } from '../../reports/recordings-table.js';
 import { parseFormats, writeReports } from '../../reports/write-reports.js';
 import type { BenchReport } from '../../runner/bench/report.js';
 import { MAX_TIMEOUT_SECONDS } from '../../runner/cell-executor.js';
@@ -251,9 +251,7 @@ export async function conform(argv: ConformArgs, defaults: { adapters: string[] 
     process.stdout.write(
       `${s.exitCode === 0 ? 'PASS' : 'FAIL'}: ${s.pass} passed, ${s.fail + s.xpass} failed, ${s.error} errors, ${s.xfail} expected failures, ${s.skip} skipped, ${s.unavailable} unavailable${report.complete ? '' : ' (interrupted: report incomplete)'}${options.shard ? ` (shard ${argv.shard})` : ''}\n`,
     );
-    if (report.recordings) process.stdout.write(`  recordings: ${recordingsLine(report.recordings)}\n`);
-    for (const m of report.recordings?.moved ?? [])
-      process.stdout.write(`    moved: ${m.file}: stated ${m.expected}, now ${m.actual}\n`);
+    for (const line of recordingsConsoleLines(report.recordings)) process.stdout.write(`${line}\n`);
     // In a shard an adapter without compared cells is undecided (report merge judges it): not listed here.
     const undecided = new Set(report.verdicts.filter((v) => v.verdict === 'undecided').map((v) => v.adapter));
     const missed = notCompared(report).filter((m) => !undecided.has(m.label));

@@ -7,7 +7,7 @@ import type { Argv } from 'yargs';
 import { InputError } from '../../reference/errors.js';
 import { publishToGitHub } from '../../reports/github.js';
 import { readConformanceReport } from '../../reports/read-report.js';
-import { recordingsLine } from '../../reports/recordings-table.js';
+import { recordingsConsoleLines } from '../../reports/recordings-table.js';
 import { parseFormats, writeReports } from '../../reports/write-reports.js';
 import { diffBench, diffConformance } from '../../runner/diff-reports.js';
 import { renderBenchDiff, renderConformanceDiff } from '../../reports/diff-markdown.js';
@@ -82,9 +82,7 @@ async function merge(argv: MergeArgs): Promise<number> {
     process.stdout.write(
       `${s.exitCode === 0 ? 'PASS' : 'FAIL'}: ${argv.shards.length} shards merged: ${s.pass} passed, ${s.fail + s.xpass} failed, ${s.error} errors, ${s.skip} skipped, ${s.unavailable} unavailable${report.complete ? '' : ' (a shard was interrupted: report incomplete)'}\n`,
     );
-    if (report.recordings) process.stdout.write(`  recordings: ${recordingsLine(report.recordings)}\n`);
-    for (const m of report.recordings?.moved ?? [])
-      process.stdout.write(`    moved: ${m.file}: stated ${m.expected}, now ${m.actual}\n`);
+    for (const line of recordingsConsoleLines(report.recordings)) process.stdout.write(`${line}\n`);
     for (const p of written) process.stdout.write(`  wrote ${p}\n`);
   }
   if (!report.complete) return EXIT_INTERRUPTED;

@@ -3,9 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { AdapterBenchRequest } from '../../adapters/adapter.js';
 import { checkBenchReply, ProtocolViolation } from '../../adapters/external/protocol.js';
 import { poolLayout } from '../../adapters/wasm/pool.js';
 import { collectSamples, openBandwidthProbe, wasmStepBench } from '../../adapters/wasm/bench.js';
+import { pathSampling } from '../../adapters/bench-sampling.js';
 import { resolveVariant } from '../../reference/resolve.js';
 import { runBench } from '../../runner/bench/run-bench.js';
 import { renderBenchMarkdown } from '../../reports/bench-markdown.js';
@@ -19,6 +21,23 @@ function requireModule(module: string): void {
     throw new Error(
       `${PYTHON} cannot import ${module} (${(r.stderr || r.error?.message || '').trim().split('\n').slice(-1)[0]}): run bash scripts/setup-system.sh (installs Debian python3-torch and python3-numpy)`,
     );
+}
+
+/** A wasm-simd bench request for the torch step over 50 000 float32 elements, with the given overrides. */
+function stepRequest(over: Partial<AdapterBenchRequest>): AdapterBenchRequest {
+  const r = resolveVariant('torch', 'float32');
+  return {
+    dtype: 'float32',
+    variant: { ...r.variant, fma: [] },
+    profile: r.profile,
+    native: r.native,
+    tensors: [50_000],
+    layout: 'flat',
+    timeMs: 5,
+    minSamples: 3,
+    sampleMs: 0.5,
+    ...over,
+  };
 }
 
 const tiny = { sizes: [2048], dtype: 'float32' as const, profile: 'torch', timeMs: 20, models: [], minSamples: 3, sampleMs: 0.5 };
@@ -137,21 +156,7 @@ describe('the WASM thread pool', () => {
         }
       }
     }
-    const r = resolveVariant('torch', 'float32');
-    const results = await wasmStepBench(
-      {
-        dtype: 'float32',
-        variant: { ...r.variant, fma: [] },
-        profile: r.profile,
-        native: r.native,
-        tensors: [50_000],
-        layout: 'flat',
-        timeMs: 5,
-        minSamples: 3,
-        sampleMs: 0.5,
-      },
-      2,
-    );
+    const results = await wasmStepBench(stepRequest({ minSamples: 3 }), 2);
     expect(results.map((x) => [x.path, x.threads, x.kernel])).toEqual([
       ['simd', 1, 'torch'],
       ['simd-mt', 2, 'torch'],
@@ -159,7 +164,7 @@ describe('the WASM thread pool', () => {
     for (const x of results) expect(x.samplesMs.length).toBeGreaterThanOrEqual(3);
   }, 60_000);
 
-  it('wakes sleeping workers before each sample when its samples alternate with other kernels (no spinning between them)', async () => {
+  it('completes every sample of a pool that sleeps between samples (other work between them), each a positive time', async () => {
     for (const kernel of ['triad', 'sum'] as const) {
       const p = await openBandwidthProbe(kernel, 'float32', 100_000, 2, true);
       try {
@@ -186,23 +191,14 @@ describe('the WASM thread pool', () => {
 
 describe('the limit measured beside each sample', () => {
   it('is asked for once right before every kept sample of each path, with that path and its threads', async () => {
-    const r = resolveVariant('torch', 'float32');
     const calls: [string, number][] = [];
     const results = await wasmStepBench(
-      {
-        dtype: 'float32',
-        variant: { ...r.variant, fma: [] },
-        profile: r.profile,
-        native: r.native,
-        tensors: [50_000],
-        layout: 'flat',
-        timeMs: 5,
+      stepRequest({
         minSamples: 4,
-        sampleMs: 0.5,
         beside: (path, threads) => {
           calls.push([path, threads]);
         },
-      },
+      }),
       2,
     );
     for (const x of results) {
@@ -211,6 +207,9 @@ describe('the limit measured beside each sample', () => {
       expect(new Set(mine.map(([, t]) => t))).toEqual(new Set([x.threads]));
     }
     expect(results.map((x) => x.threads)).toEqual([1, 2]);
+    // a path that cannot be paired (a framework's own thread pool) never calls it
+    const unpaired = pathSampling(stepRequest({ beside: () => calls.push(['never', 0]) }), 'bound x2', 2, false);
+    expect(unpaired.beforeSample).toBeUndefined();
   }, 60_000);
 
   it('pairs each sample of a row above the cache sizes with the limit measured before it, and keeps the roofline ratio beside it', async () => {
